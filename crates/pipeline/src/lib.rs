@@ -1,0 +1,1 @@
+//! Runs the stages in order: ingest → clean → dedup → store.

@@ -1,0 +1,1 @@
+//! Persistent store. SQLite (WAL) is the default implementation.
