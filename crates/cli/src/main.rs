@@ -1,1 +1,58 @@
-fn main() {}
+//! `parallax`: the command-line front of the pipeline. Each subcommand is a
+//! thin wrapper over a library crate; see ARCHITECTURE.md for the map.
+
+mod commands;
+mod progress;
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Exit status when the run finished but some inputs were skipped.
+pub const EXIT_SKIPPED: u8 = 2;
+
+#[derive(Parser)]
+#[command(
+    name = "parallax",
+    version,
+    about = "Parallax: lay news coverage side by side — ingest, clean, compare."
+)]
+struct Cli {
+    /// SQLite database to use (default: a file in your data directory).
+    #[arg(long, global = true, env = "PARALLAX_DB")]
+    db: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Ingest files, folders (recursively), `-` (stdin) and feed URLs into the store.
+    Ingest(commands::IngestArgs),
+    /// Extract clean articles without storing them (one JSON line each with --json).
+    Clean(commands::CleanArgs),
+    /// Run the whole pipeline on inputs and print one JSON document.
+    Analyze(commands::AnalyzeArgs),
+    /// List the stored articles.
+    Articles(commands::ArticlesArgs),
+    /// Show one stored article.
+    Show(commands::ShowArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Ingest(args) => commands::ingest(cli.db, args),
+        Command::Clean(args) => commands::clean(args),
+        Command::Analyze(args) => commands::analyze(args),
+        Command::Articles(args) => commands::articles(cli.db, args),
+        Command::Show(args) => commands::show(cli.db, args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
