@@ -219,7 +219,12 @@ fn read_reader(name: String, raw: Box<dyn Read>, size: Option<u64>, limits: &Lim
         .take(SNIFF_BYTES as u64)
         .read_to_end(&mut prefix)
     {
-        return Records::one(Err(skip_file(&name, read_error(&err, gzipped))));
+        if prefix.is_empty() {
+            return Records::one(Err(skip_file(&name, read_error(&err, gzipped))));
+        }
+        // A short, damaged input: keep what was read and let the format's
+        // reader report the error where it occurs (after the good records).
+        stream = Box::new(FailingReader(Some(err)));
     }
     if prefix.is_empty() {
         let reason = if gzipped {
@@ -247,6 +252,22 @@ fn read_reader(name: String, raw: Box<dyn Read>, size: Option<u64>, limits: &Lim
         Detected::Feed => Records::new(feed::read_feed_file(&source, whole, &limits).into_iter()),
         Detected::Html => Records::one(read_single(&source, whole, ContentKind::Html, &limits)),
         Detected::Text => Records::one(read_single(&source, whole, ContentKind::Text, &limits)),
+    }
+}
+
+/// Replays a read error that happened while sniffing, after the bytes
+/// read before it.
+struct FailingReader(Option<io::Error>);
+
+impl Read for FailingReader {
+    fn read(&mut self, _buf: &mut [u8]) -> io::Result<usize> {
+        match self.0.take() {
+            Some(err) => Err(err),
+            None => Err(io::Error::new(
+                io::ErrorKind::UnexpectedEof,
+                "input ended after an error",
+            )),
+        }
     }
 }
 

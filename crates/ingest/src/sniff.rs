@@ -51,9 +51,18 @@ const MAGIC: &[(&[u8], &str)] = &[
 ];
 
 pub(crate) fn detect(prefix: &[u8], name: &str) -> Detected {
-    if let Some(what) = binary_kind(prefix) {
-        return Detected::Binary(what);
+    let detected = detect_structure(prefix, name);
+    // Containers carry binary payloads legitimately; only a document that
+    // should be text as a whole is rejected for looking binary.
+    if matches!(detected, Detected::Text | Detected::Html) || magic_kind(prefix).is_some() {
+        if let Some(what) = binary_kind(prefix) {
+            return Detected::Binary(what);
+        }
     }
+    detected
+}
+
+fn detect_structure(prefix: &[u8], name: &str) -> Detected {
     let ext = extensions(name);
     let has_ext = |e: &str| ext.iter().any(|x| x == e);
 
@@ -165,17 +174,24 @@ fn bom(bytes: &[u8]) -> (usize, bool) {
     }
 }
 
+fn magic_kind(prefix: &[u8]) -> Option<&'static str> {
+    for (magic, what) in MAGIC {
+        if prefix.starts_with(magic) {
+            return Some(what);
+        }
+    }
+    if prefix.len() > 8 && &prefix[4..8] == b"ftyp" {
+        return Some("an MP4/QuickTime media file");
+    }
+    None
+}
+
 /// Names the kind of binary data, or `None` for text. Text may be in any
 /// ASCII-compatible encoding or UTF-16 with a BOM; NUL bytes or many control
 /// characters otherwise mean it is not text.
 pub(crate) fn binary_kind(prefix: &[u8]) -> Option<String> {
-    for (magic, what) in MAGIC {
-        if prefix.starts_with(magic) {
-            return Some(format!("binary file: looks like {what}"));
-        }
-    }
-    if prefix.len() > 8 && &prefix[4..8] == b"ftyp" {
-        return Some("binary file: looks like an MP4/QuickTime media file".to_string());
+    if let Some(what) = magic_kind(prefix) {
+        return Some(format!("binary file: looks like {what}"));
     }
     if bom(prefix).1 {
         return None;
