@@ -76,6 +76,88 @@ impl Iterator for JsonlReader {
     }
 }
 
+/// A JSON document (not one object per line): an article object, or an
+/// array of them. Read whole, so bounded by [`Limits::max_feed_bytes`].
+pub(crate) fn read_json_document(
+    source: &Source,
+    stream: Box<dyn BufRead>,
+    limits: &Limits,
+) -> Vec<Record> {
+    let skip = |locator: Option<String>, reason: String| Skipped {
+        origin: match locator {
+            Some(locator) => source.origin_at(locator),
+            None => source.origin(),
+        },
+        reason,
+    };
+    let bytes = match crate::read_bounded(stream, limits.max_feed_bytes) {
+        Ok((_, true)) => {
+            return vec![Err(skip(
+                None,
+                format!(
+                    "JSON document is larger than {} bytes; raise Limits::max_feed_bytes or \
+                     write it as JSONL (one object per line), which is streamed",
+                    limits.max_feed_bytes
+                ),
+            ))]
+        }
+        Ok((bytes, false)) => bytes,
+        Err(err) => return vec![Err(skip(None, source.read_error(&err)))],
+    };
+    let mut warnings = Vec::new();
+    let text = String::from_utf8_lossy(&bytes);
+    if matches!(text, std::borrow::Cow::Owned(_)) {
+        warnings
+            .push("invalid UTF-8 in the file; decoded lossily (bad bytes became U+FFFD)".into());
+    }
+    let value: Value = match serde_json::from_str(text.trim_start_matches('\u{feff}')) {
+        Ok(value) => value,
+        Err(err) => return vec![Err(skip(None, format!("invalid JSON: {err}")))],
+    };
+    match value {
+        Value::Object(object) => {
+            let record = record_from_object(&object, warnings).map(|doc| {
+                let id = match field(&object, "id") {
+                    Some(_) => doc.id.clone(),
+                    None => ids::id_from_file_name(&source.name, &doc.content),
+                };
+                RawDoc {
+                    id,
+                    origin: source.origin(),
+                    ..doc
+                }
+            });
+            vec![record.map_err(|reason| skip(None, reason))]
+        }
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .map(|(index, item)| {
+                let locator = format!("item {}", index + 1);
+                match item {
+                    Value::Object(object) => record_from_object(object, warnings.clone())
+                        .map(|doc| RawDoc {
+                            origin: source.origin_at(locator.clone()),
+                            ..doc
+                        })
+                        .map_err(|reason| skip(Some(locator), reason)),
+                    other => Err(skip(
+                        Some(locator),
+                        format!("expected a JSON object, found {}", value_kind(other)),
+                    )),
+                }
+            })
+            .collect(),
+        other => vec![Err(skip(
+            None,
+            format!(
+                "expected a JSON object or array, found {}",
+                value_kind(&other)
+            ),
+        ))],
+    }
+}
+
 /// A line read with a length cap; the rest of an over-long line is drained.
 pub(crate) struct BoundedLine {
     pub bytes: Vec<u8>,
@@ -171,7 +253,7 @@ pub(crate) fn record_from_object(
         author: string_field(object, &["author"], &mut warnings),
         published_is_capture_date: false,
     };
-    let id = match object.get("id") {
+    let id = match field(object, "id") {
         Some(Value::String(s)) if !s.trim().is_empty() => ids::sanitize_id(s),
         Some(Value::Number(n)) => ids::sanitize_id(&n.to_string()),
         _ => ids::content_id(&content),
@@ -195,7 +277,7 @@ fn string_field(
     warnings: &mut Vec<String>,
 ) -> Option<String> {
     for name in names {
-        match object.get(*name) {
+        match field(object, name) {
             None | Some(Value::Null) => continue,
             Some(Value::String(s)) => {
                 let s = s.trim();
@@ -212,6 +294,16 @@ fn string_field(
         }
     }
     None
+}
+
+/// A field by name, exact first, then ignoring ASCII case (`Id`, `URL`).
+fn field<'a>(object: &'a Map<String, Value>, name: &str) -> Option<&'a Value> {
+    object.get(name).or_else(|| {
+        object
+            .iter()
+            .find(|(key, _)| key.eq_ignore_ascii_case(name))
+            .map(|(_, value)| value)
+    })
 }
 
 fn value_kind(value: &Value) -> &'static str {

@@ -39,7 +39,8 @@ pub struct Limits {
     /// Largest single record (decompressed page, text file, JSONL line or
     /// WARC record) accepted, in bytes. Bigger ones are skipped with a reason.
     pub max_record_bytes: usize,
-    /// Largest feed document (RSS/Atom file or fetched feed), in bytes.
+    /// Largest document that must be parsed whole (RSS/Atom/JSON Feed file,
+    /// fetched feed, pretty-printed JSON file), in bytes.
     pub max_feed_bytes: usize,
     /// Most items taken from one feed; the rest are reported as skipped.
     pub max_feed_items: usize,
@@ -249,6 +250,9 @@ fn read_reader(name: String, raw: Box<dyn Read>, size: Option<u64>, limits: &Lim
         Detected::Binary(what) => Records::one(Err(skip_file(&source.name, what))),
         Detected::Warc => Records::new(warc::WarcReader::new(source, whole, limits)),
         Detected::Jsonl => Records::new(jsonl::JsonlReader::new(source, whole, limits)),
+        Detected::JsonDocument => {
+            Records::new(jsonl::read_json_document(&source, whole, &limits).into_iter())
+        }
         Detected::Feed => Records::new(feed::read_feed_file(&source, whole, &limits).into_iter()),
         Detected::Html => Records::one(read_single(&source, whole, ContentKind::Html, &limits)),
         Detected::Text => Records::one(read_single(&source, whole, ContentKind::Text, &limits)),

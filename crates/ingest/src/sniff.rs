@@ -7,6 +7,8 @@ pub(crate) enum Detected {
     Text,
     Html,
     Jsonl,
+    /// One JSON value spread over lines: an article object or an array.
+    JsonDocument,
     Warc,
     Feed,
     /// Not text; the string says what it seems to be, for the skip reason.
@@ -91,7 +93,13 @@ fn detect_structure(prefix: &[u8], name: &str) -> Detected {
         if contains(&lower, b"jsonfeed.org/version") {
             return Detected::Feed;
         }
-        return Detected::Jsonl;
+        return json_layout(head);
+    }
+    if head.starts_with(b"[") {
+        let next = head[1..].iter().find(|b| !b.is_ascii_whitespace());
+        if matches!(next, Some(b'{' | b']')) {
+            return Detected::JsonDocument;
+        }
     }
     if head.starts_with(b"<") {
         return markup_kind(&lower, &ext);
@@ -111,6 +119,18 @@ fn detect_structure(prefix: &[u8], name: &str) -> Detected {
         return Detected::Html;
     }
     Detected::Text
+}
+
+/// JSONL, unless the first line is an unfinished JSON value (a
+/// pretty-printed document), which would otherwise fail line by line.
+fn json_layout(head: &[u8]) -> Detected {
+    let Some(newline) = head.iter().position(|&b| b == b'\n') else {
+        return Detected::Jsonl;
+    };
+    match serde_json::from_slice::<serde::de::IgnoredAny>(&head[..newline]) {
+        Err(err) if err.is_eof() => Detected::JsonDocument,
+        _ => Detected::Jsonl,
+    }
 }
 
 /// Markup: a feed (RSS, Atom, RDF) or an HTML page.
@@ -231,6 +251,12 @@ mod tests {
         assert_eq!(detect(b"WARC/1.0\r\n", "x.txt"), Detected::Warc);
         assert_eq!(detect(b"<!DOCTYPE html><html>", "x.txt"), Detected::Html);
         assert_eq!(detect(b"{\"id\":1}\n", "x.txt"), Detected::Jsonl);
+        assert_eq!(
+            detect(b"{\n  \"id\": 1\n}", "x.json"),
+            Detected::JsonDocument
+        );
+        assert_eq!(detect(b" [ {\"id\": 1} ]", "x"), Detected::JsonDocument);
+        assert_eq!(detect(b"[Updated] Text", "x"), Detected::Text);
         assert_eq!(
             detect(b"<?xml version=\"1.0\"?>\n<rss version=\"2.0\">", "x.html"),
             Detected::Feed

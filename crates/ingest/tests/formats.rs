@@ -422,3 +422,38 @@ fn stdin_name_gives_content_hash_id() {
     assert_eq!(docs[0].origin.path, "-");
     assert_eq!(docs[0].id, parallax_ingest::content_id("Piped text."));
 }
+
+#[test]
+fn pretty_printed_json_object_and_array() {
+    let object = "{\n  \"Title\": \"Pretty\",\n  \"URL\": \"https://p.example/1\",\n  \"text\": \"Spread over lines.\"\n}\n";
+    let (docs, skipped) = split(read_bytes("dir/pretty.json", object.as_bytes(), &limits()));
+    assert!(skipped.is_empty(), "{skipped:?}");
+    assert_eq!(docs.len(), 1);
+    assert_eq!(docs[0].id, "pretty");
+    assert_eq!(docs[0].hints.title.as_deref(), Some("Pretty"));
+    assert_eq!(docs[0].hints.url.as_deref(), Some("https://p.example/1"));
+
+    let array =
+        "[\n {\"id\": \"x1\", \"html\": \"<p>One</p>\"},\n 42,\n {\"id\": 7, \"text\": \"Two\"}\n]";
+    let (docs, skipped) = split(read_bytes("batch.json", array.as_bytes(), &limits()));
+    assert_eq!(
+        docs.iter().map(|d| d.id.as_str()).collect::<Vec<_>>(),
+        ["x1", "7"]
+    );
+    assert_eq!(docs[1].origin.locator.as_deref(), Some("item 3"));
+    assert_eq!(skipped[0].origin.locator.as_deref(), Some("item 2"));
+    assert!(skipped[0].reason.contains("found a number"));
+}
+
+#[test]
+fn json_feed_is_read_as_a_feed() {
+    let feed = r#"{"version": "https://jsonfeed.org/version/1.1", "title": "JSON Daily",
+      "items": [{"id": "1", "url": "https://j.example/1", "title": "Hello",
+                 "content_html": "<p>Hi there</p>", "date_published": "2021-03-04T05:06:07Z"}]}"#;
+    let (docs, skipped) = split(read_bytes("daily.json", feed.as_bytes(), &limits()));
+    assert!(skipped.is_empty(), "{skipped:?}");
+    assert_eq!(docs[0].format, SourceFormat::Feed);
+    assert_eq!(docs[0].kind, ContentKind::Html);
+    assert_eq!(docs[0].hints.outlet.as_deref(), Some("JSON Daily"));
+    assert_eq!(docs[0].hints.url.as_deref(), Some("https://j.example/1"));
+}
