@@ -239,7 +239,18 @@ pub(crate) fn record_from_object(
         (Some(html), _) if !html.trim().is_empty() => (ContentKind::Html, html),
         (_, Some(text)) if !text.trim().is_empty() => (ContentKind::Text, text),
         (Some(_), _) | (_, Some(_)) => return Err("the `html`/`text` field is empty".into()),
-        (None, None) => return Err("no `text` or `html` field".into()),
+        (None, None) => {
+            let mut fields: Vec<&str> = object.keys().map(String::as_str).take(12).collect();
+            fields.sort_unstable();
+            return Err(format!(
+                "no `text` or `html` field (fields present: {})",
+                if fields.is_empty() {
+                    "none".to_string()
+                } else {
+                    fields.join(", ")
+                }
+            ));
+        }
     };
     let hints = Hints {
         url: string_field(object, &["url", "link"], &mut warnings),

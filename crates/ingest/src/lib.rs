@@ -12,6 +12,7 @@
 //! feed items) as [`Hints`].
 
 mod decode;
+pub mod eval;
 mod feed;
 mod http;
 mod ids;
