@@ -24,7 +24,7 @@ pub enum FeedError {
 /// A feed file: each item becomes a record built from its own content.
 pub(crate) fn read_feed_file(
     source: &Source,
-    stream: Box<dyn BufRead>,
+    stream: Box<dyn BufRead + Send>,
     limits: &Limits,
 ) -> Vec<Record> {
     let skip_file = |reason: String| {
@@ -52,11 +52,16 @@ pub(crate) fn read_feed_file(
 }
 
 fn parse_feed(bytes: &[u8], base: Option<&str>) -> Result<Feed, String> {
-    feed_rs::parser::Builder::new()
-        .base_uri(base)
-        .build()
-        .parse(bytes)
-        .map_err(|err| err.to_string())
+    // The feed parser is third-party code fed untrusted input; a panic in it
+    // must cost one file, not the whole batch.
+    std::panic::catch_unwind(|| {
+        feed_rs::parser::Builder::new()
+            .base_uri(base)
+            .build()
+            .parse(bytes)
+            .map_err(|err| err.to_string())
+    })
+    .unwrap_or_else(|_| Err("the feed parser failed on this input".to_string()))
 }
 
 /// Turns feed items into records. `fetch_page` may supply the linked page

@@ -9,14 +9,14 @@ use std::io::{self, BufRead};
 /// number and the rest still land.
 pub(crate) struct JsonlReader {
     source: Source,
-    stream: Box<dyn BufRead>,
+    stream: Box<dyn BufRead + Send>,
     limits: Limits,
     line_no: usize,
     done: bool,
 }
 
 impl JsonlReader {
-    pub fn new(source: Source, stream: Box<dyn BufRead>, limits: Limits) -> Self {
+    pub fn new(source: Source, stream: Box<dyn BufRead + Send>, limits: Limits) -> Self {
         JsonlReader {
             source,
             stream,
@@ -80,7 +80,7 @@ impl Iterator for JsonlReader {
 /// array of them. Read whole, so bounded by [`Limits::max_feed_bytes`].
 pub(crate) fn read_json_document(
     source: &Source,
-    stream: Box<dyn BufRead>,
+    stream: Box<dyn BufRead + Send>,
     limits: &Limits,
 ) -> Vec<Record> {
     let skip = |locator: Option<String>, reason: String| Skipped {

@@ -67,11 +67,11 @@ impl Default for Limits {
 /// (WARC, JSONL) are read as a stream, so memory stays bounded by
 /// [`Limits::max_record_bytes`] rather than by the file size.
 pub struct Records {
-    inner: Box<dyn Iterator<Item = Record>>,
+    inner: Box<dyn Iterator<Item = Record> + Send>,
 }
 
 impl Records {
-    fn new(inner: impl Iterator<Item = Record> + 'static) -> Self {
+    fn new(inner: impl Iterator<Item = Record> + Send + 'static) -> Self {
         Records {
             inner: Box::new(inner),
         }
@@ -195,7 +195,7 @@ pub fn read_bytes(name: &str, bytes: &[u8], limits: &Limits) -> Vec<Record> {
 
 /// Read records from standard input (origin path `-`), streaming.
 pub fn read_stdin(limits: &Limits) -> Records {
-    read_reader("-".to_string(), Box::new(io::stdin().lock()), None, limits)
+    read_reader("-".to_string(), Box::new(io::stdin()), None, limits)
 }
 
 /// Bytes looked at to recognise a format; also the binary-check window.
@@ -203,14 +203,19 @@ const SNIFF_BYTES: usize = 16 * 1024;
 
 /// Core dispatcher: undo gzip, look at the first bytes, hand the stream to
 /// the right reader. `size` is the on-disk size when known (for messages).
-fn read_reader(name: String, raw: Box<dyn Read>, size: Option<u64>, limits: &Limits) -> Records {
+fn read_reader(
+    name: String,
+    raw: Box<dyn Read + Send>,
+    size: Option<u64>,
+    limits: &Limits,
+) -> Records {
     let limits = limits.clone();
     let mut raw = BufReader::new(raw);
     let gzipped = match raw.fill_buf() {
         Ok(buf) => buf.starts_with(&[0x1f, 0x8b]),
         Err(err) => return Records::one(Err(skip_file(&name, io_reason(&err)))),
     };
-    let mut stream: Box<dyn Read> = if gzipped {
+    let mut stream: Box<dyn Read + Send> = if gzipped {
         Box::new(MultiGzDecoder::new(raw))
     } else {
         Box::new(raw)
@@ -241,7 +246,8 @@ fn read_reader(name: String, raw: Box<dyn Read>, size: Option<u64>, limits: &Lim
     }
 
     let detected = sniff::detect(&prefix, &name);
-    let whole: Box<dyn BufRead> = Box::new(BufReader::new(Cursor::new(prefix).chain(stream)));
+    let whole: Box<dyn BufRead + Send> =
+        Box::new(BufReader::new(Cursor::new(prefix).chain(stream)));
     let source = Source {
         name,
         gzipped,
@@ -300,7 +306,7 @@ impl Source {
 /// A text file or HTML page: the whole input is one record.
 fn read_single(
     source: &Source,
-    stream: Box<dyn BufRead>,
+    stream: Box<dyn BufRead + Send>,
     kind: ContentKind,
     limits: &Limits,
 ) -> Record {
@@ -394,5 +400,34 @@ fn skip_file(path: impl AsRef<Path>, reason: impl Into<String>) -> Skipped {
     Skipped {
         origin: Origin::file(path.as_ref().to_string_lossy().into_owned()),
         reason: reason.into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn records_can_move_to_another_thread() {
+        fn assert_send<T: Send>() {}
+        assert_send::<Records>();
+        let mut records = open(
+            Path::new("/nonexistent/parallax/file.txt"),
+            &Limits::default(),
+        );
+        let first = std::thread::spawn(move || records.next())
+            .join()
+            .ok()
+            .flatten();
+        match first {
+            Some(Err(skip)) => assert!(skip.reason.contains("no such file")),
+            other => panic!("expected a skip, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn sizes_read_like_a_person_would() {
+        assert_eq!(human_bytes(512), "512 bytes");
+        assert_eq!(human_bytes(20 * 1024 * 1024), "20.0 MiB");
     }
 }

@@ -16,7 +16,7 @@ const MAX_HEADER_LINES: usize = 512;
 
 pub(crate) struct WarcReader {
     source: Source,
-    stream: Box<dyn BufRead>,
+    stream: Box<dyn BufRead + Send>,
     limits: Limits,
     /// 1-based number of the record being read (all WARC types count, so
     /// the locator matches the record's position in the file).
@@ -43,7 +43,7 @@ impl WarcHeaders {
 }
 
 impl WarcReader {
-    pub fn new(source: Source, stream: Box<dyn BufRead>, limits: Limits) -> Self {
+    pub fn new(source: Source, stream: Box<dyn BufRead + Send>, limits: Limits) -> Self {
         WarcReader {
             source,
             stream,
