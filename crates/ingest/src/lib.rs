@@ -10,6 +10,20 @@
 //! Ingest does not clean or extract: it only decodes content to UTF-8 and
 //! passes along what the container itself says (JSONL fields, WARC headers,
 //! feed items) as [`Hints`].
+//!
+//! | input | records | id | hints |
+//! |---|---|---|---|
+//! | text file | one, `Text` | file name without known extensions | ` date YYYY-MM-DD` header |
+//! | HTML page | one, `Html` | file name | none |
+//! | JSONL / JSON array | one per line/item; `html` wins over `text` | `id`, else content hash | `url`, `outlet`, `title`, `published`, `author` |
+//! | WARC | one per HTML `response` | hash of the target URL | URL; WARC-Date as a capture date |
+//! | RSS/Atom/JSON Feed | one per item, `Html` if marked up | hash of the item link | link, title, date, author, feed title as outlet |
+//! | feed URL ([`fetch_feed`]) | one per item: the linked page | hash of the item link | as above |
+//!
+//! Any of these may be gzip-compressed (recognised by its magic bytes).
+//! HTML is decoded by BOM, HTTP header, `<meta>` charset, then UTF-8, then
+//! a guess (`chardetng`); text by BOM, UTF-8, lossy UTF-8 or a guess, each
+//! fallback leaving a warning on the record.
 
 mod decode;
 pub mod eval;
@@ -336,15 +350,48 @@ fn read_single(
         ContentKind::Html => SourceFormat::Html,
         ContentKind::Text => SourceFormat::Text,
     };
+    let hints = Hints {
+        published: match kind {
+            ContentKind::Text => dump_date_header(&content),
+            ContentKind::Html => None,
+        },
+        ..Hints::default()
+    };
     Ok(RawDoc {
         id: id_from_file_name(&source.name, &content),
         origin: source.origin(),
         format,
         kind,
         content,
-        hints: Hints::default(),
+        hints,
         warnings,
     })
+}
+
+/// The date of a plain-text dump that opens with ` date YYYY-MM-DD ` (the
+/// seed format): a container-level date, so it is passed on as a hint. The
+/// header stays in the content; cleaning removes it with its offsets.
+fn dump_date_header(content: &str) -> Option<String> {
+    let rest = content
+        .trim_start_matches('\u{feff}')
+        .trim_start_matches([' ', '\t']);
+    let rest = rest.strip_prefix("date")?.strip_prefix([' ', '\t'])?;
+    let date = iso_date_prefix(rest.trim_start())?;
+    Some(date)
+}
+
+/// `YYYY-MM-DD` at the start of `text` (followed by a non-digit or the end).
+pub(crate) fn iso_date_prefix(text: &str) -> Option<String> {
+    let date = text.get(..10)?;
+    let shape = date.bytes().enumerate().all(|(i, c)| match i {
+        4 | 7 => c == b'-',
+        _ => c.is_ascii_digit(),
+    });
+    let month: u32 = date.get(5..7)?.parse().ok()?;
+    let day: u32 = date.get(8..10)?.parse().ok()?;
+    let ends = !text[10..].starts_with(|c: char| c.is_ascii_digit());
+    (shape && ends && (1..=12).contains(&month) && (1..=31).contains(&day))
+        .then(|| date.to_string())
 }
 
 /// Reads at most `limit` bytes; the flag says whether there was more.
@@ -423,6 +470,21 @@ mod tests {
             Some(Err(skip)) => assert!(skip.reason.contains("no such file")),
             other => panic!("expected a skip, got {other:?}"),
         }
+    }
+
+    #[test]
+    fn dump_date_headers() {
+        assert_eq!(
+            dump_date_header(" date 2019-11-07 Labour MP").as_deref(),
+            Some("2019-11-07")
+        );
+        assert_eq!(
+            dump_date_header("date 2018-12-20\nText").as_deref(),
+            Some("2018-12-20")
+        );
+        assert_eq!(dump_date_header("The date 2019-11-07 was"), None);
+        assert_eq!(dump_date_header(" date 2019-13-07 x"), None);
+        assert_eq!(dump_date_header(" date 2019-11-0"), None);
     }
 
     #[test]

@@ -345,13 +345,7 @@ fn clean_uri(value: &str) -> String {
 
 /// `2019-11-07T10:00:00Z` → `2019-11-07`.
 fn date_part(value: &str) -> Option<String> {
-    let date = value.trim().get(..10)?;
-    let b = date.as_bytes();
-    let shape = b.iter().enumerate().all(|(i, c)| match i {
-        4 | 7 => *c == b'-',
-        _ => c.is_ascii_digit(),
-    });
-    shape.then(|| date.to_string())
+    crate::iso_date_prefix(value.trim())
 }
 
 fn is_html(mime: Option<&str>, body: &[u8]) -> bool {

@@ -50,6 +50,10 @@ fn shared_seeds_read_cleanly() {
         assert!(docs[0].warnings.is_empty(), "{:?}", docs[0].warnings);
         let stem = file.file_stem().unwrap().to_string_lossy();
         assert_eq!(docs[0].id, stem);
+        if docs[0].content.trim_start().starts_with("date ") {
+            let date = docs[0].hints.published.as_deref().unwrap_or("");
+            assert!(docs[0].content.contains(date) && date.len() == 10, "{date}");
+        }
         assert!(docs[0].content.len() > 200);
     }
 }
