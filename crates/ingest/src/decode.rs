@@ -207,6 +207,15 @@ mod tests {
     }
 
     #[test]
+    fn shift_jis_text_is_guessed() {
+        let japanese = "東京都は火曜日、新しい予算案を発表した。知事は記者会見で説明した。";
+        let (bytes, _, _) = encoding_rs::SHIFT_JIS.encode(japanese);
+        let (text, warnings) = decode_text(&bytes);
+        assert_eq!(text, japanese);
+        assert!(warnings[0].contains("Shift_JIS"), "{warnings:?}");
+    }
+
+    #[test]
     fn utf16_with_bom() {
         let mut bytes = vec![0xff, 0xfe];
         for unit in "hé".encode_utf16() {

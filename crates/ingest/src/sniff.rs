@@ -236,10 +236,21 @@ pub(crate) fn binary_kind(prefix: &[u8]) -> Option<String> {
         .iter()
         .filter(|&&b| (0x80..0xa0).contains(&b))
         .count();
-    if std::str::from_utf8(prefix).is_err() && c1 * 4 > prefix.len() {
+    if std::str::from_utf8(prefix).is_err() && c1 * 4 > prefix.len() && !legacy_cjk_text(prefix) {
         return Some("binary file: mostly bytes that are not text in any common encoding".into());
     }
     None
+}
+
+/// Shift_JIS, GBK and friends use 0x80-0x9f as lead bytes; they are text
+/// when a confident guess decodes them without errors.
+fn legacy_cjk_text(bytes: &[u8]) -> bool {
+    let mut detector = chardetng::EncodingDetector::new();
+    detector.feed(bytes, false);
+    let (encoding, confident) = detector.guess_assess(None, false);
+    // The window may end inside a character: allow that one error.
+    let (_, _, had_errors) = encoding.decode(&bytes[..bytes.len().saturating_sub(4)]);
+    confident && !had_errors
 }
 
 #[cfg(test)]
@@ -293,6 +304,11 @@ mod tests {
             detect(b"caf\xe9 cr\xe8me br\xfbl\xe9e", "a"),
             Detected::Text
         );
+        // Shift_JIS is full of 0x80-0x9f lead bytes but is text.
+        let japanese =
+            "東京都は火曜日、新しい予算案を発表した。知事は記者会見で説明した。".repeat(4);
+        let (sjis, _, _) = encoding_rs::SHIFT_JIS.encode(&japanese);
+        assert_eq!(detect(&sjis, "a"), Detected::Text);
         // UTF-16 with BOM has NULs but is text.
         assert_eq!(detect(b"\xff\xfeh\0i\0", "a"), Detected::Text);
     }
