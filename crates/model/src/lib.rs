@@ -90,6 +90,16 @@ pub struct Hints {
     /// ISO date `YYYY-MM-DD` or RFC 3339 date-time, as given.
     pub published: Option<String>,
     pub author: Option<String>,
+    /// `published` is only the date the page was captured (a WARC-Date), not
+    /// a publication date: extraction should replace it with a date found in
+    /// the page itself. Added by ingest because a crawl date is a weak hint,
+    /// unlike a JSONL or feed date, which the rule above protects.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub published_is_capture_date: bool,
+}
+
+fn is_false(value: &bool) -> bool {
+    !*value
 }
 
 /// One record as ingest hands it to clean: decoded, not yet cleaned.
