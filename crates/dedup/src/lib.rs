@@ -15,11 +15,15 @@
 //! no platform hashers), so signatures can be stored and the index rebuilt
 //! from them on start.
 
+pub mod eval;
 mod lsh;
 mod minhash;
 mod tokens;
 
-pub use lsh::{LshIndex, LshParams};
+pub use lsh::{
+    LshIndex, LshParams, NearMatch, DEFAULT_CONTAINMENT, DEFAULT_NEAR_JACCARD,
+    MIN_SHINGLES_FOR_CONTAINMENT,
+};
 pub use minhash::{exact_jaccard, MinHashParams, MinHasher, Signature};
 pub use tokens::{content_hash, normalized_text};
 

@@ -2,7 +2,7 @@
 //! both agree on what "the same words" means.
 
 use sha2::{Digest, Sha256};
-use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::{is_nfkc_quick, IsNormalized, UnicodeNormalization};
 
 /// Scripts written without spaces between words: each character is its own
 /// token, otherwise a whole Chinese or Thai sentence would be one "word" and
@@ -27,9 +27,19 @@ fn is_unspaced_script(c: char) -> bool {
 /// not letters or digits acts as a separator. Punctuation and whitespace
 /// therefore never change the result. `buf` is reused between tokens so a
 /// whole text costs one small allocation.
-pub(crate) fn for_each_token(text: &str, mut emit: impl FnMut(&str)) {
+pub(crate) fn for_each_token(text: &str, emit: impl FnMut(&str)) {
+    // Most text is already in NFKC; the quick check is much cheaper than
+    // running the normaliser over it.
+    if is_nfkc_quick(text.chars()) == IsNormalized::Yes {
+        tokens_of(text.chars(), emit);
+    } else {
+        tokens_of(text.nfkc(), emit);
+    }
+}
+
+fn tokens_of(chars: impl Iterator<Item = char>, mut emit: impl FnMut(&str)) {
     let mut buf = String::with_capacity(32);
-    for c in text.nfkc() {
+    for c in chars {
         if c.is_alphanumeric() {
             if is_unspaced_script(c) {
                 if !buf.is_empty() {

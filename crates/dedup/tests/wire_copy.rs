@@ -1,7 +1,10 @@
 //! Behaviour on realistic wire-copy variations. The article is invented for
 //! this test.
 
-use parallax_dedup::{content_hash, exact_jaccard, DedupError, LshIndex, MinHashParams, MinHasher};
+use parallax_dedup::{
+    content_hash, exact_jaccard, DedupError, LshIndex, MinHashParams, MinHasher,
+    DEFAULT_CONTAINMENT, DEFAULT_NEAR_JACCARD,
+};
 
 const AGENCY: &str = "The regional water authority announced on Tuesday that it would raise \
 household tariffs by nine percent from April, blaming the cost of repairing ageing pipes and a \
@@ -207,4 +210,72 @@ fn index_rejects_signatures_from_other_parameters() {
         .map(|e| e.to_string().contains("rebuild"))
         .unwrap_or(false));
     assert!(index.candidates(&other).is_empty());
+}
+
+#[test]
+fn matches_find_truncated_copies_but_not_stubs() {
+    let hasher = MinHasher::default();
+    let mut index = LshIndex::for_params(hasher.params()).unwrap_or_else(|e| panic!("{e}"));
+    index
+        .insert("agency".to_string(), &hasher.signature(AGENCY))
+        .unwrap_or_else(|e| panic!("{e}"));
+    index
+        .insert("sport".to_string(), &hasher.signature(UNRELATED))
+        .unwrap_or_else(|e| panic!("{e}"));
+
+    // The first 60% of the story: Jaccard is only about 0.5, but nearly all
+    // of it is contained in the agency version.
+    let cut = AGENCY
+        .find("Opposition councillors")
+        .unwrap_or(AGENCY.len());
+    let first_part = hasher.signature(&AGENCY[..cut]);
+    let found = index.matches(&first_part, 0.9, DEFAULT_CONTAINMENT);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].id, "agency");
+    assert!(found[0].jaccard < 0.7, "{found:?}");
+    assert!(found[0].query_in_stored >= 0.85, "{found:?}");
+    assert!(found[0].stored_in_query < 0.7, "{found:?}");
+    assert_eq!(found[0].score(), found[0].query_in_stored);
+    // Without the containment route it is not a match at 0.9.
+    assert!(index.matches(&first_part, 0.9, 1.1).is_empty());
+
+    // A headline-sized stub sharing a phrase is not "contained".
+    let stub = hasher.signature("Water tariffs to rise by nine percent from April, authority says");
+    assert!(index
+        .matches(&stub, DEFAULT_NEAR_JACCARD, DEFAULT_CONTAINMENT)
+        .is_empty());
+    // The rewritten copy matches on Jaccard alone.
+    let copy = index.matches(&hasher.signature(&outlet_copy()), 0.8, 1.1);
+    assert_eq!(copy.len(), 1);
+    assert!(copy[0].jaccard >= 0.8);
+}
+
+/// Floors on the shared PolNeAR articles (skipped when absent). Full run:
+/// `cargo run -p parallax-dedup --release --example dedup_eval`.
+#[test]
+fn polnear_floor() {
+    let shared = std::env::var_os("PARALLAX_SHARED")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| {
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared")
+        });
+    let docs = parallax_dedup::eval::load_polnear(&shared);
+    if docs.is_empty() {
+        eprintln!("skipped: no PolNeAR texts under {}", shared.display());
+        return;
+    }
+    // Every other article keeps the debug-mode test quick.
+    let docs: Vec<_> = docs.into_iter().step_by(2).collect();
+    let r = parallax_dedup::eval::evaluate(
+        &docs,
+        &MinHasher::default(),
+        DEFAULT_NEAR_JACCARD,
+        DEFAULT_CONTAINMENT,
+    );
+    eprintln!("{r:?}");
+    assert!(r.eligible > 300);
+    assert_eq!(r.lsh_candidate_hits, r.pairs_at_05);
+    assert!(r.rewritten_recall >= 0.85, "{}", r.rewritten_recall);
+    assert!(r.truncated_recall >= 0.97, "{}", r.truncated_recall);
+    assert_eq!(r.false_matches, 0);
 }
