@@ -40,6 +40,16 @@ pub(crate) fn for_each_token(text: &str, emit: impl FnMut(&str)) {
 fn tokens_of(chars: impl Iterator<Item = char>, mut emit: impl FnMut(&str)) {
     let mut buf = String::with_capacity(32);
     for c in chars {
+        // ASCII fast path: no Unicode tables for the common case.
+        if c.is_ascii() {
+            if c.is_ascii_alphanumeric() {
+                buf.push(c.to_ascii_lowercase());
+            } else if !buf.is_empty() {
+                emit(&buf);
+                buf.clear();
+            }
+            continue;
+        }
         if c.is_alphanumeric() {
             if is_unspaced_script(c) {
                 if !buf.is_empty() {
@@ -81,15 +91,24 @@ pub fn normalized_text(text: &str) -> String {
 /// normalisation above is unchanged (changing it would need a store
 /// migration that recomputes hashes).
 pub fn content_hash(text: &str) -> String {
+    // Tokens are gathered into chunks before hashing: feeding SHA-256 one
+    // short word at a time costs more than the hashing itself.
+    const CHUNK: usize = 4096;
     let mut hasher = Sha256::new();
+    let mut pending = String::with_capacity(CHUNK + 64);
     let mut first = true;
     for_each_token(text, |t| {
         if !first {
-            hasher.update(b" ");
+            pending.push(' ');
         }
         first = false;
-        hasher.update(t.as_bytes());
+        pending.push_str(t);
+        if pending.len() >= CHUNK {
+            hasher.update(pending.as_bytes());
+            pending.clear();
+        }
     });
+    hasher.update(pending.as_bytes());
     let digest = hasher.finalize();
     let mut hex = String::with_capacity(64);
     for byte in digest {
