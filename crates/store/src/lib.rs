@@ -7,6 +7,10 @@
 //! pool such as `deadpool-postgres`; reads take `&self`, so such a store
 //! holds a pool or a `Mutex<Client>`) without the pipeline changing.
 //!
+//! A PostgreSQL port maps one to one: [`StoreTx`] onto a database
+//! transaction, the JSON columns onto `jsonb`, BLOBs onto `bytea`, and the
+//! [`migrations`] list onto the same numbered steps kept in a version table.
+//!
 //! Writes go through a [`StoreTx`] from [`Store::begin`]: everything done in
 //! one transaction commits together or not at all, which is both the unit of
 //! crash consistency and the way to write fast (one fsync per batch, not per
@@ -42,10 +46,14 @@ pub fn default_db_path() -> PathBuf {
 /// non-empty `PARALLAX_DB`, else [`default_db_path`]. With clap's `env`
 /// feature the flag already covers the variable; this is for other callers.
 pub fn resolve_db_path(explicit: Option<&Path>) -> PathBuf {
+    resolve_db_path_from(explicit, std::env::var_os(DB_ENV_VAR))
+}
+
+fn resolve_db_path_from(explicit: Option<&Path>, env: Option<std::ffi::OsString>) -> PathBuf {
     if let Some(path) = explicit {
         return path.to_path_buf();
     }
-    match std::env::var_os(DB_ENV_VAR) {
+    match env {
         Some(value) if !value.is_empty() => PathBuf::from(value),
         _ => default_db_path(),
     }
@@ -250,5 +258,27 @@ pub trait Store: Send {
         let mut all = Vec::new();
         self.for_each_signature(&mut |id, sig| all.push((id.to_string(), sig)))?;
         Ok(all)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn db_path_precedence() {
+        let flag = Path::new("/data/flag.db");
+        let env = Some(std::ffi::OsString::from("/data/env.db"));
+        assert_eq!(resolve_db_path_from(Some(flag), env.clone()), flag);
+        assert_eq!(
+            resolve_db_path_from(None, env),
+            PathBuf::from("/data/env.db")
+        );
+        assert_eq!(
+            resolve_db_path_from(None, Some(std::ffi::OsString::new())),
+            default_db_path()
+        );
+        assert_eq!(resolve_db_path_from(None, None), default_db_path());
+        assert!(default_db_path().ends_with("parallax.db"));
     }
 }

@@ -22,6 +22,8 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 const APPLICATION_ID: i32 = 0x5058_4442;
 /// How long a writer waits for another writer's lock before giving up.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+/// Bytes of WAL file kept after a checkpoint.
+const WAL_SIZE_LIMIT: i64 = 64 * 1024 * 1024;
 /// Statements kept prepared per connection; the write path uses ~10.
 const STATEMENT_CACHE: usize = 48;
 
@@ -54,6 +56,11 @@ impl SqliteStore {
     /// Opens (creating if needed, with its folder) and migrates the database.
     pub fn open(path: impl AsRef<Path>) -> Result<SqliteStore, StoreError> {
         let path = path.as_ref().to_path_buf();
+        if path.as_os_str().is_empty() {
+            return Err(StoreError::Invalid(
+                "the database path is empty; pass --db PATH or set PARALLAX_DB".into(),
+            ));
+        }
         if let Some(dir) = path.parent() {
             if !dir.as_os_str().is_empty() && !dir.exists() {
                 std::fs::create_dir_all(dir).map_err(|source| StoreError::CreateDir {
@@ -155,6 +162,9 @@ impl SqliteStore {
                 });
             }
             conn.pragma_update(None, "synchronous", "NORMAL")
+                .map_err(open_err)?;
+            // Shrink the WAL file back after a large batch is checkpointed.
+            conn.pragma_update(None, "journal_size_limit", WAL_SIZE_LIMIT)
                 .map_err(open_err)?;
             migrations::migrate(&mut conn, &path, MIGRATIONS)?;
         } else {

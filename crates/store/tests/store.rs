@@ -490,9 +490,44 @@ fn concurrent_reader_sees_only_whole_batches() {
 }
 
 #[test]
-fn db_path_resolution() {
-    let default = parallax_store::default_db_path();
-    assert!(default.ends_with("parallax/parallax.db") || default.ends_with("parallax.db"));
-    let explicit = std::path::Path::new("/tmp/explicit.db");
-    assert_eq!(parallax_store::resolve_db_path(Some(explicit)), explicit);
+fn empty_path_is_refused() {
+    match SqliteStore::open("") {
+        Err(e @ StoreError::Invalid(_)) => assert!(e.to_string().contains("PARALLAX_DB")),
+        other => panic!("expected Invalid, got {other:?}"),
+    }
+}
+
+#[test]
+fn damaged_rows_give_errors_not_panics() {
+    let mut store = ok(SqliteStore::open_in_memory());
+    let a = article("d", &body(1));
+    let sig = MinHasher::default().signature(&a.text);
+    ok(store.put(&NewArticle {
+        article: &a,
+        raw: &raw("d", &body(1)),
+        signature: Some(&sig),
+    }));
+    let conn = store.connection();
+    let damage = |sql: &str| {
+        conn.execute(sql, []).unwrap_or_else(|e| panic!("{e}"));
+    };
+    damage("UPDATE articles SET detail_json = '{\"blocks\": 5}' WHERE id = 'd'");
+    damage("UPDATE raw_inputs SET content = x'ff00ff' WHERE article_id = 'd'");
+    damage("UPDATE signatures SET signature = x'0102' WHERE article_id = 'd'");
+    for err in [
+        store.get("d").err(),
+        store.get_raw("d").err(),
+        store.signatures().err(),
+    ] {
+        match err {
+            Some(e @ StoreError::Corrupt { .. }) => assert!(e.to_string().contains("d")),
+            other => panic!("expected Corrupt, got {other:?}"),
+        }
+    }
+    damage("UPDATE articles SET detail_json = '{}', format = 'telex' WHERE id = 'd'");
+    assert!(matches!(store.get("d"), Err(StoreError::Corrupt { .. })));
+    assert!(matches!(
+        store.list(&ListQuery::default()),
+        Err(StoreError::Corrupt { .. })
+    ));
 }
