@@ -222,7 +222,12 @@ impl<I: Clone + Eq + Hash> LshIndex<I> {
     /// same id. Empty signatures (texts without words) are remembered but
     /// never match.
     pub fn insert(&mut self, id: I, sig: &Signature) -> Result<(), DedupError> {
-        self.check(sig)?;
+        self.insert_owned(id, sig.clone())
+    }
+
+    /// [`Self::insert`] for a signature the caller no longer needs (no copy).
+    pub fn insert_owned(&mut self, id: I, sig: Signature) -> Result<(), DedupError> {
+        self.check(&sig)?;
         let index = u32::try_from(self.entries.len())
             .ok()
             .filter(|&i| i != NONE)
@@ -241,13 +246,13 @@ impl<I: Clone + Eq + Hash> LshIndex<I> {
                 self.next.push(NONE);
                 continue;
             }
-            let key = self.band_key(sig, band);
+            let key = self.band_key(&sig, band);
             let previous_head = self.heads[band].insert(key, index).unwrap_or(NONE);
             self.next.push(previous_head);
         }
         self.entries.push(Entry {
             id,
-            signature: sig.clone(),
+            signature: sig,
             live: true,
         });
         Ok(())
@@ -278,7 +283,7 @@ impl<I: Clone + Eq + Hash> LshIndex<I> {
         self.live = 0;
         for entry in old.into_iter().filter(|e| e.live) {
             // Signatures were checked when first inserted.
-            let _ = self.insert(entry.id, &entry.signature);
+            let _ = self.insert_owned(entry.id, entry.signature);
         }
     }
 

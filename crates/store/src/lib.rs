@@ -16,6 +16,50 @@
 //! crash consistency and the way to write fast (one fsync per batch, not per
 //! article).
 
+//! # Pipeline use
+//!
+//! ```
+//! use parallax_dedup::{content_hash, MinHasher, DEFAULT_CONTAINMENT, DEFAULT_NEAR_JACCARD};
+//! use parallax_model::{Article, RawDoc};
+//! use parallax_store::{load_lsh_index, DuplicateLink, LinkKind, NewArticle, SqliteStore, Store};
+//!
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let mut store = SqliteStore::open_in_memory()?; // SqliteStore::open(resolve_db_path(flag))
+//! let hasher = MinHasher::default();
+//! let mut lsh = load_lsh_index(&store, hasher.params())?.index;
+//!
+//! let batch: Vec<(Article, RawDoc)> = Vec::new(); // from ingest + clean
+//! let mut tx = store.begin()?;
+//! for (article, raw) in &batch {
+//!     let sig = hasher.signature(&article.text);
+//!     // Sees articles put earlier in this transaction too.
+//!     let exact = tx.ids_by_content_hash(&content_hash(&article.text))?;
+//!     tx.put(&NewArticle { article, raw, signature: Some(&sig) })?;
+//!     if let Some(original) = exact.iter().find(|id| **id != article.id) {
+//!         tx.add_link(&DuplicateLink {
+//!             article_id: article.id.clone(),
+//!             of_id: original.clone(),
+//!             kind: LinkKind::Exact,
+//!             score: 1.0,
+//!         })?;
+//!     } else if let Some(m) = lsh
+//!         .matches(&sig, DEFAULT_NEAR_JACCARD, DEFAULT_CONTAINMENT)
+//!         .into_iter()
+//!         .find(|m| m.id != article.id)
+//!     {
+//!         tx.add_link(&DuplicateLink {
+//!             article_id: article.id.clone(),
+//!             of_id: m.id.clone(),
+//!             kind: LinkKind::Near,
+//!             score: m.score(),
+//!         })?;
+//!     }
+//!     lsh.insert_owned(article.id.clone(), sig)?;
+//! }
+//! tx.commit()?; // the whole batch, or nothing
+//! # Ok(()) }
+//! ```
+
 mod error;
 pub mod migrations;
 mod sqlite;
@@ -24,7 +68,7 @@ pub use error::StoreError;
 pub use migrations::{latest_version, Migration, MIGRATIONS};
 pub use sqlite::SqliteStore;
 
-use parallax_dedup::Signature;
+use parallax_dedup::{LshIndex, MinHashParams, Signature};
 use parallax_model::{Article, Origin, RawDoc, SourceFormat};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
@@ -196,6 +240,10 @@ pub trait StoreTx {
     /// whether it existed.
     fn delete(&mut self, id: &str) -> Result<bool, StoreError>;
 
+    /// [`Store::ids_by_content_hash`], including articles put earlier in
+    /// this transaction.
+    fn ids_by_content_hash(&mut self, hash: &str) -> Result<Vec<String>, StoreError>;
+
     fn commit(self: Box<Self>) -> Result<(), StoreError>;
 }
 
@@ -259,6 +307,29 @@ pub trait Store: Send {
         self.for_each_signature(&mut |id, sig| all.push((id.to_string(), sig)))?;
         Ok(all)
     }
+}
+
+/// An LSH index rebuilt from stored signatures.
+#[derive(Debug)]
+pub struct LoadedIndex {
+    pub index: LshIndex<String>,
+    /// Articles whose stored signature was made with other MinHash
+    /// parameters than requested: recompute and re-put them.
+    pub stale: Vec<String>,
+}
+
+/// Rebuilds the near-duplicate index from every stored signature, as the
+/// pipeline does on start.
+pub fn load_lsh_index(store: &dyn Store, params: MinHashParams) -> Result<LoadedIndex, StoreError> {
+    let mut index = LshIndex::for_params(params)
+        .map_err(|e| StoreError::Invalid(format!("cannot build the duplicate index: {e}")))?;
+    let mut stale = Vec::new();
+    store.for_each_signature(&mut |id, sig| {
+        if index.insert_owned(id.to_string(), sig).is_err() {
+            stale.push(id.to_string());
+        }
+    })?;
+    Ok(LoadedIndex { index, stale })
 }
 
 #[cfg(test)]

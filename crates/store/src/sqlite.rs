@@ -560,6 +560,10 @@ impl StoreTx for SqliteTx<'_> {
         Ok(n > 0)
     }
 
+    fn ids_by_content_hash(&mut self, hash: &str) -> Result<Vec<String>, StoreError> {
+        ids_by_content_hash(&self.tx, hash)
+    }
+
     fn commit(self: Box<Self>) -> Result<(), StoreError> {
         self.tx
             .commit()
@@ -753,18 +757,7 @@ impl Store for SqliteStore {
     }
 
     fn ids_by_content_hash(&self, hash: &str) -> Result<Vec<String>, StoreError> {
-        let context = "looking up exact copies";
-        let mut stmt = self
-            .conn
-            .prepare_cached(
-                "SELECT id FROM articles WHERE content_hash = ?1 ORDER BY created_at, rowid",
-            )
-            .map_err(StoreError::sqlite(context))?;
-        let rows = stmt
-            .query_map([hash], |r| r.get(0))
-            .map_err(StoreError::sqlite(context))?;
-        rows.collect::<Result<Vec<String>, _>>()
-            .map_err(StoreError::sqlite(context))
+        ids_by_content_hash(&self.conn, hash)
     }
 
     fn links(&self, id: &str) -> Result<Vec<DuplicateLink>, StoreError> {
@@ -826,4 +819,18 @@ impl Store for SqliteStore {
         }
         Ok(())
     }
+}
+
+fn ids_by_content_hash(conn: &Connection, hash: &str) -> Result<Vec<String>, StoreError> {
+    let context = "looking up exact copies";
+    let mut stmt = conn
+        .prepare_cached(
+            "SELECT id FROM articles WHERE content_hash = ?1 ORDER BY created_at, rowid",
+        )
+        .map_err(StoreError::sqlite(context))?;
+    let rows = stmt
+        .query_map([hash], |r| r.get(0))
+        .map_err(StoreError::sqlite(context))?;
+    rows.collect::<Result<Vec<String>, _>>()
+        .map_err(StoreError::sqlite(context))
 }

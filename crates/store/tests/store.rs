@@ -262,6 +262,11 @@ fn duplicate_links_record_list_update_and_cascade() {
             signature: None,
         }));
     }
+    // Exact-copy lookup inside the transaction sees its own puts.
+    assert_eq!(
+        ok(tx.ids_by_content_hash(&content_hash(&body(1)))),
+        ["orig", "copy1", "copy2"]
+    );
     // Links may reference articles put earlier in the same transaction.
     ok(tx.add_link(&DuplicateLink {
         article_id: "copy1".into(),
@@ -530,4 +535,45 @@ fn damaged_rows_give_errors_not_panics() {
         store.list(&ListQuery::default()),
         Err(StoreError::Corrupt { .. })
     ));
+}
+
+#[test]
+fn lsh_index_rebuilds_from_stored_signatures() {
+    let mut store = ok(SqliteStore::open_in_memory());
+    let hasher = MinHasher::default();
+    let other = MinHasher::new(parallax_dedup::MinHashParams {
+        shingle_words: 3,
+        ..Default::default()
+    })
+    .unwrap_or_else(|e| panic!("{e}"));
+    let a = article("first", &body(1));
+    let b = article("second", &body(2));
+    let c = article("old", &body(3));
+    let (sa, sb, sc) = (
+        hasher.signature(&a.text),
+        hasher.signature(&b.text),
+        other.signature(&c.text),
+    );
+    ok(store.put_batch(&[
+        NewArticle {
+            article: &a,
+            raw: &raw("first", &body(1)),
+            signature: Some(&sa),
+        },
+        NewArticle {
+            article: &b,
+            raw: &raw("second", &body(2)),
+            signature: Some(&sb),
+        },
+        NewArticle {
+            article: &c,
+            raw: &raw("old", &body(3)),
+            signature: Some(&sc),
+        },
+    ]));
+    let loaded = ok(parallax_store::load_lsh_index(&store, hasher.params()));
+    assert_eq!(loaded.index.len(), 2);
+    assert_eq!(loaded.stale, ["old"]);
+    let hits = loaded.index.near_duplicates(&sa, 0.99);
+    assert_eq!(hits, vec![("first".to_string(), 1.0)]);
 }
