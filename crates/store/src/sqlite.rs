@@ -127,24 +127,33 @@ impl SqliteStore {
                     detail: format!("its application id is {app_id:#x}"),
                 });
             }
-            let objects: i64 = conn
-                .query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))
-                .map_err(open_err)?;
-            if objects > 0 {
-                return Err(StoreError::NotParallax {
-                    path,
-                    detail: "it already holds tables of another program".into(),
-                });
-            }
             if !writable {
-                return Err(StoreError::NeedsMigration {
-                    path,
-                    found: 0,
-                    supported: migrations::latest_version(),
+                return Err(match count_objects(&conn).map_err(open_err)? {
+                    0 => StoreError::NeedsMigration {
+                        path,
+                        found: 0,
+                        supported: migrations::latest_version(),
+                    },
+                    _ => foreign_tables(path),
                 });
             }
-            conn.pragma_update(None, "application_id", APPLICATION_ID)
+            // Claim an empty file under the write lock, so two processes
+            // creating the same database cannot mistake each other's fresh
+            // tables for another program's.
+            let tx = conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)
                 .map_err(open_err)?;
+            let app_id: i32 = tx
+                .pragma_query_value(None, "application_id", |r| r.get(0))
+                .map_err(open_err)?;
+            if app_id != APPLICATION_ID {
+                if count_objects(&tx).map_err(open_err)? > 0 {
+                    return Err(foreign_tables(path));
+                }
+                tx.pragma_update(None, "application_id", APPLICATION_ID)
+                    .map_err(open_err)?;
+            }
+            tx.commit().map_err(open_err)?;
         }
         if writable {
             // WAL lets readers work during writes; NORMAL syncs at
@@ -340,6 +349,17 @@ fn hex(bytes: &[u8]) -> String {
 
 fn as_i64(n: usize) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+fn count_objects(conn: &Connection) -> rusqlite::Result<i64> {
+    conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))
+}
+
+fn foreign_tables(path: PathBuf) -> StoreError {
+    StoreError::NotParallax {
+        path,
+        detail: "it already holds tables of another program".into(),
+    }
 }
 
 /// An open write transaction on a [`SqliteStore`].

@@ -577,3 +577,37 @@ fn lsh_index_rebuilds_from_stored_signatures() {
     let hits = loaded.index.near_duplicates(&sa, 0.99);
     assert_eq!(hits, vec![("first".to_string(), 1.0)]);
 }
+
+#[test]
+fn simultaneous_first_opens_all_succeed() {
+    let (_dir, path) = temp_db();
+    let handles: Vec<_> = (0..4)
+        .map(|_| {
+            let path = path.clone();
+            std::thread::spawn(move || SqliteStore::open(&path).map(|s| s.schema_version().ok()))
+        })
+        .collect();
+    for h in handles {
+        match h.join() {
+            Ok(Ok(version)) => assert_eq!(version, Some(latest_version())),
+            Ok(Err(e)) => panic!("{e}"),
+            Err(_) => panic!("opener panicked"),
+        }
+    }
+}
+
+#[test]
+fn refused_foreign_database_is_left_untouched() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let other = dir.path().join("other.db");
+    {
+        let conn = rusqlite::Connection::open(&other).unwrap_or_else(|e| panic!("{e}"));
+        conn.execute_batch("CREATE TABLE t (x); INSERT INTO t VALUES (1);")
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+    let before = std::fs::read(&other).unwrap_or_default();
+    assert!(SqliteStore::open(&other).is_err());
+    assert!(SqliteStore::open_read_only(&other).is_err());
+    assert_eq!(std::fs::read(&other).unwrap_or_default(), before);
+    assert!(!dir.path().join("other.db-wal").exists());
+}
