@@ -53,7 +53,13 @@ fn main() {
         (0.8, DEFAULT_CONTAINMENT),
         (0.8, 1.1),
     ] {
-        let r = evaluate(&docs, &hasher, j, c);
+        let r = match evaluate(&docs, &hasher, j, c) {
+            Ok(r) => r,
+            Err(e) => {
+                eprintln!("{e}");
+                std::process::exit(1);
+            }
+        };
         if j == DEFAULT_NEAR_JACCARD {
             println!(
                 "{} articles, {} words; {} with 150+ words get synthetic copies",

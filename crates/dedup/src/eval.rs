@@ -11,7 +11,7 @@
 //! 3. False matches: each original queried against all others; any match
 //!    that brute force did not already rate ≥ 0.5 counts as false.
 
-use crate::{LshIndex, MinHasher, Signature};
+use crate::{DedupError, LshIndex, MinHasher, Signature};
 use std::collections::HashSet;
 use std::path::Path;
 use std::time::Instant;
@@ -129,17 +129,15 @@ pub fn evaluate(
     hasher: &MinHasher,
     min_jaccard: f64,
     min_containment: f64,
-) -> EvalReport {
+) -> Result<EvalReport, DedupError> {
     let words: usize = docs.iter().map(|(_, t)| t.split_whitespace().count()).sum();
     let started = Instant::now();
     let sigs: Vec<Signature> = docs.iter().map(|(_, t)| hasher.signature(t)).collect();
     let sign_secs = started.elapsed().as_secs_f64().max(1e-9);
 
-    let mut index =
-        LshIndex::<usize>::for_params(hasher.params()).unwrap_or_else(|_| unreachable_params());
+    let mut index = LshIndex::<usize>::for_params(hasher.params())?;
     for (i, sig) in sigs.iter().enumerate() {
-        // Signatures come from the index's own parameters.
-        let _ = index.insert(i, sig);
+        index.insert(i, sig)?;
     }
 
     let mut pairs_at_02 = 0;
@@ -204,7 +202,7 @@ pub fn evaluate(
     let query_secs = started.elapsed().as_secs_f64().max(1e-9);
     let share = |n: usize| n as f64 / eligible.max(1) as f64;
 
-    EvalReport {
+    Ok(EvalReport {
         articles: docs.len(),
         words,
         eligible,
@@ -219,11 +217,5 @@ pub fn evaluate(
         signatures_per_sec: docs.len() as f64 / sign_secs,
         words_per_sec: words as f64 / sign_secs,
         queries_per_sec: sigs.len() as f64 / query_secs,
-    }
-}
-
-/// A [`MinHasher`] always has valid parameters, so building an index for
-/// them cannot fail.
-fn unreachable_params() -> LshIndex<usize> {
-    panic!("MinHasher parameters were rejected by LshIndex")
+    })
 }

@@ -271,7 +271,8 @@ fn polnear_floor() {
         &MinHasher::default(),
         DEFAULT_NEAR_JACCARD,
         DEFAULT_CONTAINMENT,
-    );
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
     eprintln!("{r:?}");
     assert!(r.eligible > 300);
     assert_eq!(r.lsh_candidate_hits, r.pairs_at_05);
