@@ -15,7 +15,7 @@
 //! one transaction commits together or not at all, which is both the unit of
 //! crash consistency and the way to write fast (one fsync per batch, not per
 //! article).
-
+//!
 //! # Pipeline use
 //!
 //! ```
