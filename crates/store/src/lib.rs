@@ -1,1 +1,355 @@
-//! Persistent store. SQLite (WAL) is the default implementation.
+//! Persistent store for articles, their raw inputs, MinHash signatures and
+//! duplicate links. SQLite (WAL) is the default implementation.
+//!
+//! The pipeline talks to the [`Store`] trait, which is object safe
+//! (`Box<dyn Store>`), synchronous and free of SQLite types, so a PostgreSQL
+//! store can implement it later (with the blocking `postgres` client or a
+//! pool such as `deadpool-postgres`; reads take `&self`, so such a store
+//! holds a pool or a `Mutex<Client>`) without the pipeline changing.
+//!
+//! A PostgreSQL port maps one to one: [`StoreTx`] onto a database
+//! transaction, the JSON columns onto `jsonb`, BLOBs onto `bytea`, and the
+//! [`migrations`] list onto the same numbered steps kept in a version table.
+//!
+//! Writes go through a [`StoreTx`] from [`Store::begin`]: everything done in
+//! one transaction commits together or not at all, which is both the unit of
+//! crash consistency and the way to write fast (one fsync per batch, not per
+//! article).
+//!
+//! # Pipeline use
+//!
+//! ```
+//! use parallax_dedup::{content_hash, MinHasher, DEFAULT_CONTAINMENT, DEFAULT_NEAR_JACCARD};
+//! use parallax_model::{Article, RawDoc};
+//! use parallax_store::{load_lsh_index, DuplicateLink, LinkKind, NewArticle, SqliteStore, Store};
+//!
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let mut store = SqliteStore::open_in_memory()?; // SqliteStore::open(resolve_db_path(flag))
+//! let hasher = MinHasher::default();
+//! let mut lsh = load_lsh_index(&store, hasher.params())?.index;
+//!
+//! let batch: Vec<(Article, RawDoc)> = Vec::new(); // from ingest + clean
+//! let mut tx = store.begin()?;
+//! for (article, raw) in &batch {
+//!     let sig = hasher.signature(&article.text);
+//!     // Sees articles put earlier in this transaction too.
+//!     let exact = tx.ids_by_content_hash(&content_hash(&article.text))?;
+//!     tx.put(&NewArticle { article, raw, signature: Some(&sig) })?;
+//!     if let Some(original) = exact.iter().find(|id| **id != article.id) {
+//!         tx.add_link(&DuplicateLink {
+//!             article_id: article.id.clone(),
+//!             of_id: original.clone(),
+//!             kind: LinkKind::Exact,
+//!             score: 1.0,
+//!         })?;
+//!     } else if let Some(m) = lsh
+//!         .matches(&sig, DEFAULT_NEAR_JACCARD, DEFAULT_CONTAINMENT)
+//!         .into_iter()
+//!         .find(|m| m.id != article.id)
+//!     {
+//!         tx.add_link(&DuplicateLink {
+//!             article_id: article.id.clone(),
+//!             of_id: m.id.clone(),
+//!             kind: LinkKind::Near,
+//!             score: m.score(),
+//!         })?;
+//!     }
+//!     lsh.insert_owned(article.id.clone(), sig)?;
+//! }
+//! tx.commit()?; // the whole batch, or nothing
+//! # Ok(()) }
+//! ```
+
+mod error;
+pub mod migrations;
+mod sqlite;
+
+pub use error::StoreError;
+pub use migrations::{latest_version, Migration, MIGRATIONS};
+pub use sqlite::SqliteStore;
+
+use parallax_dedup::{LshIndex, MinHashParams, Signature};
+use parallax_model::{Article, Origin, RawDoc, SourceFormat};
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+/// Environment variable naming the database file (same as `--db`).
+pub const DB_ENV_VAR: &str = "PARALLAX_DB";
+
+/// Where the database lives when neither `--db` nor `PARALLAX_DB` says:
+/// `<data dir>/parallax/parallax.db` (on Linux `~/.local/share/parallax/`),
+/// or `./parallax.db` on a system without a data directory. The folder is
+/// created by [`SqliteStore::open`], not here.
+pub fn default_db_path() -> PathBuf {
+    dirs::data_dir()
+        .map(|dir| dir.join("parallax").join("parallax.db"))
+        .unwrap_or_else(|| PathBuf::from("parallax.db"))
+}
+
+/// The database path to use: `explicit` (the `--db` flag) if given, else a
+/// non-empty `PARALLAX_DB`, else [`default_db_path`]. With clap's `env`
+/// feature the flag already covers the variable; this is for other callers.
+pub fn resolve_db_path(explicit: Option<&Path>) -> PathBuf {
+    resolve_db_path_from(explicit, std::env::var_os(DB_ENV_VAR))
+}
+
+fn resolve_db_path_from(explicit: Option<&Path>, env: Option<std::ffi::OsString>) -> PathBuf {
+    if let Some(path) = explicit {
+        return path.to_path_buf();
+    }
+    match env {
+        Some(value) if !value.is_empty() => PathBuf::from(value),
+        _ => default_db_path(),
+    }
+}
+
+/// One article to store, with what it was cleaned from.
+#[derive(Debug, Clone, Copy)]
+pub struct NewArticle<'a> {
+    pub article: &'a Article,
+    /// The input the article was cleaned from; [`Article::offsets`] point
+    /// into its content.
+    pub raw: &'a RawDoc,
+    /// MinHash signature of the clean text, when dedup ran.
+    pub signature: Option<&'a Signature>,
+}
+
+/// What a put did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PutOutcome {
+    /// The id was new.
+    Inserted,
+    /// The id existed with different content (article, raw input or
+    /// signature). Its outgoing duplicate links were dropped, since they
+    /// described the old content; record fresh ones in the same transaction.
+    Updated,
+    /// The id existed with exactly this content; nothing was written.
+    Unchanged,
+}
+
+/// Totals of a batch of puts.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PutCounts {
+    pub inserted: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+}
+
+impl PutCounts {
+    pub fn add(&mut self, outcome: PutOutcome) {
+        match outcome {
+            PutOutcome::Inserted => self.inserted += 1,
+            PutOutcome::Updated => self.updated += 1,
+            PutOutcome::Unchanged => self.unchanged += 1,
+        }
+    }
+}
+
+/// The columns a listing or search result shows, without the text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ArticleSummary {
+    pub id: String,
+    pub title: Option<String>,
+    pub outlet: Option<String>,
+    pub url: Option<String>,
+    /// ISO `YYYY-MM-DD`.
+    pub published: Option<String>,
+    pub format: SourceFormat,
+    pub origin: Origin,
+    /// Length of the clean text in characters.
+    pub text_chars: u64,
+    pub language: Option<String>,
+}
+
+/// Filters and paging for [`Store::list`]. Results are ordered newest
+/// first (undated last), then by id, so paging is stable.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ListQuery {
+    pub outlet: Option<String>,
+    pub language: Option<String>,
+    /// Inclusive ISO date bounds on `published`.
+    pub published_from: Option<String>,
+    pub published_to: Option<String>,
+    pub limit: usize,
+    pub offset: usize,
+}
+
+impl Default for ListQuery {
+    fn default() -> Self {
+        ListQuery {
+            outlet: None,
+            language: None,
+            published_from: None,
+            published_to: None,
+            limit: 100,
+            offset: 0,
+        }
+    }
+}
+
+/// How a duplicate was detected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LinkKind {
+    /// Same normalised text (equal `content_hash`).
+    Exact,
+    /// MinHash similarity above the near-duplicate threshold (wire copy).
+    Near,
+}
+
+impl LinkKind {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            LinkKind::Exact => "exact",
+            LinkKind::Near => "near",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<LinkKind> {
+        match s {
+            "exact" => Some(LinkKind::Exact),
+            "near" => Some(LinkKind::Near),
+            _ => None,
+        }
+    }
+}
+
+/// `article_id` is a copy of `of_id` (the earlier or original article).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DuplicateLink {
+    pub article_id: String,
+    pub of_id: String,
+    pub kind: LinkKind,
+    /// Similarity in `0.0..=1.0` (1.0 for exact copies).
+    pub score: f64,
+}
+
+/// A write transaction. Dropping it without [`StoreTx::commit`] rolls
+/// everything in it back.
+pub trait StoreTx {
+    /// Inserts or updates one article with its raw input and signature.
+    /// Idempotent: putting the same content again is [`PutOutcome::Unchanged`].
+    fn put(&mut self, item: &NewArticle<'_>) -> Result<PutOutcome, StoreError>;
+
+    /// Records (or re-scores) a duplicate link; both articles must exist,
+    /// possibly put earlier in this transaction.
+    fn add_link(&mut self, link: &DuplicateLink) -> Result<(), StoreError>;
+
+    /// Deletes an article with its raw input, signature and links. Returns
+    /// whether it existed.
+    fn delete(&mut self, id: &str) -> Result<bool, StoreError>;
+
+    /// [`Store::ids_by_content_hash`], including articles put earlier in
+    /// this transaction.
+    fn ids_by_content_hash(&mut self, hash: &str) -> Result<Vec<String>, StoreError>;
+
+    fn commit(self: Box<Self>) -> Result<(), StoreError>;
+}
+
+/// The storage operations the pipeline and the server use.
+pub trait Store: Send {
+    /// Starts a write transaction (taking the write lock now, so it cannot
+    /// fail half-way for lack of it).
+    fn begin(&mut self) -> Result<Box<dyn StoreTx + '_>, StoreError>;
+
+    /// Puts one article in its own transaction.
+    fn put(&mut self, item: &NewArticle<'_>) -> Result<PutOutcome, StoreError> {
+        let mut tx = self.begin()?;
+        let outcome = tx.put(item)?;
+        tx.commit()?;
+        Ok(outcome)
+    }
+
+    /// Puts many articles atomically: all are stored or none.
+    fn put_batch(&mut self, items: &[NewArticle<'_>]) -> Result<Vec<PutOutcome>, StoreError> {
+        let mut tx = self.begin()?;
+        let mut outcomes = Vec::with_capacity(items.len());
+        for item in items {
+            outcomes.push(tx.put(item)?);
+        }
+        tx.commit()?;
+        Ok(outcomes)
+    }
+
+    /// Records one duplicate link in its own transaction.
+    fn add_link(&mut self, link: &DuplicateLink) -> Result<(), StoreError> {
+        let mut tx = self.begin()?;
+        tx.add_link(link)?;
+        tx.commit()
+    }
+
+    fn get(&self, id: &str) -> Result<Option<Article>, StoreError>;
+
+    /// The input an article was cleaned from.
+    fn get_raw(&self, id: &str) -> Result<Option<RawDoc>, StoreError>;
+
+    fn list(&self, query: &ListQuery) -> Result<Vec<ArticleSummary>, StoreError>;
+
+    /// Number of stored articles.
+    fn count(&self) -> Result<u64, StoreError>;
+
+    /// Ids of articles whose text has this [`parallax_dedup::content_hash`]
+    /// (exact copies), oldest first.
+    fn ids_by_content_hash(&self, hash: &str) -> Result<Vec<String>, StoreError>;
+
+    /// Links where the article is either the copy or the original, best
+    /// score first.
+    fn links(&self, id: &str) -> Result<Vec<DuplicateLink>, StoreError>;
+
+    /// Calls `visit` with every stored signature, in insertion order, without
+    /// holding them all in memory (for rebuilding the LSH index on start).
+    fn for_each_signature(&self, visit: &mut dyn FnMut(&str, Signature)) -> Result<(), StoreError>;
+
+    /// Every stored signature with its article id, in insertion order.
+    fn signatures(&self) -> Result<Vec<(String, Signature)>, StoreError> {
+        let mut all = Vec::new();
+        self.for_each_signature(&mut |id, sig| all.push((id.to_string(), sig)))?;
+        Ok(all)
+    }
+}
+
+/// An LSH index rebuilt from stored signatures.
+#[derive(Debug)]
+pub struct LoadedIndex {
+    pub index: LshIndex<String>,
+    /// Articles whose stored signature was made with other MinHash
+    /// parameters than requested: recompute and re-put them.
+    pub stale: Vec<String>,
+}
+
+/// Rebuilds the near-duplicate index from every stored signature, as the
+/// pipeline does on start.
+pub fn load_lsh_index(store: &dyn Store, params: MinHashParams) -> Result<LoadedIndex, StoreError> {
+    let mut index = LshIndex::for_params(params)
+        .map_err(|e| StoreError::Invalid(format!("cannot build the duplicate index: {e}")))?;
+    let mut stale = Vec::new();
+    store.for_each_signature(&mut |id, sig| {
+        if index.insert_owned(id.to_string(), sig).is_err() {
+            stale.push(id.to_string());
+        }
+    })?;
+    Ok(LoadedIndex { index, stale })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn db_path_precedence() {
+        let flag = Path::new("/data/flag.db");
+        let env = Some(std::ffi::OsString::from("/data/env.db"));
+        assert_eq!(resolve_db_path_from(Some(flag), env.clone()), flag);
+        assert_eq!(
+            resolve_db_path_from(None, env),
+            PathBuf::from("/data/env.db")
+        );
+        assert_eq!(
+            resolve_db_path_from(None, Some(std::ffi::OsString::new())),
+            default_db_path()
+        );
+        assert_eq!(resolve_db_path_from(None, None), default_db_path());
+        assert!(default_db_path().ends_with("parallax.db"));
+    }
+}

@@ -1,0 +1,856 @@
+//! The SQLite implementation of [`Store`].
+
+use crate::migrations::{self, user_version, MIGRATIONS};
+use crate::{
+    ArticleSummary, DuplicateLink, LinkKind, ListQuery, NewArticle, PutOutcome, Store, StoreError,
+    StoreTx,
+};
+use parallax_dedup::{content_hash, Signature};
+use parallax_model::{
+    Article, Block, ContentKind, Hints, OffsetMap, Origin, RawDoc, Removal, SourceFormat,
+};
+use rusqlite::types::Value;
+use rusqlite::{params, Connection, OpenFlags, OptionalExtension, TransactionBehavior};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+/// `PRAGMA application_id` of Parallax databases ("PXDB"), so we never
+/// migrate some other program's SQLite file.
+const APPLICATION_ID: i32 = 0x5058_4442;
+/// How long a writer waits for another writer's lock before giving up.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+/// Bytes of WAL file kept after a checkpoint.
+const WAL_SIZE_LIMIT: i64 = 64 * 1024 * 1024;
+/// Statements kept prepared per connection; the write path uses ~10.
+const STATEMENT_CACHE: usize = 48;
+
+/// A SQLite-backed [`Store`] in WAL mode: many readers (each with their own
+/// `SqliteStore`, in threads or processes) run alongside one writer, and a
+/// reader never sees half of a transaction. `synchronous=NORMAL` means a
+/// committed transaction survives a process crash; after a power loss the
+/// last few transactions may be rolled back, never torn.
+pub struct SqliteStore {
+    conn: Connection,
+    path: PathBuf,
+}
+
+impl std::fmt::Debug for SqliteStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SqliteStore")
+            .field("path", &self.path)
+            .finish()
+    }
+}
+
+fn not_a_database(err: &rusqlite::Error) -> bool {
+    matches!(
+        err.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::NotADatabase)
+    )
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed, with its folder) and migrates the database.
+    pub fn open(path: impl AsRef<Path>) -> Result<SqliteStore, StoreError> {
+        let path = path.as_ref().to_path_buf();
+        if path.as_os_str().is_empty() {
+            return Err(StoreError::Invalid(
+                "the database path is empty; pass --db PATH or set PARALLAX_DB".into(),
+            ));
+        }
+        if let Some(dir) = path.parent() {
+            if !dir.as_os_str().is_empty() && !dir.exists() {
+                std::fs::create_dir_all(dir).map_err(|source| StoreError::CreateDir {
+                    path: dir.to_path_buf(),
+                    source,
+                })?;
+            }
+        }
+        let conn = Connection::open(&path).map_err(|source| StoreError::Open {
+            path: path.clone(),
+            source,
+        })?;
+        Self::init(conn, path, true)
+    }
+
+    /// Opens an existing database for reading only (a server or a second
+    /// process). It must already be at this build's schema version.
+    pub fn open_read_only(path: impl AsRef<Path>) -> Result<SqliteStore, StoreError> {
+        let path = path.as_ref().to_path_buf();
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn =
+            Connection::open_with_flags(&path, flags).map_err(|source| StoreError::Open {
+                path: path.clone(),
+                source,
+            })?;
+        Self::init(conn, path, false)
+    }
+
+    /// A private database in memory, for tests and one-shot runs.
+    pub fn open_in_memory() -> Result<SqliteStore, StoreError> {
+        let path = PathBuf::from(":memory:");
+        let conn = Connection::open_in_memory().map_err(|source| StoreError::Open {
+            path: path.clone(),
+            source,
+        })?;
+        Self::init(conn, path, true)
+    }
+
+    fn init(mut conn: Connection, path: PathBuf, writable: bool) -> Result<Self, StoreError> {
+        let open_err = |source: rusqlite::Error| {
+            if not_a_database(&source) {
+                StoreError::NotParallax {
+                    path: path.clone(),
+                    detail: "the file is not an SQLite database".into(),
+                }
+            } else {
+                StoreError::Open {
+                    path: path.clone(),
+                    source,
+                }
+            }
+        };
+        conn.busy_timeout(BUSY_TIMEOUT).map_err(open_err)?;
+        conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
+        conn.pragma_update(None, "foreign_keys", true)
+            .map_err(open_err)?;
+        let app_id: i32 = conn
+            .pragma_query_value(None, "application_id", |r| r.get(0))
+            .map_err(open_err)?;
+        if app_id != APPLICATION_ID {
+            if app_id != 0 {
+                return Err(StoreError::NotParallax {
+                    path,
+                    detail: format!("its application id is {app_id:#x}"),
+                });
+            }
+            if !writable {
+                return Err(match count_objects(&conn).map_err(open_err)? {
+                    0 => StoreError::NeedsMigration {
+                        path,
+                        found: 0,
+                        supported: migrations::latest_version(),
+                    },
+                    _ => foreign_tables(path),
+                });
+            }
+            // Claim an empty file under the write lock, so two processes
+            // creating the same database cannot mistake each other's fresh
+            // tables for another program's.
+            let tx = conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)
+                .map_err(open_err)?;
+            let app_id: i32 = tx
+                .pragma_query_value(None, "application_id", |r| r.get(0))
+                .map_err(open_err)?;
+            if app_id != APPLICATION_ID {
+                if count_objects(&tx).map_err(open_err)? > 0 {
+                    return Err(foreign_tables(path));
+                }
+                tx.pragma_update(None, "application_id", APPLICATION_ID)
+                    .map_err(open_err)?;
+            }
+            tx.commit().map_err(open_err)?;
+        }
+        if writable {
+            // WAL lets readers work during writes; NORMAL syncs at
+            // checkpoints only, which keeps commits cheap and is still
+            // crash-safe for the process.
+            let mode: String = conn
+                .pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0))
+                .map_err(open_err)?;
+            if !(mode.eq_ignore_ascii_case("wal") || mode.eq_ignore_ascii_case("memory")) {
+                return Err(StoreError::Open {
+                    path,
+                    source: rusqlite::Error::InvalidParameterName(format!(
+                        "the file system refused WAL journaling (got {mode})"
+                    )),
+                });
+            }
+            conn.pragma_update(None, "synchronous", "NORMAL")
+                .map_err(open_err)?;
+            // Shrink the WAL file back after a large batch is checkpointed.
+            conn.pragma_update(None, "journal_size_limit", WAL_SIZE_LIMIT)
+                .map_err(open_err)?;
+            migrations::migrate(&mut conn, &path, MIGRATIONS)?;
+        } else {
+            let found = user_version(&conn).map_err(open_err)?;
+            let supported = migrations::latest_version();
+            if found > supported {
+                return Err(StoreError::TooNew {
+                    path,
+                    found,
+                    supported,
+                });
+            }
+            if found < supported {
+                return Err(StoreError::NeedsMigration {
+                    path,
+                    found,
+                    supported,
+                });
+            }
+        }
+        Ok(SqliteStore { conn, path })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn schema_version(&self) -> Result<i64, StoreError> {
+        user_version(&self.conn).map_err(StoreError::sqlite("reading the schema version"))
+    }
+
+    /// Runs SQLite's `integrity_check` and `foreign_key_check`; an error
+    /// lists what is wrong.
+    pub fn check_integrity(&self) -> Result<(), StoreError> {
+        let mut problems = Vec::new();
+        let mut stmt = self
+            .conn
+            .prepare("PRAGMA integrity_check")
+            .map_err(StoreError::sqlite("checking integrity"))?;
+        let rows = stmt
+            .query_map([], |r| r.get::<_, String>(0))
+            .map_err(StoreError::sqlite("checking integrity"))?;
+        for row in rows {
+            let line = row.map_err(StoreError::sqlite("checking integrity"))?;
+            if line != "ok" {
+                problems.push(line);
+            }
+        }
+        let mut stmt = self
+            .conn
+            .prepare("PRAGMA foreign_key_check")
+            .map_err(StoreError::sqlite("checking foreign keys"))?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok(format!(
+                    "row {} of {} points to a missing {}",
+                    r.get::<_, Option<i64>>(1)?.unwrap_or(-1),
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(2)?
+                ))
+            })
+            .map_err(StoreError::sqlite("checking foreign keys"))?;
+        for row in rows {
+            problems.push(row.map_err(StoreError::sqlite("checking foreign keys"))?);
+        }
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(StoreError::Corrupt {
+                id: self.path.display().to_string(),
+                detail: problems.join("; "),
+            })
+        }
+    }
+
+    /// The underlying connection, for stages that keep their own tables in
+    /// this database (see [`crate::migrations`]). Prefer adding methods to
+    /// [`Store`] for anything the pipeline needs, so other backends follow.
+    pub fn connection(&self) -> &Connection {
+        &self.conn
+    }
+}
+
+/// Nested parts of an [`Article`] kept as one JSON column.
+#[derive(Serialize)]
+struct DetailRef<'a> {
+    blocks: &'a [Block],
+    removed: &'a [Removal],
+    offsets: &'a OffsetMap,
+    warnings: &'a [String],
+}
+
+#[derive(Deserialize)]
+struct Detail {
+    #[serde(default)]
+    blocks: Vec<Block>,
+    #[serde(default)]
+    removed: Vec<Removal>,
+    #[serde(default)]
+    offsets: OffsetMap,
+    #[serde(default)]
+    warnings: Vec<String>,
+}
+
+/// [`RawDoc`] fields besides its content and kind.
+#[derive(Serialize)]
+struct RawMetaRef<'a> {
+    id: &'a str,
+    origin: &'a Origin,
+    format: SourceFormat,
+    hints: &'a Hints,
+    warnings: &'a [String],
+}
+
+#[derive(Deserialize)]
+struct RawMeta {
+    id: String,
+    origin: Origin,
+    format: SourceFormat,
+    #[serde(default)]
+    hints: Hints,
+    #[serde(default)]
+    warnings: Vec<String>,
+}
+
+/// The serde name of a unit enum variant (`SourceFormat::Jsonl` → "jsonl").
+fn enum_name<T: Serialize>(value: &T) -> Result<String, StoreError> {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::String(s)) => Ok(s),
+        _ => Err(StoreError::Invalid(
+            "enum did not serialise to a name".into(),
+        )),
+    }
+}
+
+fn enum_from_name<T: DeserializeOwned>(id: &str, name: String) -> Result<T, StoreError> {
+    serde_json::from_value(serde_json::Value::String(name.clone())).map_err(|_| {
+        StoreError::Corrupt {
+            id: id.to_string(),
+            detail: format!("unknown value {name:?}"),
+        }
+    })
+}
+
+fn to_json<T: Serialize>(value: &T) -> Result<String, StoreError> {
+    serde_json::to_string(value)
+        .map_err(|e| StoreError::Invalid(format!("cannot serialise article: {e}")))
+}
+
+fn from_json<T: DeserializeOwned>(id: &str, what: &str, json: &str) -> Result<T, StoreError> {
+    serde_json::from_str(json).map_err(|e| StoreError::Corrupt {
+        id: id.to_string(),
+        detail: format!("{what}: {e}"),
+    })
+}
+
+fn now_unix() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+        .unwrap_or(0)
+}
+
+fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for &b in bytes {
+        s.push(char::from(DIGITS[usize::from(b >> 4)]));
+        s.push(char::from(DIGITS[usize::from(b & 0xF)]));
+    }
+    s
+}
+
+fn as_i64(n: usize) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+fn count_objects(conn: &Connection) -> rusqlite::Result<i64> {
+    conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))
+}
+
+fn foreign_tables(path: PathBuf) -> StoreError {
+    StoreError::NotParallax {
+        path,
+        detail: "it already holds tables of another program".into(),
+    }
+}
+
+/// An open write transaction on a [`SqliteStore`].
+struct SqliteTx<'c> {
+    tx: rusqlite::Transaction<'c>,
+}
+
+impl StoreTx for SqliteTx<'_> {
+    fn put(&mut self, item: &NewArticle<'_>) -> Result<PutOutcome, StoreError> {
+        let article = item.article;
+        let raw = item.raw;
+        if article.id.trim().is_empty() {
+            return Err(StoreError::Invalid(format!(
+                "article from {} has an empty id",
+                article.origin
+            )));
+        }
+        let detail = to_json(&DetailRef {
+            blocks: &article.blocks,
+            removed: &article.removed,
+            offsets: &article.offsets,
+            warnings: &article.warnings,
+        })?;
+        let raw_meta = to_json(&RawMetaRef {
+            id: &raw.id,
+            origin: &raw.origin,
+            format: raw.format,
+            hints: &raw.hints,
+            warnings: &raw.warnings,
+        })?;
+        let raw_kind = enum_name(&raw.kind)?;
+        let format = enum_name(&article.format)?;
+        let signature = item.signature.map(Signature::to_bytes);
+
+        // Fingerprint of everything stored, to tell a re-put of the same
+        // content (skip) from a changed one (update).
+        let mut hasher = Sha256::new();
+        let article_json = to_json(article)?;
+        for part in [
+            article_json.as_bytes(),
+            raw_kind.as_bytes(),
+            raw_meta.as_bytes(),
+            raw.content.as_bytes(),
+            signature.as_deref().unwrap_or(b"-"),
+        ] {
+            hasher.update((part.len() as u64).to_le_bytes());
+            hasher.update(part);
+        }
+        let revision = hex(&hasher.finalize());
+
+        let existing: Option<String> = self
+            .tx
+            .prepare_cached("SELECT revision FROM articles WHERE id = ?1")
+            .and_then(|mut s| s.query_row([&article.id], |r| r.get(0)).optional())
+            .map_err(StoreError::sqlite("looking up an article"))?;
+        if existing.as_deref() == Some(revision.as_str()) {
+            return Ok(PutOutcome::Unchanged);
+        }
+
+        let now = now_unix();
+        let text_chars = as_i64(article.text.chars().count());
+        let hash = content_hash(&article.text);
+        let origin_path = &article.origin.path;
+        let origin_locator = &article.origin.locator;
+        let outcome = if existing.is_some() {
+            self.tx
+                .prepare_cached(
+                    "UPDATE articles SET title = ?2, outlet = ?3, url = ?4, author = ?5, \
+                     published = ?6, language = ?7, format = ?8, origin_path = ?9, \
+                     origin_locator = ?10, text_chars = ?11, content_hash = ?12, \
+                     revision = ?13, version = version + 1, updated_at = ?14, text = ?15, \
+                     detail_json = ?16 WHERE id = ?1",
+                )
+                .and_then(|mut s| {
+                    s.execute(params![
+                        article.id,
+                        article.title,
+                        article.outlet,
+                        article.url,
+                        article.author,
+                        article.published,
+                        article.language,
+                        format,
+                        origin_path,
+                        origin_locator,
+                        text_chars,
+                        hash,
+                        revision,
+                        now,
+                        article.text,
+                        detail,
+                    ])
+                })
+                .map_err(StoreError::sqlite("updating an article"))?;
+            // Links computed from the old text no longer hold.
+            self.tx
+                .prepare_cached("DELETE FROM duplicate_links WHERE article_id = ?1")
+                .and_then(|mut s| s.execute([&article.id]))
+                .map_err(StoreError::sqlite("dropping stale duplicate links"))?;
+            PutOutcome::Updated
+        } else {
+            self.tx
+                .prepare_cached(
+                    "INSERT INTO articles (id, title, outlet, url, author, published, language, \
+                     format, origin_path, origin_locator, text_chars, content_hash, revision, \
+                     version, created_at, updated_at, text, detail_json) VALUES (?1, ?2, ?3, \
+                     ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, 1, ?14, ?14, ?15, ?16)",
+                )
+                .and_then(|mut s| {
+                    s.execute(params![
+                        article.id,
+                        article.title,
+                        article.outlet,
+                        article.url,
+                        article.author,
+                        article.published,
+                        article.language,
+                        format,
+                        origin_path,
+                        origin_locator,
+                        text_chars,
+                        hash,
+                        revision,
+                        now,
+                        article.text,
+                        detail,
+                    ])
+                })
+                .map_err(StoreError::sqlite("inserting an article"))?;
+            PutOutcome::Inserted
+        };
+
+        self.tx
+            .prepare_cached(
+                "INSERT INTO raw_inputs (article_id, kind, content, meta_json) \
+                 VALUES (?1, ?2, ?3, ?4) ON CONFLICT(article_id) DO UPDATE SET \
+                 kind = excluded.kind, content = excluded.content, meta_json = excluded.meta_json",
+            )
+            .and_then(|mut s| {
+                s.execute(params![
+                    article.id,
+                    raw_kind,
+                    raw.content.as_bytes(),
+                    raw_meta
+                ])
+            })
+            .map_err(StoreError::sqlite("storing the raw input"))?;
+
+        match signature {
+            Some(bytes) => self
+                .tx
+                .prepare_cached(
+                    "INSERT INTO signatures (article_id, signature) VALUES (?1, ?2) \
+                     ON CONFLICT(article_id) DO UPDATE SET signature = excluded.signature",
+                )
+                .and_then(|mut s| s.execute(params![article.id, bytes])),
+            None => self
+                .tx
+                .prepare_cached("DELETE FROM signatures WHERE article_id = ?1")
+                .and_then(|mut s| s.execute([&article.id])),
+        }
+        .map_err(StoreError::sqlite("storing the signature"))?;
+        Ok(outcome)
+    }
+
+    fn add_link(&mut self, link: &DuplicateLink) -> Result<(), StoreError> {
+        if !(0.0..=1.0).contains(&link.score) {
+            return Err(StoreError::Invalid(format!(
+                "duplicate score {} for {} → {} must be between 0 and 1",
+                link.score, link.article_id, link.of_id
+            )));
+        }
+        if link.article_id == link.of_id {
+            return Err(StoreError::Invalid(format!(
+                "article {} cannot be a duplicate of itself",
+                link.article_id
+            )));
+        }
+        for id in [&link.article_id, &link.of_id] {
+            let exists = self
+                .tx
+                .prepare_cached("SELECT 1 FROM articles WHERE id = ?1")
+                .and_then(|mut s| s.exists([id]))
+                .map_err(StoreError::sqlite("checking a linked article"))?;
+            if !exists {
+                return Err(StoreError::UnknownArticle {
+                    article_id: link.article_id.clone(),
+                    of_id: link.of_id.clone(),
+                    missing: id.clone(),
+                });
+            }
+        }
+        self.tx
+            .prepare_cached(
+                "INSERT INTO duplicate_links (article_id, of_id, kind, score, created_at) \
+                 VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT(article_id, of_id, kind) \
+                 DO UPDATE SET score = excluded.score",
+            )
+            .and_then(|mut s| {
+                s.execute(params![
+                    link.article_id,
+                    link.of_id,
+                    link.kind.as_str(),
+                    link.score,
+                    now_unix()
+                ])
+            })
+            .map_err(StoreError::sqlite("recording a duplicate link"))?;
+        Ok(())
+    }
+
+    fn delete(&mut self, id: &str) -> Result<bool, StoreError> {
+        let n = self
+            .tx
+            .prepare_cached("DELETE FROM articles WHERE id = ?1")
+            .and_then(|mut s| s.execute([id]))
+            .map_err(StoreError::sqlite("deleting an article"))?;
+        Ok(n > 0)
+    }
+
+    fn ids_by_content_hash(&mut self, hash: &str) -> Result<Vec<String>, StoreError> {
+        ids_by_content_hash(&self.tx, hash)
+    }
+
+    fn commit(self: Box<Self>) -> Result<(), StoreError> {
+        self.tx
+            .commit()
+            .map_err(StoreError::sqlite("committing a write"))
+    }
+}
+
+impl Store for SqliteStore {
+    fn begin(&mut self) -> Result<Box<dyn StoreTx + '_>, StoreError> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(StoreError::sqlite("starting a write"))?;
+        Ok(Box::new(SqliteTx { tx }))
+    }
+
+    fn get(&self, id: &str) -> Result<Option<Article>, StoreError> {
+        type Row = (
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            String,
+            String,
+            Option<String>,
+            String,
+            String,
+        );
+        let row: Option<Row> = self
+            .conn
+            .prepare_cached(
+                "SELECT title, outlet, url, author, published, language, format, origin_path, \
+                 origin_locator, text, detail_json FROM articles WHERE id = ?1",
+            )
+            .and_then(|mut s| {
+                s.query_row([id], |r| {
+                    Ok((
+                        r.get(0)?,
+                        r.get(1)?,
+                        r.get(2)?,
+                        r.get(3)?,
+                        r.get(4)?,
+                        r.get(5)?,
+                        r.get(6)?,
+                        r.get(7)?,
+                        r.get(8)?,
+                        r.get(9)?,
+                        r.get(10)?,
+                    ))
+                })
+                .optional()
+            })
+            .map_err(StoreError::sqlite("reading an article"))?;
+        let Some((
+            title,
+            outlet,
+            url,
+            author,
+            published,
+            language,
+            format,
+            path,
+            locator,
+            text,
+            detail,
+        )) = row
+        else {
+            return Ok(None);
+        };
+        let detail: Detail = from_json(id, "article detail", &detail)?;
+        Ok(Some(Article {
+            id: id.to_string(),
+            origin: Origin { path, locator },
+            format: enum_from_name(id, format)?,
+            url,
+            outlet,
+            title,
+            author,
+            published,
+            language,
+            text,
+            blocks: detail.blocks,
+            removed: detail.removed,
+            offsets: detail.offsets,
+            warnings: detail.warnings,
+        }))
+    }
+
+    fn get_raw(&self, id: &str) -> Result<Option<RawDoc>, StoreError> {
+        let row: Option<(String, Vec<u8>, String)> = self
+            .conn
+            .prepare_cached("SELECT kind, content, meta_json FROM raw_inputs WHERE article_id = ?1")
+            .and_then(|mut s| {
+                s.query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+                    .optional()
+            })
+            .map_err(StoreError::sqlite("reading a raw input"))?;
+        let Some((kind, content, meta)) = row else {
+            return Ok(None);
+        };
+        let meta: RawMeta = from_json(id, "raw input metadata", &meta)?;
+        let kind: ContentKind = enum_from_name(id, kind)?;
+        let content = String::from_utf8(content).map_err(|e| StoreError::Corrupt {
+            id: id.to_string(),
+            detail: format!("raw input is not UTF-8: {e}"),
+        })?;
+        Ok(Some(RawDoc {
+            id: meta.id,
+            origin: meta.origin,
+            format: meta.format,
+            kind,
+            content,
+            hints: meta.hints,
+            warnings: meta.warnings,
+        }))
+    }
+
+    fn list(&self, query: &ListQuery) -> Result<Vec<ArticleSummary>, StoreError> {
+        let mut sql = String::from(
+            "SELECT id, title, outlet, url, published, format, origin_path, origin_locator, \
+             text_chars, language FROM articles WHERE 1 = 1",
+        );
+        let mut args: Vec<Value> = Vec::new();
+        let mut filter = |clause: &str, value: &Option<String>| {
+            if let Some(v) = value {
+                args.push(Value::Text(v.clone()));
+                sql.push_str(&format!(" AND {clause} ?{}", args.len()));
+            }
+        };
+        filter("outlet =", &query.outlet);
+        filter("language =", &query.language);
+        filter("published >=", &query.published_from);
+        filter("published <=", &query.published_to);
+        args.push(Value::Integer(as_i64(query.limit)));
+        args.push(Value::Integer(as_i64(query.offset)));
+        sql.push_str(&format!(
+            " ORDER BY published DESC NULLS LAST, id LIMIT ?{} OFFSET ?{}",
+            args.len() - 1,
+            args.len()
+        ));
+        let context = "listing articles";
+        let mut stmt = self
+            .conn
+            .prepare_cached(&sql)
+            .map_err(StoreError::sqlite(context))?;
+        let rows = stmt
+            .query_map(rusqlite::params_from_iter(args), |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get::<_, String>(5)?,
+                    r.get(6)?,
+                    r.get(7)?,
+                    r.get::<_, i64>(8)?,
+                    r.get(9)?,
+                ))
+            })
+            .map_err(StoreError::sqlite(context))?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (id, title, outlet, url, published, format, path, locator, chars, language) =
+                row.map_err(StoreError::sqlite(context))?;
+            let format = enum_from_name(&id, format)?;
+            out.push(ArticleSummary {
+                id,
+                title,
+                outlet,
+                url,
+                published,
+                format,
+                origin: Origin { path, locator },
+                text_chars: u64::try_from(chars).unwrap_or(0),
+                language,
+            });
+        }
+        Ok(out)
+    }
+
+    fn count(&self) -> Result<u64, StoreError> {
+        let n: i64 = self
+            .conn
+            .prepare_cached("SELECT count(*) FROM articles")
+            .and_then(|mut s| s.query_row([], |r| r.get(0)))
+            .map_err(StoreError::sqlite("counting articles"))?;
+        Ok(u64::try_from(n).unwrap_or(0))
+    }
+
+    fn ids_by_content_hash(&self, hash: &str) -> Result<Vec<String>, StoreError> {
+        ids_by_content_hash(&self.conn, hash)
+    }
+
+    fn links(&self, id: &str) -> Result<Vec<DuplicateLink>, StoreError> {
+        let context = "reading duplicate links";
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT article_id, of_id, kind, score FROM duplicate_links WHERE article_id = ?1 \
+                 UNION ALL \
+                 SELECT article_id, of_id, kind, score FROM duplicate_links WHERE of_id = ?1 \
+                 ORDER BY score DESC, article_id, of_id, kind",
+            )
+            .map_err(StoreError::sqlite(context))?;
+        let rows = stmt
+            .query_map([id], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, f64>(3)?,
+                ))
+            })
+            .map_err(StoreError::sqlite(context))?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (article_id, of_id, kind, score) = row.map_err(StoreError::sqlite(context))?;
+            let kind = LinkKind::parse(&kind).ok_or_else(|| StoreError::Corrupt {
+                id: article_id.clone(),
+                detail: format!("unknown duplicate link kind {kind:?}"),
+            })?;
+            out.push(DuplicateLink {
+                article_id,
+                of_id,
+                kind,
+                score,
+            });
+        }
+        Ok(out)
+    }
+
+    fn for_each_signature(&self, visit: &mut dyn FnMut(&str, Signature)) -> Result<(), StoreError> {
+        let context = "loading signatures";
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT article_id, signature FROM signatures ORDER BY rowid")
+            .map_err(StoreError::sqlite(context))?;
+        let mut rows = stmt.query([]).map_err(StoreError::sqlite(context))?;
+        while let Some(row) = rows.next().map_err(StoreError::sqlite(context))? {
+            let id: String = row.get(0).map_err(StoreError::sqlite(context))?;
+            let bytes = row
+                .get_ref(1)
+                .and_then(|v| v.as_blob().map_err(rusqlite::Error::from))
+                .map_err(StoreError::sqlite(context))?;
+            let sig = Signature::from_bytes(bytes).map_err(|e| StoreError::Corrupt {
+                id: id.clone(),
+                detail: e.to_string(),
+            })?;
+            visit(&id, sig);
+        }
+        Ok(())
+    }
+}
+
+fn ids_by_content_hash(conn: &Connection, hash: &str) -> Result<Vec<String>, StoreError> {
+    let context = "looking up exact copies";
+    let mut stmt = conn
+        .prepare_cached(
+            "SELECT id FROM articles WHERE content_hash = ?1 ORDER BY created_at, rowid",
+        )
+        .map_err(StoreError::sqlite(context))?;
+    let rows = stmt
+        .query_map([hash], |r| r.get(0))
+        .map_err(StoreError::sqlite(context))?;
+    rows.collect::<Result<Vec<String>, _>>()
+        .map_err(StoreError::sqlite(context))
+}
