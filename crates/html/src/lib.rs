@@ -1,9 +1,26 @@
 //! Main-content and metadata extraction from one HTML page.
 //!
-//! Contract used by `parallax-clean` (implementation in progress):
+//! [`extract`] returns the article as typed blocks ([`PageBlock`]) with byte
+//! ranges back into the HTML source, the page metadata, and the page furniture
+//! it rejected ([`Page::removed`]).
+//!
+//! Main-content selection is delegated to the `trafilatura` crate (a Rust
+//! port of go-trafilatura): measured on the AEB pages it beat `rs-trafilatura`
+//! and `dom_smoothie` (see `examples/aeb.rs`). Everything around it is ours:
+//! block typing, provenance (source ranges), metadata precedence, removal
+//! records, and a final boilerplate filter.
+
+pub mod bench;
+mod blocks;
+pub mod eval;
+mod locate;
+pub mod meta;
+mod removed;
 
 use parallax_model::{BlockKind, Removal};
 use std::ops::Range;
+
+pub use locate::SourceText;
 
 /// What one HTML page yields.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -36,7 +53,109 @@ pub enum ExtractError {
     NoArticle,
 }
 
+/// How hard to try. `Precise` (the default) runs a second, readability-style
+/// pass when the main one looks unsure, which costs about 2× the time.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Mode {
+    #[default]
+    Precise,
+    Fast,
+}
+
+/// Extraction settings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Options {
+    pub mode: Mode,
+    /// Pages larger than this are cut (at a character boundary) before
+    /// parsing, so a pathological page cannot stall a batch. Article text sits
+    /// well inside the first megabytes of real pages.
+    pub max_bytes: usize,
+    /// Record rejected page furniture in [`Page::removed`].
+    pub record_removed: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            mode: Mode::Precise,
+            max_bytes: 8 << 20,
+            record_removed: true,
+        }
+    }
+}
+
 /// Extract the article of a page. `url` helps outlet detection.
-pub fn extract(_html: &str, _url: Option<&str>) -> Result<Page, ExtractError> {
-    Err(ExtractError::NoArticle)
+pub fn extract(html: &str, url: Option<&str>) -> Result<Page, ExtractError> {
+    extract_with(html, url, &Options::default())
+}
+
+fn cut(html: &str, max: usize) -> &str {
+    if html.len() <= max {
+        return html;
+    }
+    let mut end = max;
+    while end > 0 && !html.is_char_boundary(end) {
+        end -= 1;
+    }
+    &html[..end]
+}
+
+/// [`extract`] with explicit settings.
+pub fn extract_with(html: &str, url: Option<&str>, opts: &Options) -> Result<Page, ExtractError> {
+    let html = cut(html, opts.max_bytes);
+    if !html.contains('<') && html.trim().is_empty() {
+        return Err(ExtractError::NoArticle);
+    }
+    let doc = trafilatura::dom::Document::parse(html);
+    let meta = meta::read(&doc, url);
+    let embeds = removed::embedded_texts(&doc);
+    let furniture = if opts.record_removed {
+        removed::candidates(&doc)
+    } else {
+        Vec::new()
+    };
+
+    let mut t_opts = trafilatura::Options::default();
+    if let Some(u) = url.and_then(|u| url::Url::parse(u).ok()) {
+        t_opts = t_opts.with_url(u);
+    }
+    t_opts = match opts.mode {
+        Mode::Precise => t_opts
+            .with_fallback(true)
+            .with_focus(trafilatura::ExtractionFocus::FavorPrecision),
+        Mode::Fast => t_opts.with_focus(trafilatura::ExtractionFocus::FavorRecall),
+    };
+    t_opts = t_opts.with_max_tree_size(200_000);
+    let result = trafilatura::extract_document(doc, &t_opts).map_err(|_| ExtractError::NoArticle)?;
+
+    let mut source = SourceText::new(html);
+    let mut removed_list = Vec::new();
+    let blocks = blocks::from_content_html(
+        &result.content_html,
+        meta.title.as_deref(),
+        &embeds,
+        &mut source,
+        &mut removed_list,
+    );
+    if blocks.is_empty() {
+        return Err(ExtractError::NoArticle);
+    }
+    if opts.record_removed {
+        removed::record(&furniture, &blocks, &source, &mut removed_list);
+    }
+
+    let tm = &result.metadata;
+    let non_empty = |s: &str| (!s.trim().is_empty()).then(|| s.trim().to_string());
+    Ok(Page {
+        title: meta.title.or_else(|| non_empty(&tm.title)),
+        published: meta
+            .published
+            .or_else(|| tm.date.map(|d| d.format("%Y-%m-%d").to_string())),
+        author: meta.author.or_else(|| non_empty(&tm.author)),
+        outlet: meta.outlet.or_else(|| non_empty(&tm.sitename)),
+        url: meta.url.or_else(|| non_empty(&tm.url)),
+        language: meta.language.or_else(|| non_empty(&tm.language)),
+        blocks,
+        removed: removed_list,
+    })
 }

@@ -1,0 +1,54 @@
+//! Score the extractor on an AEB directory.
+//!
+//! `cargo run --release -p parallax-html --example aeb [DIR] [-v]`
+//! (DIR defaults to `../shared/data/aeb`; `-v` lists per-page scores, worst first).
+
+use std::path::PathBuf;
+
+fn main() {
+    let mut dir = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data/aeb"));
+    let mut verbose = false;
+    for a in std::env::args().skip(1) {
+        if a == "-v" {
+            verbose = true;
+        } else {
+            dir = PathBuf::from(a);
+        }
+    }
+    let report = match parallax_html::eval::aeb(&dir) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {e}");
+            std::process::exit(1);
+        }
+    };
+    if verbose {
+        let mut pages = report.pages.clone();
+        let f = |c: &parallax_html::eval::ShingleCounts| {
+            let p = c.precision().unwrap_or(0.0);
+            let r = c.recall().unwrap_or(0.0);
+            if p + r > 0.0 { 2.0 * p * r / (p + r) } else { 0.0 }
+        };
+        pages.sort_by(|a, b| f(&a.counts).total_cmp(&f(&b.counts)));
+        for p in &pages {
+            println!(
+                "{:.3} P={:.3} R={:.3} {} {} {}",
+                f(&p.counts),
+                p.counts.precision().unwrap_or(0.0),
+                p.counts.recall().unwrap_or(0.0),
+                p.id,
+                p.url,
+                p.error.as_deref().unwrap_or("")
+            );
+        }
+    }
+    let s = report.scores;
+    println!(
+        "AEB {} pages: F1 {:.4}  precision {:.4}  recall {:.4}  ({:.1} pages/s extraction)",
+        report.pages.len(),
+        s.f1,
+        s.precision,
+        s.recall,
+        report.pages.len() as f64 / report.extract_seconds.max(1e-9)
+    );
+}

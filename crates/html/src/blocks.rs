@@ -1,0 +1,221 @@
+//! Turn the extractor's cleaned HTML into typed, located [`PageBlock`]s.
+
+use crate::locate::SourceText;
+use crate::PageBlock;
+use parallax_model::{BlockKind, Removal, RemovalKind};
+use scraper::{ElementRef, Html, Node};
+
+struct Builder<'a> {
+    source: &'a mut SourceText,
+    removed: &'a mut Vec<Removal>,
+    title_key: Option<String>,
+    embeds: &'a [String],
+    blocks: Vec<PageBlock>,
+}
+
+fn fold(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Visible text of an element, `<br>` as a space.
+fn text_of(el: ElementRef) -> String {
+    let mut out = String::new();
+    for d in el.descendants() {
+        match d.value() {
+            Node::Text(t) => out.push_str(t),
+            Node::Element(e) if matches!(e.name(), "br" | "lb") => out.push(' '),
+            _ => {}
+        }
+    }
+    fold(&out)
+}
+
+fn is_block_tag(name: &str) -> bool {
+    matches!(
+        name,
+        "p" | "div"
+            | "section"
+            | "article"
+            | "h1"
+            | "h2"
+            | "h3"
+            | "h4"
+            | "h5"
+            | "h6"
+            | "head"
+            | "blockquote"
+            | "quote"
+            | "ul"
+            | "ol"
+            | "dl"
+            | "list"
+            | "li"
+            | "item"
+            | "dt"
+            | "dd"
+            | "table"
+            | "tr"
+            | "row"
+            | "pre"
+            | "figure"
+            | "main"
+    )
+}
+
+fn has_block_child(el: ElementRef) -> bool {
+    el.children()
+        .any(|c| c.value().as_element().is_some_and(|e| is_block_tag(e.name())))
+}
+
+/// Short blocks that are page furniture whatever page they are on.
+fn furniture_phrase(text: &str) -> Option<RemovalKind> {
+    if text.split_whitespace().count() > 12 {
+        return None;
+    }
+    let t = text.to_lowercase();
+    let t = t.trim_matches(|c: char| !c.is_alphanumeric());
+    let starts = |p: &[&str]| p.iter().any(|x| t.starts_with(x));
+    if t == "advertisement" || starts(&["continue reading", "story continues below", "article continues below", "scroll to continue"]) {
+        Some(RemovalKind::Advert)
+    } else if starts(&["share this", "share on", "share via", "follow us on", "click to share"]) {
+        Some(RemovalKind::SharePrompt)
+    } else if starts(&["sign up for", "subscribe to our", "get our newsletter", "newsletter sign"]) {
+        Some(RemovalKind::Newsletter)
+    } else if starts(&["related:", "related articles", "related stories", "read more:", "see also:", "you may also like", "you might also like", "recommended for you", "more from"]) {
+        Some(RemovalKind::Related)
+    } else if starts(&["leave a reply", "leave a comment", "comments are closed", "join the conversation"]) {
+        Some(RemovalKind::Comments)
+    } else if starts(&["image:", "photo:", "image credit", "photo credit", "(photo:", "getty images"]) {
+        Some(RemovalKind::Caption)
+    } else {
+        None
+    }
+}
+
+impl Builder<'_> {
+    fn push(&mut self, kind: BlockKind, text: String) {
+        if text.is_empty() || !text.chars().any(char::is_alphanumeric) {
+            return;
+        }
+        if let Some(r) = furniture_phrase(&text) {
+            let source = self.source.locate_anywhere(&text);
+            self.removed.push(Removal { kind: r, text, source });
+            return;
+        }
+        let key = SourceText::key(&text);
+        if kind == BlockKind::Heading && self.title_key.as_deref() == Some(key.as_str()) {
+            let source = self.source.locate_anywhere(&text);
+            self.removed.push(Removal {
+                kind: RemovalKind::DuplicateHeadline,
+                text,
+                source,
+            });
+            return;
+        }
+        let kind = if matches!(kind, BlockKind::Quote | BlockKind::Paragraph) && self.is_embedded(&key) {
+            BlockKind::Embedded
+        } else {
+            kind
+        };
+        let source = self.source.locate_next(&text);
+        self.blocks.push(PageBlock { kind, text, source });
+    }
+
+    fn is_embedded(&self, key: &str) -> bool {
+        if self.embeds.is_empty() || key.len() < 12 {
+            return false;
+        }
+        let mut end = key.len().min(48);
+        while !key.is_char_boundary(end) {
+            end -= 1;
+        }
+        let probe = &key[..end];
+        self.embeds.iter().any(|e| e.contains(probe))
+    }
+
+    fn walk(&mut self, el: ElementRef, inherited: Option<BlockKind>, depth: usize) {
+        let mut inline = String::new();
+        for child in el.children() {
+            match child.value() {
+                Node::Text(t) => inline.push_str(t),
+                Node::Element(e) => {
+                    let Some(child_el) = ElementRef::wrap(child) else {
+                        continue;
+                    };
+                    let name = e.name();
+                    if !is_block_tag(name) {
+                        if matches!(name, "br" | "lb") {
+                            inline.push(' ');
+                        } else {
+                            inline.push_str(&text_of(child_el));
+                        }
+                        continue;
+                    }
+                    self.flush(&mut inline, inherited);
+                    self.element(child_el, name, inherited, depth + 1);
+                }
+                _ => {}
+            }
+        }
+        self.flush(&mut inline, inherited);
+    }
+
+    fn flush(&mut self, inline: &mut String, inherited: Option<BlockKind>) {
+        let t = fold(inline);
+        inline.clear();
+        self.push(inherited.unwrap_or(BlockKind::Paragraph), t);
+    }
+
+    fn element(&mut self, el: ElementRef, name: &str, inherited: Option<BlockKind>, depth: usize) {
+        if depth > 200 {
+            return;
+        }
+        let own = match name {
+            "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "head" => Some(BlockKind::Heading),
+            "blockquote" | "quote" => Some(BlockKind::Quote),
+            "li" | "item" | "dt" | "dd" => Some(BlockKind::ListItem),
+            _ => None,
+        };
+        // A quote or list keeps its role for the paragraphs inside it.
+        let kind = match (inherited, own) {
+            (Some(BlockKind::Quote), _) => Some(BlockKind::Quote),
+            (_, Some(k)) => Some(k),
+            (i, None) => i,
+        };
+        if matches!(name, "tr" | "row") {
+            let cells: Vec<String> = el
+                .children()
+                .filter_map(ElementRef::wrap)
+                .map(text_of)
+                .filter(|t| !t.is_empty())
+                .collect();
+            self.push(kind.unwrap_or(BlockKind::Paragraph), cells.join(" "));
+            return;
+        }
+        if has_block_child(el) {
+            self.walk(el, kind, depth);
+        } else {
+            self.push(kind.unwrap_or(BlockKind::Paragraph), text_of(el));
+        }
+    }
+}
+
+/// Build blocks from the extractor's content HTML.
+pub(crate) fn from_content_html(
+    content_html: &str,
+    title: Option<&str>,
+    embeds: &[String],
+    source: &mut SourceText,
+    removed: &mut Vec<Removal>,
+) -> Vec<PageBlock> {
+    let frag = Html::parse_fragment(content_html);
+    let mut b = Builder {
+        source,
+        removed,
+        title_key: title.map(SourceText::key),
+        embeds,
+        blocks: Vec::new(),
+    };
+    b.walk(frag.root_element(), None, 0);
+    b.blocks
+}
