@@ -1,21 +1,28 @@
 //! Score the extractor on an AEB directory.
 //!
-//! `cargo run --release -p parallax-html --example aeb [DIR] [-v]`
-//! (DIR defaults to `../shared/data/aeb`; `-v` lists per-page scores, worst first).
+//! `cargo run --release -p parallax-html --example aeb [DIR] [-v] [--fast]`
+//! (DIR defaults to `../shared/data/aeb`; `-v` lists per-page scores, worst
+//! first; `--fast` scores [`parallax_html::Mode::Fast`]).
 
 use std::path::PathBuf;
 
 fn main() {
-    let mut dir = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data/aeb"));
+    let mut dir = PathBuf::from(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../../shared/data/aeb"
+    ));
     let mut verbose = false;
+    let mut opts = parallax_html::Options::default();
     for a in std::env::args().skip(1) {
         if a == "-v" {
             verbose = true;
+        } else if a == "--fast" {
+            opts.mode = parallax_html::Mode::Fast;
         } else {
             dir = PathBuf::from(a);
         }
     }
-    let report = match parallax_html::eval::aeb(&dir) {
+    let report = match parallax_html::eval::aeb_with(&dir, &opts) {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: {e}");
@@ -27,7 +34,11 @@ fn main() {
         let f = |c: &parallax_html::eval::ShingleCounts| {
             let p = c.precision().unwrap_or(0.0);
             let r = c.recall().unwrap_or(0.0);
-            if p + r > 0.0 { 2.0 * p * r / (p + r) } else { 0.0 }
+            if p + r > 0.0 {
+                2.0 * p * r / (p + r)
+            } else {
+                0.0
+            }
         };
         pages.sort_by(|a, b| f(&a.counts).total_cmp(&f(&b.counts)));
         for p in &pages {

@@ -5,7 +5,10 @@
 use std::path::PathBuf;
 
 fn main() {
-    let mut dir = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data/aeb"));
+    let mut dir = PathBuf::from(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../../shared/data/aeb"
+    ));
     let mut rounds = 3;
     let mut opts = parallax_html::Options::default();
     let mut args = std::env::args().skip(1);

@@ -63,8 +63,11 @@ fn is_block_tag(name: &str) -> bool {
 }
 
 fn has_block_child(el: ElementRef) -> bool {
-    el.children()
-        .any(|c| c.value().as_element().is_some_and(|e| is_block_tag(e.name())))
+    el.children().any(|c| {
+        c.value()
+            .as_element()
+            .is_some_and(|e| is_block_tag(e.name()))
+    })
 }
 
 /// Short blocks that are page furniture whatever page they are on.
@@ -75,17 +78,57 @@ fn furniture_phrase(text: &str) -> Option<RemovalKind> {
     let t = text.to_lowercase();
     let t = t.trim_matches(|c: char| !c.is_alphanumeric());
     let starts = |p: &[&str]| p.iter().any(|x| t.starts_with(x));
-    if t == "advertisement" || starts(&["continue reading", "story continues below", "article continues below", "scroll to continue"]) {
+    if t == "advertisement"
+        || starts(&[
+            "continue reading",
+            "story continues below",
+            "article continues below",
+            "scroll to continue",
+        ])
+    {
         Some(RemovalKind::Advert)
-    } else if starts(&["share this", "share on", "share via", "follow us on", "click to share"]) {
+    } else if starts(&[
+        "share this",
+        "share on",
+        "share via",
+        "follow us on",
+        "click to share",
+    ]) {
         Some(RemovalKind::SharePrompt)
-    } else if starts(&["sign up for", "subscribe to our", "get our newsletter", "newsletter sign"]) {
+    } else if starts(&[
+        "sign up for",
+        "subscribe to our",
+        "get our newsletter",
+        "newsletter sign",
+    ]) {
         Some(RemovalKind::Newsletter)
-    } else if starts(&["related:", "related articles", "related stories", "read more:", "see also:", "you may also like", "you might also like", "recommended for you", "more from"]) {
+    } else if starts(&[
+        "related:",
+        "related articles",
+        "related stories",
+        "read more:",
+        "see also:",
+        "you may also like",
+        "you might also like",
+        "recommended for you",
+        "more from",
+    ]) {
         Some(RemovalKind::Related)
-    } else if starts(&["leave a reply", "leave a comment", "comments are closed", "join the conversation"]) {
+    } else if starts(&[
+        "leave a reply",
+        "leave a comment",
+        "comments are closed",
+        "join the conversation",
+    ]) {
         Some(RemovalKind::Comments)
-    } else if starts(&["image:", "photo:", "image credit", "photo credit", "(photo:", "getty images"]) {
+    } else if starts(&[
+        "image:",
+        "photo:",
+        "image credit",
+        "photo credit",
+        "(photo:",
+        "getty images",
+    ]) {
         Some(RemovalKind::Caption)
     } else {
         None
@@ -99,7 +142,11 @@ impl Builder<'_> {
         }
         if let Some(r) = furniture_phrase(&text) {
             let source = self.source.locate_anywhere(&text);
-            self.removed.push(Removal { kind: r, text, source });
+            self.removed.push(Removal {
+                kind: r,
+                text,
+                source,
+            });
             return;
         }
         let key = SourceText::key(&text);
@@ -112,11 +159,12 @@ impl Builder<'_> {
             });
             return;
         }
-        let kind = if matches!(kind, BlockKind::Quote | BlockKind::Paragraph) && self.is_embedded(&key) {
-            BlockKind::Embedded
-        } else {
-            kind
-        };
+        let kind =
+            if matches!(kind, BlockKind::Quote | BlockKind::Paragraph) && self.is_embedded(&key) {
+                BlockKind::Embedded
+            } else {
+                kind
+            };
         let source = self.source.locate_next(&text);
         self.blocks.push(PageBlock { kind, text, source });
     }

@@ -176,11 +176,10 @@ pub fn read_html_file(path: &Path) -> Result<String, EvalError> {
 pub fn load_aeb(dir: &Path) -> Result<Vec<AebPage>, EvalError> {
     let gt_path = dir.join("ground-truth.json");
     let text = std::fs::read_to_string(&gt_path).map_err(io_err(&gt_path))?;
-    let value: serde_json::Value =
-        serde_json::from_str(&text).map_err(|e| EvalError::Format {
-            path: gt_path.clone(),
-            message: e.to_string(),
-        })?;
+    let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| EvalError::Format {
+        path: gt_path.clone(),
+        message: e.to_string(),
+    })?;
     let obj = value.as_object().ok_or_else(|| EvalError::Format {
         path: gt_path.clone(),
         message: "expected a JSON object keyed by page id".into(),
@@ -214,13 +213,18 @@ pub fn body_text(page: &crate::Page) -> String {
     out
 }
 
-/// Evaluate already loaded pages.
+/// Evaluate already loaded pages with the default settings.
 pub fn evaluate(pages: &[AebPage]) -> AebReport {
+    evaluate_with(pages, &crate::Options::default())
+}
+
+/// Evaluate already loaded pages with explicit extraction settings.
+pub fn evaluate_with(pages: &[AebPage], opts: &crate::Options) -> AebReport {
     let mut scores = Vec::with_capacity(pages.len());
     let mut secs = 0.0;
     for p in pages {
         let t = Instant::now();
-        let res = crate::extract(&p.html, Some(&p.url));
+        let res = crate::extract_with(&p.html, Some(&p.url), opts);
         secs += t.elapsed().as_secs_f64();
         let (text, error) = match res {
             Ok(page) => (body_text(&page), None),
@@ -243,7 +247,12 @@ pub fn evaluate(pages: &[AebPage]) -> AebReport {
 
 /// Run the whole benchmark over an AEB directory.
 pub fn aeb(dir: &Path) -> Result<AebReport, EvalError> {
-    Ok(evaluate(&load_aeb(dir)?))
+    aeb_with(dir, &crate::Options::default())
+}
+
+/// [`aeb`] with explicit extraction settings.
+pub fn aeb_with(dir: &Path, opts: &crate::Options) -> Result<AebReport, EvalError> {
+    Ok(evaluate_with(&load_aeb(dir)?, opts))
 }
 
 #[cfg(test)]
@@ -280,6 +289,9 @@ mod tests {
 
     #[test]
     fn punctuation_is_not_a_token() {
-        assert_eq!(words("Hello, world — it's 3.5%"), vec!["Hello", "world", "it", "s", "3", "5"]);
+        assert_eq!(
+            words("Hello, world — it's 3.5%"),
+            vec!["Hello", "world", "it", "s", "3", "5"]
+        );
     }
 }

@@ -16,6 +16,7 @@ pub mod eval;
 mod locate;
 pub mod meta;
 mod removed;
+pub mod sanitize;
 
 use parallax_model::{BlockKind, Removal};
 use std::ops::Range;
@@ -106,7 +107,7 @@ pub fn extract_with(html: &str, url: Option<&str>, opts: &Options) -> Result<Pag
     if !html.contains('<') && html.trim().is_empty() {
         return Err(ExtractError::NoArticle);
     }
-    let doc = trafilatura::dom::Document::parse(html);
+    let doc = trafilatura::dom::Document::parse(&sanitize::limit_depth(html));
     let meta = meta::read(&doc, url);
     let embeds = removed::embedded_texts(&doc);
     let furniture = if opts.record_removed {
@@ -126,7 +127,8 @@ pub fn extract_with(html: &str, url: Option<&str>, opts: &Options) -> Result<Pag
         Mode::Fast => t_opts.with_focus(trafilatura::ExtractionFocus::FavorRecall),
     };
     t_opts = t_opts.with_max_tree_size(200_000);
-    let result = trafilatura::extract_document(doc, &t_opts).map_err(|_| ExtractError::NoArticle)?;
+    let result =
+        trafilatura::extract_document(doc, &t_opts).map_err(|_| ExtractError::NoArticle)?;
 
     let mut source = SourceText::new(html);
     let mut removed_list = Vec::new();

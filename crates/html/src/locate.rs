@@ -21,7 +21,9 @@ pub struct SourceText {
 }
 
 /// Elements whose content is not visible text.
-const RAW_TEXT: [&str; 6] = ["script", "style", "title", "textarea", "noscript", "template"];
+const RAW_TEXT: [&str; 6] = [
+    "script", "style", "title", "textarea", "noscript", "template",
+];
 
 fn decode_entity(s: &str) -> Option<(char, usize)> {
     // `s` starts after '&'; returns the char and the bytes consumed incl. ';'.
@@ -73,8 +75,7 @@ fn find_close_tag(bytes: &[u8], from: usize, name: &str) -> Option<usize> {
     while i + 1 < bytes.len() {
         let rel = bytes[i..].iter().position(|&b| b == b'<')?;
         i += rel;
-        if bytes.get(i + 1) == Some(&b'/') && lower_starts_with(&bytes[i + 2..], name.as_bytes())
-        {
+        if bytes.get(i + 1) == Some(&b'/') && lower_starts_with(&bytes[i + 2..], name.as_bytes()) {
             return Some(i);
         }
         i += 1;
@@ -103,9 +104,9 @@ impl SourceText {
                     };
                     continue;
                 }
-                let is_tag_start = rest
-                    .first()
-                    .is_some_and(|c| c.is_ascii_alphabetic() || *c == b'/' || *c == b'!' || *c == b'?');
+                let is_tag_start = rest.first().is_some_and(|c| {
+                    c.is_ascii_alphabetic() || *c == b'/' || *c == b'!' || *c == b'?'
+                });
                 if !is_tag_start {
                     st.push('<', i, i + 1);
                     i += 1;
@@ -178,7 +179,9 @@ impl SourceText {
 
     /// Locate a block's text, preferring matches after the previous block.
     pub fn locate_next(&mut self, text: &str) -> Option<Range<usize>> {
-        let found = self.locate_from(text, self.cursor).or_else(|| self.locate_from(text, 0))?;
+        let found = self
+            .locate_from(text, self.cursor)
+            .or_else(|| self.locate_from(text, 0))?;
         self.cursor = found.1;
         self.range(found.0, found.1 - found.0)
     }
@@ -250,7 +253,15 @@ mod tests {
 
     #[test]
     fn survives_broken_markup() {
-        for html in ["<", "<p", "&#xFFFFFFFF;", "<script>", "<!--", "a < b &", "é<é>é"] {
+        for html in [
+            "<",
+            "<p",
+            "&#xFFFFFFFF;",
+            "<script>",
+            "<!--",
+            "a < b &",
+            "é<é>é",
+        ] {
             let mut st = SourceText::new(html);
             let _ = st.locate_next("a");
         }

@@ -99,7 +99,10 @@ fn walk_ld(v: &Value, found: &mut LdArticle, depth: usize) {
                     }
                 }
                 if found.body.is_none() {
-                    found.body = o.get("articleBody").and_then(Value::as_str).map(str::to_string);
+                    found.body = o
+                        .get("articleBody")
+                        .and_then(Value::as_str)
+                        .map(str::to_string);
                 }
             }
             for (k, x) in o {
@@ -117,8 +120,10 @@ static ISO_DATE: LazyLock<Regex> =
 static COMPACT_DATE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^((?:19|20)\d\d)(\d\d)(\d\d)").expect("static regex"));
 static URL_DATE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"/((?:19|20)\d\d)[/-](\d\d?)[/-](\d\d?)(?:[/-]|$)|[/-]((?:19|20)\d\d)(\d\d)(\d\d)[/-]")
-        .expect("static regex")
+    Regex::new(
+        r"/((?:19|20)\d\d)[/-](\d\d?)[/-](\d\d?)(?:[/-]|$)|[/-]((?:19|20)\d\d)(\d\d)(\d\d)[/-]",
+    )
+    .expect("static regex")
 });
 static TEXT_DATE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+(\d\d?)(?:st|nd|rd|th)?,?\s+((?:19|20)\d\d)\b|\b(\d\d?)(?:st|nd|rd|th)?\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?,?\s+((?:19|20)\d\d)\b")
@@ -268,7 +273,10 @@ pub fn read(doc: &Document, url: Option<&str>) -> Meta {
     let mut canonical = None;
     for id in doc.get_elements_by_tag_name(root, "link") {
         let rel = doc.get_attribute(id, "rel").unwrap_or_default();
-        if rel.split_whitespace().any(|r| r.eq_ignore_ascii_case("canonical")) {
+        if rel
+            .split_whitespace()
+            .any(|r| r.eq_ignore_ascii_case("canonical"))
+        {
             canonical = doc.get_attribute(id, "href").and_then(|h| resolve(&h, url));
             break;
         }
@@ -317,7 +325,11 @@ pub fn read(doc: &Document, url: Option<&str>) -> Meta {
         .published
         .as_deref()
         .and_then(iso_date)
-        .or_else(|| date_keys.iter().find_map(|k| m(k).and_then(|d| iso_date(&d))))
+        .or_else(|| {
+            date_keys
+                .iter()
+                .find_map(|k| m(k).and_then(|d| iso_date(&d)))
+        })
         .or_else(|| {
             doc.get_elements_by_tag_name(root, "time")
                 .into_iter()
@@ -369,23 +381,41 @@ mod tests {
 
     #[test]
     fn dates() {
-        assert_eq!(iso_date("2019-11-19T12:00:00Z").as_deref(), Some("2019-11-19"));
+        assert_eq!(
+            iso_date("2019-11-19T12:00:00Z").as_deref(),
+            Some("2019-11-19")
+        );
         assert_eq!(iso_date("2019/1/9").as_deref(), Some("2019-01-09"));
         assert_eq!(iso_date("November 19, 2019").as_deref(), Some("2019-11-19"));
         assert_eq!(iso_date("19 Nov 2019").as_deref(), Some("2019-11-19"));
         assert_eq!(iso_date("2019-13-40"), None);
         assert_eq!(iso_date("yesterday"), None);
-        assert_eq!(url_date("https://x.com/2018/07/02/story/").as_deref(), Some("2018-07-02"));
-        assert_eq!(url_date("https://x.com/news-20180702-story"), Some("2018-07-02".into()));
+        assert_eq!(
+            url_date("https://x.com/2018/07/02/story/").as_deref(),
+            Some("2018-07-02")
+        );
+        assert_eq!(
+            url_date("https://x.com/news-20180702-story"),
+            Some("2018-07-02".into())
+        );
         assert_eq!(url_date("https://x.com/a/b"), None);
     }
 
     #[test]
     fn outlets_and_titles() {
-        assert_eq!(outlet_from_url("https://www.foxbusiness.com/a").as_deref(), Some("Foxbusiness"));
-        assert_eq!(outlet_from_url("https://news.bbc.co.uk/x").as_deref(), Some("Bbc"));
+        assert_eq!(
+            outlet_from_url("https://www.foxbusiness.com/a").as_deref(),
+            Some("Foxbusiness")
+        );
+        assert_eq!(
+            outlet_from_url("https://news.bbc.co.uk/x").as_deref(),
+            Some("Bbc")
+        );
         assert_eq!(outlet_from_url("not a url"), None);
-        assert_eq!(strip_site_suffix("Big news today | The Site", None), "Big news today");
+        assert_eq!(
+            strip_site_suffix("Big news today | The Site", None),
+            "Big news today"
+        );
         assert_eq!(
             strip_site_suffix("Labour - the long road back - BBC News", Some("BBC")),
             "Labour - the long road back"

@@ -37,15 +37,39 @@ fn kind_of(tag: &str, attrs: &str) -> Option<RemovalKind> {
         Some(RemovalKind::Newsletter)
     } else if has(&["share", "social"]) {
         Some(RemovalKind::SharePrompt)
-    } else if has(&["related", "recommend", "more-stories", "read-more", "readmore", "outbrain", "taboola", "trending", "most-popular"]) {
+    } else if has(&[
+        "related",
+        "recommend",
+        "more-stories",
+        "read-more",
+        "readmore",
+        "outbrain",
+        "taboola",
+        "trending",
+        "most-popular",
+    ]) {
         Some(RemovalKind::Related)
-    } else if has(&["author-bio", "authorbio", "about-author", "author-info", "author-box", "bio-"]) {
+    } else if has(&[
+        "author-bio",
+        "authorbio",
+        "about-author",
+        "author-info",
+        "author-box",
+        "bio-",
+    ]) {
         Some(RemovalKind::AuthorBio)
     } else if has(&["caption", "credit"]) {
         Some(RemovalKind::Caption)
     } else if has(&["breadcrumb", "navbar", "menu", "masthead"]) {
         Some(RemovalKind::Navigation)
-    } else if has(&["advert", "sponsor", "dfp-", "ad-slot", "ad-container", "adslot"]) {
+    } else if has(&[
+        "advert",
+        "sponsor",
+        "dfp-",
+        "ad-slot",
+        "ad-container",
+        "adslot",
+    ]) {
         Some(RemovalKind::Advert)
     } else if has(&["promo"]) {
         Some(RemovalKind::Promo)
@@ -79,7 +103,10 @@ pub(crate) fn candidates(doc: &Document) -> Vec<Candidate> {
             break;
         }
         let tag = doc.tag_name(id);
-        if matches!(tag, "script" | "style" | "noscript" | "svg" | "template" | "iframe") {
+        if matches!(
+            tag,
+            "script" | "style" | "noscript" | "svg" | "template" | "iframe"
+        ) {
             continue;
         }
         let attrs = format!("{} {}", doc.class_name(id), doc.id_attr(id)).to_ascii_lowercase();
@@ -106,9 +133,16 @@ pub(crate) fn embedded_texts(doc: &Document) -> Vec<String> {
     let mut out = Vec::new();
     for id in doc.get_elements_by_tag_name(doc.root(), "blockquote") {
         let class = doc.class_name(id).to_ascii_lowercase();
-        if ["twitter-tweet", "instagram-media", "tiktok-embed", "fb-xfbml", "reddit-card", "bluesky-embed"]
-            .iter()
-            .any(|c| class.contains(c))
+        if [
+            "twitter-tweet",
+            "instagram-media",
+            "tiktok-embed",
+            "fb-xfbml",
+            "reddit-card",
+            "bluesky-embed",
+        ]
+        .iter()
+        .any(|c| class.contains(c))
         {
             out.push(SourceText::key(&doc.text_content(id)));
         }

@@ -1,0 +1,40 @@
+//! Quality floor on the shared AEB pages (skipped when ../shared is absent).
+//!
+//! Debug builds score a sample of the pages to keep CI quick; release builds
+//! (`cargo test --release`) score all of them.
+
+use std::path::PathBuf;
+
+fn aeb_dir() -> Option<PathBuf> {
+    let base = std::env::var_os("PARALLAX_SHARED")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared")));
+    let dir = base.join("data/aeb");
+    dir.join("ground-truth.json").exists().then_some(dir)
+}
+
+#[test]
+fn aeb_f1_floor() {
+    let Some(dir) = aeb_dir() else {
+        eprintln!("skipping: ../shared/data/aeb not found (set PARALLAX_SHARED)");
+        return;
+    };
+    let pages = parallax_html::eval::load_aeb(&dir).expect("AEB pages load");
+    let sample: Vec<_> = if cfg!(debug_assertions) {
+        pages.into_iter().step_by(4).collect()
+    } else {
+        pages
+    };
+    let report = parallax_html::eval::evaluate(&sample);
+    let s = report.scores;
+    eprintln!(
+        "AEB {} pages: F1 {:.4} P {:.4} R {:.4}",
+        sample.len(),
+        s.f1,
+        s.precision,
+        s.recall
+    );
+    let floor = if cfg!(debug_assertions) { 0.94 } else { 0.96 };
+    assert!(s.f1 >= floor, "F1 {:.4} below floor {floor}", s.f1);
+    assert!(s.precision >= floor - 0.02 && s.recall >= floor - 0.02);
+}
