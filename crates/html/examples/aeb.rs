@@ -16,6 +16,8 @@ fn main() {
     for a in std::env::args().skip(1) {
         if a == "-v" {
             verbose = true;
+        } else if a == "--own" {
+            opts.mode = parallax_html::Mode::Own;
         } else if a == "--fast" {
             opts.mode = parallax_html::Mode::Fast;
         } else {

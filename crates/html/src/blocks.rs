@@ -71,7 +71,7 @@ fn has_block_child(el: ElementRef) -> bool {
 }
 
 /// Short blocks that are page furniture whatever page they are on.
-fn furniture_phrase(text: &str) -> Option<RemovalKind> {
+pub(crate) fn furniture_phrase(text: &str) -> Option<RemovalKind> {
     if text.split_whitespace().count() > 12 {
         return None;
     }

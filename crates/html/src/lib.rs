@@ -12,6 +12,8 @@
 
 pub mod bench;
 mod blocks;
+mod fast;
+pub mod lite;
 pub mod eval;
 mod locate;
 pub mod meta;
@@ -61,6 +63,7 @@ pub enum Mode {
     #[default]
     Precise,
     Fast,
+    Own,
 }
 
 /// Extraction settings.
@@ -104,6 +107,14 @@ fn cut(html: &str, max: usize) -> &str {
 /// [`extract`] with explicit settings.
 pub fn extract_with(html: &str, url: Option<&str>, opts: &Options) -> Result<Page, ExtractError> {
     let html = cut(html, opts.max_bytes);
+    if opts.mode == Mode::Own {
+        let dom = lite::Dom::parse(html);
+        let (blocks, removed) = fast::extract_blocks(&dom, None);
+        if blocks.is_empty() {
+            return Err(ExtractError::NoArticle);
+        }
+        return Ok(Page { language: dom.lang.clone(), blocks, removed, ..Page::default() });
+    }
     if !html.contains('<') && html.trim().is_empty() {
         return Err(ExtractError::NoArticle);
     }
@@ -124,7 +135,7 @@ pub fn extract_with(html: &str, url: Option<&str>, opts: &Options) -> Result<Pag
         Mode::Precise => t_opts
             .with_fallback(true)
             .with_focus(trafilatura::ExtractionFocus::FavorPrecision),
-        Mode::Fast => t_opts.with_focus(trafilatura::ExtractionFocus::FavorRecall),
+        Mode::Fast | Mode::Own => t_opts.with_focus(trafilatura::ExtractionFocus::FavorRecall),
     };
     t_opts = t_opts.with_max_tree_size(200_000);
     let result =

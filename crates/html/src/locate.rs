@@ -25,7 +25,7 @@ const RAW_TEXT: [&str; 6] = [
     "script", "style", "title", "textarea", "noscript", "template",
 ];
 
-fn decode_entity(s: &str) -> Option<(char, usize)> {
+pub(crate) fn decode_entity(s: &str) -> Option<(char, usize)> {
     // `s` starts after '&'; returns the char and the bytes consumed incl. ';'.
     let end = s.bytes().take(12).position(|b| b == b';')?;
     let name = &s[..end];
