@@ -13,8 +13,12 @@ fn main() {
     ));
     let mut verbose = false;
     let mut opts = parallax_html::Options::default();
-    for a in std::env::args().skip(1) {
-        if a == "-v" {
+    let mut dump: Option<String> = None;
+    let mut args = std::env::args().skip(1);
+    while let Some(a) = args.next() {
+        if a == "--dump" {
+            dump = args.next();
+        } else if a == "-v" {
             verbose = true;
         } else if a == "--own" {
             opts.mode = parallax_html::Mode::Own;
@@ -23,6 +27,23 @@ fn main() {
         } else {
             dir = PathBuf::from(a);
         }
+    }
+    if let Some(id) = dump {
+        // Print one page's blocks and removals, for inspecting failures.
+        let path = dir.join("html").join(format!("{id}.html.gz"));
+        let html = parallax_html::eval::read_html_file(&path).unwrap_or_default();
+        match parallax_html::extract_with(&html, None, &opts) {
+            Ok(page) => {
+                for b in &page.blocks {
+                    println!("[{:?} {:?}] {}", b.kind, b.source, b.text);
+                }
+                for r in &page.removed {
+                    println!("REMOVED {:?}: {}", r.kind, r.text.chars().take(100).collect::<String>());
+                }
+            }
+            Err(e) => println!("error: {e}"),
+        }
+        return;
     }
     let report = match parallax_html::eval::aeb_with(&dir, &opts) {
         Ok(r) => r,

@@ -90,6 +90,9 @@ fn junk_kind(tag: &str, attrs: &str) -> Option<RemovalKind> {
     if attrs.is_empty() {
         return None;
     }
+    if attrs.contains("#hidden") {
+        return Some(RemovalKind::Boilerplate);
+    }
     JUNK_WORDS
         .iter()
         .find(|(w, _)| attrs.contains(w))
@@ -314,6 +317,8 @@ struct Emitter<'d, 'a> {
     blocks: Vec<PageBlock>,
     removed: Vec<Removal>,
     title_key: Option<String>,
+    /// Inside an `<h1>`: the headline, which is metadata, not body text.
+    in_h1: bool,
 }
 
 impl Emitter<'_, '_> {
@@ -387,7 +392,7 @@ impl Emitter<'_, '_> {
             return;
         }
         if kind == BlockKind::Heading
-            && self.title_key.as_deref() == Some(crate::SourceText::key(&text).as_str())
+            && (self.in_h1 || self.title_key.as_deref() == Some(crate::SourceText::key(&text).as_str()))
         {
             self.removed.push(Removal {
                 kind: RemovalKind::DuplicateHeadline,
@@ -476,12 +481,83 @@ impl Emitter<'_, '_> {
             self.emit(ix, kind.unwrap_or(BlockKind::Paragraph));
             return;
         }
+        if name == "h1" {
+            self.in_h1 = true;
+            self.emit(ix, BlockKind::Heading);
+            self.in_h1 = false;
+            return;
+        }
         if self.has_block_child(ix) {
             self.walk(ix, kind, depth);
         } else {
             self.emit(ix, kind.unwrap_or(BlockKind::Paragraph));
         }
     }
+}
+
+fn is_ancestor(dom: &Dom, anc: NodeIx, mut ix: NodeIx) -> bool {
+    while ix != NONE {
+        if ix == anc {
+            return true;
+        }
+        ix = dom.nodes[ix as usize].parent;
+    }
+    false
+}
+
+/// From the best-scoring node to the container to emit: articles split
+/// into many small boxes (a card per paragraph) make several near-equal
+/// candidates; their common ancestor is the article.
+fn choose_container(sc: &Scorer, top: NodeIx, best: f32) -> NodeIx {
+    let dom = sc.dom;
+    let n = dom.nodes.len();
+    let mut scored: Vec<(f32, NodeIx)> = (1..n)
+        .filter_map(|ix| {
+            let s = sc.final_score(ix);
+            (!s.is_nan() && ix as NodeIx != top).then_some((s, ix as NodeIx))
+        })
+        .collect();
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let alternatives: Vec<NodeIx> = scored
+        .iter()
+        .take(4)
+        .filter(|(s, _)| *s >= best * 0.75)
+        .map(|(_, ix)| *ix)
+        .collect();
+    let mut cand = top;
+    if alternatives.len() >= 2 {
+        let mut anc = dom.nodes[top as usize].parent;
+        while anc != NONE && anc != 0 {
+            let shared = alternatives.iter().filter(|&&a| is_ancestor(dom, anc, a)).count();
+            if shared >= 2 {
+                cand = anc;
+                break;
+            }
+            anc = dom.nodes[anc as usize].parent;
+        }
+    }
+    // Climb out of wrappers that hold nothing but the candidate.
+    loop {
+        let p = dom.nodes[cand as usize].parent;
+        if p == NONE || p == 0 {
+            break;
+        }
+        let (cs, ps) = (sc.stats[cand as usize], sc.stats[p as usize]);
+        if ps.text <= cs.text + 20 {
+            cand = p;
+            continue;
+        }
+        if ps.paras > cs.paras
+            && (ps.paras - cs.paras) as u32 * 4 >= cs.paras.max(1) as u32
+            && sc.link_density(p as usize) < 0.35
+            && (ps.text - cs.text) < cs.text
+        {
+            cand = p;
+            continue;
+        }
+        break;
+    }
+    cand
 }
 
 /// Extract article blocks; empty when nothing looks like an article.
@@ -510,24 +586,7 @@ pub(crate) fn extract_blocks(dom: &Dom, title: Option<&str>) -> (Vec<PageBlock>,
     if top == NONE {
         return (Vec::new(), Vec::new());
     }
-    // Climb while the parent adds little besides the candidate (wrappers).
-    let mut cand = top;
-    loop {
-        let p = dom.nodes[cand as usize].parent;
-        if p == NONE || p == 0 {
-            break;
-        }
-        let (cs, ps) = (sc.stats[cand as usize], sc.stats[p as usize]);
-        if ps.paras > cs.paras && (ps.paras - cs.paras) as u32 * 4 >= cs.paras.max(1) as u32 {
-            // The parent holds notably more paragraphs: prefer it when they
-            // are not mostly links.
-            if sc.link_density(p as usize) < 0.35 && (ps.text - cs.text) < cs.text {
-                cand = p;
-                continue;
-            }
-        }
-        break;
-    }
+    let cand = choose_container(&sc, top, best);
     let top_score = sc.final_score(cand as usize).max(best);
     let threshold = (top_score * 0.2).max(10.0);
     let parent = dom.nodes[cand as usize].parent;
@@ -563,6 +622,7 @@ pub(crate) fn extract_blocks(dom: &Dom, title: Option<&str>) -> (Vec<PageBlock>,
         blocks: Vec::new(),
         removed: Vec::new(),
         title_key: title.map(crate::SourceText::key),
+        in_h1: false,
     };
     for c in chosen {
         let name = dom.name(c).to_string();

@@ -141,6 +141,14 @@ fn attributes(s: &str) -> (String, Option<String>) {
                 out.push(' ');
             }
             out.push_str(&value.to_ascii_lowercase());
+        } else if name.eq_ignore_ascii_case("hidden")
+            || (name.eq_ignore_ascii_case("style") && {
+                let v: String = value.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_lowercase();
+                v.contains("display:none") || v.contains("visibility:hidden")
+            })
+        {
+            // Marked in the class/id string so scoring can drop it.
+            out.push_str(" #hidden");
         } else if name.eq_ignore_ascii_case("lang") {
             lang = Some(value.trim().to_string());
         }
