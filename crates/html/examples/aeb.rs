@@ -1,8 +1,9 @@
 //! Score the extractor on an AEB directory.
 //!
-//! `cargo run --release -p parallax-html --example aeb [DIR] [-v] [--fast]`
+//! `cargo run --release -p parallax-html --example aeb [DIR] [-v] [--trafilatura|--trafilatura-fast] [--no-fallback]`
 //! (DIR defaults to `../shared/data/aeb`; `-v` lists per-page scores, worst
-//! first; `--fast` scores [`parallax_html::Mode::Fast`]).
+//! first; `--trafilatura` / `--trafilatura-fast` score the crate engines;
+//! `--dump ID` prints one page's blocks).
 
 use std::path::PathBuf;
 
@@ -20,10 +21,12 @@ fn main() {
             dump = args.next();
         } else if a == "-v" {
             verbose = true;
-        } else if a == "--own" {
-            opts.mode = parallax_html::Mode::Own;
-        } else if a == "--fast" {
-            opts.mode = parallax_html::Mode::Fast;
+        } else if a == "--trafilatura" {
+            opts.mode = parallax_html::Mode::Trafilatura;
+        } else if a == "--trafilatura-fast" {
+            opts.mode = parallax_html::Mode::TrafilaturaFast;
+        } else if a == "--no-fallback" {
+            opts.fallback = false;
         } else {
             dir = PathBuf::from(a);
         }
@@ -38,7 +41,11 @@ fn main() {
                     println!("[{:?} {:?}] {}", b.kind, b.source, b.text);
                 }
                 for r in &page.removed {
-                    println!("REMOVED {:?}: {}", r.kind, r.text.chars().take(100).collect::<String>());
+                    println!(
+                        "REMOVED {:?}: {}",
+                        r.kind,
+                        r.text.chars().take(100).collect::<String>()
+                    );
                 }
             }
             Err(e) => println!("error: {e}"),

@@ -1,5 +1,5 @@
 //! Our own scoring extractor on the [`lite`](crate::lite) tree: one parse,
-//! two linear passes, source offsets for free. Used by [`crate::Mode::Fast`].
+//! two linear passes, source offsets for free. Used by [`crate::Mode::Native`].
 //!
 //! Scoring follows the readability family: paragraphs vote for their
 //! ancestors (more for long, comma-rich text), votes are damped by link
@@ -22,8 +22,19 @@ struct Stats {
 }
 
 const JUNK_TAGS: [&str; 13] = [
-    "nav", "footer", "aside", "button", "select", "option", "iframe", "object", "embed",
-    "figcaption", "header", "label", "form",
+    "nav",
+    "footer",
+    "aside",
+    "button",
+    "select",
+    "option",
+    "iframe",
+    "object",
+    "embed",
+    "figcaption",
+    "header",
+    "label",
+    "form",
 ];
 
 /// Class/id words of furniture, with the kind recorded when dropped.
@@ -74,8 +85,8 @@ const POSITIVE: [&str; 10] = [
     "article", "body", "content", "entry", "main", "post", "story", "text", "blog", "hentry",
 ];
 const NEGATIVE: [&str; 12] = [
-    "comment", "footer", "sidebar", "widget", "related", "share", "social", "promo", "nav",
-    "menu", "meta", "ad-",
+    "comment", "footer", "sidebar", "widget", "related", "share", "social", "promo", "nav", "menu",
+    "meta", "ad-",
 ];
 
 fn junk_kind(tag: &str, attrs: &str) -> Option<RemovalKind> {
@@ -259,8 +270,10 @@ impl Scorer<'_, '_> {
         for ix in 1..n {
             let tag = self.dom.name(ix as NodeIx);
             let para = is_para(tag)
-                || (matches!(tag, "div" | "section" | "article" | "span" | "font" | "center")
-                    && self.direct_text(ix as NodeIx) >= 40);
+                || (matches!(
+                    tag,
+                    "div" | "section" | "article" | "span" | "font" | "center"
+                ) && self.direct_text(ix as NodeIx) >= 40);
             if !para || self.junk[ix].is_some() {
                 continue;
             }
@@ -323,7 +336,13 @@ struct Emitter<'d, 'a> {
 
 impl Emitter<'_, '_> {
     /// Text and source span of a subtree.
-    fn text_of(&self, ix: NodeIx, text: &mut String, span: &mut Option<(u32, u32)>, links: &mut usize) {
+    fn text_of(
+        &mut self,
+        ix: NodeIx,
+        text: &mut String,
+        span: &mut Option<(u32, u32)>,
+        links: &mut usize,
+    ) {
         let dom = self.sc.dom;
         let mut stack = vec![(ix, false)];
         while let Some((cur, in_link)) = stack.pop() {
@@ -348,10 +367,13 @@ impl Emitter<'_, '_> {
                     *span = Some(span.map_or((s, e), |(a, _)| (a, e)));
                 }
                 Kind::Element { name, .. } => {
-                    if self.sc.junk[cur as usize].is_some() && cur != ix {
-                        continue;
+                    if let Some(kind) = self.sc.junk[cur as usize] {
+                        if cur != ix {
+                            self.record(cur, kind);
+                            continue;
+                        }
                     }
-                    if matches!(&**name, "br" | "td" | "th" | "li") && !text.ends_with(' ') && !text.is_empty() {
+                    if is_block(name) && !text.ends_with(' ') && !text.is_empty() {
                         text.push(' ');
                     }
                     let link = in_link || &**name == "a";
@@ -380,7 +402,11 @@ impl Emitter<'_, '_> {
         let source = span.map(|(s, e)| s as usize..e as usize);
         let words = text.split_whitespace().count();
         if let Some(k) = crate::blocks::furniture_phrase(&text) {
-            self.removed.push(Removal { kind: k, text, source });
+            self.removed.push(Removal {
+                kind: k,
+                text,
+                source,
+            });
             return;
         }
         if links * 2 > text.len() && (kind != BlockKind::Paragraph || words < 25) {
@@ -392,7 +418,8 @@ impl Emitter<'_, '_> {
             return;
         }
         if kind == BlockKind::Heading
-            && (self.in_h1 || self.title_key.as_deref() == Some(crate::SourceText::key(&text).as_str()))
+            && (self.in_h1
+                || self.title_key.as_deref() == Some(crate::SourceText::key(&text).as_str()))
         {
             self.removed.push(Removal {
                 kind: RemovalKind::DuplicateHeadline,
@@ -425,7 +452,12 @@ impl Emitter<'_, '_> {
                 self.text_of(c, &mut run, &mut span, &mut links);
                 continue;
             }
-            self.push(inherited.unwrap_or(BlockKind::Paragraph), std::mem::take(&mut run), span.take(), links);
+            self.push(
+                inherited.unwrap_or(BlockKind::Paragraph),
+                std::mem::take(&mut run),
+                span.take(),
+                links,
+            );
             links = 0;
             if let Some(k) = self.sc.junk[c as usize] {
                 self.record(c, k);
@@ -441,7 +473,14 @@ impl Emitter<'_, '_> {
         let mut span = None;
         let mut links = 0;
         self.text_of(ix, &mut text, &mut span, &mut links);
-        let text = text.trim().to_string();
+        let mut text = text.trim().to_string();
+        if text.len() > 600 {
+            let mut end = 600;
+            while !text.is_char_boundary(end) {
+                end -= 1;
+            }
+            text.truncate(end);
+        }
         if text.chars().filter(|c| c.is_alphanumeric()).count() >= 12 {
             self.removed.push(Removal {
                 kind,
@@ -454,7 +493,9 @@ impl Emitter<'_, '_> {
     fn has_block_child(&self, ix: NodeIx) -> bool {
         let dom = self.sc.dom;
         dom.children(ix).any(|c| {
-            matches!(dom.nodes[c as usize].kind, Kind::Element { .. }) && is_block(dom.name(c)) && dom.name(c) != "br"
+            matches!(dom.nodes[c as usize].kind, Kind::Element { .. })
+                && is_block(dom.name(c))
+                && dom.name(c) != "br"
         })
     }
 
@@ -472,7 +513,10 @@ impl Emitter<'_, '_> {
         };
         if name == "blockquote" {
             let attrs = self.sc.dom.attrs(ix);
-            if ["twitter-tweet", "instagram-media", "tiktok-embed"].iter().any(|c| attrs.contains(c)) {
+            if ["twitter-tweet", "instagram-media", "tiktok-embed"]
+                .iter()
+                .any(|c| attrs.contains(c))
+            {
                 self.emit(ix, BlockKind::Embedded);
                 return;
             }
@@ -528,7 +572,10 @@ fn choose_container(sc: &Scorer, top: NodeIx, best: f32) -> NodeIx {
     if alternatives.len() >= 2 {
         let mut anc = dom.nodes[top as usize].parent;
         while anc != NONE && anc != 0 {
-            let shared = alternatives.iter().filter(|&&a| is_ancestor(dom, anc, a)).count();
+            let shared = alternatives
+                .iter()
+                .filter(|&&a| is_ancestor(dom, anc, a))
+                .count();
             if shared >= 2 {
                 cand = anc;
                 break;
@@ -561,7 +608,11 @@ fn choose_container(sc: &Scorer, top: NodeIx, best: f32) -> NodeIx {
 }
 
 /// Extract article blocks; empty when nothing looks like an article.
-pub(crate) fn extract_blocks(dom: &Dom, title: Option<&str>) -> (Vec<PageBlock>, Vec<Removal>) {
+pub(crate) fn extract_blocks(
+    dom: &Dom,
+    title: Option<&str>,
+    record_outside: bool,
+) -> (Vec<PageBlock>, Vec<Removal>) {
     let n = dom.nodes.len();
     let mut sc = Scorer {
         dom,
@@ -599,7 +650,9 @@ pub(crate) fn extract_blocks(dom: &Dom, title: Option<&str>) -> (Vec<PageBlock>,
                 chosen.push(s);
                 continue;
             }
-            if sc.junk[s as usize].is_some() || !matches!(dom.nodes[s as usize].kind, Kind::Element { .. }) {
+            if sc.junk[s as usize].is_some()
+                || !matches!(dom.nodes[s as usize].kind, Kind::Element { .. })
+            {
                 continue;
             }
             let fs = sc.final_score(s as usize);
@@ -624,7 +677,7 @@ pub(crate) fn extract_blocks(dom: &Dom, title: Option<&str>) -> (Vec<PageBlock>,
         title_key: title.map(crate::SourceText::key),
         in_h1: false,
     };
-    for c in chosen {
+    for &c in &chosen {
         let name = dom.name(c).to_string();
         if is_block(&name) {
             em.element(c, &name, None, 0);
@@ -632,5 +685,26 @@ pub(crate) fn extract_blocks(dom: &Dom, title: Option<&str>) -> (Vec<PageBlock>,
             em.emit(c, BlockKind::Paragraph);
         }
     }
+    if record_outside {
+        // Furniture elsewhere on the page (comments, related, navigation),
+        // outermost elements only.
+        for ix in 1..n {
+            if em.removed.len() >= MAX_REMOVED {
+                break;
+            }
+            let Some(kind) = sc.junk[ix] else { continue };
+            let ix = ix as NodeIx;
+            if kind == RemovalKind::Boilerplate
+                || sc.under_junk(dom.nodes[ix as usize].parent)
+                || chosen.iter().any(|&c| is_ancestor(dom, c, ix))
+            {
+                continue;
+            }
+            em.record(ix, kind);
+        }
+    }
     (em.blocks, em.removed)
 }
+
+/// Cap on removal records per page: the tail of a huge footer adds nothing.
+const MAX_REMOVED: usize = 300;

@@ -40,6 +40,55 @@ pub struct Dom<'a> {
     pub nodes: Vec<Node>,
     /// `<html lang>`.
     pub lang: Option<String>,
+    /// Metadata signals seen while parsing (`<meta>`, JSON-LD, `<title>`, ...).
+    pub meta: crate::meta::RawMeta,
+}
+
+/// All attributes of a start tag as (lower-case name, decoded value).
+fn attr_pairs(s: &str) -> Vec<(String, String)> {
+    let b = s.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        while i < b.len() && (b[i].is_ascii_whitespace() || b[i] == b'/') {
+            i += 1;
+        }
+        let ns = i;
+        while i < b.len() && !b[i].is_ascii_whitespace() && b[i] != b'=' && b[i] != b'/' {
+            i += 1;
+        }
+        let name = s.get(ns..i).unwrap_or("").to_ascii_lowercase();
+        while i < b.len() && b[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        let mut value = String::new();
+        if i < b.len() && b[i] == b'=' {
+            i += 1;
+            while i < b.len() && b[i].is_ascii_whitespace() {
+                i += 1;
+            }
+            let (vs, ve) = if i < b.len() && (b[i] == b'"' || b[i] == b'\'') {
+                let q = b[i];
+                let vs = i + 1;
+                let ve = find_byte(b, vs, q).unwrap_or(b.len());
+                i = ve + 1;
+                (vs, ve)
+            } else {
+                let vs = i;
+                while i < b.len() && !b[i].is_ascii_whitespace() {
+                    i += 1;
+                }
+                (vs, i)
+            };
+            push_decoded(s.get(vs..ve).unwrap_or(""), &mut value);
+        }
+        if name.is_empty() {
+            i += 1;
+            continue;
+        }
+        out.push((name, value.trim().to_string()));
+    }
+    out
 }
 
 const VOID: [&str; 14] = [
@@ -52,22 +101,51 @@ const SKIP_CONTENT: [&str; 8] = [
 ];
 /// Start tags that close an open `<p>`.
 const CLOSES_P: [&str; 25] = [
-    "p", "div", "ul", "ol", "dl", "table", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote",
-    "section", "article", "aside", "header", "footer", "nav", "figure", "pre", "form", "hr",
-    "main", "address",
+    "p",
+    "div",
+    "ul",
+    "ol",
+    "dl",
+    "table",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "blockquote",
+    "section",
+    "article",
+    "aside",
+    "header",
+    "footer",
+    "nav",
+    "figure",
+    "pre",
+    "form",
+    "hr",
+    "main",
+    "address",
 ];
 /// Maximum open-element depth; deeper start tags are treated as inline.
 const MAX_DEPTH: usize = 512;
 
 fn find_byte(bytes: &[u8], from: usize, b: u8) -> Option<usize> {
-    bytes.get(from..)?.iter().position(|&c| c == b).map(|p| p + from)
+    bytes
+        .get(from..)?
+        .iter()
+        .position(|&c| c == b)
+        .map(|p| p + from)
 }
 
 fn find_seq(bytes: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
     let hay = bytes.get(from..)?;
     let first = *needle.first()?;
     let mut i = 0;
-    while let Some(p) = hay.get(i..).and_then(|h| h.iter().position(|&c| c == first)) {
+    while let Some(p) = hay
+        .get(i..)
+        .and_then(|h| h.iter().position(|&c| c == first))
+    {
         let at = i + p;
         if hay.get(at..at + needle.len()) == Some(needle) {
             return Some(at + from);
@@ -143,7 +221,11 @@ fn attributes(s: &str) -> (String, Option<String>) {
             out.push_str(&value.to_ascii_lowercase());
         } else if name.eq_ignore_ascii_case("hidden")
             || (name.eq_ignore_ascii_case("style") && {
-                let v: String = value.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_lowercase();
+                let v: String = value
+                    .chars()
+                    .filter(|c| !c.is_whitespace())
+                    .collect::<String>()
+                    .to_ascii_lowercase();
                 v.contains("display:none") || v.contains("visibility:hidden")
             })
         {
@@ -162,6 +244,7 @@ impl<'a> Dom<'a> {
             html,
             nodes: Vec::with_capacity(html.len() / 64),
             lang: None,
+            meta: crate::meta::RawMeta::default(),
         };
         dom.nodes.push(Node {
             kind: Kind::Element {
@@ -204,7 +287,9 @@ impl<'a> Dom<'a> {
             }
             let mut name_end = name_start;
             while name_end < bytes.len()
-                && (bytes[name_end].is_ascii_alphanumeric() || bytes[name_end] == b'-' || bytes[name_end] == b':')
+                && (bytes[name_end].is_ascii_alphanumeric()
+                    || bytes[name_end] == b'-'
+                    || bytes[name_end] == b':')
             {
                 name_end += 1;
             }
@@ -215,17 +300,31 @@ impl<'a> Dom<'a> {
                 i = tag_end;
                 continue;
             }
+            let attr_text = html
+                .get(name_end..tag_end.saturating_sub(1).max(name_end))
+                .unwrap_or("");
             if SKIP_CONTENT.contains(&name.as_str()) {
                 let self_closing = tag_end >= 2 && bytes[tag_end - 2] == b'/';
                 i = if self_closing {
                     tag_end
                 } else {
                     let end = find_end_tag(bytes, tag_end, &name);
+                    let content = html.get(tag_end..end).unwrap_or("");
+                    if name == "title" && dom.meta.title.is_none() {
+                        let mut t = String::new();
+                        push_decoded(content, &mut t);
+                        dom.meta.title = crate::meta::clean(&t);
+                    } else if name == "script" && attr_text.to_ascii_lowercase().contains("ld+json")
+                    {
+                        dom.meta.json_ld.push(content.to_string());
+                    }
                     find_byte(bytes, end, b'>').map_or(bytes.len(), |p| p + 1)
                 };
                 continue;
             }
-            let attr_text = html.get(name_end..tag_end.saturating_sub(1).max(name_end)).unwrap_or("");
+            if matches!(name.as_str(), "meta" | "link" | "time") {
+                dom.head_tag(&name, attr_text);
+            }
             let (attrs, lang) = attributes(attr_text);
             if name == "html" {
                 if dom.lang.is_none() {
@@ -253,7 +352,56 @@ impl<'a> Dom<'a> {
             }
             i = tag_end;
         }
+        dom.meta.lang = dom.lang.clone();
+        dom.meta.h1 = (1..dom.nodes.len())
+            .find(|&ix| dom.name(ix as NodeIx) == "h1")
+            .map(|ix| dom.text_of(ix as NodeIx))
+            .filter(|t| !t.is_empty());
         dom
+    }
+
+    fn head_tag(&mut self, name: &str, attr_text: &str) {
+        let pairs = attr_pairs(attr_text);
+        let get = |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
+        match name {
+            "meta" => {
+                let key = get("property")
+                    .or_else(|| get("name"))
+                    .or_else(|| get("itemprop"));
+                if let (Some(k), Some(c)) = (key, get("content")) {
+                    self.meta.add_meta(k, c);
+                }
+            }
+            "link" => {
+                let canonical = get("rel").is_some_and(|r| {
+                    r.split_whitespace()
+                        .any(|x| x.eq_ignore_ascii_case("canonical"))
+                });
+                if canonical && self.meta.canonical.is_none() {
+                    self.meta.canonical = get("href").map(str::to_string);
+                }
+            }
+            _ => {
+                if self.meta.time.is_none() {
+                    self.meta.time = get("datetime").map(str::to_string);
+                }
+            }
+        }
+    }
+
+    /// Decoded, whitespace-folded text of a subtree.
+    pub fn text_of(&self, ix: NodeIx) -> String {
+        let mut out = String::new();
+        let mut stack = vec![ix];
+        while let Some(cur) = stack.pop() {
+            if matches!(self.nodes[cur as usize].kind, Kind::Text) {
+                push_decoded(self.raw(cur), &mut out);
+            } else {
+                let kids: Vec<NodeIx> = self.children(cur).collect();
+                stack.extend(kids.into_iter().rev());
+            }
+        }
+        out.trim().to_string()
     }
 
     fn text(&mut self, stack: &[NodeIx], start: usize, end: usize) {
@@ -329,9 +477,26 @@ impl<'a> Dom<'a> {
     }
 
     fn implied_ends(&mut self, stack: &mut Vec<NodeIx>, name: &str, _at: usize) {
-        let pop_to = |dom: &Dom, stack: &[NodeIx], target: &str, stop: &[&str]| dom.open_index(stack, target, stop);
+        let pop_to = |dom: &Dom, stack: &[NodeIx], target: &str, stop: &[&str]| {
+            dom.open_index(stack, target, stop)
+        };
         if CLOSES_P.contains(&name) {
-            if let Some(k) = pop_to(self, stack, "p", &["div", "td", "th", "li", "blockquote", "section", "article", "table", "button"]) {
+            if let Some(k) = pop_to(
+                self,
+                stack,
+                "p",
+                &[
+                    "div",
+                    "td",
+                    "th",
+                    "li",
+                    "blockquote",
+                    "section",
+                    "article",
+                    "table",
+                    "button",
+                ],
+            ) {
                 stack.truncate(k);
             }
         }
@@ -391,7 +556,9 @@ impl<'a> Dom<'a> {
     /// Source range of a text node.
     pub fn raw(&self, ix: NodeIx) -> &'a str {
         let r = &self.nodes[ix as usize].source;
-        self.html.get(r.start as usize..r.end as usize).unwrap_or("")
+        self.html
+            .get(r.start as usize..r.end as usize)
+            .unwrap_or("")
     }
 }
 
@@ -479,7 +646,17 @@ mod tests {
 
     #[test]
     fn broken_input_does_not_panic() {
-        for h in ["<", "</", "<a", "<!--", "<script>", "</x>", "<é>", "a<</>", "<p class='x"] {
+        for h in [
+            "<",
+            "</",
+            "<a",
+            "<!--",
+            "<script>",
+            "</x>",
+            "<é>",
+            "a<</>",
+            "<p class='x",
+        ] {
             let _ = Dom::parse(h);
         }
     }

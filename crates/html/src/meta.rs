@@ -43,7 +43,7 @@ const ARTICLE_TYPES: [&str; 8] = [
     "TechArticle",
 ];
 
-fn clean(s: &str) -> Option<String> {
+pub(crate) fn clean(s: &str) -> Option<String> {
     let t = s.split_whitespace().collect::<Vec<_>>().join(" ");
     (!t.is_empty()).then_some(t)
 }
@@ -222,7 +222,7 @@ pub fn strip_site_suffix(title: &str, site: Option<&str>) -> String {
     title.trim().to_string()
 }
 
-fn resolve(href: &str, base: Option<&str>) -> Option<String> {
+fn resolve_url(href: &str, base: Option<&str>) -> Option<String> {
     let href = href.trim();
     if href.starts_with("http://") || href.starts_with("https://") {
         return Some(href.to_string());
@@ -237,52 +237,103 @@ fn resolve(href: &str, base: Option<&str>) -> Option<String> {
         .then(|| format!("{scheme}://{host}{href}"))
 }
 
-/// Read metadata from a parsed page.
-pub fn read(doc: &Document, url: Option<&str>) -> Meta {
+/// Raw metadata signals gathered from a page, before precedence is applied.
+/// Filled either from an html5ever tree ([`collect_doc`]) or by the native
+/// parser while it builds its tree ([`crate::lite::Dom`]).
+#[derive(Debug, Clone, Default)]
+pub struct RawMeta {
+    /// `<meta property|name|itemprop=K content=V>`, keys lower-cased, first wins.
+    pub metas: HashMap<String, String>,
+    /// Contents of `<script type="application/ld+json">`.
+    pub json_ld: Vec<String>,
+    /// `<html lang>`.
+    pub lang: Option<String>,
+    /// `<link rel=canonical href>`.
+    pub canonical: Option<String>,
+    /// Text of `<title>`.
+    pub title: Option<String>,
+    /// Text of the first `<h1>`.
+    pub h1: Option<String>,
+    /// First `<time datetime>`.
+    pub time: Option<String>,
+}
+
+impl RawMeta {
+    /// Record one `<meta>` tag's key and content.
+    pub fn add_meta(&mut self, key: &str, content: &str) {
+        if let Some(v) = clean(content) {
+            self.metas.entry(key.to_ascii_lowercase()).or_insert(v);
+        }
+    }
+}
+
+/// Gather metadata signals from an html5ever tree.
+pub fn collect_doc(doc: &Document) -> RawMeta {
     let root = doc.root();
-    let mut metas: HashMap<String, String> = HashMap::new();
+    let mut raw = RawMeta::default();
     for id in doc.get_elements_by_tag_name(root, "meta") {
         let key = doc
             .get_attribute(id, "property")
             .or_else(|| doc.get_attribute(id, "name"))
             .or_else(|| doc.get_attribute(id, "itemprop"));
-        let (Some(key), Some(content)) = (key, doc.get_attribute(id, "content")) else {
-            continue;
-        };
-        if let Some(v) = clean(&content) {
-            metas.entry(key.to_ascii_lowercase()).or_insert(v);
+        if let (Some(key), Some(content)) = (key, doc.get_attribute(id, "content")) {
+            raw.add_meta(&key, &content);
         }
     }
-    let m = |k: &str| metas.get(k).cloned();
-
-    let mut ld = LdArticle::default();
     for id in doc.scripts_with_type(&["application/ld+json"]) {
-        let text = doc.text_content(id);
-        if let Ok(v) = serde_json::from_str::<Value>(text.trim()) {
-            walk_ld(&v, &mut ld, 0);
-        }
+        raw.json_ld.push(doc.text_content(id));
     }
-
-    let language = doc
+    raw.lang = doc
         .children(root)
         .into_iter()
         .find(|&id| doc.tag_name(id) == "html")
         .and_then(|id| doc.get_attribute(id, "lang"))
         .and_then(|l| clean(&l));
-
-    let mut canonical = None;
     for id in doc.get_elements_by_tag_name(root, "link") {
         let rel = doc.get_attribute(id, "rel").unwrap_or_default();
         if rel
             .split_whitespace()
             .any(|r| r.eq_ignore_ascii_case("canonical"))
         {
-            canonical = doc.get_attribute(id, "href").and_then(|h| resolve(&h, url));
+            raw.canonical = doc.get_attribute(id, "href");
             break;
         }
     }
-    let canonical = canonical
-        .or_else(|| m("og:url").and_then(|h| resolve(&h, url)))
+    let first_text = |tag: &str| {
+        doc.get_elements_by_tag_name(root, tag)
+            .into_iter()
+            .find_map(|id| clean(&doc.text_content(id)))
+    };
+    raw.title = first_text("title");
+    raw.h1 = first_text("h1");
+    raw.time = doc
+        .get_elements_by_tag_name(root, "time")
+        .into_iter()
+        .find_map(|id| doc.get_attribute(id, "datetime"));
+    raw
+}
+
+/// Read metadata from an html5ever tree.
+pub fn read(doc: &Document, url: Option<&str>) -> Meta {
+    resolve(&collect_doc(doc), url)
+}
+
+/// Apply precedence to the gathered signals.
+pub fn resolve(raw: &RawMeta, url: Option<&str>) -> Meta {
+    let m = |k: &str| raw.metas.get(k).cloned();
+
+    let mut ld = LdArticle::default();
+    for text in &raw.json_ld {
+        if let Ok(v) = serde_json::from_str::<Value>(text.trim()) {
+            walk_ld(&v, &mut ld, 0);
+        }
+    }
+
+    let canonical = raw
+        .canonical
+        .as_deref()
+        .and_then(|h| resolve_url(h, url))
+        .or_else(|| m("og:url").and_then(|h| resolve_url(&h, url)))
         .or_else(|| url.map(str::to_string));
 
     let outlet = m("og:site_name")
@@ -291,17 +342,16 @@ pub fn read(doc: &Document, url: Option<&str>) -> Meta {
         .or_else(|| canonical.as_deref().and_then(outlet_from_url))
         .or_else(|| url.and_then(outlet_from_url));
 
-    let first_text = |tag: &str| {
-        doc.get_elements_by_tag_name(root, tag)
-            .into_iter()
-            .find_map(|id| clean(&doc.text_content(id)))
-    };
     let title = m("og:title")
         .map(|t| strip_site_suffix(&t, outlet.as_deref()))
         .or_else(|| ld.headline.clone())
         .or_else(|| m("twitter:title"))
-        .or_else(|| first_text("h1"))
-        .or_else(|| first_text("title").map(|t| strip_site_suffix(&t, outlet.as_deref())));
+        .or_else(|| raw.h1.clone())
+        .or_else(|| {
+            raw.title
+                .as_deref()
+                .map(|t| strip_site_suffix(t, outlet.as_deref()))
+        });
 
     let date_keys = [
         "article:published_time",
@@ -330,11 +380,7 @@ pub fn read(doc: &Document, url: Option<&str>) -> Meta {
                 .iter()
                 .find_map(|k| m(k).and_then(|d| iso_date(&d)))
         })
-        .or_else(|| {
-            doc.get_elements_by_tag_name(root, "time")
-                .into_iter()
-                .find_map(|id| doc.get_attribute(id, "datetime").and_then(|d| iso_date(&d)))
-        })
+        .or_else(|| raw.time.as_deref().and_then(iso_date))
         .or_else(|| canonical.as_deref().and_then(url_date))
         .or_else(|| url.and_then(url_date));
 
@@ -360,7 +406,7 @@ pub fn read(doc: &Document, url: Option<&str>) -> Meta {
         author,
         outlet,
         url: canonical,
-        language,
+        language: raw.lang.clone(),
         ld_body: ld.body,
     }
 }

@@ -1,7 +1,6 @@
 //! Quality floor on the shared AEB pages (skipped when ../shared is absent).
-//!
-//! Debug builds score a sample of the pages to keep CI quick; release builds
-//! (`cargo test --release`) score all of them.
+//! The native engine is quick enough to score all 131 pages in a debug build
+//! in a few seconds.
 
 use std::path::PathBuf;
 
@@ -20,21 +19,18 @@ fn aeb_f1_floor() {
         return;
     };
     let pages = parallax_html::eval::load_aeb(&dir).expect("AEB pages load");
-    let sample: Vec<_> = if cfg!(debug_assertions) {
-        pages.into_iter().step_by(4).collect()
-    } else {
-        pages
-    };
-    let report = parallax_html::eval::evaluate(&sample);
+    let report = parallax_html::eval::evaluate(&pages);
     let s = report.scores;
     eprintln!(
         "AEB {} pages: F1 {:.4} P {:.4} R {:.4}",
-        sample.len(),
+        pages.len(),
         s.f1,
         s.precision,
         s.recall
     );
-    let floor = if cfg!(debug_assertions) { 0.94 } else { 0.96 };
+    // Measured 0.969 (P 0.955, R 0.983); the floor leaves room for
+    // harmless drift, not for regressions.
+    let floor = 0.96;
     assert!(s.f1 >= floor, "F1 {:.4} below floor {floor}", s.f1);
     assert!(s.precision >= floor - 0.02 && s.recall >= floor - 0.02);
 }

@@ -108,15 +108,25 @@ fn extracts_article_blocks_with_sources_and_metadata() {
 }
 
 #[test]
-fn fast_mode_also_extracts() {
+fn trafilatura_modes_also_extract() {
     let html = article_page();
     let opts = Options {
-        mode: Mode::Fast,
+        mode: Mode::TrafilaturaFast,
         ..Options::default()
     };
     let page = extract_with(&html, None, &opts).expect("fast mode extracts");
     assert!(page.blocks.len() >= 7);
     assert_eq!(page.outlet.as_deref(), Some("Northern Echo Times"));
+    let opts = Options {
+        mode: Mode::Trafilatura,
+        ..Options::default()
+    };
+    let page = extract_with(&html, None, &opts).expect("trafilatura mode extracts");
+    assert!(page
+        .blocks
+        .iter()
+        .any(|b| b.text.starts_with("Paragraph 6")));
+    assert!(!page.blocks.iter().any(|b| b.text.contains("Leave a Reply")));
 }
 
 #[test]
