@@ -3,7 +3,9 @@
 use crate::locate::SourceText;
 use crate::PageBlock;
 use parallax_model::{BlockKind, Removal, RemovalKind};
+use regex::Regex;
 use scraper::{ElementRef, Html, Node};
+use std::sync::LazyLock;
 
 struct Builder<'a> {
     source: &'a mut SourceText,
@@ -70,18 +72,60 @@ fn has_block_child(el: ElementRef) -> bool {
     })
 }
 
+static DATE_OR_TIME: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)\b(\d{1,4}[-/.]\d{1,2}[-/.]\d{2,4}|\d{1,2}:\d{2}|(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}\b|\d{1,2}\.?\s+(de\s+)?(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*)",
+    )
+    .expect("static regex")
+});
+
+/// A dateline or byline-with-date (`05/10/2018 - Posted by ...`,
+/// `Monday, 22 January 2018 at 0:13`): a date or time in a line that is
+/// not a sentence.
+fn is_dateline(text: &str) -> bool {
+    let ends_like_sentence = text
+        .trim_end()
+        .ends_with(['.', '!', '?', '"', '\u{201d}', ':']);
+    !ends_like_sentence && DATE_OR_TIME.is_match(text)
+}
+
 /// Short blocks that are page furniture whatever page they are on.
 pub(crate) fn furniture_phrase(text: &str) -> Option<RemovalKind> {
-    if text.split_whitespace().count() > 12 {
+    let words = text.split_whitespace().count();
+    if words > 60 {
         return None;
     }
-    let t = text.to_lowercase();
-    let t = t.trim_matches(|c: char| !c.is_alphanumeric());
+    let lower = text.to_lowercase();
+    let t = lower.trim_matches(|c: char| !c.is_alphanumeric());
     let starts = |p: &[&str]| p.iter().any(|x| t.starts_with(x));
+    if starts(&["tags:", "tags ", "categories:", "filed under", "topics:"])
+        && (t.contains(',') || t.contains(':'))
+    {
+        return Some(RemovalKind::Categories);
+    }
+    if words <= 20 && text.contains('©') {
+        return Some(
+            if ["photo", "image", "picture", "foto"]
+                .iter()
+                .any(|w| t.contains(w))
+            {
+                RemovalKind::Caption
+            } else {
+                RemovalKind::Boilerplate
+            },
+        );
+    }
+    if words > 12 {
+        return None;
+    }
+    if words <= 10 && is_dateline(text) {
+        return Some(RemovalKind::Boilerplate);
+    }
     if t == "advertisement"
         || starts(&[
             "continue reading",
             "story continues below",
+            "sponsored",
             "article continues below",
             "scroll to continue",
         ])
@@ -112,6 +156,10 @@ pub(crate) fn furniture_phrase(text: &str) -> Option<RemovalKind> {
         "you might also like",
         "recommended for you",
         "more from",
+        "you may also be interested",
+        "you might be interested",
+        "most popular",
+        "most read",
     ]) {
         Some(RemovalKind::Related)
     } else if starts(&[
