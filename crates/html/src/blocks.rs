@@ -79,6 +79,12 @@ static DATE_OR_TIME: LazyLock<Regex> = LazyLock::new(|| {
     .expect("static regex")
 });
 
+static PRICE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"([$£€¥₹]|\brs\.?)\s?\d").expect("static regex"));
+static IMAGE_COUNTER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(image|photo|picture|slide) \d+ of \d+$").expect("static regex")
+});
+
 /// A dateline or byline-with-date (`05/10/2018 - Posted by ...`,
 /// `Monday, 22 January 2018 at 0:13`): a date or time in a line that is
 /// not a sentence.
@@ -115,8 +121,47 @@ pub(crate) fn furniture_phrase(text: &str) -> Option<RemovalKind> {
             },
         );
     }
+    let has = |p: &[&str]| p.iter().any(|x| t.contains(x));
+    if has(&["newsletter"]) && has(&["sign up", "subscribe", "delivered to your inbox", "inbox"]) {
+        return Some(RemovalKind::Newsletter);
+    }
+    if words <= 30
+        && PRICE.is_match(t)
+        && has(&[
+            "click here",
+            "for as little as",
+            "issues for",
+            "subscribe now",
+            "get access to",
+            "first year",
+        ])
+    {
+        return Some(RemovalKind::Promo);
+    }
+    if starts(&[
+        "this document is subject to copyright",
+        "this copy is for your personal",
+        "citation:",
+        "all rights reserved",
+    ]) {
+        return Some(RemovalKind::Boilerplate);
+    }
+    if starts(&["follow @", "follow us"])
+        || (words <= 40 && has(&["follow us on", "follow him on", "follow her on"]))
+    {
+        return Some(RemovalKind::SharePrompt);
+    }
     if words > 12 {
         return None;
+    }
+    if IMAGE_COUNTER.is_match(t) {
+        return Some(RemovalKind::Caption);
+    }
+    if matches!(
+        t,
+        "advert" | "ad" | "ads" | "text size" | "print" | "email" | "comments" | "comment"
+    ) {
+        return Some(RemovalKind::Boilerplate);
     }
     if words <= 10 && is_dateline(text) {
         return Some(RemovalKind::Boilerplate);
@@ -157,6 +202,11 @@ pub(crate) fn furniture_phrase(text: &str) -> Option<RemovalKind> {
         "recommended for you",
         "more from",
         "you may also be interested",
+        "explore further",
+        "don't miss",
+        "don\u{2019}t miss",
+        "related news",
+        "related content",
         "you might be interested",
         "most popular",
         "most read",
@@ -167,6 +217,7 @@ pub(crate) fn furniture_phrase(text: &str) -> Option<RemovalKind> {
         "leave a comment",
         "comments are closed",
         "join the conversation",
+        "tell us what you think",
     ]) {
         Some(RemovalKind::Comments)
     } else if starts(&[
