@@ -92,4 +92,12 @@ fn main() {
         s.recall,
         report.pages.len() as f64 / report.extract_seconds.max(1e-9)
     );
+    println!(
+        "provenance: {} blocks, {} with a source range ({:.1}%), {} ranges verified exact ({:.1}%)",
+        report.blocks,
+        report.located,
+        100.0 * report.located as f64 / report.blocks.max(1) as f64,
+        report.verified,
+        100.0 * report.verified as f64 / report.blocks.max(1) as f64
+    );
 }

@@ -366,3 +366,41 @@ pub(crate) fn from_content_html(
     b.walk(frag.root_element(), None, 0);
     b.blocks
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn furniture_phrases() {
+        let k = furniture_phrase;
+        assert_eq!(k("Advertisement"), Some(RemovalKind::Advert));
+        assert_eq!(k("Continue Reading Below"), Some(RemovalKind::Advert));
+        assert_eq!(k("Share this article"), Some(RemovalKind::SharePrompt));
+        assert_eq!(k("Image 2 of 5"), Some(RemovalKind::Caption));
+        assert_eq!(
+            k("Tags: politics, labour, elections"),
+            Some(RemovalKind::Categories)
+        );
+        assert_eq!(
+            k("05/10/2018 - Posted by A. Writer"),
+            Some(RemovalKind::Boilerplate)
+        );
+        assert_eq!(
+            k("Sign up for our daily newsletter and get the news delivered to your inbox."),
+            Some(RemovalKind::Newsletter)
+        );
+        assert_eq!(k("Photo © Agency, 2018"), Some(RemovalKind::Caption));
+        // Real sentences stay, even short ones or ones with dates and prices.
+        assert_eq!(k("The hearing is set for Dec. 3."), None);
+        assert_eq!(
+            k("Shares fell 3% to $42.10 on Tuesday, the lowest since May 2018."),
+            None
+        );
+        assert_eq!(
+            k("Those who paid $129 for the subscription bundle get access first, the company said."),
+            None
+        );
+        assert_eq!(k("Follow the money, investigators say."), None);
+    }
+}

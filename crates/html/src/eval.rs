@@ -136,6 +136,12 @@ pub struct AebReport {
     pub pages: Vec<PageScore>,
     /// Seconds spent inside [`crate::extract`] (excluding file reading).
     pub extract_seconds: f64,
+    /// Provenance: blocks extracted, blocks with a source range, and blocks
+    /// whose source range shows exactly the block's text (markup and
+    /// whitespace aside).
+    pub blocks: usize,
+    pub located: usize,
+    pub verified: usize,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -222,10 +228,22 @@ pub fn evaluate(pages: &[AebPage]) -> AebReport {
 pub fn evaluate_with(pages: &[AebPage], opts: &crate::Options) -> AebReport {
     let mut scores = Vec::with_capacity(pages.len());
     let mut secs = 0.0;
+    let (mut blocks, mut located, mut verified) = (0, 0, 0);
     for p in pages {
         let t = Instant::now();
         let res = crate::extract_with(&p.html, Some(&p.url), opts);
         secs += t.elapsed().as_secs_f64();
+        if let Ok(page) = &res {
+            for b in &page.blocks {
+                blocks += 1;
+                if let Some(r) = &b.source {
+                    located += 1;
+                    if crate::SourceText::verifies(&p.html, r.clone(), &b.text) {
+                        verified += 1;
+                    }
+                }
+            }
+        }
         let (text, error) = match res {
             Ok(page) => (body_text(&page), None),
             Err(e) => (String::new(), Some(e.to_string())),
@@ -242,6 +260,9 @@ pub fn evaluate_with(pages: &[AebPage], opts: &crate::Options) -> AebReport {
         scores: aggregate(&counts),
         pages: scores,
         extract_seconds: secs,
+        blocks,
+        located,
+        verified,
     }
 }
 

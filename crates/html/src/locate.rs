@@ -192,7 +192,19 @@ impl SourceText {
         self.range(s, e - s)
     }
 
-    /// Whether the whitespace-free form of `text` occurs in `hay`'s key.
+    /// The page's visible text without whitespace (entities decoded).
+    pub fn visible(&self) -> &str {
+        &self.stream
+    }
+
+    /// Whether `range` of `html` shows exactly `text` (ignoring whitespace
+    /// and markup): the provenance check used by the evaluation.
+    pub fn verifies(html: &str, range: Range<usize>, text: &str) -> bool {
+        html.get(range)
+            .is_some_and(|frag| SourceText::new(frag).visible() == Self::key(text))
+    }
+
+    /// The whitespace-free, normalised form of `text` used for matching.
     pub fn key(text: &str) -> String {
         text.chars()
             .filter(|c| !c.is_whitespace())
