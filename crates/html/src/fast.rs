@@ -110,6 +110,19 @@ fn junk_kind(tag: &str, attrs: &str) -> Option<RemovalKind> {
         .map(|(_, k)| *k)
 }
 
+/// Class of a `<blockquote>` that embeds a social post.
+fn is_embed_class(attrs: &str) -> bool {
+    [
+        "twitter-tweet",
+        "instagram-media",
+        "tiktok-embed",
+        "bluesky-embed",
+        "reddit-card",
+    ]
+    .iter()
+    .any(|c| attrs.contains(c))
+}
+
 fn is_para(tag: &str) -> bool {
     matches!(tag, "p" | "pre" | "td" | "blockquote")
 }
@@ -202,7 +215,24 @@ impl Scorer<'_, '_> {
     fn mark_junk(&mut self) {
         let n = self.dom.nodes.len();
         self.junk = vec![None; n];
+        // Subtrees holding an embedded post: widget wrappers around a quoted
+        // tweet are part of the article.
+        let mut has_embed = vec![false; n];
+        for ix in (1..n).rev() {
+            if self.dom.name(ix as NodeIx) == "blockquote"
+                && is_embed_class(self.dom.attrs(ix as NodeIx))
+            {
+                has_embed[ix] = true;
+            }
+            let p = self.dom.nodes[ix].parent;
+            if has_embed[ix] && p != NONE {
+                has_embed[p as usize] = true;
+            }
+        }
         for ix in 1..n {
+            if has_embed[ix] {
+                continue;
+            }
             let node = &self.dom.nodes[ix];
             let Kind::Element { name, attrs } = &node.kind else {
                 continue;
@@ -409,7 +439,15 @@ impl Emitter<'_, '_> {
             });
             return;
         }
-        if links * 2 > text.len() && (kind != BlockKind::Paragraph || words < 25) {
+        // Link lists and teasers: mostly-link list items and headings, or
+        // paragraphs that are nothing but a link. A sentence with a long
+        // inline link stays.
+        let link_only = if kind == BlockKind::Paragraph {
+            links * 10 >= text.len() * 8 && words < 25
+        } else {
+            links * 2 > text.len()
+        };
+        if link_only && kind != BlockKind::Embedded {
             self.removed.push(Removal {
                 kind: RemovalKind::Related,
                 text,
