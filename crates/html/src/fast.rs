@@ -229,8 +229,8 @@ impl Scorer<'_, '_> {
                 has_embed[p as usize] = true;
             }
         }
-        for ix in 1..n {
-            if has_embed[ix] {
+        for (ix, &embed) in has_embed.iter().enumerate().skip(1) {
+            if embed {
                 continue;
             }
             let node = &self.dom.nodes[ix];
