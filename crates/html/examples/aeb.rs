@@ -40,6 +40,10 @@ fn main() {
                 for b in &page.blocks {
                     println!("[{:?} {:?}] {}", b.kind, b.source, b.text);
                 }
+                println!(
+                    "META title={:?} published={:?} author={:?} outlet={:?} url={:?} lang={:?}",
+                    page.title, page.published, page.author, page.outlet, page.url, page.language
+                );
                 for r in &page.removed {
                     println!(
                         "REMOVED {:?}: {}",
