@@ -125,16 +125,13 @@ pub(crate) fn furniture_phrase(text: &str) -> Option<RemovalKind> {
     if has(&["newsletter"]) && has(&["sign up", "subscribe", "delivered to your inbox", "inbox"]) {
         return Some(RemovalKind::Newsletter);
     }
-    if words <= 30
-        && PRICE.is_match(t)
-        && has(&[
-            "click here",
+    if PRICE.is_match(t)
+        && (has(&[
             "for as little as",
-            "issues for",
             "subscribe now",
-            "get access to",
-            "first year",
-        ])
+            "click here to subscribe",
+        ]) || (words <= 30
+            && has(&["click here", "issues for", "get access to", "first year"])))
     {
         return Some(RemovalKind::Promo);
     }
@@ -145,6 +142,17 @@ pub(crate) fn furniture_phrase(text: &str) -> Option<RemovalKind> {
         "all rights reserved",
     ]) {
         return Some(RemovalKind::Boilerplate);
+    }
+    // Teaser lists introduced by a label are links out, however long.
+    if starts(&[
+        "don't miss",
+        "don\u{2019}t miss",
+        "read more:",
+        "related:",
+        "see also:",
+        "most read",
+    ]) {
+        return Some(RemovalKind::Related);
     }
     if starts(&["follow @", "follow us"])
         || (words <= 40 && has(&["follow us on", "follow him on", "follow her on"]))
