@@ -1,0 +1,371 @@
+//! Line-level recognisers for page furniture and special blocks. Each works on
+//! one whitespace-normalised block and is anchored, so a long paragraph fails
+//! fast; length guards keep article prose from matching loose patterns.
+
+use parallax_model::RemovalKind;
+use regex::Regex;
+use std::sync::LazyLock;
+
+fn re(pattern: &str) -> Regex {
+    Regex::new(pattern).expect("static regex")
+}
+
+/// Agencies and platforms that appear as photo credits.
+const CREDITS: &str = r"Reuters|AFP|AP|Getty Images|Getty|PA(?: Media| Wire| Images)?|EPA(?:-EFE)?|Shutterstock|Alamy|Bloomberg|Flickr|Wikimedia(?: Commons)?|Twitter|Facebook|Instagram|YouTube|iStock(?:photo)?|NurPhoto|Anadolu(?: Agency)?|Xinhua|AAP|ABACA|Sipa(?: USA)?|Zuma(?: Press)?|SOPA Images|Rex Features|Flash90|Handout";
+
+/// Comment-section headers and comment-form lines.
+static COMMENT_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"(?i)^(?:leave a (?:reply|comment)|leave your comment|cancel reply|post (?:a |your )?comment|add (?:a |your )?comment|submit(?: a)? comment|comments?(?: \(\d+\))?|\d+ (?:comments?|responses?|replies)|no comments(?: yet)?|(?:\d+|one|two|three|four|five) thoughts? on\b.*|\d+ responses? to\b.*|comments are closed\.?|join the (?:discussion|conversation)|your email address will not be published\.?.*|required fields are marked.*|notify me of (?:follow-up comments|new (?:comments|posts)).*|you must be logged in to post a comment\.?|log in or register to post comments\.?|log in to (?:post a )?comment\.?|save my name,? email,? and website.*|this site uses akismet.*|view (?:all )?comments|show comments|load (?:more )?comments|reply(?: ↓)?|report(?: comment)?|comment policy.*)$")
+});
+
+/// Lines that open a comment section: everything after them is comments.
+static COMMENT_ZONE_START: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"(?i)^(?:leave a (?:reply|comment)|comments?(?: \(\d+\))?|\d+ (?:comments?|responses?|replies)|(?:\d+|one|two|three|four|five) thoughts? on\b.*|\d+ responses? to\b.*|join the (?:discussion|conversation)|[\p{L}][\p{L}\p{N} .'’_-]{0,40} (?:says|said|wrote|commented):)$")
+});
+
+static CATEGORIES: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"(?i)^(?:categories|category|tags|tagged(?: with| as| in)?|filed under|posted in|topics?|keywords|related topics)\s*:\s*\S")
+});
+
+static SHARE: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"(?i)^(?:share(?: this)?(?: (?:article|story|post|page))?(?: (?:on|via) (?:facebook|twitter|x|whatsapp|linkedin|reddit|email|bluesky|messenger))?|share via .{1,30}|click to (?:share|email|print)\b.*|tweet(?: this)?|email(?: this)?(?: (?:article|story))?|print(?: this)?(?: (?:article|story|page))?|like this|whatsapp|facebook|twitter|linkedin|pinterest|reddit|telegram|messenger|copy link|(?:follow|like) (?:us|me|him|her|[\p{L} .'’@_-]{2,40}) on (?:twitter|facebook|instagram|x|linkedin|tiktok|youtube|bluesky|threads|telegram)\b.*)\s*[:.!]?$")
+});
+
+/// A line made only of social network names (`Facebook Twitter Email`).
+static SHARE_BUTTONS: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"(?i)^(?:(?:share|facebook|twitter|x|whatsapp|linkedin|pinterest|reddit|email|e-mail|print|telegram|messenger|copy link|bluesky|comments?)\s*[,|/·•]?\s*){2,}$")
+});
+
+static RELATED: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"(?i)^(?:read more|read also|also read|related(?: articles?| stories| content| coverage| posts?| reading)?|see also|more on this(?: story| topic)?|recommended(?: for you)?|you (?:may|might) also like|most (?:read|popular|viewed)|trending(?: now)?|further reading|more from [\p{L} .'’-]{1,40})\s*(?:[:|›»].*)?$")
+});
+
+static ADVERT: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"(?i)^(?:advertisement|advertising|advert|sponsored(?: content| post)?|ad|story continues (?:below|after) (?:this )?advertisement|continue reading (?:the main story|below)|scroll to continue)$")
+});
+
+static COOKIE: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"(?i)\b(?:we use cookies|this (?:web)?site uses cookies|uses cookies to|accept (?:all )?cookies|cookie (?:policy|settings|preferences)|by continuing to (?:use|browse) (?:this|our) (?:site|website))\b")
+});
+
+static NEWSLETTER: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"(?i)\b(?:sign up (?:to|for) (?:our|the|my) [\p{L} '’-]{0,40}newsletters?|subscribe to (?:our|the|my) [\p{L} '’-]{0,40}newsletters?|get (?:our|the) [\p{L} '’-]{0,40}newsletters?|newsletter sign[- ]?up|delivered (?:straight |directly )?to your inbox|enter your email(?: address)? (?:to|below|here))\b")
+});
+
+/// An imperative call to action starting a sentence (`Buy your tickets here.`).
+static PROMO: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"(?i)(?:^|[.!?]\s+)(?:(?:buy|book|get|grab|reserve|secure) (?:your |the |a )?(?:tickets?|seats?|places?|spot)\b|tickets (?:are )?(?:available|on sale)\b|(?:register|rsvp|sign up) (?:here|now|today|for free)\b|(?:support|fund) (?:us|our (?:journalism|work|reporting)|independent journalism)\b|donate (?:now|today|here)\b|subscribe (?:now|today|here)\b|become an? (?:member|subscriber|patron|supporter)\b|click here to (?:subscribe|donate|buy|book|register)\b)")
+});
+
+static CAPTION_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"(?i)^(?:photo(?:graph)?|image|picture|pictured|credit|photo credit|image credit|caption|illustration|main image|top image|above|below)\s*(?::|\||–|—)\s*\S")
+});
+
+/// A caption ending in a parenthesised credit: `(Chris Williamson/Twitter)`,
+/// `(AP Photo/Matt Dunham)`, `(Photo: Reuters)`.
+static CAPTION_PAREN_CREDIT: LazyLock<Regex> = LazyLock::new(|| {
+    re(&format!(
+        r"\((?:(?:photo|image|picture|credit|photograph)(?: by)?:?\s*[^()]{{1,60}}|\p{{L}}[^()/]{{0,59}}/\s*\p{{L}}[^()/]{{0,59}}|(?:{CREDITS})(?: Photo)?(?:\s*/\s*[^()]{{1,40}})?)\)\s*$"
+    ))
+});
+
+/// A credit glued to the end of a caption: `... with Jeremy CorbynReuters`.
+static CAPTION_GLUED_CREDIT: LazyLock<Regex> = LazyLock::new(|| {
+    re(&format!(
+        r"\p{{Ll}}(?:{CREDITS})(?:\s*/\s*[\p{{L}} .'’-]{{1,40}})?$"
+    ))
+});
+
+/// A credit after a separator: `Jeremy Corbyn | Reuters`, `... – Getty Images`.
+static CAPTION_SEP_CREDIT: LazyLock<Regex> = LazyLock::new(|| {
+    re(&format!(
+        r"(?:\s[|–—-]\s*|\s\bvia\s+)(?:(?:photo|image|credit):?\s*)?(?:{CREDITS})(?: Photo)?(?:\s*/\s*[\p{{L}} .'’-]{{1,40}})?$"
+    ))
+});
+
+static CREDIT_ONLY: LazyLock<Regex> = LazyLock::new(|| {
+    re(&format!(
+        r"(?i)^(?:\(?(?:(?:photo|image|credit):?\s*)?(?:{CREDITS})(?: photo)?(?:\s*/\s*[\p{{L}} .'’-]{{1,40}})?\)?|[\p{{L}} .'’-]{{1,40}} via Getty Images)$"
+    ))
+});
+
+static BYLINE: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"^(?:[Bb]y|BY|Written by|Posted by|Words by)\s+(\p{Lu}[\p{L}.'’-]+(?:\s+(?:\p{Lu}[\p{L}.'’-]+|and|&|de|van|von|der|al|bin|la|le))*)\s*(?:[,|–—-].{0,60})?$")
+});
+
+static TWEET_SIGNATURE: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"(?:—|–|-|&mdash;)\s*[^()]{1,80}\(@\w{1,30}\)\s+(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?\s+\d{1,2},\s*\d{4}\s*$")
+});
+
+static EMBED_MARKER: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"(?i)(?:pic\.twitter\.com/\w+|^a post shared by .{1,80}\(@[\w.]{1,30}\)|^view this post on instagram)")
+});
+
+static UPDATE: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"(?i)^(?:updates?|updated|editor['’]?s note|correction|clarification|postscript)\b(?:\s*\d{1,2}[:.]\d{2})?\s*(?:[,:–—(-]|\s+\d|$|\s+on\b)")
+});
+
+/// Drupal-style author picture alt text: `Asa Winstanley's picture`.
+static AUTHOR_PICTURE: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"^(.{2,60}?)['’]s (?:picture|photo|avatar|profile (?:picture|photo|image)|image|headshot)$")
+});
+
+static ABOUT_AUTHOR: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(?i)^(?:about the (?:authors?|writer|contributor))\s*:?$"));
+
+/// `Jane Doe is a freelance journalist ...`, `John Roe is the author of ...`.
+static BIO_SENTENCE: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"^\p{Lu}[\p{L}.'’-]+(?:\s+\p{Lu}[\p{L}.'’-]+){0,3}\s+(?:is|was)\s+(?:an?\s+|the\s+)?(?:[\p{L}-]+\s+){0,6}(?:journalist|writer|reporter|correspondent|editor|columnist|author|co-author|contributor|freelancer|researcher|analyst|blogger|commentator|activist|academic|professor|lecturer|campaigner|filmmaker|photographer|producer|broadcaster|historian|founder|director|fellow)\b")
+});
+
+static PRONOUN_BIO: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"^(?:He|She|They)\s+(?:is|was|are|were|has|have|writes|wrote|tweets|also|previously|lives|works|can be)\b")
+});
+
+static NAME_ONLY: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"^\p{Lu}[\p{L}.'’-]+(?:\s+(?:\p{Lu}[\p{L}.'’-]+|de|van|von|der|al|bin)){1,3}$")
+});
+
+fn word_count(s: &str) -> usize {
+    s.split_whitespace().count()
+}
+
+fn ends_sentence(s: &str) -> bool {
+    s.ends_with(['.', '!', '?', '”', '"', '’', '\''])
+}
+
+/// A photo caption or credit line.
+pub(crate) fn is_caption(t: &str) -> bool {
+    if t.len() > 400 {
+        return false;
+    }
+    if CREDIT_ONLY.is_match(t) || CAPTION_PREFIX.is_match(t) {
+        return true;
+    }
+    if CAPTION_PAREN_CREDIT.is_match(t) && word_count(t) <= 60 {
+        return true;
+    }
+    let short_fragment = word_count(t) <= 40 && !ends_sentence(t);
+    short_fragment && (CAPTION_GLUED_CREDIT.is_match(t) || CAPTION_SEP_CREDIT.is_match(t))
+}
+
+/// Furniture recognisable from a single block, wherever it appears.
+pub(crate) fn furniture_kind(t: &str) -> Option<RemovalKind> {
+    let len = t.len();
+    if len <= 200 && COMMENT_LINE.is_match(t) {
+        return Some(RemovalKind::Comments);
+    }
+    if len <= 300 && CATEGORIES.is_match(t) {
+        return Some(RemovalKind::Categories);
+    }
+    if len <= 160 && (SHARE.is_match(t) || SHARE_BUTTONS.is_match(t)) {
+        return Some(RemovalKind::SharePrompt);
+    }
+    if len <= 200 && RELATED.is_match(t) {
+        return Some(RemovalKind::Related);
+    }
+    if len <= 80 && ADVERT.is_match(t) {
+        return Some(RemovalKind::Advert);
+    }
+    if len <= 500 && COOKIE.is_match(t) {
+        return Some(RemovalKind::CookieBanner);
+    }
+    if len <= 400 && NEWSLETTER.is_match(t) {
+        return Some(RemovalKind::Newsletter);
+    }
+    if len <= 900 && PROMO.is_match(t) {
+        return Some(RemovalKind::Promo);
+    }
+    if is_caption(t) {
+        return Some(RemovalKind::Caption);
+    }
+    if len <= 80 && AUTHOR_PICTURE.is_match(t) {
+        return Some(RemovalKind::AuthorBio);
+    }
+    None
+}
+
+pub(crate) fn comment_zone_start(t: &str) -> bool {
+    t.len() <= 200 && COMMENT_ZONE_START.is_match(t)
+}
+
+/// The author's name from a byline line (`By Jane Doe`).
+pub(crate) fn byline(t: &str) -> Option<String> {
+    if t.len() > 120 || word_count(t) > 14 {
+        return None;
+    }
+    BYLINE.captures(t).map(|c| c[1].to_string())
+}
+
+pub(crate) fn is_embedded_post(t: &str) -> bool {
+    TWEET_SIGNATURE.is_match(t) || EMBED_MARKER.is_match(t)
+}
+
+pub(crate) fn is_update(t: &str) -> bool {
+    UPDATE.is_match(t)
+}
+
+/// `Update, 12 November`: an update heading with no prose of its own.
+pub(crate) fn is_update_heading(t: &str) -> bool {
+    is_update(t) && word_count(t) <= 8 && !t.ends_with('.')
+}
+
+pub(crate) fn author_picture_name(t: &str) -> Option<String> {
+    if t.len() > 80 {
+        return None;
+    }
+    AUTHOR_PICTURE.captures(t).map(|c| c[1].to_string())
+}
+
+pub(crate) fn is_about_author(t: &str) -> bool {
+    t.len() <= 40 && ABOUT_AUTHOR.is_match(t)
+}
+
+pub(crate) fn is_bio_sentence(t: &str) -> bool {
+    t.len() <= 700 && BIO_SENTENCE.is_match(t)
+}
+
+pub(crate) fn is_pronoun_bio(t: &str) -> bool {
+    t.len() <= 500 && PRONOUN_BIO.is_match(t)
+}
+
+pub(crate) fn is_name_only(t: &str) -> bool {
+    t.len() <= 60 && NAME_ONLY.is_match(t)
+}
+
+/// A headline: a short line, capitalised, without closing punctuation.
+pub(crate) fn looks_like_headline(t: &str) -> bool {
+    let words = word_count(t);
+    if !(2..=30).contains(&words) || t.len() > 220 {
+        return false;
+    }
+    let Some(first) = t.chars().next() else {
+        return false;
+    };
+    if !(first.is_uppercase() || first.is_ascii_digit() || matches!(first, '“' | '"' | '‘' | '\''))
+    {
+        return false;
+    }
+    if t.ends_with(['.', ',', ';', ':']) || t.ends_with(".”") || t.ends_with(".\"") {
+        return false;
+    }
+    !t.contains("pic.twitter.com") && furniture_kind(t).is_none()
+}
+
+/// A sub-heading inside the article body.
+pub(crate) fn looks_like_heading(t: &str) -> bool {
+    let words = word_count(t);
+    (1..=12).contains(&words)
+        && t.len() <= 120
+        && t.chars().next().is_some_and(|c| c.is_uppercase())
+        && !t.ends_with(['.', ',', ';', ':', '!', '?', '”', '"', '’', ')'])
+}
+
+/// First-person singular prose (a letter or statement quoted in full).
+pub(crate) fn is_first_person(t: &str) -> bool {
+    t.starts_with("I ")
+        || t.starts_with("I’")
+        || t.starts_with("I'")
+        || t.contains(" I ")
+        || t.contains(" my ")
+        || t.contains(" me ")
+}
+
+/// Comparison key for headlines: letters and digits, lower-cased.
+pub(crate) fn comparable(t: &str) -> String {
+    t.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// `line` is `headline` followed by a short credit (`...CorbynReuters`).
+pub(crate) fn is_headline_plus_credit(line: &str, headline: &str) -> bool {
+    let Some(rest) = line.strip_prefix(headline) else {
+        return false;
+    };
+    let rest = rest.trim_start_matches([' ', '|', '-', '–', '—', '/', ':']);
+    !rest.is_empty()
+        && word_count(rest) <= 5
+        && rest.len() <= 50
+        && rest.chars().next().is_some_and(|c| c.is_uppercase() || c == '(')
+        && !ends_sentence(rest)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn captions() {
+        assert!(is_caption("Chris Williamson with Jeremy CorbynReuters"));
+        assert!(is_caption(
+            "Jane Doe announced her run in a video. (Jane Doe/Twitter)"
+        ));
+        assert!(is_caption("Protesters outside parliament (AP Photo/Matt Dunham)"));
+        assert!(is_caption("Photo: Reuters"));
+        assert!(is_caption("Getty Images"));
+        assert!(is_caption("The minister in Brussels | Reuters"));
+        assert!(!is_caption("The minister told Reuters on Monday that he would resign."));
+        assert!(!is_caption("Chris Williamson with Jeremy Corbyn"));
+        assert!(!is_caption("Prices rose sharply (see chart)."));
+    }
+
+    #[test]
+    fn line_furniture() {
+        use RemovalKind::*;
+        let cases = [
+            ("Leave a Reply", Comments),
+            ("Your email address will not be published. Required fields are marked *", Comments),
+            ("12 Comments", Comments),
+            ("Categories: News", Categories),
+            ("Tags: Labour, antisemitism", Categories),
+            ("Share this article", SharePrompt),
+            ("Follow us on Twitter", SharePrompt),
+            ("Facebook Twitter WhatsApp Email", SharePrompt),
+            ("Read more: Labour MP resigns", Related),
+            ("Advertisement", Advert),
+            ("Sign up for our daily newsletter to get the news.", Newsletter),
+            ("We use cookies to improve your experience.", CookieBanner),
+            (
+                "CITY DEBATE: Is the plan any good? Experts will argue it out. Buy your tickets here.",
+                Promo,
+            ),
+            ("Jane Doe's picture", AuthorBio),
+        ];
+        for (text, kind) in cases {
+            assert_eq!(furniture_kind(text), Some(kind), "{text}");
+        }
+        for prose in [
+            "A number of people have left comments on his Facebook page.",
+            "You can still view it for free online.",
+            "Related charges were dropped last year.",
+            "He said he would share the letter with the committee.",
+        ] {
+            assert_eq!(furniture_kind(prose), None, "{prose}");
+        }
+    }
+
+    #[test]
+    fn special_blocks() {
+        assert!(is_embedded_post(
+            "Leaving the party today. pic.twitter.com/abc123 — Jane Doe (@janedoe) December 20, 2018"
+        ));
+        assert!(is_update_heading("Update, 12 November"));
+        assert!(is_update("UPDATE: The MP has since apologised."));
+        assert!(!is_update("Updates to the rules were agreed."));
+        assert_eq!(byline("By Jane Doe").as_deref(), Some("Jane Doe"));
+        assert_eq!(byline("By the way, nothing"), None);
+        assert_eq!(
+            author_picture_name("Jane Doe's picture").as_deref(),
+            Some("Jane Doe")
+        );
+        assert!(is_bio_sentence(
+            "Jane Doe is an investigative journalist who lives in Leeds."
+        ));
+        assert!(!is_bio_sentence("Jane Doe is expected to resign on Monday."));
+        assert!(looks_like_headline("Minister quits over party’s ‘tolerance’ of racism"));
+        assert!(!looks_like_headline("The minister quit on Monday."));
+        assert!(is_headline_plus_credit("Jane with JohnReuters", "Jane with John"));
+    }
+}
