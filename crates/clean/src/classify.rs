@@ -77,6 +77,7 @@ pub(crate) fn classify(units: &[Unit], known_title: Option<&str>, detect_headlin
             }
         }
     }
+    mark_caption_pairs(units, &mut verdicts);
     mark_author_bios(units, &mut verdicts);
     mark_comments(units, &mut verdicts);
     for (unit, verdict) in units.iter().zip(verdicts.iter_mut()) {
@@ -124,6 +125,17 @@ fn top_zone(
         } else if reference.is_some_and(|h| rules::is_headline_plus_credit(t, h)) {
             drop(v, i, RemovalKind::Caption);
         } else if rules::is_caption(t) {
+            // A headline glued to its photo credit, with no clean copy of it.
+            if headline.is_none() && detect_headline && outcome.title.is_none() {
+                if let Some(stripped) = rules::strip_glued_credit(t) {
+                    if rules::looks_like_headline(stripped) && has_body_after(units, i) {
+                        headline = Some(stripped.to_string());
+                        if known_title.is_none() {
+                            outcome.title = Some(stripped.to_string());
+                        }
+                    }
+                }
+            }
             drop(v, i, RemovalKind::Caption);
         } else if let Some(date) = date_line(t) {
             outcome.published.get_or_insert(date);
@@ -154,6 +166,22 @@ fn has_body_after(units: &[Unit], i: usize) -> bool {
         .iter()
         .skip(i + 1)
         .any(|u| u.text().len() >= 80 && rules::furniture_kind(u.text()).is_none())
+}
+
+/// An image's alt text followed by the same text with its credit glued on
+/// (`Jane with John` / `Jane with JohnReuters`): both are the caption.
+fn mark_caption_pairs(units: &[Unit], v: &mut [Option<Verdict>]) {
+    for i in 1..units.len() {
+        let (prev, cur) = (units[i - 1].text(), units[i].text());
+        if rules::is_headline_plus_credit(cur, prev) && prev.len() <= 200 {
+            if is_open(v, i - 1) {
+                drop(v, i - 1, RemovalKind::Caption);
+            }
+            if is_open(v, i) || v[i] == Some(Verdict::Drop(RemovalKind::Caption)) {
+                drop(v, i, RemovalKind::Caption);
+            }
+        }
+    }
 }
 
 /// Author boxes: a `Name's picture` or `About the author` anchor with the

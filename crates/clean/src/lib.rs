@@ -59,13 +59,36 @@ pub fn clean(doc: &RawDoc) -> Result<Article, CleanError> {
     if doc.content.trim().is_empty() {
         return Err(CleanError::Empty);
     }
+    match doc.kind {
+        ContentKind::Text => {
+            let mut removed = Vec::new();
+            let mut found = Found::default();
+            let units = text_units(&doc.content, &mut found, &mut removed);
+            finish(doc, units, found, removed)
+        }
+        ContentKind::Html => {
+            let page = parallax_html::extract(&doc.content, doc.hints.url.as_deref())?;
+            clean_page(doc, page)
+        }
+    }
+}
+
+/// Clean an already extracted page of `doc` (an HTML record): its blocks get
+/// the same furniture removal and repair as plain text, and its metadata fills
+/// what the hints leave open. Block offsets come from `PageBlock::source`.
+pub fn clean_page(doc: &RawDoc, page: parallax_html::Page) -> Result<Article, CleanError> {
     let mut removed = Vec::new();
     let mut found = Found::default();
-    let units = match doc.kind {
-        ContentKind::Text => text_units(&doc.content, &mut found, &mut removed),
-        ContentKind::Html => html_units(doc, &mut found, &mut removed)?,
-    };
+    let units = html_units(doc, page, &mut found, &mut removed);
+    finish(doc, units, found, removed)
+}
 
+fn finish(
+    doc: &RawDoc,
+    units: Vec<Unit>,
+    found: Found,
+    mut removed: Vec<Removal>,
+) -> Result<Article, CleanError> {
     let known_title = non_empty(&doc.hints.title).or(found.title.clone());
     let detect_headline = doc.kind == ContentKind::Text;
     let outcome = classify(&units, known_title.as_deref(), detect_headline);
@@ -169,7 +192,11 @@ fn merge_adjacent_removals(removed: Vec<Removal>) -> Vec<Removal> {
     let mut merged: Vec<Removal> = Vec::with_capacity(removed.len());
     for r in removed {
         if let Some(last) = merged.last_mut() {
-            if last.kind == r.kind && r.kind != RemovalKind::DateHeader {
+            let mergeable = !matches!(
+                r.kind,
+                RemovalKind::DateHeader | RemovalKind::DuplicateHeadline | RemovalKind::Caption
+            );
+            if mergeable && last.kind == r.kind {
                 last.text.push_str("\n\n");
                 last.text.push_str(&r.text);
                 last.source = match (last.source.take(), r.source) {
@@ -279,17 +306,23 @@ fn text_units<'a>(content: &'a str, found: &mut Found, removed: &mut Vec<Removal
 /// positions where the block text appears verbatim in the page.
 fn html_units(
     doc: &RawDoc,
+    page: parallax_html::Page,
     found: &mut Found,
     removed: &mut Vec<Removal>,
-) -> Result<Vec<Unit>, CleanError> {
-    let url = doc.hints.url.as_deref();
-    let page = parallax_html::extract(&doc.content, url)?;
-    found.title = page.title.as_deref().map(norm::fold_whitespace).filter(|t| !t.is_empty());
+) -> Vec<Unit> {
+    found.title = page
+        .title
+        .as_deref()
+        .map(norm::fold_whitespace)
+        .filter(|t| !t.is_empty());
     found.published = page.published.as_deref().and_then(normalize_date);
     found.author = page.author.clone();
     found.outlet = page.outlet.clone();
     found.url = page.url.clone();
-    found.language = page.language.as_deref().and_then(lang::normalize_language_tag);
+    found.language = page
+        .language
+        .as_deref()
+        .and_then(lang::normalize_language_tag);
     removed.extend(page.removed.iter().cloned());
 
     let mut units = Vec::with_capacity(page.blocks.len());
@@ -314,5 +347,5 @@ fn html_units(
         }]);
         units.push(Unit::new(norm, block.source.clone(), 2, Some(block.kind)));
     }
-    Ok(units)
+    units
 }

@@ -15,12 +15,12 @@ const CREDITS: &str = r"Reuters|AFP|AP|Getty Images|Getty|PA(?: Media| Wire| Ima
 
 /// Comment-section headers and comment-form lines.
 static COMMENT_LINE: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?i)^(?:leave a (?:reply|comment)|leave your comment|cancel reply|post (?:a |your )?comment|add (?:a |your )?comment|submit(?: a)? comment|comments?(?: \(\d+\))?|\d+ (?:comments?|responses?|replies)|no comments(?: yet)?|(?:\d+|one|two|three|four|five) thoughts? on\b.*|\d+ responses? to\b.*|comments are closed\.?|join the (?:discussion|conversation)|your email address will not be published\.?.*|required fields are marked.*|notify me of (?:follow-up comments|new (?:comments|posts)).*|you must be logged in to post a comment\.?|log in or register to post comments\.?|log in to (?:post a )?comment\.?|save my name,? email,? and website.*|this site uses akismet.*|view (?:all )?comments|show comments|load (?:more )?comments|reply(?: ↓)?|report(?: comment)?|comment policy.*)$")
+    re(r"(?i)^(?:leave a (?:reply|comment)|leave your comment|cancel reply|post (?:a |your )?comment|add (?:a |your )?comment|submit(?: a)? comment|comments?(?: \(\d+\))?|\d+ (?:comments?|responses?|replies)|no comments(?: yet)?|(?:\d+|one|two|three|four|five) thoughts? on\b.*|\d+ responses? to\b.*|comments are closed\.?|join the (?:discussion|conversation)|your email address will not be published\.?.*|required fields are marked.*|notify me of (?:follow-up comments|new (?:comments|posts)).*|you must be logged in to post a comment\.?|log in or register to post comments\.?|log in to (?:post a )?comment\.?|save my name,? email,? and website.*|this site uses akismet.*|view (?:all )?comments|show comments|load (?:more )?comments|reply(?: ↓)?|report(?: comment)?|comment policy.*|comments powered by disqus\.?|please enable javascript to view the comments.*)$")
 });
 
 /// Lines that open a comment section: everything after them is comments.
 static COMMENT_ZONE_START: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?i)^(?:leave a (?:reply|comment)|comments?(?: \(\d+\))?|\d+ (?:comments?|responses?|replies)|(?:\d+|one|two|three|four|five) thoughts? on\b.*|\d+ responses? to\b.*|join the (?:discussion|conversation)|[\p{L}][\p{L}\p{N} .'’_-]{0,40} (?:says|said|wrote|commented):)$")
+    re(r"(?i)^(?:leave a (?:reply|comment)|comments?(?: \(\d+\))?|\d+ (?:comments?|responses?|replies)|(?:\d+|one|two|three|four|five) thoughts? on\b.*|\d+ responses? to\b.*|join the (?:discussion|conversation))$")
 });
 
 static CATEGORIES: LazyLock<Regex> = LazyLock::new(|| {
@@ -44,6 +44,11 @@ static ADVERT: LazyLock<Regex> = LazyLock::new(|| {
     re(r"(?i)^(?:advertisement|advertising|advert|sponsored(?: content| post)?|ad|story continues (?:below|after) (?:this )?advertisement|continue reading (?:the main story|below)|scroll to continue)$")
 });
 
+/// Breadcrumbs (`Home › News › Politics`) and skip links.
+static NAVIGATION: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"(?i)^(?:skip to (?:main )?(?:content|navigation)|(?:main )?menu|back to top|home|(?:[\p{L}&' -]{1,25}\s*[›»>|/]\s*){2,}[\p{L}&' -]{1,25}|media playback is unsupported on your device|loading\.*)$")
+});
+
 static COOKIE: LazyLock<Regex> = LazyLock::new(|| {
     re(r"(?i)\b(?:we use cookies|this (?:web)?site uses cookies|uses cookies to|accept (?:all )?cookies|cookie (?:policy|settings|preferences)|by continuing to (?:use|browse) (?:this|our) (?:site|website))\b")
 });
@@ -58,15 +63,20 @@ static PROMO: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 static CAPTION_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?i)^(?:photo(?:graph)?|image|picture|pictured|credit|photo credit|image credit|caption|illustration|main image|top image|above|below)\s*(?::|\||–|—)\s*\S")
+    re(r"(?i)^(?:(?:photo(?:graph)?|image|picture|pictured|credit|photo credit|image credit|caption|illustration|main image|top image|above|below)\s*(?::|\||–|—)\s*\S|(?:image|media) (?:copyright|caption)\b|copyright (?:getty|reuters|pa|afp|ap)\b)")
 });
 
 /// A caption ending in a parenthesised credit: `(Chris Williamson/Twitter)`,
 /// `(AP Photo/Matt Dunham)`, `(Photo: Reuters)`.
 static CAPTION_PAREN_CREDIT: LazyLock<Regex> = LazyLock::new(|| {
     re(&format!(
-        r"\((?:(?:photo|image|picture|credit|photograph)(?: by)?:?\s*[^()]{{1,60}}|\p{{L}}[^()/]{{0,59}}/\s*\p{{L}}[^()/]{{0,59}}|(?:{CREDITS})(?: Photo)?(?:\s*/\s*[^()]{{1,40}})?)\)\s*$"
+        r"\((?:(?i:photo|image|picture|credit|photograph)(?: by)?:?\s*[^()]{{1,60}}|[^()/]{{1,60}}/\s*(?:{CREDITS})(?:\s[^()/]{{0,20}})?|(?:{CREDITS})(?: Photo)?(?:\s*/\s*[^()]{{1,40}})?)\)\s*$"
     ))
+});
+
+/// A caption closing with its credit: `... on Monday. Photograph: Jane Roe/PA`.
+static CAPTION_TRAILING_CREDIT: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"(?:^|[.!?”]\s+|\s)(?:Photograph|Photo|Picture|Image|Illustration|Composite|Credit|Image credit|Photo credit)\s*:\s*[^.:]{1,80}$")
 });
 
 /// A credit glued to the end of a caption: `... with Jeremy CorbynReuters`.
@@ -94,7 +104,7 @@ static BYLINE: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 static TWEET_SIGNATURE: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?:—|–|-|&mdash;)\s*[^()]{1,80}\(@\w{1,30}\)\s+(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?\s+\d{1,2},\s*\d{4}\s*$")
+    re(r"(?:—|–|-|&mdash;)\s*[^()]{1,80}\(@\w{1,30}\)\s+(?:(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?\s+\d{1,2},\s*\d{4}|\d{1,2}\s+(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?\s+\d{4})\s*$")
 });
 
 static EMBED_MARKER: LazyLock<Regex> = LazyLock::new(|| {
@@ -142,7 +152,7 @@ pub(crate) fn is_caption(t: &str) -> bool {
     if CREDIT_ONLY.is_match(t) || CAPTION_PREFIX.is_match(t) {
         return true;
     }
-    if CAPTION_PAREN_CREDIT.is_match(t) && word_count(t) <= 60 {
+    if (CAPTION_PAREN_CREDIT.is_match(t) || CAPTION_TRAILING_CREDIT.is_match(t)) && word_count(t) <= 60 {
         return true;
     }
     let short_fragment = word_count(t) <= 40 && !ends_sentence(t);
@@ -164,6 +174,9 @@ pub(crate) fn furniture_kind(t: &str) -> Option<RemovalKind> {
     if len <= 200 && RELATED.is_match(t) {
         return Some(RemovalKind::Related);
     }
+    if len <= 160 && NAVIGATION.is_match(t) {
+        return Some(RemovalKind::Navigation);
+    }
     if len <= 80 && ADVERT.is_match(t) {
         return Some(RemovalKind::Advert);
     }
@@ -183,6 +196,15 @@ pub(crate) fn furniture_kind(t: &str) -> Option<RemovalKind> {
         return Some(RemovalKind::AuthorBio);
     }
     None
+}
+
+/// The text before a credit glued to its end (`Corbyn quitsReuters` →
+/// `Corbyn quits`).
+pub(crate) fn strip_glued_credit(t: &str) -> Option<&str> {
+    let m = CAPTION_GLUED_CREDIT.find(t)?;
+    // The match starts with the last lowercase letter, which stays.
+    let first_len = t[m.start()..].chars().next().map_or(0, char::len_utf8);
+    Some(t[..m.start() + first_len].trim_end())
 }
 
 pub(crate) fn comment_zone_start(t: &str) -> bool {
