@@ -66,10 +66,20 @@ const MIN_BODY_CHARS_BEFORE_COMMENTS: usize = 300;
 /// Three blank lines: how dumps separate an article from what follows it.
 const BIG_GAP: usize = 4;
 
-pub(crate) fn classify(units: &[Unit], known_title: Option<&str>, detect_headline: bool) -> Outcome {
+pub(crate) fn classify(
+    units: &[Unit],
+    known_title: Option<&str>,
+    detect_headline: bool,
+) -> Outcome {
     let mut verdicts: Vec<Option<Verdict>> = vec![None; units.len()];
     let mut outcome = Outcome::default();
-    top_zone(units, known_title, detect_headline, &mut verdicts, &mut outcome);
+    top_zone(
+        units,
+        known_title,
+        detect_headline,
+        &mut verdicts,
+        &mut outcome,
+    );
     for (unit, verdict) in units.iter().zip(verdicts.iter_mut()) {
         if verdict.is_none() {
             if let Some(kind) = rules::furniture_kind(unit.text()) {
@@ -275,7 +285,6 @@ fn mark_comments(units: &[Unit], v: &mut [Option<Verdict>]) {
         if is_open(v, i)
             && units[i].gap_before >= BIG_GAP
             && enough_body
-            && body_chars >= 400
             && looks_like_comment_thread(units, v, i, body_style(units, v, i))
         {
             start = Some(i);
@@ -299,10 +308,10 @@ fn mark_comments(units: &[Unit], v: &mut [Option<Verdict>]) {
 fn body_style(units: &[Unit], v: &[Option<Verdict>], end: usize) -> bool {
     let mut curly = 0usize;
     let mut straight = 0usize;
-    for i in 0..end {
+    for (i, unit) in units.iter().enumerate().take(end) {
         if is_open(v, i) {
-            curly += units[i].text().matches('’').count();
-            straight += units[i].text().matches('\'').count();
+            curly += unit.text().matches('’').count();
+            straight += unit.text().matches('\'').count();
         }
     }
     curly > straight
@@ -330,9 +339,11 @@ fn looks_like_comment_thread(
     }
     let followed_by_bio = end < units.len();
     let region_text = || region.iter().map(|&i| units[i].text());
-    let straight_style =
-        body_curly && region_text().any(|t| t.contains('\'')) && !region_text().any(|t| t.contains('’'));
-    let first_person = region_text().filter(|t| rules::is_first_person(t)).count() * 2 >= region.len();
+    let straight_style = body_curly
+        && region_text().any(|t| t.contains('\''))
+        && !region_text().any(|t| t.contains('’'));
+    let first_person =
+        region_text().filter(|t| rules::is_first_person(t)).count() * 2 >= region.len();
     [followed_by_bio, straight_style, first_person]
         .iter()
         .filter(|&&s| s)

@@ -9,7 +9,8 @@ static ISO: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:$|[T\s,|]|\b)").expect("static regex")
 });
 
-const WEEKDAY: &str = r"(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?\.?,?\s+)?";
+const WEEKDAY: &str =
+    r"(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?\.?,?\s+)?";
 
 static DAY_MONTH_YEAR: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
@@ -138,13 +139,22 @@ mod tests {
             normalize_date("2019-11-07T10:00:00+00:00").as_deref(),
             Some("2019-11-07")
         );
-        assert_eq!(normalize_date("7 November 2019").as_deref(), Some("2019-11-07"));
+        assert_eq!(
+            normalize_date("7 November 2019").as_deref(),
+            Some("2019-11-07")
+        );
         assert_eq!(
             normalize_date("Thursday, November 7, 2019").as_deref(),
             Some("2019-11-07")
         );
-        assert_eq!(normalize_date("Nov. 7th, 2019").as_deref(), Some("2019-11-07"));
-        assert_eq!(normalize_date("20 Dec 2018 10:15").as_deref(), Some("2018-12-20"));
+        assert_eq!(
+            normalize_date("Nov. 7th, 2019").as_deref(),
+            Some("2019-11-07")
+        );
+        assert_eq!(
+            normalize_date("20 Dec 2018 10:15").as_deref(),
+            Some("2018-12-20")
+        );
     }
 
     #[test]
@@ -161,7 +171,10 @@ mod tests {
             date_line("Published: 7 November 2019 at 10:15 am").as_deref(),
             Some("2019-11-07")
         );
-        assert_eq!(date_line("December 20, 2018").as_deref(), Some("2018-12-20"));
+        assert_eq!(
+            date_line("December 20, 2018").as_deref(),
+            Some("2018-12-20")
+        );
         assert_eq!(date_line("7 November 2019 was a cold day."), None);
         assert_eq!(date_line("Update, 12 November"), None);
     }

@@ -116,7 +116,9 @@ fn finish(
         Some(hint) => match normalize_date(&hint) {
             Some(date) => Some(date),
             None => {
-                warnings.push(format!("published hint {hint:?} is not a recognisable date"));
+                warnings.push(format!(
+                    "published hint {hint:?} is not a recognisable date"
+                ));
                 outcome.published.clone().or(found.published.clone())
             }
         },
@@ -213,7 +215,7 @@ fn merge_adjacent_removals(removed: Vec<Removal>) -> Vec<Removal> {
 
 /// Split a plain-text dump into blocks: blank lines separate blocks; a single
 /// newline inside a sentence (hard-wrapped text) joins lines.
-fn text_units<'a>(content: &'a str, found: &mut Found, removed: &mut Vec<Removal>) -> Vec<Unit> {
+fn text_units(content: &str, found: &mut Found, removed: &mut Vec<Removal>) -> Vec<Unit> {
     struct Line {
         range: Range<usize>,
         newlines_before: usize,
@@ -284,8 +286,8 @@ fn text_units<'a>(content: &'a str, found: &mut Found, removed: &mut Vec<Removal
             Some(prev) if line.newlines_before == 1 => {
                 let prev_text = &content[prev.clone()];
                 let next_text = &content[line.range.clone()];
-                let open_ended = !prev_text
-                    .ends_with(['.', '!', '?', ':', '"', '”', '’', ')', ']', '*']);
+                let open_ended =
+                    !prev_text.ends_with(['.', '!', '?', ':', '"', '”', '’', ')', ']', '*']);
                 let continues = next_text.chars().next().is_some_and(char::is_lowercase)
                     || prev_text.chars().count() >= 60;
                 open_ended && continues
@@ -335,7 +337,10 @@ fn html_units(
             Some(src) => match doc.content.get(src.clone()).and_then(|s| s.find(text)) {
                 Some(at) => {
                     let start = src.start + at;
-                    (&doc.content[start..start + text.len()], LineOrigin::Exact(start))
+                    (
+                        &doc.content[start..start + text.len()],
+                        LineOrigin::Exact(start),
+                    )
                 }
                 None => (text, LineOrigin::Approx(src)),
             },

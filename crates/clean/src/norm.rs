@@ -67,7 +67,8 @@ impl Norm {
         let end = self.text.len();
         if let Some(last) = self.segs.last_mut() {
             if let Src::Exact(last_src) = last.src {
-                if last.clean.end == start && last_src + (last.clean.end - last.clean.start) == src_start
+                if last.clean.end == start
+                    && last_src + (last.clean.end - last.clean.start) == src_start
                 {
                     last.clean.end = end;
                     return;
@@ -284,7 +285,10 @@ mod tests {
     fn check_exact(norm: &Norm, source: &str) {
         for seg in &norm.segs {
             if let Src::Exact(s) = seg.src {
-                assert_eq!(&norm.text[seg.clean.clone()], &source[s..s + seg.clean.len()]);
+                assert_eq!(
+                    &norm.text[seg.clean.clone()],
+                    &source[s..s + seg.clean.len()]
+                );
             }
         }
     }

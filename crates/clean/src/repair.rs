@@ -14,9 +14,9 @@ pub(crate) enum Fix {
 
 /// Words that end with a period without ending a sentence.
 const ABBREVIATIONS: &[&str] = &[
-    "mr", "mrs", "ms", "dr", "st", "jr", "sr", "vs", "etc", "inc", "ltd", "co", "no", "gov",
-    "sen", "rep", "prof", "gen", "col", "capt", "lt", "sgt", "rev", "fig", "vol", "al", "approx",
-    "dept", "est", "corp", "bros", "mt", "ft", "op", "cf", "ie", "eg", "pp", "www",
+    "mr", "mrs", "ms", "dr", "st", "jr", "sr", "vs", "etc", "inc", "ltd", "co", "no", "gov", "sen",
+    "rep", "prof", "gen", "col", "capt", "lt", "sgt", "rev", "fig", "vol", "al", "approx", "dept",
+    "est", "corp", "bros", "mt", "ft", "op", "cf", "ie", "eg", "pp", "www",
 ];
 
 fn is_terminal(c: char) -> bool {
@@ -32,19 +32,19 @@ pub(crate) fn repair_points(text: &str) -> Vec<(usize, Fix)> {
     let chars: Vec<(usize, char)> = text.char_indices().collect();
     let mut fixes = Vec::new();
     let at = |i: usize| chars.get(i).map(|&(_, c)| c);
-    let mut straight_quotes = 0usize;
+    // Whether an odd number of straight quotes has been seen so far.
+    let mut inside_straight = false;
     for i in 1..chars.len() {
         let (pos, b) = chars[i];
         let a = chars[i - 1].1;
         if a == '"' {
-            straight_quotes += 1;
+            inside_straight = !inside_straight;
         }
         let before_a = if i >= 2 { at(i - 2) } else { None };
         let after_b = at(i + 1);
         let starts_sentence = b.is_uppercase()
-            && after_b.is_some_and(|n| {
-                n.is_lowercase() || (b == 'I' && matches!(n, ' ' | '\'' | '’'))
-            });
+            && after_b
+                .is_some_and(|n| n.is_lowercase() || (b == 'I' && matches!(n, ' ' | '\'' | '’')));
         let fix = if is_terminal(a) && starts_sentence && sentence_end_before(&chars, i - 1) {
             // `MPs.In August`
             Some(Fix::Break)
@@ -55,7 +55,8 @@ pub(crate) fn repair_points(text: &str) -> Vec<(usize, Fix)> {
         {
             // `against him.“Perhaps`
             Some(Fix::Break)
-        } else if matches!(a, '”' | '’') && before_a.is_some_and(is_terminal) && starts_sentence {
+        } else if matches!(a, '”' | '’') && before_a.is_some_and(is_terminal) && starts_sentence
+        {
             // `examples.”Although`
             Some(Fix::Break)
         } else if a == '”' && b.is_alphabetic() {
@@ -64,7 +65,7 @@ pub(crate) fn repair_points(text: &str) -> Vec<(usize, Fix)> {
         } else if b == '“' && (a.is_alphanumeric() || a == ',') {
             // `said,“We`
             Some(Fix::Space)
-        } else if a == '"' && straight_quotes % 2 == 0 {
+        } else if a == '"' && !inside_straight {
             // a closing straight quote glued to the next word
             if before_a.is_some_and(is_terminal) && starts_sentence {
                 Some(Fix::Break)
@@ -73,7 +74,7 @@ pub(crate) fn repair_points(text: &str) -> Vec<(usize, Fix)> {
             } else {
                 None
             }
-        } else if b == '"' && straight_quotes % 2 == 0 {
+        } else if b == '"' && !inside_straight {
             // an opening straight quote glued to the previous text
             if is_terminal(a)
                 && after_b.is_some_and(|n| n.is_uppercase())

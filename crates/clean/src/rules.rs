@@ -15,55 +15,79 @@ const CREDITS: &str = r"Reuters|AFP|AP|Getty Images|Getty|PA(?: Media| Wire| Ima
 
 /// Comment-section headers and comment-form lines.
 static COMMENT_LINE: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?i)^(?:leave a (?:reply|comment)|leave your comment|cancel reply|post (?:a |your )?comment|add (?:a |your )?comment|submit(?: a)? comment|comments?(?: \(\d+\))?|\d+ (?:comments?|responses?|replies)|no comments(?: yet)?|(?:\d+|one|two|three|four|five) thoughts? on\b.*|\d+ responses? to\b.*|comments are closed\.?|join the (?:discussion|conversation)|your email address will not be published\.?.*|required fields are marked.*|notify me of (?:follow-up comments|new (?:comments|posts)).*|you must be logged in to post a comment\.?|log in or register to post comments\.?|log in to (?:post a )?comment\.?|save my name,? email,? and website.*|this site uses akismet.*|view (?:all )?comments|show comments|load (?:more )?comments|reply(?: ↓)?|report(?: comment)?|comment policy.*|comments powered by disqus\.?|please enable javascript to view the comments.*)$")
+    re(
+        r"(?i)^(?:leave a (?:reply|comment)|leave your comment|cancel reply|post (?:a |your )?comment|add (?:a |your )?comment|submit(?: a)? comment|comments?(?: \(\d+\))?|\d+ (?:comments?|responses?|replies)|no comments(?: yet)?|(?:\d+|one|two|three|four|five) thoughts? on\b.*|\d+ responses? to\b.*|comments are closed\.?|join the (?:discussion|conversation)|your email address will not be published\.?.*|required fields are marked.*|notify me of (?:follow-up comments|new (?:comments|posts)).*|you must be logged in to post a comment\.?|log in or register to post comments\.?|log in to (?:post a )?comment\.?|save my name,? email,? and website.*|this site uses akismet.*|view (?:all )?comments|show comments|load (?:more )?comments|reply(?: ↓)?|report(?: comment)?|comment policy.*|comments powered by disqus\.?|please enable javascript to view the comments.*)$",
+    )
 });
 
 /// Lines that open a comment section: everything after them is comments.
 static COMMENT_ZONE_START: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?i)^(?:leave a (?:reply|comment)|comments?(?: \(\d+\))?|\d+ (?:comments?|responses?|replies)|(?:\d+|one|two|three|four|five) thoughts? on\b.*|\d+ responses? to\b.*|join the (?:discussion|conversation))$")
+    re(
+        r"(?i)^(?:leave a (?:reply|comment)|comments?(?: \(\d+\))?|\d+ (?:comments?|responses?|replies)|(?:\d+|one|two|three|four|five) thoughts? on\b.*|\d+ responses? to\b.*|join the (?:discussion|conversation))$",
+    )
 });
 
 static CATEGORIES: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?i)^(?:categories|category|tags|tagged(?: with| as| in)?|filed under|posted in|topics?|keywords|related topics)\s*:\s*\S")
+    re(
+        r"(?i)^(?:categories|category|tags|tagged(?: with| as| in)?|filed under|posted in|topics?|keywords|related topics)\s*:\s*\S",
+    )
 });
 
 static SHARE: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?i)^(?:share(?: this)?(?: (?:article|story|post|page))?(?: (?:on|via) (?:facebook|twitter|x|whatsapp|linkedin|reddit|email|bluesky|messenger))?|share via .{1,30}|click to (?:share|email|print)\b.*|tweet(?: this)?|email(?: this)?(?: (?:article|story))?|print(?: this)?(?: (?:article|story|page))?|like this|whatsapp|facebook|twitter|linkedin|pinterest|reddit|telegram|messenger|copy link|(?:follow|like) (?:us|me|him|her|[\p{L} .'’@_-]{2,40}) on (?:twitter|facebook|instagram|x|linkedin|tiktok|youtube|bluesky|threads|telegram)\b.*)\s*[:.!]?$")
+    re(
+        r"(?i)^(?:share(?: this)?(?: (?:article|story|post|page))?(?: (?:on|via) (?:facebook|twitter|x|whatsapp|linkedin|reddit|email|bluesky|messenger))?|share via .{1,30}|click to (?:share|email|print)\b.*|tweet(?: this)?|email(?: this)?(?: (?:article|story))?|print(?: this)?(?: (?:article|story|page))?|like this|whatsapp|facebook|twitter|linkedin|pinterest|reddit|telegram|messenger|copy link|(?:follow|like) (?:us|me|him|her|[\p{L} .'’@_-]{2,40}) on (?:twitter|facebook|instagram|x|linkedin|tiktok|youtube|bluesky|threads|telegram)\b.*)\s*[:.!]?$",
+    )
 });
 
 /// A line made only of social network names (`Facebook Twitter Email`).
 static SHARE_BUTTONS: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?i)^(?:(?:share|facebook|twitter|x|whatsapp|linkedin|pinterest|reddit|email|e-mail|print|telegram|messenger|copy link|bluesky|comments?)\s*[,|/·•]?\s*){2,}$")
+    re(
+        r"(?i)^(?:(?:share|facebook|twitter|x|whatsapp|linkedin|pinterest|reddit|email|e-mail|print|telegram|messenger|copy link|bluesky|comments?)\s*[,|/·•]?\s*){2,}$",
+    )
 });
 
 static RELATED: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?i)^(?:read more|read also|also read|related(?: articles?| stories| content| coverage| posts?| reading)?|see also|more on this(?: story| topic)?|recommended(?: for you)?|you (?:may|might) also like|most (?:read|popular|viewed)|trending(?: now)?|further reading|more from [\p{L} .'’-]{1,40})\s*(?:[:|›»].*)?$")
+    re(
+        r"(?i)^(?:read more|read also|also read|related(?: articles?| stories| content| coverage| posts?| reading)?|see also|more on this(?: story| topic)?|recommended(?: for you)?|you (?:may|might) also like|most (?:read|popular|viewed)|trending(?: now)?|further reading|more from [\p{L} .'’-]{1,40})\s*(?:[:|›»].*)?$",
+    )
 });
 
 static ADVERT: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?i)^(?:advertisement|advertising|advert|sponsored(?: content| post)?|ad|story continues (?:below|after) (?:this )?advertisement|continue reading (?:the main story|below)|scroll to continue)$")
+    re(
+        r"(?i)^(?:advertisement|advertising|advert|sponsored(?: content| post)?|ad|story continues (?:below|after) (?:this )?advertisement|continue reading (?:the main story|below)|scroll to continue)$",
+    )
 });
 
 /// Breadcrumbs (`Home › News › Politics`) and skip links.
 static NAVIGATION: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?i)^(?:skip to (?:main )?(?:content|navigation)|(?:main )?menu|back to top|home|(?:[\p{L}&' -]{1,25}\s*[›»>|/]\s*){2,}[\p{L}&' -]{1,25}|media playback is unsupported on your device|loading\.*)$")
+    re(
+        r"(?i)^(?:skip to (?:main )?(?:content|navigation)|(?:main )?menu|back to top|home|(?:[\p{L}&' -]{1,25}\s*[›»>|/]\s*){2,}[\p{L}&' -]{1,25}|media playback is unsupported on your device|loading\.*)$",
+    )
 });
 
 static COOKIE: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?i)\b(?:we use cookies|this (?:web)?site uses cookies|uses cookies to|accept (?:all )?cookies|cookie (?:policy|settings|preferences)|by continuing to (?:use|browse) (?:this|our) (?:site|website))\b")
+    re(
+        r"(?i)\b(?:we use cookies|this (?:web)?site uses cookies|uses cookies to|accept (?:all )?cookies|cookie (?:policy|settings|preferences)|by continuing to (?:use|browse) (?:this|our) (?:site|website))\b",
+    )
 });
 
 static NEWSLETTER: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?i)\b(?:sign up (?:to|for) (?:our|the|my) [\p{L} '’-]{0,40}newsletters?|subscribe to (?:our|the|my) [\p{L} '’-]{0,40}newsletters?|get (?:our|the) [\p{L} '’-]{0,40}newsletters?|newsletter sign[- ]?up|delivered (?:straight |directly )?to your inbox|enter your email(?: address)? (?:to|below|here))\b")
+    re(
+        r"(?i)\b(?:sign up (?:to|for) (?:our|the|my) [\p{L} '’-]{0,40}newsletters?|subscribe to (?:our|the|my) [\p{L} '’-]{0,40}newsletters?|get (?:our|the) [\p{L} '’-]{0,40}newsletters?|newsletter sign[- ]?up|delivered (?:straight |directly )?to your inbox|enter your email(?: address)? (?:to|below|here))\b",
+    )
 });
 
 /// An imperative call to action starting a sentence (`Buy your tickets here.`).
 static PROMO: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?i)(?:^|[.!?]\s+)(?:(?:buy|book|get|grab|reserve|secure) (?:your |the |a )?(?:tickets?|seats?|places?|spot)\b|tickets (?:are )?(?:available|on sale)\b|(?:register|rsvp|sign up) (?:here|now|today|for free)\b|(?:support|fund) (?:us|our (?:journalism|work|reporting)|independent journalism)\b|donate (?:now|today|here)\b|subscribe (?:now|today|here)\b|become an? (?:member|subscriber|patron|supporter)\b|click here to (?:subscribe|donate|buy|book|register)\b)")
+    re(
+        r"(?i)(?:^|[.!?]\s+)(?:(?:buy|book|get|grab|reserve|secure) (?:your |the |a )?(?:tickets?|seats?|places?|spot)\b|tickets (?:are )?(?:available|on sale)\b|(?:register|rsvp|sign up) (?:here|now|today|for free)\b|(?:support|fund) (?:us|our (?:journalism|work|reporting)|independent journalism)\b|donate (?:now|today|here)\b|subscribe (?:now|today|here)\b|become an? (?:member|subscriber|patron|supporter)\b|click here to (?:subscribe|donate|buy|book|register)\b)",
+    )
 });
 
 static CAPTION_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?i)^(?:(?:photo(?:graph)?|image|picture|pictured|credit|photo credit|image credit|caption|illustration|main image|top image|above|below)\s*(?::|\||–|—)\s*\S|(?:image|media) (?:copyright|caption)\b|copyright (?:getty|reuters|pa|afp|ap)\b)")
+    re(
+        r"(?i)^(?:(?:photo(?:graph)?|image|picture|pictured|credit|photo credit|image credit|caption|illustration|main image|top image|above|below)\s*(?::|\||–|—)\s*\S|(?:image|media) (?:copyright|caption)\b|copyright (?:getty|reuters|pa|afp|ap)\b)",
+    )
 });
 
 /// A caption ending in a parenthesised credit: `(Chris Williamson/Twitter)`,
@@ -76,7 +100,9 @@ static CAPTION_PAREN_CREDIT: LazyLock<Regex> = LazyLock::new(|| {
 
 /// A caption closing with its credit: `... on Monday. Photograph: Jane Roe/PA`.
 static CAPTION_TRAILING_CREDIT: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?:^|[.!?”]\s+|\s)(?:Photograph|Photo|Picture|Image|Illustration|Composite|Credit|Image credit|Photo credit)\s*:\s*[^.:]{1,80}$")
+    re(
+        r"(?:^|[.!?”]\s+|\s)(?:Photograph|Photo|Picture|Image|Illustration|Composite|Credit|Image credit|Photo credit)\s*:\s*[^.:]{1,80}$",
+    )
 });
 
 /// A credit glued to the end of a caption: `... with Jeremy CorbynReuters`.
@@ -100,19 +126,27 @@ static CREDIT_ONLY: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 static BYLINE: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"^(?:[Bb]y|BY|Written by|Posted by|Words by)\s+(\p{Lu}[\p{L}.'’-]+(?:\s+(?:\p{Lu}[\p{L}.'’-]+|and|&|de|van|von|der|al|bin|la|le))*)\s*(?:[,|–—-].{0,60})?$")
+    re(
+        r"^(?:[Bb]y|BY|Written by|Posted by|Words by)\s+(\p{Lu}[\p{L}.'’-]+(?:\s+(?:\p{Lu}[\p{L}.'’-]+|and|&|de|van|von|der|al|bin|la|le))*)\s*(?:[,|–—-].{0,60})?$",
+    )
 });
 
 static TWEET_SIGNATURE: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?:—|–|-|&mdash;)\s*[^()]{1,80}\(@\w{1,30}\)\s+(?:(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?\s+\d{1,2},\s*\d{4}|\d{1,2}\s+(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?\s+\d{4})\s*$")
+    re(
+        r"(?:—|–|-|&mdash;)\s*[^()]{1,80}\(@\w{1,30}\)\s+(?:(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?\s+\d{1,2},\s*\d{4}|\d{1,2}\s+(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?\s+\d{4})\s*$",
+    )
 });
 
 static EMBED_MARKER: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?i)(?:pic\.twitter\.com/\w+|^a post shared by .{1,80}\(@[\w.]{1,30}\)|^view this post on instagram)")
+    re(
+        r"(?i)(?:pic\.twitter\.com/\w+|^a post shared by .{1,80}\(@[\w.]{1,30}\)|^view this post on instagram)",
+    )
 });
 
 static UPDATE: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?i)^(?:updates?|updated|editor['’]?s note|correction|clarification|postscript)\b(?:\s*\d{1,2}[:.]\d{2})?\s*(?:[,:–—(-]|\s+\d|$|\s+on\b)")
+    re(
+        r"(?i)^(?:updates?|updated|editor['’]?s note|correction|clarification|postscript)\b(?:\s*\d{1,2}[:.]\d{2})?\s*(?:[,:–—(-]|\s+\d|$|\s+on\b)",
+    )
 });
 
 /// Drupal-style author picture alt text: `Asa Winstanley's picture`.
@@ -125,11 +159,15 @@ static ABOUT_AUTHOR: LazyLock<Regex> =
 
 /// `Jane Doe is a freelance journalist ...`, `John Roe is the author of ...`.
 static BIO_SENTENCE: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"^\p{Lu}[\p{L}.'’-]+(?:\s+\p{Lu}[\p{L}.'’-]+){0,3}\s+(?:is|was)\s+(?:an?\s+|the\s+)?(?:[\p{L}-]+\s+){0,6}(?:journalist|writer|reporter|correspondent|editor|columnist|author|co-author|contributor|freelancer|researcher|analyst|blogger|commentator|activist|academic|professor|lecturer|campaigner|filmmaker|photographer|producer|broadcaster|historian|founder|director|fellow)\b")
+    re(
+        r"^\p{Lu}[\p{L}.'’-]+(?:\s+\p{Lu}[\p{L}.'’-]+){0,3}\s+(?:is|was)\s+(?:an?\s+|the\s+)?(?:[\p{L}-]+\s+){0,6}(?:journalist|writer|reporter|correspondent|editor|columnist|author|co-author|contributor|freelancer|researcher|analyst|blogger|commentator|activist|academic|professor|lecturer|campaigner|filmmaker|photographer|producer|broadcaster|historian|founder|director|fellow)\b",
+    )
 });
 
 static PRONOUN_BIO: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"^(?:He|She|They)\s+(?:is|was|are|were|has|have|writes|wrote|tweets|also|previously|lives|works|can be)\b")
+    re(
+        r"^(?:He|She|They)\s+(?:is|was|are|were|has|have|writes|wrote|tweets|also|previously|lives|works|can be)\b",
+    )
 });
 
 static NAME_ONLY: LazyLock<Regex> = LazyLock::new(|| {
@@ -152,7 +190,9 @@ pub(crate) fn is_caption(t: &str) -> bool {
     if CREDIT_ONLY.is_match(t) || CAPTION_PREFIX.is_match(t) {
         return true;
     }
-    if (CAPTION_PAREN_CREDIT.is_match(t) || CAPTION_TRAILING_CREDIT.is_match(t)) && word_count(t) <= 60 {
+    if (CAPTION_PAREN_CREDIT.is_match(t) || CAPTION_TRAILING_CREDIT.is_match(t))
+        && word_count(t) <= 60
+    {
         return true;
     }
     let short_fragment = word_count(t) <= 40 && !ends_sentence(t);
@@ -310,7 +350,10 @@ pub(crate) fn is_headline_plus_credit(line: &str, headline: &str) -> bool {
     !rest.is_empty()
         && word_count(rest) <= 5
         && rest.len() <= 50
-        && rest.chars().next().is_some_and(|c| c.is_uppercase() || c == '(')
+        && rest
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_uppercase() || c == '(')
         && !ends_sentence(rest)
 }
 
@@ -324,11 +367,15 @@ mod tests {
         assert!(is_caption(
             "Jane Doe announced her run in a video. (Jane Doe/Twitter)"
         ));
-        assert!(is_caption("Protesters outside parliament (AP Photo/Matt Dunham)"));
+        assert!(is_caption(
+            "Protesters outside parliament (AP Photo/Matt Dunham)"
+        ));
         assert!(is_caption("Photo: Reuters"));
         assert!(is_caption("Getty Images"));
         assert!(is_caption("The minister in Brussels | Reuters"));
-        assert!(!is_caption("The minister told Reuters on Monday that he would resign."));
+        assert!(!is_caption(
+            "The minister told Reuters on Monday that he would resign."
+        ));
         assert!(!is_caption("Chris Williamson with Jeremy Corbyn"));
         assert!(!is_caption("Prices rose sharply (see chart)."));
     }
@@ -385,9 +432,16 @@ mod tests {
         assert!(is_bio_sentence(
             "Jane Doe is an investigative journalist who lives in Leeds."
         ));
-        assert!(!is_bio_sentence("Jane Doe is expected to resign on Monday."));
-        assert!(looks_like_headline("Minister quits over party’s ‘tolerance’ of racism"));
+        assert!(!is_bio_sentence(
+            "Jane Doe is expected to resign on Monday."
+        ));
+        assert!(looks_like_headline(
+            "Minister quits over party’s ‘tolerance’ of racism"
+        ));
         assert!(!looks_like_headline("The minister quit on Monday."));
-        assert!(is_headline_plus_credit("Jane with JohnReuters", "Jane with John"));
+        assert!(is_headline_plus_credit(
+            "Jane with JohnReuters",
+            "Jane with John"
+        ));
     }
 }

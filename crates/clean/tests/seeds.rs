@@ -39,13 +39,19 @@ fn seed(prefix: &str) -> Option<(RawDoc, Article)> {
 
 fn assert_kept(article: &Article, phrases: &[&str]) {
     for phrase in phrases {
-        assert!(article.text.contains(phrase), "lost article text: {phrase:?}");
+        assert!(
+            article.text.contains(phrase),
+            "lost article text: {phrase:?}"
+        );
     }
 }
 
 fn assert_gone(article: &Article, phrases: &[&str]) {
     for phrase in phrases {
-        assert!(!article.text.contains(phrase), "furniture left in text: {phrase:?}");
+        assert!(
+            !article.text.contains(phrase),
+            "furniture left in text: {phrase:?}"
+        );
     }
 }
 
@@ -72,13 +78,21 @@ const NEVER: &[&str] = &[
 #[test]
 fn seed_000_headline_with_glued_credit() {
     let Some((_, a)) = seed("000_") else { return };
-    assert_eq!(a.title.as_deref(), Some("Chris Williamson with Jeremy Corbyn"));
+    assert_eq!(
+        a.title.as_deref(),
+        Some("Chris Williamson with Jeremy Corbyn")
+    );
     assert_eq!(a.published, None);
     assert_eq!(a.language.as_deref(), Some("en"));
     assert_gone(&a, NEVER);
-    assert_gone(&a, &["CorbynReuters", "Chris Williamson with Jeremy Corbyn"]);
+    assert_gone(
+        &a,
+        &["CorbynReuters", "Chris Williamson with Jeremy Corbyn"],
+    );
     assert!(removed_of(&a, RemovalKind::Caption).contains("CorbynReuters"));
-    assert!(a.text.starts_with("A key ally of British Labour Party leader"));
+    assert!(a
+        .text
+        .starts_with("A key ally of British Labour Party leader"));
     assert_kept(
         &a,
         &[
@@ -104,7 +118,9 @@ fn seed_001_date_header_and_run_together_paragraphs() {
     assert_eq!(a.published.as_deref(), Some("2019-11-07"));
     assert_eq!(a.title, None);
     assert_gone(&a, NEVER);
-    assert!(a.text.starts_with("Labour MP Chris Williamson, who was suspended"));
+    assert!(a
+        .text
+        .starts_with("Labour MP Chris Williamson, who was suspended"));
     assert!(a.removed.iter().any(|r| r.kind == RemovalKind::DateHeader));
     // Paragraph boundaries lost in the dump are restored ...
     for joint in [
@@ -143,7 +159,9 @@ fn seed_002_embedded_tweet_and_quotes() {
     assert_eq!(a.published.as_deref(), Some("2018-12-20"));
     assert_eq!(a.title, None);
     assert_gone(&a, NEVER);
-    assert!(a.text.starts_with("A former minister has resigned his membership"));
+    assert!(a
+        .text
+        .starts_with("A former minister has resigned his membership"));
     let embedded: Vec<&str> = a
         .blocks
         .iter()
@@ -152,7 +170,9 @@ fn seed_002_embedded_tweet_and_quotes() {
         .collect();
     assert_eq!(embedded.len(), 1);
     assert!(embedded[0].contains("pic.twitter.com/"));
-    assert!(a.text.contains("“anti-western world view” and “it is no wonder"));
+    assert!(a
+        .text
+        .contains("“anti-western world view” and “it is no wonder"));
     assert_kept(
         &a,
         &[
@@ -233,14 +253,16 @@ fn seed_004_doubled_headline_promo_and_comment_form() {
         2
     );
     assert_gone(&a, NEVER);
-    assert_gone(&a, &["Buy your tickets", "LONDON AND BREXIT", "Required fields"]);
+    assert_gone(
+        &a,
+        &["Buy your tickets", "LONDON AND BREXIT", "Required fields"],
+    );
     assert!(removed_of(&a, RemovalKind::Promo).contains("Buy your tickets"));
     assert!(removed_of(&a, RemovalKind::Categories).contains("Categories: News"));
     assert!(removed_of(&a, RemovalKind::Comments).contains("Leave a Reply"));
-    assert!(a
-        .blocks
-        .iter()
-        .any(|b| b.kind == BlockKind::Quote && a.block_text(b).starts_with("Perhaps I was unclear")));
+    assert!(a.blocks.iter().any(
+        |b| b.kind == BlockKind::Quote && a.block_text(b).starts_with("Perhaps I was unclear")
+    ));
     assert_kept(
         &a,
         &[

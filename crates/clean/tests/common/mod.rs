@@ -23,7 +23,10 @@ pub fn assert_sound(doc: &RawDoc, article: &Article) {
     let text = &article.text;
     let mut expected_start = 0;
     for (i, block) in article.blocks.iter().enumerate() {
-        assert_eq!(block.span.start, expected_start, "block {i} does not follow the previous one");
+        assert_eq!(
+            block.span.start, expected_start,
+            "block {i} does not follow the previous one"
+        );
         assert!(block.span.end <= text.len() && block.span.start < block.span.end);
         let body = &text[block.span.clone()];
         assert_eq!(body.trim(), body, "block {i} has outer whitespace");
@@ -33,7 +36,11 @@ pub fn assert_sound(doc: &RawDoc, article: &Article) {
             assert_eq!(article.offsets.to_source(block.span.end), None);
         }
     }
-    assert_eq!(expected_start, text.len() + 2, "blocks do not cover the text");
+    assert_eq!(
+        expected_start,
+        text.len() + 2,
+        "blocks do not cover the text"
+    );
 
     let mut last_end = 0;
     for run in &article.offsets.runs {
@@ -61,7 +68,10 @@ pub fn assert_sound(doc: &RawDoc, article: &Article) {
     }
     for removal in &article.removed {
         if let Some(src) = &removal.source {
-            assert!(doc.content.get(src.clone()).is_some(), "removal range outside source");
+            assert!(
+                doc.content.get(src.clone()).is_some(),
+                "removal range outside source"
+            );
         }
         assert!(!removal.text.trim().is_empty());
     }
