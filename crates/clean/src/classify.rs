@@ -81,7 +81,8 @@ pub(crate) fn classify(
         &mut outcome,
     );
     for (unit, verdict) in units.iter().zip(verdicts.iter_mut()) {
-        if verdict.is_none() {
+        // An embedded post may quote anything, furniture words included.
+        if verdict.is_none() && !rules::is_embedded_post(unit.text()) {
             if let Some(kind) = rules::furniture_kind(unit.text()) {
                 *verdict = Some(Verdict::Drop(kind));
             }
@@ -152,6 +153,15 @@ fn top_zone(
             drop(v, i, RemovalKind::DateHeader);
         } else if let Some(name) = rules::byline(t) {
             outcome.author.get_or_insert(name);
+            drop(v, i, RemovalKind::AuthorBio);
+        } else if headline.is_some()
+            && rules::is_name_only(t)
+            && units
+                .get(i + 1)
+                .is_some_and(|u| date_line(u.text()).is_some())
+        {
+            // `Jane Doe` above the date line: an unlabelled byline.
+            outcome.author.get_or_insert(t.to_string());
             drop(v, i, RemovalKind::AuthorBio);
         } else if let Some(kind) = rules::furniture_kind(t) {
             drop(v, i, kind);

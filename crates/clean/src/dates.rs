@@ -6,7 +6,7 @@ use regex::Regex;
 use std::sync::LazyLock;
 
 static ISO: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:$|[T\s,|]|\b)").expect("static regex")
+    Regex::new(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:$|[T\s,|]|(?-u:\b))").expect("static regex")
 });
 
 const WEEKDAY: &str =
@@ -14,14 +14,14 @@ const WEEKDAY: &str =
 
 static DAY_MONTH_YEAR: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"(?i)^{WEEKDAY}(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(\p{{L}}{{3,9}})\.?,?\s+(\d{{4}})\b"
+        r"(?i)^{WEEKDAY}(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(\p{{L}}{{3,9}})\.?,?\s+(\d{{4}})(?-u:\b)"
     ))
     .expect("static regex")
 });
 
 static MONTH_DAY_YEAR: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"(?i)^{WEEKDAY}(\p{{L}}{{3,9}})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b"
+        r"(?i)^{WEEKDAY}(\p{{L}}{{3,9}})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})(?-u:\b)"
     ))
     .expect("static regex")
 });

@@ -1,7 +1,7 @@
 //! Language identification (ISO 639-1), only when the detector is confident.
 
 /// Enough text to identify a language; more only costs time.
-const SAMPLE_BYTES: usize = 4096;
+const SAMPLE_BYTES: usize = 1500;
 /// Below this, trigram statistics are noise.
 const MIN_LETTERS: usize = 20;
 

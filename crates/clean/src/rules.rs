@@ -11,19 +11,26 @@ fn re(pattern: &str) -> Regex {
 }
 
 /// Agencies and platforms that appear as photo credits.
-const CREDITS: &str = r"Reuters|AFP|AP|Getty Images|Getty|PA(?: Media| Wire| Images)?|EPA(?:-EFE)?|Shutterstock|Alamy|Bloomberg|Flickr|Wikimedia(?: Commons)?|Twitter|Facebook|Instagram|YouTube|iStock(?:photo)?|NurPhoto|Anadolu(?: Agency)?|Xinhua|AAP|ABACA|Sipa(?: USA)?|Zuma(?: Press)?|SOPA Images|Rex Features|Flash90|Handout";
+const CREDITS: &str = r"Reuters|AFP|AP|Getty Images|Getty|PA(?: Media| Wire| Images)?|EPA(?:-EFE)?|Shutterstock|Alamy|Bloomberg|Flickr|Wikimedia(?: Commons)?|Twitter|Facebook|Instagram|YouTube|iStock(?:photo)?|NurPhoto|Anadolu(?: Agency)?|Xinhua|AAP|ABACA|Sipa(?: USA)?|Zuma(?: Press)?|SOPA Images|Rex Features|Flash ?90|Handout|Screenshot|Courtesy(?: of [\p{L} .'’-]{1,30})?|GPO|IDF Spokesperson|Wikipedia|Pixabay|Unsplash";
 
 /// Comment-section headers and comment-form lines.
 static COMMENT_LINE: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)^(?:leave a (?:reply|comment)|leave your comment|cancel reply|post (?:a |your )?comment|add (?:a |your )?comment|submit(?: a)? comment|comments?(?: \(\d+\))?|\d+ (?:comments?|responses?|replies)|no comments(?: yet)?|(?:\d+|one|two|three|four|five) thoughts? on\b.*|\d+ responses? to\b.*|comments are closed\.?|join the (?:discussion|conversation)|your email address will not be published\.?.*|required fields are marked.*|notify me of (?:follow-up comments|new (?:comments|posts)).*|you must be logged in to post a comment\.?|log in or register to post comments\.?|log in to (?:post a )?comment\.?|save my name,? email,? and website.*|this site uses akismet.*|view (?:all )?comments|show comments|load (?:more )?comments|reply(?: ↓)?|report(?: comment)?|comment policy.*|comments powered by disqus\.?|please enable javascript to view the comments.*)$",
+        r"(?i)^(?:leave a (?:reply|comment)|leave your comment|cancel reply|post (?:a |your )?comment|add (?:a |your )?comment|submit(?: a)? comment|comments?(?: \(\d+\))?|\d+ (?:comments?|responses?|replies)|no comments(?: yet)?|(?:\d+|one|two|three|four|five) thoughts? on(?-u:\b).*|\d+ responses? to(?-u:\b).*|comments are closed\.?|join the (?:discussion|conversation)|your email address will not be published\.?.*|required fields are marked.*|notify me of (?:follow-up comments|new (?:comments|posts)).*|you must be logged in to post a comment\.?|log in or register to post comments\.?|log in to (?:post a )?comment\.?|save my name,? email,? and website.*|this site uses akismet.*|view (?:all )?comments|show comments|load (?:more )?comments|reply(?: ↓)?|report(?: comment)?|comment policy.*|comments powered by disqus\.?|please enable javascript to view the comments.*)$",
     )
 });
 
 /// Lines that open a comment section: everything after them is comments.
 static COMMENT_ZONE_START: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)^(?:leave a (?:reply|comment)|comments?(?: \(\d+\))?|\d+ (?:comments?|responses?|replies)|(?:\d+|one|two|three|four|five) thoughts? on\b.*|\d+ responses? to\b.*|join the (?:discussion|conversation))$",
+        r"(?i)^(?:leave a (?:reply|comment)|comments?(?: \(\d+\))?|\d+ (?:comments?|responses?|replies)|(?:\d+|one|two|three|four|five) thoughts? on(?-u:\b).*|\d+ responses? to(?-u:\b).*|join the (?:discussion|conversation))$",
+    )
+});
+
+/// A comment's byline: `Jane Doe says: November 7, 2019 at 3:12 pm`.
+static COMMENT_BYLINE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)^(?:([\p{L}][\p{L}\p{N} .'’_-]{1,40}?)\s+)?(?:says:?\s+)?(?:on\s+)?(?:\d{1,2}\s+\p{L}{3,9}\.?,?\s+\d{4}|\p{L}{3,9}\.?\s+\d{1,2},?\s+\d{4}|\d{1,2}/\d{1,2}/\d{2,4})\s+at\s+\d{1,2}[:.]\d{2}\s*(?:am|pm|a\.m\.|p\.m\.)?$",
     )
 });
 
@@ -35,7 +42,7 @@ static CATEGORIES: LazyLock<Regex> = LazyLock::new(|| {
 
 static SHARE: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)^(?:share(?: this)?(?: (?:article|story|post|page))?(?: (?:on|via) (?:facebook|twitter|x|whatsapp|linkedin|reddit|email|bluesky|messenger))?|share via .{1,30}|click to (?:share|email|print)\b.*|tweet(?: this)?|email(?: this)?(?: (?:article|story))?|print(?: this)?(?: (?:article|story|page))?|like this|whatsapp|facebook|twitter|linkedin|pinterest|reddit|telegram|messenger|copy link|(?:follow|like) (?:us|me|him|her|[\p{L} .'’@_-]{2,40}) on (?:twitter|facebook|instagram|x|linkedin|tiktok|youtube|bluesky|threads|telegram)\b.*)\s*[:.!]?$",
+        r"(?i)^(?:share(?: this)?(?: (?:article|story|post|page))?(?: (?:on|via) (?:facebook|twitter|x|whatsapp|linkedin|reddit|email|bluesky|messenger))?|share via .{1,30}|click to (?:share|email|print)(?-u:\b).*|tweet(?: this)?|email(?: this)?(?: (?:article|story))?|print(?: this)?(?: (?:article|story|page))?|like this|whatsapp|facebook|twitter|linkedin|pinterest|reddit|telegram|messenger|copy link|(?:follow|like) (?:us|me|him|her|[\p{L} .'’@_-]{2,40}) on (?:twitter|facebook|instagram|x|linkedin|tiktok|youtube|bluesky|threads|telegram)(?-u:\b).*)\s*[:.!]?$",
     )
 });
 
@@ -67,26 +74,43 @@ static NAVIGATION: LazyLock<Regex> = LazyLock::new(|| {
 
 static COOKIE: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)\b(?:we use cookies|this (?:web)?site uses cookies|uses cookies to|accept (?:all )?cookies|cookie (?:policy|settings|preferences)|by continuing to (?:use|browse) (?:this|our) (?:site|website))\b",
+        r"(?i)(?-u:\b)(?:we use cookies|this (?:web)?site uses cookies|uses cookies to|accept (?:all )?cookies|cookie (?:policy|settings|preferences)|by continuing to (?:use|browse) (?:this|our) (?:site|website))(?-u:\b)",
     )
 });
 
 static NEWSLETTER: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)\b(?:sign up (?:to|for) (?:our|the|my) [\p{L} '’-]{0,40}newsletters?|subscribe to (?:our|the|my) [\p{L} '’-]{0,40}newsletters?|get (?:our|the) [\p{L} '’-]{0,40}newsletters?|newsletter sign[- ]?up|delivered (?:straight |directly )?to your inbox|enter your email(?: address)? (?:to|below|here))\b",
+        r"(?i)(?-u:\b)(?:sign up (?:to|for) (?:our|the|my) [\p{L} '’-]{0,40}newsletters?|subscribe to (?:our|the|my) [\p{L} '’-]{0,40}newsletters?|get (?:our|the) [\p{L} '’-]{0,40}newsletters?|newsletter sign[- ]?up|delivered (?:straight |directly )?to your inbox|enter your email(?: address)? (?:to|below|here))(?-u:\b)",
     )
 });
+
+/// Words one of which every [`PROMO`] match contains.
+const PROMO_KEYWORDS: &[&str] = &[
+    "ticket",
+    "seat",
+    "place",
+    "spot",
+    "register",
+    "rsvp",
+    "sign up",
+    "support",
+    "fund",
+    "donate",
+    "subscribe",
+    "become a",
+    "click here",
+];
 
 /// An imperative call to action starting a sentence (`Buy your tickets here.`).
 static PROMO: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)(?:^|[.!?]\s+)(?:(?:buy|book|get|grab|reserve|secure) (?:your |the |a )?(?:tickets?|seats?|places?|spot)\b|tickets (?:are )?(?:available|on sale)\b|(?:register|rsvp|sign up) (?:here|now|today|for free)\b|(?:support|fund) (?:us|our (?:journalism|work|reporting)|independent journalism)\b|donate (?:now|today|here)\b|subscribe (?:now|today|here)\b|become an? (?:member|subscriber|patron|supporter)\b|click here to (?:subscribe|donate|buy|book|register)\b)",
+        r"(?i)(?:^|[.!?]\s+)(?:please )?(?:(?:buy|book|get|grab|reserve|secure) (?:your |the |a )?(?:tickets?|seats?|places?|spot)(?-u:\b)|tickets (?:are )?(?:available|on sale) (?:here|now|online)(?-u:\b)|subscribe to (?:our|my) [\p{L}'’ -]{0,30}(?:channel|podcast|magazine|print edition)(?-u:\b)|(?:register|rsvp|sign up) (?:here|now|today|for free)(?-u:\b)|(?:support|fund) (?:us|our (?:journalism|work|reporting)|independent journalism)(?-u:\b)|donate (?:now|today|here)(?-u:\b)|subscribe (?:now|today|here)(?-u:\b)|become an? (?:member|subscriber|patron|supporter)(?-u:\b)|click here to (?:subscribe|donate|buy|book|register)(?-u:\b))",
     )
 });
 
 static CAPTION_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)^(?:(?:photo(?:graph)?|image|picture|pictured|credit|photo credit|image credit|caption|illustration|main image|top image|above|below)\s*(?::|\||–|—)\s*\S|(?:image|media) (?:copyright|caption)\b|copyright (?:getty|reuters|pa|afp|ap)\b)",
+        r"(?i)^(?:(?:photo(?:graph)?|image|picture|pictured|credit|photo credit|image credit|caption|illustration|main image|top image|above|below)\s*(?::|\||–|—)\s*\S|(?:image|media) (?:copyright|caption)(?-u:\b)|copyright (?:getty|reuters|pa|afp|ap)(?-u:\b))",
     )
 });
 
@@ -115,7 +139,7 @@ static CAPTION_GLUED_CREDIT: LazyLock<Regex> = LazyLock::new(|| {
 /// A credit after a separator: `Jeremy Corbyn | Reuters`, `... – Getty Images`.
 static CAPTION_SEP_CREDIT: LazyLock<Regex> = LazyLock::new(|| {
     re(&format!(
-        r"(?:\s[|–—-]\s*|\s\bvia\s+)(?:(?:photo|image|credit):?\s*)?(?:{CREDITS})(?: Photo)?(?:\s*/\s*[\p{{L}} .'’-]{{1,40}})?$"
+        r"(?:\s[|–—-]\s*|\s(?-u:\b)via\s+)(?:(?:photo|image|credit):?\s*)?(?:{CREDITS})(?: Photo)?(?:\s*/\s*[\p{{L}} .'’-]{{1,40}})?$"
     ))
 });
 
@@ -145,7 +169,7 @@ static EMBED_MARKER: LazyLock<Regex> = LazyLock::new(|| {
 
 static UPDATE: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)^(?:updates?|updated|editor['’]?s note|correction|clarification|postscript)\b(?:\s*\d{1,2}[:.]\d{2})?\s*(?:[,:–—(-]|\s+\d|$|\s+on\b)",
+        r"(?i)^(?:updates?|updated|editor['’]?s note|correction|clarification|postscript)(?-u:\b)(?:\s*\d{1,2}[:.]\d{2})?\s*(?:[,:–—(-]|\s+\d|$|\s+on(?-u:\b))",
     )
 });
 
@@ -160,13 +184,13 @@ static ABOUT_AUTHOR: LazyLock<Regex> =
 /// `Jane Doe is a freelance journalist ...`, `John Roe is the author of ...`.
 static BIO_SENTENCE: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"^\p{Lu}[\p{L}.'’-]+(?:\s+\p{Lu}[\p{L}.'’-]+){0,3}\s+(?:is|was)\s+(?:an?\s+|the\s+)?(?:[\p{L}-]+\s+){0,6}(?:journalist|writer|reporter|correspondent|editor|columnist|author|co-author|contributor|freelancer|researcher|analyst|blogger|commentator|activist|academic|professor|lecturer|campaigner|filmmaker|photographer|producer|broadcaster|historian|founder|director|fellow)\b",
+        r"^\p{Lu}[\p{L}.'’-]+(?:\s+\p{Lu}[\p{L}.'’-]+){0,3}\s+(?:is|was)\s+(?:an?\s+|the\s+)?(?:[\p{L}-]+\s+){0,6}(?:journalist|writer|reporter|correspondent|editor|columnist|author|co-author|contributor|freelancer|researcher|analyst|blogger|commentator|activist|academic|professor|lecturer|campaigner|filmmaker|photographer|producer|broadcaster|historian|founder|director|fellow)(?-u:\b)",
     )
 });
 
 static PRONOUN_BIO: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"^(?:He|She|They)\s+(?:is|was|are|were|has|have|writes|wrote|tweets|also|previously|lives|works|can be)\b",
+        r"^(?:He|She|They)\s+(?:is|was|are|were|has|have|writes|wrote|tweets|also|previously|lives|works|can be)(?-u:\b)",
     )
 });
 
@@ -187,12 +211,12 @@ pub(crate) fn is_caption(t: &str) -> bool {
     if t.len() > 400 {
         return false;
     }
-    if CREDIT_ONLY.is_match(t) || CAPTION_PREFIX.is_match(t) {
+    if (t.len() <= 100 && CREDIT_ONLY.is_match(t)) || CAPTION_PREFIX.is_match(t) {
         return true;
     }
-    if (CAPTION_PAREN_CREDIT.is_match(t) || CAPTION_TRAILING_CREDIT.is_match(t))
-        && word_count(t) <= 60
-    {
+    let paren_credit = t.ends_with(')') && CAPTION_PAREN_CREDIT.is_match(t);
+    let trailing_credit = || t.contains(':') && CAPTION_TRAILING_CREDIT.is_match(t);
+    if (paren_credit || trailing_credit()) && word_count(t) <= 60 {
         return true;
     }
     let short_fragment = word_count(t) <= 40 && !ends_sentence(t);
@@ -220,13 +244,22 @@ pub(crate) fn furniture_kind(t: &str) -> Option<RemovalKind> {
     if len <= 80 && ADVERT.is_match(t) {
         return Some(RemovalKind::Advert);
     }
-    if len <= 500 && COOKIE.is_match(t) {
+    // Cheap keyword tests first: the unanchored patterns are the costly ones.
+    let lower = if len <= 900 {
+        t.to_lowercase()
+    } else {
+        String::new()
+    };
+    if len <= 500 && lower.contains("cookie") && COOKIE.is_match(t) {
         return Some(RemovalKind::CookieBanner);
     }
-    if len <= 400 && NEWSLETTER.is_match(t) {
+    if len <= 400
+        && (lower.contains("newsletter") || lower.contains("inbox") || lower.contains("your email"))
+        && NEWSLETTER.is_match(t)
+    {
         return Some(RemovalKind::Newsletter);
     }
-    if len <= 900 && PROMO.is_match(t) {
+    if len <= 900 && PROMO_KEYWORDS.iter().any(|k| lower.contains(k)) && PROMO.is_match(t) {
         return Some(RemovalKind::Promo);
     }
     if is_caption(t) {
@@ -248,7 +281,25 @@ pub(crate) fn strip_glued_credit(t: &str) -> Option<&str> {
 }
 
 pub(crate) fn comment_zone_start(t: &str) -> bool {
-    t.len() <= 200 && COMMENT_ZONE_START.is_match(t)
+    if t.len() > 200 {
+        return false;
+    }
+    if COMMENT_ZONE_START.is_match(t) {
+        return true;
+    }
+    if !t.contains(" at ") {
+        return false;
+    }
+    // `Published 7 Nov 2019 at 10:15` is a date line, not a comment byline.
+    COMMENT_BYLINE.captures(t).is_some_and(|c| {
+        c.get(1).is_none_or(|name| {
+            let first = name.as_str().split_whitespace().next().unwrap_or("");
+            !matches!(
+                first.to_lowercase().as_str(),
+                "published" | "posted" | "updated" | "modified" | "last" | "first" | "date"
+            )
+        })
+    })
 }
 
 /// The author's name from a byline line (`By Jane Doe`).
@@ -260,7 +311,9 @@ pub(crate) fn byline(t: &str) -> Option<String> {
 }
 
 pub(crate) fn is_embedded_post(t: &str) -> bool {
-    TWEET_SIGNATURE.is_match(t) || EMBED_MARKER.is_match(t)
+    (t.contains("(@") && TWEET_SIGNATURE.is_match(t))
+        || ((t.contains("pic.twitter.com") || t.starts_with(['A', 'a', 'V', 'v']))
+            && EMBED_MARKER.is_match(t))
 }
 
 pub(crate) fn is_update(t: &str) -> bool {
@@ -284,7 +337,7 @@ pub(crate) fn is_about_author(t: &str) -> bool {
 }
 
 pub(crate) fn is_bio_sentence(t: &str) -> bool {
-    t.len() <= 700 && BIO_SENTENCE.is_match(t)
+    t.len() <= 700 && (t.contains(" is ") || t.contains(" was ")) && BIO_SENTENCE.is_match(t)
 }
 
 pub(crate) fn is_pronoun_bio(t: &str) -> bool {
@@ -308,7 +361,11 @@ pub(crate) fn looks_like_headline(t: &str) -> bool {
     {
         return false;
     }
-    if t.ends_with(['.', ',', ';', ':']) || t.ends_with(".”") || t.ends_with(".\"") {
+    if t.ends_with(['.', ',', ';', ':'])
+        || t.ends_with(".”")
+        || t.ends_with(".\"")
+        || t.ends_with(".’")
+    {
         return false;
     }
     !t.contains("pic.twitter.com") && furniture_kind(t).is_none()
