@@ -227,17 +227,14 @@ fn mark_author_bios(units: &[Unit], v: &mut [Option<Verdict>]) {
                 drop(v, i - 1, RemovalKind::AuthorBio);
             }
         }
-        let first_name_word = name
-            .as_deref()
-            .and_then(|n| n.split_whitespace().last())
-            .unwrap_or("\u{0}");
+        let surname = name.as_deref().and_then(|n| n.split_whitespace().last());
         let mut j = i + 1;
         while j < n && is_open(v, j) {
             let t = units[j].text();
             let bio_like = rules::is_bio_sentence(t)
                 || rules::is_pronoun_bio(t)
                 || name.as_deref().is_some_and(|n| t.starts_with(n))
-                || t.starts_with(first_name_word)
+                || surname.is_some_and(|s| t.split_whitespace().next() == Some(s))
                 || (about && j <= i + 3 && t.len() <= 700);
             if !bio_like {
                 break;
@@ -255,7 +252,12 @@ fn mark_author_bios(units: &[Unit], v: &mut [Option<Verdict>]) {
             continue;
         }
         let t = units[i].text();
-        if rules::is_bio_sentence(t) {
+        if let Some(subject) = rules::bio_subject(t) {
+            // A bio is about the author, whom the article itself rarely
+            // names; `Corbyn is a lifelong campaigner` is article text.
+            if subject.split_whitespace().count() < 2 || named_elsewhere(units, v, i, subject) {
+                break;
+            }
             has_bio_sentence = true;
         } else if !(rules::is_pronoun_bio(t) || (has_bio_sentence && rules::is_name_only(t))) {
             break;
@@ -274,6 +276,17 @@ fn mark_author_bios(units: &[Unit], v: &mut [Option<Verdict>]) {
             }
         }
     }
+}
+
+/// Whether the surname of `name` appears in any other kept block.
+fn named_elsewhere(units: &[Unit], v: &[Option<Verdict>], except: usize, name: &str) -> bool {
+    let Some(surname) = name.split_whitespace().last() else {
+        return false;
+    };
+    units
+        .iter()
+        .enumerate()
+        .any(|(i, u)| i != except && is_open(v, i) && u.text().contains(surname))
 }
 
 /// Reader comments: everything after a comments header, or after the big gap

@@ -241,8 +241,14 @@ fn text_units(content: &str, found: &mut Found, removed: &mut Vec<Removal>) -> V
         }
     }
 
-    // The ` date YYYY-MM-DD` header, possibly sharing a line with the text.
-    if let Some(first) = lines.first_mut() {
+    // The ` date YYYY-MM-DD` header, possibly sharing a line with the text;
+    // usually first, sometimes under the headline.
+    if let Some(index) = lines
+        .iter()
+        .take(4)
+        .position(|l| DATE_HEADER.is_match(&content[l.range.clone()]))
+    {
+        let first = &mut lines[index];
         let text = &content[first.range.clone()];
         if let Some(caps) = DATE_HEADER.captures(text) {
             let whole = caps.get(0).map_or(0..0, |m| m.range());
@@ -257,7 +263,7 @@ fn text_units(content: &str, found: &mut Found, removed: &mut Vec<Removal>) -> V
             let lead = rest.len() - rest.trim_start().len();
             first.range.start += whole.end + lead;
             if first.range.is_empty() {
-                lines.remove(0);
+                lines.remove(index);
             }
         }
     }

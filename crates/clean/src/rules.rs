@@ -36,7 +36,7 @@ static COMMENT_BYLINE: LazyLock<Regex> = LazyLock::new(|| {
 
 static CATEGORIES: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)^(?:categories|category|tags|tagged(?: with| as| in)?|filed under|posted in|topics?|keywords|related topics)\s*:\s*\S",
+        r"(?i)^(?:(?:categories|category|tags|tagged(?: with| as| in)?|filed under|posted in|topics?|keywords|related topics)\s*:\s*\S|(?:filed under|posted in|tagged(?: with| as)?)\s+[^.!?]{1,100}$)",
     )
 });
 
@@ -68,7 +68,7 @@ static ADVERT: LazyLock<Regex> = LazyLock::new(|| {
 /// Breadcrumbs (`Home › News › Politics`) and skip links.
 static NAVIGATION: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)^(?:skip to (?:main )?(?:content|navigation)|(?:main )?menu|back to top|home|(?:[\p{L}&' -]{1,25}\s*[›»>|/]\s*){2,}[\p{L}&' -]{1,25}|media playback is unsupported on your device|loading\.*)$",
+        r"(?i)^(?:skip to (?:main )?(?:content|navigation)|(?:main )?menu|back to top|home|(?:[\p{L}&' -]{1,25}\s*[›»>|/]\s*){2,}[\p{L}&' -]{1,25}|media playback is unsupported on your device|loading\.*|[←«‹].{1,150}|.{1,150}[→»›]|(?:previous|next|older|newer) (?:article|post|story|entry)(?:\s*[:|]\s*.{0,150})?)$",
     )
 });
 
@@ -86,6 +86,8 @@ static NEWSLETTER: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Words one of which every [`PROMO`] match contains.
 const PROMO_KEYWORDS: &[&str] = &[
+    "depends on",
+    "relies on",
     "ticket",
     "seat",
     "place",
@@ -104,7 +106,7 @@ const PROMO_KEYWORDS: &[&str] = &[
 /// An imperative call to action starting a sentence (`Buy your tickets here.`).
 static PROMO: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)(?:^|[.!?]\s+)(?:please )?(?:(?:buy|book|get|grab|reserve|secure) (?:your |the |a )?(?:tickets?|seats?|places?|spot)(?-u:\b)|tickets (?:are )?(?:available|on sale) (?:here|now|online)(?-u:\b)|subscribe to (?:our|my) [\p{L}'’ -]{0,30}(?:channel|podcast|magazine|print edition)(?-u:\b)|(?:register|rsvp|sign up) (?:here|now|today|for free)(?-u:\b)|(?:support|fund) (?:us|our (?:journalism|work|reporting)|independent journalism)(?-u:\b)|donate (?:now|today|here)(?-u:\b)|subscribe (?:now|today|here)(?-u:\b)|become an? (?:member|subscriber|patron|supporter)(?-u:\b)|click here to (?:subscribe|donate|buy|book|register)(?-u:\b))",
+        r"(?i)(?:^|[.!?]\s+)(?:please )?(?:(?:buy|book|get|grab|reserve|secure) (?:your |the |a )?(?:tickets?|seats?|places?|spot)(?-u:\b)|tickets (?:are )?(?:available|on sale) (?:here|now|online)(?-u:\b)|subscribe to (?:our|my) [\p{L}'’ -]{0,30}(?:channel|podcast|magazine|print edition)(?-u:\b)|(?:register|rsvp|sign up) (?:here|now|today|for free)(?-u:\b)|(?:support|fund) (?:us|our (?:journalism|work|reporting)|independent journalism)(?-u:\b)|donate (?:now|today|here)(?-u:\b)|subscribe (?:now|today|here)(?-u:\b)|become an? (?:member|subscriber|patron|supporter)(?-u:\b)|click here to (?:subscribe|donate|buy|book|register)(?-u:\b)|[\p{L} ,'’-]{0,80}(?:depends|relies) on (?:donations|the support|support|subscriptions) (?:from|of) (?:its |our )?readers)",
     )
 });
 
@@ -184,7 +186,7 @@ static ABOUT_AUTHOR: LazyLock<Regex> =
 /// `Jane Doe is a freelance journalist ...`, `John Roe is the author of ...`.
 static BIO_SENTENCE: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"^\p{Lu}[\p{L}.'’-]+(?:\s+\p{Lu}[\p{L}.'’-]+){0,3}\s+(?:is|was)\s+(?:an?\s+|the\s+)?(?:[\p{L}-]+\s+){0,6}(?:journalist|writer|reporter|correspondent|editor|columnist|author|co-author|contributor|freelancer|researcher|analyst|blogger|commentator|activist|academic|professor|lecturer|campaigner|filmmaker|photographer|producer|broadcaster|historian|founder|director|fellow)(?-u:\b)",
+        r"^(\p{Lu}[\p{L}.'’-]+(?:\s+\p{Lu}[\p{L}.'’-]+){0,3})\s+(?:is|was)\s+(?:an?\s+|the\s+)?(?:[\p{L}-]+\s+){0,6}(?:journalist|writer|reporter|correspondent|editor|columnist|author|co-author|contributor|freelancer|researcher|analyst|blogger|commentator|activist|academic|professor|lecturer|campaigner|filmmaker|photographer|producer|broadcaster|historian|founder|director|fellow)(?-u:\b)",
     )
 });
 
@@ -338,6 +340,14 @@ pub(crate) fn is_about_author(t: &str) -> bool {
 
 pub(crate) fn is_bio_sentence(t: &str) -> bool {
     t.len() <= 700 && (t.contains(" is ") || t.contains(" was ")) && BIO_SENTENCE.is_match(t)
+}
+
+/// The person a bio sentence is about (`Jane Doe` in `Jane Doe is a ...`).
+pub(crate) fn bio_subject(t: &str) -> Option<&str> {
+    if !is_bio_sentence(t) {
+        return None;
+    }
+    BIO_SENTENCE.captures(t)?.get(1).map(|m| m.as_str())
 }
 
 pub(crate) fn is_pronoun_bio(t: &str) -> bool {

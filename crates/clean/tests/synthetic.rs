@@ -173,6 +173,54 @@ fn trailing_author_bio_without_picture() {
 }
 
 #[test]
+fn article_subject_at_the_end_is_not_an_author_bio() {
+    let content = format!(
+        "{}\n\nThe mayor, Jane Smith, declined to comment.\n\nJane Smith is a veteran campaigner who has led the council since 2015.",
+        body()
+    );
+    let (_, a) = run(&content);
+    assert!(a.text.ends_with("led the council since 2015."));
+    assert!(a.removed.is_empty(), "{:?}", a.removed);
+}
+
+#[test]
+fn two_author_boxes_after_the_article() {
+    let content = format!(
+        "{}\n\nJane Doe\n\nJane Doe's picture\n\nJane Doe is a reporter.\n\nJohn Roe\n\nJohn Roe's picture\n\nJohn Roe, author of two books on housing, is a contributing editor.",
+        body()
+    );
+    let (_, a) = run(&content);
+    assert!(a.text.ends_with(BODY_3), "{}", a.text);
+    let bio = removed(&a, RemovalKind::AuthorBio).join("\n");
+    assert!(bio.contains("Jane Doe is a reporter") && bio.contains("contributing editor"));
+}
+
+#[test]
+fn date_header_below_the_headline() {
+    let (_, a) = run(&format!("Library to close\n\n date 2021-03-04 {}", body()));
+    assert_eq!(a.title.as_deref(), Some("Library to close"));
+    assert_eq!(a.published.as_deref(), Some("2021-03-04"));
+    assert!(a.text.starts_with(BODY_1));
+}
+
+#[test]
+fn wordpress_footer_lines() {
+    let content = format!(
+        "{}\n\nLocal News is an independent website that depends on donations from its readers. Click here to make one.\n\nPosted in Local politics\n\n← Council sets budget\n\nNext post: Parks to reopen",
+        body()
+    );
+    let (_, a) = run(&content);
+    assert!(a.text.ends_with(BODY_3), "{}", a.text);
+    assert!(!removed(&a, RemovalKind::Promo).is_empty());
+    assert!(!removed(&a, RemovalKind::Categories).is_empty());
+    assert_eq!(
+        removed(&a, RemovalKind::Navigation).len(),
+        1,
+        "adjacent navigation merges"
+    );
+}
+
+#[test]
 fn promos_newsletters_share_prompts_categories_related_adverts() {
     let content = format!(
         "Home › News › Local\n\n{BODY_1}\n\nShare this article\n\nAdvertisement\n\n{BODY_2}\n\nRead more: Council budget cuts explained\n\n{BODY_3}\n\nCITY DEBATE: What future for libraries? Join our panel of experts. Buy your tickets here.\n\nSign up for our free weekly newsletter.\n\nFollow us on Twitter\n\nFacebook Twitter WhatsApp Email\n\nTags: libraries, council\n\nWe use cookies to improve your experience on our website."
