@@ -23,6 +23,23 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
+fn short_id(id: &str) -> &str {
+    id.rsplit('/').next().unwrap_or(id)
+}
+
+/// A little source text either side of byte `at`, on one line.
+fn context(content: &str, at: usize) -> String {
+    let mut start = at.saturating_sub(30);
+    while !content.is_char_boundary(start) {
+        start -= 1;
+    }
+    let mut end = (at + 30).min(content.len());
+    while !content.is_char_boundary(end) {
+        end += 1;
+    }
+    format!("{}|{}", &content[start..at], &content[at..end]).replace('\n', "⏎")
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let show = args
@@ -88,6 +105,7 @@ fn main() {
     );
 
     let mut by_kind: BTreeMap<&str, (usize, Vec<String>)> = BTreeMap::new();
+    let mut repairs: Vec<String> = Vec::new();
     let mut titles = 0;
     let mut dates = 0;
     let mut removed_bytes = 0usize;
@@ -97,6 +115,36 @@ fn main() {
             continue;
         };
         titles += a.title.is_some() as usize;
+        // Repairs: blocks that start mid-line in the source, spaces with no source.
+        for b in a.blocks.iter().skip(1) {
+            if let Some(s) = a.offsets.to_source(b.span.start) {
+                let before = doc.content[..s].chars().next_back();
+                if before.is_some_and(|c| !c.is_whitespace()) {
+                    repairs.push(format!(
+                        "BREAK {}: …{}",
+                        short_id(&doc.id),
+                        context(&doc.content, s)
+                    ));
+                }
+            }
+        }
+        for b in &a.blocks {
+            for (i, c) in a.text[b.span.clone()].char_indices() {
+                let at = b.span.start + i;
+                if c == ' ' && a.offsets.to_source(at).is_none() {
+                    if let Some(s) = a.offsets.to_source(at + 1) {
+                        let before = doc.content[..s].chars().next_back();
+                        if before.is_some_and(|c| !c.is_whitespace()) {
+                            repairs.push(format!(
+                                "SPACE {}: …{}",
+                                short_id(&doc.id),
+                                context(&doc.content, s)
+                            ));
+                        }
+                    }
+                }
+            }
+        }
         dates += a.published.is_some() as usize;
         for r in &a.removed {
             removed_bytes += r.text.len();
@@ -114,6 +162,15 @@ fn main() {
         "titles {titles}, dates {dates}, removed {:.1}% of bytes",
         100.0 * removed_bytes as f64 / bytes.max(1) as f64
     );
+    println!("repairs: {}", repairs.len());
+    let limit = if show.as_deref() == Some("repairs") {
+        usize::MAX
+    } else {
+        5
+    };
+    for r in repairs.iter().take(limit) {
+        println!("    {r}");
+    }
     for (kind, (count, samples)) in &by_kind {
         println!("{kind}: {count}");
         let limit = if show.as_deref() == Some(kind) {

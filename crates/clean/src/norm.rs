@@ -49,11 +49,16 @@ pub(crate) struct RawLine<'a> {
     pub origin: LineOrigin,
 }
 
-/// Characters that carry no text and are dropped outright.
+/// Characters that carry no text (zero-width, bidi controls, BOM, soft
+/// hyphen) and are dropped outright.
 fn is_invisible(c: char) -> bool {
     matches!(
         c,
-        '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}'
+        '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{2069}'
+            | '\u{FEFF}'
+            | '\u{00AD}'
     )
 }
 

@@ -59,14 +59,18 @@ pub(crate) fn repair_points(text: &str) -> Vec<(usize, Fix)> {
         {
             // `examples.”Although`
             Some(Fix::Break)
-        } else if a == '”' && b.is_alphabetic() {
-            // `view”and`, `abroad,”he`
+        } else if a == '”' && b.is_alphabetic() && before_a.is_some_and(|c| !c.is_whitespace()) {
+            // `view”and`, `abroad,”he`; not `aides ”get`, a misused opening mark
             Some(Fix::Space)
-        } else if b == '“' && (a.is_alphanumeric() || a == ',') {
-            // `said,“We`
+        } else if b == '“'
+            && (a.is_alphanumeric() || a == ',')
+            && after_b.is_some_and(|c| !c.is_whitespace())
+        {
+            // `said,“We`; not `unusual,“ said`, a misused closing mark
             Some(Fix::Space)
-        } else if a == '"' && !inside_straight {
-            // a closing straight quote glued to the next word
+        } else if a == '"' && before_a.is_some_and(|c| !c.is_whitespace()) && !inside_straight {
+            // A straight quote glued on both sides (`x"y`) is ambiguous; the
+            // count of quotes so far says this one closes a quotation.
             if before_a.is_some_and(is_terminal) && starts_sentence {
                 Some(Fix::Break)
             } else if b.is_alphabetic() {
@@ -74,8 +78,12 @@ pub(crate) fn repair_points(text: &str) -> Vec<(usize, Fix)> {
             } else {
                 None
             }
-        } else if b == '"' && !inside_straight {
-            // an opening straight quote glued to the previous text
+        } else if b == '"'
+            && a != ' '
+            && after_b.is_some_and(|c| !c.is_whitespace())
+            && !inside_straight
+        {
+            // ... and here that it opens one.
             if is_terminal(a)
                 && after_b.is_some_and(|n| n.is_uppercase())
                 && sentence_end_before(&chars, i - 1)
@@ -194,6 +202,9 @@ mod tests {
             "Labour’s view and Lewis’ resignation",
             "The iPhone and McDonald's",
             "Wait...And then",
+            "It's unusual,“ said Noble, of the “expedited review“ of it",
+            "policy aides ”get close to him",
+            "handed out \"like candy.\" Then \"more,\" he said. \"Go\"",
         ] {
             assert_eq!(apply(text), text, "changed: {text}");
         }

@@ -355,7 +355,8 @@ pub(crate) fn is_pronoun_bio(t: &str) -> bool {
 }
 
 pub(crate) fn is_name_only(t: &str) -> bool {
-    t.len() <= 60 && NAME_ONLY.is_match(t)
+    // `Enter President Trump.` is a sentence, not a name line.
+    t.len() <= 60 && !t.ends_with(['.', '!', '?']) && NAME_ONLY.is_match(t)
 }
 
 /// A headline: a short line, capitalised, without closing punctuation.
