@@ -300,3 +300,27 @@ fn every_seed_cleans_soundly_and_in_english() {
     }
     assert!(count >= 5);
 }
+
+#[test]
+fn truncated_seeds_never_panic_and_stay_sound() {
+    let Some(dir) = seeds_dir() else {
+        eprintln!("skipping: ../shared/seeds not found");
+        return;
+    };
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let Ok(content) = std::fs::read_to_string(entry.path()) else {
+            continue;
+        };
+        for cut in (0..content.len()).step_by(211) {
+            if !content.is_char_boundary(cut) {
+                continue;
+            }
+            for piece in [&content[..cut], &content[cut..]] {
+                let doc = common::text_doc(piece);
+                if let Ok(a) = clean(&doc) {
+                    common::assert_sound(&doc, &a);
+                }
+            }
+        }
+    }
+}
