@@ -165,6 +165,8 @@ fn top_zone(
             drop(v, i, RemovalKind::AuthorBio);
         } else if let Some(kind) = rules::furniture_kind(t) {
             drop(v, i, kind);
+        } else if headline.is_none() && rules::is_kicker(t) && has_body_after(units, i) {
+            drop(v, i, RemovalKind::Boilerplate);
         } else if headline.is_none()
             && detect_headline
             && rules::looks_like_headline(t)

@@ -16,14 +16,14 @@ const CREDITS: &str = r"Reuters|AFP|AP|Getty Images|Getty|PA(?: Media| Wire| Ima
 /// Comment-section headers and comment-form lines.
 static COMMENT_LINE: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)^(?:leave a (?:reply|comment)|leave your comment|cancel reply|post (?:a |your )?comment|add (?:a |your )?comment|submit(?: a)? comment|comments?(?: \(\d+\))?|\d+ (?:comments?|responses?|replies)|no comments(?: yet)?|(?:\d+|one|two|three|four|five) thoughts? on(?-u:\b).*|\d+ responses? to(?-u:\b).*|comments are closed\.?|join the (?:discussion|conversation)|your email address will not be published\.?.*|required fields are marked.*|notify me of (?:follow-up comments|new (?:comments|posts)).*|you must be logged in to post a comment\.?|log in or register to post comments\.?|log in to (?:post a )?comment\.?|save my name,? email,? and website.*|this site uses akismet.*|view (?:all )?comments|show comments|load (?:more )?comments|reply(?: ↓)?|report(?: comment)?|comment policy.*|comments powered by disqus\.?|please enable javascript to view the comments.*)$",
+        r"(?i)^(?:leave a (?:reply|comment)|leave your comment|cancel reply|post (?:a |your )?comment|add (?:a |your |new )?comment|permalink|reply to (?:this )?comment|submit(?: a)? comment|comments?(?: \(\d+\))?|\d+ (?:comments?|responses?|replies)|no comments(?: yet)?|(?:\d+|one|two|three|four|five) thoughts? on(?-u:\b).*|\d+ responses? to(?-u:\b).*|comments are closed\.?|join the (?:discussion|conversation)|your email address will not be published\.?.*|required fields are marked.*|notify me of (?:follow-up comments|new (?:comments|posts)).*|you must be logged in to post a comment\.?|log in or register to post comments\.?|log in to (?:post a )?comment\.?|save my name,? email,? and website.*|this site uses akismet.*|view (?:all )?comments|show comments|load (?:more )?comments|reply(?: ↓)?|report(?: comment)?|comment policy.*|comments powered by disqus\.?|please enable javascript to view the comments.*)$",
     )
 });
 
 /// Lines that open a comment section: everything after them is comments.
 static COMMENT_ZONE_START: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)^(?:leave a (?:reply|comment)|comments?(?: \(\d+\))?|\d+ (?:comments?|responses?|replies)|(?:\d+|one|two|three|four|five) thoughts? on(?-u:\b).*|\d+ responses? to(?-u:\b).*|join the (?:discussion|conversation))$",
+        r"(?i)^(?:leave a (?:reply|comment)|comments?(?: \(\d+\))?|\d+ (?:comments?|responses?|replies)|(?:\d+|one|two|three|four|five) thoughts? on(?-u:\b).*|\d+ responses? to(?-u:\b).*|join the (?:discussion|conversation)|submitted by .{1,60} on .{4,60}|.{1,60} \(not verified\)(?: on .{4,60})?)$",
     )
 });
 
@@ -55,7 +55,7 @@ static SHARE_BUTTONS: LazyLock<Regex> = LazyLock::new(|| {
 
 static RELATED: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)^(?:read more|read also|also read|related(?: articles?| stories| content| coverage| posts?| reading)?|see also|more on this(?: story| topic)?|recommended(?: for you)?|you (?:may|might) also like|most (?:read|popular|viewed)|trending(?: now)?|further reading|more from [\p{L} .'’-]{1,40})\s*(?:[:|›»].*)?$",
+        r"(?i)^[►▶»•]?\s*(?:read more|read also|also read|related(?: articles?| stories| content| coverage| posts?| reading)?|see also|more on this(?: story| topic)?|recommended(?: for you)?|you (?:may|might) also like|most (?:read|popular|viewed)|trending(?: now)?|further reading|more from [\p{L} .'’-]{1,40})\s*(?:[:|›»].*)?$",
     )
 });
 
@@ -81,6 +81,13 @@ static COOKIE: LazyLock<Regex> = LazyLock::new(|| {
 static NEWSLETTER: LazyLock<Regex> = LazyLock::new(|| {
     re(
         r"(?i)(?-u:\b)(?:sign up (?:to|for) (?:our|the|my) [\p{L} '’-]{0,40}newsletters?|subscribe to (?:our|the|my) [\p{L} '’-]{0,40}newsletters?|get (?:our|the) [\p{L} '’-]{0,40}newsletters?|newsletter sign[- ]?up|delivered (?:straight |directly )?to your inbox|enter your email(?: address)? (?:to|below|here))(?-u:\b)",
+    )
+});
+
+/// A call to action alone on its line.
+static PROMO_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)^(?:donate(?: now| today)?|subscribe(?: now| today)?|support us|become a (?:member|supporter|subscriber)|join us|buy tickets)\s*[.!]?$",
     )
 });
 
@@ -120,14 +127,14 @@ static CAPTION_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
 /// `(AP Photo/Matt Dunham)`, `(Photo: Reuters)`.
 static CAPTION_PAREN_CREDIT: LazyLock<Regex> = LazyLock::new(|| {
     re(&format!(
-        r"\((?:(?i:photo|image|picture|credit|photograph)(?: by)?:?\s*[^()]{{1,60}}|[^()/]{{1,60}}/\s*(?:{CREDITS})(?:\s[^()/]{{0,20}})?|(?:{CREDITS})(?: Photo)?(?:\s*/\s*[^()]{{1,40}})?)\)\s*$"
+        r"\((?:(?i:photo|image|picture|credit|photograph)(?: by)?:?\s*[^()]{{1,60}}|[^()/]{{1,60}}/\s*(?:{CREDITS})(?:\s[^()/]{{0,20}})?|(?:via )?(?i:{CREDITS})(?: Photo)?(?:\s*/\s*[^()]{{1,40}})?)\)\s*$"
     ))
 });
 
 /// A caption closing with its credit: `... on Monday. Photograph: Jane Roe/PA`.
 static CAPTION_TRAILING_CREDIT: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?:^|[.!?”]\s+|\s)(?:Photograph|Photo|Picture|Image|Illustration|Composite|Credit|Image credit|Photo credit)\s*:\s*[^.:]{1,80}$",
+        r"(?:^|[.!?”]\s+|\s)(?:Photograph|Photo|Picture|Image|Illustration|Composite|Credit|Image credit|Photo credit)\s*:\s*[^.:]{1,80}\.?$",
     )
 });
 
@@ -181,12 +188,12 @@ static AUTHOR_PICTURE: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 static ABOUT_AUTHOR: LazyLock<Regex> =
-    LazyLock::new(|| re(r"(?i)^(?:about the (?:authors?|writer|contributor))\s*:?$"));
+    LazyLock::new(|| re(r"(?i)^(?:about the (?:authors?|writer|contributor))\s*(?::|$)"));
 
 /// `Jane Doe is a freelance journalist ...`, `John Roe is the author of ...`.
 static BIO_SENTENCE: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"^(\p{Lu}[\p{L}.'’-]+(?:\s+\p{Lu}[\p{L}.'’-]+){0,3})\s+(?:is|was)\s+(?:an?\s+|the\s+)?(?:[\p{L}-]+\s+){0,6}(?:journalist|writer|reporter|correspondent|editor|columnist|author|co-author|contributor|freelancer|researcher|analyst|blogger|commentator|activist|academic|professor|lecturer|campaigner|filmmaker|photographer|producer|broadcaster|historian|founder|director|fellow)(?-u:\b)",
+        r"^(?:[*_—–-]\s*)?(\p{Lu}[\p{L}.'’-]+(?:\s+\p{Lu}[\p{L}.'’-]+){0,3})\s+(?:is|was)\s+(?:an?\s+|the\s+)?(?:[\p{L}-]+\s+){0,6}(?:journalist|writer|reporter|correspondent|editor|columnist|author|co-author|contributor|freelancer|researcher|analyst|blogger|commentator|activist|academic|professor|lecturer|campaigner|filmmaker|photographer|producer|broadcaster|historian|founder|director|fellow)(?-u:\b)",
     )
 });
 
@@ -261,6 +268,9 @@ pub(crate) fn furniture_kind(t: &str) -> Option<RemovalKind> {
     {
         return Some(RemovalKind::Newsletter);
     }
+    if len <= 40 && PROMO_LINE.is_match(t) {
+        return Some(RemovalKind::Promo);
+    }
     if len <= 900 && PROMO_KEYWORDS.iter().any(|k| lower.contains(k)) && PROMO.is_match(t) {
         return Some(RemovalKind::Promo);
     }
@@ -334,8 +344,18 @@ pub(crate) fn author_picture_name(t: &str) -> Option<String> {
     AUTHOR_PICTURE.captures(t).map(|c| c[1].to_string())
 }
 
+/// `About the author` on its own, or opening an inline bio.
 pub(crate) fn is_about_author(t: &str) -> bool {
-    t.len() <= 40 && ABOUT_AUTHOR.is_match(t)
+    t.len() <= 700 && ABOUT_AUTHOR.is_match(t)
+}
+
+/// A one-to-three word all-capitals kicker above a headline (`EXCLUSIVE`).
+pub(crate) fn is_kicker(t: &str) -> bool {
+    t.len() <= 30
+        && word_count(t) <= 3
+        && t.chars().filter(|c| c.is_alphabetic()).count() >= 3
+        && !t.chars().any(char::is_lowercase)
+        && !t.ends_with(['.', '!', '?'])
 }
 
 pub(crate) fn is_bio_sentence(t: &str) -> bool {
@@ -511,5 +531,47 @@ mod tests {
             "Jane with JohnReuters",
             "Jane with John"
         ));
+    }
+
+    #[test]
+    fn more_rules() {
+        assert!(is_headline_plus_credit(
+            "Jane with JohnYonatan Sindel/Flash90",
+            "Jane with John"
+        ));
+        assert!(is_caption("The minister at the rallyFlash90"));
+        assert!(is_caption(
+            "The minister at the rally. Photograph: Jane Roe/PA"
+        ));
+        assert!(is_caption("The minister in Brussels (REUTERS)"));
+        assert!(is_caption("The minister in Brussels (via Twitter)"));
+        assert!(is_caption("The minister in Brussels. Credit: Screenshot."));
+        assert!(!is_caption(
+            "The MP for Derby North (Labour/Co-op) spoke first."
+        ));
+        assert!(comment_zone_start(
+            "Jane Doe says: November 7, 2019 at 3:12 pm"
+        ));
+        assert!(comment_zone_start("7 November 2019 at 15:12"));
+        assert!(comment_zone_start(
+            "Submitted by Jane (not verified) on Thu, 11/07/2019 - 14:32"
+        ));
+        assert!(comment_zone_start("Jane Doe (not verified)"));
+        assert!(!comment_zone_start("Published 7 November 2019 at 15:12"));
+        assert!(!comment_zone_start("A Labour spokesman said:"));
+        assert!(is_name_only("Jane van Doe"));
+        assert!(!is_name_only("Enter President Trump."));
+        assert!(is_kicker("EXCLUSIVE"));
+        assert!(!is_kicker("EU"));
+        assert!(is_bio_sentence("*Jane Doe is a writer based in Leeds."));
+        assert!(is_about_author(
+            "About the author: Jane Doe writes on housing."
+        ));
+        assert_eq!(furniture_kind("Donate"), Some(RemovalKind::Promo));
+        assert_eq!(furniture_kind("Permalink"), Some(RemovalKind::Comments));
+        assert_eq!(
+            furniture_kind("► Read more: Council cuts"),
+            Some(RemovalKind::Related)
+        );
     }
 }
