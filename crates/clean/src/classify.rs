@@ -124,6 +124,8 @@ fn top_zone(
 ) {
     let known_key = known_title.map(comparable).filter(|k| !k.is_empty());
     let mut headline: Option<String> = None;
+    // A headline is only taken from above everything that is kept.
+    let mut kept_above = false;
     for (i, unit) in units.iter().enumerate().take(TOP_ZONE) {
         let t = unit.text();
         let key = comparable(t);
@@ -137,7 +139,7 @@ fn top_zone(
             drop(v, i, RemovalKind::Caption);
         } else if rules::is_caption(t) {
             // A headline glued to its photo credit, with no clean copy of it.
-            if headline.is_none() && detect_headline && outcome.title.is_none() {
+            if headline.is_none() && !kept_above && detect_headline && outcome.title.is_none() {
                 if let Some(stripped) = rules::strip_glued_credit(t) {
                     if rules::looks_like_headline(stripped) && has_body_after(units, i) {
                         headline = Some(stripped.to_string());
@@ -165,9 +167,14 @@ fn top_zone(
             drop(v, i, RemovalKind::AuthorBio);
         } else if let Some(kind) = rules::furniture_kind(t) {
             drop(v, i, kind);
-        } else if headline.is_none() && rules::is_kicker(t) && has_body_after(units, i) {
+        } else if headline.is_none()
+            && !kept_above
+            && rules::is_kicker(t)
+            && has_body_after(units, i)
+        {
             drop(v, i, RemovalKind::Boilerplate);
         } else if headline.is_none()
+            && !kept_above
             && detect_headline
             && rules::looks_like_headline(t)
             && has_body_after(units, i)
@@ -177,8 +184,12 @@ fn top_zone(
                 outcome.title = Some(t.to_string());
             }
             drop(v, i, RemovalKind::DuplicateHeadline);
-        } else {
+        } else if rules::is_body_paragraph(t) {
             break;
+        } else {
+            // A short line we cannot place (a standfirst, a stray label):
+            // keep it and look further for bylines and dates.
+            kept_above = true;
         }
     }
 }
@@ -303,7 +314,8 @@ fn mark_comments(units: &[Unit], v: &mut [Option<Verdict>]) {
         let enough_body = body_chars >= MIN_BODY_CHARS_BEFORE_COMMENTS && body_units >= 2;
         let header = matches!(v[i], None | Some(Verdict::Drop(RemovalKind::Comments)))
             && rules::comment_zone_start(t);
-        if header && enough_body {
+        // An explicit comments header needs less article above it.
+        if header && body_chars >= MIN_BODY_CHARS_BEFORE_COMMENTS / 2 {
             start = Some(i);
             break;
         }

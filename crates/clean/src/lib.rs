@@ -6,6 +6,28 @@
 //! blocks are cleaned the same way. Every byte of the clean text either maps
 //! back to `RawDoc::content` through [`parallax_model::OffsetMap`] or is known
 //! to have been inserted by cleaning.
+//!
+//! What is recognised, in the order it is decided:
+//! - the top of a document: ` date YYYY-MM-DD` headers (also glued to the
+//!   first sentence), the headline and its doubles, captions and credits
+//!   (`...CorbynReuters`, `(Name/Twitter)`, `Photograph: X/PA`), labelled date
+//!   lines, bylines, all-capitals kickers;
+//! - single-block furniture anywhere: comment forms, `Categories:`/`Tags:`,
+//!   share and follow prompts, related links, breadcrumbs, adverts, cookie
+//!   banners, newsletter sign-ups, calls to action (`Buy your tickets here.`);
+//! - zones: author boxes (`Name's picture`, `About the author`, a closing
+//!   `Jane Doe is a journalist ...` about someone the article never names)
+//!   and comment threads (after a comments header, or after the wide gap that
+//!   separates a dump's article from reader comments);
+//! - roles of kept blocks: embedded posts (tweet signatures), updates
+//!   (`Update, 12 November` and what follows it late in an article), letters
+//!   quoted after `... writes:`, sub-headings.
+//!
+//! Run-together paragraphs (`him.“Perhaps`, `MPs.In August`) get a paragraph
+//! break and glued quotes (`view”and`) a space; both insertions map to no
+//! source byte. Rules are anchored and length-guarded so a long paragraph
+//! fails them fast; see `examples/survey.rs` for throughput and a review of
+//! what each kind removes on a folder of text files.
 
 mod classify;
 mod dates;

@@ -138,10 +138,11 @@ static CAPTION_TRAILING_CREDIT: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 
-/// A credit glued to the end of a caption: `... with Jeremy CorbynReuters`.
+/// A credit glued to the end of a caption: `... with Jeremy CorbynReuters`,
+/// `... at a rallyYonatan Sindel/Flash90`.
 static CAPTION_GLUED_CREDIT: LazyLock<Regex> = LazyLock::new(|| {
     re(&format!(
-        r"\p{{Ll}}(?:{CREDITS})(?:\s*/\s*[\p{{L}} .'’-]{{1,40}})?$"
+        r"[\p{{Ll}}.)](?:(?:{CREDITS})(?:\s*/\s*[\p{{L}} .'’-]{{1,40}})?|\p{{Lu}}[\p{{L}}.'’-]*(?: [\p{{L}}.'’-]+){{0,3}}\s*/\s*(?:{CREDITS}))$"
     ))
 });
 
@@ -225,7 +226,9 @@ pub(crate) fn is_caption(t: &str) -> bool {
     }
     let paren_credit = t.ends_with(')') && CAPTION_PAREN_CREDIT.is_match(t);
     let trailing_credit = || t.contains(':') && CAPTION_TRAILING_CREDIT.is_match(t);
-    if (paren_credit || trailing_credit()) && word_count(t) <= 60 {
+    // Longer blocks ending in a credit are prose with a caption glued on;
+    // keeping the prose matters more than dropping the caption.
+    if (paren_credit || trailing_credit()) && word_count(t) <= 35 {
         return true;
     }
     let short_fragment = word_count(t) <= 40 && !ends_sentence(t);
@@ -400,6 +403,11 @@ pub(crate) fn looks_like_headline(t: &str) -> bool {
         return false;
     }
     !t.contains("pic.twitter.com") && furniture_kind(t).is_none()
+}
+
+/// Prose long enough to be the article's first paragraph.
+pub(crate) fn is_body_paragraph(t: &str) -> bool {
+    t.len() >= 120 || word_count(t) >= 18
 }
 
 /// A sub-heading inside the article body.

@@ -328,9 +328,18 @@ fn truncated_seeds_never_panic_and_stay_sound() {
 #[test]
 fn cleaning_clean_text_changes_nothing() {
     for prefix in ["000_", "001_", "002_", "003_", "004_"] {
-        let Some((_, first)) = seed(prefix) else { return };
+        let Some((_, first)) = seed(prefix) else {
+            return;
+        };
         let again = clean(&common::text_doc(&first.text)).expect("clean text cleans");
-        assert_eq!(again.text, first.text, "seed {prefix} changed on a second pass");
-        assert!(again.removed.is_empty(), "seed {prefix}: {:?}", again.removed);
+        assert_eq!(
+            again.text, first.text,
+            "seed {prefix} changed on a second pass"
+        );
+        assert!(
+            again.removed.is_empty(),
+            "seed {prefix}: {:?}",
+            again.removed
+        );
     }
 }

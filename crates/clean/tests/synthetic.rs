@@ -463,3 +463,42 @@ fn detect_language_is_public_and_cautious() {
     assert_eq!(detect_language(BODY_2).as_deref(), Some("en"));
     assert_eq!(detect_language("Hi"), None);
 }
+
+#[test]
+fn header_block_with_kicker_credit_byline_and_date() {
+    let content = format!(
+        "EXCLUSIVE\n\nLibrary to close after council vote\n\nThe library on Monday evening.Jane Roe/Flash90\n\nBy Jane Doe\n\nPublished: Thursday, March 4, 2021 at 10:15 am\n\n{}",
+        body()
+    );
+    let (_, a) = run(&content);
+    assert_eq!(
+        a.title.as_deref(),
+        Some("Library to close after council vote")
+    );
+    assert_eq!(a.author.as_deref(), Some("Jane Doe"));
+    assert_eq!(a.published.as_deref(), Some("2021-03-04"));
+    assert!(a.text.starts_with(BODY_1), "{}", a.text);
+    assert_eq!(removed(&a, RemovalKind::Boilerplate), vec!["EXCLUSIVE"]);
+    assert_eq!(removed(&a, RemovalKind::Caption).len(), 1);
+}
+
+#[test]
+fn wordpress_and_drupal_comment_threads() {
+    let wordpress = format!(
+        "{}\n\n3 thoughts on “Library to close”\n\nJohn Smith says:\nMarch 4, 2021 at 11:02 am\n\nAbout time too.\n\nReply\n\nLeave a Reply Cancel reply",
+        body()
+    );
+    let drupal = format!(
+        "{BODY_1}\n\n{BODY_2}\n\nComments\n\nSubmitted by Sam (not verified) on Thu, 04/03/2021 - 10:00\n\nThis is a disgrace.\n\nPermalink\n\nLog in or register to post comments"
+    );
+    for content in [wordpress, drupal] {
+        let (_, a) = run(&content);
+        assert!(
+            a.text.ends_with(BODY_3) || a.text.ends_with(BODY_2),
+            "{}",
+            a.text
+        );
+        assert!(!a.text.contains("About time") && !a.text.contains("disgrace"));
+        assert!(!removed(&a, RemovalKind::Comments).is_empty());
+    }
+}
