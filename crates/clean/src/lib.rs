@@ -332,6 +332,38 @@ fn text_units(content: &str, found: &mut Found, removed: &mut Vec<Removal>) -> V
     units
 }
 
+/// Provenance for one extracted block: verbatim in its element (exact), else
+/// aligned through the markup (exact between tags), else one approximate run
+/// over the element.
+fn block_norm(content: &str, text: &str, source: Option<Range<usize>>) -> Norm {
+    let unknown = || {
+        Norm::from_lines(&[RawLine {
+            text,
+            origin: LineOrigin::Unknown,
+        }])
+    };
+    let Some(src) = source else {
+        return unknown();
+    };
+    let Some(slice) = content.get(src.clone()) else {
+        return unknown();
+    };
+    if let Some(at) = slice.find(text) {
+        let start = src.start + at;
+        return Norm::from_lines(&[RawLine {
+            text: &content[start..start + text.len()],
+            origin: LineOrigin::Exact(start),
+        }]);
+    }
+    if let Some(norm) = Norm::align_html(text, slice, src.start) {
+        return norm;
+    }
+    Norm::from_lines(&[RawLine {
+        text,
+        origin: LineOrigin::Approx(src),
+    }])
+}
+
 /// Blocks from the HTML extractor, with their source ranges resolved to exact
 /// positions where the block text appears verbatim in the page.
 fn html_units(
@@ -361,23 +393,7 @@ fn html_units(
         if text.is_empty() {
             continue;
         }
-        let (line_text, origin) = match block.source.clone() {
-            Some(src) => match doc.content.get(src.clone()).and_then(|s| s.find(text)) {
-                Some(at) => {
-                    let start = src.start + at;
-                    (
-                        &doc.content[start..start + text.len()],
-                        LineOrigin::Exact(start),
-                    )
-                }
-                None => (text, LineOrigin::Approx(src)),
-            },
-            None => (text, LineOrigin::Unknown),
-        };
-        let norm = Norm::from_lines(&[RawLine {
-            text: line_text,
-            origin,
-        }]);
+        let norm = block_norm(&doc.content, text, block.source.clone());
         units.push(Unit::new(norm, block.source.clone(), 2, Some(block.kind)));
     }
     units

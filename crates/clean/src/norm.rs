@@ -267,6 +267,128 @@ impl Norm {
     }
 }
 
+/// Decode the HTML entity at the start of `s` (`&amp;`, `&#8217;`,
+/// `&#x2019;`, a few named typographic ones). Returns the character and the
+/// entity's byte length.
+fn decode_entity(s: &str) -> Option<(char, usize)> {
+    let end = s.bytes().take(12).position(|b| b == b';')?;
+    let name = s.get(1..end)?;
+    let c = if let Some(num) = name.strip_prefix('#') {
+        let code = match num.strip_prefix(['x', 'X']) {
+            Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+            None => num.parse().ok()?,
+        };
+        char::from_u32(code)?
+    } else {
+        match name {
+            "amp" => '&',
+            "lt" => '<',
+            "gt" => '>',
+            "quot" => '"',
+            "apos" => '\'',
+            "nbsp" => '\u{a0}',
+            "lsquo" => '‘',
+            "rsquo" => '’',
+            "ldquo" => '“',
+            "rdquo" => '”',
+            "ndash" => '–',
+            "mdash" => '—',
+            "hellip" => '…',
+            "pound" => '£',
+            "euro" => '€',
+            "shy" => '\u{ad}',
+            _ => return None,
+        }
+    };
+    Some((c, end + 1))
+}
+
+/// Length of the tag or comment at the start of `s`, if one starts there.
+fn tag_len(s: &str) -> Option<usize> {
+    if s.starts_with("<!--") {
+        return s.find("-->").map(|e| e + 3);
+    }
+    let next = s.as_bytes().get(1)?;
+    if s.starts_with('<') && (next.is_ascii_alphabetic() || *next == b'/' || *next == b'!') {
+        return s.find('>').map(|e| e + 1);
+    }
+    None
+}
+
+impl Norm {
+    /// Align extracted block text with the HTML it came from
+    /// (`html[base..]`), skipping tags and decoding entities, so that text
+    /// between tags maps byte-exactly and each entity maps to itself.
+    /// `None` when the text does not follow the markup (the extractor
+    /// rewrote it); callers then fall back to one approximate run.
+    pub fn align_html(text: &str, html: &str, base: usize) -> Option<Norm> {
+        let mut norm = Norm::default();
+        let mut j = 0usize;
+        let mut pending_space = false;
+        for c in text.chars() {
+            if c.is_whitespace() || is_invisible(c) {
+                pending_space |= c.is_whitespace();
+                continue;
+            }
+            // Skip markup and whitespace up to the next text character.
+            let gap_start = j;
+            loop {
+                let rest = html.get(j..)?;
+                if let Some(len) = tag_len(rest) {
+                    j += len;
+                    continue;
+                }
+                let first = rest.chars().next()?;
+                if first.is_whitespace() || is_invisible(first) {
+                    j += first.len_utf8();
+                    continue;
+                }
+                if first == '&' {
+                    if let Some((decoded, len)) = decode_entity(rest) {
+                        if decoded.is_whitespace() || is_invisible(decoded) {
+                            j += len;
+                            continue;
+                        }
+                    }
+                }
+                break;
+            }
+            // The extractor's spacing wins: markup whitespace it dropped stays
+            // dropped, a space it put at a tag boundary maps to the tag.
+            if pending_space && !norm.text.is_empty() {
+                let gap = &html[gap_start..j];
+                if gap == " " {
+                    norm.push_exact(" ", base + gap_start);
+                } else {
+                    norm.push_other(" ", Src::Approx(base + gap_start..base + j));
+                }
+            }
+            pending_space = false;
+            let rest = &html[j..];
+            let mut buf = [0u8; 4];
+            let encoded = c.encode_utf8(&mut buf);
+            let entity = if rest.starts_with('&') {
+                decode_entity(rest)
+            } else {
+                None
+            };
+            if let Some((decoded, len)) = entity {
+                if decoded != c {
+                    return None;
+                }
+                norm.push_other(encoded, Src::Approx(base + j..base + j + len));
+                j += len;
+            } else if rest.starts_with(&*encoded) {
+                norm.push_exact(encoded, base + j);
+                j += encoded.len();
+            } else {
+                return None;
+            }
+        }
+        (!norm.text.is_empty()).then_some(norm)
+    }
+}
+
 /// Whitespace folding for text without exact provenance.
 pub(crate) fn fold_whitespace(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -341,5 +463,34 @@ mod tests {
         assert_eq!(map.to_source(0), Some(6));
         assert_eq!(map.to_source(5), None);
         assert_eq!(map.to_source(7), Some(0));
+    }
+    #[test]
+    fn aligns_text_with_markup_and_entities() {
+        let html = "<p>Residents  said <b>they</b> would appeal &amp; fight&nbsp;on &#8220;now&#8221;.</p>";
+        let text = "Residents said they would appeal & fight on “now”.";
+        let norm = Norm::align_html(text, html, 100).expect("aligns");
+        assert_eq!(norm.text, text);
+        let shifted = format!("{}{html}", " ".repeat(100));
+        check_exact(&norm, &shifted);
+        let map = norm.offset_map();
+        let they = text.find("they").expect("word");
+        assert_eq!(
+            map.to_source(they),
+            Some(100 + html.find("they").expect("word"))
+        );
+        let amp = text.find('&').expect("amp");
+        let run = map
+            .runs
+            .iter()
+            .find(|r| r.clean.start == amp)
+            .expect("entity run");
+        assert_eq!(&html[run.source.start - 100..run.source.end - 100], "&amp;");
+    }
+
+    #[test]
+    fn alignment_fails_cleanly_on_rewritten_text() {
+        assert!(Norm::align_html("Hello there", "<p>Goodbye</p>", 0).is_none());
+        assert!(Norm::align_html("abc", "<p>ab", 0).is_none());
+        assert!(Norm::align_html("a", "<p>&bogus;a</p>", 0).is_none());
     }
 }

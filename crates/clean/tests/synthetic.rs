@@ -440,7 +440,19 @@ fn extracted_page_blocks_are_cleaned_and_mapped() {
     // Verbatim block: exact mapping into the page.
     let src = a.offsets.to_source(4).expect("maps");
     assert!(html[src..].starts_with("council"));
-    // Entity-decoded block: an approximate run inside its element.
+    // Entity-decoded block: aligned through the markup, exact around the
+    // entity, which maps to its own source span.
+    let fight = a.text.find("fight").expect("word");
+    let src = a.offsets.to_source(fight).expect("maps");
+    assert!(html[src..].starts_with("fight on."));
+    let amp = a.text.find('&').expect("amp");
+    let run = a
+        .offsets
+        .runs
+        .iter()
+        .find(|r| r.clean.start == amp)
+        .expect("entity has a run");
+    assert_eq!(&html[run.source.clone()], "&amp;");
     let second = a.blocks[1].span.clone();
     let src = a.offsets.range_to_source(second).expect("maps");
     assert!(html[src].contains("Residents"));
