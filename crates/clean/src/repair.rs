@@ -59,6 +59,9 @@ pub(crate) fn repair_points(text: &str) -> Vec<(usize, Fix)> {
         {
             // `examples.”Although`
             Some(Fix::Break)
+        } else if a.is_lowercase() && starts_sentence && glued_function_word(&chars, i) {
+            // `tropes andIn a statement`: text lost between two words
+            Some(Fix::Space)
         } else if a == '”' && b.is_alphabetic() && before_a.is_some_and(|c| !c.is_whitespace()) {
             // `view”and`, `abroad,”he`; not `aides ”get`, a misused opening mark
             Some(Fix::Space)
@@ -102,6 +105,26 @@ pub(crate) fn repair_points(text: &str) -> Vec<(usize, Fix)> {
         }
     }
     fixes
+}
+
+/// Short lowercase words that end in a capitalised word only when text was
+/// lost between them (`andIn`); camel-case names never start with these.
+const FUNCTION_WORDS: &[&str] = &[
+    "and", "but", "or", "nor", "the", "a", "an", "of", "to", "in", "on", "at", "for", "with", "as",
+    "by", "from", "that", "which", "said", "says",
+];
+
+/// Whether the letters before `next` form a whole function word.
+fn glued_function_word(chars: &[(usize, char)], next: usize) -> bool {
+    let mut start = next;
+    while start > 0 && chars[start - 1].1.is_alphabetic() && next - start <= 5 {
+        start -= 1;
+    }
+    if start > 0 && !chars[start - 1].1.is_whitespace() {
+        return false;
+    }
+    let word: String = chars[start..next].iter().map(|&(_, c)| c).collect();
+    FUNCTION_WORDS.contains(&word.as_str())
 }
 
 /// Whether the terminal punctuation at `term` plausibly ends a sentence:
@@ -187,6 +210,19 @@ mod tests {
             "he said \"we won\" and left"
         );
         assert_eq!(apply("it ended.\"The next"), "it ended.\n\n\"The next");
+    }
+
+    #[test]
+    fn separates_function_words_glued_to_the_next_sentence() {
+        assert_eq!(
+            apply("its tropes andIn a statement"),
+            "its tropes and In a statement"
+        );
+        assert_eq!(
+            apply("visit YouTube and LinkedIn, McDonald's"),
+            "visit YouTube and LinkedIn, McDonald's"
+        );
+        assert_eq!(apply("an iPhone, theGuardian"), "an iPhone, the Guardian");
     }
 
     #[test]
