@@ -1,0 +1,260 @@
+//! Evaluation against labelled streams in MStream's JSONL format.
+//!
+//! Each line is an object with `Id`, `clusterNo` (the gold story) and
+//! `textCleaned` (lower-cased, stemmed, stop words removed). The text is fed
+//! as title terms, since MStream's items are headlines.
+
+use crate::doc::{ClusterDoc, TermAnalyzer, WhitespaceAnalyzer};
+use crate::metrics::{score_partition, PartitionScores};
+use crate::stream::{ClusterConfig, StreamClusterer};
+use serde::Deserialize;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+/// Why a labelled file could not be evaluated.
+#[derive(Debug, thiserror::Error)]
+pub enum EvalError {
+    #[error("cannot read {path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path} line {line}: {message}")]
+    Parse {
+        path: PathBuf,
+        line: usize,
+        message: String,
+    },
+    #[error("{path}: no documents")]
+    Empty { path: PathBuf },
+}
+
+/// A document with its gold cluster.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LabelledDoc {
+    pub doc: ClusterDoc,
+    pub gold: String,
+}
+
+#[derive(Deserialize)]
+struct MStreamLine {
+    #[serde(rename = "Id")]
+    id: serde_json::Value,
+    #[serde(rename = "clusterNo")]
+    cluster: serde_json::Value,
+    #[serde(rename = "textCleaned")]
+    text: String,
+}
+
+/// Reads an MStream JSONL file. Blank lines are skipped; a malformed line is
+/// an error naming the line.
+pub fn load_mstream(path: &Path) -> Result<Vec<LabelledDoc>, EvalError> {
+    let text = std::fs::read_to_string(path).map_err(|source| EvalError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let docs = parse_mstream(&text).map_err(|(line, message)| EvalError::Parse {
+        path: path.to_path_buf(),
+        line,
+        message,
+    })?;
+    if docs.is_empty() {
+        return Err(EvalError::Empty {
+            path: path.to_path_buf(),
+        });
+    }
+    Ok(docs)
+}
+
+/// Parses MStream JSONL text; errors carry the 1-based line number.
+pub fn parse_mstream(text: &str) -> Result<Vec<LabelledDoc>, (usize, String)> {
+    let mut docs = Vec::new();
+    for (number, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() {
+            continue;
+        }
+        let record: MStreamLine =
+            serde_json::from_str(line).map_err(|e| (number + 1, e.to_string()))?;
+        let scalar = |v: &serde_json::Value, field: &str| match v {
+            serde_json::Value::String(s) => Ok(s.clone()),
+            serde_json::Value::Number(n) => Ok(n.to_string()),
+            _ => Err((number + 1, format!("`{field}` must be a string or number"))),
+        };
+        let id = scalar(&record.id, "Id")?;
+        let gold = scalar(&record.cluster, "clusterNo")?;
+        let terms = WhitespaceAnalyzer.terms(&record.text);
+        docs.push(LabelledDoc {
+            doc: ClusterDoc::from_title_terms(id, terms),
+            gold,
+        });
+    }
+    Ok(docs)
+}
+
+/// Quality and speed of one clustering run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EvalReport {
+    pub scores: PartitionScores,
+    pub seconds: f64,
+    pub docs_per_sec: f64,
+    /// Clusters still live at the end (the rest aged out).
+    pub live_clusters: usize,
+}
+
+impl fmt::Display for EvalReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let s = &self.scores;
+        writeln!(
+            f,
+            "docs {}  clusters found {} (live {})  gold {}",
+            s.items, s.predicted_clusters, self.live_clusters, s.gold_clusters
+        )?;
+        writeln!(
+            f,
+            "NMI {:.4} (arithmetic; geometric {:.4})",
+            s.nmi, s.nmi_geometric
+        )?;
+        writeln!(f, "pairwise  {}", s.pairwise)?;
+        writeln!(f, "B-cubed   {}", s.bcubed)?;
+        write!(
+            f,
+            "time {:.3} s  {:.0} docs/s",
+            self.seconds, self.docs_per_sec
+        )
+    }
+}
+
+fn gold_labels(docs: &[LabelledDoc]) -> Vec<&str> {
+    docs.iter().map(|d| d.gold.as_str()).collect()
+}
+
+/// Clusters `docs` in order, in batches of `batch` documents (a flush after
+/// each), and scores the result. `batch == 0` means one batch.
+fn run(docs: &[LabelledDoc], config: &ClusterConfig, batch: usize) -> (Vec<u32>, usize, f64) {
+    let start = Instant::now();
+    let mut clusterer = StreamClusterer::new(config.clone());
+    let batch = if batch == 0 { docs.len().max(1) } else { batch };
+    for chunk in docs.chunks(batch) {
+        for d in chunk {
+            clusterer.push(&d.doc);
+        }
+        clusterer.flush();
+    }
+    let seconds = start.elapsed().as_secs_f64();
+    (
+        clusterer.labels().to_vec(),
+        clusterer.live_clusters(),
+        seconds,
+    )
+}
+
+/// Clusters `docs` as one stream and scores against their gold labels.
+/// Returns `None` for an empty slice.
+pub fn evaluate_docs(docs: &[LabelledDoc], config: &ClusterConfig) -> Option<EvalReport> {
+    let (labels, live_clusters, seconds) = run(docs, config, 0);
+    let scores = score_partition(&labels, &gold_labels(docs))?;
+    Some(EvalReport {
+        scores,
+        seconds,
+        docs_per_sec: docs.len() as f64 / seconds.max(1e-9),
+        live_clusters,
+    })
+}
+
+/// Reads an MStream JSONL file, clusters it as one stream and scores it.
+pub fn evaluate_mstream(path: &Path, config: &ClusterConfig) -> Result<EvalReport, EvalError> {
+    let docs = load_mstream(path)?;
+    evaluate_docs(&docs, config).ok_or_else(|| EvalError::Empty {
+        path: path.to_path_buf(),
+    })
+}
+
+/// How much the result depends on how the stream is cut up.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SplitReport {
+    /// One stream, one flush at the end.
+    pub at_once: PartitionScores,
+    /// The same stream fed as two halves, with a flush after each.
+    pub in_halves: PartitionScores,
+    /// The halves partition scored against the at-once partition (1.0 = equal).
+    pub halves_vs_at_once: PartitionScores,
+    /// Second half fed first, then the first half: an order-sensitivity probe.
+    pub halves_swapped: PartitionScores,
+}
+
+impl fmt::Display for SplitReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let line = |f: &mut fmt::Formatter<'_>, name: &str, s: &PartitionScores| {
+            writeln!(
+                f,
+                "{name:<22} NMI {:.4}  pairwise F1 {:.4}  B-cubed F1 {:.4}  clusters {}",
+                s.nmi, s.pairwise.f1, s.bcubed.f1, s.predicted_clusters
+            )
+        };
+        line(f, "at once vs gold", &self.at_once)?;
+        line(f, "two halves vs gold", &self.in_halves)?;
+        line(f, "halves swapped vs gold", &self.halves_swapped)?;
+        line(f, "two halves vs at once", &self.halves_vs_at_once)
+    }
+}
+
+/// Compares one-stream clustering with two-halves and swapped-halves runs.
+/// Returns `None` for fewer than two documents.
+pub fn evaluate_two_halves(docs: &[LabelledDoc], config: &ClusterConfig) -> Option<SplitReport> {
+    if docs.len() < 2 {
+        return None;
+    }
+    let gold = gold_labels(docs);
+    let half = docs.len().div_ceil(2);
+    let (whole, _, _) = run(docs, config, 0);
+    let (halves, _, _) = run(docs, config, half);
+    let mut swapped_docs: Vec<LabelledDoc> = docs[half..].to_vec();
+    swapped_docs.extend_from_slice(&docs[..half]);
+    let (swapped, _, _) = run(&swapped_docs, config, docs.len() - half);
+    Some(SplitReport {
+        at_once: score_partition(&whole, &gold)?,
+        in_halves: score_partition(&halves, &gold)?,
+        halves_vs_at_once: score_partition(&halves, &whole)?,
+        halves_swapped: score_partition(&swapped, &gold_labels(&swapped_docs))?,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_string_and_numeric_fields() {
+        let text = "{\"Id\": \"001\", \"clusterNo\": 7, \"textCleaned\": \"storm hit coast\"}\n\n\
+                    {\"Id\": 2, \"clusterNo\": \"8\", \"textCleaned\": \"\"}\n";
+        let docs = parse_mstream(text).unwrap();
+        assert_eq!(docs.len(), 2);
+        assert_eq!(docs[0].doc.id, "001");
+        assert_eq!(docs[0].gold, "7");
+        assert_eq!(docs[0].doc.title, vec!["storm", "hit", "coast"]);
+        assert_eq!(docs[1].doc.id, "2");
+        assert!(docs[1].doc.is_empty());
+    }
+
+    #[test]
+    fn bad_lines_are_reported_with_line_numbers() {
+        let err =
+            parse_mstream("{\"Id\": \"1\", \"clusterNo\": 1, \"textCleaned\": \"a\"}\nnot json\n")
+                .unwrap_err();
+        assert_eq!(err.0, 2);
+        let err = parse_mstream("{\"Id\": \"1\", \"textCleaned\": \"a\"}").unwrap_err();
+        assert_eq!(err.0, 1);
+        assert!(err.1.contains("clusterNo"), "{}", err.1);
+        let err =
+            parse_mstream("{\"Id\": [1], \"clusterNo\": 1, \"textCleaned\": \"a\"}").unwrap_err();
+        assert!(err.1.contains("Id"), "{}", err.1);
+    }
+
+    #[test]
+    fn missing_file_is_an_error_not_a_panic() {
+        let err = load_mstream(Path::new("/nonexistent/parallax/news.jsonl")).unwrap_err();
+        assert!(matches!(err, EvalError::Io { .. }));
+    }
+}

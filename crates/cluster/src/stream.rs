@@ -1,0 +1,646 @@
+//! Single-pass clustering of a document stream into events.
+//!
+//! # Model
+//! Each cluster is a multinomial over terms (a Dirichlet-multinomial mixture,
+//! the model family of GSDMM and MStream). A new document goes to the cluster
+//! that maximises
+//!
+//! ```text
+//! prior(z) × Π_w Π_{j<c_w} (n_z,w + β + j) / Π_{i<N_d} (n_z + Vβ + i)
+//! ```
+//!
+//! or founds a new cluster, whose prior is `α × live documents` and whose
+//! counts are all zero. Choosing the maximum instead of sampling keeps the
+//! result reproducible. `prior(z)` is the cluster's size, discounted by the
+//! time since its last document when dates are known.
+//!
+//! # Bounded cost per document
+//! * Candidates come from an inverted index over the live clusters' terms,
+//!   ranked by IDF overlap; only the best `max_candidates` are scored. A
+//!   cluster that shares no term with a document essentially never beats a
+//!   new cluster under this model, so nothing is lost by not scoring it.
+//! * Cluster term counts are pruned to the `max_cluster_terms` heaviest.
+//! * Clusters idle for too long (days when dated, documents otherwise) are
+//!   retired from the index: they keep their members but take no new ones.
+//! * Long documents are cut to their `max_doc_terms` best terms by TF-IDF,
+//!   with document frequencies updated as the stream goes.
+//!
+//! # Second pass
+//! A greedy single pass depends on arrival order: the first documents of an
+//! event may scatter before the event's vocabulary settles. Every
+//! `refine_stride` documents the clusterer revisits the last `refine_window`
+//! documents, taking each out of its cluster and placing it again (a
+//! deterministic version of a Gibbs sweep). [`StreamClusterer::flush`] does
+//! the same for the tail of a stream. Assignments returned by
+//! [`StreamClusterer::push`] are therefore provisional; [`StreamClusterer::labels`]
+//! gives the current ones.
+
+use crate::doc::ClusterDoc;
+use chrono::NaiveDate;
+use rustc_hash::FxHashMap;
+use std::collections::VecDeque;
+
+/// Identifier of a cluster; stable for the clusterer's lifetime.
+pub type ClusterId = u32;
+
+/// Hyper-parameters. The defaults were chosen on MStream's News data (see
+/// the crate documentation for the figures).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClusterConfig {
+    /// Weight of "start a new cluster", per live document (MStream's α).
+    pub alpha: f64,
+    /// Smoothing pseudo-count per vocabulary term (MStream's β). Smaller
+    /// values make clusters stricter about shared vocabulary.
+    pub beta: f64,
+    /// How many times a headline term counts, relative to a body term.
+    pub title_weight: u32,
+    /// How many times an entity counts, relative to a body term.
+    pub entity_weight: u32,
+    /// Saturation: a term repeated more often than this counts this often.
+    pub max_term_count: u32,
+    /// A document keeps at most this many distinct terms (best by TF-IDF).
+    pub max_doc_terms: usize,
+    /// A cluster keeps counts for at most this many terms (its heaviest).
+    pub max_cluster_terms: usize,
+    /// At most this many candidate clusters are scored per document.
+    pub max_candidates: usize,
+    /// Terms whose posting list is longer than this are not used to find
+    /// candidates (they still count when scoring); bounds the cost of very
+    /// common terms.
+    pub max_posting_scan: usize,
+    /// How many recent documents the second pass revisits.
+    pub refine_window: usize,
+    /// Run the second pass after this many new documents (0 disables it).
+    pub refine_stride: usize,
+    /// Sweeps per second pass; a sweep stops early once nothing moves.
+    pub refine_sweeps: usize,
+    /// Time constant, in days, of the decay of a cluster's prior after its
+    /// last document (dated documents only). `None` disables decay.
+    pub decay_days: Option<f64>,
+    /// A cluster whose newest document is older than this many days before
+    /// the newest date seen is retired (dated streams).
+    pub max_idle_days: i64,
+    /// A cluster that received no document for this many arrivals is retired
+    /// (applies to all streams; keeps the live set bounded when undated).
+    pub max_idle_docs: u64,
+}
+
+impl Default for ClusterConfig {
+    fn default() -> Self {
+        ClusterConfig {
+            alpha: 0.03,
+            beta: 0.03,
+            title_weight: 2,
+            entity_weight: 2,
+            max_term_count: 5,
+            max_doc_terms: 48,
+            max_cluster_terms: 400,
+            max_candidates: 48,
+            max_posting_scan: 4096,
+            refine_window: 2000,
+            refine_stride: 500,
+            refine_sweeps: 3,
+            decay_days: Some(3.0),
+            max_idle_days: 21,
+            max_idle_docs: 50_000,
+        }
+    }
+}
+
+/// A document's comparable content: sparse term counts.
+#[derive(Debug, Clone, Default)]
+struct Features {
+    terms: Vec<(u32, u32)>,
+    len: u32,
+}
+
+#[derive(Debug, Clone, Default)]
+struct Cluster {
+    counts: FxHashMap<u32, u32>,
+    /// Sum of all term counts ever added and not removed, pruned ones included.
+    total: u64,
+    docs: u32,
+    first_date: Option<NaiveDate>,
+    last_date: Option<NaiveDate>,
+    last_seq: u64,
+    retired: bool,
+    /// Heaviest terms, kept when the counts are dropped on retirement.
+    retired_top: Vec<u32>,
+}
+
+#[derive(Debug, Default)]
+struct Vocabulary {
+    ids: FxHashMap<Box<str>, u32>,
+    terms: Vec<Box<str>>,
+    doc_freq: Vec<u32>,
+    docs: u64,
+}
+
+impl Vocabulary {
+    fn intern(&mut self, term: &str) -> u32 {
+        if let Some(&id) = self.ids.get(term) {
+            return id;
+        }
+        let id = self.terms.len() as u32;
+        self.ids.insert(term.into(), id);
+        self.terms.push(term.into());
+        self.doc_freq.push(0);
+        id
+    }
+
+    fn idf(&self, term: u32) -> f64 {
+        let df = self.doc_freq.get(term as usize).copied().unwrap_or(0) as f64;
+        ((self.docs as f64 + 1.0) / (df + 1.0)).ln() + 1.0
+    }
+}
+
+#[derive(Debug)]
+struct WindowDoc {
+    index: usize,
+    features: Features,
+    date: Option<NaiveDate>,
+}
+
+/// Where [`StreamClusterer::push`] placed a document (provisionally).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Assignment {
+    /// Position of the document in arrival order.
+    pub index: usize,
+    pub cluster: ClusterId,
+    /// True when the document founded the cluster.
+    pub founded: bool,
+}
+
+/// A cluster as reported to callers.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClusterSummary {
+    pub id: ClusterId,
+    /// Arrival indices of the member documents.
+    pub members: Vec<usize>,
+    /// The cluster's heaviest terms, heaviest first (entities without marker).
+    pub top_terms: Vec<String>,
+    pub first_date: Option<NaiveDate>,
+    pub last_date: Option<NaiveDate>,
+    /// False once the cluster has aged out and accepts no new documents.
+    pub live: bool,
+}
+
+/// Marks entity features so that an entity never collides with a word.
+const ENTITY_MARK: char = '\u{1}';
+
+/// The streaming clusterer. Feed documents with [`push`](Self::push) in
+/// arrival order; read results with [`labels`](Self::labels) and
+/// [`clusters`](Self::clusters) after [`flush`](Self::flush).
+#[derive(Debug)]
+pub struct StreamClusterer {
+    config: ClusterConfig,
+    vocab: Vocabulary,
+    clusters: Vec<Cluster>,
+    /// term → live clusters holding a count for it.
+    postings: Vec<Vec<ClusterId>>,
+    live: Vec<ClusterId>,
+    live_docs: u64,
+    doc_ids: Vec<String>,
+    labels: Vec<ClusterId>,
+    window: VecDeque<WindowDoc>,
+    since_refine: usize,
+    newest_date: Option<NaiveDate>,
+    overlap_scratch: Vec<f64>,
+    touched_scratch: Vec<ClusterId>,
+}
+
+enum Choice {
+    Existing(ClusterId),
+    New,
+}
+
+impl StreamClusterer {
+    pub fn new(config: ClusterConfig) -> Self {
+        StreamClusterer {
+            config,
+            vocab: Vocabulary::default(),
+            clusters: Vec::new(),
+            postings: Vec::new(),
+            live: Vec::new(),
+            live_docs: 0,
+            doc_ids: Vec::new(),
+            labels: Vec::new(),
+            window: VecDeque::new(),
+            since_refine: 0,
+            newest_date: None,
+            overlap_scratch: Vec::new(),
+            touched_scratch: Vec::new(),
+        }
+    }
+
+    pub fn config(&self) -> &ClusterConfig {
+        &self.config
+    }
+
+    /// Number of documents seen.
+    pub fn len(&self) -> usize {
+        self.labels.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.labels.is_empty()
+    }
+
+    /// Clusters currently accepting documents.
+    pub fn live_clusters(&self) -> usize {
+        self.live.len()
+    }
+
+    /// Current cluster of every document, by arrival index.
+    pub fn labels(&self) -> &[ClusterId] {
+        &self.labels
+    }
+
+    /// The caller's id of the document at `index`.
+    pub fn doc_id(&self, index: usize) -> Option<&str> {
+        self.doc_ids.get(index).map(String::as_str)
+    }
+
+    /// Adds one document and returns its provisional cluster.
+    ///
+    /// A document with no terms or entities cannot be compared with anything
+    /// and founds a singleton cluster.
+    pub fn push(&mut self, doc: &ClusterDoc) -> Assignment {
+        let index = self.labels.len();
+        let features = self.featurize(doc);
+        if let Some(date) = doc.date {
+            self.newest_date = Some(self.newest_date.map_or(date, |d| d.max(date)));
+        }
+        let (cluster, founded) = match self.choose(&features, doc.date) {
+            Choice::Existing(id) => (id, false),
+            Choice::New => (self.new_cluster(), true),
+        };
+        self.add(cluster, &features, doc.date, index as u64);
+        self.doc_ids.push(doc.id.clone());
+        self.labels.push(cluster);
+
+        if self.config.refine_stride > 0 && self.config.refine_window > 0 {
+            self.window.push_back(WindowDoc {
+                index,
+                features,
+                date: doc.date,
+            });
+            while self.window.len() > self.config.refine_window {
+                self.window.pop_front();
+            }
+            self.since_refine += 1;
+            if self.since_refine >= self.config.refine_stride {
+                self.refine();
+            }
+        }
+        if index % 1024 == 1023 {
+            self.retire_idle();
+        }
+        Assignment {
+            index,
+            cluster: self.labels[index],
+            founded,
+        }
+    }
+
+    /// Runs the second pass over the recent window now. Call at the end of a
+    /// stream (or of a batch) so that the last documents get revisited too.
+    pub fn flush(&mut self) {
+        if self.since_refine > 0 {
+            self.refine();
+        }
+    }
+
+    /// All non-empty clusters, largest first.
+    pub fn clusters(&self) -> Vec<ClusterSummary> {
+        let mut members: FxHashMap<ClusterId, Vec<usize>> = FxHashMap::default();
+        for (index, &label) in self.labels.iter().enumerate() {
+            members.entry(label).or_default().push(index);
+        }
+        let mut out: Vec<ClusterSummary> = members
+            .into_iter()
+            .map(|(id, members)| {
+                let cluster = &self.clusters[id as usize];
+                ClusterSummary {
+                    id,
+                    members,
+                    top_terms: self.top_terms(cluster, 10),
+                    first_date: cluster.first_date,
+                    last_date: cluster.last_date,
+                    live: !cluster.retired,
+                }
+            })
+            .collect();
+        out.sort_by(|a, b| b.members.len().cmp(&a.members.len()).then(a.id.cmp(&b.id)));
+        out
+    }
+
+    fn top_terms(&self, cluster: &Cluster, k: usize) -> Vec<String> {
+        let ids: Vec<u32> = if cluster.retired {
+            cluster.retired_top.iter().take(k).copied().collect()
+        } else {
+            heaviest(&cluster.counts, k)
+        };
+        ids.into_iter()
+            .filter_map(|t| self.vocab.terms.get(t as usize))
+            .map(|t| t.trim_start_matches(ENTITY_MARK).to_owned())
+            .collect()
+    }
+
+    fn featurize(&mut self, doc: &ClusterDoc) -> Features {
+        let mut counts: FxHashMap<u32, u32> = FxHashMap::default();
+        for term in &doc.title {
+            let id = self.vocab.intern(term);
+            *counts.entry(id).or_insert(0) += self.config.title_weight.max(1);
+        }
+        for term in &doc.body {
+            let id = self.vocab.intern(term);
+            *counts.entry(id).or_insert(0) += 1;
+        }
+        let mut marked = String::new();
+        for entity in &doc.entities {
+            marked.clear();
+            marked.push(ENTITY_MARK);
+            marked.push_str(entity);
+            let id = self.vocab.intern(&marked);
+            *counts.entry(id).or_insert(0) += self.config.entity_weight.max(1);
+        }
+        self.vocab.docs += 1;
+        for &id in counts.keys() {
+            self.vocab.doc_freq[id as usize] += 1;
+        }
+        if self.postings.len() < self.vocab.terms.len() {
+            self.postings.resize_with(self.vocab.terms.len(), Vec::new);
+        }
+        let cap = self.config.max_term_count.max(1);
+        let mut terms: Vec<(u32, u32)> = counts.into_iter().map(|(t, c)| (t, c.min(cap))).collect();
+        if terms.len() > self.config.max_doc_terms.max(1) {
+            let vocab = &self.vocab;
+            terms.sort_by(|a, b| {
+                let wa = a.1 as f64 * vocab.idf(a.0);
+                let wb = b.1 as f64 * vocab.idf(b.0);
+                wb.total_cmp(&wa).then(a.0.cmp(&b.0))
+            });
+            terms.truncate(self.config.max_doc_terms.max(1));
+        }
+        terms.sort_unstable();
+        let len = terms.iter().map(|&(_, c)| c).sum();
+        Features { terms, len }
+    }
+
+    /// Best cluster for `features`, or a new one.
+    fn choose(&mut self, features: &Features, date: Option<NaiveDate>) -> Choice {
+        if features.terms.is_empty() {
+            return Choice::New;
+        }
+        let candidates = self.candidates(features, date);
+        let vbeta = self.vocab.terms.len() as f64 * self.config.beta;
+        let new_weight = self.config.alpha * (self.live_docs.max(1) as f64);
+        let mut best = Choice::New;
+        let mut best_score = new_weight.ln() + self.log_likelihood(None, features, vbeta);
+        for id in candidates {
+            let cluster = &self.clusters[id as usize];
+            let score =
+                self.log_prior(cluster, date) + self.log_likelihood(Some(cluster), features, vbeta);
+            if score > best_score {
+                best_score = score;
+                best = Choice::Existing(id);
+            }
+        }
+        best
+    }
+
+    fn log_prior(&self, cluster: &Cluster, date: Option<NaiveDate>) -> f64 {
+        let mut mass = cluster.docs as f64;
+        if let (Some(tau), Some(date), Some(last)) =
+            (self.config.decay_days, date, cluster.last_date)
+        {
+            let gap = (date - last).num_days().max(0) as f64;
+            if tau > 0.0 {
+                mass *= (-gap / tau).exp();
+            }
+        }
+        mass.max(f64::MIN_POSITIVE).ln()
+    }
+
+    /// Log of the Dirichlet-multinomial predictive probability of the
+    /// document's terms under `cluster` (an empty cluster when `None`).
+    fn log_likelihood(&self, cluster: Option<&Cluster>, features: &Features, vbeta: f64) -> f64 {
+        let beta = self.config.beta;
+        let mut score = 0.0;
+        for &(term, count) in &features.terms {
+            let n = cluster
+                .and_then(|c| c.counts.get(&term))
+                .copied()
+                .unwrap_or(0) as f64;
+            for j in 0..count {
+                score += (n + beta + j as f64).ln();
+            }
+        }
+        let total = cluster.map_or(0, |c| c.total) as f64;
+        for i in 0..features.len {
+            score -= (total + vbeta + i as f64).ln();
+        }
+        score
+    }
+
+    /// Live clusters sharing terms with the document, best IDF overlap first.
+    fn candidates(&mut self, features: &Features, date: Option<NaiveDate>) -> Vec<ClusterId> {
+        if self.overlap_scratch.len() < self.clusters.len() {
+            self.overlap_scratch.resize(self.clusters.len(), 0.0);
+        }
+        let mut touched = std::mem::take(&mut self.touched_scratch);
+        touched.clear();
+        for &(term, count) in &features.terms {
+            let posting = &self.postings[term as usize];
+            if posting.len() > self.config.max_posting_scan {
+                continue;
+            }
+            let weight = self.vocab.idf(term) * count as f64;
+            for &id in posting {
+                let slot = &mut self.overlap_scratch[id as usize];
+                if *slot == 0.0 {
+                    touched.push(id);
+                }
+                *slot += weight;
+            }
+        }
+        let mut scored: Vec<(ClusterId, f64)> = touched
+            .iter()
+            .map(|&id| (id, std::mem::take(&mut self.overlap_scratch[id as usize])))
+            .collect();
+        if let Some(date) = date {
+            let max_gap = self.config.max_idle_days;
+            scored.retain(|&(id, _)| {
+                let c = &self.clusters[id as usize];
+                let too_old = c
+                    .last_date
+                    .is_some_and(|last| (date - last).num_days() > max_gap);
+                let too_new = c
+                    .first_date
+                    .is_some_and(|first| (first - date).num_days() > max_gap);
+                !(too_old || too_new)
+            });
+        }
+        scored.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        scored.truncate(self.config.max_candidates.max(1));
+        let out = scored.into_iter().map(|(id, _)| id).collect();
+        self.touched_scratch = touched;
+        out
+    }
+
+    fn new_cluster(&mut self) -> ClusterId {
+        let id = self.clusters.len() as ClusterId;
+        self.clusters.push(Cluster::default());
+        self.live.push(id);
+        self.overlap_scratch.push(0.0);
+        id
+    }
+
+    fn add(&mut self, id: ClusterId, features: &Features, date: Option<NaiveDate>, seq: u64) {
+        let max_terms = self.config.max_cluster_terms.max(1);
+        let cluster = &mut self.clusters[id as usize];
+        if cluster.docs == 0 && cluster.retired {
+            // Revived after emptying during a second pass; it is live again.
+            cluster.retired = false;
+            self.live.push(id);
+        }
+        for &(term, count) in &features.terms {
+            let slot = cluster.counts.entry(term).or_insert(0);
+            if *slot == 0 {
+                self.postings[term as usize].push(id);
+            }
+            *slot += count;
+        }
+        cluster.total += features.len as u64;
+        cluster.docs += 1;
+        if let Some(date) = date {
+            cluster.first_date = Some(cluster.first_date.map_or(date, |d| d.min(date)));
+            cluster.last_date = Some(cluster.last_date.map_or(date, |d| d.max(date)));
+        }
+        cluster.last_seq = cluster.last_seq.max(seq);
+        self.live_docs += 1;
+        if cluster.counts.len() > 2 * max_terms {
+            let keep: rustc_hash::FxHashSet<u32> =
+                heaviest(&cluster.counts, max_terms).into_iter().collect();
+            let dropped: Vec<u32> = cluster
+                .counts
+                .keys()
+                .filter(|t| !keep.contains(t))
+                .copied()
+                .collect();
+            for term in dropped {
+                cluster.counts.remove(&term);
+                remove_posting(&mut self.postings[term as usize], id);
+            }
+        }
+    }
+
+    fn remove(&mut self, id: ClusterId, features: &Features) {
+        let cluster = &mut self.clusters[id as usize];
+        for &(term, count) in &features.terms {
+            if let Some(slot) = cluster.counts.get_mut(&term) {
+                *slot = slot.saturating_sub(count);
+                if *slot == 0 {
+                    cluster.counts.remove(&term);
+                    remove_posting(&mut self.postings[term as usize], id);
+                }
+            }
+        }
+        cluster.total = cluster.total.saturating_sub(features.len as u64);
+        cluster.docs = cluster.docs.saturating_sub(1);
+        self.live_docs = self.live_docs.saturating_sub(1);
+        if cluster.docs == 0 {
+            for term in cluster.counts.drain().map(|(t, _)| t) {
+                remove_posting(&mut self.postings[term as usize], id);
+            }
+            cluster.total = 0;
+            // Out of the live list until something is added again.
+            cluster.retired = true;
+            cluster.retired_top.clear();
+            self.live.retain(|&c| c != id);
+        }
+    }
+
+    /// The second pass: revisit each document of the window in arrival order.
+    fn refine(&mut self) {
+        self.since_refine = 0;
+        let mut window = std::mem::take(&mut self.window);
+        for _ in 0..self.config.refine_sweeps {
+            let mut moved = 0usize;
+            for doc in &window {
+                let current = self.labels[doc.index];
+                let cluster = &self.clusters[current as usize];
+                if cluster.retired {
+                    continue;
+                }
+                self.remove(current, &doc.features);
+                let target = match self.choose(&doc.features, doc.date) {
+                    Choice::Existing(id) => id,
+                    // Founding anew from a cluster it just emptied: stay put.
+                    Choice::New if self.clusters[current as usize].docs == 0 => current,
+                    Choice::New => self.new_cluster(),
+                };
+                self.add(target, &doc.features, doc.date, doc.index as u64);
+                if target != current {
+                    self.labels[doc.index] = target;
+                    moved += 1;
+                }
+            }
+            if moved == 0 {
+                break;
+            }
+        }
+        self.window = std::mem::take(&mut window);
+    }
+
+    /// Takes clusters that have been idle too long out of the live set.
+    fn retire_idle(&mut self) {
+        let seq = self.labels.len() as u64;
+        let max_docs = self.config.max_idle_docs;
+        let max_days = self.config.max_idle_days;
+        let newest = self.newest_date;
+        let window_start = self.window.front().map_or(usize::MAX, |d| d.index) as u64;
+        let mut retire = Vec::new();
+        for &id in &self.live {
+            let c = &self.clusters[id as usize];
+            // Clusters still touched by the second-pass window stay live.
+            if c.last_seq >= window_start {
+                continue;
+            }
+            let idle_docs = seq.saturating_sub(c.last_seq) > max_docs;
+            let idle_days = match (newest, c.last_date) {
+                (Some(now), Some(last)) => (now - last).num_days() > max_days,
+                _ => false,
+            };
+            if idle_docs || idle_days {
+                retire.push(id);
+            }
+        }
+        for id in retire {
+            let top = heaviest(&self.clusters[id as usize].counts, 10);
+            let cluster = &mut self.clusters[id as usize];
+            for term in cluster.counts.drain().map(|(t, _)| t) {
+                remove_posting(&mut self.postings[term as usize], id);
+            }
+            cluster.counts = FxHashMap::default();
+            cluster.retired = true;
+            cluster.retired_top = top;
+            self.live_docs = self.live_docs.saturating_sub(cluster.docs as u64);
+            self.live.retain(|&c| c != id);
+        }
+    }
+}
+
+fn heaviest(counts: &FxHashMap<u32, u32>, k: usize) -> Vec<u32> {
+    let mut pairs: Vec<(u32, u32)> = counts.iter().map(|(&t, &c)| (t, c)).collect();
+    pairs.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    pairs.truncate(k);
+    pairs.into_iter().map(|(t, _)| t).collect()
+}
+
+fn remove_posting(posting: &mut Vec<ClusterId>, id: ClusterId) {
+    if let Some(pos) = posting.iter().position(|&c| c == id) {
+        posting.swap_remove(pos);
+    }
+}
