@@ -74,6 +74,10 @@ pub struct ClusterConfig {
     pub refine_stride: usize,
     /// Sweeps per second pass; a sweep stops early once nothing moves.
     pub refine_sweeps: usize,
+    /// After each second pass, merge pairs of recently active clusters when
+    /// the mixture model prefers one cluster to two (a Bayes factor above 1).
+    /// Repairs events that split early in the stream.
+    pub merge: bool,
     /// Time constant, in days, of the decay of a cluster's prior after its
     /// last document (dated documents only). `None` disables decay.
     pub decay_days: Option<f64>,
@@ -88,8 +92,8 @@ pub struct ClusterConfig {
 impl Default for ClusterConfig {
     fn default() -> Self {
         ClusterConfig {
-            alpha: 0.03,
-            beta: 0.03,
+            alpha: 0.1,
+            beta: 0.1,
             title_weight: 2,
             entity_weight: 2,
             max_term_count: 5,
@@ -97,9 +101,10 @@ impl Default for ClusterConfig {
             max_cluster_terms: 400,
             max_candidates: 48,
             max_posting_scan: 4096,
-            refine_window: 2000,
-            refine_stride: 500,
+            refine_window: 4000,
+            refine_stride: 1000,
             refine_sweeps: 3,
+            merge: true,
             decay_days: Some(3.0),
             max_idle_days: 21,
             max_idle_docs: 50_000,
@@ -124,6 +129,8 @@ struct Cluster {
     last_date: Option<NaiveDate>,
     last_seq: u64,
     retired: bool,
+    /// Set when this cluster was merged into another; its documents belong there.
+    merged_into: Option<ClusterId>,
     /// Heaviest terms, kept when the counts are dropped on retirement.
     retired_top: Vec<u32>,
 }
@@ -252,8 +259,21 @@ impl StreamClusterer {
     }
 
     /// Current cluster of every document, by arrival index.
-    pub fn labels(&self) -> &[ClusterId] {
-        &self.labels
+    pub fn labels(&self) -> Vec<ClusterId> {
+        self.labels.iter().map(|&l| self.resolve(l)).collect()
+    }
+
+    /// Current cluster of the document at `index`.
+    pub fn label(&self, index: usize) -> Option<ClusterId> {
+        self.labels.get(index).map(|&l| self.resolve(l))
+    }
+
+    /// Follows merges to the cluster that now holds a document.
+    fn resolve(&self, mut id: ClusterId) -> ClusterId {
+        while let Some(next) = self.clusters[id as usize].merged_into {
+            id = next;
+        }
+        id
     }
 
     /// The caller's id of the document at `index`.
@@ -289,8 +309,10 @@ impl StreamClusterer {
                 self.window.pop_front();
             }
             self.since_refine += 1;
-            if self.since_refine >= self.config.refine_stride {
-                self.refine();
+            // Scheduled by absolute position, so that flushing between
+            // batches does not shift the schedule of later passes.
+            if (index + 1) % self.config.refine_stride == 0 {
+                self.refine(self.window.len());
             }
         }
         if index % 1024 == 1023 {
@@ -298,23 +320,25 @@ impl StreamClusterer {
         }
         Assignment {
             index,
-            cluster: self.labels[index],
+            cluster: self.resolve(self.labels[index]),
             founded,
         }
     }
 
-    /// Runs the second pass over the recent window now. Call at the end of a
-    /// stream (or of a batch) so that the last documents get revisited too.
+    /// Runs the second pass over the documents that arrived since the last
+    /// one. Call at the end of a stream (or of a batch) so that the last
+    /// documents get revisited too. Only that tail is revisited, so a flush
+    /// between batches changes little of what later passes see.
     pub fn flush(&mut self) {
         if self.since_refine > 0 {
-            self.refine();
+            self.refine(self.since_refine);
         }
     }
 
     /// All non-empty clusters, largest first.
     pub fn clusters(&self) -> Vec<ClusterSummary> {
         let mut members: FxHashMap<ClusterId, Vec<usize>> = FxHashMap::default();
-        for (index, &label) in self.labels.iter().enumerate() {
+        for (index, label) in self.labels().into_iter().enumerate() {
             members.entry(label).or_default().push(index);
         }
         let mut out: Vec<ClusterSummary> = members
@@ -562,13 +586,15 @@ impl StreamClusterer {
         }
     }
 
-    /// The second pass: revisit each document of the window in arrival order.
-    fn refine(&mut self) {
+    /// The second pass: revisit the last `span` documents of the window in
+    /// arrival order.
+    fn refine(&mut self, span: usize) {
         self.since_refine = 0;
-        let mut window = std::mem::take(&mut self.window);
+        let window = std::mem::take(&mut self.window);
+        let skip = window.len().saturating_sub(span);
         for _ in 0..self.config.refine_sweeps {
             let mut moved = 0usize;
-            for doc in &window {
+            for doc in window.iter().skip(skip) {
                 let current = self.labels[doc.index];
                 let cluster = &self.clusters[current as usize];
                 if cluster.retired {
@@ -591,7 +617,141 @@ impl StreamClusterer {
                 break;
             }
         }
-        self.window = std::mem::take(&mut window);
+        self.window = window;
+        if self.config.merge {
+            self.merge_recent();
+        }
+    }
+
+    /// Merges recently active clusters into a neighbour when the model's
+    /// Bayes factor favours the merge. Only clusters touched by the window
+    /// are examined, so the cost stays bounded.
+    fn merge_recent(&mut self) {
+        let window_start = match self.window.front() {
+            Some(d) => d.index as u64,
+            None => return,
+        };
+        let mut recent: Vec<ClusterId> = self
+            .live
+            .iter()
+            .copied()
+            .filter(|&id| self.clusters[id as usize].last_seq >= window_start)
+            .collect();
+        // Small clusters first: they are the likely fragments.
+        recent.sort_by_key(|&id| (self.clusters[id as usize].docs, id));
+        let vbeta = self.vocab.terms.len() as f64 * self.config.beta;
+        let concentration = self.config.alpha * (self.live_docs.max(1) as f64);
+        for id in recent {
+            let cluster = &self.clusters[id as usize];
+            if cluster.docs == 0 || cluster.retired {
+                continue;
+            }
+            let probe = Features {
+                terms: heaviest(&cluster.counts, 24)
+                    .into_iter()
+                    .map(|t| (t, 1))
+                    .collect(),
+                len: 0,
+            };
+            let date = cluster.last_date;
+            let mut best: Option<(ClusterId, f64)> = None;
+            for other in self.candidates(&probe, date).into_iter().take(8) {
+                if other == id {
+                    continue;
+                }
+                let gain = self.merge_gain(id, other, vbeta, concentration);
+                if gain > 0.0 && best.is_none_or(|(_, g)| gain > g) {
+                    best = Some((other, gain));
+                }
+            }
+            if let Some((other, _)) = best {
+                let (keep, gone) =
+                    if self.clusters[other as usize].docs >= self.clusters[id as usize].docs {
+                        (other, id)
+                    } else {
+                        (id, other)
+                    };
+                self.absorb(keep, gone);
+            }
+        }
+    }
+
+    /// Log Bayes factor of one cluster over two, under the Dirichlet-
+    /// multinomial likelihood and a Chinese-restaurant prior.
+    fn merge_gain(&self, a: ClusterId, b: ClusterId, vbeta: f64, concentration: f64) -> f64 {
+        let beta = self.config.beta;
+        let (ca, cb) = (&self.clusters[a as usize], &self.clusters[b as usize]);
+        let (small, large) = if ca.counts.len() <= cb.counts.len() {
+            (ca, cb)
+        } else {
+            (cb, ca)
+        };
+        let mut gain = 0.0;
+        for (term, &x) in &small.counts {
+            if let Some(&y) = large.counts.get(term) {
+                let (x, y) = (x as f64, y as f64);
+                gain += ln_gamma(x + y + beta) - ln_gamma(x + beta) - ln_gamma(y + beta)
+                    + ln_gamma(beta);
+            }
+        }
+        let (na, nb) = (ca.total as f64, cb.total as f64);
+        gain += ln_gamma(na + vbeta) + ln_gamma(nb + vbeta)
+            - ln_gamma(na + nb + vbeta)
+            - ln_gamma(vbeta);
+        let (ma, mb) = (ca.docs as f64, cb.docs as f64);
+        gain += ln_gamma(ma + mb) - ln_gamma(ma) - ln_gamma(mb) - concentration.ln();
+        gain
+    }
+
+    /// Moves everything of cluster `gone` into `keep`.
+    fn absorb(&mut self, keep: ClusterId, gone: ClusterId) {
+        let source = std::mem::take(&mut self.clusters[gone as usize]);
+        for &term in source.counts.keys() {
+            remove_posting(&mut self.postings[term as usize], gone);
+        }
+        let max_terms = self.config.max_cluster_terms.max(1);
+        let target = &mut self.clusters[keep as usize];
+        for (term, count) in source.counts {
+            let slot = target.counts.entry(term).or_insert(0);
+            if *slot == 0 {
+                self.postings[term as usize].push(keep);
+            }
+            *slot += count;
+        }
+        target.total += source.total;
+        target.docs += source.docs;
+        target.first_date = min_date(target.first_date, source.first_date);
+        target.last_date = max_date(target.last_date, source.last_date);
+        target.last_seq = target.last_seq.max(source.last_seq);
+        if target.counts.len() > 2 * max_terms {
+            self.prune(keep);
+        }
+        let gone_cluster = &mut self.clusters[gone as usize];
+        gone_cluster.retired = true;
+        gone_cluster.merged_into = Some(keep);
+        self.live.retain(|&c| c != gone);
+        for doc in &self.window {
+            if self.labels[doc.index] == gone {
+                self.labels[doc.index] = keep;
+            }
+        }
+    }
+
+    fn prune(&mut self, id: ClusterId) {
+        let max_terms = self.config.max_cluster_terms.max(1);
+        let cluster = &mut self.clusters[id as usize];
+        let keep: rustc_hash::FxHashSet<u32> =
+            heaviest(&cluster.counts, max_terms).into_iter().collect();
+        let dropped: Vec<u32> = cluster
+            .counts
+            .keys()
+            .filter(|t| !keep.contains(t))
+            .copied()
+            .collect();
+        for term in dropped {
+            cluster.counts.remove(&term);
+            remove_posting(&mut self.postings[term as usize], id);
+        }
     }
 
     /// Takes clusters that have been idle too long out of the live set.
@@ -642,5 +802,62 @@ fn heaviest(counts: &FxHashMap<u32, u32>, k: usize) -> Vec<u32> {
 fn remove_posting(posting: &mut Vec<ClusterId>, id: ClusterId) {
     if let Some(pos) = posting.iter().position(|&c| c == id) {
         posting.swap_remove(pos);
+    }
+}
+
+fn min_date(a: Option<NaiveDate>, b: Option<NaiveDate>) -> Option<NaiveDate> {
+    match (a, b) {
+        (Some(x), Some(y)) => Some(x.min(y)),
+        (x, y) => x.or(y),
+    }
+}
+
+fn max_date(a: Option<NaiveDate>, b: Option<NaiveDate>) -> Option<NaiveDate> {
+    match (a, b) {
+        (Some(x), Some(y)) => Some(x.max(y)),
+        (x, y) => x.or(y),
+    }
+}
+
+/// Natural log of the gamma function for positive arguments (Lanczos
+/// approximation, g = 7, accurate to about 1e-13 relative).
+fn ln_gamma(x: f64) -> f64 {
+    const COEFFS: [f64; 9] = [
+        0.999_999_999_999_809_9,
+        676.520_368_121_885_1,
+        -1_259.139_216_722_402_8,
+        771.323_428_777_653_1,
+        -176.615_029_162_140_6,
+        12.507_343_278_686_905,
+        -0.138_571_095_265_720_12,
+        9.984_369_578_019_572e-6,
+        1.505_632_735_149_311_6e-7,
+    ];
+    if x < 0.5 {
+        // Reflection keeps small arguments (such as beta) accurate.
+        let pi = std::f64::consts::PI;
+        return (pi / (pi * x).sin()).ln() - ln_gamma(1.0 - x);
+    }
+    let x = x - 1.0;
+    let mut sum = COEFFS[0];
+    for (i, &c) in COEFFS.iter().enumerate().skip(1) {
+        sum += c / (x + i as f64);
+    }
+    let t = x + 7.5;
+    0.5 * (2.0 * std::f64::consts::PI).ln() + (x + 0.5) * t.ln() - t + sum.ln()
+}
+
+#[cfg(test)]
+mod gamma_tests {
+    use super::ln_gamma;
+
+    #[test]
+    fn ln_gamma_matches_known_values() {
+        // Γ(1) = Γ(2) = 1, Γ(5) = 24, Γ(0.5) = √π.
+        assert!(ln_gamma(1.0).abs() < 1e-12);
+        assert!(ln_gamma(2.0).abs() < 1e-12);
+        assert!((ln_gamma(5.0) - 24f64.ln()).abs() < 1e-12);
+        assert!((ln_gamma(0.5) - std::f64::consts::PI.sqrt().ln()).abs() < 1e-12);
+        assert!((ln_gamma(0.03) - 3.489_971_043).abs() < 1e-6);
     }
 }
