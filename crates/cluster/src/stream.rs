@@ -861,3 +861,158 @@ mod gamma_tests {
         assert!((ln_gamma(0.03) - 3.489_971_043).abs() < 1e-6);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(id: &str, text: &str) -> ClusterDoc {
+        ClusterDoc::from_title_terms(id, text.split_whitespace().map(str::to_owned).collect())
+    }
+
+    fn dated(id: &str, text: &str, date: &str) -> ClusterDoc {
+        let mut d = doc(id, text);
+        d.date = Some(NaiveDate::parse_from_str(date, "%Y-%m-%d").unwrap());
+        d
+    }
+
+    const STORM: [&str; 4] = [
+        "storm florida coast power outage",
+        "florida storm surge coast evacuate",
+        "hurricane storm florida power",
+        "storm coast florida flood warning",
+    ];
+    const ELECTION: [&str; 4] = [
+        "senate election vote count ohio",
+        "ohio senate vote recount election",
+        "election ohio senate candidate concede",
+        "vote count senate ohio delayed",
+    ];
+
+    #[test]
+    fn separates_two_events_and_groups_their_members() {
+        let mut c = StreamClusterer::new(ClusterConfig::default());
+        for (i, (s, e)) in STORM.iter().zip(ELECTION.iter()).enumerate() {
+            c.push(&doc(&format!("s{i}"), s));
+            c.push(&doc(&format!("e{i}"), e));
+        }
+        c.flush();
+        let labels = c.labels();
+        let storm: Vec<_> = labels.iter().step_by(2).collect();
+        let election: Vec<_> = labels.iter().skip(1).step_by(2).collect();
+        assert!(storm.iter().all(|l| l == &storm[0]), "{labels:?}");
+        assert!(election.iter().all(|l| l == &election[0]), "{labels:?}");
+        assert_ne!(storm[0], election[0]);
+
+        let clusters = c.clusters();
+        assert_eq!(clusters.len(), 2);
+        let covered: usize = clusters.iter().map(|k| k.members.len()).sum();
+        assert_eq!(covered, 8);
+        let storm_cluster = clusters.iter().find(|k| k.id == *storm[0]).unwrap();
+        assert!(storm_cluster.top_terms.iter().any(|t| t == "florida"));
+        assert_eq!(c.doc_id(1), Some("e0"));
+    }
+
+    #[test]
+    fn empty_document_founds_its_own_cluster() {
+        let mut c = StreamClusterer::new(ClusterConfig::default());
+        let a = c.push(&doc("a", STORM[0]));
+        let empty = c.push(&ClusterDoc::default());
+        assert!(empty.founded);
+        assert_ne!(a.cluster, empty.cluster);
+        c.flush();
+        assert_eq!(c.labels().len(), 2);
+    }
+
+    #[test]
+    fn entities_count_and_are_reported_without_marker() {
+        let mut c = StreamClusterer::new(ClusterConfig::default());
+        for i in 0..3 {
+            let mut d = doc(&i.to_string(), "talks resume");
+            d.entities = vec!["Geneva".to_owned()];
+            c.push(&d);
+        }
+        c.flush();
+        let clusters = c.clusters();
+        assert_eq!(clusters.len(), 1);
+        assert!(clusters[0].top_terms.iter().any(|t| t == "Geneva"));
+    }
+
+    #[test]
+    fn old_clusters_age_out_of_dated_streams() {
+        let config = ClusterConfig {
+            max_idle_days: 10,
+            ..ClusterConfig::default()
+        };
+        let mut c = StreamClusterer::new(config);
+        let first = c.push(&dated("a", STORM[0], "2024-01-01"));
+        c.push(&dated("b", STORM[1], "2024-01-02"));
+        // Same vocabulary two months later: a new event, not the old one.
+        let later = c.push(&dated("c", STORM[2], "2024-03-01"));
+        assert!(later.founded);
+        assert_ne!(first.cluster, later.cluster);
+        // Within the window, the same story still joins.
+        let next = c.push(&dated(
+            "d",
+            "hurricane storm florida power outage",
+            "2024-03-02",
+        ));
+        assert_eq!(next.cluster, later.cluster);
+    }
+
+    #[test]
+    fn long_documents_are_cut_to_their_best_terms() {
+        let config = ClusterConfig {
+            max_doc_terms: 8,
+            ..ClusterConfig::default()
+        };
+        let mut c = StreamClusterer::new(config);
+        let body: Vec<String> = (0..500).map(|i| format!("w{i}")).collect();
+        let long = ClusterDoc {
+            id: "long".into(),
+            body,
+            ..ClusterDoc::default()
+        };
+        c.push(&long);
+        c.flush();
+        assert!(c.clusters[c.labels()[0] as usize].counts.len() <= 8);
+    }
+
+    #[test]
+    fn flush_twice_changes_nothing() {
+        let mut c = StreamClusterer::new(ClusterConfig::default());
+        for (i, text) in STORM.iter().chain(ELECTION.iter()).enumerate() {
+            c.push(&doc(&i.to_string(), text));
+        }
+        c.flush();
+        let once = c.labels();
+        c.flush();
+        assert_eq!(once, c.labels());
+    }
+
+    #[test]
+    fn cluster_term_counts_stay_pruned() {
+        let config = ClusterConfig {
+            max_cluster_terms: 16,
+            ..ClusterConfig::default()
+        };
+        let mut c = StreamClusterer::new(config);
+        for i in 0..200 {
+            // Shared core plus a unique tail term per document.
+            c.push(&doc(
+                &i.to_string(),
+                &format!("storm florida coast power t{i}"),
+            ));
+        }
+        c.flush();
+        for cluster in &c.clusters {
+            assert!(cluster.counts.len() <= 32, "{}", cluster.counts.len());
+        }
+        // Posting lists only name clusters that still hold the term.
+        for (term, posting) in c.postings.iter().enumerate() {
+            for &id in posting {
+                assert!(c.clusters[id as usize].counts.contains_key(&(term as u32)));
+            }
+        }
+    }
+}
