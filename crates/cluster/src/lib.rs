@@ -17,4 +17,6 @@ pub use eval::{
     EvalReport, LabelledDoc, SplitReport,
 };
 pub use metrics::{score_partition, PartitionScores, Prf};
-pub use stream::{Assignment, ClusterConfig, ClusterId, ClusterSummary, StreamClusterer};
+pub use stream::{
+    Assignment, ClusterConfig, ClusterId, ClusterSummary, StateSize, StreamClusterer,
+};

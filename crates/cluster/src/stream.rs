@@ -178,6 +178,27 @@ pub struct Assignment {
     pub founded: bool,
 }
 
+/// Approximate heap bytes of a clusterer's state, by part.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct StateSize {
+    /// Term counts of clusters (pruned; dropped when a cluster retires).
+    pub clusters: usize,
+    /// Inverted index from terms to live clusters.
+    pub index: usize,
+    /// Interned terms and their document frequencies (grows with the corpus).
+    pub vocabulary: usize,
+    /// Features of the documents the second pass may revisit (bounded).
+    pub window: usize,
+    /// Per-document label and id (the only part that grows per document forever).
+    pub documents: usize,
+}
+
+impl StateSize {
+    pub fn total(&self) -> usize {
+        self.clusters + self.index + self.vocabulary + self.window + self.documents
+    }
+}
+
 /// A cluster as reported to callers.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ClusterSummary {
@@ -274,6 +295,54 @@ impl StreamClusterer {
             id = next;
         }
         id
+    }
+
+    /// Approximate heap bytes held by the clusterer's state: live cluster
+    /// counts, the inverted index, the vocabulary with its document
+    /// frequencies, the second-pass window, and per-document labels and ids.
+    /// Hash-table overhead is estimated, not measured.
+    pub fn state_size(&self) -> StateSize {
+        use std::mem::size_of;
+        // A hash-map slot: key, value and one control byte.
+        let slot = |key: usize, value: usize| key + value + 1;
+        let clusters: usize = self
+            .clusters
+            .iter()
+            .map(|c| {
+                size_of::<Cluster>()
+                    + c.counts.capacity() * slot(4, 4)
+                    + c.retired_top.capacity() * 4
+            })
+            .sum();
+        let index: usize = self
+            .postings
+            .iter()
+            .map(|p| size_of::<Vec<ClusterId>>() + p.capacity() * 4)
+            .sum::<usize>()
+            + self.live.capacity() * 4;
+        let vocabulary: usize = self
+            .vocab
+            .terms
+            .iter()
+            .map(|t| 2 * (t.len() + size_of::<Box<str>>()) + slot(0, 4) + 4)
+            .sum();
+        let window: usize = self
+            .window
+            .iter()
+            .map(|d| size_of::<WindowDoc>() + d.features.terms.capacity() * 8)
+            .sum();
+        let docs: usize = self
+            .doc_ids
+            .iter()
+            .map(|id| size_of::<String>() + id.capacity() + size_of::<ClusterId>())
+            .sum();
+        StateSize {
+            clusters,
+            index,
+            vocabulary,
+            window,
+            documents: docs,
+        }
     }
 
     /// The caller's id of the document at `index`.
@@ -408,6 +477,7 @@ impl StreamClusterer {
             terms.truncate(self.config.max_doc_terms.max(1));
         }
         terms.sort_unstable();
+        terms.shrink_to_fit();
         let len = terms.iter().map(|&(_, c)| c).sum();
         Features { terms, len }
     }
