@@ -225,7 +225,7 @@ pub struct StreamClusterer {
     vocab: Vocabulary,
     clusters: Vec<Cluster>,
     /// term → live clusters holding a count for it.
-    postings: Vec<Vec<ClusterId>>,
+    postings: FxHashMap<u32, Vec<ClusterId>>,
     live: Vec<ClusterId>,
     live_docs: u64,
     doc_ids: Vec<String>,
@@ -248,7 +248,7 @@ impl StreamClusterer {
             config,
             vocab: Vocabulary::default(),
             clusters: Vec::new(),
-            postings: Vec::new(),
+            postings: FxHashMap::default(),
             live: Vec::new(),
             live_docs: 0,
             doc_ids: Vec::new(),
@@ -316,8 +316,8 @@ impl StreamClusterer {
             .sum();
         let index: usize = self
             .postings
-            .iter()
-            .map(|p| size_of::<Vec<ClusterId>>() + p.capacity() * 4)
+            .values()
+            .map(|p| slot(4, size_of::<Vec<ClusterId>>()) + p.capacity() * 4)
             .sum::<usize>()
             + self.live.capacity() * 4;
         let vocabulary: usize = self
@@ -462,9 +462,6 @@ impl StreamClusterer {
         for &id in counts.keys() {
             self.vocab.doc_freq[id as usize] += 1;
         }
-        if self.postings.len() < self.vocab.terms.len() {
-            self.postings.resize_with(self.vocab.terms.len(), Vec::new);
-        }
         let cap = self.config.max_term_count.max(1);
         let mut terms: Vec<(u32, u32)> = counts.into_iter().map(|(t, c)| (t, c.min(cap))).collect();
         if terms.len() > self.config.max_doc_terms.max(1) {
@@ -546,7 +543,9 @@ impl StreamClusterer {
         let mut touched = std::mem::take(&mut self.touched_scratch);
         touched.clear();
         for &(term, count) in &features.terms {
-            let posting = &self.postings[term as usize];
+            let Some(posting) = self.postings.get(&term) else {
+                continue;
+            };
             if posting.len() > self.config.max_posting_scan {
                 continue;
             }
@@ -602,7 +601,7 @@ impl StreamClusterer {
         for &(term, count) in &features.terms {
             let slot = cluster.counts.entry(term).or_insert(0);
             if *slot == 0 {
-                self.postings[term as usize].push(id);
+                self.postings.entry(term).or_default().push(id);
             }
             *slot += count;
         }
@@ -625,7 +624,7 @@ impl StreamClusterer {
                 .collect();
             for term in dropped {
                 cluster.counts.remove(&term);
-                remove_posting(&mut self.postings[term as usize], id);
+                remove_posting(&mut self.postings, term, id);
             }
         }
     }
@@ -637,7 +636,7 @@ impl StreamClusterer {
                 *slot = slot.saturating_sub(count);
                 if *slot == 0 {
                     cluster.counts.remove(&term);
-                    remove_posting(&mut self.postings[term as usize], id);
+                    remove_posting(&mut self.postings, term, id);
                 }
             }
         }
@@ -646,7 +645,7 @@ impl StreamClusterer {
         self.live_docs = self.live_docs.saturating_sub(1);
         if cluster.docs == 0 {
             for term in cluster.counts.drain().map(|(t, _)| t) {
-                remove_posting(&mut self.postings[term as usize], id);
+                remove_posting(&mut self.postings, term, id);
             }
             cluster.total = 0;
             // Out of the live list until something is added again.
@@ -777,14 +776,14 @@ impl StreamClusterer {
     fn absorb(&mut self, keep: ClusterId, gone: ClusterId) {
         let source = std::mem::take(&mut self.clusters[gone as usize]);
         for &term in source.counts.keys() {
-            remove_posting(&mut self.postings[term as usize], gone);
+            remove_posting(&mut self.postings, term, gone);
         }
         let max_terms = self.config.max_cluster_terms.max(1);
         let target = &mut self.clusters[keep as usize];
         for (term, count) in source.counts {
             let slot = target.counts.entry(term).or_insert(0);
             if *slot == 0 {
-                self.postings[term as usize].push(keep);
+                self.postings.entry(term).or_default().push(keep);
             }
             *slot += count;
         }
@@ -820,7 +819,7 @@ impl StreamClusterer {
             .collect();
         for term in dropped {
             cluster.counts.remove(&term);
-            remove_posting(&mut self.postings[term as usize], id);
+            remove_posting(&mut self.postings, term, id);
         }
     }
 
@@ -851,7 +850,7 @@ impl StreamClusterer {
             let top = heaviest(&self.clusters[id as usize].counts, 10);
             let cluster = &mut self.clusters[id as usize];
             for term in cluster.counts.drain().map(|(t, _)| t) {
-                remove_posting(&mut self.postings[term as usize], id);
+                remove_posting(&mut self.postings, term, id);
             }
             cluster.counts = FxHashMap::default();
             cluster.retired = true;
@@ -869,9 +868,14 @@ fn heaviest(counts: &FxHashMap<u32, u32>, k: usize) -> Vec<u32> {
     pairs.into_iter().map(|(t, _)| t).collect()
 }
 
-fn remove_posting(posting: &mut Vec<ClusterId>, id: ClusterId) {
-    if let Some(pos) = posting.iter().position(|&c| c == id) {
-        posting.swap_remove(pos);
+fn remove_posting(postings: &mut FxHashMap<u32, Vec<ClusterId>>, term: u32, id: ClusterId) {
+    if let Some(posting) = postings.get_mut(&term) {
+        if let Some(pos) = posting.iter().position(|&c| c == id) {
+            posting.swap_remove(pos);
+        }
+        if posting.is_empty() {
+            postings.remove(&term);
+        }
     }
 }
 
@@ -1079,9 +1083,10 @@ mod tests {
             assert!(cluster.counts.len() <= 32, "{}", cluster.counts.len());
         }
         // Posting lists only name clusters that still hold the term.
-        for (term, posting) in c.postings.iter().enumerate() {
+        for (term, posting) in &c.postings {
+            assert!(!posting.is_empty());
             for &id in posting {
-                assert!(c.clusters[id as usize].counts.contains_key(&(term as u32)));
+                assert!(c.clusters[id as usize].counts.contains_key(term));
             }
         }
     }
