@@ -4,7 +4,9 @@
 //! Hyper-parameters can be overridden with `key=value` arguments
 //! (alpha, beta, window, stride, sweeps, candidates).
 
-use parallax_cluster::{evaluate_docs, evaluate_two_halves, load_mstream, ClusterConfig};
+use parallax_cluster::{
+    evaluate_docs, evaluate_two_halves, load_mstream, order_agreement, ClusterConfig, LabelledDoc,
+};
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -28,8 +30,9 @@ fn main() -> ExitCode {
         eprintln!("usage: eval_mstream [--halves] [key=value...] FILE...");
         return ExitCode::from(2);
     }
-    for file in files {
-        let docs = match load_mstream(Path::new(&file)) {
+    let mut loaded: Vec<Vec<LabelledDoc>> = Vec::new();
+    for file in &files {
+        let docs = match load_mstream(Path::new(file)) {
             Ok(d) => d,
             Err(e) => {
                 eprintln!("{e}");
@@ -44,6 +47,16 @@ fn main() -> ExitCode {
             if let Some(split) = evaluate_two_halves(&docs, &config) {
                 print!("{split}");
             }
+        }
+        loaded.push(docs);
+    }
+    // Same documents in another order (News vs News-T): does order matter?
+    if halves && loaded.len() == 2 {
+        if let Some(s) = order_agreement(&loaded[0], &loaded[1], &config) {
+            println!(
+                "== {} vs {} (same documents, other order): NMI {:.4}  pairwise F1 {:.4}  B-cubed F1 {:.4}",
+                files[0], files[1], s.nmi, s.pairwise.f1, s.bcubed.f1
+            );
         }
     }
     ExitCode::SUCCESS

@@ -4,6 +4,7 @@
 //! `textCleaned` (lower-cased, stemmed, stop words removed). The text is fed
 //! as title terms, since MStream's items are headlines.
 
+use crate::arcs::{story_arcs, ArcConfig};
 use crate::doc::{ClusterDoc, TermAnalyzer, WhitespaceAnalyzer};
 use crate::metrics::{score_partition, PartitionScores};
 use crate::stream::{ClusterConfig, StreamClusterer};
@@ -101,6 +102,8 @@ pub struct EvalReport {
     pub docs_per_sec: f64,
     /// Clusters still live at the end (the rest aged out).
     pub live_clusters: usize,
+    /// Documents grouped by story arc (default [`ArcConfig`]) against gold.
+    pub arcs: PartitionScores,
 }
 
 impl fmt::Display for EvalReport {
@@ -118,10 +121,16 @@ impl fmt::Display for EvalReport {
         )?;
         writeln!(f, "pairwise  {}", s.pairwise)?;
         writeln!(f, "B-cubed   {}", s.bcubed)?;
-        write!(
+        writeln!(
             f,
             "time {:.3} s  {:.0} docs/s",
             self.seconds, self.docs_per_sec
+        )?;
+        let a = &self.arcs;
+        write!(
+            f,
+            "story arcs: {} arcs  NMI {:.4}  pairwise F1 {:.4}  B-cubed F1 {:.4}",
+            a.predicted_clusters, a.nmi, a.pairwise.f1, a.bcubed.f1
         )
     }
 }
@@ -132,7 +141,7 @@ fn gold_labels(docs: &[LabelledDoc]) -> Vec<&str> {
 
 /// Clusters `docs` in order, in batches of `batch` documents (a flush after
 /// each), and scores the result. `batch == 0` means one batch.
-fn run(docs: &[LabelledDoc], config: &ClusterConfig, batch: usize) -> (Vec<u32>, usize, f64) {
+fn run(docs: &[LabelledDoc], config: &ClusterConfig, batch: usize) -> (StreamClusterer, f64) {
     let start = Instant::now();
     let mut clusterer = StreamClusterer::new(config.clone());
     let batch = if batch == 0 { docs.len().max(1) } else { batch };
@@ -143,23 +152,24 @@ fn run(docs: &[LabelledDoc], config: &ClusterConfig, batch: usize) -> (Vec<u32>,
         clusterer.flush();
     }
     let seconds = start.elapsed().as_secs_f64();
-    (
-        clusterer.labels().to_vec(),
-        clusterer.live_clusters(),
-        seconds,
-    )
+    (clusterer, seconds)
 }
 
 /// Clusters `docs` as one stream and scores against their gold labels.
 /// Returns `None` for an empty slice.
 pub fn evaluate_docs(docs: &[LabelledDoc], config: &ClusterConfig) -> Option<EvalReport> {
-    let (labels, live_clusters, seconds) = run(docs, config, 0);
-    let scores = score_partition(&labels, &gold_labels(docs))?;
+    let (clusterer, seconds) = run(docs, config, 0);
+    let labels = clusterer.labels();
+    let gold = gold_labels(docs);
+    let scores = score_partition(&labels, &gold)?;
+    let arcs = story_arcs(&clusterer, &ArcConfig::default());
+    let arc_labels: Vec<Option<usize>> = labels.iter().map(|&l| arcs.arc_of(l)).collect();
     Some(EvalReport {
         scores,
         seconds,
         docs_per_sec: docs.len() as f64 / seconds.max(1e-9),
-        live_clusters,
+        live_clusters: clusterer.live_clusters(),
+        arcs: score_partition(&arc_labels, &gold)?,
     })
 }
 
@@ -208,17 +218,42 @@ pub fn evaluate_two_halves(docs: &[LabelledDoc], config: &ClusterConfig) -> Opti
     }
     let gold = gold_labels(docs);
     let half = docs.len().div_ceil(2);
-    let (whole, _, _) = run(docs, config, 0);
-    let (halves, _, _) = run(docs, config, half);
+    let whole = run(docs, config, 0).0.labels();
+    let halves = run(docs, config, half).0.labels();
     let mut swapped_docs: Vec<LabelledDoc> = docs[half..].to_vec();
     swapped_docs.extend_from_slice(&docs[..half]);
-    let (swapped, _, _) = run(&swapped_docs, config, docs.len() - half);
+    let swapped = run(&swapped_docs, config, docs.len() - half).0.labels();
     Some(SplitReport {
         at_once: score_partition(&whole, &gold)?,
         in_halves: score_partition(&halves, &gold)?,
         halves_vs_at_once: score_partition(&halves, &whole)?,
         halves_swapped: score_partition(&swapped, &gold_labels(&swapped_docs))?,
     })
+}
+
+/// Clusters the same documents in two arrival orders and scores one
+/// partition against the other, matching documents by id (1.0 = the order
+/// did not matter). Returns `None` when the id sets differ or ids repeat.
+pub fn order_agreement(
+    first: &[LabelledDoc],
+    second: &[LabelledDoc],
+    config: &ClusterConfig,
+) -> Option<PartitionScores> {
+    let labels_first = run(first, config, 0).0.labels();
+    let labels_second = run(second, config, 0).0.labels();
+    let by_id: rustc_hash::FxHashMap<&str, u32> = second
+        .iter()
+        .zip(&labels_second)
+        .map(|(d, &l)| (d.doc.id.as_str(), l))
+        .collect();
+    if by_id.len() != first.len() || second.len() != first.len() {
+        return None;
+    }
+    let aligned: Vec<u32> = first
+        .iter()
+        .map(|d| by_id.get(d.doc.id.as_str()).copied())
+        .collect::<Option<_>>()?;
+    score_partition(&labels_first, &aligned)
 }
 
 #[cfg(test)]

@@ -131,8 +131,9 @@ struct Cluster {
     retired: bool,
     /// Set when this cluster was merged into another; its documents belong there.
     merged_into: Option<ClusterId>,
-    /// Heaviest terms, kept when the counts are dropped on retirement.
-    retired_top: Vec<u32>,
+    /// Heaviest terms with their counts, kept when the counts are dropped
+    /// on retirement (for summaries and story arcs).
+    retired_top: Vec<(u32, u32)>,
 }
 
 #[derive(Debug, Default)]
@@ -211,6 +212,20 @@ pub struct ClusterSummary {
     pub last_date: Option<NaiveDate>,
     /// False once the cluster has aged out and accepts no new documents.
     pub live: bool,
+}
+
+/// Terms a retired cluster keeps for its summary and its story-arc signature.
+const RETIRED_TERMS: usize = 32;
+
+/// A cluster's term profile for linking events into story arcs.
+#[derive(Debug, Clone)]
+pub(crate) struct Signature {
+    pub id: ClusterId,
+    pub docs: u32,
+    pub first_date: Option<NaiveDate>,
+    pub last_date: Option<NaiveDate>,
+    /// TF-IDF weights of the heaviest terms, L2-normalised, sorted by term.
+    pub terms: Vec<(u32, f64)>,
 }
 
 /// Marks entity features so that an entity never collides with a word.
@@ -311,7 +326,7 @@ impl StreamClusterer {
             .map(|c| {
                 size_of::<Cluster>()
                     + c.counts.capacity() * slot(4, 4)
-                    + c.retired_top.capacity() * 4
+                    + c.retired_top.capacity() * 8
             })
             .sum();
         let index: usize = self
@@ -343,6 +358,51 @@ impl StreamClusterer {
             window,
             documents: docs,
         }
+    }
+
+    /// Term profiles of every non-empty cluster (live or retired).
+    pub(crate) fn signatures(&self, max_terms: usize) -> Vec<Signature> {
+        let mut out = Vec::new();
+        for (id, cluster) in self.clusters.iter().enumerate() {
+            if cluster.docs == 0 || cluster.merged_into.is_some() {
+                continue;
+            }
+            let top = if cluster.retired {
+                cluster.retired_top.clone()
+            } else {
+                heaviest_with_counts(&cluster.counts, RETIRED_TERMS)
+            };
+            let mut terms: Vec<(u32, f64)> = top
+                .into_iter()
+                .map(|(t, c)| (t, c as f64 * self.vocab.idf(t)))
+                .collect();
+            terms.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+            terms.truncate(max_terms.max(1));
+            let norm = terms.iter().map(|&(_, w)| w * w).sum::<f64>().sqrt();
+            if norm <= 0.0 {
+                continue;
+            }
+            for term in &mut terms {
+                term.1 /= norm;
+            }
+            terms.sort_unstable_by_key(|&(t, _)| t);
+            out.push(Signature {
+                id: id as ClusterId,
+                docs: cluster.docs,
+                first_date: cluster.first_date,
+                last_date: cluster.last_date,
+                terms,
+            });
+        }
+        out
+    }
+
+    /// The text of an interned term (entities without their marker).
+    pub(crate) fn term_text(&self, term: u32) -> Option<&str> {
+        self.vocab
+            .terms
+            .get(term as usize)
+            .map(|t| t.trim_start_matches(ENTITY_MARK))
     }
 
     /// The caller's id of the document at `index`.
@@ -430,7 +490,12 @@ impl StreamClusterer {
 
     fn top_terms(&self, cluster: &Cluster, k: usize) -> Vec<String> {
         let ids: Vec<u32> = if cluster.retired {
-            cluster.retired_top.iter().take(k).copied().collect()
+            cluster
+                .retired_top
+                .iter()
+                .take(k)
+                .map(|&(t, _)| t)
+                .collect()
         } else {
             heaviest(&cluster.counts, k)
         };
@@ -847,7 +912,7 @@ impl StreamClusterer {
             }
         }
         for id in retire {
-            let top = heaviest(&self.clusters[id as usize].counts, 10);
+            let top = heaviest_with_counts(&self.clusters[id as usize].counts, RETIRED_TERMS);
             let cluster = &mut self.clusters[id as usize];
             for term in cluster.counts.drain().map(|(t, _)| t) {
                 remove_posting(&mut self.postings, term, id);
@@ -862,10 +927,17 @@ impl StreamClusterer {
 }
 
 fn heaviest(counts: &FxHashMap<u32, u32>, k: usize) -> Vec<u32> {
+    heaviest_with_counts(counts, k)
+        .into_iter()
+        .map(|(t, _)| t)
+        .collect()
+}
+
+fn heaviest_with_counts(counts: &FxHashMap<u32, u32>, k: usize) -> Vec<(u32, u32)> {
     let mut pairs: Vec<(u32, u32)> = counts.iter().map(|(&t, &c)| (t, c)).collect();
     pairs.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     pairs.truncate(k);
-    pairs.into_iter().map(|(t, _)| t).collect()
+    pairs
 }
 
 fn remove_posting(postings: &mut FxHashMap<u32, Vec<ClusterId>>, term: u32, id: ClusterId) {
