@@ -72,6 +72,7 @@ fn apply(config: &mut ClusterConfig, key: &str, value: &str) -> Result<(), Strin
         "sweeps" => config.refine_sweeps = value.parse().map_err(|_| bad())?,
         "candidates" => config.max_candidates = value.parse().map_err(|_| bad())?,
         "title_weight" => config.title_weight = value.parse().map_err(|_| bad())?,
+        "merge" => config.merge = value.parse().map_err(|_| bad())?,
         _ => return Err(format!("unknown setting {key}")),
     }
     Ok(())

@@ -102,6 +102,9 @@ pub struct EvalReport {
     pub docs_per_sec: f64,
     /// Clusters still live at the end (the rest aged out).
     pub live_clusters: usize,
+    /// Found clusters holding a single document, and holding fewer than five.
+    pub singletons: usize,
+    pub small_clusters: usize,
     /// Documents grouped by story arc (default [`ArcConfig`]) against gold.
     pub arcs: PartitionScores,
 }
@@ -111,8 +114,13 @@ impl fmt::Display for EvalReport {
         let s = &self.scores;
         writeln!(
             f,
-            "docs {}  clusters found {} (live {})  gold {}",
-            s.items, s.predicted_clusters, self.live_clusters, s.gold_clusters
+            "docs {}  clusters found {} (live {}; {} singletons, {} under 5 docs)  gold {}",
+            s.items,
+            s.predicted_clusters,
+            self.live_clusters,
+            self.singletons,
+            self.small_clusters,
+            s.gold_clusters
         )?;
         writeln!(
             f,
@@ -162,6 +170,10 @@ pub fn evaluate_docs(docs: &[LabelledDoc], config: &ClusterConfig) -> Option<Eva
     let labels = clusterer.labels();
     let gold = gold_labels(docs);
     let scores = score_partition(&labels, &gold)?;
+    let mut sizes: rustc_hash::FxHashMap<u32, usize> = rustc_hash::FxHashMap::default();
+    for &l in &labels {
+        *sizes.entry(l).or_insert(0) += 1;
+    }
     let arcs = story_arcs(&clusterer, &ArcConfig::default());
     let arc_labels: Vec<Option<usize>> = labels.iter().map(|&l| arcs.arc_of(l)).collect();
     Some(EvalReport {
@@ -169,6 +181,8 @@ pub fn evaluate_docs(docs: &[LabelledDoc], config: &ClusterConfig) -> Option<Eva
         seconds,
         docs_per_sec: docs.len() as f64 / seconds.max(1e-9),
         live_clusters: clusterer.live_clusters(),
+        singletons: sizes.values().filter(|&&n| n == 1).count(),
+        small_clusters: sizes.values().filter(|&&n| n < 5).count(),
         arcs: score_partition(&arc_labels, &gold)?,
     })
 }

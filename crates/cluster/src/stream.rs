@@ -93,7 +93,7 @@ impl Default for ClusterConfig {
     fn default() -> Self {
         ClusterConfig {
             alpha: 0.1,
-            beta: 0.1,
+            beta: 0.07,
             title_weight: 2,
             entity_weight: 2,
             max_term_count: 5,

@@ -1,8 +1,8 @@
 //! Quality floors on MStream's News data (skipped when ../shared is absent).
 //!
 //! Measured with the default configuration (release and debug give the same
-//! partition): NMI 0.892 on News, 0.901 on News-T; the published MStream
-//! figures are 0.834 and 0.873.
+//! partition): NMI 0.904 / B-cubed F1 0.800 on News, NMI 0.901 / B-cubed F1
+//! 0.783 on News-T; the published MStream NMI figures are 0.834 and 0.873.
 
 use parallax_cluster::{evaluate_docs, evaluate_two_halves, load_mstream, ClusterConfig};
 use std::path::PathBuf;
@@ -28,9 +28,11 @@ fn news_beats_published_mstream() {
     let docs = load_mstream(&path).unwrap();
     let report = evaluate_docs(&docs, &ClusterConfig::default()).unwrap();
     eprintln!("{report}");
-    assert!(report.scores.nmi > 0.88, "{report}");
-    assert!(report.scores.bcubed.f1 > 0.75, "{report}");
-    assert!(report.scores.pairwise.f1 > 0.73, "{report}");
+    assert!(report.scores.nmi > 0.89, "{report}");
+    assert!(report.scores.bcubed.f1 > 0.78, "{report}");
+    assert!(report.scores.pairwise.f1 > 0.76, "{report}");
+    // Arcs only join events, so they must not fall far below them.
+    assert!(report.arcs.nmi > 0.88, "{report}");
 }
 
 #[test]
@@ -43,7 +45,7 @@ fn news_t_beats_published_mstream_and_tolerates_batching() {
     eprintln!("{split}");
     assert!(split.at_once.nmi > 0.89, "{split}");
     assert!(split.at_once.bcubed.f1 > 0.77, "{split}");
-    assert!(split.in_halves.nmi > 0.885, "{split}");
+    assert!(split.in_halves.nmi > 0.89, "{split}");
     // Two halves should give nearly the partition of one stream.
     assert!(split.halves_vs_at_once.nmi > 0.98, "{split}");
 }
