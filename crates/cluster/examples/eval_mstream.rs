@@ -5,7 +5,8 @@
 //! (alpha, beta, window, stride, sweeps, candidates).
 
 use parallax_cluster::{
-    evaluate_docs, evaluate_two_halves, load_mstream, order_agreement, ClusterConfig, LabelledDoc,
+    evaluate_docs, evaluate_swapped_halves, evaluate_two_halves, load_mstream, order_agreement,
+    ClusterConfig, LabelledDoc,
 };
 use std::path::Path;
 use std::process::ExitCode;
@@ -46,6 +47,12 @@ fn main() -> ExitCode {
         if halves {
             if let Some(split) = evaluate_two_halves(&docs, &config) {
                 print!("{split}");
+            }
+            if let Some(s) = evaluate_swapped_halves(&docs, &config) {
+                println!(
+                    "halves swapped vs gold NMI {:.4}  pairwise F1 {:.4}  B-cubed F1 {:.4}  clusters {}",
+                    s.nmi, s.pairwise.f1, s.bcubed.f1, s.predicted_clusters
+                );
             }
         }
         loaded.push(docs);

@@ -16,8 +16,8 @@ pub mod stream;
 pub use arcs::{story_arcs, ArcConfig, StoryArc, StoryArcs};
 pub use doc::{ClusterDoc, TermAnalyzer, WhitespaceAnalyzer};
 pub use eval::{
-    evaluate_docs, evaluate_mstream, evaluate_two_halves, load_mstream, order_agreement,
-    parse_mstream, EvalError, EvalReport, LabelledDoc, SplitReport,
+    evaluate_docs, evaluate_mstream, evaluate_swapped_halves, evaluate_two_halves, load_mstream,
+    order_agreement, parse_mstream, EvalError, EvalReport, LabelledDoc, SplitReport,
 };
 pub use metrics::{score_partition, PartitionScores, Prf};
 pub use stream::{
