@@ -5,6 +5,7 @@
 //! through which callers that hold raw text can produce them.
 
 use chrono::NaiveDate;
+use parallax_model::Article;
 
 /// One news item as the clusterer sees it.
 ///
@@ -33,6 +34,29 @@ impl ClusterDoc {
             id: id.into(),
             title,
             ..ClusterDoc::default()
+        }
+    }
+
+    /// Builds a document from a clean [`Article`]: title and text through
+    /// `analyzer`, date from `published` (its leading `YYYY-MM-DD`; an
+    /// unparseable date is left out rather than guessed). Entities are left
+    /// empty for the extraction stage to fill.
+    pub fn from_article(article: &Article, analyzer: &impl TermAnalyzer) -> Self {
+        let date = article
+            .published
+            .as_deref()
+            .and_then(|p| p.get(..10))
+            .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
+        ClusterDoc {
+            id: article.id.clone(),
+            date,
+            title: article
+                .title
+                .as_deref()
+                .map(|t| analyzer.terms(t))
+                .unwrap_or_default(),
+            body: analyzer.terms(&article.text),
+            entities: Vec::new(),
         }
     }
 
@@ -69,6 +93,47 @@ mod tests {
         let terms = WhitespaceAnalyzer.terms("  storm  sweep\tflorida\n");
         assert_eq!(terms, vec!["storm", "sweep", "florida"]);
         assert!(WhitespaceAnalyzer.terms("   ").is_empty());
+    }
+
+    fn article(published: Option<&str>) -> Article {
+        Article {
+            id: "a1".into(),
+            origin: parallax_model::Origin::file("a1.txt"),
+            format: parallax_model::SourceFormat::Text,
+            url: None,
+            outlet: None,
+            title: Some("storm hits coast".into()),
+            author: None,
+            published: published.map(str::to_owned),
+            language: None,
+            text: "the storm\n\nflooded roads".into(),
+            blocks: Vec::new(),
+            removed: Vec::new(),
+            offsets: Default::default(),
+            warnings: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn article_becomes_cluster_doc() {
+        let doc =
+            ClusterDoc::from_article(&article(Some("2019-03-21T10:00:00Z")), &WhitespaceAnalyzer);
+        assert_eq!(doc.id, "a1");
+        assert_eq!(doc.date, NaiveDate::from_ymd_opt(2019, 3, 21));
+        assert_eq!(doc.title, vec!["storm", "hits", "coast"]);
+        assert_eq!(doc.body, vec!["the", "storm", "flooded", "roads"]);
+        assert_eq!(
+            ClusterDoc::from_article(&article(Some("March 2019")), &WhitespaceAnalyzer).date,
+            None
+        );
+        assert_eq!(
+            ClusterDoc::from_article(&article(Some("é")), &WhitespaceAnalyzer).date,
+            None
+        );
+        assert_eq!(
+            ClusterDoc::from_article(&article(None), &WhitespaceAnalyzer).date,
+            None
+        );
     }
 
     #[test]
