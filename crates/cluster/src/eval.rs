@@ -105,6 +105,8 @@ pub struct EvalReport {
     /// Found clusters holding a single document, and holding fewer than five.
     pub singletons: usize,
     pub small_clusters: usize,
+    /// Approximate heap bytes of the clusterer's state at the end.
+    pub state_bytes: usize,
     /// Documents grouped by story arc (default [`ArcConfig`]) against gold.
     pub arcs: PartitionScores,
 }
@@ -131,8 +133,11 @@ impl fmt::Display for EvalReport {
         writeln!(f, "B-cubed   {}", s.bcubed)?;
         writeln!(
             f,
-            "time {:.3} s  {:.0} docs/s",
-            self.seconds, self.docs_per_sec
+            "time {:.3} s  {:.0} docs/s  state {:.0} KiB ({:.0} bytes/doc)",
+            self.seconds,
+            self.docs_per_sec,
+            self.state_bytes as f64 / 1024.0,
+            self.state_bytes as f64 / s.items.max(1) as f64
         )?;
         let a = &self.arcs;
         write!(
@@ -181,6 +186,7 @@ pub fn evaluate_docs(docs: &[LabelledDoc], config: &ClusterConfig) -> Option<Eva
         seconds,
         docs_per_sec: docs.len() as f64 / seconds.max(1e-9),
         live_clusters: clusterer.live_clusters(),
+        state_bytes: clusterer.state_size().total(),
         singletons: sizes.values().filter(|&&n| n == 1).count(),
         small_clusters: sizes.values().filter(|&&n| n < 5).count(),
         arcs: score_partition(&arc_labels, &gold)?,

@@ -39,6 +39,7 @@ use crate::doc::ClusterDoc;
 use chrono::NaiveDate;
 use rustc_hash::FxHashMap;
 use std::collections::VecDeque;
+use std::sync::Arc;
 
 /// Identifier of a cluster; stable for the clusterer's lifetime.
 pub type ClusterId = u32;
@@ -87,6 +88,10 @@ pub struct ClusterConfig {
     /// A cluster that received no document for this many arrivals is retired
     /// (applies to all streams; keeps the live set bounded when undated).
     pub max_idle_docs: u64,
+    /// Every this many documents, forget terms seen in only one document
+    /// that no live cluster, retired summary or window document uses, so the
+    /// vocabulary does not grow without bound (0 disables).
+    pub rare_term_sweep: usize,
 }
 
 impl Default for ClusterConfig {
@@ -108,6 +113,7 @@ impl Default for ClusterConfig {
             decay_days: Some(3.0),
             max_idle_days: 21,
             max_idle_docs: 50_000,
+            rare_term_sweep: 20_000,
         }
     }
 }
@@ -136,12 +142,19 @@ struct Cluster {
     retired_top: Vec<(u32, u32)>,
 }
 
+/// Interned terms with incremental document frequencies. Each string is
+/// stored once, shared by the lookup table and the id-indexed list; ids of
+/// forgotten terms are reused.
 #[derive(Debug, Default)]
 struct Vocabulary {
-    ids: FxHashMap<Box<str>, u32>,
-    terms: Vec<Box<str>>,
+    ids: FxHashMap<Arc<str>, u32>,
+    terms: Vec<Option<Arc<str>>>,
     doc_freq: Vec<u32>,
+    free: Vec<u32>,
     docs: u64,
+    /// Distinct terms ever interned: the model's vocabulary size V, which
+    /// forgetting rare terms does not shrink.
+    distinct_seen: u64,
 }
 
 impl Vocabulary {
@@ -149,11 +162,34 @@ impl Vocabulary {
         if let Some(&id) = self.ids.get(term) {
             return id;
         }
-        let id = self.terms.len() as u32;
-        self.ids.insert(term.into(), id);
-        self.terms.push(term.into());
-        self.doc_freq.push(0);
+        let text: Arc<str> = Arc::from(term);
+        let id = match self.free.pop() {
+            Some(id) => {
+                self.terms[id as usize] = Some(text.clone());
+                self.doc_freq[id as usize] = 0;
+                id
+            }
+            None => {
+                self.terms.push(Some(text.clone()));
+                self.doc_freq.push(0);
+                (self.terms.len() - 1) as u32
+            }
+        };
+        self.ids.insert(text, id);
+        self.distinct_seen += 1;
         id
+    }
+
+    fn text(&self, id: u32) -> Option<&str> {
+        self.terms.get(id as usize)?.as_deref()
+    }
+
+    fn forget(&mut self, id: u32) {
+        if let Some(text) = self.terms.get_mut(id as usize).and_then(Option::take) {
+            self.ids.remove(&*text);
+            self.doc_freq[id as usize] = 0;
+            self.free.push(id);
+        }
     }
 
     fn idf(&self, term: u32) -> f64 {
@@ -339,7 +375,14 @@ impl StreamClusterer {
             .vocab
             .terms
             .iter()
-            .map(|t| 2 * (t.len() + size_of::<Box<str>>()) + slot(0, 4) + 4)
+            .map(|t| {
+                // Slot in the list, document frequency, and for a live term
+                // its shared string (with reference counts) and table slot.
+                size_of::<Option<Arc<str>>>()
+                    + 4
+                    + t.as_ref()
+                        .map_or(0, |t| t.len() + 16 + slot(size_of::<Arc<str>>(), 4))
+            })
             .sum();
         let window: usize = self
             .window
@@ -400,8 +443,7 @@ impl StreamClusterer {
     /// The text of an interned term (entities without their marker).
     pub(crate) fn term_text(&self, term: u32) -> Option<&str> {
         self.vocab
-            .terms
-            .get(term as usize)
+            .text(term)
             .map(|t| t.trim_start_matches(ENTITY_MARK))
     }
 
@@ -446,6 +488,10 @@ impl StreamClusterer {
         }
         if index % 1024 == 1023 {
             self.retire_idle();
+        }
+        let sweep = self.config.rare_term_sweep;
+        if sweep > 0 && (index + 1) % sweep == 0 {
+            self.forget_rare_terms();
         }
         Assignment {
             index,
@@ -500,7 +546,7 @@ impl StreamClusterer {
             heaviest(&cluster.counts, k)
         };
         ids.into_iter()
-            .filter_map(|t| self.vocab.terms.get(t as usize))
+            .filter_map(|t| self.vocab.text(t))
             .map(|t| t.trim_start_matches(ENTITY_MARK).to_owned())
             .collect()
     }
@@ -550,7 +596,7 @@ impl StreamClusterer {
             return Choice::New;
         }
         let candidates = self.candidates(features, date);
-        let vbeta = self.vocab.terms.len() as f64 * self.config.beta;
+        let vbeta = self.vocab.distinct_seen as f64 * self.config.beta;
         let new_weight = self.config.alpha * (self.live_docs.max(1) as f64);
         let mut best = Choice::New;
         let mut best_score = new_weight.ln() + self.log_likelihood(None, features, vbeta);
@@ -773,7 +819,7 @@ impl StreamClusterer {
             .collect();
         // Small clusters first: they are the likely fragments.
         recent.sort_by_key(|&id| (self.clusters[id as usize].docs, id));
-        let vbeta = self.vocab.terms.len() as f64 * self.config.beta;
+        let vbeta = self.vocab.distinct_seen as f64 * self.config.beta;
         let concentration = self.config.alpha * (self.live_docs.max(1) as f64);
         for id in recent {
             let cluster = &self.clusters[id as usize];
@@ -885,6 +931,23 @@ impl StreamClusterer {
         for term in dropped {
             cluster.counts.remove(&term);
             remove_posting(&mut self.postings, term, id);
+        }
+    }
+
+    /// Forgets terms seen in a single document that nothing still uses.
+    fn forget_rare_terms(&mut self) {
+        let mut used: rustc_hash::FxHashSet<u32> = self.postings.keys().copied().collect();
+        for doc in &self.window {
+            used.extend(doc.features.terms.iter().map(|&(t, _)| t));
+        }
+        for cluster in &self.clusters {
+            used.extend(cluster.retired_top.iter().map(|&(t, _)| t));
+            used.extend(cluster.counts.keys().copied());
+        }
+        for id in 0..self.vocab.terms.len() as u32 {
+            if self.vocab.doc_freq[id as usize] <= 1 && !used.contains(&id) {
+                self.vocab.forget(id);
+            }
         }
     }
 
@@ -1122,6 +1185,45 @@ mod tests {
         c.push(&long);
         c.flush();
         assert!(c.clusters[c.labels()[0] as usize].counts.len() <= 8);
+    }
+
+    #[test]
+    fn rare_terms_are_forgotten_and_ids_reused() {
+        let config = ClusterConfig {
+            rare_term_sweep: 50,
+            refine_window: 10,
+            refine_stride: 5,
+            max_cluster_terms: 6,
+            ..ClusterConfig::default()
+        };
+        let mut c = StreamClusterer::new(config);
+        for i in 0..100 {
+            let text = if i % 2 == 0 {
+                STORM[i % 4]
+            } else {
+                ELECTION[i % 4]
+            };
+            // One-off words: seen once and pruned from their cluster's
+            // counts, so once out of the window they can be forgotten.
+            c.push(&doc(&i.to_string(), &format!("{text} once{i}")));
+        }
+        let live_terms = c.vocab.ids.len();
+        assert!(live_terms < c.vocab.distinct_seen as usize, "{live_terms}");
+        assert!(!c.vocab.free.is_empty());
+        // Everything still referenced resolves to its text.
+        for cluster in &c.clusters {
+            for term in cluster.counts.keys() {
+                assert!(c.vocab.text(*term).is_some());
+            }
+        }
+        // A reused id carries the new term, and clustering goes on.
+        let reused = *c.vocab.free.last().unwrap();
+        let a = c.push(&doc("new", "storm florida coast brandnewterm"));
+        assert_eq!(c.vocab.text(reused), Some("brandnewterm"));
+        c.flush();
+        assert_eq!(c.label(100), Some(c.resolve(a.cluster)));
+        let storm_label = c.label(0).unwrap();
+        assert_eq!(c.label(100), Some(storm_label));
     }
 
     #[test]
