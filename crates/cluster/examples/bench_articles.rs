@@ -8,7 +8,9 @@
 //! deliberately crude (lower-case alphanumeric words, a short stop list, no
 //! stemming): the pipeline will supply proper terms and entities.
 
-use parallax_cluster::{ClusterConfig, ClusterDoc, StreamClusterer, TermAnalyzer};
+use parallax_cluster::{
+    story_arcs, ArcConfig, ClusterConfig, ClusterDoc, StreamClusterer, TermAnalyzer,
+};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
@@ -156,6 +158,23 @@ fn main() -> ExitCode {
             c.first_date,
             c.last_date,
             c.top_terms.join(" ")
+        );
+    }
+    let start = Instant::now();
+    let arcs = story_arcs(&clusterer, &ArcConfig::default());
+    println!(
+        "{} story arcs in {:.1} ms; largest:",
+        arcs.arcs.len(),
+        start.elapsed().as_secs_f64() * 1000.0
+    );
+    for arc in arcs.arcs.iter().take(5) {
+        println!(
+            "  {:>4} articles in {:>3} events  {:?}..{:?}  {}",
+            arc.documents,
+            arc.events.len(),
+            arc.first_date,
+            arc.last_date,
+            arc.top_terms.join(" ")
         );
     }
     ExitCode::SUCCESS

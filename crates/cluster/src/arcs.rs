@@ -30,7 +30,7 @@ pub struct ArcConfig {
 impl Default for ArcConfig {
     fn default() -> Self {
         ArcConfig {
-            min_similarity: 0.3,
+            min_similarity: 0.4,
             max_gap_days: 30,
             profile_terms: 24,
             max_events_per_term: 500,
@@ -269,7 +269,7 @@ mod tests {
             &c,
             &ArcConfig {
                 max_gap_days: 90,
-                min_similarity: 0.3,
+                min_similarity: 0.4,
                 ..ArcConfig::default()
             },
         );

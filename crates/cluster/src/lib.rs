@@ -19,7 +19,9 @@
 //! 0.07 and the second-pass window (4,000 documents, every 1,000); the rest
 //! are design defaults. Feeding a file as two batches instead of one gives
 //! a partition with NMI 0.999 (News) / 0.996 (News-T) against the one-batch
-//! partition. Run `cargo run --release -p parallax-cluster --example
+//! partition. Story arcs (default [`ArcConfig`], similarity 0.4 chosen on
+//! the same labels) score NMI 0.907 / 0.909, B-cubed F1 0.807 / 0.811
+//! against the gold stories. Run `cargo run --release -p parallax-cluster --example
 //! eval_mstream -- --halves FILE...` to reproduce.
 
 pub mod arcs;

@@ -85,6 +85,10 @@ pub struct ClusterConfig {
     /// A cluster whose newest document is older than this many days before
     /// the newest date seen is retired (dated streams).
     pub max_idle_days: i64,
+    /// A dated document does not join an event that began more than this
+    /// many days before it: long-running stories become a chain of events,
+    /// which [`crate::arcs`] links back into one arc.
+    pub max_event_span_days: i64,
     /// A cluster that received no document for this many arrivals is retired
     /// (applies to all streams; keeps the live set bounded when undated).
     pub max_idle_docs: u64,
@@ -112,6 +116,7 @@ impl Default for ClusterConfig {
             merge: true,
             decay_days: Some(3.0),
             max_idle_days: 21,
+            max_event_span_days: 14,
             max_idle_docs: 50_000,
             rare_term_sweep: 20_000,
         }
@@ -674,23 +679,31 @@ impl StreamClusterer {
             .map(|&id| (id, std::mem::take(&mut self.overlap_scratch[id as usize])))
             .collect();
         if let Some(date) = date {
-            let max_gap = self.config.max_idle_days;
-            scored.retain(|&(id, _)| {
-                let c = &self.clusters[id as usize];
-                let too_old = c
-                    .last_date
-                    .is_some_and(|last| (date - last).num_days() > max_gap);
-                let too_new = c
-                    .first_date
-                    .is_some_and(|first| (first - date).num_days() > max_gap);
-                !(too_old || too_new)
-            });
+            scored.retain(|&(id, _)| self.fits_in_time(&self.clusters[id as usize], date, date));
         }
         scored.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         scored.truncate(self.config.max_candidates.max(1));
         let out = scored.into_iter().map(|(id, _)| id).collect();
         self.touched_scratch = touched;
         out
+    }
+
+    /// Whether material dated `first..=last` may join `cluster`: the cluster
+    /// has not gone idle for too long before it, and the joined event would
+    /// not span more than `max_event_span_days`.
+    fn fits_in_time(&self, cluster: &Cluster, first: NaiveDate, last: NaiveDate) -> bool {
+        let (Some(c_first), Some(c_last)) = (cluster.first_date, cluster.last_date) else {
+            return true;
+        };
+        let gap = if first > c_last {
+            (first - c_last).num_days()
+        } else if c_first > last {
+            (c_first - last).num_days()
+        } else {
+            0
+        };
+        let span = (c_last.max(last) - c_first.min(first)).num_days();
+        gap <= self.config.max_idle_days && span <= self.config.max_event_span_days
     }
 
     fn new_cluster(&mut self) -> ClusterId {
@@ -838,6 +851,12 @@ impl StreamClusterer {
             for other in self.candidates(&probe, date).into_iter().take(8) {
                 if other == id {
                     continue;
+                }
+                let (me, them) = (&self.clusters[id as usize], &self.clusters[other as usize]);
+                if let (Some(first), Some(last)) = (me.first_date, me.last_date) {
+                    if !self.fits_in_time(them, first, last) {
+                        continue;
+                    }
                 }
                 let gain = self.merge_gain(id, other, vbeta, concentration);
                 if gain > 0.0 && best.is_none_or(|(_, g)| gain > g) {
@@ -1167,6 +1186,24 @@ mod tests {
             "2024-03-02",
         ));
         assert_eq!(next.cluster, later.cluster);
+    }
+
+    #[test]
+    fn events_have_a_bounded_span() {
+        let mut c = StreamClusterer::new(ClusterConfig::default());
+        let first = c.push(&dated("a", STORM[0], "2024-01-01"));
+        let mut last = first;
+        // One document every 5 days keeps the cluster from idling out, but
+        // the event may not stretch beyond 14 days from its start.
+        for (i, day) in ["06", "11", "16"].iter().enumerate() {
+            last = c.push(&dated(
+                &format!("d{i}"),
+                STORM[0],
+                &format!("2024-01-{day}"),
+            ));
+        }
+        assert_ne!(first.cluster, last.cluster);
+        assert_eq!(c.label(1), Some(first.cluster));
     }
 
     #[test]

@@ -32,7 +32,7 @@ fn news_beats_published_mstream() {
     assert!(report.scores.bcubed.f1 > 0.78, "{report}");
     assert!(report.scores.pairwise.f1 > 0.76, "{report}");
     // Arcs only join events, so they must not fall far below them.
-    assert!(report.arcs.nmi > 0.88, "{report}");
+    assert!(report.arcs.nmi > 0.895, "{report}");
 }
 
 #[test]
