@@ -269,7 +269,7 @@ mod tests {
             &c,
             &ArcConfig {
                 max_gap_days: 90,
-                min_similarity: 0.4,
+                min_similarity: 0.1,
                 ..ArcConfig::default()
             },
         );
