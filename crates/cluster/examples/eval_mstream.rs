@@ -27,6 +27,10 @@ fn main() -> ExitCode {
             files.push(arg);
         }
     }
+    if let Err(e) = config.validate() {
+        eprintln!("{e}");
+        return ExitCode::from(2);
+    }
     if files.is_empty() {
         eprintln!("usage: eval_mstream [--halves] [key=value...] FILE...");
         return ExitCode::from(2);

@@ -123,6 +123,36 @@ impl Default for ClusterConfig {
     }
 }
 
+impl ClusterConfig {
+    /// Checks settings that would make the model degenerate (a zero or
+    /// non-finite `alpha`/`beta` turns scores into infinities). Call it on
+    /// settings that come from users before building a clusterer.
+    pub fn validate(&self) -> Result<(), String> {
+        let positive = |name: &str, v: f64| {
+            if v.is_finite() && v > 0.0 {
+                Ok(())
+            } else {
+                Err(format!("{name} must be a positive number, got {v}"))
+            }
+        };
+        positive("alpha", self.alpha)?;
+        positive("beta", self.beta)?;
+        if let Some(tau) = self.decay_days {
+            positive("decay_days", tau)?;
+        }
+        if self.max_idle_days < 0 || self.max_event_span_days < 0 {
+            return Err("day limits must not be negative".to_owned());
+        }
+        if self.refine_stride > 0 && self.refine_window < self.refine_stride {
+            return Err(format!(
+                "refine_window ({}) must be at least refine_stride ({})",
+                self.refine_window, self.refine_stride
+            ));
+        }
+        Ok(())
+    }
+}
+
 /// A document's comparable content: sparse term counts.
 #[derive(Debug, Clone, Default)]
 struct Features {
@@ -1261,6 +1291,37 @@ mod tests {
         assert_eq!(c.label(100), Some(c.resolve(a.cluster)));
         let storm_label = c.label(0).unwrap();
         assert_eq!(c.label(100), Some(storm_label));
+    }
+
+    #[test]
+    fn degenerate_settings_are_rejected() {
+        assert!(ClusterConfig::default().validate().is_ok());
+        let bad = [
+            ClusterConfig {
+                alpha: 0.0,
+                ..ClusterConfig::default()
+            },
+            ClusterConfig {
+                beta: f64::NAN,
+                ..ClusterConfig::default()
+            },
+            ClusterConfig {
+                decay_days: Some(-1.0),
+                ..ClusterConfig::default()
+            },
+            ClusterConfig {
+                max_event_span_days: -3,
+                ..ClusterConfig::default()
+            },
+            ClusterConfig {
+                refine_window: 10,
+                refine_stride: 100,
+                ..ClusterConfig::default()
+            },
+        ];
+        for config in bad {
+            assert!(config.validate().is_err(), "{config:?}");
+        }
     }
 
     #[test]
