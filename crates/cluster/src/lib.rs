@@ -1,0 +1,42 @@
+//! Streaming clustering of news items into events.
+//!
+//! [`StreamClusterer`] takes [`ClusterDoc`]s one at a time, in arrival order,
+//! and places each in an existing event cluster or a new one, without
+//! re-clustering what came before; see [`stream`] for the model and the
+//! bounds on cost per document. [`eval`] scores it on labelled streams in
+//! MStream's JSONL format with the measures in [`metrics`]. [`arcs`] links
+//! events into story arcs.
+//!
+//! # Measured (MStream headlines, default configuration, release build)
+//! | file | NMI | pairwise F1 | B-cubed F1 | clusters (gold 152) |
+//! |---|---|---|---|---|
+//! | News | 0.904 | 0.781 | 0.800 | 334 (196 singletons) |
+//! | News-T | 0.901 | 0.738 | 0.783 | 319 (166 singletons) |
+//!
+//! Published MStream NMI: 0.834 (News), 0.873 (News-T). NMI here uses the
+//! arithmetic mean of the entropies; the geometric mean differs by < 0.001.
+//! The only settings chosen on these labels are `alpha` = 0.1, `beta` =
+//! 0.07 and the second-pass window (4,000 documents, every 1,000); the rest
+//! are design defaults. Feeding a file as two batches instead of one gives
+//! a partition with NMI 0.999 (News) / 0.996 (News-T) against the one-batch
+//! partition. Story arcs (default [`ArcConfig`], similarity 0.4 chosen on
+//! the same labels) score NMI 0.907 / 0.909, B-cubed F1 0.807 / 0.811
+//! against the gold stories. Run `cargo run --release -p parallax-cluster --example
+//! eval_mstream -- --halves FILE...` to reproduce.
+
+pub mod arcs;
+pub mod doc;
+pub mod eval;
+pub mod metrics;
+pub mod stream;
+
+pub use arcs::{story_arcs, ArcConfig, StoryArc, StoryArcs};
+pub use doc::{ClusterDoc, TermAnalyzer, WhitespaceAnalyzer};
+pub use eval::{
+    evaluate_docs, evaluate_mstream, evaluate_swapped_halves, evaluate_two_halves, load_mstream,
+    order_agreement, parse_mstream, EvalError, EvalReport, LabelledDoc, SplitReport,
+};
+pub use metrics::{score_partition, PartitionScores, Prf};
+pub use stream::{
+    Assignment, ClusterConfig, ClusterId, ClusterSummary, StateSize, StreamClusterer,
+};
