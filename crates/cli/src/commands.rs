@@ -26,6 +26,7 @@ impl InputArgs {
     fn limits(&self) -> Limits {
         Limits {
             max_record_bytes: self.max_record_mb.saturating_mul(1024 * 1024),
+            ..Limits::default()
         }
     }
 }
