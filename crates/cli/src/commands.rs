@@ -8,6 +8,7 @@ use clap::Args;
 use parallax_ingest::Limits;
 use parallax_model::{Article, Skipped};
 use parallax_pipeline::{AnalyzeDoc, ArticleView};
+use parallax_store::{resolve_db_path, LinkKind, ListQuery, SqliteStore, Store};
 use std::io::{self, BufWriter, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -33,11 +34,18 @@ impl InputArgs {
 
 #[derive(Args)]
 pub struct IngestArgs {
-    #[command(flatten)]
-    input: InputArgs,
-    /// RSS/Atom feed URL to fetch (repeatable).
+    /// Files, folders (read recursively) or `-` for stdin.
+    #[arg(required_unless_present = "feeds")]
+    paths: Vec<PathBuf>,
+    /// RSS/Atom feed URL to fetch: its items' pages are fetched and cleaned (repeatable).
     #[arg(long = "feed")]
     feeds: Vec<String>,
+    /// Largest record accepted, in MB (decompressed); bigger ones are skipped.
+    #[arg(long, default_value_t = 20)]
+    max_record_mb: usize,
+    /// List every skipped input, not only the first 50.
+    #[arg(long)]
+    all_skipped: bool,
 }
 
 #[derive(Args)]
@@ -63,6 +71,15 @@ pub struct ArticlesArgs {
     /// One JSON object per line.
     #[arg(long)]
     json: bool,
+    /// Only this outlet.
+    #[arg(long)]
+    outlet: Option<String>,
+    /// At most this many articles (newest first).
+    #[arg(long, default_value_t = 100)]
+    limit: usize,
+    /// Skip this many first.
+    #[arg(long, default_value_t = 0)]
+    offset: usize,
 }
 
 #[derive(Args)]
@@ -84,9 +101,24 @@ fn read_and_clean(input: &InputArgs) -> (Vec<Article>, Vec<Skipped>) {
     parallax_pipeline::partition(outcomes)
 }
 
-fn report_skipped(skipped: &[Skipped]) {
-    for s in skipped {
+/// Skipped inputs listed on stderr; past `SHOWN` lines, the rest are
+/// summarised by reason so a folder of 10,000 wrong files stays readable.
+fn report_skipped(skipped: &[Skipped], all: bool) {
+    const SHOWN: usize = 50;
+    let shown = if all { skipped.len() } else { SHOWN };
+    for s in skipped.iter().take(shown) {
         eprintln!("skipped {s}");
+    }
+    if skipped.len() > shown {
+        let mut by_reason: std::collections::BTreeMap<&str, usize> = Default::default();
+        for s in &skipped[shown..] {
+            *by_reason.entry(s.reason.as_str()).or_default() += 1;
+        }
+        eprintln!("… and {} more skipped:", skipped.len() - shown);
+        for (reason, n) in by_reason.iter().take(10) {
+            eprintln!("  {n} × {reason}");
+        }
+        eprintln!("(--all-skipped lists every one)");
     }
 }
 
@@ -111,7 +143,7 @@ pub fn clean(args: CleanArgs) -> Result<ExitCode> {
         }
     }
     out.flush()?;
-    report_skipped(&skipped);
+    report_skipped(&skipped, false);
     eprintln!(
         "{} article(s) cleaned, {} skipped",
         articles.len(),
@@ -161,18 +193,132 @@ pub fn analyze(args: AnalyzeArgs) -> Result<ExitCode> {
     serde_json::to_writer_pretty(&mut out, &doc).context("writing the JSON document")?;
     writeln!(out)?;
     out.flush()?;
-    report_skipped(&skipped);
+    report_skipped(&skipped, false);
     Ok(exit_for(&skipped))
 }
 
-pub fn ingest(_db: Option<PathBuf>, _args: IngestArgs) -> Result<ExitCode> {
-    anyhow::bail!("ingest: store not wired yet")
+fn open_store(db: Option<PathBuf>) -> Result<SqliteStore> {
+    let path = resolve_db_path(db.as_deref());
+    SqliteStore::open(&path).with_context(|| format!("opening the store at {}", path.display()))
 }
 
-pub fn articles(_db: Option<PathBuf>, _args: ArticlesArgs) -> Result<ExitCode> {
-    anyhow::bail!("articles: store not wired yet")
+/// Open an existing store for reading; a missing one is a clear error rather
+/// than a silently created empty database.
+fn open_existing_store(db: Option<PathBuf>) -> Result<SqliteStore> {
+    let path = resolve_db_path(db.as_deref());
+    if !path.exists() {
+        anyhow::bail!(
+            "no database at {}: run `parallax ingest PATH...` first, or point --db / PARALLAX_DB at one",
+            path.display()
+        );
+    }
+    SqliteStore::open_read_only(&path)
+        .with_context(|| format!("opening the store at {}", path.display()))
 }
 
-pub fn show(_db: Option<PathBuf>, _args: ShowArgs) -> Result<ExitCode> {
-    anyhow::bail!("show: store not wired yet")
+pub fn ingest(db: Option<PathBuf>, args: IngestArgs) -> Result<ExitCode> {
+    let mut store = open_store(db)?;
+    let limits = Limits {
+        max_record_bytes: args.max_record_mb.saturating_mul(1024 * 1024),
+        ..Limits::default()
+    };
+    let bar = Bar::new("ingesting");
+    let report = parallax_pipeline::ingest(&mut store, &args.paths, &args.feeds, &limits, &|p| {
+        bar.update(p)
+    });
+    bar.finish();
+    let report = report.context("writing to the store")?;
+    report_skipped(&report.skipped, args.all_skipped);
+    let c = report.counts;
+    let exact = report
+        .duplicates
+        .iter()
+        .filter(|d| d.kind == LinkKind::Exact)
+        .count();
+    let near = report.duplicates.len() - exact;
+    for d in &report.duplicates {
+        eprintln!(
+            "duplicate {} is a {} copy of {} (score {:.2})",
+            d.article_id,
+            d.kind.as_str(),
+            d.of_id,
+            d.score
+        );
+    }
+    println!(
+        "ingested {} new, {} updated, {} unchanged; duplicates linked: {} exact, {} near; skipped: {}",
+        c.inserted,
+        c.updated,
+        c.unchanged,
+        exact,
+        near,
+        report.skipped.len()
+    );
+    println!("store: {} ({} articles)", store.path().display(), store.count()?);
+    Ok(exit_for(&report.skipped))
+}
+
+pub fn articles(db: Option<PathBuf>, args: ArticlesArgs) -> Result<ExitCode> {
+    let store = open_existing_store(db)?;
+    let query = ListQuery {
+        outlet: args.outlet,
+        limit: args.limit,
+        offset: args.offset,
+        ..ListQuery::default()
+    };
+    let list = store.list(&query)?;
+    let stdout = io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    for a in &list {
+        if args.json {
+            serde_json::to_writer(&mut out, a)?;
+            writeln!(out)?;
+        } else {
+            writeln!(
+                out,
+                "{:<28} {:<10} {:<22} {}",
+                a.id,
+                a.published.as_deref().unwrap_or("-"),
+                one_line(a.outlet.as_deref().unwrap_or("-"), 22),
+                one_line(a.title.as_deref().unwrap_or("(untitled)"), 70)
+            )?;
+        }
+    }
+    out.flush()?;
+    if !args.json {
+        eprintln!("{} of {} article(s)", list.len(), store.count()?);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn show(db: Option<PathBuf>, args: ShowArgs) -> Result<ExitCode> {
+    let store = open_existing_store(db)?;
+    let Some(article) = store.get(&args.id)? else {
+        anyhow::bail!(
+            "no article with id {:?}: `parallax articles` lists the stored ids",
+            args.id
+        );
+    };
+    let links = store.links(&args.id)?;
+    let stdout = io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    if args.json {
+        let doc = serde_json::json!({ "article": article, "duplicates": links });
+        serde_json::to_writer_pretty(&mut out, &doc)?;
+        writeln!(out)?;
+    } else {
+        write_readable(&mut out, &article)?;
+        for l in &links {
+            writeln!(
+                out,
+                "duplicate: {} is a {} copy of {} (score {:.2})",
+                l.article_id,
+                l.kind.as_str(),
+                l.of_id,
+                l.score
+            )?;
+        }
+    }
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
 }

@@ -4,7 +4,10 @@
 //! and the error policy live in one place: a bad record becomes a
 //! [`Skipped`] entry and never stops the batch.
 
+mod ingest;
 mod view;
+
+pub use ingest::{ingest, IngestReport};
 
 pub use view::{AnalyzeDoc, ArticleView};
 

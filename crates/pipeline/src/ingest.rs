@@ -1,0 +1,140 @@
+//! `ingest`: read → clean → dedup → store, in atomic batches.
+//!
+//! Files are processed a chunk at a time: the chunk is read and cleaned in
+//! parallel, then written in one transaction. A killed run therefore leaves
+//! whole chunks behind, and a re-run finds them `Unchanged` and completes the
+//! rest.
+
+use crate::{clean_record, process_file, Outcome, Progress};
+use parallax_dedup::{
+    content_hash, LshIndex, MinHasher, DEFAULT_CONTAINMENT, DEFAULT_NEAR_JACCARD,
+};
+use parallax_ingest::Limits;
+use parallax_model::{Origin, Skipped};
+use parallax_store::{
+    load_lsh_index, DuplicateLink, LinkKind, NewArticle, PutCounts, PutOutcome, Store, StoreError,
+};
+use rayon::prelude::*;
+use std::path::PathBuf;
+
+/// Files read and cleaned in parallel, then committed together.
+const CHUNK_FILES: usize = 64;
+
+/// What an ingest run did.
+#[derive(Debug, Default, Clone)]
+pub struct IngestReport {
+    pub counts: PutCounts,
+    /// Duplicate links recorded in this run (copy → original).
+    pub duplicates: Vec<DuplicateLink>,
+    pub skipped: Vec<Skipped>,
+}
+
+/// Ingest files, folders, `-` and feed URLs into `store`.
+pub fn ingest(
+    store: &mut dyn Store,
+    paths: &[PathBuf],
+    feeds: &[String],
+    limits: &Limits,
+    progress: &(dyn Fn(Progress) + Sync),
+) -> Result<IngestReport, StoreError> {
+    let hasher = MinHasher::default();
+    let mut lsh = load_lsh_index(&*store, hasher.params())?.index;
+    let mut report = IngestReport::default();
+
+    let (files, missing) = parallax_ingest::list_inputs(paths);
+    report.skipped.extend(missing);
+    progress(Progress::Total((files.len() + feeds.len()) as u64));
+
+    for chunk in files.chunks(CHUNK_FILES) {
+        let outcomes: Vec<Outcome> = chunk
+            .par_iter()
+            .flat_map_iter(|path| {
+                let out = process_file(path, limits);
+                progress(Progress::FileDone);
+                out
+            })
+            .collect();
+        store_batch(store, &hasher, &mut lsh, outcomes, &mut report)?;
+    }
+
+    for url in feeds {
+        let outcomes: Vec<Outcome> = match parallax_ingest::fetch_feed(url, limits) {
+            Ok(records) => records
+                .into_iter()
+                .map(|r| r.and_then(clean_record))
+                .collect(),
+            Err(e) => vec![Err(Skipped {
+                origin: Origin::file(url.clone()),
+                reason: e.to_string(),
+            })],
+        };
+        progress(Progress::FileDone);
+        store_batch(store, &hasher, &mut lsh, outcomes, &mut report)?;
+    }
+    Ok(report)
+}
+
+/// Write one batch of outcomes in a single transaction, linking exact and
+/// near copies to the article they copy.
+fn store_batch(
+    store: &mut dyn Store,
+    hasher: &MinHasher,
+    lsh: &mut LshIndex<String>,
+    outcomes: Vec<Outcome>,
+    report: &mut IngestReport,
+) -> Result<(), StoreError> {
+    // A failed batch aborts the run, so the in-memory index may run ahead
+    // of the transaction: it is rebuilt from the store on the next run.
+    let mut tx = store.begin()?;
+    let mut links = Vec::new();
+    for outcome in outcomes {
+        let (raw, article) = match outcome {
+            Ok(pair) => pair,
+            Err(skipped) => {
+                report.skipped.push(skipped);
+                continue;
+            }
+        };
+        let signature = hasher.signature(&article.text);
+        let exact = tx.ids_by_content_hash(&content_hash(&article.text))?;
+        let outcome = tx.put(&NewArticle {
+            article: &article,
+            raw: &raw,
+            signature: Some(&signature),
+        })?;
+        report.counts.add(outcome);
+        if outcome == PutOutcome::Unchanged {
+            continue;
+        }
+        let link = if let Some(original) = exact.into_iter().find(|id| *id != article.id) {
+            Some(DuplicateLink {
+                article_id: article.id.clone(),
+                of_id: original,
+                kind: LinkKind::Exact,
+                score: 1.0,
+            })
+        } else {
+            lsh.matches(&signature, DEFAULT_NEAR_JACCARD, DEFAULT_CONTAINMENT)
+                .into_iter()
+                .find(|m| m.id != article.id)
+                .map(|m| DuplicateLink {
+                    article_id: article.id.clone(),
+                    of_id: m.id.clone(),
+                    kind: LinkKind::Near,
+                    score: m.score(),
+                })
+        };
+        if let Some(link) = link {
+            tx.add_link(&link)?;
+            links.push(link);
+        }
+        if outcome == PutOutcome::Updated {
+            lsh.remove(&article.id);
+        }
+        // Same hasher for every signature, so the parameters always match.
+        let _ = lsh.insert_owned(article.id.clone(), signature);
+    }
+    tx.commit()?;
+    report.duplicates.extend(links);
+    Ok(())
+}
