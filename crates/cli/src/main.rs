@@ -2,6 +2,7 @@
 //! thin wrapper over a library crate; see ARCHITECTURE.md for the map.
 
 mod commands;
+mod eval;
 mod progress;
 
 use clap::{Parser, Subcommand};
@@ -37,6 +38,8 @@ enum Command {
     Articles(commands::ArticlesArgs),
     /// Show one stored article.
     Show(commands::ShowArgs),
+    /// Measure quality against labelled data (see `parallax eval --help`).
+    Eval(eval::EvalArgs),
 }
 
 fn main() -> ExitCode {
@@ -47,6 +50,7 @@ fn main() -> ExitCode {
         Command::Analyze(args) => commands::analyze(args),
         Command::Articles(args) => commands::articles(cli.db, args),
         Command::Show(args) => commands::show(cli.db, args),
+        Command::Eval(args) => eval::eval(args),
     };
     match result {
         Ok(code) => code,

@@ -1,0 +1,254 @@
+//! End-to-end tests of the `parallax` binary: real files, a real SQLite
+//! store in a temp dir, exit codes and messages as a user sees them.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+fn bin() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_parallax"));
+    cmd.env_remove("PARALLAX_DB");
+    cmd
+}
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn run(args: &[&str], db: &Path) -> Output {
+    bin()
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .current_dir(repo())
+        .output()
+        .expect("the parallax binary runs")
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+const ARTICLE: &str = "Harbour board approves new ferry timetable\n\n\
+The Velland harbour board approved a new ferry timetable on Tuesday after a long public consultation.\n\n\
+“We listened to every island,” the board chair said, adding that the first sailings would begin in May.\n\n\
+Opponents said the changes would cut winter services to the smallest islands by a third.\n";
+
+fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, bytes).expect("write fixture");
+    path
+}
+
+fn gzip(bytes: &[u8]) -> Vec<u8> {
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    enc.write_all(bytes).expect("gzip");
+    enc.finish().expect("gzip")
+}
+
+#[test]
+fn clean_json_prints_one_object_per_article() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let out = run(
+        &["clean", "--json", "examples/corpus", "examples/feeds"],
+        &tmp.path().join("unused.db"),
+    );
+    assert!(out.status.success(), "stderr: {}", stderr(&out));
+    let lines: Vec<serde_json::Value> = stdout(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("each line is JSON"))
+        .collect();
+    // 12 corpus articles (one JSONL file holds three) and 5 feed items.
+    assert_eq!(lines.len(), 17);
+    for a in &lines {
+        for key in [
+            "id",
+            "title",
+            "published",
+            "outlet",
+            "language",
+            "text",
+            "removed",
+        ] {
+            assert!(a.get(key).is_some(), "missing {key} in {a}");
+        }
+        assert!(!a["text"].as_str().unwrap_or("").is_empty());
+    }
+    let herald = lines
+        .iter()
+        .find(|a| a["id"] == "herald-aldous")
+        .expect("herald-aldous cleaned");
+    assert_eq!(herald["published"], "2025-03-12");
+    assert_eq!(herald["outlet"], "Northgate Herald");
+    assert_eq!(herald["language"], "en");
+    let removed = herald["removed"].as_array().expect("removed list");
+    assert!(removed.iter().any(|r| r["kind"] == "cookie_banner"));
+    assert!(!herald["text"]
+        .as_str()
+        .unwrap_or("")
+        .contains("Accept all cookies"));
+}
+
+#[test]
+fn a_bad_batch_reports_each_bad_file_and_lands_the_rest() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path().join("in");
+    std::fs::create_dir(&dir).expect("mkdir");
+    write(&dir, "good.txt", ARTICLE.as_bytes());
+    write(&dir, "good2.txt.gz", &gzip(ARTICLE.replace("ferry", "bus").as_bytes()));
+    write(&dir, "photo.jpg", &[0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10, b'J', b'F', b'I', b'F', 0, 1, 2, 3, 0, 0]);
+    write(&dir, "empty.txt", b"");
+    let gz = gzip(ARTICLE.as_bytes());
+    write(&dir, "truncated.txt.gz", &gz[..gz.len() / 2]);
+    let mut latin = ARTICLE.as_bytes().to_vec();
+    latin.extend_from_slice(b"\nThe board's caf\xe9 will stay open through the winter months for travellers.\n");
+    write(&dir, "latin.txt", &latin);
+    let jsonl = format!(
+        "{}\n{{not json\n",
+        serde_json::json!({"id": "j1", "outlet": "Velland Post", "title": "Ferry plan", "text": ARTICLE})
+    );
+    write(&dir, "export.jsonl", jsonl.as_bytes());
+    write(&dir, "nav.html", b"<html><body><nav><a href='/'>Home</a></nav></body></html>");
+    write(&dir, "broken.warc", b"WARC/1.0\r\nWARC-Type: response\r\nContent-Length: 99999\r\n\r\nHTTP/1.1 200 OK\r\n");
+
+    let db = tmp.path().join("store.db");
+    let out = run(&["ingest", dir.to_str().expect("utf-8 path")], &db);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "exit 2 when something was skipped; stderr: {err}");
+    for bad in ["photo.jpg", "empty.txt", "truncated.txt.gz", "export.jsonl (line 2)", "nav.html", "broken.warc"] {
+        assert!(err.contains(bad), "{bad} not reported in: {err}");
+    }
+    assert!(stdout(&out).contains("4 new"), "stdout: {}", stdout(&out));
+
+    let list = run(&["articles", "--json"], &db);
+    assert!(list.status.success(), "{}", stderr(&list));
+    let ids: Vec<String> = stdout(&list)
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter_map(|v| v["id"].as_str().map(str::to_string))
+        .collect();
+    let mut sorted = ids.clone();
+    sorted.sort();
+    assert_eq!(sorted, ["good", "good2", "j1", "latin"]);
+
+    let shown = run(&["show", "latin", "--json"], &db);
+    let article: serde_json::Value = serde_json::from_str(&stdout(&shown)).expect("show --json");
+    let warnings = article["article"]["warnings"].to_string();
+    assert!(warnings.to_lowercase().contains("utf-8"), "lossy decoding is reported: {warnings}");
+}
+
+#[test]
+fn reingest_is_a_no_op_and_copies_are_linked() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let db = tmp.path().join("store.db");
+    let first = run(&["ingest", "examples/corpus"], &db);
+    assert!(first.status.success(), "{}", stderr(&first));
+    assert!(stdout(&first).contains("12 new"), "{}", stdout(&first));
+    assert!(stdout(&first).contains("1 near"), "the wire copy is linked: {}", stdout(&first));
+    let second = run(&["ingest", "examples/corpus"], &db);
+    assert!(second.status.success());
+    assert!(
+        stdout(&second).contains("0 new, 0 updated, 12 unchanged"),
+        "{}",
+        stdout(&second)
+    );
+    let shown = run(&["show", "mw-saltmere", "--json"], &db);
+    let doc: serde_json::Value = serde_json::from_str(&stdout(&shown)).expect("show --json");
+    let links = doc["duplicates"].as_array().expect("duplicates");
+    assert!(links.iter().any(|l| l["kind"] == "near"
+        && (l["of_id"] == "herald-saltmere-wire" || l["article_id"] == "herald-saltmere-wire")));
+}
+
+#[test]
+fn stdin_is_an_input() {
+    let mut child = bin()
+        .args(["clean", "--json", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(ARTICLE.as_bytes())
+        .expect("write stdin");
+    let out = child.wait_with_output().expect("wait");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_str(stdout(&out).trim()).expect("JSON line");
+    assert!(v["text"].as_str().unwrap_or("").contains("ferry timetable"));
+}
+
+#[test]
+fn analyze_prints_one_document() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let out = run(&["analyze", "examples/corpus", "--json"], &tmp.path().join("x.db"));
+    assert!(out.status.success(), "{}", stderr(&out));
+    let doc: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("one JSON document");
+    assert_eq!(doc["articles"].as_array().map(Vec::len), Some(12));
+    assert!(doc["stories"].is_array());
+}
+
+#[test]
+fn reading_commands_explain_a_missing_store_or_id() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let db = tmp.path().join("nothing-here.db");
+    let out = run(&["articles"], &db);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("parallax ingest"), "{}", stderr(&out));
+    assert!(!db.exists(), "a read must not create a database");
+
+    let ingest = run(&["ingest", "examples/corpus/dockside-strike.txt"], &db);
+    assert!(ingest.status.success(), "{}", stderr(&ingest));
+    let out = run(&["show", "no-such-id"], &db);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("parallax articles"), "{}", stderr(&out));
+}
+
+/// A process killed mid-ingest leaves a consistent store, and the re-run
+/// completes the batch.
+#[test]
+fn killed_ingest_is_completed_by_a_rerun() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path().join("many");
+    std::fs::create_dir(&dir).expect("mkdir");
+    let n = 1500;
+    for i in 0..n {
+        let text = format!(
+            "Council meeting number {i} held in district {}\n\n{}\n\nThe minutes of meeting {i} record a vote of {} to {}.\n",
+            i % 37,
+            ARTICLE.replace("ferry", &format!("route-{i}")),
+            i % 11,
+            i % 7
+        );
+        write(&dir, &format!("a{i:05}.txt"), text.as_bytes());
+    }
+    let db = tmp.path().join("store.db");
+    let mut child = bin()
+        .arg("--db")
+        .arg(&db)
+        .arg("ingest")
+        .arg(&dir)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn");
+    std::thread::sleep(std::time::Duration::from_millis(400));
+    let _ = child.kill();
+    let _ = child.wait();
+
+    let rerun = run(&["ingest", dir.to_str().expect("utf-8 path")], &db);
+    assert!(rerun.status.success(), "{}", stderr(&rerun));
+    let list = run(&["articles", "--json", "--limit", "100000"], &db);
+    assert_eq!(stdout(&list).lines().count(), n);
+    let conn = rusqlite::Connection::open(&db).expect("open db");
+    let check: String = conn
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .expect("integrity_check");
+    assert_eq!(check, "ok");
+}
