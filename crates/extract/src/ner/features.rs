@@ -1,0 +1,514 @@
+//! Feature extraction for the tagger.
+//!
+//! Every feature is a 64-bit hash of a template id and its string parts, so
+//! no feature strings are ever built or stored: the shipped model maps these
+//! hashes to weight rows. The hash function is our own and fixed (FNV-1a with
+//! a final mix) because the weights depend on it across platforms and builds.
+//!
+//! Features look only at the tokens, never at POS or chunk columns, so that
+//! running text tags exactly like the training data.
+
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// A hasher for keys that are already well-mixed 64-bit hashes.
+#[derive(Default, Clone, Copy)]
+pub(crate) struct PassThrough(u64);
+
+impl Hasher for PassThrough {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ b as u64).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+pub(crate) type HashKeyMap<V> = HashMap<u64, V, BuildHasherDefault<PassThrough>>;
+
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+const FNV_PRIME: u64 = 0x0100_0000_01b3;
+
+/// Incremental feature hash: template id, then parts separated by a marker.
+#[derive(Clone, Copy)]
+struct Fh(u64);
+
+impl Fh {
+    fn new(template: u8) -> Fh {
+        Fh((FNV_OFFSET ^ template as u64).wrapping_mul(FNV_PRIME))
+    }
+    fn part(mut self, s: &str) -> Fh {
+        for &b in s.as_bytes() {
+            self.0 = (self.0 ^ b as u64).wrapping_mul(FNV_PRIME);
+        }
+        self.0 = (self.0 ^ 0xff).wrapping_mul(FNV_PRIME);
+        self
+    }
+    fn num(mut self, n: u64) -> Fh {
+        for b in n.to_le_bytes() {
+            self.0 = (self.0 ^ b as u64).wrapping_mul(FNV_PRIME);
+        }
+        self
+    }
+    fn done(self) -> u64 {
+        mix(self.0)
+    }
+}
+
+/// splitmix64 finaliser: spreads FNV's weak low bits.
+pub(crate) fn mix(mut z: u64) -> u64 {
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
+/// Hash of a single string, used for gazetteer and cluster keys.
+pub(crate) fn key(s: &str) -> u64 {
+    Fh::new(0).part(s).done()
+}
+
+/// Hash of a token sequence, built one token at a time.
+pub(crate) fn chain(prev: u64, token: &str) -> u64 {
+    mix(prev ^ key(token).rotate_left(17))
+}
+
+/// Entity names seen in training, keyed by the hash of their lower-cased
+/// tokens; the value is a bit mask of the kinds they were labelled with.
+#[derive(Default, Clone)]
+pub(crate) struct Gazetteer {
+    pub entries: HashKeyMap<u8>,
+    pub max_len: usize,
+}
+
+impl Gazetteer {
+    pub fn insert(&mut self, lower_tokens: &[&str], kind_index: usize) {
+        let mut h = 0u64;
+        for t in lower_tokens {
+            h = chain(h, t);
+        }
+        *self.entries.entry(h).or_insert(0) |= 1 << kind_index;
+        self.max_len = self.max_len.max(lower_tokens.len());
+    }
+}
+
+/// Word clusters derived from unlabelled text: for each word form, cluster
+/// ids at a few granularities (coarse to fine).
+#[derive(Default, Clone)]
+pub(crate) struct Clusters {
+    pub ids: HashKeyMap<[u16; 3]>,
+}
+
+/// Everything besides the weights that features consult.
+#[derive(Default, Clone)]
+pub(crate) struct Resources {
+    pub gazetteer: Gazetteer,
+    pub clusters: Clusters,
+}
+
+/// Per-token views computed once per token.
+struct Tok {
+    word: String,
+    lower: String,
+    /// Lower case, digits folded to `0`: `1996-08-22` → `0000-00-00`.
+    norm: String,
+    /// Character classes, runs clipped at 3: `Xxxx`, `dd-dd`.
+    shape: String,
+    /// Character classes, runs collapsed: `Xx`, `d-d`.
+    short: String,
+    first_upper: bool,
+    has_lower: bool,
+}
+
+fn normalise_quotes(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            '\u{2018}' | '\u{2019}' | '\u{201B}' | '`' => '\'',
+            '\u{201C}' | '\u{201D}' | '\u{201E}' => '"',
+            '\u{2013}' | '\u{2014}' => '-',
+            other => other,
+        })
+        .collect()
+}
+
+impl Tok {
+    fn new(raw: &str) -> Tok {
+        let word = normalise_quotes(raw);
+        let lower = word.to_lowercase();
+        let norm: String = lower
+            .chars()
+            .map(|c| if c.is_ascii_digit() { '0' } else { c })
+            .collect();
+        let mut shape = String::new();
+        let mut short = String::new();
+        let mut last = '\0';
+        let mut run = 0;
+        for c in word.chars() {
+            let class = if c.is_uppercase() {
+                'X'
+            } else if c.is_lowercase() {
+                'x'
+            } else if c.is_numeric() {
+                'd'
+            } else {
+                c
+            };
+            if class == last {
+                run += 1;
+            } else {
+                run = 1;
+                short.push(class);
+            }
+            if run <= 3 {
+                shape.push(class);
+            }
+            last = class;
+        }
+        let first_upper = word.chars().next().is_some_and(|c| c.is_uppercase());
+        let has_lower = word.chars().any(|c| c.is_lowercase());
+        Tok {
+            word,
+            lower,
+            norm,
+            shape,
+            short,
+            first_upper,
+            has_lower,
+        }
+    }
+}
+
+/// Features of one sentence: token `i` owns `feats[starts[i]..starts[i + 1]]`.
+#[derive(Default, Debug, Clone)]
+pub(crate) struct SentFeatures {
+    pub feats: Vec<u64>,
+    pub starts: Vec<usize>,
+}
+
+impl SentFeatures {
+    pub fn len(&self) -> usize {
+        self.starts.len().saturating_sub(1)
+    }
+    pub fn token(&self, i: usize) -> &[u64] {
+        &self.feats[self.starts[i]..self.starts[i + 1]]
+    }
+}
+
+// Template ids. Changing any of them invalidates the shipped weights.
+const T_BIAS: u8 = 1;
+const T_WORD: u8 = 2;
+const T_LOWER: u8 = 3;
+const T_NORM_AT: u8 = 4;
+const T_WORD_AT: u8 = 5;
+const T_BIGRAM_L: u8 = 6;
+const T_BIGRAM_R: u8 = 7;
+const T_SKIP: u8 = 8;
+const T_PREFIX: u8 = 9;
+const T_SUFFIX: u8 = 10;
+const T_SHAPE: u8 = 11;
+const T_SHORT_AT: u8 = 12;
+const T_SHORT_TRI: u8 = 13;
+const T_SHORT_BI_L: u8 = 14;
+const T_SHORT_BI_R: u8 = 15;
+const T_POSITION: u8 = 16;
+const T_CAPS_SENT: u8 = 17;
+const T_DOC_CASE: u8 = 18;
+const T_GAZ: u8 = 19;
+const T_CLUSTER_AT: u8 = 20;
+const T_LEN: u8 = 21;
+const T_LOWER_CAPS: u8 = 22;
+const T_DOC_FIRST: u8 = 23;
+const T_GAZ_LEN: u8 = 24;
+
+/// How the words of a document are cased outside sentence starts and
+/// headings: the best evidence for `Bank` at the start of a sentence being a
+/// name or a common noun is how the same article writes it elsewhere.
+#[derive(Default)]
+struct DocCase {
+    /// lower form → (seen capitalised mid-sentence, seen lower-case)
+    seen: HashMap<String, (bool, bool)>,
+}
+
+fn sentence_is_caps(toks: &[Tok]) -> bool {
+    let mut upper_letters = 0;
+    for t in toks {
+        if t.has_lower {
+            return false;
+        }
+        upper_letters += t.word.chars().filter(|c| c.is_uppercase()).count();
+    }
+    upper_letters >= 3
+}
+
+/// Features for every sentence of one document (an article, or a CoNLL
+/// `-DOCSTART-` block). Document-level features look across sentences.
+pub(crate) fn doc_features<S: AsRef<str>>(doc: &[Vec<S>], res: &Resources) -> Vec<SentFeatures> {
+    let toks: Vec<Vec<Tok>> = doc
+        .iter()
+        .map(|s| s.iter().map(|w| Tok::new(w.as_ref())).collect())
+        .collect();
+    let caps: Vec<bool> = toks.iter().map(|s| sentence_is_caps(s)).collect();
+
+    let mut case = DocCase::default();
+    let mut first_seen: HashMap<&str, usize> = HashMap::new();
+    for (si, sent) in toks.iter().enumerate() {
+        for (i, t) in sent.iter().enumerate() {
+            first_seen.entry(t.lower.as_str()).or_insert(si);
+            if caps[si] || !t.word.chars().next().is_some_and(|c| c.is_alphabetic()) {
+                continue;
+            }
+            let entry = case.seen.entry(t.lower.clone()).or_default();
+            if t.first_upper && i > 0 && !is_after_opening_punct(sent, i) {
+                entry.0 = true;
+            } else if !t.first_upper {
+                entry.1 = true;
+            }
+        }
+    }
+
+    toks.iter()
+        .enumerate()
+        .map(|(si, sent)| sentence_features(sent, caps[si], &case, &first_seen, si, res))
+        .collect()
+}
+
+fn is_after_opening_punct(sent: &[Tok], i: usize) -> bool {
+    i > 0 && matches!(sent[i - 1].word.as_str(), "\"" | "(" | ":" | "-" | "'")
+}
+
+fn sentence_features(
+    sent: &[Tok],
+    caps: bool,
+    case: &DocCase,
+    first_seen: &HashMap<&str, usize>,
+    sent_index: usize,
+    res: &Resources,
+) -> SentFeatures {
+    let n = sent.len();
+    let mut out = SentFeatures {
+        feats: Vec::with_capacity(n * 64),
+        starts: Vec::with_capacity(n + 1),
+    };
+    let gaz = gazetteer_marks(sent, &res.gazetteer);
+    let norm_at = |j: isize| -> &str {
+        if j < 0 {
+            "<s>"
+        } else if j as usize >= n {
+            "</s>"
+        } else {
+            &sent[j as usize].norm
+        }
+    };
+    let short_at = |j: isize| -> &str {
+        if j < 0 {
+            "<s>"
+        } else if j as usize >= n {
+            "</s>"
+        } else {
+            &sent[j as usize].short
+        }
+    };
+    let caps_flag = if caps { "C" } else { "c" };
+    for (i, t) in sent.iter().enumerate() {
+        out.starts.push(out.feats.len());
+        let f = &mut out.feats;
+        let ii = i as isize;
+        f.push(Fh::new(T_BIAS).done());
+        f.push(Fh::new(T_WORD).part(&t.word).done());
+        f.push(Fh::new(T_LOWER).part(&t.norm).done());
+        f.push(Fh::new(T_LOWER_CAPS).part(&t.norm).part(caps_flag).done());
+        for d in [-2isize, -1, 1, 2] {
+            f.push(
+                Fh::new(T_NORM_AT)
+                    .num(d as u64)
+                    .part(norm_at(ii + d))
+                    .done(),
+            );
+        }
+        for d in [-1isize, 1] {
+            let j = ii + d;
+            if j >= 0 && (j as usize) < n {
+                f.push(
+                    Fh::new(T_WORD_AT)
+                        .num(d as u64)
+                        .part(&sent[j as usize].word)
+                        .done(),
+                );
+            }
+        }
+        f.push(
+            Fh::new(T_BIGRAM_L)
+                .part(norm_at(ii - 1))
+                .part(&t.norm)
+                .done(),
+        );
+        f.push(
+            Fh::new(T_BIGRAM_R)
+                .part(&t.norm)
+                .part(norm_at(ii + 1))
+                .done(),
+        );
+        f.push(
+            Fh::new(T_SKIP)
+                .part(norm_at(ii - 1))
+                .part(norm_at(ii + 1))
+                .done(),
+        );
+        let chars: Vec<char> = t.lower.chars().collect();
+        for k in 1..=4.min(chars.len()) {
+            let p: String = chars[..k].iter().collect();
+            let s: String = chars[chars.len() - k..].iter().collect();
+            f.push(Fh::new(T_PREFIX).part(&p).done());
+            f.push(Fh::new(T_SUFFIX).part(&s).done());
+        }
+        f.push(Fh::new(T_SHAPE).part(&t.shape).part(caps_flag).done());
+        for d in [-1isize, 0, 1] {
+            f.push(
+                Fh::new(T_SHORT_AT)
+                    .num(d as u64)
+                    .part(short_at(ii + d))
+                    .done(),
+            );
+        }
+        f.push(
+            Fh::new(T_SHORT_TRI)
+                .part(short_at(ii - 1))
+                .part(&t.short)
+                .part(short_at(ii + 1))
+                .done(),
+        );
+        f.push(
+            Fh::new(T_SHORT_BI_L)
+                .part(short_at(ii - 1))
+                .part(&t.short)
+                .done(),
+        );
+        f.push(
+            Fh::new(T_SHORT_BI_R)
+                .part(&t.short)
+                .part(short_at(ii + 1))
+                .done(),
+        );
+        let position = match i {
+            0 => "first",
+            _ if i + 1 == n => "last",
+            _ => "mid",
+        };
+        f.push(Fh::new(T_POSITION).part(position).part(&t.short).done());
+        f.push(
+            Fh::new(T_CAPS_SENT)
+                .part(caps_flag)
+                .part(&t.short)
+                .part(position)
+                .done(),
+        );
+        f.push(
+            Fh::new(T_LEN)
+                .num(chars.len().min(12) as u64)
+                .part(&t.short)
+                .done(),
+        );
+        if chars.first().is_some_and(|c| c.is_alphabetic()) {
+            let (cap_mid, low) = case.seen.get(&t.lower).copied().unwrap_or((false, false));
+            let here = if caps {
+                "caps"
+            } else if i == 0 || is_after_opening_punct(sent, i) {
+                if t.first_upper {
+                    "initial-upper"
+                } else {
+                    "initial-lower"
+                }
+            } else if t.first_upper {
+                "upper"
+            } else {
+                "lower"
+            };
+            f.push(
+                Fh::new(T_DOC_CASE)
+                    .part(here)
+                    .num(cap_mid as u64)
+                    .num(low as u64)
+                    .done(),
+            );
+            let earlier = first_seen
+                .get(t.lower.as_str())
+                .is_some_and(|&s| s < sent_index);
+            f.push(Fh::new(T_DOC_FIRST).part(here).num(earlier as u64).done());
+        }
+        for &(kind_mask, pos, len) in &gaz[i] {
+            for k in 0..4u8 {
+                if kind_mask & (1 << k) != 0 {
+                    f.push(Fh::new(T_GAZ).num(k as u64).num(pos as u64).done());
+                    f.push(
+                        Fh::new(T_GAZ_LEN)
+                            .num(k as u64)
+                            .num(pos as u64)
+                            .num(len.min(4) as u64)
+                            .done(),
+                    );
+                }
+            }
+        }
+        for d in [-1isize, 0, 1] {
+            let j = ii + d;
+            if j < 0 || j as usize >= n {
+                continue;
+            }
+            if let Some(ids) = res.clusters.ids.get(&key(&sent[j as usize].lower)) {
+                for (level, id) in ids.iter().enumerate() {
+                    f.push(
+                        Fh::new(T_CLUSTER_AT)
+                            .num(d as u64)
+                            .num(level as u64)
+                            .num(*id as u64)
+                            .done(),
+                    );
+                }
+            }
+        }
+    }
+    out.starts.push(out.feats.len());
+    out
+}
+
+/// For each token, the gazetteer matches covering it: (kind mask, BILOU
+/// position 0..4, match length). Matches must start with a capitalised or
+/// numeric token so that common words do not fire.
+fn gazetteer_marks(sent: &[Tok], gaz: &Gazetteer) -> Vec<Vec<(u8, u8, usize)>> {
+    let n = sent.len();
+    let mut marks = vec![Vec::new(); n];
+    if gaz.entries.is_empty() {
+        return marks;
+    }
+    for start in 0..n {
+        let first = &sent[start];
+        if !(first.first_upper || first.word.starts_with(|c: char| c.is_ascii_digit())) {
+            continue;
+        }
+        let mut h = 0u64;
+        let limit = n.min(start + gaz.max_len);
+        for (end, tok) in sent.iter().enumerate().take(limit).skip(start) {
+            h = chain(h, &tok.lower);
+            if let Some(&mask) = gaz.entries.get(&h) {
+                let len = end + 1 - start;
+                for (k, m) in marks.iter_mut().enumerate().take(end + 1).skip(start) {
+                    let pos = if len == 1 {
+                        3
+                    } else if k == start {
+                        0
+                    } else if k == end {
+                        2
+                    } else {
+                        1
+                    };
+                    m.push((mask, pos, len));
+                }
+            }
+        }
+    }
+    marks
+}

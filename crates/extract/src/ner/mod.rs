@@ -1,0 +1,161 @@
+//! Named-entity tagging: people, organisations, places and other names.
+//!
+//! An averaged structured perceptron over BILOU tags with Viterbi decoding,
+//! trained on CoNLL-2003 (see `examples/train_ner.rs`). The trained weights
+//! ship inside the crate, so tagging needs no data files and no network.
+
+pub(crate) mod conll;
+pub(crate) mod features;
+pub(crate) mod model;
+pub(crate) mod tags;
+pub(crate) mod train;
+
+pub use conll::{parse_conll, read_conll, ConllDoc, ConllSentence, Counts, NerScores};
+pub use tags::{iob_spans, EntityKind};
+pub use train::TrainConfig;
+
+use crate::tokenize::{tokenize, Token};
+use crate::NerError;
+use model::Model;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::ops::Range;
+use std::path::Path;
+use std::sync::OnceLock;
+
+/// The shipped weights, trained by `examples/train_ner.rs`.
+static SHIPPED_MODEL: &[u8] = include_bytes!("../../model/ner.bin.gz");
+
+/// A named entity found in text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Entity {
+    /// The entity as written: `input[span]`.
+    pub text: String,
+    pub kind: EntityKind,
+    /// Byte range in the tagged input.
+    pub span: Range<usize>,
+}
+
+/// A loaded tagger. Cheap to share: tagging takes `&self`.
+pub struct NerTagger {
+    model: Model,
+}
+
+impl NerTagger {
+    /// The tagger whose weights ship with the crate, loaded on first use.
+    pub fn shipped() -> Result<&'static NerTagger, NerError> {
+        static TAGGER: OnceLock<Result<NerTagger, String>> = OnceLock::new();
+        TAGGER
+            .get_or_init(|| NerTagger::from_bytes(SHIPPED_MODEL).map_err(|e| e.to_string()))
+            .as_ref()
+            .map_err(|e| NerError::Model(format!("shipped NER model: {e}")))
+    }
+
+    /// Loads weights in the format written by [`NerTagger::to_bytes`].
+    pub fn from_bytes(gz: &[u8]) -> Result<NerTagger, NerError> {
+        Ok(NerTagger {
+            model: Model::from_bytes(gz)?,
+        })
+    }
+
+    /// Reads a weights file.
+    pub fn load(path: &Path) -> Result<NerTagger, NerError> {
+        let bytes =
+            std::fs::read(path).map_err(|e| NerError::Io(format!("{}: {e}", path.display())))?;
+        NerTagger::from_bytes(&bytes)
+    }
+
+    /// Serialises the weights (gzip). `prune` drops weights smaller than this
+    /// fraction of the largest one.
+    pub fn to_bytes(&self, prune: f32) -> Result<Vec<u8>, NerError> {
+        self.model.to_bytes(prune)
+    }
+
+    /// Number of features with weights.
+    pub fn feature_count(&self) -> usize {
+        self.model.index.len()
+    }
+
+    /// Entities in running English text (one article or any passage), with
+    /// byte spans into `text`. The whole text is tagged as one document, so
+    /// pass an article at a time: how a word is written elsewhere in the
+    /// article informs the decision.
+    pub fn entities(&self, text: &str) -> Vec<Entity> {
+        let sentences = tokenize(text);
+        self.entities_in_tokens(text, &sentences)
+    }
+
+    /// Entities over sentences already tokenised from `text` (see
+    /// [`crate::tokenize::tokenize`]); spans are the tokens' spans.
+    pub fn entities_in_tokens(&self, text: &str, sentences: &[Vec<Token<'_>>]) -> Vec<Entity> {
+        let words: Vec<Vec<&str>> = sentences
+            .iter()
+            .map(|s| s.iter().map(|t| t.text).collect())
+            .collect();
+        let mut out = Vec::new();
+        for (sent, tags) in sentences.iter().zip(self.model.tag_doc(&words)) {
+            for (range, kind) in tags::bilou_spans(&tags) {
+                let (Some(first), Some(last)) = (sent.get(range.start), sent.get(range.end - 1))
+                else {
+                    continue;
+                };
+                let span = first.span.start..last.span.end;
+                out.push(Entity {
+                    text: text.get(span.clone()).unwrap_or_default().to_string(),
+                    kind,
+                    span,
+                });
+            }
+        }
+        out
+    }
+
+    /// Entity token spans for each sentence of a pre-tokenised document.
+    pub fn tag_tokens<S: AsRef<str>>(
+        &self,
+        doc: &[Vec<S>],
+    ) -> Vec<Vec<(Range<usize>, EntityKind)>> {
+        self.model
+            .tag_doc(doc)
+            .iter()
+            .map(|tags| tags::bilou_spans(tags))
+            .collect()
+    }
+
+    /// CoNLL entity-level scores of this tagger on labelled documents.
+    pub fn evaluate(&self, docs: &[ConllDoc]) -> NerScores {
+        let mut scores = NerScores::default();
+        for d in docs {
+            let predicted = self.tag_tokens(&d.words());
+            for (s, p) in d.sentences.iter().zip(predicted) {
+                scores.add_iob(&s.labels, &p);
+            }
+        }
+        scores
+    }
+
+    /// Trains a tagger (see [`TrainConfig`]); returns it with its dev scores.
+    /// `clusters` maps lower-cased words to word-cluster ids (may be empty).
+    pub fn train(
+        train: &[ConllDoc],
+        dev: &[ConllDoc],
+        clusters: &HashMap<String, [u16; 3]>,
+        config: &TrainConfig,
+        log: impl FnMut(&str),
+    ) -> Result<(NerTagger, NerScores), NerError> {
+        let (model, scores) = train::train(train, dev, clusters, config, log)?;
+        Ok((NerTagger { model }, scores))
+    }
+}
+
+/// Entities in `text` with the shipped tagger.
+pub fn extract_entities(text: &str) -> Result<Vec<Entity>, NerError> {
+    Ok(NerTagger::shipped()?.entities(text))
+}
+
+/// Scores the shipped tagger on a CoNLL file (entity-level, exact span and
+/// type); `Display` the result for the usual table.
+pub fn eval_conll(path: &Path) -> Result<NerScores, NerError> {
+    let docs = read_conll(path)?;
+    Ok(NerTagger::shipped()?.evaluate(&docs))
+}
