@@ -7,9 +7,15 @@
 //!     [--out crates/extract/model/ner.bin.gz] [--epochs 20] [--prune 0.0] [--clusters FILE]
 //! ```
 //!
-//! `--clusters` reads `word<TAB>id id id` lines (see `examples/word_clusters.rs`).
+//! Word clusters are derived from the CoNLL training tokens plus unlabelled
+//! news text: every `--unlabelled DIR` (all files in it), by default the
+//! PolNeAR article texts under `../shared/data/polnear/*/text` when present.
+//! `--no-clusters` trains without them.
 
-use parallax_extract::ner::{read_conll, NerTagger, TrainConfig};
+use parallax_extract::ner::{
+    derive_word_clusters, read_conll, ClusterConfig, NerTagger, TrainConfig,
+};
+use parallax_extract::tokenize::tokenize;
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::time::Instant;
@@ -29,7 +35,8 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     let mut train = shared.join("data/conll2003/train.txt");
     let mut dev = shared.join("data/conll2003/dev.txt");
     let mut out = root.join("crates/extract/model/ner.bin.gz");
-    let mut clusters_path: Option<PathBuf> = None;
+    let mut unlabelled: Vec<PathBuf> = Vec::new();
+    let mut use_clusters = true;
     let mut prune = 0.0f32;
     let mut config = TrainConfig::default();
     let mut args = std::env::args().skip(1);
@@ -39,28 +46,54 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
             "--train" => train = value()?.into(),
             "--dev" => dev = value()?.into(),
             "--out" => out = value()?.into(),
-            "--clusters" => clusters_path = Some(value()?.into()),
+            "--unlabelled" => unlabelled.push(value()?.into()),
+            "--no-clusters" => use_clusters = false,
             "--epochs" => config.epochs = value()?.parse()?,
             "--min-count" => config.min_count = value()?.parse()?,
             "--prune" => prune = value()?.parse()?,
+            "--seed" => config.seed = value()?.parse()?,
+            "--one-pass" => config.second_pass = false,
             other => return Err(format!("unknown argument {other}").into()),
         }
     }
     let t0 = Instant::now();
     let train_docs = read_conll(&train)?;
     let dev_docs = read_conll(&dev)?;
-    let mut clusters = HashMap::new();
-    if let Some(p) = clusters_path {
-        for line in std::fs::read_to_string(&p)?.lines() {
-            let Some((w, ids)) = line.split_once('\t') else {
-                continue;
-            };
-            let ids: Vec<u16> = ids.split(' ').filter_map(|x| x.parse().ok()).collect();
-            if ids.len() == 3 {
-                clusters.insert(w.to_string(), [ids[0], ids[1], ids[2]]);
+    if unlabelled.is_empty() {
+        for split in ["train", "dev"] {
+            let dir = shared.join("data/polnear").join(split).join("text");
+            if dir.is_dir() {
+                unlabelled.push(dir);
             }
         }
-        eprintln!("{} word clusters", clusters.len());
+    }
+    let mut clusters = HashMap::new();
+    if use_clusters {
+        let mut sentences: Vec<Vec<String>> = train_docs
+            .iter()
+            .flat_map(|d| d.sentences.iter().map(|s| s.words.clone()))
+            .collect();
+        let mut files: Vec<PathBuf> = Vec::new();
+        for dir in &unlabelled {
+            for entry in std::fs::read_dir(dir)? {
+                files.push(entry?.path());
+            }
+        }
+        files.sort();
+        for f in &files {
+            let text = std::fs::read_to_string(f)?;
+            for s in tokenize(&text) {
+                sentences.push(s.iter().map(|t| t.text.to_string()).collect());
+            }
+        }
+        clusters = derive_word_clusters(&sentences, &ClusterConfig::default());
+        eprintln!(
+            "[{:>6.1}s] {} word clusters from {} sentences ({} unlabelled files)",
+            t0.elapsed().as_secs_f64(),
+            clusters.len(),
+            sentences.len(),
+            files.len()
+        );
     }
     let (tagger, scores) = NerTagger::train(&train_docs, &dev_docs, &clusters, &config, |line| {
         eprintln!("[{:>6.1}s] {line}", t0.elapsed().as_secs_f64())

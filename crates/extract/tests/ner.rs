@@ -101,7 +101,7 @@ fn corrupt_weights_are_an_error() {
 }
 
 /// Scores the shipped weights on the CoNLL dev file. The floor sits a little
-/// under the 91.6 F1 measured when the weights were trained.
+/// under the 93.07 F1 measured when the weights were trained.
 #[test]
 fn conll_dev_f1_floor() {
     let Some(shared) = shared() else {
@@ -120,13 +120,13 @@ fn conll_dev_f1_floor() {
         "dev gold entity count"
     );
     assert!(
-        scores.overall.f1() >= 0.91,
+        scores.overall.f1() >= 0.92,
         "dev F1 {:.4}",
         scores.overall.f1()
     );
     for kind in EntityKind::ALL {
         let f1 = scores.by_kind.get(&kind).map(|c| c.f1()).unwrap_or(0.0);
-        assert!(f1 >= 0.86, "{kind} F1 {f1:.4}");
+        assert!(f1 >= 0.875, "{kind} F1 {f1:.4}");
     }
     assert!(read_conll(&shared.join("data/conll2003/missing.txt")).is_err());
 }

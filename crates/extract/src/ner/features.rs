@@ -512,3 +512,193 @@ fn gazetteer_marks(sent: &[Tok], gaz: &Gazetteer) -> Vec<Vec<(u8, u8, usize)>> {
     }
     marks
 }
+
+const T_FIRST_PASS: u8 = 30;
+const T_DOC_WORD_MAJORITY: u8 = 31;
+const T_DOC_WORD_KIND: u8 = 32;
+const T_DOC_SPAN: u8 = 33;
+const T_DOC_PART: u8 = 34;
+
+/// Appends per-token extra features to a sentence's features.
+pub(crate) fn with_extra(sf: SentFeatures, extra: &[Vec<u64>]) -> SentFeatures {
+    let n = sf.len();
+    let mut out = SentFeatures {
+        feats: Vec::with_capacity(sf.feats.len() + extra.iter().map(Vec::len).sum::<usize>()),
+        starts: Vec::with_capacity(n + 1),
+    };
+    for i in 0..n {
+        out.starts.push(out.feats.len());
+        out.feats.extend_from_slice(sf.token(i));
+        if let Some(e) = extra.get(i) {
+            out.feats.extend_from_slice(e);
+        }
+    }
+    out.starts.push(out.feats.len());
+    out
+}
+
+/// Second-pass features from first-pass tags over the whole document: how
+/// the other mentions of this word were tagged, whether this token sequence
+/// was tagged as a name elsewhere, and whether this word was part of a
+/// longer name elsewhere (a surname after the full name, `Williamson` after
+/// `Chris Williamson`). Each token's own first-pass decision is excluded
+/// from the document counts so that training (on held-out first-pass tags)
+/// and tagging see the same kind of evidence.
+pub(crate) fn stacked_features<S: AsRef<str>>(
+    doc: &[Vec<S>],
+    first: &[Vec<u8>],
+) -> Vec<Vec<Vec<u64>>> {
+    use super::tags::{bilou_spans, split};
+    let lower: Vec<Vec<String>> = doc
+        .iter()
+        .map(|s| {
+            s.iter()
+                .map(|w| normalise_quotes(w.as_ref()).to_lowercase())
+                .collect()
+        })
+        .collect();
+    let spans: Vec<Vec<(std::ops::Range<usize>, super::tags::EntityKind)>> =
+        first.iter().map(|t| bilou_spans(t)).collect();
+
+    // word → counts of first-pass kinds (index 4 = outside)
+    let mut word_kinds: HashMap<&str, [u16; 5]> = HashMap::new();
+    // lower-cased entity string → kind counts
+    let mut span_kinds: HashKeyMap<[u16; 4]> = HashKeyMap::default();
+    // word → counts per (kind, position in a multi-word name: first/mid/last)
+    let mut part_kinds: HashMap<&str, [[u16; 3]; 4]> = HashMap::new();
+    let mut max_len = 0;
+    for (si, sent) in lower.iter().enumerate() {
+        for (i, w) in sent.iter().enumerate() {
+            let k = first
+                .get(si)
+                .and_then(|t| t.get(i))
+                .and_then(|&t| split(t))
+                .map_or(4, |(k, _)| k.index());
+            word_kinds.entry(w.as_str()).or_insert([0; 5])[k] += 1;
+        }
+        for (range, kind) in &spans[si] {
+            let mut h = 0u64;
+            for w in &sent[range.clone()] {
+                h = chain(h, w);
+            }
+            span_kinds.entry(h).or_insert([0; 4])[kind.index()] += 1;
+            max_len = max_len.max(range.len());
+            if range.len() >= 2 {
+                for (j, w) in sent[range.clone()].iter().enumerate() {
+                    let pos = part_position(j, range.len());
+                    part_kinds.entry(w.as_str()).or_insert([[0; 3]; 4])[kind.index()][pos] += 1;
+                }
+            }
+        }
+    }
+
+    let mut out = Vec::with_capacity(doc.len());
+    for (si, sent) in lower.iter().enumerate() {
+        let tags = first.get(si).map(Vec::as_slice).unwrap_or(&[]);
+        let mut feats: Vec<Vec<u64>> = vec![Vec::new(); sent.len()];
+        // Own first-pass span of each token, to exclude it from the counts.
+        let mut own: Vec<Option<(std::ops::Range<usize>, usize)>> = vec![None; sent.len()];
+        for (range, kind) in &spans[si] {
+            for o in own.iter_mut().take(range.end).skip(range.start) {
+                *o = Some((range.clone(), kind.index()));
+            }
+        }
+        for (i, w) in sent.iter().enumerate() {
+            let f = &mut feats[i];
+            let tag = tags.get(i).copied().unwrap_or(0);
+            f.push(Fh::new(T_FIRST_PASS).num(tag as u64).done());
+            if !w.chars().next().is_some_and(char::is_alphanumeric) {
+                continue;
+            }
+            let own_kind = split(tag).map_or(4, |(k, _)| k.index());
+            if let Some(counts) = word_kinds.get(w.as_str()) {
+                let mut others = *counts;
+                others[own_kind] = others[own_kind].saturating_sub(1);
+                let total: u16 = others.iter().sum();
+                if total > 0 {
+                    let (best, _) =
+                        others
+                            .iter()
+                            .enumerate()
+                            .fold((4, 0), |b, (k, &c)| if c > b.1 { (k, c) } else { b });
+                    f.push(
+                        Fh::new(T_DOC_WORD_MAJORITY)
+                            .num(best as u64)
+                            .num(own_kind as u64)
+                            .done(),
+                    );
+                    for (k, &c) in others.iter().take(4).enumerate() {
+                        if c > 0 {
+                            f.push(Fh::new(T_DOC_WORD_KIND).num(k as u64).done());
+                        }
+                    }
+                }
+            }
+            if let Some(parts) = part_kinds.get(w.as_str()) {
+                for (k, by_pos) in parts.iter().enumerate() {
+                    for (pos, &c) in by_pos.iter().enumerate() {
+                        let mine = matches!(&own[i], Some((r, ok)) if *ok == k && r.len() >= 2
+                            && part_position(i - r.start, r.len()) == pos);
+                        if c > mine as u16 {
+                            f.push(Fh::new(T_DOC_PART).num(k as u64).num(pos as u64).done());
+                        }
+                    }
+                }
+            }
+        }
+        // Token sequences tagged as names elsewhere in the document.
+        for start in 0..sent.len() {
+            if !sent[start]
+                .chars()
+                .next()
+                .is_some_and(char::is_alphanumeric)
+            {
+                continue;
+            }
+            let mut h = 0u64;
+            let limit = sent.len().min(start + max_len);
+            for (end, word) in sent.iter().enumerate().take(limit).skip(start) {
+                h = chain(h, word);
+                let Some(counts) = span_kinds.get(&h) else {
+                    continue;
+                };
+                let len = end + 1 - start;
+                let mut others = *counts;
+                if let Some((r, k)) = &own[start] {
+                    if r.start == start && r.end == end + 1 {
+                        others[*k] = others[*k].saturating_sub(1);
+                    }
+                }
+                for (k, &c) in others.iter().enumerate() {
+                    if c == 0 {
+                        continue;
+                    }
+                    for (t, f) in feats.iter_mut().enumerate().take(end + 1).skip(start) {
+                        let pos = if len == 1 {
+                            3
+                        } else if t == start {
+                            0
+                        } else if t == end {
+                            2
+                        } else {
+                            1
+                        };
+                        f.push(Fh::new(T_DOC_SPAN).num(k as u64).num(pos).done());
+                    }
+                }
+            }
+        }
+        out.push(feats);
+    }
+    out
+}
+
+fn part_position(j: usize, len: usize) -> usize {
+    if j == 0 {
+        0
+    } else if j + 1 == len {
+        2
+    } else {
+        1
+    }
+}

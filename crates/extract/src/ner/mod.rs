@@ -4,12 +4,14 @@
 //! trained on CoNLL-2003 (see `examples/train_ner.rs`). The trained weights
 //! ship inside the crate, so tagging needs no data files and no network.
 
+pub mod clusters;
 pub(crate) mod conll;
 pub(crate) mod features;
 pub(crate) mod model;
 pub(crate) mod tags;
 pub(crate) mod train;
 
+pub use clusters::{derive_word_clusters, ClusterConfig};
 pub use conll::{parse_conll, read_conll, ConllDoc, ConllSentence, Counts, NerScores};
 pub use tags::{iob_spans, EntityKind};
 pub use train::TrainConfig;
@@ -73,7 +75,7 @@ impl NerTagger {
 
     /// Number of features with weights.
     pub fn feature_count(&self) -> usize {
-        self.model.index.len()
+        self.model.feature_count()
     }
 
     /// Entities in running English text (one article or any passage), with

@@ -6,7 +6,10 @@
 //! Quantising to `i16` and dropping near-zero weights keeps the shipped file
 //! small enough to embed with `include_bytes!`.
 
-use super::features::{doc_features, Clusters, Gazetteer, HashKeyMap, Resources, SentFeatures};
+use super::features::{
+    doc_features, stacked_features, with_extra, Clusters, Gazetteer, HashKeyMap, Resources,
+    SentFeatures,
+};
 use super::tags::{end_allowed, start_allowed, N_TAGS};
 use crate::NerError;
 use flate2::read::GzDecoder;
@@ -14,12 +17,11 @@ use flate2::write::GzEncoder;
 use flate2::Compression;
 use std::io::{Read, Write};
 
-const MAGIC: &[u8; 8] = b"PXNER\x00\x01\x00";
+const MAGIC: &[u8; 8] = b"PXNER\x00\x02\x00";
 
-/// A trained tagger: feature weights, transitions and the lexical resources
-/// its features consult.
-#[derive(Clone)]
-pub(crate) struct Model {
+/// One linear model: emission weights per feature, transition scores.
+#[derive(Clone, Default)]
+pub(crate) struct Weights {
     pub index: HashKeyMap<u32>,
     /// Row `r` holds the scores of the feature for every tag:
     /// `rows[r * N_TAGS..(r + 1) * N_TAGS]`.
@@ -28,10 +30,9 @@ pub(crate) struct Model {
     pub trans: Vec<f32>,
     pub start: Vec<f32>,
     pub end: Vec<f32>,
-    pub resources: Resources,
 }
 
-impl Model {
+impl Weights {
     pub fn emissions(&self, sf: &SentFeatures) -> Vec<[f32; N_TAGS]> {
         let mut out = vec![[0f32; N_TAGS]; sf.len()];
         for (i, scores) in out.iter_mut().enumerate() {
@@ -47,21 +48,13 @@ impl Model {
         out
     }
 
-    /// BILOU tags for each sentence of a document of tokens.
-    pub fn tag_doc<S: AsRef<str>>(&self, doc: &[Vec<S>]) -> Vec<Vec<u8>> {
-        doc_features(doc, &self.resources)
-            .iter()
-            .map(|sf| viterbi(&self.emissions(sf), &self.trans, &self.start, &self.end))
-            .collect()
+    pub fn decode(&self, sf: &SentFeatures) -> Vec<u8> {
+        viterbi(&self.emissions(sf), &self.trans, &self.start, &self.end)
     }
 
-    /// Serialises to the gzip-compressed shipping format. Weights whose
-    /// magnitude is below `prune` (relative to the largest) are dropped.
-    pub fn to_bytes(&self, prune: f32) -> Result<Vec<u8>, NerError> {
+    fn write(&self, buf: &mut Vec<u8>, prune: f32) -> u32 {
         let max = self.rows.iter().fold(0f32, |m, w| m.max(w.abs())).max(1e-9);
         let scale = max / 32767.0;
-        let mut buf = Vec::new();
-        buf.extend_from_slice(MAGIC);
         buf.extend_from_slice(&scale.to_le_bytes());
         for v in self.trans.iter().chain(&self.start).chain(&self.end) {
             buf.extend_from_slice(&v.to_le_bytes());
@@ -96,6 +89,99 @@ impl Model {
         }
         buf.extend_from_slice(&kept.to_le_bytes());
         buf.extend_from_slice(&body);
+        kept
+    }
+
+    fn read(r: &mut Reader<'_>) -> Result<Weights, NerError> {
+        let scale = r.f32()?;
+        let mut trans = Vec::with_capacity(N_TAGS * N_TAGS);
+        for _ in 0..N_TAGS * N_TAGS {
+            trans.push(r.f32()?);
+        }
+        let mut start = Vec::with_capacity(N_TAGS);
+        for _ in 0..N_TAGS {
+            start.push(r.f32()?);
+        }
+        let mut end = Vec::with_capacity(N_TAGS);
+        for _ in 0..N_TAGS {
+            end.push(r.f32()?);
+        }
+        let n = r.u32()? as usize;
+        let mut index = HashKeyMap::default();
+        index.reserve(n.min(1 << 22));
+        let mut rows = Vec::with_capacity(n.min(1 << 22) * N_TAGS);
+        let mut last = 0u64;
+        for i in 0..n {
+            last = last.wrapping_add(r.varint()?);
+            let m = r.take(3)?;
+            let mask = u32::from_le_bytes([m[0], m[1], m[2], 0]);
+            let mut row = [0f32; N_TAGS];
+            for (t, w) in row.iter_mut().enumerate() {
+                if mask & (1 << t) != 0 {
+                    let b = r.take(2)?;
+                    *w = i16::from_le_bytes([b[0], b[1]]) as f32 * scale;
+                }
+            }
+            rows.extend_from_slice(&row);
+            index.insert(last, i as u32);
+        }
+        Ok(Weights {
+            index,
+            rows,
+            trans,
+            start,
+            end,
+        })
+    }
+}
+
+/// A trained tagger: a first pass over local features and, when present, a
+/// second pass that also sees what the first pass found elsewhere in the
+/// document (see `features::stacked_features`), plus the lexical resources
+/// the features consult.
+#[derive(Clone, Default)]
+pub(crate) struct Model {
+    pub first: Weights,
+    pub second: Option<Weights>,
+    pub resources: Resources,
+}
+
+impl Model {
+    /// BILOU tags for each sentence of a document of tokens.
+    pub fn tag_doc<S: AsRef<str>>(&self, doc: &[Vec<S>]) -> Vec<Vec<u8>> {
+        let feats = doc_features(doc, &self.resources);
+        let first: Vec<Vec<u8>> = feats.iter().map(|sf| self.first.decode(sf)).collect();
+        match &self.second {
+            None => first,
+            Some(second) => {
+                let extra = stacked_features(doc, &first);
+                feats
+                    .into_iter()
+                    .zip(extra)
+                    .map(|(sf, ex)| second.decode(&with_extra(sf, &ex)))
+                    .collect()
+            }
+        }
+    }
+
+    /// Number of features with weights, over both passes.
+    pub fn feature_count(&self) -> usize {
+        self.first.index.len() + self.second.as_ref().map_or(0, |w| w.index.len())
+    }
+
+    /// Serialises to the gzip-compressed shipping format. Weights whose
+    /// magnitude is below `prune` (relative to the largest) are dropped.
+    pub fn to_bytes(&self, prune: f32) -> Result<Vec<u8>, NerError> {
+        let mut buf = Vec::new();
+        buf.extend_from_slice(MAGIC);
+        self.first.write(&mut buf, prune);
+        match &self.second {
+            Some(w) => {
+                buf.push(1);
+                w.write(&mut buf, prune);
+            }
+            None => buf.push(0),
+        }
 
         let gaz = &self.resources.gazetteer;
         let mut entries: Vec<(u64, u8)> = gaz.entries.iter().map(|(&h, &m)| (h, m)).collect();
@@ -144,38 +230,12 @@ impl Model {
                 "not a Parallax NER model (bad magic)".into(),
             ));
         }
-        let scale = r.f32()?;
-        let mut trans = Vec::with_capacity(N_TAGS * N_TAGS);
-        for _ in 0..N_TAGS * N_TAGS {
-            trans.push(r.f32()?);
-        }
-        let mut start = Vec::with_capacity(N_TAGS);
-        for _ in 0..N_TAGS {
-            start.push(r.f32()?);
-        }
-        let mut end = Vec::with_capacity(N_TAGS);
-        for _ in 0..N_TAGS {
-            end.push(r.f32()?);
-        }
-        let n = r.u32()? as usize;
-        let mut index = HashKeyMap::default();
-        index.reserve(n.min(1 << 24));
-        let mut rows = Vec::with_capacity(n.min(1 << 24) * N_TAGS);
-        let mut last = 0u64;
-        for i in 0..n {
-            last = last.wrapping_add(r.varint()?);
-            let m = r.take(3)?;
-            let mask = u32::from_le_bytes([m[0], m[1], m[2], 0]);
-            let mut row = [0f32; N_TAGS];
-            for (t, w) in row.iter_mut().enumerate() {
-                if mask & (1 << t) != 0 {
-                    let b = r.take(2)?;
-                    *w = i16::from_le_bytes([b[0], b[1]]) as f32 * scale;
-                }
-            }
-            rows.extend_from_slice(&row);
-            index.insert(last, i as u32);
-        }
+        let first = Weights::read(&mut r)?;
+        let second = match r.take(1)?[0] {
+            0 => None,
+            1 => Some(Weights::read(&mut r)?),
+            other => return Err(NerError::Model(format!("bad second-pass flag {other}"))),
+        };
 
         let mut gazetteer = Gazetteer {
             max_len: r.take(1)?[0] as usize,
@@ -203,11 +263,8 @@ impl Model {
             return Err(NerError::Model("trailing bytes after model".into()));
         }
         Ok(Model {
-            index,
-            rows,
-            trans,
-            start,
-            end,
+            first,
+            second,
             resources: Resources {
                 gazetteer,
                 clusters,
@@ -376,7 +433,7 @@ mod tests {
     fn garbage_is_rejected() {
         assert!(Model::from_bytes(b"not gzip").is_err());
         let mut enc = GzEncoder::new(Vec::new(), Compression::fast());
-        enc.write_all(b"PXNER\x00\x01\x00\x01").ok();
+        enc.write_all(b"PXNER\x00\x02\x00\x01").ok();
         let gz = enc.finish().unwrap_or_default();
         assert!(matches!(Model::from_bytes(&gz), Err(NerError::Model(_))));
     }

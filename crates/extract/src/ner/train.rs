@@ -10,9 +10,10 @@
 
 use super::conll::{ConllDoc, NerScores};
 use super::features::{
-    doc_features, key, Clusters, Gazetteer, HashKeyMap, Resources, SentFeatures,
+    doc_features, key, stacked_features, with_extra, Clusters, Gazetteer, HashKeyMap, Resources,
+    SentFeatures,
 };
-use super::model::{viterbi, Model};
+use super::model::{viterbi, Model, Weights};
 use super::tags::{bilou_spans, iob_spans, spans_to_bilou, N_TAGS};
 use crate::NerError;
 use std::collections::HashMap;
@@ -28,6 +29,9 @@ pub struct TrainConfig {
     pub folds: usize,
     /// Features seen fewer times than this in training are dropped.
     pub min_count: u32,
+    /// Train the document-level second pass (stacked on held-out first-pass
+    /// tags).
+    pub second_pass: bool,
 }
 
 impl Default for TrainConfig {
@@ -37,6 +41,7 @@ impl Default for TrainConfig {
             seed: 0x5eed_2003,
             folds: 10,
             min_count: 1,
+            second_pass: true,
         }
     }
 }
@@ -62,7 +67,7 @@ fn gazetteer_from(docs: &[&ConllDoc]) -> Gazetteer {
     g
 }
 
-/// Trains on `train`, choosing the epoch by entity F1 on `dev`. `clusters`
+/// Trains on `train`, choosing epochs by entity F1 on `dev`. `clusters`
 /// maps lower-cased words to cluster ids (may be empty). `log` receives one
 /// line per epoch.
 pub fn train(
@@ -72,20 +77,21 @@ pub fn train(
     cfg: &TrainConfig,
     mut log: impl FnMut(&str),
 ) -> Result<(Model, NerScores), NerError> {
-    if train.is_empty() {
-        return Err(NerError::Format("no training documents".into()));
+    if train.is_empty() || dev.is_empty() {
+        return Err(NerError::Format("no training or no dev documents".into()));
     }
     let mut cluster_ids = Clusters::default();
     for (w, ids) in clusters {
         cluster_ids.ids.insert(key(w), *ids);
     }
     let folds = cfg.folds.max(2);
+    let fold_of = |doc: usize| doc % folds;
     let fold_resources: Vec<Resources> = (0..folds)
         .map(|k| {
             let others: Vec<&ConllDoc> = train
                 .iter()
                 .enumerate()
-                .filter(|(i, _)| i % folds != k)
+                .filter(|(i, _)| fold_of(*i) != k)
                 .map(|(_, d)| d)
                 .collect();
             Resources {
@@ -100,40 +106,158 @@ pub fn train(
         clusters: cluster_ids,
     };
 
-    // Features of every training sentence, then a dictionary of the kept ones.
-    let mut raw: Vec<(SentFeatures, Vec<u8>)> = Vec::new();
-    for (i, d) in train.iter().enumerate() {
-        let feats = doc_features(&d.words(), &fold_resources[i % folds]);
-        for (sf, s) in feats.into_iter().zip(&d.sentences) {
-            let gold = spans_to_bilou(s.words.len(), &iob_spans(&s.labels));
-            raw.push((sf, gold));
-        }
+    // First pass: local features only.
+    let train_words: Vec<Vec<Vec<&str>>> = train.iter().map(|d| d.words()).collect();
+    let raw1: Vec<Vec<SentFeatures>> = train_words
+        .iter()
+        .enumerate()
+        .map(|(i, w)| doc_features(w, &fold_resources[fold_of(i)]))
+        .collect();
+    let gold: Vec<Vec<u8>> = train
+        .iter()
+        .flat_map(|d| d.sentences.iter())
+        .map(|s| spans_to_bilou(s.words.len(), &iob_spans(&s.labels)))
+        .collect();
+    let doc_of: Vec<usize> = train
+        .iter()
+        .enumerate()
+        .flat_map(|(i, d)| std::iter::repeat_n(i, d.sentences.len()))
+        .collect();
+    let (index1, inst1) = instances(raw1.iter().flatten(), &gold, cfg.min_count);
+    log(&format!(
+        "first pass: {} sentences, {} features",
+        inst1.len(),
+        index1.len()
+    ));
+    let dev_words: Vec<Vec<Vec<&str>>> = dev.iter().map(|d| d.words()).collect();
+    let dev1: Vec<Vec<SentFeatures>> = dev_words.iter().map(|w| doc_features(w, &full)).collect();
+    let everyone: Vec<usize> = (0..inst1.len()).collect();
+    let (first, scores1, epochs1) = fit(
+        &inst1,
+        &everyone,
+        index1,
+        cfg,
+        |w| score(w, dev, &dev1),
+        &mut log,
+    );
+    log(&format!(
+        "first pass: best epoch {epochs1}, dev F1 {:.2}",
+        100.0 * scores1.overall.f1()
+    ));
+    if !cfg.second_pass {
+        let model = Model {
+            first,
+            second: None,
+            resources: full,
+        };
+        return Ok((model, scores1));
     }
+
+    // Held-out first-pass tags for every training document.
+    let mut jack: Vec<Vec<u8>> = vec![Vec::new(); inst1.len()];
+    for k in 0..folds {
+        let members: Vec<usize> = (0..inst1.len())
+            .filter(|&i| fold_of(doc_of[i]) != k)
+            .collect();
+        let fold_cfg = TrainConfig {
+            epochs: epochs1,
+            ..cfg.clone()
+        };
+        let mut p = Perceptron::new(first.index.len());
+        let mut order = members.clone();
+        let mut rng = fold_cfg.seed | 1;
+        for _ in 0..fold_cfg.epochs {
+            shuffle(&mut order, &mut rng);
+            for &i in &order {
+                p.learn(&inst1[i]);
+            }
+        }
+        let w = p.averaged(HashKeyMap::default());
+        for (i, tags) in jack.iter_mut().enumerate() {
+            if fold_of(doc_of[i]) == k {
+                *tags = decode_instance(&w, &inst1[i]);
+            }
+        }
+        log(&format!("held-out first pass, fold {}/{folds}", k + 1));
+    }
+
+    // Second pass: local features plus document-level first-pass evidence.
+    let mut raw2: Vec<SentFeatures> = Vec::with_capacity(inst1.len());
+    let mut at = 0;
+    for (d, feats) in raw1.into_iter().enumerate() {
+        let n = feats.len();
+        let extra = stacked_features(&train_words[d], &jack[at..at + n]);
+        raw2.extend(
+            feats
+                .into_iter()
+                .zip(extra)
+                .map(|(sf, ex)| with_extra(sf, &ex)),
+        );
+        at += n;
+    }
+    let (index2, inst2) = instances(raw2.iter(), &gold, cfg.min_count);
+    drop(raw2);
+    log(&format!("second pass: {} features", index2.len()));
+    let dev2: Vec<Vec<SentFeatures>> = dev1
+        .into_iter()
+        .zip(&dev_words)
+        .map(|(feats, words)| {
+            let tags: Vec<Vec<u8>> = feats.iter().map(|sf| first.decode(sf)).collect();
+            let extra = stacked_features(words, &tags);
+            feats
+                .into_iter()
+                .zip(extra)
+                .map(|(sf, ex)| with_extra(sf, &ex))
+                .collect()
+        })
+        .collect();
+    let (second, scores2, epochs2) = fit(
+        &inst2,
+        &everyone,
+        index2,
+        cfg,
+        |w| score(w, dev, &dev2),
+        &mut log,
+    );
+    log(&format!(
+        "second pass: best epoch {epochs2}, dev F1 {:.2}",
+        100.0 * scores2.overall.f1()
+    ));
+    let model = Model {
+        first,
+        second: Some(second),
+        resources: full,
+    };
+    Ok((model, scores2))
+}
+
+/// Feature dictionary (hash → id, keeping features seen `min_count` times)
+/// and the sentences as id lists.
+fn instances<'a>(
+    feats: impl Iterator<Item = &'a SentFeatures> + Clone,
+    gold: &[Vec<u8>],
+    min_count: u32,
+) -> (HashKeyMap<u32>, Vec<Instance>) {
     let mut counts: HashKeyMap<u32> = HashKeyMap::default();
-    for (sf, _) in &raw {
+    for sf in feats.clone() {
         for &h in &sf.feats {
             *counts.entry(h).or_insert(0) += 1;
         }
     }
     let mut hashes: Vec<u64> = counts
         .iter()
-        .filter(|(_, &c)| c >= cfg.min_count)
+        .filter(|(_, &c)| c >= min_count)
         .map(|(&h, _)| h)
         .collect();
     hashes.sort_unstable();
+    drop(counts);
     let ids: HashKeyMap<u32> = hashes
         .iter()
         .enumerate()
         .map(|(i, &h)| (h, i as u32))
         .collect();
-    drop(counts);
-    log(&format!(
-        "{} sentences, {} features",
-        raw.len(),
-        hashes.len()
-    ));
-    let instances: Vec<Instance> = raw
-        .into_iter()
+    let instances = feats
+        .zip(gold)
         .map(|(sf, gold)| {
             let mut feats = Vec::with_capacity(sf.feats.len());
             let mut starts = Vec::with_capacity(sf.starts.len());
@@ -145,65 +269,87 @@ pub fn train(
             Instance {
                 feats,
                 starts,
-                gold,
+                gold: gold.clone(),
             }
         })
         .collect();
+    (ids, instances)
+}
 
-    let dev_feats: Vec<Vec<SentFeatures>> = dev
-        .iter()
-        .map(|d| doc_features(&d.words(), &full))
-        .collect();
+fn shuffle(order: &mut [usize], rng: &mut u64) {
+    for i in (1..order.len()).rev() {
+        *rng ^= *rng << 13;
+        *rng ^= *rng >> 7;
+        *rng ^= *rng << 17;
+        order.swap(i, (*rng % (i as u64 + 1)) as usize);
+    }
+}
 
-    let nf = hashes.len();
-    let mut p = Perceptron::new(nf);
-    let mut order: Vec<usize> = (0..instances.len()).collect();
+/// Runs the perceptron for `cfg.epochs` over `members`, keeping the averaged
+/// weights of the epoch that scores best on dev.
+fn fit(
+    inst: &[Instance],
+    members: &[usize],
+    index: HashKeyMap<u32>,
+    cfg: &TrainConfig,
+    mut eval: impl FnMut(&Weights) -> NerScores,
+    log: &mut impl FnMut(&str),
+) -> (Weights, NerScores, usize) {
+    let mut p = Perceptron::new(index.len());
+    let mut order = members.to_vec();
     let mut rng = cfg.seed | 1;
-    let mut best: Option<(f64, Model, NerScores)> = None;
-    let mut eval_model = Model {
-        index: ids,
-        rows: Vec::new(),
-        trans: Vec::new(),
-        start: Vec::new(),
-        end: Vec::new(),
-        resources: full,
+    let mut current = Weights {
+        index,
+        ..Default::default()
     };
-    for epoch in 1..=cfg.epochs {
-        for i in (1..order.len()).rev() {
-            rng ^= rng << 13;
-            rng ^= rng >> 7;
-            rng ^= rng << 17;
-            order.swap(i, (rng % (i as u64 + 1)) as usize);
-        }
+    let mut best: Option<(Weights, NerScores, usize)> = None;
+    for epoch in 1..=cfg.epochs.max(1) {
+        shuffle(&mut order, &mut rng);
         let mut mistakes = 0usize;
         for &k in &order {
-            mistakes += p.learn(&instances[k]);
+            mistakes += p.learn(&inst[k]);
         }
-        p.average_into(&mut eval_model);
-        let scores = score_docs(&eval_model, dev, &dev_feats);
+        let index = std::mem::take(&mut current.index);
+        current = p.averaged(index);
+        let scores = eval(&current);
         log(&format!(
             "epoch {epoch:>2}: {mistakes} sentences wrong; dev P {:.2} R {:.2} F1 {:.2}",
             100.0 * scores.overall.precision(),
             100.0 * scores.overall.recall(),
             100.0 * scores.overall.f1()
         ));
-        let f1 = scores.overall.f1();
-        if best.as_ref().is_none_or(|(b, _, _)| f1 > *b) {
-            best = Some((f1, eval_model.clone(), scores));
+        if best
+            .as_ref()
+            .is_none_or(|b| scores.overall.f1() > b.1.overall.f1())
+        {
+            best = Some((current.clone(), scores, epoch));
         }
     }
     match best {
-        Some((_, model, scores)) => Ok((model, scores)),
-        None => Err(NerError::Format("no epochs run".into())),
+        Some(b) => b,
+        None => (current, NerScores::default(), 0),
     }
 }
 
-fn score_docs(model: &Model, docs: &[ConllDoc], feats: &[Vec<SentFeatures>]) -> NerScores {
+fn decode_instance(w: &Weights, inst: &Instance) -> Vec<u8> {
+    let n = inst.gold.len();
+    let mut em = vec![[0f32; N_TAGS]; n];
+    for (i, scores) in em.iter_mut().enumerate() {
+        for &f in &inst.feats[inst.starts[i]..inst.starts[i + 1]] {
+            let row = &w.rows[f as usize * N_TAGS..(f as usize + 1) * N_TAGS];
+            for (s, x) in scores.iter_mut().zip(row) {
+                *s += x;
+            }
+        }
+    }
+    viterbi(&em, &w.trans, &w.start, &w.end)
+}
+
+fn score(w: &Weights, docs: &[ConllDoc], feats: &[Vec<SentFeatures>]) -> NerScores {
     let mut scores = NerScores::default();
     for (d, fs) in docs.iter().zip(feats) {
         for (s, sf) in d.sentences.iter().zip(fs) {
-            let tags = viterbi(&model.emissions(sf), &model.trans, &model.start, &model.end);
-            scores.add_iob(&s.labels, &bilou_spans(&tags));
+            scores.add_iob(&s.labels, &bilou_spans(&w.decode(sf)));
         }
     }
     scores
@@ -296,17 +442,20 @@ impl Perceptron {
         1
     }
 
-    fn average_into(&self, model: &mut Model) {
+    fn averaged(&self, index: HashKeyMap<u32>) -> Weights {
         let avg = |w: &[f32], acc: &[f64]| -> Vec<f32> {
             w.iter()
                 .zip(acc)
                 .map(|(&w, &a)| (w as f64 - a / self.c) as f32)
                 .collect()
         };
-        model.rows = avg(&self.w, &self.acc);
-        model.trans = avg(&self.trans, &self.trans_acc);
         let edge = avg(&self.edge, &self.edge_acc);
-        model.start = edge[..N_TAGS].to_vec();
-        model.end = edge[N_TAGS..].to_vec();
+        Weights {
+            index,
+            rows: avg(&self.w, &self.acc),
+            trans: avg(&self.trans, &self.trans_acc),
+            start: edge[..N_TAGS].to_vec(),
+            end: edge[N_TAGS..].to_vec(),
+        }
     }
 }
