@@ -358,12 +358,15 @@ fn sentence_features(
                 .part(norm_at(ii + 1))
                 .done(),
         );
-        let chars: Vec<char> = t.lower.chars().collect();
-        for k in 1..=4.min(chars.len()) {
-            let p: String = chars[..k].iter().collect();
-            let s: String = chars[chars.len() - k..].iter().collect();
-            f.push(Fh::new(T_PREFIX).part(&p).done());
-            f.push(Fh::new(T_SUFFIX).part(&s).done());
+        // Prefixes and suffixes of up to four characters, as slices.
+        let char_count = t.lower.chars().count();
+        let mut ends = t.lower.char_indices().map(|(b, c)| b + c.len_utf8());
+        let mut starts = t.lower.char_indices().rev().map(|(b, _)| b);
+        for _ in 0..4.min(char_count) {
+            if let (Some(e), Some(b)) = (ends.next(), starts.next()) {
+                f.push(Fh::new(T_PREFIX).part(&t.lower[..e]).done());
+                f.push(Fh::new(T_SUFFIX).part(&t.lower[b..]).done());
+            }
         }
         f.push(Fh::new(T_SHAPE).part(&t.shape).part(caps_flag).done());
         for d in [-1isize, 0, 1] {
@@ -408,11 +411,11 @@ fn sentence_features(
         );
         f.push(
             Fh::new(T_LEN)
-                .num(chars.len().min(12) as u64)
+                .num(char_count.min(12) as u64)
                 .part(&t.short)
                 .done(),
         );
-        if chars.first().is_some_and(|c| c.is_alphabetic()) {
+        if t.lower.chars().next().is_some_and(|c| c.is_alphabetic()) {
             let (cap_mid, low) = case.seen.get(&t.lower).copied().unwrap_or((false, false));
             let here = if caps {
                 "caps"

@@ -7,8 +7,7 @@
 //! small enough to embed with `include_bytes!`.
 
 use super::features::{
-    doc_features, stacked_features, with_extra, Clusters, Gazetteer, HashKeyMap, Resources,
-    SentFeatures,
+    doc_features, stacked_features, Clusters, Gazetteer, HashKeyMap, Resources, SentFeatures,
 };
 use super::tags::{end_allowed, start_allowed, N_TAGS};
 use crate::NerError;
@@ -51,48 +50,107 @@ impl Weights {
     pub fn decode(&self, sf: &SentFeatures) -> Vec<u8> {
         viterbi(&self.emissions(sf), &self.trans, &self.start, &self.end)
     }
+}
 
-    fn write(&self, buf: &mut Vec<u8>, prune: f32) -> u32 {
-        let max = self.rows.iter().fold(0f32, |m, w| m.max(w.abs())).max(1e-9);
+/// A weight slot of the inference table; `key == 0` marks an empty slot.
+/// `entries[start..start + first]` are the feature's first-pass weights,
+/// the `second` entries after them its second-pass weights.
+#[derive(Clone, Copy, Default)]
+struct Slot {
+    key: u64,
+    start: u32,
+    first: u16,
+    second: u16,
+}
+
+/// One nonzero weight of a feature row.
+#[derive(Clone, Copy)]
+struct Entry {
+    tag: u8,
+    /// Weight in units of the pass's `scale`.
+    q: i16,
+}
+
+/// Nonzero `(tag, weight)`s of one feature.
+type SparseRow = Vec<(u8, f32)>;
+
+/// Sparse rows of one pass: `(feature hash, nonzero (tag, weight)s)`, plus
+/// its transition scores. The serialised form of a pass.
+#[derive(Clone, Default)]
+pub(crate) struct PassWeights {
+    rows: Vec<(u64, Vec<(u8, f32)>)>,
+    trans: Vec<f32>,
+    start: Vec<f32>,
+    end: Vec<f32>,
+}
+
+impl PassWeights {
+    pub fn from_weights(w: &Weights) -> PassWeights {
+        let mut rows: Vec<(u64, Vec<(u8, f32)>)> = w
+            .index
+            .iter()
+            .map(|(&h, &r)| {
+                let row = &w.rows[r as usize * N_TAGS..(r as usize + 1) * N_TAGS];
+                let nz = row
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, &x)| x != 0.0)
+                    .map(|(t, &x)| (t as u8, x))
+                    .collect();
+                (h, nz)
+            })
+            .filter(|(_, r): &(u64, Vec<(u8, f32)>)| !r.is_empty())
+            .collect();
+        rows.sort_unstable_by_key(|r| r.0);
+        PassWeights {
+            rows,
+            trans: w.trans.clone(),
+            start: w.start.clone(),
+            end: w.end.clone(),
+        }
+    }
+
+    fn write(&self, buf: &mut Vec<u8>, prune: f32) {
+        let max = self
+            .rows
+            .iter()
+            .flat_map(|r| r.1.iter())
+            .fold(0f32, |m, e| m.max(e.1.abs()))
+            .max(1e-9);
         let scale = max / 32767.0;
         buf.extend_from_slice(&scale.to_le_bytes());
         for v in self.trans.iter().chain(&self.start).chain(&self.end) {
             buf.extend_from_slice(&v.to_le_bytes());
         }
-        let mut features: Vec<(u64, u32)> = self.index.iter().map(|(&h, &r)| (h, r)).collect();
-        features.sort_unstable();
         let threshold = prune * max;
         let mut body = Vec::new();
         let mut kept = 0u32;
         let mut last = 0u64;
-        for (h, r) in features {
-            let row = &self.rows[r as usize * N_TAGS..(r as usize + 1) * N_TAGS];
-            let mut mask = 0u32;
-            for (t, w) in row.iter().enumerate() {
-                if w.abs() >= threshold && (w / scale).round() != 0.0 {
-                    mask |= 1 << t;
-                }
-            }
-            if mask == 0 {
+        for (key, row) in &self.rows {
+            let mut quantised: Vec<(u8, i16)> = row
+                .iter()
+                .filter(|e| e.1.abs() >= threshold)
+                .map(|e| (e.0, (e.1 / scale).round().clamp(-32767.0, 32767.0) as i16))
+                .filter(|&(_, q)| q != 0)
+                .collect();
+            if quantised.is_empty() {
                 continue;
             }
+            quantised.sort_unstable_by_key(|&(t, _)| t);
             kept += 1;
-            write_varint(&mut body, h.wrapping_sub(last));
-            last = h;
+            write_varint(&mut body, key.wrapping_sub(last));
+            last = *key;
+            let mask: u32 = quantised.iter().fold(0, |m, &(t, _)| m | 1 << t);
             body.extend_from_slice(&mask.to_le_bytes()[..3]);
-            for (t, w) in row.iter().enumerate() {
-                if mask & (1 << t) != 0 {
-                    let q = (w / scale).round().clamp(-32767.0, 32767.0) as i16;
-                    body.extend_from_slice(&q.to_le_bytes());
-                }
+            for (_, q) in quantised {
+                body.extend_from_slice(&q.to_le_bytes());
             }
         }
         buf.extend_from_slice(&kept.to_le_bytes());
         buf.extend_from_slice(&body);
-        kept
     }
 
-    fn read(r: &mut Reader<'_>) -> Result<Weights, NerError> {
+    fn read(r: &mut Reader<'_>) -> Result<PassWeights, NerError> {
         let scale = r.f32()?;
         let mut trans = Vec::with_capacity(N_TAGS * N_TAGS);
         for _ in 0..N_TAGS * N_TAGS {
@@ -107,26 +165,25 @@ impl Weights {
             end.push(r.f32()?);
         }
         let n = r.u32()? as usize;
-        let mut index = HashKeyMap::default();
-        index.reserve(n.min(1 << 22));
-        let mut rows = Vec::with_capacity(n.min(1 << 22) * N_TAGS);
+        let mut rows = Vec::with_capacity(n.min(1 << 22));
         let mut last = 0u64;
-        for i in 0..n {
+        for _ in 0..n {
             last = last.wrapping_add(r.varint()?);
             let m = r.take(3)?;
             let mask = u32::from_le_bytes([m[0], m[1], m[2], 0]);
-            let mut row = [0f32; N_TAGS];
-            for (t, w) in row.iter_mut().enumerate() {
+            if mask >> N_TAGS != 0 {
+                return Err(NerError::Model("bad tag mask in model".into()));
+            }
+            let mut row = Vec::with_capacity(mask.count_ones() as usize);
+            for t in 0..N_TAGS {
                 if mask & (1 << t) != 0 {
                     let b = r.take(2)?;
-                    *w = i16::from_le_bytes([b[0], b[1]]) as f32 * scale;
+                    row.push((t as u8, i16::from_le_bytes([b[0], b[1]]) as f32 * scale));
                 }
             }
-            rows.extend_from_slice(&row);
-            index.insert(last, i as u32);
+            rows.push((last, row));
         }
-        Ok(Weights {
-            index,
+        Ok(PassWeights {
             rows,
             trans,
             start,
@@ -135,38 +192,214 @@ impl Weights {
     }
 }
 
+/// Transition scores of one pass.
+#[derive(Clone, Default)]
+struct Transitions {
+    trans: Vec<f32>,
+    start: Vec<f32>,
+    end: Vec<f32>,
+}
+
 /// A trained tagger: a first pass over local features and, when present, a
 /// second pass that also sees what the first pass found elsewhere in the
 /// document (see `features::stacked_features`), plus the lexical resources
 /// the features consult.
+///
+/// Both passes' weights live in one open-addressing table keyed by feature
+/// hash, each slot pointing at the feature's nonzero weights stored
+/// contiguously: the second pass reuses every first-pass feature, so one
+/// probe serves both, and sparse rows mean few cache lines per feature.
 #[derive(Clone, Default)]
 pub(crate) struct Model {
-    pub first: Weights,
-    pub second: Option<Weights>,
+    slots: Vec<Slot>,
+    entries: Vec<Entry>,
+    first: Transitions,
+    second: Option<Transitions>,
+    first_features: usize,
+    second_features: usize,
+    /// Weight units of the first and second pass.
+    scale: [f32; 2],
     pub resources: Resources,
 }
 
 impl Model {
+    pub fn new(first: PassWeights, second: Option<PassWeights>, resources: Resources) -> Model {
+        let unit = |w: &PassWeights| {
+            let max = w
+                .rows
+                .iter()
+                .flat_map(|r| r.1.iter())
+                .fold(0f32, |m, e| m.max(e.1.abs()));
+            max.max(1e-9) / 32767.0
+        };
+        let scale = [unit(&first), second.as_ref().map_or(1.0, unit)];
+        let mut rows: HashKeyMap<(SparseRow, SparseRow)> = HashKeyMap::default();
+        let first_features = first.rows.len();
+        let second_features = second.as_ref().map_or(0, |w| w.rows.len());
+        for (h, row) in first.rows {
+            rows.entry(h).or_default().0 = row;
+        }
+        let second = second.map(|w| {
+            for (h, row) in w.rows {
+                rows.entry(h).or_default().1 = row;
+            }
+            Transitions {
+                trans: w.trans,
+                start: w.start,
+                end: w.end,
+            }
+        });
+        let mut keys: Vec<u64> = rows.keys().copied().filter(|&h| h != 0).collect();
+        keys.sort_unstable();
+        let capacity = (keys.len() * 10 / 7 + 1).next_power_of_two().max(16);
+        let mask = capacity - 1;
+        let mut slots = vec![Slot::default(); capacity];
+        let mut entries = Vec::new();
+        for h in keys {
+            let Some((r1, r2)) = rows.remove(&h) else {
+                continue;
+            };
+            let mut i = h as usize & mask;
+            while slots[i].key != 0 {
+                i = (i + 1) & mask;
+            }
+            let (n1, n2) = (r1.len().min(N_TAGS) as u16, r2.len().min(N_TAGS) as u16);
+            slots[i] = Slot {
+                key: h,
+                start: entries.len() as u32,
+                first: n1,
+                second: n2,
+            };
+            let quantise = |(tag, w): (u8, f32), scale: f32| Entry {
+                tag,
+                q: (w / scale).round().clamp(-32767.0, 32767.0) as i16,
+            };
+            entries.extend(r1.into_iter().take(N_TAGS).map(|e| quantise(e, scale[0])));
+            entries.extend(r2.into_iter().take(N_TAGS).map(|e| quantise(e, scale[1])));
+        }
+        Model {
+            slots,
+            entries,
+            first: Transitions {
+                trans: first.trans,
+                start: first.start,
+                end: first.end,
+            },
+            second,
+            first_features,
+            second_features,
+            scale,
+            resources,
+        }
+    }
+
+    fn slot(&self, h: u64) -> Option<Slot> {
+        let mask = self.slots.len().checked_sub(1)?;
+        let mut i = h as usize & mask;
+        loop {
+            let s = self.slots[i];
+            if s.key == h {
+                return Some(s);
+            }
+            if s.key == 0 {
+                return None;
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    /// Emission scores of both passes over the local features, in weight
+    /// units (multiply by `scale`).
+    fn emissions(&self, sf: &SentFeatures) -> (Vec<[f32; N_TAGS]>, Vec<[f32; N_TAGS]>) {
+        let n = sf.len();
+        let mut first = vec![[0f32; N_TAGS]; n];
+        let mut second = vec![[0f32; N_TAGS]; if self.second.is_some() { n } else { 0 }];
+        for (i, scores1) in first.iter_mut().enumerate() {
+            for &h in sf.token(i) {
+                let Some(s) = self.slot(h) else { continue };
+                let start = s.start as usize;
+                let mid = start + s.first as usize;
+                for e in &self.entries[start..mid] {
+                    scores1[e.tag as usize] += e.q as f32;
+                }
+                if let Some(scores) = second.get_mut(i) {
+                    for e in &self.entries[mid..mid + s.second as usize] {
+                        scores[e.tag as usize] += e.q as f32;
+                    }
+                }
+            }
+        }
+        (first, second)
+    }
+
     /// BILOU tags for each sentence of a document of tokens.
     pub fn tag_doc<S: AsRef<str>>(&self, doc: &[Vec<S>]) -> Vec<Vec<u8>> {
         let feats = doc_features(doc, &self.resources);
-        let first: Vec<Vec<u8>> = feats.iter().map(|sf| self.first.decode(sf)).collect();
-        match &self.second {
-            None => first,
-            Some(second) => {
-                let extra = stacked_features(doc, &first);
-                feats
-                    .into_iter()
-                    .zip(extra)
-                    .map(|(sf, ex)| second.decode(&with_extra(sf, &ex)))
-                    .collect()
-            }
+        let mut first_tags = Vec::with_capacity(feats.len());
+        let mut second_em = Vec::with_capacity(feats.len());
+        let t = &self.first;
+        for sf in &feats {
+            let (mut e1, e2) = self.emissions(sf);
+            rescale(&mut e1, self.scale[0]);
+            first_tags.push(viterbi(&e1, &t.trans, &t.start, &t.end));
+            second_em.push(e2);
         }
+        let Some(t2) = &self.second else {
+            return first_tags;
+        };
+        let extra = stacked_features(doc, &first_tags);
+        second_em
+            .into_iter()
+            .zip(extra)
+            .map(|(mut em, ex)| {
+                for (scores, hashes) in em.iter_mut().zip(ex) {
+                    for h in hashes {
+                        let Some(s) = self.slot(h) else { continue };
+                        let start = (s.start + s.first as u32) as usize;
+                        for e in &self.entries[start..start + s.second as usize] {
+                            scores[e.tag as usize] += e.q as f32;
+                        }
+                    }
+                }
+                rescale(&mut em, self.scale[1]);
+                viterbi(&em, &t2.trans, &t2.start, &t2.end)
+            })
+            .collect()
+    }
+
+    /// One pass's weights in serialisable form.
+    fn pass(&self, second: bool) -> Option<PassWeights> {
+        let t = if second {
+            self.second.as_ref()?
+        } else {
+            &self.first
+        };
+        let mut rows: Vec<(u64, Vec<(u8, f32)>)> = self
+            .slots
+            .iter()
+            .filter(|s| s.key != 0)
+            .filter_map(|s| {
+                let start = s.start as usize + if second { s.first as usize } else { 0 };
+                let len = if second { s.second } else { s.first } as usize;
+                let row: Vec<(u8, f32)> = self.entries[start..start + len]
+                    .iter()
+                    .map(|e| (e.tag, e.q as f32 * self.scale[second as usize]))
+                    .collect();
+                (!row.is_empty()).then_some((s.key, row))
+            })
+            .collect();
+        rows.sort_unstable_by_key(|r| r.0);
+        Some(PassWeights {
+            rows,
+            trans: t.trans.clone(),
+            start: t.start.clone(),
+            end: t.end.clone(),
+        })
     }
 
     /// Number of features with weights, over both passes.
     pub fn feature_count(&self) -> usize {
-        self.first.index.len() + self.second.as_ref().map_or(0, |w| w.index.len())
+        self.first_features + self.second_features
     }
 
     /// Serialises to the gzip-compressed shipping format. Weights whose
@@ -174,8 +407,10 @@ impl Model {
     pub fn to_bytes(&self, prune: f32) -> Result<Vec<u8>, NerError> {
         let mut buf = Vec::new();
         buf.extend_from_slice(MAGIC);
-        self.first.write(&mut buf, prune);
-        match &self.second {
+        if let Some(first) = self.pass(false) {
+            first.write(&mut buf, prune);
+        }
+        match self.pass(true) {
             Some(w) => {
                 buf.push(1);
                 w.write(&mut buf, prune);
@@ -230,10 +465,10 @@ impl Model {
                 "not a Parallax NER model (bad magic)".into(),
             ));
         }
-        let first = Weights::read(&mut r)?;
+        let first = PassWeights::read(&mut r)?;
         let second = match r.take(1)?[0] {
             0 => None,
-            1 => Some(Weights::read(&mut r)?),
+            1 => Some(PassWeights::read(&mut r)?),
             other => return Err(NerError::Model(format!("bad second-pass flag {other}"))),
         };
 
@@ -262,14 +497,22 @@ impl Model {
         if r.pos != raw.len() {
             return Err(NerError::Model("trailing bytes after model".into()));
         }
-        Ok(Model {
+        Ok(Model::new(
             first,
             second,
-            resources: Resources {
+            Resources {
                 gazetteer,
                 clusters,
             },
-        })
+        ))
+    }
+}
+
+fn rescale(em: &mut [[f32; N_TAGS]], scale: f32) {
+    for row in em.iter_mut() {
+        for x in row.iter_mut() {
+            *x *= scale;
+        }
     }
 }
 
@@ -297,10 +540,9 @@ pub(crate) fn viterbi(
         for t in 0..N_TAGS {
             let mut best = NEG;
             let mut arg = 0u8;
-            for p in 0..N_TAGS {
-                if score[p] == NEG || !ALLOWED[p][t] {
-                    continue;
-                }
+            let (preds, count) = &PREDECESSORS[t];
+            for &p in &preds[..*count] {
+                let p = p as usize;
                 let s = score[p] + trans[p * N_TAGS + t];
                 if s > best {
                     best = s;
@@ -342,6 +584,24 @@ static ALLOWED: [[bool; N_TAGS]; N_TAGS] = {
         p += 1;
     }
     a
+};
+
+/// For each tag, the tags allowed before it (and how many there are).
+static PREDECESSORS: [([u8; N_TAGS], usize); N_TAGS] = {
+    let mut out = [([0u8; N_TAGS], 0usize); N_TAGS];
+    let mut t = 0;
+    while t < N_TAGS {
+        let mut p = 0;
+        while p < N_TAGS {
+            if ALLOWED[p][t] {
+                out[t].0[out[t].1] = p as u8;
+                out[t].1 += 1;
+            }
+            p += 1;
+        }
+        t += 1;
+    }
+    out
 };
 
 /// `const` twin of `tags::transition_allowed` (checked equal in tests).

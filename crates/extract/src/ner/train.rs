@@ -13,7 +13,7 @@ use super::features::{
     doc_features, key, stacked_features, with_extra, Clusters, Gazetteer, HashKeyMap, Resources,
     SentFeatures,
 };
-use super::model::{viterbi, Model, Weights};
+use super::model::{viterbi, Model, PassWeights, Weights};
 use super::tags::{bilou_spans, iob_spans, spans_to_bilou, N_TAGS};
 use crate::NerError;
 use std::collections::HashMap;
@@ -145,11 +145,7 @@ pub fn train(
         100.0 * scores1.overall.f1()
     ));
     if !cfg.second_pass {
-        let model = Model {
-            first,
-            second: None,
-            resources: full,
-        };
+        let model = Model::new(PassWeights::from_weights(&first), None, full);
         return Ok((model, scores1));
     }
 
@@ -223,11 +219,11 @@ pub fn train(
         "second pass: best epoch {epochs2}, dev F1 {:.2}",
         100.0 * scores2.overall.f1()
     ));
-    let model = Model {
-        first,
-        second: Some(second),
-        resources: full,
-    };
+    let model = Model::new(
+        PassWeights::from_weights(&first),
+        Some(PassWeights::from_weights(&second)),
+        full,
+    );
     Ok((model, scores2))
 }
 
