@@ -6,9 +6,11 @@
 //! stages (alias joining, quote speakers, timelines) can point back at the
 //! text.
 
+pub mod aliases;
 pub mod ner;
 pub mod tokenize;
 
+pub use aliases::{alias_key, group_mentions, EntityGroup};
 pub use ner::{eval_conll, extract_entities, Entity, EntityKind, NerScores, NerTagger};
 
 /// Errors from extraction.

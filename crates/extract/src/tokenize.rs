@@ -132,7 +132,12 @@ fn split_chunk<'a>(text: &'a str, base: usize, s: &'a str, out: &mut Vec<Token<'
         let between_digits = k > 0
             && chars[k - 1].1.is_ascii_digit()
             && chars.get(k + 1).is_some_and(|(_, n)| n.is_ascii_digit());
-        if is_split_punct(c) && !(c == ',' && between_digits) && !(c == ':' && between_digits) {
+        let splits = if c == '/' {
+            !between_digits
+        } else {
+            is_split_punct(c) && !(matches!(c, ',' | ':') && between_digits)
+        };
+        if splits {
             push_word(text, piece_start..at, out);
             push(out, at..at + c.len_utf8());
             piece_start = at + c.len_utf8();
@@ -305,6 +310,15 @@ mod tests {
                 "polls",
                 "."
             ]
+        );
+    }
+
+    #[test]
+    fn slashes_split_words_not_numbers() {
+        let s = words("Chris Williamson/Twitter on 24/7 news");
+        assert_eq!(
+            s[0],
+            vec!["Chris", "Williamson", "/", "Twitter", "on", "24/7", "news"]
         );
     }
 

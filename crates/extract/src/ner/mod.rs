@@ -22,7 +22,7 @@ use model::Model;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::ops::Range;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 /// The shipped weights, trained by `examples/train_ner.rs`.
@@ -148,6 +148,83 @@ impl NerTagger {
         let (model, scores) = train::train(train, dev, clusters, config, log)?;
         Ok((NerTagger { model }, scores))
     }
+}
+
+/// Where training data lives; see [`train_from_files`].
+#[derive(Debug, Clone)]
+pub struct TrainFiles {
+    /// CoNLL training file.
+    pub train: PathBuf,
+    /// CoNLL file for choosing epochs and reporting scores.
+    pub dev: PathBuf,
+    /// Folders of unlabelled plain-text news for word clusters (every file
+    /// in each). Empty, with `clusters` on, clusters the CoNLL tokens alone.
+    pub unlabelled: Vec<PathBuf>,
+    /// Derive and use word clusters.
+    pub clusters: bool,
+}
+
+impl TrainFiles {
+    /// The standard layout under the shared data folder (`../shared`):
+    /// CoNLL-2003 train/dev, and the PolNeAR article texts as unlabelled news.
+    pub fn in_shared(shared: &Path) -> TrainFiles {
+        let data = shared.join("data");
+        TrainFiles {
+            train: data.join("conll2003/train.txt"),
+            dev: data.join("conll2003/dev.txt"),
+            unlabelled: ["train", "dev"]
+                .iter()
+                .map(|split| data.join("polnear").join(split).join("text"))
+                .filter(|d| d.is_dir())
+                .collect(),
+            clusters: true,
+        }
+    }
+}
+
+/// Trains a tagger from files: reads the CoNLL data, derives word clusters
+/// from the training tokens plus the unlabelled texts, then trains (see
+/// [`TrainConfig`]). Deterministic: the same inputs give the same bytes.
+/// `log` receives progress lines.
+pub fn train_from_files(
+    files: &TrainFiles,
+    config: &TrainConfig,
+    mut log: impl FnMut(&str),
+) -> Result<(NerTagger, NerScores), NerError> {
+    let train_docs = read_conll(&files.train)?;
+    let dev_docs = read_conll(&files.dev)?;
+    let mut clusters = HashMap::new();
+    if files.clusters {
+        let mut sentences: Vec<Vec<String>> = train_docs
+            .iter()
+            .flat_map(|d| d.sentences.iter().map(|s| s.words.clone()))
+            .collect();
+        let mut paths: Vec<PathBuf> = Vec::new();
+        for dir in &files.unlabelled {
+            let entries = std::fs::read_dir(dir)
+                .map_err(|e| NerError::Io(format!("{}: {e}", dir.display())))?;
+            for entry in entries {
+                paths.push(entry?.path());
+            }
+        }
+        paths.sort();
+        for p in &paths {
+            let bytes =
+                std::fs::read(p).map_err(|e| NerError::Io(format!("{}: {e}", p.display())))?;
+            let text = String::from_utf8_lossy(&bytes);
+            for s in tokenize(&text) {
+                sentences.push(s.iter().map(|t| t.text.to_string()).collect());
+            }
+        }
+        clusters = derive_word_clusters(&sentences, &ClusterConfig::default());
+        log(&format!(
+            "{} word clusters from {} sentences ({} unlabelled files)",
+            clusters.len(),
+            sentences.len(),
+            paths.len()
+        ));
+    }
+    NerTagger::train(&train_docs, &dev_docs, &clusters, config, log)
 }
 
 /// Entities in `text` with the shipped tagger.

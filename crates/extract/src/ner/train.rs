@@ -29,6 +29,9 @@ pub struct TrainConfig {
     pub folds: usize,
     /// Features seen fewer times than this in training are dropped.
     pub min_count: u32,
+    /// Perceptron runs (different sentence orders) whose weights are
+    /// averaged.
+    pub runs: usize,
     /// Train the document-level second pass (stacked on held-out first-pass
     /// tags).
     pub second_pass: bool,
@@ -37,11 +40,12 @@ pub struct TrainConfig {
 impl Default for TrainConfig {
     fn default() -> Self {
         TrainConfig {
-            epochs: 20,
+            epochs: 12,
             seed: 0x5eed_2003,
             folds: 10,
             min_count: 1,
             second_pass: true,
+            runs: 3,
         }
     }
 }
@@ -291,22 +295,28 @@ fn fit(
     mut eval: impl FnMut(&Weights) -> NerScores,
     log: &mut impl FnMut(&str),
 ) -> (Weights, NerScores, usize) {
-    let mut p = Perceptron::new(index.len());
-    let mut order = members.to_vec();
-    let mut rng = cfg.seed | 1;
+    let runs = cfg.runs.max(1);
+    let mut perceptrons: Vec<Perceptron> =
+        (0..runs).map(|_| Perceptron::new(index.len())).collect();
+    let mut orders: Vec<Vec<usize>> = vec![members.to_vec(); runs];
+    let mut rngs: Vec<u64> = (0..runs as u64)
+        .map(|r| (cfg.seed ^ r.wrapping_mul(0x9e37_79b9_7f4a_7c15)) | 1)
+        .collect();
     let mut current = Weights {
         index,
         ..Default::default()
     };
     let mut best: Option<(Weights, NerScores, usize)> = None;
     for epoch in 1..=cfg.epochs.max(1) {
-        shuffle(&mut order, &mut rng);
         let mut mistakes = 0usize;
-        for &k in &order {
-            mistakes += p.learn(&inst[k]);
+        for ((p, order), rng) in perceptrons.iter_mut().zip(&mut orders).zip(&mut rngs) {
+            shuffle(order, rng);
+            for &k in order.iter() {
+                mistakes += p.learn(&inst[k]);
+            }
         }
         let index = std::mem::take(&mut current.index);
-        current = p.averaged(index);
+        current = average_runs(&perceptrons, index);
         let scores = eval(&current);
         log(&format!(
             "epoch {epoch:>2}: {mistakes} sentences wrong; dev P {:.2} R {:.2} F1 {:.2}",
@@ -325,6 +335,39 @@ fn fit(
         Some(b) => b,
         None => (current, NerScores::default(), 0),
     }
+}
+
+/// The mean of several runs' averaged weights: runs differ only in the
+/// order they saw the sentences, and their mean is steadier than any one.
+fn average_runs(perceptrons: &[Perceptron], index: HashKeyMap<u32>) -> Weights {
+    let mut iter = perceptrons.iter();
+    let Some(first) = iter.next() else {
+        return Weights {
+            index,
+            ..Default::default()
+        };
+    };
+    let mut sum = first.averaged(index);
+    for p in iter {
+        let w = p.averaged(HashKeyMap::default());
+        for (a, b) in sum.rows.iter_mut().zip(&w.rows) {
+            *a += b;
+        }
+        for (a, b) in sum.trans.iter_mut().zip(&w.trans) {
+            *a += b;
+        }
+        for (a, b) in sum.start.iter_mut().zip(&w.start) {
+            *a += b;
+        }
+        for (a, b) in sum.end.iter_mut().zip(&w.end) {
+            *a += b;
+        }
+    }
+    let n = perceptrons.len() as f32;
+    for v in [&mut sum.rows, &mut sum.trans, &mut sum.start, &mut sum.end] {
+        v.iter_mut().for_each(|x| *x /= n);
+    }
+    sum
 }
 
 fn decode_instance(w: &Weights, inst: &Instance) -> Vec<u8> {
