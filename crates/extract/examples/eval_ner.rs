@@ -1,12 +1,13 @@
 //! Scores the shipped tagger on a CoNLL file and measures tagging speed.
 //!
 //! ```text
-//! cargo run --release -p parallax-extract --example eval_ner -- [FILE] [--model FILE] [--text FILE...]
+//! cargo run --release -p parallax-extract --example eval_ner -- [FILE] [--model FILE] [--prune F] [--text FILE]...
 //! ```
 //!
 //! FILE defaults to `../shared/data/conll2003/dev.txt`. `--text` files are
 //! tagged as running text (tokeniser included) for a second speed figure and
-//! a look at the entities found.
+//! a look at the entities found. `--prune F` first drops weights below F
+//! times the largest, to see what a smaller model would cost.
 
 use parallax_extract::ner::{read_conll, NerTagger};
 use std::path::PathBuf;
@@ -27,11 +28,13 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     let mut file = shared.join("data/conll2003/dev.txt");
     let mut model: Option<PathBuf> = None;
     let mut texts: Vec<PathBuf> = Vec::new();
+    let mut prune: Option<f32> = None;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         match a.as_str() {
             "--model" => model = Some(args.next().ok_or("--model needs a file")?.into()),
             "--text" => texts.push(args.next().ok_or("--text needs a file")?.into()),
+            "--prune" => prune = Some(args.next().ok_or("--prune needs a fraction")?.parse()?),
             _ => file = a.into(),
         }
     }
@@ -42,6 +45,20 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
             &owned
         }
         None => NerTagger::shipped()?,
+    };
+    let pruned;
+    let tagger: &NerTagger = match prune {
+        Some(p) => {
+            let bytes = tagger.to_bytes(p)?;
+            pruned = NerTagger::from_bytes(&bytes)?;
+            println!(
+                "pruned at {p}: {} features, {:.2} MB",
+                pruned.feature_count(),
+                bytes.len() as f64 / 1e6
+            );
+            &pruned
+        }
+        None => tagger,
     };
     let docs = read_conll(&file)?;
     let (t0, c0) = (Instant::now(), cpu_seconds());

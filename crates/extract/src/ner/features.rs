@@ -74,7 +74,12 @@ pub(crate) fn key(s: &str) -> u64 {
 
 /// Hash of a token sequence, built one token at a time.
 pub(crate) fn chain(prev: u64, token: &str) -> u64 {
-    mix(prev ^ key(token).rotate_left(17))
+    chain_key(prev, key(token))
+}
+
+/// [`chain`] with the token's [`key`] already computed.
+pub(crate) fn chain_key(prev: u64, token_key: u64) -> u64 {
+    mix(prev ^ token_key.rotate_left(17))
 }
 
 /// Entity names seen in training, keyed by the hash of their lower-cased
@@ -122,6 +127,8 @@ struct Tok {
     short: String,
     first_upper: bool,
     has_lower: bool,
+    /// `key(lower)`, for document maps, clusters and the gazetteer.
+    lower_key: u64,
 }
 
 fn normalise_quotes(s: &str) -> String {
@@ -170,7 +177,9 @@ impl Tok {
         }
         let first_upper = word.chars().next().is_some_and(|c| c.is_uppercase());
         let has_lower = word.chars().any(|c| c.is_lowercase());
+        let lower_key = key(&lower);
         Tok {
+            lower_key,
             word,
             lower,
             norm,
@@ -230,7 +239,7 @@ const T_GAZ_LEN: u8 = 24;
 #[derive(Default)]
 struct DocCase {
     /// lower form → (seen capitalised mid-sentence, seen lower-case)
-    seen: HashMap<String, (bool, bool)>,
+    seen: HashKeyMap<(bool, bool)>,
 }
 
 fn sentence_is_caps(toks: &[Tok]) -> bool {
@@ -254,14 +263,14 @@ pub(crate) fn doc_features<S: AsRef<str>>(doc: &[Vec<S>], res: &Resources) -> Ve
     let caps: Vec<bool> = toks.iter().map(|s| sentence_is_caps(s)).collect();
 
     let mut case = DocCase::default();
-    let mut first_seen: HashMap<&str, usize> = HashMap::new();
+    let mut first_seen: HashKeyMap<usize> = HashKeyMap::default();
     for (si, sent) in toks.iter().enumerate() {
         for (i, t) in sent.iter().enumerate() {
-            first_seen.entry(t.lower.as_str()).or_insert(si);
+            first_seen.entry(t.lower_key).or_insert(si);
             if caps[si] || !t.word.chars().next().is_some_and(|c| c.is_alphabetic()) {
                 continue;
             }
-            let entry = case.seen.entry(t.lower.clone()).or_default();
+            let entry = case.seen.entry(t.lower_key).or_default();
             if t.first_upper && i > 0 && !is_after_opening_punct(sent, i) {
                 entry.0 = true;
             } else if !t.first_upper {
@@ -284,7 +293,7 @@ fn sentence_features(
     sent: &[Tok],
     caps: bool,
     case: &DocCase,
-    first_seen: &HashMap<&str, usize>,
+    first_seen: &HashKeyMap<usize>,
     sent_index: usize,
     res: &Resources,
 ) -> SentFeatures {
@@ -416,7 +425,11 @@ fn sentence_features(
                 .done(),
         );
         if t.lower.chars().next().is_some_and(|c| c.is_alphabetic()) {
-            let (cap_mid, low) = case.seen.get(&t.lower).copied().unwrap_or((false, false));
+            let (cap_mid, low) = case
+                .seen
+                .get(&t.lower_key)
+                .copied()
+                .unwrap_or((false, false));
             let here = if caps {
                 "caps"
             } else if i == 0 || is_after_opening_punct(sent, i) {
@@ -438,7 +451,7 @@ fn sentence_features(
                     .done(),
             );
             let earlier = first_seen
-                .get(t.lower.as_str())
+                .get(&t.lower_key)
                 .is_some_and(|&s| s < sent_index);
             f.push(Fh::new(T_DOC_FIRST).part(here).num(earlier as u64).done());
         }
@@ -461,7 +474,7 @@ fn sentence_features(
             if j < 0 || j as usize >= n {
                 continue;
             }
-            if let Some(ids) = res.clusters.ids.get(&key(&sent[j as usize].lower)) {
+            if let Some(ids) = res.clusters.ids.get(&sent[j as usize].lower_key) {
                 for (level, id) in ids.iter().enumerate() {
                     f.push(
                         Fh::new(T_CLUSTER_AT)
@@ -495,7 +508,7 @@ fn gazetteer_marks(sent: &[Tok], gaz: &Gazetteer) -> Vec<Vec<(u8, u8, usize)>> {
         let mut h = 0u64;
         let limit = n.min(start + gaz.max_len);
         for (end, tok) in sent.iter().enumerate().take(limit).skip(start) {
-            h = chain(h, &tok.lower);
+            h = chain_key(h, tok.lower_key);
             if let Some(&mask) = gaz.entries.get(&h) {
                 let len = end + 1 - start;
                 for (k, m) in marks.iter_mut().enumerate().take(end + 1).skip(start) {
@@ -564,11 +577,11 @@ pub(crate) fn stacked_features<S: AsRef<str>>(
         first.iter().map(|t| bilou_spans(t)).collect();
 
     // word → counts of first-pass kinds (index 4 = outside)
-    let mut word_kinds: HashMap<&str, [u16; 5]> = HashMap::new();
+    let mut word_kinds: HashKeyMap<[u16; 5]> = HashKeyMap::default();
     // lower-cased entity string → kind counts
     let mut span_kinds: HashKeyMap<[u16; 4]> = HashKeyMap::default();
     // word → counts per (kind, position in a multi-word name: first/mid/last)
-    let mut part_kinds: HashMap<&str, [[u16; 3]; 4]> = HashMap::new();
+    let mut part_kinds: HashKeyMap<[[u16; 3]; 4]> = HashKeyMap::default();
     let mut max_len = 0;
     for (si, sent) in lower.iter().enumerate() {
         for (i, w) in sent.iter().enumerate() {
@@ -577,7 +590,7 @@ pub(crate) fn stacked_features<S: AsRef<str>>(
                 .and_then(|t| t.get(i))
                 .and_then(|&t| split(t))
                 .map_or(4, |(k, _)| k.index());
-            word_kinds.entry(w.as_str()).or_insert([0; 5])[k] += 1;
+            word_kinds.entry(key(w)).or_insert([0; 5])[k] += 1;
         }
         for (range, kind) in &spans[si] {
             let mut h = 0u64;
@@ -589,7 +602,7 @@ pub(crate) fn stacked_features<S: AsRef<str>>(
             if range.len() >= 2 {
                 for (j, w) in sent[range.clone()].iter().enumerate() {
                     let pos = part_position(j, range.len());
-                    part_kinds.entry(w.as_str()).or_insert([[0; 3]; 4])[kind.index()][pos] += 1;
+                    part_kinds.entry(key(w)).or_insert([[0; 3]; 4])[kind.index()][pos] += 1;
                 }
             }
         }
@@ -614,7 +627,7 @@ pub(crate) fn stacked_features<S: AsRef<str>>(
                 continue;
             }
             let own_kind = split(tag).map_or(4, |(k, _)| k.index());
-            if let Some(counts) = word_kinds.get(w.as_str()) {
+            if let Some(counts) = word_kinds.get(&key(w)) {
                 let mut others = *counts;
                 others[own_kind] = others[own_kind].saturating_sub(1);
                 let total: u16 = others.iter().sum();
@@ -637,7 +650,7 @@ pub(crate) fn stacked_features<S: AsRef<str>>(
                     }
                 }
             }
-            if let Some(parts) = part_kinds.get(w.as_str()) {
+            if let Some(parts) = part_kinds.get(&key(w)) {
                 for (k, by_pos) in parts.iter().enumerate() {
                     for (pos, &c) in by_pos.iter().enumerate() {
                         let mine = matches!(&own[i], Some((r, ok)) if *ok == k && r.len() >= 2
