@@ -5,13 +5,13 @@
 //! nice -n 15 cargo run --release -p parallax-extract --example train_ner -- \
 //!     [--train ../shared/data/conll2003/train.txt] [--dev ../shared/data/conll2003/dev.txt] \
 //!     [--out crates/extract/model/ner.bin.gz] [--epochs 12] [--prune 0.0] [--seed N] \
-//!     [--unlabelled DIR]... [--no-clusters] [--one-pass] [--runs N]
+//!     [--unlabelled DIR]... [--clusters] [--one-pass] [--runs N]
 //! ```
 //!
-//! Word clusters are derived from the CoNLL training tokens plus unlabelled
-//! news text: every `--unlabelled DIR` (all files in it), by default the
-//! PolNeAR article texts under `../shared/data/polnear/*/text` when present.
-//! `--no-clusters` trains without them.
+//! `--clusters` adds word-cluster features derived from the CoNLL training
+//! tokens plus unlabelled news text: every `--unlabelled DIR` (all files in
+//! it), by default the PolNeAR article texts under
+//! `../shared/data/polnear/*/text`. Off by default (see `TrainFiles`).
 
 use parallax_extract::ner::{read_conll, train_from_files, NerTagger, TrainConfig, TrainFiles};
 use std::path::PathBuf;
@@ -42,7 +42,7 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
             "--dev" => files.dev = value()?.into(),
             "--out" => out = value()?.into(),
             "--unlabelled" => unlabelled.push(value()?.into()),
-            "--no-clusters" => files.clusters = false,
+            "--clusters" => files.clusters = true,
             "--epochs" => config.epochs = value()?.parse()?,
             "--min-count" => config.min_count = value()?.parse()?,
             "--prune" => prune = value()?.parse()?,

@@ -8,10 +8,12 @@
 
 pub mod aliases;
 pub mod ner;
+pub mod roles;
 pub mod tokenize;
 
 pub use aliases::{alias_key, group_mentions, EntityGroup};
 pub use ner::{eval_conll, extract_entities, Entity, EntityKind, NerScores, NerTagger};
+pub use roles::{person_roles, Role, RolePosition};
 
 /// Errors from extraction.
 #[derive(Debug, thiserror::Error)]

@@ -230,7 +230,6 @@ const T_GAZ: u8 = 19;
 const T_CLUSTER_AT: u8 = 20;
 const T_LEN: u8 = 21;
 const T_LOWER_CAPS: u8 = 22;
-const T_DOC_FIRST: u8 = 23;
 const T_GAZ_LEN: u8 = 24;
 
 /// How the words of a document are cased outside sentence starts and
@@ -242,15 +241,89 @@ struct DocCase {
     seen: HashKeyMap<(bool, bool)>,
 }
 
-fn sentence_is_caps(toks: &[Tok]) -> bool {
-    let mut upper_letters = 0;
-    for t in toks {
-        if t.has_lower {
-            return false;
+/// How a sentence is cased as a whole. In all-caps and title-case headlines
+/// capitals say little about names, so features are conditioned on this.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum SentCase {
+    Normal,
+    /// `JAPAN GET LUCKY WIN`
+    Caps,
+    /// `Trump Was Mocking Clinton Camp`
+    Title,
+}
+
+impl SentCase {
+    fn flag(self) -> &'static str {
+        match self {
+            SentCase::Normal => "c",
+            SentCase::Caps => "C",
+            SentCase::Title => "T",
         }
+    }
+}
+
+fn sentence_case(toks: &[Tok]) -> SentCase {
+    let mut upper_letters = 0;
+    let mut has_lower = false;
+    for t in toks {
+        has_lower |= t.has_lower;
         upper_letters += t.word.chars().filter(|c| c.is_uppercase()).count();
     }
-    upper_letters >= 3
+    if !has_lower {
+        return if upper_letters >= 3 {
+            SentCase::Caps
+        } else {
+            SentCase::Normal
+        };
+    }
+    // Title case: every word of four letters or more is capitalised.
+    let mut long_words = 0;
+    for t in toks {
+        if t.word.chars().next().is_some_and(char::is_alphabetic) && t.word.chars().count() >= 4 {
+            if !t.first_upper {
+                return SentCase::Normal;
+            }
+            long_words += 1;
+        }
+    }
+    if long_words >= 3 {
+        SentCase::Title
+    } else {
+        SentCase::Normal
+    }
+}
+
+/// Re-cases an all-caps headline as a title-case one (`JAPAN GET LUCKY WIN`
+/// → `Japan Get Lucky Win`), keeping short tokens inside names as they are
+/// (`UK`, `U.S.`). Used to add title-case headlines to the training data,
+/// which has all-caps ones but none in title case.
+pub(crate) fn title_case_copy(words: &[String], in_entity: &[bool]) -> Vec<String> {
+    const SMALL: &[&str] = &[
+        "a", "an", "the", "in", "on", "of", "for", "to", "and", "at", "by", "as", "or",
+    ];
+    words
+        .iter()
+        .enumerate()
+        .map(|(i, w)| {
+            let lower = w.to_lowercase();
+            if in_entity.get(i).copied().unwrap_or(false) && w.chars().count() <= 4 {
+                w.clone()
+            } else if i > 0 && SMALL.contains(&lower.as_str()) {
+                lower
+            } else {
+                let mut chars = lower.chars();
+                match chars.next() {
+                    Some(c) => c.to_uppercase().chain(chars).collect(),
+                    None => lower,
+                }
+            }
+        })
+        .collect()
+}
+
+pub(crate) fn is_caps_sentence<S: AsRef<str>>(words: &[S]) -> bool {
+    let toks: Vec<Tok> = words.iter().map(|w| Tok::new(w.as_ref())).collect();
+    sentence_case(&toks) == SentCase::Caps
 }
 
 /// Features for every sentence of one document (an article, or a CoNLL
@@ -260,14 +333,14 @@ pub(crate) fn doc_features<S: AsRef<str>>(doc: &[Vec<S>], res: &Resources) -> Ve
         .iter()
         .map(|s| s.iter().map(|w| Tok::new(w.as_ref())).collect())
         .collect();
-    let caps: Vec<bool> = toks.iter().map(|s| sentence_is_caps(s)).collect();
+    let cases: Vec<SentCase> = toks.iter().map(|s| sentence_case(s)).collect();
 
     let mut case = DocCase::default();
-    let mut first_seen: HashKeyMap<usize> = HashKeyMap::default();
     for (si, sent) in toks.iter().enumerate() {
         for (i, t) in sent.iter().enumerate() {
-            first_seen.entry(t.lower_key).or_insert(si);
-            if caps[si] || !t.word.chars().next().is_some_and(|c| c.is_alphabetic()) {
+            if cases[si] != SentCase::Normal
+                || !t.word.chars().next().is_some_and(|c| c.is_alphabetic())
+            {
                 continue;
             }
             let entry = case.seen.entry(t.lower_key).or_default();
@@ -281,7 +354,7 @@ pub(crate) fn doc_features<S: AsRef<str>>(doc: &[Vec<S>], res: &Resources) -> Ve
 
     toks.iter()
         .enumerate()
-        .map(|(si, sent)| sentence_features(sent, caps[si], &case, &first_seen, si, res))
+        .map(|(si, sent)| sentence_features(sent, cases[si], &case, res))
         .collect()
 }
 
@@ -291,10 +364,8 @@ fn is_after_opening_punct(sent: &[Tok], i: usize) -> bool {
 
 fn sentence_features(
     sent: &[Tok],
-    caps: bool,
+    sent_case: SentCase,
     case: &DocCase,
-    first_seen: &HashKeyMap<usize>,
-    sent_index: usize,
     res: &Resources,
 ) -> SentFeatures {
     let n = sent.len();
@@ -321,7 +392,7 @@ fn sentence_features(
             &sent[j as usize].short
         }
     };
-    let caps_flag = if caps { "C" } else { "c" };
+    let caps_flag = sent_case.flag();
     for (i, t) in sent.iter().enumerate() {
         out.starts.push(out.feats.len());
         let f = &mut out.feats;
@@ -430,8 +501,10 @@ fn sentence_features(
                 .get(&t.lower_key)
                 .copied()
                 .unwrap_or((false, false));
-            let here = if caps {
+            let here = if sent_case == SentCase::Caps {
                 "caps"
+            } else if sent_case == SentCase::Title {
+                "title"
             } else if i == 0 || is_after_opening_punct(sent, i) {
                 if t.first_upper {
                     "initial-upper"
@@ -450,10 +523,6 @@ fn sentence_features(
                     .num(low as u64)
                     .done(),
             );
-            let earlier = first_seen
-                .get(&t.lower_key)
-                .is_some_and(|&s| s < sent_index);
-            f.push(Fh::new(T_DOC_FIRST).part(here).num(earlier as u64).done());
         }
         for &(kind_mask, pos, len) in &gaz[i] {
             for k in 0..4u8 {

@@ -8,10 +8,10 @@
 //! document sees only the names from the other folds, as unseen text will,
 //! so the model learns how far to trust a gazetteer hit.
 
-use super::conll::{ConllDoc, NerScores};
+use super::conll::{ConllDoc, ConllSentence, NerScores};
 use super::features::{
-    doc_features, key, stacked_features, with_extra, Clusters, Gazetteer, HashKeyMap, Resources,
-    SentFeatures,
+    doc_features, is_caps_sentence, key, stacked_features, title_case_copy, with_extra, Clusters,
+    Gazetteer, HashKeyMap, Resources, SentFeatures,
 };
 use super::model::{viterbi, Model, PassWeights, Weights};
 use super::tags::{bilou_spans, iob_spans, spans_to_bilou, N_TAGS};
@@ -84,6 +84,8 @@ pub fn train(
     if train.is_empty() || dev.is_empty() {
         return Err(NerError::Format("no training or no dev documents".into()));
     }
+    let augmented: Vec<ConllDoc> = train.iter().map(with_title_case_headlines).collect();
+    let train = augmented.as_slice();
     let mut cluster_ids = Clusters::default();
     for (w, ids) in clusters {
         cluster_ids.ids.insert(key(w), *ids);
@@ -229,6 +231,23 @@ pub fn train(
         full,
     );
     Ok((model, scores2))
+}
+
+/// The document plus a title-case copy of each all-caps sentence, so the
+/// model also learns headlines written `Like This`.
+fn with_title_case_headlines(doc: &ConllDoc) -> ConllDoc {
+    let mut out = doc.clone();
+    for s in &doc.sentences {
+        if s.words.len() < 3 || !is_caps_sentence(&s.words) {
+            continue;
+        }
+        let in_entity: Vec<bool> = s.labels.iter().map(|l| l != "O").collect();
+        out.sentences.push(ConllSentence {
+            words: title_case_copy(&s.words, &in_entity),
+            labels: s.labels.clone(),
+        });
+    }
+    out
 }
 
 /// Feature dictionary (hash → id, keeping features seen `min_count` times)
