@@ -108,6 +108,26 @@ fn initials(key: &str) -> Option<String> {
     (s.chars().count() >= 2).then_some(s)
 }
 
+/// `Labour` for `Labour Party` or `British Labour Party`: the short name
+/// inside the long one, with only company/party words after it and at most
+/// one nationality-like word (`British`, `Israeli`) before it.
+fn org_short_form(short: &[&str], long: &[&str]) -> bool {
+    let Some(at) =
+        (0..=long.len().saturating_sub(short.len())).find(|&i| long[i..].starts_with(short))
+    else {
+        return false;
+    };
+    let before = &long[..at];
+    let after = &long[at + short.len()..];
+    let demonym = |w: &&str| {
+        ["ish", "ian", "an", "ese", "i", "ic"]
+            .iter()
+            .any(|s| w.ends_with(s))
+    };
+    (before.is_empty() || (before.len() == 1 && before.iter().all(demonym)))
+        && after.iter().all(|w| ORG_SUFFIXES.contains(w))
+}
+
 struct Draft {
     key: String,
     kind: EntityKind,
@@ -160,12 +180,8 @@ pub fn group_mentions(entities: &[Entity]) -> Vec<EntityGroup> {
                     long_words.ends_with(&short) || (short.len() == 1 && long_words[0] == short[0])
                 }
                 (a, b) if a == b && a == EntityKind::Organization => {
-                    long_words.starts_with(&short)
-                        && long_words[short.len()..]
-                            .iter()
-                            .all(|w| ORG_SUFFIXES.contains(w))
+                    org_short_form(&short, &long_words)
                 }
-                (a, b) if a != EntityKind::Person && b != EntityKind::Person => false,
                 _ => false,
             };
             let acronym_match = acronym.as_ref().is_some_and(|a| {
@@ -267,6 +283,8 @@ mod tests {
             e("Labour", Organization, 110),
             e("Chris", Person, 120),
             e("Derby", Location, 130),
+            e("British Labour Party", Organization, 140),
+            e("Jewish Labour Movement", Organization, 170),
         ];
         let groups = group_mentions(&ents);
         let names: Vec<(&str, Vec<usize>)> = groups
@@ -278,10 +296,22 @@ mod tests {
             vec![
                 ("Chris Williamson", vec![0, 2, 6]),
                 ("National Executive Committee", vec![1, 3]),
-                ("Labour Party", vec![4, 5]),
+                ("British Labour Party", vec![4, 5, 8]),
                 ("Derby", vec![7]),
+                ("Jewish Labour Movement", vec![9]),
             ]
         );
+    }
+
+    #[test]
+    fn short_org_names() {
+        assert!(org_short_form(&["labour"], &["british", "labour", "party"]));
+        assert!(org_short_form(&["siemens"], &["siemens", "ag"]));
+        assert!(!org_short_form(
+            &["labour"],
+            &["jewish", "labour", "movement"]
+        ));
+        assert!(!org_short_form(&["labour"], &["friends", "of", "labour"]));
     }
 
     #[test]

@@ -3,8 +3,28 @@
 //! This crate turns clean article text into structured facts. Its first
 //! piece is the named-entity tagger ([`ner`]): people, organisations,
 //! places and other names, with byte spans into the input so that later
-//! stages (alias joining, quote speakers, timelines) can point back at the
-//! text.
+//! stages (quote speakers, timelines, coverage comparison) can point back at
+//! the text. On top of it, [`group_mentions`] joins the mentions of one
+//! entity within an article and [`person_roles`] reads the titles and roles
+//! stated next to people's names.
+//!
+//! ```
+//! use parallax_extract::{group_mentions, person_roles, EntityKind, NerTagger};
+//!
+//! let text = "Labour leader Jeremy Corbyn spoke in London. Corbyn said the party would win.";
+//! let tagger = NerTagger::shipped()?;
+//! let entities = tagger.entities(text);
+//! let corbyn = &entities[1];
+//! assert_eq!((corbyn.text.as_str(), corbyn.kind), ("Jeremy Corbyn", EntityKind::Person));
+//! assert_eq!(&text[corbyn.span.clone()], "Jeremy Corbyn");
+//!
+//! let groups = group_mentions(&entities);
+//! let person = groups.iter().find(|g| g.kind == EntityKind::Person).map(|g| g.mentions.len());
+//! assert_eq!(person, Some(2));
+//! let roles = person_roles(text, &entities);
+//! assert_eq!(roles[0].text, "Labour leader");
+//! # Ok::<(), parallax_extract::NerError>(())
+//! ```
 
 pub mod aliases;
 pub mod ner;
