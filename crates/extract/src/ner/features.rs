@@ -113,7 +113,14 @@ pub(crate) struct Clusters {
 pub(crate) struct Resources {
     pub gazetteer: Gazetteer,
     pub clusters: Clusters,
+    /// Person-name lists (lower-case word key → [`FIRST_NAME`] | [`SURNAME`]),
+    /// so that names never seen in the 1996 training news still look like
+    /// names.
+    pub person_names: HashKeyMap<u8>,
 }
+
+pub(crate) const FIRST_NAME: u8 = 1;
+pub(crate) const SURNAME: u8 = 2;
 
 /// Per-token views computed once per token.
 struct Tok {
@@ -231,6 +238,7 @@ const T_CLUSTER_AT: u8 = 20;
 const T_LEN: u8 = 21;
 const T_LOWER_CAPS: u8 = 22;
 const T_GAZ_LEN: u8 = 24;
+const T_PERSON_NAME: u8 = 25;
 
 /// How the words of a document are cased outside sentence starts and
 /// headings: the best evidence for `Bank` at the start of a sentence being a
@@ -449,6 +457,25 @@ fn sentence_features(
             }
         }
         f.push(Fh::new(T_SHAPE).part(&t.shape).part(caps_flag).done());
+        if !res.person_names.is_empty() {
+            for d in [-1isize, 0, 1] {
+                let j = ii + d;
+                if j < 0 || j as usize >= n {
+                    continue;
+                }
+                let other = &sent[j as usize];
+                if let Some(&mask) = res.person_names.get(&other.lower_key) {
+                    f.push(
+                        Fh::new(T_PERSON_NAME)
+                            .num(d as u64)
+                            .num(mask as u64)
+                            .num(other.first_upper as u64)
+                            .part(caps_flag)
+                            .done(),
+                    );
+                }
+            }
+        }
         for d in [-1isize, 0, 1] {
             f.push(
                 Fh::new(T_SHORT_AT)

@@ -16,7 +16,7 @@ use flate2::write::GzEncoder;
 use flate2::Compression;
 use std::io::{Read, Write};
 
-const MAGIC: &[u8; 8] = b"PXNER\x00\x02\x00";
+const MAGIC: &[u8; 8] = b"PXNER\x00\x03\x00";
 
 /// One linear model: emission weights per feature, transition scores.
 #[derive(Clone, Default)]
@@ -448,6 +448,21 @@ impl Model {
             }
         }
 
+        let mut names: Vec<(u64, u8)> = self
+            .resources
+            .person_names
+            .iter()
+            .map(|(&h, &m)| (h, m))
+            .collect();
+        names.sort_unstable();
+        buf.extend_from_slice(&(names.len() as u32).to_le_bytes());
+        let mut last = 0u64;
+        for (h, m) in names {
+            write_varint(&mut buf, h.wrapping_sub(last));
+            last = h;
+            buf.push(m);
+        }
+
         let mut enc = GzEncoder::new(Vec::new(), Compression::best());
         enc.write_all(&buf)?;
         Ok(enc.finish()?)
@@ -494,6 +509,13 @@ impl Model {
             }
             clusters.ids.insert(last, ids);
         }
+        let mut person_names = HashKeyMap::default();
+        let n = r.u32()? as usize;
+        let mut last = 0u64;
+        for _ in 0..n {
+            last = last.wrapping_add(r.varint()?);
+            person_names.insert(last, r.take(1)?[0]);
+        }
         if r.pos != raw.len() {
             return Err(NerError::Model("trailing bytes after model".into()));
         }
@@ -503,6 +525,7 @@ impl Model {
             Resources {
                 gazetteer,
                 clusters,
+                person_names,
             },
         ))
     }
@@ -693,7 +716,7 @@ mod tests {
     fn garbage_is_rejected() {
         assert!(Model::from_bytes(b"not gzip").is_err());
         let mut enc = GzEncoder::new(Vec::new(), Compression::fast());
-        enc.write_all(b"PXNER\x00\x02\x00\x01").ok();
+        enc.write_all(b"PXNER\x00\x03\x00\x01").ok();
         let gz = enc.finish().unwrap_or_default();
         assert!(matches!(Model::from_bytes(&gz), Err(NerError::Model(_))));
     }

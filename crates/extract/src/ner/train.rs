@@ -78,9 +78,14 @@ pub fn train(
     train: &[ConllDoc],
     dev: &[ConllDoc],
     clusters: &HashMap<String, [u16; 3]>,
+    person_names: &HashMap<String, u8>,
     cfg: &TrainConfig,
     mut log: impl FnMut(&str),
 ) -> Result<(Model, NerScores), NerError> {
+    let names: HashKeyMap<u8> = person_names
+        .iter()
+        .map(|(w, &m)| (key(&w.to_lowercase()), m))
+        .collect();
     if train.is_empty() || dev.is_empty() {
         return Err(NerError::Format("no training or no dev documents".into()));
     }
@@ -103,6 +108,7 @@ pub fn train(
             Resources {
                 gazetteer: gazetteer_from(&others),
                 clusters: cluster_ids.clone(),
+                person_names: names.clone(),
             }
         })
         .collect();
@@ -110,6 +116,7 @@ pub fn train(
     let full = Resources {
         gazetteer: gazetteer_from(&all),
         clusters: cluster_ids,
+        person_names: names,
     };
 
     // First pass: local features only.
