@@ -160,7 +160,9 @@ pub fn group_mentions(entities: &[Entity]) -> Vec<EntityGroup> {
     // 2. Short forms join a longer name.
     for d in 0..drafts.len() {
         let short = words(&drafts[d].key);
-        let first_at = drafts[d].mentions[0];
+        let Some(&first_at) = drafts[d].mentions.first() else {
+            continue;
+        };
         let acronym = entities
             .get(first_at)
             .and_then(|e| acronym_letters(&e.text))

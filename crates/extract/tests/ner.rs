@@ -136,3 +136,75 @@ fn conll_dev_f1_floor() {
     }
     assert!(read_conll(&shared.join("data/conll2003/missing.txt")).is_err());
 }
+
+/// Odd text (mixed scripts, stray quotes, lone punctuation, case changes
+/// that alter byte lengths) must never panic, and spans must stay valid.
+#[test]
+fn arbitrary_text_never_panics() {
+    let pieces = [
+        "Mr.",
+        "U.S.",
+        "\u{2019}s",
+        "'S",
+        "N'T",
+        "\u{130}stanbul",
+        "\u{212A}elvin",
+        "--",
+        "\u{2014}",
+        "...",
+        "\u{2026}",
+        "\"",
+        "\u{201C}",
+        "(",
+        ")",
+        "/",
+        "24/7",
+        "1,000",
+        "\n",
+        "\n\n",
+        " ",
+        "  ",
+        "Z\u{fc}rich",
+        "\u{65E5}\u{672C}",
+        "\u{1F600}",
+        "BBC",
+        "Labour",
+        "Jeremy",
+        "Corbyn",
+        "said",
+        ".",
+        "?",
+        "!",
+        ",",
+        "'",
+        "`",
+        "&",
+        "e.g.",
+        "a.m.",
+    ];
+    let Ok(tagger) = NerTagger::shipped() else {
+        panic!("shipped model must load");
+    };
+    let mut state = 0x2545_f491_4f6c_dd1du64;
+    for _ in 0..300 {
+        let mut text = String::new();
+        for _ in 0..(state % 40) {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            text.push_str(pieces[(state % pieces.len() as u64) as usize]);
+            if state % 3 == 0 {
+                text.push(' ');
+            }
+        }
+        state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        for e in tagger.entities(&text) {
+            assert_eq!(text.get(e.span.clone()), Some(e.text.as_str()));
+        }
+        let ents = tagger.entities(&text);
+        let _ = parallax_extract::group_mentions(&ents);
+        for r in parallax_extract::person_roles(&text, &ents) {
+            assert_eq!(text.get(r.span.clone()), Some(r.text.as_str()));
+        }
+    }
+}
