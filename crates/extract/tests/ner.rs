@@ -193,7 +193,7 @@ fn arbitrary_text_never_panics() {
             state ^= state >> 7;
             state ^= state << 17;
             text.push_str(pieces[(state % pieces.len() as u64) as usize]);
-            if state % 3 == 0 {
+            if state % 3 < 1 {
                 text.push(' ');
             }
         }
