@@ -6,6 +6,7 @@
 //! ```
 
 use parallax_extract::{group_mentions, person_roles, NerTagger};
+use std::io::Write;
 
 fn main() {
     if let Err(e) = run() {
@@ -34,27 +35,33 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     if paths.is_empty() {
         return Err("usage: entities [--model WEIGHTS] [--mentions] FILE...".into());
     }
+    let mut out = std::io::stdout().lock();
     for path in paths {
-        println!("== {path}");
+        writeln!(out, "== {path}")?;
         if mentions {
             let text = String::from_utf8_lossy(&std::fs::read(&path)?).into_owned();
             for e in tagger.entities(&text) {
-                println!(
+                writeln!(
+                    out,
                     "{}\t{}..{}\t{}",
                     e.kind.conll(),
                     e.span.start,
                     e.span.end,
                     e.text
-                );
+                )?;
             }
         } else {
-            print_file(tagger, &path)?;
+            print_file(&mut out, tagger, &path)?;
         }
     }
     Ok(())
 }
 
-fn print_file(tagger: &NerTagger, path: &str) -> Result<(), Box<dyn std::error::Error>> {
+fn print_file(
+    out: &mut impl Write,
+    tagger: &NerTagger,
+    path: &str,
+) -> Result<(), Box<dyn std::error::Error>> {
     let bytes = std::fs::read(path)?;
     let text = String::from_utf8_lossy(&bytes);
     let entities = tagger.entities(&text);
@@ -73,17 +80,18 @@ fn print_file(tagger: &NerTagger, path: &str) -> Result<(), Box<dyn std::error::
             .filter(|r| g.mentions.contains(&r.entity))
             .map(|r| r.text.as_str())
             .collect();
-        print!(
+        write!(
+            out,
             "{:<5} {:<32} x{:<3} {}",
             g.kind.conll(),
             g.name,
             forms.len(),
             distinct.join(" | ")
-        );
+        )?;
         if !stated.is_empty() {
-            print!("   [roles: {}]", stated.join("; "));
+            write!(out, "   [roles: {}]", stated.join("; "))?;
         }
-        println!();
+        writeln!(out)?;
     }
     Ok(())
 }

@@ -10,6 +10,7 @@
 
 use crate::ner::{Entity, EntityKind};
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 
 /// One entity of a document and all its mentions.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -141,25 +142,53 @@ struct Draft {
 pub fn group_mentions(entities: &[Entity]) -> Vec<EntityGroup> {
     // 1. Same kind and same key.
     let mut drafts: Vec<Draft> = Vec::new();
+    let mut by_key: HashMap<(EntityKind, String), usize> = HashMap::new();
     for (i, e) in entities.iter().enumerate() {
         let key = alias_key(&e.text);
         if key.is_empty() {
             continue;
         }
-        match drafts.iter_mut().find(|d| d.kind == e.kind && d.key == key) {
-            Some(d) => d.mentions.push(i),
-            None => drafts.push(Draft {
-                key,
-                kind: e.kind,
-                mentions: vec![i],
-                into: None,
-            }),
+        match by_key.get(&(e.kind, key.clone())) {
+            Some(&d) => drafts[d].mentions.push(i),
+            None => {
+                by_key.insert((e.kind, key.clone()), drafts.len());
+                drafts.push(Draft {
+                    key,
+                    kind: e.kind,
+                    mentions: vec![i],
+                    into: None,
+                });
+            }
+        }
+    }
+
+    // Indexes so that each short form only meets the names that could
+    // contain it: by word, and by initials.
+    let draft_words: Vec<Vec<String>> = drafts
+        .iter()
+        .map(|d| words(&d.key).into_iter().map(str::to_string).collect())
+        .collect();
+    let mut by_word: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut by_initials: HashMap<String, Vec<usize>> = HashMap::new();
+    for (d, ws) in draft_words.iter().enumerate() {
+        if ws.len() < 2 {
+            continue;
+        }
+        let mut seen: Vec<&str> = Vec::new();
+        for w in ws {
+            if !seen.contains(&w.as_str()) {
+                seen.push(w);
+                by_word.entry(w.as_str()).or_default().push(d);
+            }
+        }
+        if let Some(i) = initials(&drafts[d].key) {
+            by_initials.entry(i).or_default().push(d);
         }
     }
 
     // 2. Short forms join a longer name.
     for d in 0..drafts.len() {
-        let short = words(&drafts[d].key);
+        let short: Vec<&str> = draft_words[d].iter().map(String::as_str).collect();
         let Some(&first_at) = drafts[d].mentions.first() else {
             continue;
         };
@@ -167,12 +196,22 @@ pub fn group_mentions(entities: &[Entity]) -> Vec<EntityGroup> {
             .get(first_at)
             .and_then(|e| acronym_letters(&e.text))
             .filter(|_| drafts[d].kind != EntityKind::Person);
+        let mut pool: Vec<usize> = Vec::new();
+        for w in short.first().into_iter().chain(short.last()) {
+            pool.extend(by_word.get(w).into_iter().flatten());
+        }
+        if let Some(a) = &acronym {
+            pool.extend(by_initials.get(a).into_iter().flatten());
+        }
+        pool.sort_unstable();
+        pool.dedup();
         let mut candidates: Vec<usize> = Vec::new();
-        for (c, long) in drafts.iter().enumerate() {
+        for c in pool {
+            let long = &drafts[c];
             if c == d || long.into.is_some() {
                 continue;
             }
-            let long_words = words(&long.key);
+            let long_words: Vec<&str> = draft_words[c].iter().map(String::as_str).collect();
             if long_words.len() <= short.len() {
                 continue;
             }
@@ -226,19 +265,26 @@ pub fn group_mentions(entities: &[Entity]) -> Vec<EntityGroup> {
         .filter(|d| d.into.is_none() && !d.mentions.is_empty())
         .map(|mut d| {
             d.mentions.sort_unstable();
+            let mut uses: HashMap<&str, usize> = HashMap::new();
+            for &m in &d.mentions {
+                *uses.entry(entities[m].text.as_str()).or_insert(0) += 1;
+            }
+            // Fullest form: most words, then most used, then first seen.
             let name = d
                 .mentions
                 .iter()
                 .map(|&m| entities[m].text.as_str())
-                .max_by_key(|t| {
-                    let n = t.split_whitespace().count();
-                    let uses = d
-                        .mentions
-                        .iter()
-                        .filter(|&&m| entities[m].text == *t)
-                        .count();
-                    (n, uses)
+                .fold(None::<(&str, (usize, usize))>, |best, t| {
+                    let score = (
+                        t.split_whitespace().count(),
+                        uses.get(t).copied().unwrap_or(0),
+                    );
+                    match best {
+                        Some((_, b)) if b >= score => best,
+                        _ => Some((t, score)),
+                    }
                 })
+                .map(|(t, _)| t)
                 .unwrap_or_default()
                 .to_string();
             EntityGroup {
