@@ -1,8 +1,21 @@
 //! Named-entity tagging: people, organisations, places and other names.
 //!
-//! An averaged structured perceptron over BILOU tags with Viterbi decoding,
-//! trained on CoNLL-2003 (see `examples/train_ner.rs`). The trained weights
-//! ship inside the crate, so tagging needs no data files and no network.
+//! Two averaged structured perceptrons over BILOU tags with constrained
+//! Viterbi decoding, trained on CoNLL-2003 (`examples/train_ner.rs`):
+//!
+//! 1. a first pass over local features: the word and its neighbours,
+//!    prefixes/suffixes, shapes, sentence casing (normal, ALL CAPS, Title
+//!    Case), how the article writes the word elsewhere, training-set names
+//!    (jackknifed), and first-name/surname lists;
+//! 2. a second pass that adds what the first pass found elsewhere in the
+//!    same document (how other mentions of a word were tagged, whether a
+//!    token sequence was tagged as a name, surnames of full names), trained
+//!    on held-out first-pass tags.
+//!
+//! Measured on the CoNLL-2003 English dev file (epochs chosen on it):
+//! entity-level P 93.60 / R 93.34 / F1 93.47 (PER 95.8, ORG 90.2, LOC 95.5,
+//! MISC 89.4). The weights ship inside the crate (about 3 MB gzip), so
+//! tagging needs no data files and no network.
 
 pub mod clusters;
 pub(crate) mod conll;
