@@ -33,7 +33,34 @@ pub mod tokenize;
 
 pub use aliases::{alias_key, group_mentions, EntityGroup};
 pub use ner::{eval_conll, extract_entities, Entity, EntityKind, NerScores, NerTagger};
-pub use roles::{person_roles, Role, RolePosition};
+pub use roles::{person_roles, person_roles_in_tokens, Role, RolePosition};
+
+/// Everything this crate extracts from one article's text.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Extraction {
+    /// Entity mentions in text order, with byte spans into the text.
+    pub entities: Vec<Entity>,
+    /// The mentions grouped by entity (indices into `entities`).
+    pub groups: Vec<EntityGroup>,
+    /// Titles and roles stated next to people (indices into `entities`).
+    pub roles: Vec<Role>,
+}
+
+/// Extracts entities, their groups and people's roles from one article's
+/// text with the shipped tagger. Pass one article at a time: the tagger and
+/// the grouping both use the whole text as context.
+pub fn extract(text: &str) -> Result<Extraction, NerError> {
+    let tagger = NerTagger::shipped()?;
+    let sentences = tokenize::tokenize(text);
+    let entities = tagger.entities_in_tokens(text, &sentences);
+    let groups = group_mentions(&entities);
+    let roles = person_roles_in_tokens(text, &sentences, &entities);
+    Ok(Extraction {
+        entities,
+        groups,
+        roles,
+    })
+}
 
 /// Errors from extraction.
 #[derive(Debug, thiserror::Error)]

@@ -234,7 +234,16 @@ fn bare(token: &str) -> String {
 /// Role phrases for the people in `entities` (tagged from `text`, as
 /// [`crate::NerTagger::entities`] returns them).
 pub fn person_roles(text: &str, entities: &[Entity]) -> Vec<Role> {
-    let sentences = tokenize(text);
+    person_roles_in_tokens(text, &tokenize(text), entities)
+}
+
+/// [`person_roles`] over sentences already tokenised from `text` (saves
+/// tokenising twice when the entities came from the same tokens).
+pub fn person_roles_in_tokens(
+    text: &str,
+    sentences: &[Vec<Token<'_>>],
+    entities: &[Entity],
+) -> Vec<Role> {
     // token start byte → (sentence, token)
     let mut at: HashMap<usize, (usize, usize)> = HashMap::new();
     let mut entity_kind: HashMap<(usize, usize), EntityKind> = HashMap::new();

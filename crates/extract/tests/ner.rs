@@ -87,6 +87,31 @@ fn multibyte_text_and_possessives_keep_offsets() {
 }
 
 #[test]
+fn full_extraction_of_an_article() {
+    let text = "Labour leader Jeremy Corbyn visited Derby on Monday.\n\n\
+                Corbyn told the BBC that the National Health Service (NHS) needed money. \
+                The NHS said it welcomed the support.";
+    let Ok(x) = parallax_extract::extract(text) else {
+        panic!("extraction failed");
+    };
+    let group = |name: &str| {
+        x.groups
+            .iter()
+            .find(|g| g.name == name)
+            .map(|g| g.mentions.len())
+    };
+    assert_eq!(group("Jeremy Corbyn"), Some(2), "{:?}", x.groups);
+    assert_eq!(group("National Health Service"), Some(3), "{:?}", x.groups);
+    let role = x
+        .roles
+        .iter()
+        .find(|r| x.entities[r.entity].text == "Jeremy Corbyn");
+    assert_eq!(role.map(|r| r.text.as_str()), Some("Labour leader"));
+    let json = serde_json::to_string(&x).unwrap_or_default();
+    assert!(json.contains("\"kind\":\"person\""), "{json}");
+}
+
+#[test]
 fn empty_and_nameless_text() {
     assert_eq!(extract_entities("").unwrap_or_default(), vec![]);
     assert_eq!(extract_entities("  \n ").unwrap_or_default(), vec![]);
