@@ -1,0 +1,816 @@
+//! Feature extraction for the tagger.
+//!
+//! Every feature is a 64-bit hash of a template id and its string parts, so
+//! no feature strings are ever built or stored: the shipped model maps these
+//! hashes to weight rows. The hash function is our own and fixed (FNV-1a with
+//! a final mix) because the weights depend on it across platforms and builds.
+//!
+//! Features look only at the tokens, never at POS or chunk columns, so that
+//! running text tags exactly like the training data.
+
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// A hasher for keys that are already well-mixed 64-bit hashes.
+#[derive(Default, Clone, Copy)]
+pub(crate) struct PassThrough(u64);
+
+impl Hasher for PassThrough {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ b as u64).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+pub(crate) type HashKeyMap<V> = HashMap<u64, V, BuildHasherDefault<PassThrough>>;
+
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+const FNV_PRIME: u64 = 0x0100_0000_01b3;
+
+/// Incremental feature hash: template id, then parts separated by a marker.
+#[derive(Clone, Copy)]
+struct Fh(u64);
+
+impl Fh {
+    fn new(template: u8) -> Fh {
+        Fh((FNV_OFFSET ^ template as u64).wrapping_mul(FNV_PRIME))
+    }
+    fn part(mut self, s: &str) -> Fh {
+        for &b in s.as_bytes() {
+            self.0 = (self.0 ^ b as u64).wrapping_mul(FNV_PRIME);
+        }
+        self.0 = (self.0 ^ 0xff).wrapping_mul(FNV_PRIME);
+        self
+    }
+    fn num(mut self, n: u64) -> Fh {
+        for b in n.to_le_bytes() {
+            self.0 = (self.0 ^ b as u64).wrapping_mul(FNV_PRIME);
+        }
+        self
+    }
+    fn done(self) -> u64 {
+        mix(self.0)
+    }
+}
+
+/// splitmix64 finaliser: spreads FNV's weak low bits.
+pub(crate) fn mix(mut z: u64) -> u64 {
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
+/// Hash of a single string, used for gazetteer and cluster keys.
+pub(crate) fn key(s: &str) -> u64 {
+    Fh::new(0).part(s).done()
+}
+
+/// Hash of a token sequence, built one token at a time.
+pub(crate) fn chain(prev: u64, token: &str) -> u64 {
+    chain_key(prev, key(token))
+}
+
+/// [`chain`] with the token's [`key`] already computed.
+pub(crate) fn chain_key(prev: u64, token_key: u64) -> u64 {
+    mix(prev ^ token_key.rotate_left(17))
+}
+
+/// Entity names seen in training, keyed by the hash of their lower-cased
+/// tokens; the value is a bit mask of the kinds they were labelled with.
+#[derive(Default, Clone)]
+pub(crate) struct Gazetteer {
+    pub entries: HashKeyMap<u8>,
+    pub max_len: usize,
+}
+
+impl Gazetteer {
+    pub fn insert(&mut self, lower_tokens: &[&str], kind_index: usize) {
+        let mut h = 0u64;
+        for t in lower_tokens {
+            h = chain(h, t);
+        }
+        *self.entries.entry(h).or_insert(0) |= 1 << kind_index;
+        self.max_len = self.max_len.max(lower_tokens.len());
+    }
+}
+
+/// Word clusters derived from unlabelled text: for each word form, cluster
+/// ids at a few granularities (coarse to fine).
+#[derive(Default, Clone)]
+pub(crate) struct Clusters {
+    pub ids: HashKeyMap<[u16; 3]>,
+}
+
+/// Everything besides the weights that features consult.
+#[derive(Default, Clone)]
+pub(crate) struct Resources {
+    pub gazetteer: Gazetteer,
+    pub clusters: Clusters,
+    /// Person-name lists (lower-case word key → [`FIRST_NAME`] | [`SURNAME`]),
+    /// so that names never seen in the 1996 training news still look like
+    /// names.
+    pub person_names: HashKeyMap<u8>,
+}
+
+pub(crate) const FIRST_NAME: u8 = 1;
+pub(crate) const SURNAME: u8 = 2;
+
+/// Per-token views computed once per token.
+struct Tok {
+    word: String,
+    lower: String,
+    /// Lower case, digits folded to `0`: `1996-08-22` → `0000-00-00`.
+    norm: String,
+    /// Character classes, runs clipped at 3: `Xxxx`, `dd-dd`.
+    shape: String,
+    /// Character classes, runs collapsed: `Xx`, `d-d`.
+    short: String,
+    first_upper: bool,
+    has_lower: bool,
+    /// `key(lower)`, for document maps, clusters and the gazetteer.
+    lower_key: u64,
+}
+
+fn normalise_quotes(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            '\u{2018}' | '\u{2019}' | '\u{201B}' | '`' => '\'',
+            '\u{201C}' | '\u{201D}' | '\u{201E}' => '"',
+            '\u{2013}' | '\u{2014}' => '-',
+            other => other,
+        })
+        .collect()
+}
+
+impl Tok {
+    fn new(raw: &str) -> Tok {
+        let word = normalise_quotes(raw);
+        let lower = word.to_lowercase();
+        let norm: String = lower
+            .chars()
+            .map(|c| if c.is_ascii_digit() { '0' } else { c })
+            .collect();
+        let mut shape = String::new();
+        let mut short = String::new();
+        let mut last = '\0';
+        let mut run = 0;
+        for c in word.chars() {
+            let class = if c.is_uppercase() {
+                'X'
+            } else if c.is_lowercase() {
+                'x'
+            } else if c.is_numeric() {
+                'd'
+            } else {
+                c
+            };
+            if class == last {
+                run += 1;
+            } else {
+                run = 1;
+                short.push(class);
+            }
+            if run <= 3 {
+                shape.push(class);
+            }
+            last = class;
+        }
+        let first_upper = word.chars().next().is_some_and(|c| c.is_uppercase());
+        let has_lower = word.chars().any(|c| c.is_lowercase());
+        let lower_key = key(&lower);
+        Tok {
+            lower_key,
+            word,
+            lower,
+            norm,
+            shape,
+            short,
+            first_upper,
+            has_lower,
+        }
+    }
+}
+
+/// Features of one sentence: token `i` owns `feats[starts[i]..starts[i + 1]]`.
+#[derive(Default, Debug, Clone)]
+pub(crate) struct SentFeatures {
+    pub feats: Vec<u64>,
+    pub starts: Vec<usize>,
+}
+
+impl SentFeatures {
+    pub fn len(&self) -> usize {
+        self.starts.len().saturating_sub(1)
+    }
+    pub fn token(&self, i: usize) -> &[u64] {
+        &self.feats[self.starts[i]..self.starts[i + 1]]
+    }
+}
+
+// Template ids. Changing any of them invalidates the shipped weights.
+const T_BIAS: u8 = 1;
+const T_WORD: u8 = 2;
+const T_LOWER: u8 = 3;
+const T_NORM_AT: u8 = 4;
+const T_WORD_AT: u8 = 5;
+const T_BIGRAM_L: u8 = 6;
+const T_BIGRAM_R: u8 = 7;
+const T_SKIP: u8 = 8;
+const T_PREFIX: u8 = 9;
+const T_SUFFIX: u8 = 10;
+const T_SHAPE: u8 = 11;
+const T_SHORT_AT: u8 = 12;
+const T_SHORT_TRI: u8 = 13;
+const T_SHORT_BI_L: u8 = 14;
+const T_SHORT_BI_R: u8 = 15;
+const T_POSITION: u8 = 16;
+const T_CAPS_SENT: u8 = 17;
+const T_DOC_CASE: u8 = 18;
+const T_GAZ: u8 = 19;
+const T_CLUSTER_AT: u8 = 20;
+const T_LEN: u8 = 21;
+const T_LOWER_CAPS: u8 = 22;
+const T_GAZ_LEN: u8 = 24;
+const T_PERSON_NAME: u8 = 25;
+
+/// How the words of a document are cased outside sentence starts and
+/// headings: the best evidence for `Bank` at the start of a sentence being a
+/// name or a common noun is how the same article writes it elsewhere.
+#[derive(Default)]
+struct DocCase {
+    /// lower form → (seen capitalised mid-sentence, seen lower-case)
+    seen: HashKeyMap<(bool, bool)>,
+}
+
+/// How a sentence is cased as a whole. In all-caps and title-case headlines
+/// capitals say little about names, so features are conditioned on this.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum SentCase {
+    Normal,
+    /// `JAPAN GET LUCKY WIN`
+    Caps,
+    /// `Trump Was Mocking Clinton Camp`
+    Title,
+}
+
+impl SentCase {
+    fn flag(self) -> &'static str {
+        match self {
+            SentCase::Normal => "c",
+            SentCase::Caps => "C",
+            SentCase::Title => "T",
+        }
+    }
+}
+
+fn sentence_case(toks: &[Tok]) -> SentCase {
+    let mut upper_letters = 0;
+    let mut has_lower = false;
+    for t in toks {
+        has_lower |= t.has_lower;
+        upper_letters += t.word.chars().filter(|c| c.is_uppercase()).count();
+    }
+    if !has_lower {
+        return if upper_letters >= 3 {
+            SentCase::Caps
+        } else {
+            SentCase::Normal
+        };
+    }
+    // Title case: every word of four letters or more is capitalised.
+    let mut long_words = 0;
+    for t in toks {
+        if t.word.chars().next().is_some_and(char::is_alphabetic) && t.word.chars().count() >= 4 {
+            if !t.first_upper {
+                return SentCase::Normal;
+            }
+            long_words += 1;
+        }
+    }
+    if long_words >= 3 {
+        SentCase::Title
+    } else {
+        SentCase::Normal
+    }
+}
+
+/// Re-cases an all-caps headline as a title-case one (`JAPAN GET LUCKY WIN`
+/// → `Japan Get Lucky Win`), keeping short tokens inside names as they are
+/// (`UK`, `U.S.`). Used to add title-case headlines to the training data,
+/// which has all-caps ones but none in title case.
+pub(crate) fn title_case_copy(words: &[String], in_entity: &[bool]) -> Vec<String> {
+    const SMALL: &[&str] = &[
+        "a", "an", "the", "in", "on", "of", "for", "to", "and", "at", "by", "as", "or",
+    ];
+    words
+        .iter()
+        .enumerate()
+        .map(|(i, w)| {
+            let lower = w.to_lowercase();
+            if in_entity.get(i).copied().unwrap_or(false) && w.chars().count() <= 4 {
+                w.clone()
+            } else if i > 0 && SMALL.contains(&lower.as_str()) {
+                lower
+            } else {
+                let mut chars = lower.chars();
+                match chars.next() {
+                    Some(c) => c.to_uppercase().chain(chars).collect(),
+                    None => lower,
+                }
+            }
+        })
+        .collect()
+}
+
+pub(crate) fn is_caps_sentence<S: AsRef<str>>(words: &[S]) -> bool {
+    let toks: Vec<Tok> = words.iter().map(|w| Tok::new(w.as_ref())).collect();
+    sentence_case(&toks) == SentCase::Caps
+}
+
+/// Features for every sentence of one document (an article, or a CoNLL
+/// `-DOCSTART-` block). Document-level features look across sentences.
+pub(crate) fn doc_features<S: AsRef<str>>(doc: &[Vec<S>], res: &Resources) -> Vec<SentFeatures> {
+    let toks: Vec<Vec<Tok>> = doc
+        .iter()
+        .map(|s| s.iter().map(|w| Tok::new(w.as_ref())).collect())
+        .collect();
+    let cases: Vec<SentCase> = toks.iter().map(|s| sentence_case(s)).collect();
+
+    let mut case = DocCase::default();
+    for (si, sent) in toks.iter().enumerate() {
+        for (i, t) in sent.iter().enumerate() {
+            if cases[si] != SentCase::Normal
+                || !t.word.chars().next().is_some_and(|c| c.is_alphabetic())
+            {
+                continue;
+            }
+            let entry = case.seen.entry(t.lower_key).or_default();
+            if t.first_upper && i > 0 && !is_after_opening_punct(sent, i) {
+                entry.0 = true;
+            } else if !t.first_upper {
+                entry.1 = true;
+            }
+        }
+    }
+
+    toks.iter()
+        .enumerate()
+        .map(|(si, sent)| sentence_features(sent, cases[si], &case, res))
+        .collect()
+}
+
+fn is_after_opening_punct(sent: &[Tok], i: usize) -> bool {
+    i > 0 && matches!(sent[i - 1].word.as_str(), "\"" | "(" | ":" | "-" | "'")
+}
+
+fn sentence_features(
+    sent: &[Tok],
+    sent_case: SentCase,
+    case: &DocCase,
+    res: &Resources,
+) -> SentFeatures {
+    let n = sent.len();
+    let mut out = SentFeatures {
+        feats: Vec::with_capacity(n * 64),
+        starts: Vec::with_capacity(n + 1),
+    };
+    let gaz = gazetteer_marks(sent, &res.gazetteer);
+    let norm_at = |j: isize| -> &str {
+        if j < 0 {
+            "<s>"
+        } else if j as usize >= n {
+            "</s>"
+        } else {
+            &sent[j as usize].norm
+        }
+    };
+    let short_at = |j: isize| -> &str {
+        if j < 0 {
+            "<s>"
+        } else if j as usize >= n {
+            "</s>"
+        } else {
+            &sent[j as usize].short
+        }
+    };
+    let caps_flag = sent_case.flag();
+    for (i, t) in sent.iter().enumerate() {
+        out.starts.push(out.feats.len());
+        let f = &mut out.feats;
+        let ii = i as isize;
+        f.push(Fh::new(T_BIAS).done());
+        f.push(Fh::new(T_WORD).part(&t.word).done());
+        f.push(Fh::new(T_LOWER).part(&t.norm).done());
+        f.push(Fh::new(T_LOWER_CAPS).part(&t.norm).part(caps_flag).done());
+        for d in [-2isize, -1, 1, 2] {
+            f.push(
+                Fh::new(T_NORM_AT)
+                    .num(d as u64)
+                    .part(norm_at(ii + d))
+                    .done(),
+            );
+        }
+        for d in [-1isize, 1] {
+            let j = ii + d;
+            if j >= 0 && (j as usize) < n {
+                f.push(
+                    Fh::new(T_WORD_AT)
+                        .num(d as u64)
+                        .part(&sent[j as usize].word)
+                        .done(),
+                );
+            }
+        }
+        f.push(
+            Fh::new(T_BIGRAM_L)
+                .part(norm_at(ii - 1))
+                .part(&t.norm)
+                .done(),
+        );
+        f.push(
+            Fh::new(T_BIGRAM_R)
+                .part(&t.norm)
+                .part(norm_at(ii + 1))
+                .done(),
+        );
+        f.push(
+            Fh::new(T_SKIP)
+                .part(norm_at(ii - 1))
+                .part(norm_at(ii + 1))
+                .done(),
+        );
+        // Prefixes and suffixes of up to four characters, as slices.
+        let char_count = t.lower.chars().count();
+        let mut ends = t.lower.char_indices().map(|(b, c)| b + c.len_utf8());
+        let mut starts = t.lower.char_indices().rev().map(|(b, _)| b);
+        for _ in 0..4.min(char_count) {
+            if let (Some(e), Some(b)) = (ends.next(), starts.next()) {
+                f.push(Fh::new(T_PREFIX).part(&t.lower[..e]).done());
+                f.push(Fh::new(T_SUFFIX).part(&t.lower[b..]).done());
+            }
+        }
+        f.push(Fh::new(T_SHAPE).part(&t.shape).part(caps_flag).done());
+        if !res.person_names.is_empty() {
+            for d in [-1isize, 0, 1] {
+                let j = ii + d;
+                if j < 0 || j as usize >= n {
+                    continue;
+                }
+                let other = &sent[j as usize];
+                if let Some(&mask) = res.person_names.get(&other.lower_key) {
+                    f.push(
+                        Fh::new(T_PERSON_NAME)
+                            .num(d as u64)
+                            .num(mask as u64)
+                            .num(other.first_upper as u64)
+                            .part(caps_flag)
+                            .done(),
+                    );
+                }
+            }
+        }
+        for d in [-1isize, 0, 1] {
+            f.push(
+                Fh::new(T_SHORT_AT)
+                    .num(d as u64)
+                    .part(short_at(ii + d))
+                    .done(),
+            );
+        }
+        f.push(
+            Fh::new(T_SHORT_TRI)
+                .part(short_at(ii - 1))
+                .part(&t.short)
+                .part(short_at(ii + 1))
+                .done(),
+        );
+        f.push(
+            Fh::new(T_SHORT_BI_L)
+                .part(short_at(ii - 1))
+                .part(&t.short)
+                .done(),
+        );
+        f.push(
+            Fh::new(T_SHORT_BI_R)
+                .part(&t.short)
+                .part(short_at(ii + 1))
+                .done(),
+        );
+        let position = match i {
+            0 => "first",
+            _ if i + 1 == n => "last",
+            _ => "mid",
+        };
+        f.push(Fh::new(T_POSITION).part(position).part(&t.short).done());
+        f.push(
+            Fh::new(T_CAPS_SENT)
+                .part(caps_flag)
+                .part(&t.short)
+                .part(position)
+                .done(),
+        );
+        f.push(
+            Fh::new(T_LEN)
+                .num(char_count.min(12) as u64)
+                .part(&t.short)
+                .done(),
+        );
+        if t.lower.chars().next().is_some_and(|c| c.is_alphabetic()) {
+            let (cap_mid, low) = case
+                .seen
+                .get(&t.lower_key)
+                .copied()
+                .unwrap_or((false, false));
+            let here = if sent_case == SentCase::Caps {
+                "caps"
+            } else if sent_case == SentCase::Title {
+                "title"
+            } else if i == 0 || is_after_opening_punct(sent, i) {
+                if t.first_upper {
+                    "initial-upper"
+                } else {
+                    "initial-lower"
+                }
+            } else if t.first_upper {
+                "upper"
+            } else {
+                "lower"
+            };
+            f.push(
+                Fh::new(T_DOC_CASE)
+                    .part(here)
+                    .num(cap_mid as u64)
+                    .num(low as u64)
+                    .done(),
+            );
+        }
+        for &(kind_mask, pos, len) in &gaz[i] {
+            for k in 0..4u8 {
+                if kind_mask & (1 << k) != 0 {
+                    f.push(Fh::new(T_GAZ).num(k as u64).num(pos as u64).done());
+                    f.push(
+                        Fh::new(T_GAZ_LEN)
+                            .num(k as u64)
+                            .num(pos as u64)
+                            .num(len.min(4) as u64)
+                            .done(),
+                    );
+                }
+            }
+        }
+        for d in [-1isize, 0, 1] {
+            let j = ii + d;
+            if j < 0 || j as usize >= n {
+                continue;
+            }
+            if let Some(ids) = res.clusters.ids.get(&sent[j as usize].lower_key) {
+                for (level, id) in ids.iter().enumerate() {
+                    f.push(
+                        Fh::new(T_CLUSTER_AT)
+                            .num(d as u64)
+                            .num(level as u64)
+                            .num(*id as u64)
+                            .done(),
+                    );
+                }
+            }
+        }
+    }
+    out.starts.push(out.feats.len());
+    out
+}
+
+/// For each token, the gazetteer matches covering it: (kind mask, BILOU
+/// position 0..4, match length). Matches must start with a capitalised or
+/// numeric token so that common words do not fire.
+fn gazetteer_marks(sent: &[Tok], gaz: &Gazetteer) -> Vec<Vec<(u8, u8, usize)>> {
+    let n = sent.len();
+    let mut marks = vec![Vec::new(); n];
+    if gaz.entries.is_empty() {
+        return marks;
+    }
+    for start in 0..n {
+        let first = &sent[start];
+        if !(first.first_upper || first.word.starts_with(|c: char| c.is_ascii_digit())) {
+            continue;
+        }
+        let mut h = 0u64;
+        let limit = n.min(start + gaz.max_len);
+        for (end, tok) in sent.iter().enumerate().take(limit).skip(start) {
+            h = chain_key(h, tok.lower_key);
+            if let Some(&mask) = gaz.entries.get(&h) {
+                let len = end + 1 - start;
+                for (k, m) in marks.iter_mut().enumerate().take(end + 1).skip(start) {
+                    let pos = if len == 1 {
+                        3
+                    } else if k == start {
+                        0
+                    } else if k == end {
+                        2
+                    } else {
+                        1
+                    };
+                    m.push((mask, pos, len));
+                }
+            }
+        }
+    }
+    marks
+}
+
+const T_FIRST_PASS: u8 = 30;
+const T_DOC_WORD_MAJORITY: u8 = 31;
+const T_DOC_WORD_KIND: u8 = 32;
+const T_DOC_SPAN: u8 = 33;
+const T_DOC_PART: u8 = 34;
+
+/// Appends per-token extra features to a sentence's features.
+pub(crate) fn with_extra(sf: SentFeatures, extra: &[Vec<u64>]) -> SentFeatures {
+    let n = sf.len();
+    let mut out = SentFeatures {
+        feats: Vec::with_capacity(sf.feats.len() + extra.iter().map(Vec::len).sum::<usize>()),
+        starts: Vec::with_capacity(n + 1),
+    };
+    for i in 0..n {
+        out.starts.push(out.feats.len());
+        out.feats.extend_from_slice(sf.token(i));
+        if let Some(e) = extra.get(i) {
+            out.feats.extend_from_slice(e);
+        }
+    }
+    out.starts.push(out.feats.len());
+    out
+}
+
+/// Second-pass features from first-pass tags over the whole document: how
+/// the other mentions of this word were tagged, whether this token sequence
+/// was tagged as a name elsewhere, and whether this word was part of a
+/// longer name elsewhere (a surname after the full name, `Williamson` after
+/// `Chris Williamson`). Each token's own first-pass decision is excluded
+/// from the document counts so that training (on held-out first-pass tags)
+/// and tagging see the same kind of evidence.
+pub(crate) fn stacked_features<S: AsRef<str>>(
+    doc: &[Vec<S>],
+    first: &[Vec<u8>],
+) -> Vec<Vec<Vec<u64>>> {
+    use super::tags::{bilou_spans, split};
+    let lower: Vec<Vec<String>> = doc
+        .iter()
+        .map(|s| {
+            s.iter()
+                .map(|w| normalise_quotes(w.as_ref()).to_lowercase())
+                .collect()
+        })
+        .collect();
+    let spans: Vec<Vec<(std::ops::Range<usize>, super::tags::EntityKind)>> =
+        first.iter().map(|t| bilou_spans(t)).collect();
+
+    // word → counts of first-pass kinds (index 4 = outside)
+    let mut word_kinds: HashKeyMap<[u16; 5]> = HashKeyMap::default();
+    // lower-cased entity string → kind counts
+    let mut span_kinds: HashKeyMap<[u16; 4]> = HashKeyMap::default();
+    // word → counts per (kind, position in a multi-word name: first/mid/last)
+    let mut part_kinds: HashKeyMap<[[u16; 3]; 4]> = HashKeyMap::default();
+    let mut max_len = 0;
+    for (si, sent) in lower.iter().enumerate() {
+        for (i, w) in sent.iter().enumerate() {
+            let k = first
+                .get(si)
+                .and_then(|t| t.get(i))
+                .and_then(|&t| split(t))
+                .map_or(4, |(k, _)| k.index());
+            word_kinds.entry(key(w)).or_insert([0; 5])[k] += 1;
+        }
+        for (range, kind) in &spans[si] {
+            let mut h = 0u64;
+            for w in &sent[range.clone()] {
+                h = chain(h, w);
+            }
+            span_kinds.entry(h).or_insert([0; 4])[kind.index()] += 1;
+            max_len = max_len.max(range.len());
+            if range.len() >= 2 {
+                for (j, w) in sent[range.clone()].iter().enumerate() {
+                    let pos = part_position(j, range.len());
+                    part_kinds.entry(key(w)).or_insert([[0; 3]; 4])[kind.index()][pos] += 1;
+                }
+            }
+        }
+    }
+
+    let mut out = Vec::with_capacity(doc.len());
+    for (si, sent) in lower.iter().enumerate() {
+        let tags = first.get(si).map(Vec::as_slice).unwrap_or(&[]);
+        let mut feats: Vec<Vec<u64>> = vec![Vec::new(); sent.len()];
+        // Own first-pass span of each token, to exclude it from the counts.
+        let mut own: Vec<Option<(std::ops::Range<usize>, usize)>> = vec![None; sent.len()];
+        for (range, kind) in &spans[si] {
+            for o in own.iter_mut().take(range.end).skip(range.start) {
+                *o = Some((range.clone(), kind.index()));
+            }
+        }
+        for (i, w) in sent.iter().enumerate() {
+            let f = &mut feats[i];
+            let tag = tags.get(i).copied().unwrap_or(0);
+            f.push(Fh::new(T_FIRST_PASS).num(tag as u64).done());
+            if !w.chars().next().is_some_and(char::is_alphanumeric) {
+                continue;
+            }
+            let own_kind = split(tag).map_or(4, |(k, _)| k.index());
+            if let Some(counts) = word_kinds.get(&key(w)) {
+                let mut others = *counts;
+                others[own_kind] = others[own_kind].saturating_sub(1);
+                let total: u16 = others.iter().sum();
+                if total > 0 {
+                    let (best, _) =
+                        others
+                            .iter()
+                            .enumerate()
+                            .fold((4, 0), |b, (k, &c)| if c > b.1 { (k, c) } else { b });
+                    f.push(
+                        Fh::new(T_DOC_WORD_MAJORITY)
+                            .num(best as u64)
+                            .num(own_kind as u64)
+                            .done(),
+                    );
+                    for (k, &c) in others.iter().take(4).enumerate() {
+                        if c > 0 {
+                            f.push(Fh::new(T_DOC_WORD_KIND).num(k as u64).done());
+                        }
+                    }
+                }
+            }
+            if let Some(parts) = part_kinds.get(&key(w)) {
+                for (k, by_pos) in parts.iter().enumerate() {
+                    for (pos, &c) in by_pos.iter().enumerate() {
+                        let mine = matches!(&own[i], Some((r, ok)) if *ok == k && r.len() >= 2
+                            && part_position(i - r.start, r.len()) == pos);
+                        if c > mine as u16 {
+                            f.push(Fh::new(T_DOC_PART).num(k as u64).num(pos as u64).done());
+                        }
+                    }
+                }
+            }
+        }
+        // Token sequences tagged as names elsewhere in the document.
+        for start in 0..sent.len() {
+            if !sent[start]
+                .chars()
+                .next()
+                .is_some_and(char::is_alphanumeric)
+            {
+                continue;
+            }
+            let mut h = 0u64;
+            let limit = sent.len().min(start + max_len);
+            for (end, word) in sent.iter().enumerate().take(limit).skip(start) {
+                h = chain(h, word);
+                let Some(counts) = span_kinds.get(&h) else {
+                    continue;
+                };
+                let len = end + 1 - start;
+                let mut others = *counts;
+                if let Some((r, k)) = &own[start] {
+                    if r.start == start && r.end == end + 1 {
+                        others[*k] = others[*k].saturating_sub(1);
+                    }
+                }
+                for (k, &c) in others.iter().enumerate() {
+                    if c == 0 {
+                        continue;
+                    }
+                    for (t, f) in feats.iter_mut().enumerate().take(end + 1).skip(start) {
+                        let pos = if len == 1 {
+                            3
+                        } else if t == start {
+                            0
+                        } else if t == end {
+                            2
+                        } else {
+                            1
+                        };
+                        f.push(Fh::new(T_DOC_SPAN).num(k as u64).num(pos).done());
+                    }
+                }
+            }
+        }
+        out.push(feats);
+    }
+    out
+}
+
+fn part_position(j: usize, len: usize) -> usize {
+    if j == 0 {
+        0
+    } else if j + 1 == len {
+        2
+    } else {
+        1
+    }
+}

@@ -1,0 +1,723 @@
+//! Weights, Viterbi decoding and the compact on-disk format.
+//!
+//! On disk (inside gzip): a magic string, transition scores as `f32`, then
+//! the emission weights as sparse rows of `i16` (one global scale), keyed by
+//! delta-encoded sorted feature hashes, then the gazetteer and word clusters.
+//! Quantising to `i16` and dropping near-zero weights keeps the shipped file
+//! small enough to embed with `include_bytes!`.
+
+use super::features::{
+    doc_features, stacked_features, Clusters, Gazetteer, HashKeyMap, Resources, SentFeatures,
+};
+use super::tags::{end_allowed, start_allowed, N_TAGS};
+use crate::NerError;
+use flate2::read::GzDecoder;
+use flate2::write::GzEncoder;
+use flate2::Compression;
+use std::io::{Read, Write};
+
+const MAGIC: &[u8; 8] = b"PXNER\x00\x03\x00";
+
+/// One linear model: emission weights per feature, transition scores.
+#[derive(Clone, Default)]
+pub(crate) struct Weights {
+    pub index: HashKeyMap<u32>,
+    /// Row `r` holds the scores of the feature for every tag:
+    /// `rows[r * N_TAGS..(r + 1) * N_TAGS]`.
+    pub rows: Vec<f32>,
+    /// `trans[prev * N_TAGS + next]`
+    pub trans: Vec<f32>,
+    pub start: Vec<f32>,
+    pub end: Vec<f32>,
+}
+
+impl Weights {
+    pub fn emissions(&self, sf: &SentFeatures) -> Vec<[f32; N_TAGS]> {
+        let mut out = vec![[0f32; N_TAGS]; sf.len()];
+        for (i, scores) in out.iter_mut().enumerate() {
+            for h in sf.token(i) {
+                if let Some(&r) = self.index.get(h) {
+                    let row = &self.rows[r as usize * N_TAGS..(r as usize + 1) * N_TAGS];
+                    for (s, w) in scores.iter_mut().zip(row) {
+                        *s += w;
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    pub fn decode(&self, sf: &SentFeatures) -> Vec<u8> {
+        viterbi(&self.emissions(sf), &self.trans, &self.start, &self.end)
+    }
+}
+
+/// A weight slot of the inference table; `key == 0` marks an empty slot.
+/// `entries[start..start + first]` are the feature's first-pass weights,
+/// the `second` entries after them its second-pass weights.
+#[derive(Clone, Copy, Default)]
+struct Slot {
+    key: u64,
+    start: u32,
+    first: u16,
+    second: u16,
+}
+
+/// One nonzero weight of a feature row.
+#[derive(Clone, Copy)]
+struct Entry {
+    tag: u8,
+    /// Weight in units of the pass's `scale`.
+    q: i16,
+}
+
+/// Nonzero `(tag, weight)`s of one feature.
+type SparseRow = Vec<(u8, f32)>;
+
+/// Sparse rows of one pass: `(feature hash, nonzero (tag, weight)s)`, plus
+/// its transition scores. The serialised form of a pass.
+#[derive(Clone, Default)]
+pub(crate) struct PassWeights {
+    rows: Vec<(u64, Vec<(u8, f32)>)>,
+    trans: Vec<f32>,
+    start: Vec<f32>,
+    end: Vec<f32>,
+}
+
+impl PassWeights {
+    pub fn from_weights(w: &Weights) -> PassWeights {
+        let mut rows: Vec<(u64, Vec<(u8, f32)>)> = w
+            .index
+            .iter()
+            .map(|(&h, &r)| {
+                let row = &w.rows[r as usize * N_TAGS..(r as usize + 1) * N_TAGS];
+                let nz = row
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, &x)| x != 0.0)
+                    .map(|(t, &x)| (t as u8, x))
+                    .collect();
+                (h, nz)
+            })
+            .filter(|(_, r): &(u64, Vec<(u8, f32)>)| !r.is_empty())
+            .collect();
+        rows.sort_unstable_by_key(|r| r.0);
+        PassWeights {
+            rows,
+            trans: w.trans.clone(),
+            start: w.start.clone(),
+            end: w.end.clone(),
+        }
+    }
+
+    fn write(&self, buf: &mut Vec<u8>, prune: f32) {
+        let max = self
+            .rows
+            .iter()
+            .flat_map(|r| r.1.iter())
+            .fold(0f32, |m, e| m.max(e.1.abs()))
+            .max(1e-9);
+        let scale = max / 32767.0;
+        buf.extend_from_slice(&scale.to_le_bytes());
+        for v in self.trans.iter().chain(&self.start).chain(&self.end) {
+            buf.extend_from_slice(&v.to_le_bytes());
+        }
+        let threshold = prune * max;
+        let mut body = Vec::new();
+        let mut kept = 0u32;
+        let mut last = 0u64;
+        for (key, row) in &self.rows {
+            let mut quantised: Vec<(u8, i16)> = row
+                .iter()
+                .filter(|e| e.1.abs() >= threshold)
+                .map(|e| (e.0, (e.1 / scale).round().clamp(-32767.0, 32767.0) as i16))
+                .filter(|&(_, q)| q != 0)
+                .collect();
+            if quantised.is_empty() {
+                continue;
+            }
+            quantised.sort_unstable_by_key(|&(t, _)| t);
+            kept += 1;
+            write_varint(&mut body, key.wrapping_sub(last));
+            last = *key;
+            let mask: u32 = quantised.iter().fold(0, |m, &(t, _)| m | 1 << t);
+            body.extend_from_slice(&mask.to_le_bytes()[..3]);
+            for (_, q) in quantised {
+                body.extend_from_slice(&q.to_le_bytes());
+            }
+        }
+        buf.extend_from_slice(&kept.to_le_bytes());
+        buf.extend_from_slice(&body);
+    }
+
+    fn read(r: &mut Reader<'_>) -> Result<PassWeights, NerError> {
+        let scale = r.f32()?;
+        let mut trans = Vec::with_capacity(N_TAGS * N_TAGS);
+        for _ in 0..N_TAGS * N_TAGS {
+            trans.push(r.f32()?);
+        }
+        let mut start = Vec::with_capacity(N_TAGS);
+        for _ in 0..N_TAGS {
+            start.push(r.f32()?);
+        }
+        let mut end = Vec::with_capacity(N_TAGS);
+        for _ in 0..N_TAGS {
+            end.push(r.f32()?);
+        }
+        let n = r.u32()? as usize;
+        let mut rows = Vec::with_capacity(n.min(1 << 22));
+        let mut last = 0u64;
+        for _ in 0..n {
+            last = last.wrapping_add(r.varint()?);
+            let m = r.take(3)?;
+            let mask = u32::from_le_bytes([m[0], m[1], m[2], 0]);
+            if mask >> N_TAGS != 0 {
+                return Err(NerError::Model("bad tag mask in model".into()));
+            }
+            let mut row = Vec::with_capacity(mask.count_ones() as usize);
+            for t in 0..N_TAGS {
+                if mask & (1 << t) != 0 {
+                    let b = r.take(2)?;
+                    row.push((t as u8, i16::from_le_bytes([b[0], b[1]]) as f32 * scale));
+                }
+            }
+            rows.push((last, row));
+        }
+        Ok(PassWeights {
+            rows,
+            trans,
+            start,
+            end,
+        })
+    }
+}
+
+/// Transition scores of one pass.
+#[derive(Clone, Default)]
+struct Transitions {
+    trans: Vec<f32>,
+    start: Vec<f32>,
+    end: Vec<f32>,
+}
+
+/// A trained tagger: a first pass over local features and, when present, a
+/// second pass that also sees what the first pass found elsewhere in the
+/// document (see `features::stacked_features`), plus the lexical resources
+/// the features consult.
+///
+/// Both passes' weights live in one open-addressing table keyed by feature
+/// hash, each slot pointing at the feature's nonzero weights stored
+/// contiguously: the second pass reuses every first-pass feature, so one
+/// probe serves both, and sparse rows mean few cache lines per feature.
+#[derive(Clone, Default)]
+pub(crate) struct Model {
+    slots: Vec<Slot>,
+    entries: Vec<Entry>,
+    first: Transitions,
+    second: Option<Transitions>,
+    first_features: usize,
+    second_features: usize,
+    /// Weight units of the first and second pass.
+    scale: [f32; 2],
+    pub resources: Resources,
+}
+
+impl Model {
+    pub fn new(first: PassWeights, second: Option<PassWeights>, resources: Resources) -> Model {
+        let unit = |w: &PassWeights| {
+            let max = w
+                .rows
+                .iter()
+                .flat_map(|r| r.1.iter())
+                .fold(0f32, |m, e| m.max(e.1.abs()));
+            max.max(1e-9) / 32767.0
+        };
+        let scale = [unit(&first), second.as_ref().map_or(1.0, unit)];
+        let mut rows: HashKeyMap<(SparseRow, SparseRow)> = HashKeyMap::default();
+        let first_features = first.rows.len();
+        let second_features = second.as_ref().map_or(0, |w| w.rows.len());
+        for (h, row) in first.rows {
+            rows.entry(h).or_default().0 = row;
+        }
+        let second = second.map(|w| {
+            for (h, row) in w.rows {
+                rows.entry(h).or_default().1 = row;
+            }
+            Transitions {
+                trans: w.trans,
+                start: w.start,
+                end: w.end,
+            }
+        });
+        let mut keys: Vec<u64> = rows.keys().copied().filter(|&h| h != 0).collect();
+        keys.sort_unstable();
+        let capacity = (keys.len() * 10 / 7 + 1).next_power_of_two().max(16);
+        let mask = capacity - 1;
+        let mut slots = vec![Slot::default(); capacity];
+        let mut entries = Vec::new();
+        for h in keys {
+            let Some((r1, r2)) = rows.remove(&h) else {
+                continue;
+            };
+            let mut i = h as usize & mask;
+            while slots[i].key != 0 {
+                i = (i + 1) & mask;
+            }
+            let (n1, n2) = (r1.len().min(N_TAGS) as u16, r2.len().min(N_TAGS) as u16);
+            slots[i] = Slot {
+                key: h,
+                start: entries.len() as u32,
+                first: n1,
+                second: n2,
+            };
+            let quantise = |(tag, w): (u8, f32), scale: f32| Entry {
+                tag,
+                q: (w / scale).round().clamp(-32767.0, 32767.0) as i16,
+            };
+            entries.extend(r1.into_iter().take(N_TAGS).map(|e| quantise(e, scale[0])));
+            entries.extend(r2.into_iter().take(N_TAGS).map(|e| quantise(e, scale[1])));
+        }
+        Model {
+            slots,
+            entries,
+            first: Transitions {
+                trans: first.trans,
+                start: first.start,
+                end: first.end,
+            },
+            second,
+            first_features,
+            second_features,
+            scale,
+            resources,
+        }
+    }
+
+    fn slot(&self, h: u64) -> Option<Slot> {
+        let mask = self.slots.len().checked_sub(1)?;
+        let mut i = h as usize & mask;
+        loop {
+            let s = self.slots[i];
+            if s.key == h {
+                return Some(s);
+            }
+            if s.key == 0 {
+                return None;
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    /// Emission scores of both passes over the local features, in weight
+    /// units (multiply by `scale`).
+    fn emissions(&self, sf: &SentFeatures) -> (Vec<[f32; N_TAGS]>, Vec<[f32; N_TAGS]>) {
+        let n = sf.len();
+        let mut first = vec![[0f32; N_TAGS]; n];
+        let mut second = vec![[0f32; N_TAGS]; if self.second.is_some() { n } else { 0 }];
+        for (i, scores1) in first.iter_mut().enumerate() {
+            for &h in sf.token(i) {
+                let Some(s) = self.slot(h) else { continue };
+                let start = s.start as usize;
+                let mid = start + s.first as usize;
+                for e in &self.entries[start..mid] {
+                    scores1[e.tag as usize] += e.q as f32;
+                }
+                if let Some(scores) = second.get_mut(i) {
+                    for e in &self.entries[mid..mid + s.second as usize] {
+                        scores[e.tag as usize] += e.q as f32;
+                    }
+                }
+            }
+        }
+        (first, second)
+    }
+
+    /// BILOU tags for each sentence of a document of tokens.
+    pub fn tag_doc<S: AsRef<str>>(&self, doc: &[Vec<S>]) -> Vec<Vec<u8>> {
+        let feats = doc_features(doc, &self.resources);
+        let mut first_tags = Vec::with_capacity(feats.len());
+        let mut second_em = Vec::with_capacity(feats.len());
+        let t = &self.first;
+        for sf in &feats {
+            let (mut e1, e2) = self.emissions(sf);
+            rescale(&mut e1, self.scale[0]);
+            first_tags.push(viterbi(&e1, &t.trans, &t.start, &t.end));
+            second_em.push(e2);
+        }
+        let Some(t2) = &self.second else {
+            return first_tags;
+        };
+        let extra = stacked_features(doc, &first_tags);
+        second_em
+            .into_iter()
+            .zip(extra)
+            .map(|(mut em, ex)| {
+                for (scores, hashes) in em.iter_mut().zip(ex) {
+                    for h in hashes {
+                        let Some(s) = self.slot(h) else { continue };
+                        let start = (s.start + s.first as u32) as usize;
+                        for e in &self.entries[start..start + s.second as usize] {
+                            scores[e.tag as usize] += e.q as f32;
+                        }
+                    }
+                }
+                rescale(&mut em, self.scale[1]);
+                viterbi(&em, &t2.trans, &t2.start, &t2.end)
+            })
+            .collect()
+    }
+
+    /// One pass's weights in serialisable form.
+    fn pass(&self, second: bool) -> Option<PassWeights> {
+        let t = if second {
+            self.second.as_ref()?
+        } else {
+            &self.first
+        };
+        let mut rows: Vec<(u64, Vec<(u8, f32)>)> = self
+            .slots
+            .iter()
+            .filter(|s| s.key != 0)
+            .filter_map(|s| {
+                let start = s.start as usize + if second { s.first as usize } else { 0 };
+                let len = if second { s.second } else { s.first } as usize;
+                let row: Vec<(u8, f32)> = self.entries[start..start + len]
+                    .iter()
+                    .map(|e| (e.tag, e.q as f32 * self.scale[second as usize]))
+                    .collect();
+                (!row.is_empty()).then_some((s.key, row))
+            })
+            .collect();
+        rows.sort_unstable_by_key(|r| r.0);
+        Some(PassWeights {
+            rows,
+            trans: t.trans.clone(),
+            start: t.start.clone(),
+            end: t.end.clone(),
+        })
+    }
+
+    /// Number of features with weights, over both passes.
+    pub fn feature_count(&self) -> usize {
+        self.first_features + self.second_features
+    }
+
+    /// Serialises to the gzip-compressed shipping format. Weights whose
+    /// magnitude is below `prune` (relative to the largest) are dropped.
+    pub fn to_bytes(&self, prune: f32) -> Result<Vec<u8>, NerError> {
+        let mut buf = Vec::new();
+        buf.extend_from_slice(MAGIC);
+        if let Some(first) = self.pass(false) {
+            first.write(&mut buf, prune);
+        }
+        match self.pass(true) {
+            Some(w) => {
+                buf.push(1);
+                w.write(&mut buf, prune);
+            }
+            None => buf.push(0),
+        }
+
+        let gaz = &self.resources.gazetteer;
+        let mut entries: Vec<(u64, u8)> = gaz.entries.iter().map(|(&h, &m)| (h, m)).collect();
+        entries.sort_unstable();
+        buf.push(gaz.max_len.min(255) as u8);
+        buf.extend_from_slice(&(entries.len() as u32).to_le_bytes());
+        let mut last = 0u64;
+        for (h, m) in entries {
+            write_varint(&mut buf, h.wrapping_sub(last));
+            last = h;
+            buf.push(m);
+        }
+
+        let mut clusters: Vec<(u64, [u16; 3])> = self
+            .resources
+            .clusters
+            .ids
+            .iter()
+            .map(|(&h, &c)| (h, c))
+            .collect();
+        clusters.sort_unstable();
+        buf.extend_from_slice(&(clusters.len() as u32).to_le_bytes());
+        let mut last = 0u64;
+        for (h, ids) in clusters {
+            write_varint(&mut buf, h.wrapping_sub(last));
+            last = h;
+            for id in ids {
+                buf.extend_from_slice(&id.to_le_bytes());
+            }
+        }
+
+        let mut names: Vec<(u64, u8)> = self
+            .resources
+            .person_names
+            .iter()
+            .map(|(&h, &m)| (h, m))
+            .collect();
+        names.sort_unstable();
+        buf.extend_from_slice(&(names.len() as u32).to_le_bytes());
+        let mut last = 0u64;
+        for (h, m) in names {
+            write_varint(&mut buf, h.wrapping_sub(last));
+            last = h;
+            buf.push(m);
+        }
+
+        let mut enc = GzEncoder::new(Vec::new(), Compression::best());
+        enc.write_all(&buf)?;
+        Ok(enc.finish()?)
+    }
+
+    /// Reads the format written by [`Model::to_bytes`].
+    pub fn from_bytes(gz: &[u8]) -> Result<Model, NerError> {
+        let mut raw = Vec::new();
+        GzDecoder::new(gz)
+            .read_to_end(&mut raw)
+            .map_err(|e| NerError::Model(format!("not a gzip stream: {e}")))?;
+        let mut r = Reader { buf: &raw, pos: 0 };
+        if r.take(MAGIC.len())? != MAGIC {
+            return Err(NerError::Model(
+                "not a Parallax NER model (bad magic)".into(),
+            ));
+        }
+        let first = PassWeights::read(&mut r)?;
+        let second = match r.take(1)?[0] {
+            0 => None,
+            1 => Some(PassWeights::read(&mut r)?),
+            other => return Err(NerError::Model(format!("bad second-pass flag {other}"))),
+        };
+
+        let mut gazetteer = Gazetteer {
+            max_len: r.take(1)?[0] as usize,
+            ..Default::default()
+        };
+        let n = r.u32()? as usize;
+        let mut last = 0u64;
+        for _ in 0..n {
+            last = last.wrapping_add(r.varint()?);
+            gazetteer.entries.insert(last, r.take(1)?[0]);
+        }
+        let mut clusters = Clusters::default();
+        let n = r.u32()? as usize;
+        let mut last = 0u64;
+        for _ in 0..n {
+            last = last.wrapping_add(r.varint()?);
+            let mut ids = [0u16; 3];
+            for id in ids.iter_mut() {
+                let b = r.take(2)?;
+                *id = u16::from_le_bytes([b[0], b[1]]);
+            }
+            clusters.ids.insert(last, ids);
+        }
+        let mut person_names = HashKeyMap::default();
+        let n = r.u32()? as usize;
+        let mut last = 0u64;
+        for _ in 0..n {
+            last = last.wrapping_add(r.varint()?);
+            person_names.insert(last, r.take(1)?[0]);
+        }
+        if r.pos != raw.len() {
+            return Err(NerError::Model("trailing bytes after model".into()));
+        }
+        Ok(Model::new(
+            first,
+            second,
+            Resources {
+                gazetteer,
+                clusters,
+                person_names,
+            },
+        ))
+    }
+}
+
+fn rescale(em: &mut [[f32; N_TAGS]], scale: f32) {
+    for row in em.iter_mut() {
+        for x in row.iter_mut() {
+            *x *= scale;
+        }
+    }
+}
+
+/// Best BILOU sequence under the hard well-formedness constraints.
+pub(crate) fn viterbi(
+    emissions: &[[f32; N_TAGS]],
+    trans: &[f32],
+    start: &[f32],
+    end: &[f32],
+) -> Vec<u8> {
+    let n = emissions.len();
+    if n == 0 {
+        return Vec::new();
+    }
+    const NEG: f32 = f32::NEG_INFINITY;
+    let mut score = [NEG; N_TAGS];
+    for t in 0..N_TAGS {
+        if start_allowed(t as u8) {
+            score[t] = start[t] + emissions[0][t];
+        }
+    }
+    let mut back = vec![[0u8; N_TAGS]; n];
+    for i in 1..n {
+        let mut next = [NEG; N_TAGS];
+        for t in 0..N_TAGS {
+            let mut best = NEG;
+            let mut arg = 0u8;
+            let (preds, count) = &PREDECESSORS[t];
+            for &p in &preds[..*count] {
+                let p = p as usize;
+                let s = score[p] + trans[p * N_TAGS + t];
+                if s > best {
+                    best = s;
+                    arg = p as u8;
+                }
+            }
+            if best > NEG {
+                next[t] = best + emissions[i][t];
+                back[i][t] = arg;
+            }
+        }
+        score = next;
+    }
+    let mut best = NEG;
+    let mut last = 0u8;
+    for t in 0..N_TAGS {
+        if end_allowed(t as u8) && score[t] != NEG && score[t] + end[t] > best {
+            best = score[t] + end[t];
+            last = t as u8;
+        }
+    }
+    let mut tags = vec![0u8; n];
+    tags[n - 1] = last;
+    for i in (1..n).rev() {
+        tags[i - 1] = back[i][tags[i] as usize];
+    }
+    tags
+}
+
+static ALLOWED: [[bool; N_TAGS]; N_TAGS] = {
+    let mut a = [[false; N_TAGS]; N_TAGS];
+    let mut p = 0;
+    while p < N_TAGS {
+        let mut t = 0;
+        while t < N_TAGS {
+            a[p][t] = transition_allowed_const(p as u8, t as u8);
+            t += 1;
+        }
+        p += 1;
+    }
+    a
+};
+
+/// For each tag, the tags allowed before it (and how many there are).
+static PREDECESSORS: [([u8; N_TAGS], usize); N_TAGS] = {
+    let mut out = [([0u8; N_TAGS], 0usize); N_TAGS];
+    let mut t = 0;
+    while t < N_TAGS {
+        let mut p = 0;
+        while p < N_TAGS {
+            if ALLOWED[p][t] {
+                out[t].0[out[t].1] = p as u8;
+                out[t].1 += 1;
+            }
+            p += 1;
+        }
+        t += 1;
+    }
+    out
+};
+
+/// `const` twin of `tags::transition_allowed` (checked equal in tests).
+const fn transition_allowed_const(prev: u8, next: u8) -> bool {
+    // For a non-O tag `t`: kind `(t - 1) / 4`, position `(t - 1) % 4` (B I L U).
+    let prev_open = prev != 0 && (prev - 1) % 4 < 2;
+    if prev_open {
+        let next_pos = next.wrapping_sub(1) % 4;
+        next != 0 && (next - 1) / 4 == (prev - 1) / 4 && (next_pos == 1 || next_pos == 2)
+    } else {
+        let next_pos = next.wrapping_sub(1) % 4;
+        next == 0 || next_pos == 0 || next_pos == 3
+    }
+}
+
+fn write_varint(buf: &mut Vec<u8>, mut v: u64) {
+    while v >= 0x80 {
+        buf.push((v as u8) | 0x80);
+        v >>= 7;
+    }
+    buf.push(v as u8);
+}
+
+struct Reader<'a> {
+    buf: &'a [u8],
+    pos: usize,
+}
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, n: usize) -> Result<&'a [u8], NerError> {
+        let end = self.pos.checked_add(n).filter(|&e| e <= self.buf.len());
+        match end {
+            Some(e) => {
+                let s = &self.buf[self.pos..e];
+                self.pos = e;
+                Ok(s)
+            }
+            None => Err(NerError::Model("model file is truncated".into())),
+        }
+    }
+    fn u32(&mut self) -> Result<u32, NerError> {
+        let b = self.take(4)?;
+        Ok(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+    }
+    fn f32(&mut self) -> Result<f32, NerError> {
+        let b = self.take(4)?;
+        Ok(f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+    }
+    fn varint(&mut self) -> Result<u64, NerError> {
+        let mut v = 0u64;
+        for shift in (0..64).step_by(7) {
+            let b = self.take(1)?[0];
+            v |= ((b & 0x7f) as u64) << shift;
+            if b & 0x80 == 0 {
+                return Ok(v);
+            }
+        }
+        Err(NerError::Model("bad varint in model".into()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ner::tags::transition_allowed;
+
+    #[test]
+    fn const_constraints_match() {
+        for p in 0..N_TAGS as u8 {
+            for t in 0..N_TAGS as u8 {
+                assert_eq!(ALLOWED[p as usize][t as usize], transition_allowed(p, t));
+            }
+        }
+    }
+
+    #[test]
+    fn viterbi_respects_constraints() {
+        // Emissions prefer an illegal I-PER after O; Viterbi must not emit it.
+        let mut e = vec![[0f32; N_TAGS]; 2];
+        e[1][2] = 5.0;
+        let zeros = vec![0f32; N_TAGS * N_TAGS];
+        let z = vec![0f32; N_TAGS];
+        let tags = viterbi(&e, &zeros, &z, &z);
+        assert!(start_allowed(tags[0]) && end_allowed(tags[1]));
+        assert!(transition_allowed(tags[0], tags[1]));
+    }
+
+    #[test]
+    fn garbage_is_rejected() {
+        assert!(Model::from_bytes(b"not gzip").is_err());
+        let mut enc = GzEncoder::new(Vec::new(), Compression::fast());
+        enc.write_all(b"PXNER\x00\x03\x00\x01").ok();
+        let gz = enc.finish().unwrap_or_default();
+        assert!(matches!(Model::from_bytes(&gz), Err(NerError::Model(_))));
+    }
+}
