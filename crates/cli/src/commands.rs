@@ -254,7 +254,11 @@ pub fn ingest(db: Option<PathBuf>, args: IngestArgs) -> Result<ExitCode> {
         near,
         report.skipped.len()
     );
-    println!("store: {} ({} articles)", store.path().display(), store.count()?);
+    println!(
+        "store: {} ({} articles)",
+        store.path().display(),
+        store.count()?
+    );
     Ok(exit_for(&report.skipped))
 }
 

@@ -25,6 +25,11 @@ enum EvalWhat {
         #[arg(long)]
         extractor_only: bool,
     },
+    /// Named-entity tagging on a CoNLL-2003 file: entity-level P/R/F1.
+    Ner {
+        /// e.g. ../shared/data/conll2003/dev.txt
+        file: PathBuf,
+    },
     /// Event clustering on MStream-style JSONL (`clusterNo`, `textCleaned`):
     /// NMI, pairwise and B-cubed P/R/F1.
     Clusters {
@@ -58,6 +63,11 @@ pub fn eval(args: EvalArgs) -> Result<ExitCode> {
                 "provenance: {} blocks, {} with a source range, {} verified exact",
                 report.blocks, report.located, report.verified
             );
+        }
+        EvalWhat::Ner { file } => {
+            let scores = parallax_extract::eval_conll(&file)
+                .with_context(|| format!("evaluating the tagger on {}", file.display()))?;
+            println!("{scores}");
         }
         EvalWhat::Clusters { file } => {
             let config = parallax_cluster::ClusterConfig::default();
@@ -104,4 +114,53 @@ fn aeb_pipeline(dir: &std::path::Path) -> Result<()> {
         failed
     );
     Ok(())
+}
+
+#[derive(Args)]
+pub struct TrainArgs {
+    #[command(subcommand)]
+    what: TrainWhat,
+}
+
+#[derive(Subcommand)]
+enum TrainWhat {
+    /// Train the named-entity tagger on CoNLL-2003 and write its weights
+    /// (the shipped ones live in crates/extract/model/ner.bin.gz).
+    Ner {
+        /// Folder holding `data/conll2003/{train,dev}.txt`.
+        #[arg(long, default_value = "../shared")]
+        shared: PathBuf,
+        /// US Census 1990 name lists (as in the PyPI package `names` 0.3.0)
+        /// for first-name/surname features; the shipped weights used them.
+        #[arg(long)]
+        names: Option<PathBuf>,
+        /// Where to write the weights.
+        #[arg(long, default_value = "ner.bin.gz")]
+        out: PathBuf,
+    },
+}
+
+pub fn train(args: TrainArgs) -> Result<ExitCode> {
+    match args.what {
+        TrainWhat::Ner { shared, names, out } => {
+            let mut files = parallax_extract::ner::TrainFiles::in_shared(&shared);
+            files.person_names = names;
+            let config = parallax_extract::ner::TrainConfig::default();
+            let start = std::time::Instant::now();
+            let (tagger, scores) =
+                parallax_extract::ner::train_from_files(&files, &config, |line| {
+                    eprintln!("[{:>6.1}s] {line}", start.elapsed().as_secs_f64())
+                })
+                .context("training the tagger (is --shared pointing at the data?)")?;
+            println!("best epoch on dev:\n{scores}");
+            let bytes = tagger.to_bytes(0.0)?;
+            std::fs::write(&out, &bytes).with_context(|| format!("writing {}", out.display()))?;
+            println!(
+                "wrote {} ({:.1} MB)",
+                out.display(),
+                bytes.len() as f64 / 1e6
+            );
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }

@@ -40,6 +40,8 @@ enum Command {
     Show(commands::ShowArgs),
     /// Measure quality against labelled data (see `parallax eval --help`).
     Eval(eval::EvalArgs),
+    /// Train a model from labelled data (see `parallax train --help`).
+    Train(eval::TrainArgs),
 }
 
 fn main() -> ExitCode {
@@ -51,6 +53,7 @@ fn main() -> ExitCode {
         Command::Articles(args) => commands::articles(cli.db, args),
         Command::Show(args) => commands::show(cli.db, args),
         Command::Eval(args) => eval::eval(args),
+        Command::Train(args) => eval::train(args),
     };
     match result {
         Ok(code) => code,

@@ -99,27 +99,58 @@ fn a_bad_batch_reports_each_bad_file_and_lands_the_rest() {
     let dir = tmp.path().join("in");
     std::fs::create_dir(&dir).expect("mkdir");
     write(&dir, "good.txt", ARTICLE.as_bytes());
-    write(&dir, "good2.txt.gz", &gzip(ARTICLE.replace("ferry", "bus").as_bytes()));
-    write(&dir, "photo.jpg", &[0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10, b'J', b'F', b'I', b'F', 0, 1, 2, 3, 0, 0]);
+    write(
+        &dir,
+        "good2.txt.gz",
+        &gzip(ARTICLE.replace("ferry", "bus").as_bytes()),
+    );
+    write(
+        &dir,
+        "photo.jpg",
+        &[
+            0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10, b'J', b'F', b'I', b'F', 0, 1, 2, 3, 0, 0,
+        ],
+    );
     write(&dir, "empty.txt", b"");
     let gz = gzip(ARTICLE.as_bytes());
     write(&dir, "truncated.txt.gz", &gz[..gz.len() / 2]);
     let mut latin = ARTICLE.as_bytes().to_vec();
-    latin.extend_from_slice(b"\nThe board's caf\xe9 will stay open through the winter months for travellers.\n");
+    latin.extend_from_slice(
+        b"\nThe board's caf\xe9 will stay open through the winter months for travellers.\n",
+    );
     write(&dir, "latin.txt", &latin);
     let jsonl = format!(
         "{}\n{{not json\n",
         serde_json::json!({"id": "j1", "outlet": "Velland Post", "title": "Ferry plan", "text": ARTICLE})
     );
     write(&dir, "export.jsonl", jsonl.as_bytes());
-    write(&dir, "nav.html", b"<html><body><nav><a href='/'>Home</a></nav></body></html>");
-    write(&dir, "broken.warc", b"WARC/1.0\r\nWARC-Type: response\r\nContent-Length: 99999\r\n\r\nHTTP/1.1 200 OK\r\n");
+    write(
+        &dir,
+        "nav.html",
+        b"<html><body><nav><a href='/'>Home</a></nav></body></html>",
+    );
+    write(
+        &dir,
+        "broken.warc",
+        b"WARC/1.0\r\nWARC-Type: response\r\nContent-Length: 99999\r\n\r\nHTTP/1.1 200 OK\r\n",
+    );
 
     let db = tmp.path().join("store.db");
     let out = run(&["ingest", dir.to_str().expect("utf-8 path")], &db);
     let err = stderr(&out);
-    assert_eq!(out.status.code(), Some(2), "exit 2 when something was skipped; stderr: {err}");
-    for bad in ["photo.jpg", "empty.txt", "truncated.txt.gz", "export.jsonl (line 2)", "nav.html", "broken.warc"] {
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "exit 2 when something was skipped; stderr: {err}"
+    );
+    for bad in [
+        "photo.jpg",
+        "empty.txt",
+        "truncated.txt.gz",
+        "export.jsonl (line 2)",
+        "nav.html",
+        "broken.warc",
+    ] {
         assert!(err.contains(bad), "{bad} not reported in: {err}");
     }
     assert!(stdout(&out).contains("4 new"), "stdout: {}", stdout(&out));
@@ -138,7 +169,10 @@ fn a_bad_batch_reports_each_bad_file_and_lands_the_rest() {
     let shown = run(&["show", "latin", "--json"], &db);
     let article: serde_json::Value = serde_json::from_str(&stdout(&shown)).expect("show --json");
     let warnings = article["article"]["warnings"].to_string();
-    assert!(warnings.to_lowercase().contains("utf-8"), "lossy decoding is reported: {warnings}");
+    assert!(
+        warnings.to_lowercase().contains("utf-8"),
+        "lossy decoding is reported: {warnings}"
+    );
 }
 
 #[test]
@@ -148,7 +182,11 @@ fn reingest_is_a_no_op_and_copies_are_linked() {
     let first = run(&["ingest", "examples/corpus"], &db);
     assert!(first.status.success(), "{}", stderr(&first));
     assert!(stdout(&first).contains("12 new"), "{}", stdout(&first));
-    assert!(stdout(&first).contains("1 near"), "the wire copy is linked: {}", stdout(&first));
+    assert!(
+        stdout(&first).contains("1 near"),
+        "the wire copy is linked: {}",
+        stdout(&first)
+    );
     let second = run(&["ingest", "examples/corpus"], &db);
     assert!(second.status.success());
     assert!(
@@ -187,7 +225,10 @@ fn stdin_is_an_input() {
 #[test]
 fn analyze_prints_one_document() {
     let tmp = tempfile::tempdir().expect("tempdir");
-    let out = run(&["analyze", "examples/corpus", "--json"], &tmp.path().join("x.db"));
+    let out = run(
+        &["analyze", "examples/corpus", "--json"],
+        &tmp.path().join("x.db"),
+    );
     assert!(out.status.success(), "{}", stderr(&out));
     let doc: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("one JSON document");
     assert_eq!(doc["articles"].as_array().map(Vec::len), Some(12));
@@ -207,7 +248,11 @@ fn reading_commands_explain_a_missing_store_or_id() {
     assert!(ingest.status.success(), "{}", stderr(&ingest));
     let out = run(&["show", "no-such-id"], &db);
     assert_eq!(out.status.code(), Some(1));
-    assert!(stderr(&out).contains("parallax articles"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("parallax articles"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 /// A process killed mid-ingest leaves a consistent store, and the re-run
