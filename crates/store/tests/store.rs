@@ -455,7 +455,7 @@ fn concurrent_reader_sees_only_whole_batches() {
         loop {
             let finished = reader_done.load(std::sync::atomic::Ordering::SeqCst);
             let n = reader.count().map_err(|e| e.to_string())? as usize;
-            if n % PER_BATCH != 0 {
+            if !n.is_multiple_of(PER_BATCH) {
                 return Err(format!("saw {n} articles: a partial batch"));
             }
             if n < last {

@@ -21,6 +21,7 @@ pub fn raw(id: &str, body: &str) -> RawDoc {
             title: Some(format!("Title {id}")),
             published: Some("2026-11-20".into()),
             author: None,
+            ..Hints::default()
         },
         warnings: vec!["invalid UTF-8 decoded lossily".into()],
     }
