@@ -27,13 +27,19 @@
 //! ```
 
 pub mod aliases;
+pub mod dates;
 pub mod ner;
 pub mod roles;
+pub mod timeline;
 pub mod tokenize;
 
 pub use aliases::{alias_key, group_mentions, EntityGroup};
+pub use dates::{
+    find_dates, parse_published, DateForm, DateValue, Granularity, TemporalExpr, TemporalKind,
+};
 pub use ner::{eval_conll, extract_entities, Entity, EntityKind, NerScores, NerTagger};
 pub use roles::{person_roles, Role, RolePosition};
+pub use timeline::{timeline, timeline_with_entities, Event, VerbPhrase};
 
 /// Errors from extraction.
 #[derive(Debug, thiserror::Error)]

@@ -1,0 +1,657 @@
+//! Timeline events: what happened when, and who was involved.
+//!
+//! Every temporal expression found by [`find_dates`] becomes one [`Event`]
+//! holding the date, the sentence it sits in, the named entities of that
+//! sentence and the verb phrase that most likely says what happened on that
+//! date. A sentence with two dates (`readmitted in June, ... suspended again
+//! two days later`) gives two events, each with the verb of its own clause.
+//!
+//! The verb finder is a light heuristic, not a parser:
+//! 1. Candidates are the sentence's words that look like finite or
+//!    participle verbs: a lexicon of irregular past forms (`quit`, `won`,
+//!    `left`), any lower-case `-ed` word that is not a known non-verb
+//!    (`hundred`, `indeed`), the present forms of a lexicon of common news
+//!    verbs (`resigns`, `quits`), and a word right after a modal (`will
+//!    stand`). A participle right after a determiner (`the suspended MP`)
+//!    is an adjective and is skipped.
+//! 2. Auxiliaries (`was`, `has`, `will`) are never heads but are kept in the
+//!    phrase (`was suspended`, `will stand`).
+//! 3. The candidate closest to the date wins, with a strong preference for
+//!    the date's own clause (between commas, semicolons, dashes, quotes) and
+//!    a penalty for reporting verbs (`said`, `told`), which are kept only
+//!    when nothing else is there.
+
+use crate::dates::{find_dates, TemporalExpr};
+use crate::ner::{extract_entities, Entity};
+use crate::tokenize::{tokenize, Token};
+use crate::NerError;
+use chrono::NaiveDate;
+use serde::Serialize;
+use std::ops::Range;
+
+/// The verb phrase of an event: auxiliaries and the main verb.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct VerbPhrase {
+    /// `input[span]`, e.g. `was suspended`.
+    pub text: String,
+    /// The main verb alone, e.g. `suspended`.
+    pub head: String,
+    pub span: Range<usize>,
+}
+
+/// One dated statement.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Event {
+    /// The temporal expression, with its value and granularity (the value is
+    /// `None` when it could not be resolved).
+    pub date: TemporalExpr,
+    /// Byte range of the sentence in the input.
+    pub sentence: Range<usize>,
+    /// Named entities inside the sentence, in order.
+    pub entities: Vec<Entity>,
+    pub verb: Option<VerbPhrase>,
+}
+
+impl Event {
+    /// True when the event has a calendar value.
+    pub fn is_dated(&self) -> bool {
+        self.date.value.is_some()
+    }
+}
+
+/// Sorts events chronologically by the first day their date covers
+/// (coarser dates first on ties); undated events go last, in text order.
+pub fn sort_chronologically(events: &mut [Event]) {
+    events.sort_by_key(|e| {
+        let start = e.date.value.and_then(|v| v.start());
+        (
+            start.is_none(),
+            start,
+            std::cmp::Reverse(e.date.granularity),
+            e.date.span.start,
+        )
+    });
+}
+
+/// Events of `text`, tagging entities with the shipped tagger.
+pub fn timeline(text: &str, published: Option<NaiveDate>) -> Result<Vec<Event>, NerError> {
+    let entities = extract_entities(text)?;
+    Ok(timeline_with_entities(text, published, &entities))
+}
+
+/// Events of `text` given its entities (spans into the same `text`), in text
+/// order.
+pub fn timeline_with_entities(
+    text: &str,
+    published: Option<NaiveDate>,
+    entities: &[Entity],
+) -> Vec<Event> {
+    let dates = find_dates(text, published);
+    if dates.is_empty() {
+        return Vec::new();
+    }
+    let sentences = tokenize(text);
+    let mut events = Vec::with_capacity(dates.len());
+    for date in dates {
+        let Some(tokens) = sentences.iter().find(|s| {
+            s.first().is_some_and(|t| t.span.start <= date.span.start)
+                && s.last().is_some_and(|t| date.span.start < t.span.end)
+        }) else {
+            continue;
+        };
+        let (Some(first), Some(last)) = (tokens.first(), tokens.last()) else {
+            continue;
+        };
+        let sentence = first.span.start..last.span.end;
+        let inside: Vec<Entity> = entities
+            .iter()
+            .filter(|e| e.span.start >= sentence.start && e.span.end <= sentence.end)
+            .cloned()
+            .collect();
+        let verb = find_verb(text, tokens, &date.span);
+        events.push(Event {
+            date,
+            sentence,
+            entities: inside,
+            verb,
+        });
+    }
+    events
+}
+
+/// Irregular past tenses and participles.
+const IRREGULAR_PAST: &[&str] = &[
+    "quit",
+    "won",
+    "lost",
+    "left",
+    "met",
+    "made",
+    "took",
+    "taken",
+    "gave",
+    "given",
+    "went",
+    "gone",
+    "came",
+    "became",
+    "began",
+    "begun",
+    "broke",
+    "broken",
+    "brought",
+    "bought",
+    "built",
+    "caught",
+    "chose",
+    "chosen",
+    "cut",
+    "drew",
+    "drawn",
+    "drove",
+    "driven",
+    "fell",
+    "fallen",
+    "felt",
+    "fought",
+    "found",
+    "fled",
+    "got",
+    "gotten",
+    "grew",
+    "grown",
+    "held",
+    "hit",
+    "hurt",
+    "kept",
+    "knew",
+    "known",
+    "led",
+    "let",
+    "meant",
+    "paid",
+    "put",
+    "ran",
+    "rose",
+    "risen",
+    "saw",
+    "seen",
+    "sent",
+    "set",
+    "shot",
+    "shut",
+    "sold",
+    "sought",
+    "spoke",
+    "spoken",
+    "spent",
+    "split",
+    "spread",
+    "stood",
+    "struck",
+    "stole",
+    "stolen",
+    "swore",
+    "sworn",
+    "taught",
+    "thought",
+    "threw",
+    "thrown",
+    "understood",
+    "wrote",
+    "written",
+    "withdrew",
+    "withdrawn",
+    "upheld",
+    "overtook",
+    "shook",
+    "hid",
+    "hidden",
+    "beat",
+    "beaten",
+    "bound",
+    "dealt",
+    "fed",
+    "flew",
+    "flown",
+    "froze",
+    "frozen",
+    "hung",
+    "laid",
+    "lit",
+    "rode",
+    "rang",
+    "sat",
+    "slept",
+    "stuck",
+    "swept",
+    "tore",
+    "torn",
+    "woke",
+    "wore",
+    "withheld",
+    "overthrew",
+    "overthrown",
+    "forgave",
+    "forgiven",
+    "shown",
+    "sank",
+    "sunk",
+    "told",
+    "said",
+    "heard",
+    "read",
+    "did",
+    "done",
+    "had",
+    "swung",
+    "won't",
+];
+
+/// Base forms of common news verbs; their `-s` forms count as verbs too
+/// (`resigns` in a headline, `says`).
+const NEWS_VERBS: &[&str] = &[
+    "resign",
+    "quit",
+    "stand",
+    "run",
+    "win",
+    "lose",
+    "leave",
+    "join",
+    "vote",
+    "meet",
+    "sign",
+    "announce",
+    "launch",
+    "hold",
+    "face",
+    "step",
+    "return",
+    "visit",
+    "speak",
+    "testify",
+    "appear",
+    "rule",
+    "decide",
+    "publish",
+    "release",
+    "approve",
+    "reject",
+    "suspend",
+    "expel",
+    "reinstate",
+    "readmit",
+    "ban",
+    "bar",
+    "sue",
+    "arrest",
+    "charge",
+    "attack",
+    "kill",
+    "die",
+    "elect",
+    "appoint",
+    "nominate",
+    "fire",
+    "sack",
+    "hire",
+    "endorse",
+    "back",
+    "oppose",
+    "criticise",
+    "criticize",
+    "condemn",
+    "accuse",
+    "deny",
+    "admit",
+    "apologise",
+    "apologize",
+    "warn",
+    "threaten",
+    "agree",
+    "pass",
+    "block",
+    "veto",
+    "open",
+    "close",
+    "begin",
+    "start",
+    "end",
+    "host",
+    "call",
+    "order",
+    "investigate",
+    "raid",
+    "strike",
+    "protest",
+    "claim",
+    "reveal",
+    "confirm",
+    "declare",
+    "refuse",
+    "plan",
+    "propose",
+    "file",
+    "drop",
+    "raise",
+    "cut",
+    "lead",
+    "take",
+    "give",
+    "become",
+    "fall",
+    "rise",
+    "reach",
+    "unveil",
+    "introduce",
+    "debate",
+    "postpone",
+    "cancel",
+    "delay",
+    "defeat",
+    "beat",
+    "overturn",
+    "clear",
+    "convict",
+    "sentence",
+    "jail",
+    "free",
+    "release",
+    "say",
+    "tell",
+    "report",
+    "add",
+    "write",
+    "tweet",
+];
+
+/// Auxiliaries and modals: part of a phrase, never its head.
+const AUXILIARIES: &[&str] = &[
+    "was",
+    "were",
+    "is",
+    "are",
+    "am",
+    "be",
+    "been",
+    "being",
+    "has",
+    "have",
+    "had",
+    "having",
+    "will",
+    "would",
+    "shall",
+    "should",
+    "could",
+    "can",
+    "may",
+    "might",
+    "must",
+    "did",
+    "does",
+    "do",
+    "'ll",
+    "\u{2019}ll",
+    "won't",
+    "get",
+    "got",
+];
+const MODALS: &[&str] = &[
+    "will",
+    "would",
+    "shall",
+    "should",
+    "could",
+    "can",
+    "may",
+    "might",
+    "must",
+    "'ll",
+    "\u{2019}ll",
+    "to",
+];
+
+/// Words that may sit between an auxiliary and its verb.
+const ADVERBS: &[&str] = &[
+    "not",
+    "n't",
+    "also",
+    "then",
+    "later",
+    "again",
+    "already",
+    "just",
+    "never",
+    "still",
+    "since",
+    "finally",
+    "eventually",
+    "previously",
+    "recently",
+    "subsequently",
+    "formally",
+    "officially",
+    "reportedly",
+    "allegedly",
+    "initially",
+    "first",
+    "briefly",
+    "now",
+];
+
+/// Reporting verbs: kept only when the sentence has no other verb.
+const REPORTING: &[&str] = &[
+    "said",
+    "says",
+    "say",
+    "told",
+    "tells",
+    "reported",
+    "reports",
+    "added",
+    "adds",
+    "stated",
+    "wrote",
+    "writes",
+    "tweeted",
+    "explained",
+    "noted",
+    "according",
+    "asked",
+    "insisted",
+    "argued",
+    "claimed",
+    "claims",
+];
+
+/// Lower-case `-ed` words that are not verbs.
+const ED_NON_VERBS: &[&str] = &[
+    "hundred",
+    "indeed",
+    "need",
+    "speed",
+    "seed",
+    "bed",
+    "red",
+    "shed",
+    "feed",
+    "breed",
+    "greed",
+    "deed",
+    "creed",
+    "weed",
+    "bleed",
+    "sled",
+    "wed",
+    "embed",
+    "proceed",
+    "exceed",
+    "succeed",
+    "naked",
+    "wicked",
+    "sacred",
+    "kindred",
+    "rugged",
+    "ragged",
+    "wretched",
+    "beloved",
+    "learned",
+    "aged",
+    "bred",
+    "led",
+    "fled",
+    "biased",
+    "so-called",
+    "self-styled",
+    "alleged",
+    "based",
+];
+
+/// Words after which a participle is an adjective (`the suspended MP`).
+const DETERMINERS: &[&str] = &[
+    "a", "an", "the", "his", "her", "their", "its", "our", "my", "your", "this", "that", "these",
+    "those", "some", "any", "no", "every", "each", "newly", "recently",
+];
+
+fn is_boundary_token(t: &str) -> bool {
+    matches!(
+        t,
+        "," | ";"
+            | ":"
+            | "("
+            | ")"
+            | "\""
+            | "\u{201C}"
+            | "\u{201D}"
+            | "\u{2014}"
+            | "\u{2013}"
+            | "-"
+    )
+}
+
+fn is_word(t: &str) -> bool {
+    t.chars().next().is_some_and(char::is_alphabetic)
+}
+
+fn news_verb_form(lower: &str) -> bool {
+    NEWS_VERBS.iter().any(|base| {
+        lower == *base
+            || lower.strip_suffix('s') == Some(base)
+            || lower.strip_suffix("es") == Some(base)
+            || (base.ends_with('y') && lower.strip_suffix("ies") == Some(&base[..base.len() - 1]))
+    })
+}
+
+/// Is token `i` a verb head candidate? Returns whether it is a reporting
+/// verb.
+fn verb_candidate(tokens: &[Token<'_>], i: usize) -> Option<bool> {
+    let word = tokens[i].text;
+    if !is_word(word) || word.contains('-') {
+        return None;
+    }
+    let lower = word.to_lowercase();
+    if AUXILIARIES.contains(&lower.as_str()) {
+        return None;
+    }
+    let capitalised = word.chars().next().is_some_and(char::is_uppercase);
+    if capitalised && i > 0 {
+        return None;
+    }
+    // Step back over adverbs to the word that governs this one.
+    let mut j = i;
+    while j > 0 && ADVERBS.contains(&tokens[j - 1].text.to_lowercase().as_str()) {
+        j -= 1;
+    }
+    let governor = (j > 0).then(|| tokens[j - 1].text.to_lowercase());
+    let after_modal = governor
+        .as_deref()
+        .is_some_and(|g| MODALS.contains(&g) || g.ends_with("'ll") || g.ends_with("\u{2019}ll"));
+    let after_determiner = governor
+        .as_deref()
+        .is_some_and(|g| DETERMINERS.contains(&g));
+    let after_aux = governor
+        .as_deref()
+        .is_some_and(|g| AUXILIARIES.contains(&g));
+    let past = IRREGULAR_PAST.contains(&lower.as_str())
+        || (lower.ends_with("ed") && lower.len() >= 4 && !ED_NON_VERBS.contains(&lower.as_str()))
+        || (lower == "led" || lower == "fled") && after_aux;
+    let present = news_verb_form(&lower);
+    let base_after_modal = after_modal
+        && governor.as_deref() != Some("to")
+        && lower.chars().all(char::is_alphabetic)
+        && lower.len() > 1;
+    let to_verb = governor.as_deref() == Some("to") && present;
+    if !(past || present || base_after_modal || to_verb) || after_determiner {
+        return None;
+    }
+    Some(REPORTING.contains(&lower.as_str()))
+}
+
+fn find_verb(text: &str, tokens: &[Token<'_>], date: &Range<usize>) -> Option<VerbPhrase> {
+    // Clause number of each token, and the date's token range.
+    let mut clause = Vec::with_capacity(tokens.len());
+    let mut current = 0usize;
+    for t in tokens {
+        if is_boundary_token(t.text) {
+            current += 1;
+        }
+        clause.push(current);
+    }
+    let date_first = tokens.iter().position(|t| t.span.end > date.start)?;
+    let date_last = tokens
+        .iter()
+        .rposition(|t| t.span.start < date.end)
+        .unwrap_or(date_first);
+    let date_clause = clause[date_first];
+    let mut best: Option<(usize, usize)> = None;
+    for i in 0..tokens.len() {
+        if (date_first..=date_last).contains(&i) {
+            continue;
+        }
+        let Some(reporting) = verb_candidate(tokens, i) else {
+            continue;
+        };
+        let distance = if i < date_first {
+            date_first - i
+        } else {
+            i - date_last
+        };
+        let mut score = distance;
+        if clause[i] != date_clause {
+            score += 20 + 10 * clause[i].abs_diff(date_clause);
+        }
+        if reporting {
+            score += 200;
+        }
+        if best.is_none_or(|(s, _)| score < s) {
+            best = Some((score, i));
+        }
+    }
+    let (_, head) = best?;
+    // Extend left over auxiliaries and adverbs.
+    let mut first = head;
+    while first > 0 {
+        let prev = tokens[first - 1].text.to_lowercase();
+        let aux = AUXILIARIES.contains(&prev.as_str())
+            || prev.ends_with("'ll")
+            || prev.ends_with("\u{2019}ll")
+            || prev == "n't"
+            || (ADVERBS.contains(&prev.as_str()) && first - 1 > 0);
+        if !aux {
+            break;
+        }
+        first -= 1;
+    }
+    // Do not start a phrase with an adverb.
+    while first < head && ADVERBS.contains(&tokens[first].text.to_lowercase().as_str()) {
+        first += 1;
+    }
+    let span = tokens[first].span.start..tokens[head].span.end;
+    Some(VerbPhrase {
+        text: text.get(span.clone())?.to_string(),
+        head: tokens[head].text.to_string(),
+        span,
+    })
+}
