@@ -39,7 +39,7 @@ pub use dates::{
 };
 pub use ner::{eval_conll, extract_entities, Entity, EntityKind, NerScores, NerTagger};
 pub use roles::{person_roles, Role, RolePosition};
-pub use timeline::{timeline, timeline_with_entities, Event, VerbPhrase};
+pub use timeline::{sort_chronologically, timeline, timeline_with_entities, Event, VerbPhrase};
 
 /// Errors from extraction.
 #[derive(Debug, thiserror::Error)]

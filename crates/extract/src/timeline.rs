@@ -535,18 +535,25 @@ fn is_word(t: &str) -> bool {
     t.chars().next().is_some_and(char::is_alphabetic)
 }
 
-fn news_verb_form(lower: &str) -> bool {
+/// Third-person present of a lexicon verb (`resigns`, `quits`). Base forms
+/// are left out: `back`, `end`, `face` are more often not verbs.
+fn news_verb_s_form(lower: &str) -> bool {
     NEWS_VERBS.iter().any(|base| {
-        lower == *base
-            || lower.strip_suffix('s') == Some(base)
+        lower.strip_suffix('s') == Some(base)
             || lower.strip_suffix("es") == Some(base)
             || (base.ends_with('y') && lower.strip_suffix("ies") == Some(&base[..base.len() - 1]))
     })
 }
 
-/// Is token `i` a verb head candidate? Returns whether it is a reporting
-/// verb.
-fn verb_candidate(tokens: &[Token<'_>], i: usize) -> Option<bool> {
+/// How a candidate verb ranks.
+struct Candidate {
+    reporting: bool,
+    /// A present `-s` form, which is also often a plural noun.
+    weak: bool,
+}
+
+/// Is token `i` a verb head candidate?
+fn verb_candidate(tokens: &[Token<'_>], i: usize) -> Option<Candidate> {
     let word = tokens[i].text;
     if !is_word(word) || word.contains('-') {
         return None;
@@ -577,16 +584,19 @@ fn verb_candidate(tokens: &[Token<'_>], i: usize) -> Option<bool> {
     let past = IRREGULAR_PAST.contains(&lower.as_str())
         || (lower.ends_with("ed") && lower.len() >= 4 && !ED_NON_VERBS.contains(&lower.as_str()))
         || (lower == "led" || lower == "fled") && after_aux;
-    let present = news_verb_form(&lower);
+    let present = news_verb_s_form(&lower);
     let base_after_modal = after_modal
         && governor.as_deref() != Some("to")
         && lower.chars().all(char::is_alphabetic)
         && lower.len() > 1;
-    let to_verb = governor.as_deref() == Some("to") && present;
+    let to_verb = governor.as_deref() == Some("to") && NEWS_VERBS.contains(&lower.as_str());
     if !(past || present || base_after_modal || to_verb) || after_determiner {
         return None;
     }
-    Some(REPORTING.contains(&lower.as_str()))
+    Some(Candidate {
+        reporting: REPORTING.contains(&lower.as_str()),
+        weak: present && !past && !base_after_modal,
+    })
 }
 
 fn find_verb(text: &str, tokens: &[Token<'_>], date: &Range<usize>) -> Option<VerbPhrase> {
@@ -610,7 +620,7 @@ fn find_verb(text: &str, tokens: &[Token<'_>], date: &Range<usize>) -> Option<Ve
         if (date_first..=date_last).contains(&i) {
             continue;
         }
-        let Some(reporting) = verb_candidate(tokens, i) else {
+        let Some(candidate) = verb_candidate(tokens, i) else {
             continue;
         };
         let distance = if i < date_first {
@@ -622,8 +632,11 @@ fn find_verb(text: &str, tokens: &[Token<'_>], date: &Range<usize>) -> Option<Ve
         if clause[i] != date_clause {
             score += 20 + 10 * clause[i].abs_diff(date_clause);
         }
-        if reporting {
+        if candidate.reporting {
             score += 200;
+        }
+        if candidate.weak {
+            score += 6;
         }
         if best.is_none_or(|(s, _)| score < s) {
             best = Some((score, i));
@@ -654,4 +667,154 @@ fn find_verb(text: &str, tokens: &[Token<'_>], date: &Range<usize>) -> Option<Ve
         head: tokens[head].text.to_string(),
         span,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dates::parse_published;
+    use crate::EntityKind;
+
+    const THURSDAY: &str = "2019-11-07";
+
+    fn events(text: &str) -> Vec<Event> {
+        timeline_with_entities(text, parse_published(THURSDAY), &[])
+    }
+
+    fn heads(text: &str) -> Vec<(String, Option<String>)> {
+        events(text)
+            .into_iter()
+            .map(|e| (e.date.text, e.verb.map(|v| v.text)))
+            .collect()
+    }
+
+    fn pairs(list: &[(&str, Option<&str>)]) -> Vec<(String, Option<String>)> {
+        list.iter()
+            .map(|(a, b)| (a.to_string(), b.map(str::to_string)))
+            .collect()
+    }
+
+    #[test]
+    fn verb_of_the_dates_own_clause() {
+        let text = "Labour MP Chris Williamson, who was suspended from the party in February \
+                    for claiming it has been too apologetic, has resigned. \
+                    Although Williamson was readmitted back into the party in June, he was \
+                    suspended again two days later. Williamson quit on Wednesday.";
+        assert_eq!(
+            heads(text),
+            pairs(&[
+                ("February", Some("was suspended")),
+                ("June", Some("was readmitted")),
+                ("two days later", Some("was suspended")),
+                ("Wednesday", Some("quit")),
+            ])
+        );
+    }
+
+    #[test]
+    fn reporting_verbs_only_as_a_last_resort() {
+        assert_eq!(
+            heads("He said on Monday that he resigned."),
+            pairs(&[("Monday", Some("resigned"))])
+        );
+        assert_eq!(
+            heads("Smith said on Monday."),
+            pairs(&[("Monday", Some("said"))])
+        );
+    }
+
+    #[test]
+    fn future_and_present_verbs() {
+        assert_eq!(
+            heads("He will stand as an independent in the election on December 12."),
+            pairs(&[("December 12", Some("will stand"))])
+        );
+        assert_eq!(
+            heads("Senior member resigns on Monday over tolerance of abuse."),
+            pairs(&[("Monday", Some("resigns"))])
+        );
+    }
+
+    #[test]
+    fn participles_after_determiners_are_adjectives() {
+        assert_eq!(
+            heads("The suspended MP quit on Wednesday."),
+            pairs(&[("Wednesday", Some("quit"))])
+        );
+        assert_eq!(
+            heads("The sunny weather on Monday."),
+            pairs(&[("Monday", None)])
+        );
+    }
+
+    #[test]
+    fn events_carry_sentence_and_entities() {
+        let text = "Nothing here. Williamson quit Labour on Wednesday. Later text.";
+        let start = text.find("Williamson").unwrap_or(0);
+        let labour = text.find("Labour").unwrap_or(0);
+        let later = text.find("Later").unwrap_or(0);
+        let entities = vec![
+            Entity {
+                text: "Williamson".into(),
+                kind: EntityKind::Person,
+                span: start..start + 10,
+            },
+            Entity {
+                text: "Labour".into(),
+                kind: EntityKind::Organization,
+                span: labour..labour + 6,
+            },
+            Entity {
+                text: "Later".into(),
+                kind: EntityKind::Misc,
+                span: later..later + 5,
+            },
+        ];
+        let got = timeline_with_entities(text, parse_published(THURSDAY), &entities);
+        assert_eq!(got.len(), 1);
+        let e = &got[0];
+        assert_eq!(
+            &text[e.sentence.clone()],
+            "Williamson quit Labour on Wednesday."
+        );
+        assert_eq!(e.entities.len(), 2);
+        assert_eq!(e.date.value.map(|v| v.iso()).as_deref(), Some("2019-11-06"));
+        assert!(e.is_dated());
+        let verb = e
+            .verb
+            .as_ref()
+            .map(|v| (&text[v.span.clone()], v.head.as_str()));
+        assert_eq!(verb, Some(("quit", "quit")));
+    }
+
+    #[test]
+    fn chronological_order() {
+        let mut got = events(
+            "He resigned on Wednesday. He joined in 2015. Two years ago he won. \
+             In recent years he rose.",
+        );
+        sort_chronologically(&mut got);
+        let order: Vec<&str> = got.iter().map(|e| e.date.text.as_str()).collect();
+        assert_eq!(
+            order,
+            ["2015", "Two years ago", "Wednesday", "In recent years"]
+        );
+    }
+
+    #[test]
+    fn with_the_shipped_tagger() -> Result<(), NerError> {
+        let text = "Jeremy Corbyn met Labour officials in London on Wednesday.";
+        let got = timeline(text, parse_published(THURSDAY))?;
+        assert_eq!(got.len(), 1);
+        let names: Vec<&str> = got[0].entities.iter().map(|e| e.text.as_str()).collect();
+        assert!(names.contains(&"Jeremy Corbyn"), "{names:?}");
+        assert_eq!(got[0].verb.as_ref().map(|v| v.head.as_str()), Some("met"));
+        Ok(())
+    }
+
+    #[test]
+    fn no_dates_no_events() {
+        assert!(events("").is_empty());
+        assert!(events("Nothing dated here at all.").is_empty());
+    }
 }

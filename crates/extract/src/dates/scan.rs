@@ -66,7 +66,12 @@ fn pattern() -> String {
         r"(?P<rec>\b(?i:in~recent~(?:days|weeks|months|years|decades)|in~the~(?:coming|next~few|past~few|last~few)~(?:days|weeks|months|years)|recent~(?:weeks|months|years))\b)"
             .to_string(),
     ];
-    parts.join("|").replace('~', r"[^\S\n]+")
+    // ASCII word boundaries keep the fast DFA engine usable on text with
+    // curly quotes and dashes (a Unicode `\b` makes it bail out).
+    parts
+        .join("|")
+        .replace('~', r"[^\S\n]+")
+        .replace(r"\b", r"(?-u:\b)")
 }
 
 fn regex() -> &'static Regex {
