@@ -321,13 +321,16 @@ pub(crate) enum Recognised {
         month: u32,
     },
     Year(i32),
+    /// `year_offset` comes from a following `last year`, `of this year`.
     MonthDay {
         month: u32,
         day: u32,
+        year_offset: Option<i64>,
     },
     Month {
         month: u32,
         shift: Option<Shift>,
+        year_offset: Option<i64>,
     },
     Weekday {
         day: Weekday,
@@ -443,7 +446,26 @@ fn resolve(
             (Granularity::Month, Some(month_value(year, month)), None)
         }
         Recognised::Year(y) => (Granularity::Year, Some(DateValue::Year(y)), None),
-        Recognised::MonthDay { month, day } => {
+        Recognised::MonthDay {
+            month,
+            day,
+            year_offset: Some(years),
+        } => (
+            Granularity::Day,
+            pubd.and_then(|p| NaiveDate::from_ymd_opt(p.year() + years as i32, month, day))
+                .map(DateValue::Day),
+            None,
+        ),
+        Recognised::Month {
+            month,
+            year_offset: Some(years),
+            ..
+        } => (
+            Granularity::Month,
+            pubd.map(|p| month_value(p.year() + years as i32, month)),
+            None,
+        ),
+        Recognised::MonthDay { month, day, .. } => {
             let value = pubd.and_then(|p| {
                 let this_year = NaiveDate::from_ymd_opt(p.year(), month, day);
                 let upcoming = match this_year {
@@ -464,7 +486,7 @@ fn resolve(
             });
             (Granularity::Day, value, None)
         }
-        Recognised::Month { month, shift } => {
+        Recognised::Month { month, shift, .. } => {
             let value = pubd.map(|p| {
                 let (y, m) = (p.year(), p.month());
                 let recent = if month <= m { y } else { y - 1 };
@@ -526,6 +548,12 @@ fn resolve(
         ),
         Recognised::UnitOffset { unit, shift } => {
             let count = match shift {
+                // A Sunday paper's `last week` is the week now ending.
+                Shift::Back
+                    if unit == Unit::Week && pubd.is_some_and(|p| p.weekday() == Weekday::Sun) =>
+                {
+                    0
+                }
                 Shift::Back => -1,
                 Shift::This => 0,
                 Shift::Forward => 1,

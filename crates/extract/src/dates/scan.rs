@@ -74,6 +74,26 @@ fn pattern() -> String {
         .replace(r"\b", r"(?-u:\b)")
 }
 
+/// `last year`, `of this year`, `, next year` right after a month.
+fn year_phrase() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(r"^,?[^\S\n]+(?i:(?:of[^\S\n]+)?(last|this|next)[^\S\n]+year)(?-u:\b)")
+            .unwrap_or_else(|e| panic!("year phrase regex: {e}"))
+    })
+}
+
+/// The year offset and end of a relative year phrase after byte `at`.
+fn relative_year_after(text: &str, at: usize) -> Option<(i64, usize)> {
+    let caps = year_phrase().captures(&text[at..])?;
+    let offset = match caps.get(1)?.as_str().to_lowercase().as_str() {
+        "last" => -1,
+        "next" => 1,
+        _ => 0,
+    };
+    Some((offset, at + caps.get(0)?.end()))
+}
+
 fn regex() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
@@ -571,7 +591,21 @@ fn recognise(text: &str, caps: &Captures<'_>) -> Option<Match> {
         let day = day_number(d)?;
         // Leap year 2000 so that 29 February passes here.
         valid_date(2000, month, day)?;
-        Recognised::MonthDay { month, day }
+        if let Some((years, end)) = relative_year_after(text, span.end) {
+            return Some(Match {
+                span: span.start..end,
+                what: Recognised::MonthDay {
+                    month,
+                    day,
+                    year_offset: Some(years),
+                },
+            });
+        }
+        Recognised::MonthDay {
+            month,
+            day,
+            year_offset: None,
+        }
     } else if caps.name("my").is_some() {
         let m = g("my_m")?;
         if month_is_name(text, span.start, m) || !number_is_free(text, &span) {
@@ -673,6 +707,9 @@ fn recognise(text: &str, caps: &Captures<'_>) -> Option<Match> {
             unit: unit(g("nxt_u")?)?,
             whole_unit: true,
         }
+    } else if caps.name("same").is_some() && word_after(text, span.end) == Some("as") {
+        // `the same day as the rally` points at the rally, not the last date.
+        return None;
     } else if caps.name("that").is_some() || caps.name("same").is_some() {
         Recognised::Later {
             count: 0,
@@ -765,9 +802,17 @@ fn month_match(text: &str, span: Range<usize>, name: &str) -> Option<Match> {
         Some((s, at)) => (Some(s), at),
         None => (None, span.start),
     };
+    let (year_offset, end) = match relative_year_after(text, span.end) {
+        Some((years, end)) if shift.is_none() => (Some(years), end),
+        _ => (None, span.end),
+    };
     Some(Match {
-        span: start..span.end,
-        what: Recognised::Month { month, shift },
+        span: start..end,
+        what: Recognised::Month {
+            month,
+            shift,
+            year_offset,
+        },
     })
 }
 

@@ -373,3 +373,39 @@ fn serialises_values_as_iso() {
     assert!(json.contains("\"value\":\"2019-W44\""), "{json}");
     assert!(json.contains("\"granularity\":\"week\""), "{json}");
 }
+
+#[test]
+fn month_with_relative_year() {
+    let text = "The attacks in January of last year, the launch on June 16th of last year, \
+                the vote in June last year and the talks in March next year.";
+    assert_eq!(
+        found(text, THURSDAY),
+        pairs(&[
+            ("January of last year", "2018-01"),
+            ("June 16th of last year", "2018-06-16"),
+            ("June last year", "2018-06"),
+            ("March next year", "2020-03"),
+        ])
+    );
+}
+
+#[test]
+fn same_day_as_an_event_is_not_anchored() {
+    let text = "He joined in 2008. On the same day as the rally, he spoke. \
+                That same day he left.";
+    let got = found(text, THURSDAY);
+    assert_eq!(got, pairs(&[("2008", "2008"), ("That same day", "2008")]));
+}
+
+#[test]
+fn sunday_papers_last_week_is_the_week_ending() {
+    let sunday = Some("2016-04-10");
+    assert_eq!(
+        found("He won last week.", sunday),
+        pairs(&[("last week", "2016-W14")])
+    );
+    assert_eq!(
+        found("He won last week.", Some("2016-04-08")),
+        pairs(&[("last week", "2016-W13")])
+    );
+}
