@@ -616,7 +616,7 @@ fn find_verb(text: &str, tokens: &[Token<'_>], date: &Range<usize>) -> Option<Ve
         .unwrap_or(date_first);
     let date_clause = clause[date_first];
     let mut best: Option<(usize, usize)> = None;
-    for i in 0..tokens.len() {
+    for (i, &token_clause) in clause.iter().enumerate() {
         if (date_first..=date_last).contains(&i) {
             continue;
         }
@@ -629,8 +629,8 @@ fn find_verb(text: &str, tokens: &[Token<'_>], date: &Range<usize>) -> Option<Ve
             i - date_last
         };
         let mut score = distance;
-        if clause[i] != date_clause {
-            score += 20 + 10 * clause[i].abs_diff(date_clause);
+        if token_clause != date_clause {
+            score += 20 + 10 * token_clause.abs_diff(date_clause);
         }
         if candidate.reporting {
             score += 200;

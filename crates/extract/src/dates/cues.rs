@@ -53,6 +53,7 @@ const STRONG_PAIRS: &[(&str, &str)] = &[
     ("is", "to"),
     ("are", "to"),
     ("later", "this"),
+    ("now", "and"),
 ];
 
 fn is_boundary(c: char) -> bool {

@@ -43,7 +43,7 @@ fn pattern() -> String {
     let num = r"(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|[0-9]{1,3}|a~few|few|several|some|many|a~couple~of|couple~of)";
     let unit = r"(?:days?|weeks?|months?|years?|decades?)";
     let parts = [
-        format!(r"(?P<iso>\b[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}\b)"),
+        r"(?P<iso>\b[0-9]{4}-[0-9]{2}-[0-9]{2}\b)".to_string(),
         format!(r"(?P<mdy>\b(?P<mdy_m>{month})~(?P<mdy_d>{day}),?~(?P<mdy_y>{year}))"),
         format!(r"(?P<dmy>\b(?P<dmy_d>{day})(?:~?of)?~(?P<dmy_m>{month}),?~(?P<dmy_y>{year}))"),
         format!(r"(?P<md>\b(?P<md_m>{month})~(?P<md_d>{day}))"),
@@ -323,7 +323,7 @@ const OF_PARTS: &[&str] = &[
 /// Words that make a capitalised weekday part of a name.
 const WEEKDAY_NAME_BEFORE: &[&str] = &[
     "Super", "Black", "Good", "Ash", "Bloody", "Easter", "Palm", "Cyber", "Holy", "Maundy",
-    "Shrove", "Giving", "Small", "Manic",
+    "Shrove", "Giving", "Small", "Manic", "News",
 ];
 const WEEKDAY_NAME_AFTER: &[&str] = &[
     "Times",
@@ -591,6 +591,20 @@ fn recognise(text: &str, caps: &Captures<'_>) -> Option<Match> {
         let day = day_number(d)?;
         // Leap year 2000 so that 29 February passes here.
         valid_date(2000, month, day)?;
+        // `the Sept. 11 attacks` are those of 2001, whatever the article date.
+        let next = word_after(text, span.end).unwrap_or("").to_lowercase();
+        if (month, day) == (9, 11)
+            && matches!(
+                next.as_str(),
+                "attack" | "attacks" | "terrorist" | "terror" | "hijackers" | "commission"
+            )
+        {
+            let date = valid_date(2001, 9, 11)?;
+            return Some(Match {
+                span,
+                what: Recognised::FullDate { date, iso: false },
+            });
+        }
         if let Some((years, end)) = relative_year_after(text, span.end) {
             return Some(Match {
                 span: span.start..end,
@@ -746,6 +760,15 @@ fn weekday_match(text: &str, span: Range<usize>, name: &str) -> Option<Match> {
     if WEEKDAY_NAME_AFTER.contains(&next) {
         return None;
     }
+    // `Saturday Night Live`, `Sunday Morning Futures`: a programme title.
+    if matches!(next, "Night" | "Morning" | "Evening" | "Afternoon") {
+        let after_next = text[span.end..]
+            .find(next)
+            .and_then(|i| word_after(text, span.end + i + next.len()));
+        if after_next.is_some_and(is_capitalised) {
+            return None;
+        }
+    }
     if let Some(b) = word_before(text, span.start) {
         if !b.separated && WEEKDAY_NAME_BEFORE.contains(&b.word) {
             return None;
@@ -776,6 +799,7 @@ fn month_match(text: &str, span: Range<usize>, name: &str) -> Option<Match> {
     let mid = text[..span.start].to_lowercase().ends_with("mid-");
     let possessive = possessive_after(text, span.start + name.len());
     let next = word_after(text, span.end).unwrap_or("");
+    let ambiguous = is_may || name == "March";
     let lead_ok = before.as_ref().is_some_and(|b| {
         if b.separated {
             return false;
@@ -784,11 +808,27 @@ fn month_match(text: &str, span: Range<usize>, name: &str) -> Option<Match> {
         if w == "of" {
             return word_before(text, b.start)
                 .is_some_and(|bb| !bb.separated && lower_in(bb.word, OF_PARTS))
-                || !is_may;
+                || !ambiguous;
+        }
+        if matches!(w.as_str(), "and" | "or" | "to" | "through") {
+            // `February or March`, `1 March to 3 April`: only in a list of
+            // dates (`Jordan and June`, `Stop Trump and March on` are not).
+            return word_before(text, b.start).is_some_and(|bb| {
+                month_number(bb.word).is_some_and(|_| bb.word.len() > 2)
+                    || day_number(bb.word).is_some()
+            });
+        }
+        if name == "March" {
+            return lower_in(&w, MAY_LEADS)
+                || lower_in(&w, &["from", "by", "before", "after", "between"]);
         }
         lower_in(&w, if is_may { MAY_LEADS } else { MONTH_LEADS })
     });
-    let ok = if is_may || name == "March" {
+    // `a March on Washington`, `March Rubio` (a typo): a noun or a name.
+    if name == "March" && (next == "on" || is_capitalised(next)) && !possessive {
+        return None;
+    }
+    let ok = if ambiguous {
         // A verb or name reading is likelier than a date without a lead.
         lead_ok || (mid && !is_may)
     } else {

@@ -409,3 +409,38 @@ fn sunday_papers_last_week_is_the_week_ending() {
         pairs(&[("last week", "2016-W13")])
     );
 }
+
+#[test]
+fn programme_titles_and_named_dates() {
+    let text = "She appeared on Saturday Night Live and told Fox News Sunday about \
+                the Sept. 11 attacks. Trump spoke on Sunday Morning Futures on Sunday.";
+    assert_eq!(
+        found(text, THURSDAY),
+        pairs(&[("Sept. 11", "2001-09-11"), ("Sunday", "2019-11-03")])
+    );
+    assert_eq!(
+        found("He spoke Monday night at the rally.", THURSDAY),
+        pairs(&[("Monday", "2019-11-04")])
+    );
+}
+
+#[test]
+fn march_as_noun_or_in_lists() {
+    let text = "The Coalition to Stop Trump and March on the RNC met. \
+                It was not over in February or March. He said that March Rubio lost.";
+    assert_eq!(
+        found(text, THURSDAY),
+        pairs(&[("February", "2019-02"), ("March", "2019-03")])
+    );
+}
+
+#[test]
+fn between_now_and_a_date_is_future() {
+    assert_eq!(
+        found(
+            "He must win every contest between now and June 7.",
+            Some("2016-04-10")
+        ),
+        pairs(&[("June 7", "2016-06-07")])
+    );
+}
