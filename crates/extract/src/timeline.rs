@@ -102,13 +102,18 @@ pub fn timeline_with_entities(
         let (Some(first), Some(last)) = (tokens.first(), tokens.last()) else {
             continue;
         };
-        let sentence = first.span.start..last.span.end;
+        let sentence = narrow_run_on(text, first.span.start..last.span.end, date.span.start);
+        let tokens: Vec<Token<'_>> = tokens
+            .iter()
+            .filter(|t| t.span.start >= sentence.start && t.span.end <= sentence.end)
+            .cloned()
+            .collect();
         let inside: Vec<Entity> = entities
             .iter()
             .filter(|e| e.span.start >= sentence.start && e.span.end <= sentence.end)
             .cloned()
             .collect();
-        let verb = find_verb(text, tokens, &date.span);
+        let verb = find_verb(text, &tokens, &date.span);
         events.push(Event {
             date,
             sentence,
@@ -117,6 +122,56 @@ pub fn timeline_with_entities(
         });
     }
     events
+}
+
+/// Sentences longer than this are checked for run-together sentences.
+const RUN_ON_BYTES: usize = 400;
+
+/// The part of a long "sentence" around `at` when it is really several
+/// sentences run together without spaces (`antisemitism.“Perhaps`), as
+/// scraped text often is: a break is a `.`, `!` or `?` (and closing quotes)
+/// followed directly by an opening quote or a capital letter.
+fn narrow_run_on(text: &str, sentence: Range<usize>, at: usize) -> Range<usize> {
+    if sentence.len() <= RUN_ON_BYTES {
+        return sentence;
+    }
+    let Some(body) = text.get(sentence.clone()) else {
+        return sentence;
+    };
+    let mut start = sentence.start;
+    let mut end = sentence.end;
+    let chars: Vec<(usize, char)> = body.char_indices().collect();
+    for (k, &(i, c)) in chars.iter().enumerate() {
+        if !matches!(c, '.' | '!' | '?') {
+            continue;
+        }
+        // Skip closing quotes after the terminal mark.
+        let mut j = k + 1;
+        while chars
+            .get(j)
+            .is_some_and(|&(_, q)| matches!(q, '"' | '\u{201D}' | '\u{2019}' | ')'))
+        {
+            j += 1;
+        }
+        let Some(&(next_at, next)) = chars.get(j) else {
+            continue;
+        };
+        let opens = matches!(next, '\u{201C}' | '\u{2018}') || next.is_uppercase();
+        // `U.S.A`, `p.m.`: a single letter before the period is an initial.
+        let initial =
+            k >= 1 && chars[k - 1].1.is_alphabetic() && (k < 2 || !chars[k - 2].1.is_alphabetic());
+        if !opens || initial {
+            continue;
+        }
+        let boundary = sentence.start + next_at;
+        if boundary <= at {
+            start = boundary;
+        } else {
+            end = sentence.start + i + c.len_utf8();
+            break;
+        }
+    }
+    start..end
 }
 
 /// Irregular past tenses and participles.
@@ -636,7 +691,7 @@ fn find_verb(text: &str, tokens: &[Token<'_>], date: &Range<usize>) -> Option<Ve
             score += 200;
         }
         if candidate.weak {
-            score += 6;
+            score += 12;
         }
         if best.is_none_or(|(s, _)| score < s) {
             best = Some((score, i));
@@ -810,6 +865,31 @@ mod tests {
         assert!(names.contains(&"Jeremy Corbyn"), "{names:?}");
         assert_eq!(got[0].verb.as_ref().map(|v| v.head.as_str()), Some("met"));
         Ok(())
+    }
+
+    #[test]
+    fn run_together_sentences_are_split() {
+        let filler = "word ".repeat(90);
+        let text = format!(
+            "He said {filler}in 2015.\u{201C}As I made clear in April,\u{201D} he said, \
+             \u{201C}it was wrong.\u{201D}Although he was readmitted in June, he left. Then {filler}"
+        );
+        let got = timeline_with_entities(&text, parse_published(THURSDAY), &[]);
+        let june = got.iter().find(|e| e.date.text == "June");
+        let sentence = june.map(|e| &text[e.sentence.clone()]);
+        assert_eq!(
+            sentence,
+            Some("Although he was readmitted in June, he left.")
+        );
+        let april = got.iter().find(|e| e.date.text == "April");
+        assert_eq!(
+            april.map(|e| &text[e.sentence.clone()]),
+            Some("\u{201C}As I made clear in April,\u{201D} he said, \u{201C}it was wrong.")
+        );
+        assert_eq!(
+            april.and_then(|e| e.verb.as_ref()).map(|v| v.head.as_str()),
+            Some("made")
+        );
     }
 
     #[test]

@@ -36,10 +36,38 @@ const WEAK: &[&str] = &[
     "election",
     "elections",
     "vote",
+    "votes",
     "polls",
     "ballot",
     "referendum",
     "deadline",
+    "convention",
+    "primary",
+    "primaries",
+    "caucus",
+    "caucuses",
+    "debate",
+    "summit",
+    "inauguration",
+    "plans",
+];
+
+/// Past forms that, right before a date, tie the date to themselves
+/// (`announced Sunday she will resign` is about Sunday past).
+const PAST_SPEECH: &[&str] = &[
+    "said",
+    "told",
+    "announced",
+    "wrote",
+    "tweeted",
+    "declared",
+    "revealed",
+    "confirmed",
+    "insisted",
+    "warned",
+    "argued",
+    "stated",
+    "added",
 ];
 
 /// Two-word cues that are future only as a pair (`set` alone is often past).
@@ -102,6 +130,16 @@ fn words(s: &str) -> impl Iterator<Item = String> + '_ {
 /// boundaries of `text`).
 pub(crate) fn future_cue(text: &str, span: Range<usize>) -> Future {
     let start = clause_start(text, span.start);
+    let mut before = words(&text[start..span.start]).collect::<Vec<_>>();
+    if before.last().is_some_and(|w| w == "on") {
+        before.pop();
+    }
+    if before
+        .last()
+        .is_some_and(|w| PAST_SPEECH.contains(&w.as_str()))
+    {
+        return Future::None;
+    }
     let mut end = clause_end(text, span.end);
     let left_words = words(&text[start..span.start]).count();
     if text[span.end..end].trim().is_empty() && left_words <= 2 && end < text.len() {

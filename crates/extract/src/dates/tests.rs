@@ -444,3 +444,42 @@ fn between_now_and_a_date_is_future() {
         pairs(&[("June 7", "2016-06-07")])
     );
 }
+
+#[test]
+fn past_speech_verb_before_a_date_wins_over_a_later_will() {
+    assert_eq!(
+        found(
+            "Schultz announced Sunday she will resign.",
+            Some("2016-07-25")
+        ),
+        pairs(&[("Sunday", "2016-07-24")])
+    );
+    assert_eq!(
+        found("He said on Tuesday that he will run.", THURSDAY),
+        pairs(&[("Tuesday", "2019-11-05")])
+    );
+}
+
+#[test]
+fn upcoming_events_within_three_months() {
+    // A convention or primary a few months ahead is the upcoming one ...
+    assert_eq!(
+        found(
+            "Protesters plan to disrupt the convention in July.",
+            Some("2016-05-19")
+        ),
+        pairs(&[("July", "2016-07")])
+    );
+    assert_eq!(
+        found(
+            "Florida, which votes in mid-March, matters.",
+            Some("2016-01-24")
+        ),
+        pairs(&[("March", "2016-03")])
+    );
+    // ... but not when it would be far off.
+    assert_eq!(
+        found("The convention in October was a mess.", Some("2016-05-19")),
+        pairs(&[("October", "2015-10")])
+    );
+}
