@@ -29,6 +29,8 @@ const STRONG: &[&str] = &[
     "rescheduled",
     "tomorrow",
     "next",
+    "expect",
+    "expects",
 ];
 
 const WEAK: &[&str] = &[
@@ -82,6 +84,7 @@ const STRONG_PAIRS: &[(&str, &str)] = &[
     ("are", "to"),
     ("later", "this"),
     ("now", "and"),
+    ("ahead", "of"),
 ];
 
 fn is_boundary(c: char) -> bool {

@@ -12,14 +12,19 @@
 //!   publication date.
 //! - A weekday (`on Wednesday`) is the most recent such day on or before the
 //!   publication date; in a clearly future clause (`will`, `next`,
-//!   `scheduled`...) it is the next one after it. `last`/`next` force the
-//!   direction.
+//!   `scheduled`, `ahead of`, `expect`...) it is the next one after it,
+//!   unless a past speech verb sits right before it (`announced Sunday she
+//!   will resign`). `last`/`next` force the direction.
 //! - A month without a year (`in February`, `December 12`) is the most
 //!   recent occurrence not after the publication month; in a future clause,
-//!   or a weakly future one (`would`, `election`, `vote`) when the upcoming
-//!   occurrence is at most three months ahead, it is the upcoming one.
+//!   or a weakly future one (`would`, `election`, `vote`, `convention`,
+//!   `primary`) when the upcoming occurrence is at most three months ahead,
+//!   it is the upcoming one. A following `last year`, `of this year` gives
+//!   the year outright (`June 16th of last year`), and `the Sept. 11
+//!   attacks` are those of 2001.
 //! - Publication-relative phrases (`yesterday`, `last month`, `this week`,
-//!   `a week ago`) count from the publication date.
+//!   `a week ago`) count from the publication date. A Sunday paper's `last
+//!   week` is the week ending that day.
 //! - Anchored phrases (`two days later`, `the next day`, `later that year`)
 //!   count from the last resolved date earlier in the text, at no finer
 //!   granularity than that date; with no such date they stay unresolved.

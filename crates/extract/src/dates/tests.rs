@@ -483,3 +483,22 @@ fn upcoming_events_within_three_months() {
         pairs(&[("October", "2015-10")])
     );
 }
+
+#[test]
+fn ahead_of_and_expectations_point_forward() {
+    let sunday = Some("2016-02-07");
+    assert_eq!(
+        found(
+            "Voters gathered ahead of Tuesday's New Hampshire primary.",
+            sunday
+        ),
+        pairs(&[("Tuesday", "2016-02-09")])
+    );
+    assert_eq!(
+        found(
+            "Most voters expect Clinton to win Monday's debate.",
+            Some("2016-09-25")
+        ),
+        pairs(&[("Monday", "2016-09-26")])
+    );
+}
