@@ -27,11 +27,16 @@
 //! ```
 
 pub mod aliases;
+pub mod dates;
 pub mod ner;
 pub mod roles;
+pub mod timeline;
 pub mod tokenize;
 
 pub use aliases::{alias_key, group_mentions, EntityGroup};
+pub use dates::{
+    find_dates, parse_published, DateForm, DateValue, Granularity, TemporalExpr, TemporalKind,
+};
 pub use ner::{eval_conll, extract_entities, Entity, EntityKind, NerScores, NerTagger};
 pub use roles::{person_roles, person_roles_in_tokens, Role, RolePosition};
 
@@ -61,6 +66,7 @@ pub fn extract(text: &str) -> Result<Extraction, NerError> {
         roles,
     })
 }
+pub use timeline::{sort_chronologically, timeline, timeline_with_entities, Event, VerbPhrase};
 
 /// Errors from extraction.
 #[derive(Debug, thiserror::Error)]
