@@ -7,7 +7,7 @@ use anyhow::{Context, Result};
 use clap::Args;
 use parallax_ingest::Limits;
 use parallax_model::{Article, Skipped};
-use parallax_pipeline::{AnalyzeDoc, ArticleView};
+use parallax_pipeline::{AnalyzeDoc, AnalyzedArticle, ArticleView};
 use parallax_store::{resolve_db_path, LinkKind, ListQuery, SqliteStore, Store};
 use std::io::{self, BufWriter, Write};
 use std::path::PathBuf;
@@ -184,8 +184,16 @@ fn one_line(s: &str, max_chars: usize) -> String {
 pub fn analyze(args: AnalyzeArgs) -> Result<ExitCode> {
     let _ = args.json; // JSON is the only format; the flag keeps scripts explicit.
     let (articles, skipped) = read_and_clean(&args.input);
+    let analyses = parallax_pipeline::analyze_articles(&articles).context("extracting entities")?;
     let doc = AnalyzeDoc {
-        articles: articles.iter().map(ArticleView::from).collect(),
+        articles: articles
+            .iter()
+            .zip(analyses)
+            .map(|(a, analysis)| AnalyzedArticle {
+                article: ArticleView::from(a),
+                analysis,
+            })
+            .collect(),
         stories: Vec::new(),
     };
     let stdout = io::stdout();

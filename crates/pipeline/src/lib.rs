@@ -4,12 +4,19 @@
 //! and the error policy live in one place: a bad record becomes a
 //! [`Skipped`] entry and never stops the batch.
 
+mod analysis;
 mod ingest;
 mod view;
 
+pub use analysis::{analyze_article, sentence_spans, Analysis, EntityView, Mention};
 pub use ingest::{ingest, IngestReport};
 
-pub use view::{AnalyzeDoc, ArticleView};
+pub use view::{AnalyzeDoc, AnalyzedArticle, ArticleView};
+
+/// Extraction for many articles, in parallel, in input order.
+pub fn analyze_articles(articles: &[Article]) -> Result<Vec<Analysis>, parallax_extract::NerError> {
+    articles.par_iter().map(analyze_article).collect()
+}
 
 use parallax_ingest::Limits;
 use parallax_model::{Article, RawDoc, Skipped};

@@ -2,6 +2,7 @@
 //! `parallax analyze --json`. Documented in `docs/schema.md`; change both
 //! together.
 
+use crate::analysis::Analysis;
 use parallax_model::{Article, Removal};
 use serde::Serialize;
 
@@ -42,10 +43,19 @@ impl<'a> From<&'a Article> for ArticleView<'a> {
     }
 }
 
+/// An article with what extraction found in it.
+#[derive(Debug, Clone, Serialize)]
+pub struct AnalyzedArticle<'a> {
+    #[serde(flatten)]
+    pub article: ArticleView<'a>,
+    #[serde(flatten)]
+    pub analysis: Analysis,
+}
+
 /// The whole-pipeline document printed by `parallax analyze --json`.
 #[derive(Debug, Clone, Serialize)]
 pub struct AnalyzeDoc<'a> {
-    pub articles: Vec<ArticleView<'a>>,
+    pub articles: Vec<AnalyzedArticle<'a>>,
     /// Filled by the clustering stage; empty until it lands.
     pub stories: Vec<serde_json::Value>,
 }

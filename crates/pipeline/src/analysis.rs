@@ -1,0 +1,102 @@
+//! Per-article extraction as the JSON outputs show it: entities with their
+//! mentions, temporal expressions, and the dated-sentence timeline. Every
+//! item carries its byte span in `Article.text` and the span of the sentence
+//! it came from, so the UI can always show the source sentence.
+
+use parallax_extract::{
+    extract, find_dates, parse_published, timeline_with_entities, tokenize, EntityKind, Event,
+    NerError, TemporalExpr,
+};
+use parallax_model::Article;
+use serde::Serialize;
+use std::ops::Range;
+
+/// One mention of an entity.
+#[derive(Debug, Clone, Serialize)]
+pub struct Mention {
+    pub text: String,
+    pub span: Range<usize>,
+    pub sentence: Range<usize>,
+}
+
+/// One entity of an article with all its mentions joined (`Williamson`,
+/// `Chris Williamson`, `Mr Williamson`).
+#[derive(Debug, Clone, Serialize)]
+pub struct EntityView {
+    /// Canonical name: the fullest form used in the article.
+    pub name: String,
+    pub kind: EntityKind,
+    pub mentions: Vec<Mention>,
+    /// Titles and roles stated next to the name (`Labour MP`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub roles: Vec<String>,
+}
+
+/// What extraction found in one article.
+#[derive(Debug, Clone, Serialize)]
+pub struct Analysis {
+    pub entities: Vec<EntityView>,
+    /// Temporal expressions, resolved against the article's own date.
+    pub dates: Vec<TemporalExpr>,
+    /// Dated sentences: date, sentence, entities in it, main verb.
+    pub timeline: Vec<Event>,
+}
+
+/// Sentence byte ranges of `text`, in order.
+pub fn sentence_spans(text: &str) -> Vec<Range<usize>> {
+    tokenize::tokenize(text)
+        .iter()
+        .filter_map(|s| Some(s.first()?.span.start..s.last()?.span.end))
+        .collect()
+}
+
+/// The sentence containing byte `at`, or an empty range at `at`.
+fn sentence_of(sentences: &[Range<usize>], at: usize) -> Range<usize> {
+    let i = sentences.partition_point(|s| s.end <= at);
+    match sentences.get(i) {
+        Some(s) if s.start <= at => s.clone(),
+        _ => at..at,
+    }
+}
+
+/// Run extraction on one clean article.
+pub fn analyze_article(article: &Article) -> Result<Analysis, NerError> {
+    let text = &article.text;
+    let published = article.published.as_deref().and_then(parse_published);
+    let extraction = extract(text)?;
+    let sentences = sentence_spans(text);
+    let entities = extraction
+        .groups
+        .iter()
+        .map(|group| EntityView {
+            name: group.name.clone(),
+            kind: group.kind,
+            mentions: group
+                .mentions
+                .iter()
+                .filter_map(|&i| extraction.entities.get(i))
+                .map(|e| Mention {
+                    text: e.text.clone(),
+                    span: e.span.clone(),
+                    sentence: sentence_of(&sentences, e.span.start),
+                })
+                .collect(),
+            roles: extraction
+                .roles
+                .iter()
+                .filter(|r| group.mentions.contains(&r.entity))
+                .map(|r| r.text.clone())
+                .fold(Vec::new(), |mut roles, role| {
+                    if !roles.contains(&role) {
+                        roles.push(role);
+                    }
+                    roles
+                }),
+        })
+        .collect();
+    Ok(Analysis {
+        entities,
+        dates: find_dates(text, published),
+        timeline: timeline_with_entities(text, published, &extraction.entities),
+    })
+}
