@@ -184,8 +184,11 @@ fn one_line(s: &str, max_chars: usize) -> String {
 pub fn analyze(args: AnalyzeArgs) -> Result<ExitCode> {
     let _ = args.json; // JSON is the only format; the flag keeps scripts explicit.
     let (articles, skipped) = read_and_clean(&args.input);
-    let analyses = parallax_pipeline::analyze_articles(&articles).context("extracting entities")?;
+    let mut analyses =
+        parallax_pipeline::analyze_articles(&articles).context("extracting entities")?;
+    let entities = parallax_pipeline::link_corpus_entities(&articles, &mut analyses);
     let doc = AnalyzeDoc {
+        entities,
         articles: articles
             .iter()
             .zip(analyses)

@@ -387,3 +387,257 @@ mod tests {
         assert!(group_mentions(&[]).is_empty());
     }
 }
+
+/// Joins a one-off misspelling of a person's surname (`Wiliamson` for
+/// `Williamson`) to that person. Only an inserted, dropped or swapped letter
+/// counts — the usual typing slips — and never a substituted one, since
+/// real names differ by one letter all the time (`Jordan`, `Gordon`). The
+/// misspelling must occur once and the person at least three times, and the
+/// match must be unique.
+pub fn join_misspellings(entities: &[Entity], groups: Vec<EntityGroup>) -> Vec<EntityGroup> {
+    let mut groups = groups;
+    let mut merges: Vec<(usize, usize)> = Vec::new();
+    for (g, group) in groups.iter().enumerate() {
+        let [only] = group.mentions.as_slice() else {
+            continue;
+        };
+        let Some(written) = entities.get(*only).map(|e| e.text.to_lowercase()) else {
+            continue;
+        };
+        if written.contains(' ') || written.chars().count() < 5 {
+            continue;
+        }
+        let targets: Vec<usize> = groups
+            .iter()
+            .enumerate()
+            .filter(|(p, person)| {
+                *p != g
+                    && person.kind == EntityKind::Person
+                    && person.mentions.len() >= 3
+                    && person
+                        .name
+                        .split_whitespace()
+                        .last()
+                        .is_some_and(|surname| is_slip(&written, &surname.to_lowercase()))
+            })
+            .map(|(p, _)| p)
+            .collect();
+        if let [target] = targets.as_slice() {
+            merges.push((g, *target));
+        }
+    }
+    for &(from, into) in &merges {
+        let moved = std::mem::take(&mut groups[from].mentions);
+        groups[into].mentions.extend(moved);
+        groups[into].mentions.sort_unstable();
+    }
+    groups.retain(|g| !g.mentions.is_empty());
+    groups
+}
+
+/// One inserted, dropped or adjacent-swapped character between `a` and `b`.
+fn is_slip(a: &str, b: &str) -> bool {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    if a == b || b.len() < 5 {
+        return false;
+    }
+    let (short, long) = if a.len() < b.len() {
+        (&a, &b)
+    } else {
+        (&b, &a)
+    };
+    match long.len() - short.len() {
+        1 => {
+            let i = short
+                .iter()
+                .zip(long.iter())
+                .take_while(|(x, y)| x == y)
+                .count();
+            short[i..] == long[i + 1..]
+        }
+        0 => {
+            let diffs: Vec<usize> = (0..a.len()).filter(|&i| a[i] != b[i]).collect();
+            matches!(diffs.as_slice(), [i, j] if *j == i + 1 && a[*i] == b[*j] && a[*j] == b[*i])
+        }
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod misspelling_tests {
+    use super::*;
+
+    fn ent(text: &str, kind: EntityKind, at: usize) -> Entity {
+        Entity {
+            text: text.to_string(),
+            kind,
+            span: at..at + text.len(),
+        }
+    }
+
+    #[test]
+    fn slips_are_insertions_deletions_and_swaps_only() {
+        assert!(is_slip("wiliamson", "williamson"));
+        assert!(is_slip("williamsno", "williamson"));
+        assert!(is_slip("willliamson", "williamson"));
+        assert!(!is_slip("jordan", "gordon"));
+        assert!(!is_slip("williamson", "williamson"));
+        assert!(!is_slip("smith", "smithers"));
+    }
+
+    #[test]
+    fn a_one_off_misspelling_joins_the_person() {
+        let entities = vec![
+            ent("Chris Williamson", EntityKind::Person, 0),
+            ent("Williamson", EntityKind::Person, 20),
+            ent("Williamson", EntityKind::Person, 40),
+            ent("Wiliamson", EntityKind::Location, 60),
+            ent("Gordon", EntityKind::Person, 80),
+        ];
+        let groups = join_misspellings(&entities, group_mentions(&entities));
+        let person = groups
+            .iter()
+            .find(|g| g.name == "Chris Williamson")
+            .expect("person group");
+        assert_eq!(person.mentions, vec![0, 1, 2, 3]);
+        assert!(groups.iter().any(|g| g.name == "Gordon"));
+        assert!(!groups.iter().any(|g| g.name == "Wiliamson"));
+    }
+}
+
+/// One entity across a corpus: the per-article groups that name it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CorpusEntity {
+    /// Stable id: kind and key of the canonical name (`person:chris williamson`).
+    pub id: String,
+    /// The fullest name any article uses.
+    pub name: String,
+    pub kind: EntityKind,
+    /// `(document index, group index)` pairs, in input order.
+    pub groups: Vec<(usize, usize)>,
+}
+
+/// Joins per-article entity groups across documents: the same key and kind
+/// are one entity, and a one-word name (`Williamson`) joins the single
+/// longer name of its kind whose last word it is (`Chris Williamson`) when
+/// that is unambiguous across the corpus.
+pub fn join_across(documents: &[&[EntityGroup]]) -> Vec<CorpusEntity> {
+    let mut entities: Vec<CorpusEntity> = Vec::new();
+    let mut by_key: HashMap<(EntityKind, String), usize> = HashMap::new();
+    for (d, groups) in documents.iter().enumerate() {
+        for (g, group) in groups.iter().enumerate() {
+            let key = alias_key(&group.name);
+            if key.is_empty() {
+                continue;
+            }
+            let at = *by_key.entry((group.kind, key.clone())).or_insert_with(|| {
+                entities.push(CorpusEntity {
+                    id: format!("{}:{}", kind_name(group.kind), key),
+                    name: group.name.clone(),
+                    kind: group.kind,
+                    groups: Vec::new(),
+                });
+                entities.len() - 1
+            });
+            entities[at].groups.push((d, g));
+        }
+    }
+    // One-word names into the unique longer name ending with that word.
+    let mut by_last: HashMap<(EntityKind, String), Vec<usize>> = HashMap::new();
+    for (i, e) in entities.iter().enumerate() {
+        let key = alias_key(&e.name);
+        let words: Vec<&str> = key.split_whitespace().collect();
+        if let [_, .., last] = words.as_slice() {
+            by_last
+                .entry((e.kind, last.to_string()))
+                .or_default()
+                .push(i);
+        }
+    }
+    let mut into: Vec<Option<usize>> = vec![None; entities.len()];
+    for (i, e) in entities.iter().enumerate() {
+        let key = alias_key(&e.name);
+        if key.contains(' ') {
+            continue;
+        }
+        if let Some([target]) = by_last.get(&(e.kind, key)).map(Vec::as_slice) {
+            into[i] = Some(*target);
+        }
+    }
+    for i in 0..entities.len() {
+        if let Some(target) = into[i] {
+            let moved = std::mem::take(&mut entities[i].groups);
+            entities[target].groups.extend(moved);
+        }
+    }
+    entities.retain(|e| !e.groups.is_empty());
+    for e in &mut entities {
+        e.groups.sort_unstable();
+    }
+    entities
+}
+
+/// The kind as the JSON output spells it.
+fn kind_name(kind: EntityKind) -> &'static str {
+    match kind {
+        EntityKind::Person => "person",
+        EntityKind::Organization => "organization",
+        EntityKind::Location => "location",
+        EntityKind::Misc => "misc",
+    }
+}
+
+#[cfg(test)]
+mod across_tests {
+    use super::*;
+
+    fn group(name: &str, kind: EntityKind) -> EntityGroup {
+        EntityGroup {
+            name: name.to_string(),
+            kind,
+            mentions: vec![0],
+        }
+    }
+
+    #[test]
+    fn surnames_and_same_names_join_across_articles() {
+        let a = vec![
+            group("Chris Williamson", EntityKind::Person),
+            group("Labour", EntityKind::Organization),
+        ];
+        let b = vec![
+            group("Williamson", EntityKind::Person),
+            group("The Labour", EntityKind::Organization),
+        ];
+        let c = vec![
+            group("Tom Watson", EntityKind::Person),
+            group("Williamson", EntityKind::Location),
+        ];
+        let joined = join_across(&[&a, &b, &c]);
+        let chris = joined
+            .iter()
+            .find(|e| e.name == "Chris Williamson")
+            .expect("joined");
+        assert_eq!(chris.groups, vec![(0, 0), (1, 0)]);
+        assert_eq!(chris.id, "person:chris williamson");
+        let labour = joined
+            .iter()
+            .find(|e| e.kind == EntityKind::Organization)
+            .expect("org");
+        assert_eq!(labour.groups.len(), 2);
+        // A different kind is a different entity.
+        assert!(joined.iter().any(|e| e.kind == EntityKind::Location));
+    }
+
+    #[test]
+    fn an_ambiguous_surname_stays_apart() {
+        let a = vec![
+            group("Ann Smith", EntityKind::Person),
+            group("Bob Smith", EntityKind::Person),
+        ];
+        let b = vec![group("Smith", EntityKind::Person)];
+        let joined = join_across(&[&a, &b]);
+        assert_eq!(joined.len(), 3);
+    }
+}

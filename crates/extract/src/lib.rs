@@ -33,7 +33,9 @@ pub mod roles;
 pub mod timeline;
 pub mod tokenize;
 
-pub use aliases::{alias_key, group_mentions, EntityGroup};
+pub use aliases::{
+    alias_key, group_mentions, join_across, join_misspellings, CorpusEntity, EntityGroup,
+};
 pub use dates::{
     find_dates, parse_published, DateForm, DateValue, Granularity, TemporalExpr, TemporalKind,
 };
@@ -58,7 +60,7 @@ pub fn extract(text: &str) -> Result<Extraction, NerError> {
     let tagger = NerTagger::shipped()?;
     let sentences = tokenize::tokenize(text);
     let entities = tagger.entities_in_tokens(text, &sentences);
-    let groups = group_mentions(&entities);
+    let groups = join_misspellings(&entities, group_mentions(&entities));
     let roles = person_roles_in_tokens(text, &sentences, &entities);
     Ok(Extraction {
         entities,

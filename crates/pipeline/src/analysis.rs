@@ -4,8 +4,8 @@
 //! it came from, so the UI can always show the source sentence.
 
 use parallax_extract::{
-    extract, find_dates, parse_published, timeline_with_entities, tokenize, EntityKind, Event,
-    NerError, TemporalExpr,
+    extract, find_dates, join_across, parse_published, timeline_with_entities, tokenize,
+    EntityGroup, EntityKind, Event, NerError, TemporalExpr,
 };
 use parallax_model::Article;
 use serde::Serialize;
@@ -30,6 +30,77 @@ pub struct EntityView {
     /// Titles and roles stated next to the name (`Labour MP`).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub roles: Vec<String>,
+    /// The corpus-wide entity this one belongs to (see [`link_corpus_entities`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub corpus_id: Option<String>,
+}
+
+/// One entity across all analysed articles.
+#[derive(Debug, Clone, Serialize)]
+pub struct CorpusEntityView {
+    pub id: String,
+    pub name: String,
+    pub kind: EntityKind,
+    /// Ids of the articles that mention it.
+    pub articles: Vec<String>,
+    pub mentions: usize,
+}
+
+/// Join the entities of many articles (`Williamson` in one, `Chris
+/// Williamson` in another) and mark each article's entity with its
+/// corpus-wide id.
+pub fn link_corpus_entities(
+    articles: &[Article],
+    analyses: &mut [Analysis],
+) -> Vec<CorpusEntityView> {
+    let groups: Vec<Vec<EntityGroup>> = analyses
+        .iter()
+        .map(|a| {
+            a.entities
+                .iter()
+                .map(|e| EntityGroup {
+                    name: e.name.clone(),
+                    kind: e.kind,
+                    mentions: Vec::new(),
+                })
+                .collect()
+        })
+        .collect();
+    let refs: Vec<&[EntityGroup]> = groups.iter().map(Vec::as_slice).collect();
+    let joined = join_across(&refs);
+    let mut views = Vec::with_capacity(joined.len());
+    for entity in joined {
+        let mut ids: Vec<String> = Vec::new();
+        let mut mentions = 0;
+        for &(doc, group) in &entity.groups {
+            if let Some(view) = analyses
+                .get_mut(doc)
+                .and_then(|a| a.entities.get_mut(group))
+            {
+                view.corpus_id = Some(entity.id.clone());
+                mentions += view.mentions.len();
+            }
+            if let Some(article) = articles.get(doc) {
+                if !ids.contains(&article.id) {
+                    ids.push(article.id.clone());
+                }
+            }
+        }
+        views.push(CorpusEntityView {
+            id: entity.id,
+            name: entity.name,
+            kind: entity.kind,
+            articles: ids,
+            mentions,
+        });
+    }
+    views.sort_by(|a, b| {
+        b.articles
+            .len()
+            .cmp(&a.articles.len())
+            .then(b.mentions.cmp(&a.mentions))
+    });
+    views
 }
 
 /// What extraction found in one article.
@@ -92,6 +163,7 @@ pub fn analyze_article(article: &Article) -> Result<Analysis, NerError> {
                     }
                     roles
                 }),
+            corpus_id: None,
         })
         .collect();
     Ok(Analysis {

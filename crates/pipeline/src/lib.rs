@@ -8,7 +8,10 @@ mod analysis;
 mod ingest;
 mod view;
 
-pub use analysis::{analyze_article, sentence_spans, Analysis, EntityView, Mention};
+pub use analysis::{
+    analyze_article, link_corpus_entities, sentence_spans, Analysis, CorpusEntityView, EntityView,
+    Mention,
+};
 pub use ingest::{ingest, IngestReport};
 
 pub use view::{AnalyzeDoc, AnalyzedArticle, ArticleView};

@@ -2,7 +2,7 @@
 //! `parallax analyze --json`. Documented in `docs/schema.md`; change both
 //! together.
 
-use crate::analysis::Analysis;
+use crate::analysis::{Analysis, CorpusEntityView};
 use parallax_model::{Article, Removal};
 use serde::Serialize;
 
@@ -56,6 +56,8 @@ pub struct AnalyzedArticle<'a> {
 #[derive(Debug, Clone, Serialize)]
 pub struct AnalyzeDoc<'a> {
     pub articles: Vec<AnalyzedArticle<'a>>,
+    /// Entities joined across articles.
+    pub entities: Vec<CorpusEntityView>,
     /// Filled by the clustering stage; empty until it lands.
     pub stories: Vec<serde_json::Value>,
 }
