@@ -55,6 +55,13 @@ static SHARE_LIST: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 
+/// `Follow the Gazette for live updates`: a follow prompt naming no network.
+static FOLLOW_FOR_UPDATES: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)^follow (?:us|me|the [^.!?]+?|@\w+) (?:for|to get) (?:live |the latest |more |all the latest |regular |breaking )?(?:updates|news|coverage|analysis)(?-u:\b)[^.!?]*[.!]?$",
+    )
+});
+
 /// A line made only of social network names (`Facebook Twitter Email`).
 static SHARE_BUTTONS: LazyLock<Regex> = LazyLock::new(|| {
     re(
@@ -292,7 +299,7 @@ pub(crate) fn furniture_kind(t: &str) -> Option<RemovalKind> {
     if len <= 300 && t.contains(" by ") && is_wire_credit(t) {
         return Some(RemovalKind::Boilerplate);
     }
-    if len <= 160 && is_share_list(t) {
+    if len <= 160 && (is_share_list(t) || FOLLOW_FOR_UPDATES.is_match(t)) {
         return Some(RemovalKind::SharePrompt);
     }
     if len <= 200 && RELATED.is_match(t) {
@@ -747,6 +754,14 @@ mod tests {
             Some(SharePrompt)
         );
         assert_eq!(furniture_kind("Share this post:"), Some(SharePrompt));
+        assert_eq!(
+            furniture_kind("Follow the Gazette for live updates throughout the strike."),
+            Some(SharePrompt)
+        );
+        assert_eq!(
+            furniture_kind("Follow the money for the real story, he said."),
+            None
+        );
         assert_eq!(
             furniture_kind("Share prices: the index fell 3% as investors sold bank stocks."),
             None
