@@ -722,7 +722,24 @@ pub(crate) fn extract_blocks(
         }
     }
     if top == NONE {
-        return (Vec::new(), Vec::new());
+        // A bare fragment (a feed item's `<p>`s with no enclosing element)
+        // gives paragraphs no container to vote for: the fragment is the
+        // article, read like any container so its furniture is recorded.
+        let fragment = dom
+            .children(0)
+            .any(|c| is_para(dom.name(c)) && sc.stats[c as usize].text >= 40);
+        if !fragment {
+            return (Vec::new(), Vec::new());
+        }
+        let mut em = Emitter {
+            sc: &sc,
+            blocks: Vec::new(),
+            removed: Vec::new(),
+            title_key: title.map(crate::SourceText::key),
+            in_h1: false,
+        };
+        em.walk(0, None, 0);
+        return (em.blocks, em.removed);
     }
     let cand = choose_container(&sc, top, best);
     let top_score = sc.final_score(cand as usize).max(best);

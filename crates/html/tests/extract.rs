@@ -293,3 +293,24 @@ fn furniture_records_keep_their_short_buttons_and_links() {
     let cookie = record("Accept all cookies").expect("consent button recorded");
     assert_eq!(cookie.kind, RemovalKind::CookieBanner);
 }
+
+#[test]
+fn bare_fragment_is_read_and_its_furniture_recorded() {
+    let paras: String = (0..3).map(long_para).collect();
+    let fragment = format!(
+        r#"<figure><img src="a.jpg"><figcaption>The terminal at dawn. Photo: Gazette</figcaption></figure>
+{paras}<p><a href="/newsletter">Sign up for the Gazette evening newsletter</a></p>"#
+    );
+    let got = extract(&fragment, None).expect("article");
+    assert_eq!(got.blocks.len(), 3, "{:?}", got.blocks);
+    for block in &got.blocks {
+        let src = block.source.clone().expect("source range");
+        assert!(fragment[src].contains("Paragraph"));
+    }
+    let newsletter = got
+        .removed
+        .iter()
+        .find(|r| r.text.contains("Sign up"))
+        .expect("closing link recorded");
+    assert_eq!(newsletter.kind, RemovalKind::Newsletter);
+}
