@@ -91,6 +91,7 @@ pub(crate) fn classify(
     mark_caption_pairs(units, &mut verdicts);
     mark_author_bios(units, &mut verdicts);
     mark_comments(units, &mut verdicts);
+    mark_commenter_thread(units, &mut verdicts);
     for (unit, verdict) in units.iter().zip(verdicts.iter_mut()) {
         if verdict.is_none() && date_line(unit.text()).is_some() {
             *verdict = Some(Verdict::Drop(RemovalKind::DateHeader));
@@ -337,6 +338,80 @@ fn mark_comments(units: &[Unit], v: &mut [Option<Verdict>]) {
             if is_open(v, i) {
                 drop(v, i, RemovalKind::Comments);
             }
+        }
+    }
+}
+
+/// Longest run of paragraphs one reader comment may span.
+const MAX_COMMENT_UNITS: usize = 4;
+const MAX_COMMENT_CHARS: usize = 2000;
+
+/// A comment thread with no header: at the end of a text dump, two or more
+/// `name line ⏎ comment` groups (the comment on the very next line, not after
+/// a blank one), right after the article's closing furniture (share prompt,
+/// tags, ...) or a wide gap. Each signal alone is weak (an interview
+/// transcript has name lines too); together they mark a thread.
+fn mark_commenter_thread(units: &[Unit], v: &mut [Option<Verdict>]) {
+    let mut start: Option<usize> = None;
+    let mut groups = 0usize;
+    let (mut body_units, mut body_chars) = (0usize, 0usize);
+    for i in (0..units.len()).rev() {
+        if !is_open(v, i) {
+            // Furniture inside the thread (a `Reply` link) is no break.
+            if body_units > 0 || groups > 0 {
+                continue;
+            }
+            break;
+        }
+        let t = units[i].text();
+        let heads_comment = body_units > 0
+            && is_open(v, i + 1)
+            && units[i + 1].gap_before == 1
+            && rules::is_commenter_line(t);
+        if heads_comment {
+            groups += 1;
+            start = Some(i);
+            body_units = 0;
+            body_chars = 0;
+            continue;
+        }
+        body_units += 1;
+        body_chars += t.len();
+        if body_units > MAX_COMMENT_UNITS || body_chars > MAX_COMMENT_CHARS {
+            break;
+        }
+    }
+    let Some(start) = start.filter(|_| groups >= 2) else {
+        return;
+    };
+    let article_chars: usize = (0..start)
+        .filter(|&i| is_open(v, i))
+        .map(|i| units[i].text().len())
+        .sum();
+    if article_chars < MIN_BODY_CHARS_BEFORE_COMMENTS {
+        return;
+    }
+    let after_closing_furniture = start > 0
+        && matches!(
+            v[start - 1],
+            Some(Verdict::Drop(
+                RemovalKind::SharePrompt
+                    | RemovalKind::Categories
+                    | RemovalKind::Related
+                    | RemovalKind::Newsletter
+                    | RemovalKind::Promo
+                    | RemovalKind::AuthorBio
+                    | RemovalKind::Comments
+                    | RemovalKind::Advert
+                    | RemovalKind::Navigation
+            ))
+        );
+    if !(after_closing_furniture || units[start].gap_before >= BIG_GAP) {
+        return;
+    }
+    for i in start..units.len() {
+        if is_open(v, i) {
+            drop(v, i, RemovalKind::Comments);
         }
     }
 }

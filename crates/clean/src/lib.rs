@@ -13,12 +13,17 @@
 //!   (`...CorbynReuters`, `(Name/Twitter)`, `Photograph: X/PA`), labelled date
 //!   lines, bylines, all-capitals kickers;
 //! - single-block furniture anywhere: comment forms, `Categories:`/`Tags:`,
-//!   share and follow prompts, related links, breadcrumbs, adverts, cookie
-//!   banners, newsletter sign-ups, calls to action (`Buy your tickets here.`);
+//!   share and follow prompts (`Share this post: Facebook | X`), related
+//!   links (`More world news`), breadcrumbs, adverts, cookie banners,
+//!   newsletter sign-ups, calls to action (`Buy your tickets here.`), event
+//!   adverts (`QUIZ NIGHT: ... Tickets £5 on the door`), tip requests
+//!   (`Got a story? Email ...`), wire staff credits (`(Reporting by X;
+//!   Editing by Y)`);
 //! - zones: author boxes (`Name's picture`, `About the author`, a closing
 //!   `Jane Doe is a journalist ...` about someone the article never names)
-//!   and comment threads (after a comments header, or after the wide gap that
-//!   separates a dump's article from reader comments);
+//!   and comment threads (after a comments header, after the wide gap that
+//!   separates a dump's article from reader comments, or as a run of
+//!   `name line ⏎ comment` groups after the article's closing furniture);
 //! - roles of kept blocks: embedded posts (tweet signatures), updates
 //!   (`Update, 12 November` and what follows it late in an article), letters
 //!   quoted after `... writes:`, sub-headings.
@@ -117,9 +122,13 @@ fn finish(
 
     let mut out = Norm::default();
     let mut blocks: Vec<Block> = Vec::new();
+    let mut kept_starts: Vec<usize> = Vec::new();
     for (unit, verdict) in units.iter().zip(&outcome.verdicts) {
         match verdict {
-            Verdict::Keep(kind) => emit_block(unit, *kind, &mut out, &mut blocks),
+            Verdict::Keep(kind) => {
+                kept_starts.extend(unit.source.as_ref().map(|s| s.start));
+                emit_block(unit, *kind, &mut out, &mut blocks);
+            }
             Verdict::Drop(kind) => removed.push(Removal {
                 kind: *kind,
                 text: unit.norm.text.clone(),
@@ -131,7 +140,8 @@ fn finish(
         return Err(CleanError::NoArticle);
     }
     removed.sort_by_key(|r| r.source.as_ref().map_or(usize::MAX, |s| s.start));
-    let removed = merge_adjacent_removals(removed);
+    kept_starts.sort_unstable();
+    let removed = merge_adjacent_removals(removed, &kept_starts);
 
     let mut warnings = doc.warnings.clone();
     let published = match non_empty(&doc.hints.published) {
@@ -211,8 +221,10 @@ fn start_block(out: &mut Norm) -> usize {
 }
 
 /// Consecutive removals of one kind (a run of comments, a bio box) become one
-/// record, so the list reads as the page's sections.
-fn merge_adjacent_removals(removed: Vec<Removal>) -> Vec<Removal> {
+/// record, so the list reads as the page's sections. Removals with kept
+/// article text between them (`kept_starts`: sorted source starts of kept
+/// blocks) stay apart, so a record's source range never spans the article.
+fn merge_adjacent_removals(removed: Vec<Removal>, kept_starts: &[usize]) -> Vec<Removal> {
     let mut merged: Vec<Removal> = Vec::with_capacity(removed.len());
     for r in removed {
         if let Some(last) = merged.last_mut() {
@@ -220,7 +232,14 @@ fn merge_adjacent_removals(removed: Vec<Removal>) -> Vec<Removal> {
                 r.kind,
                 RemovalKind::DateHeader | RemovalKind::DuplicateHeadline | RemovalKind::Caption
             );
-            if mergeable && last.kind == r.kind {
+            let article_between = match (&last.source, &r.source) {
+                (Some(a), Some(b)) => {
+                    let first_after = kept_starts.partition_point(|&k| k < a.end);
+                    kept_starts.get(first_after).is_some_and(|&k| k < b.start)
+                }
+                _ => false,
+            };
+            if mergeable && last.kind == r.kind && !article_between {
                 last.text.push_str("\n\n");
                 last.text.push_str(&r.text);
                 last.source = match (last.source.take(), r.source) {

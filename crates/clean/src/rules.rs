@@ -46,6 +46,22 @@ static SHARE: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 
+/// `Share this post: Facebook | X | Email`: a share label, a colon, then a
+/// short list of network names (any network, so new or local ones are
+/// covered too); see [`is_share_list`] for the length limits.
+static SHARE_LIST: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)^(?:share|share (?:this|the) (?:article|story|post|page|piece)|share (?:on|via))\s*:[\p{L}@.+|,/·• ]*$",
+    )
+});
+
+/// `Follow the Gazette for live updates`: a follow prompt naming no network.
+static FOLLOW_FOR_UPDATES: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)^follow (?:us|me|the [^.!?]+?|@\w+) (?:for|to get) (?:live |the latest |more |all the latest |regular |breaking )?(?:updates|news|coverage|analysis)(?-u:\b)[^.!?]*[.!]?$",
+    )
+});
+
 /// A line made only of social network names (`Facebook Twitter Email`).
 static SHARE_BUTTONS: LazyLock<Regex> = LazyLock::new(|| {
     re(
@@ -55,7 +71,7 @@ static SHARE_BUTTONS: LazyLock<Regex> = LazyLock::new(|| {
 
 static RELATED: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)^[►▶»•]?\s*(?:read more|read also|also read|related(?: articles?| stories| content| coverage| posts?| reading)?|see also|more on this(?: story| topic)?|recommended(?: for you)?|you (?:may|might) also like|most (?:read|popular|viewed)|trending(?: now)?|further reading|more from [\p{L} .'’-]{1,40})\s*(?:[:|›»].*)?$",
+        r"(?i)^[►▶»•]?\s*(?:read more|read also|also read|related(?: articles?| stories| content| coverage| posts?| reading)?|see also|more on this(?: story| topic)?|recommended(?: for you)?|you (?:may|might) also like|most (?:read|popular|viewed)|trending(?: now)?|further reading|more from [\p{L} .'’-]{1,40}|more (?:[\p{L}'’-]+ ){0,2}(?:news|stories|headlines|coverage|articles|videos|podcasts))\s*(?:[:|›»].*)?$",
     )
 });
 
@@ -114,6 +130,31 @@ const PROMO_KEYWORDS: &[&str] = &[
 static PROMO: LazyLock<Regex> = LazyLock::new(|| {
     re(
         r"(?i)(?:^|[.!?]\s+)(?:please )?(?:(?:buy|book|get|grab|reserve|secure) (?:your |the |a )?(?:tickets?|seats?|places?|spot)(?-u:\b)|tickets (?:are )?(?:available|on sale) (?:here|now|online)(?-u:\b)|subscribe to (?:our|my) [\p{L}'’ -]{0,30}(?:channel|podcast|magazine|print edition)(?-u:\b)|(?:register|rsvp|sign up) (?:here|now|today|for free)(?-u:\b)|(?:support|fund) (?:us|our (?:journalism|work|reporting)|independent journalism)(?-u:\b)|donate (?:now|today|here)(?-u:\b)|subscribe (?:now|today|here)(?-u:\b)|become an? (?:member|subscriber|patron|supporter)(?-u:\b)|click here to (?:subscribe|donate|buy|book|register)(?-u:\b)|[\p{L} ,'’-]{0,80}(?:depends|relies) on (?:donations|the support|support|subscriptions) (?:from|of) (?:its |our )?readers)",
+    )
+});
+
+/// One part of a wire story's staff credit: `Reporting by Jane Doe in
+/// Paris`, `additional reporting by ...`, `Editing by John Roe`.
+static WIRE_CREDIT_PART: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)^(?:and )?(?:additional |further )?(?:reporting|writing|editing|compiled|compiling|research|graphics|fact-checking|translation|production|produced|written|edited|reported)(?: and (?:writing|editing|reporting))? by \S",
+    )
+});
+
+/// An all-capitals label opening a block (`SOLIDARITY NIGHT:`, `BOOK NOW:`).
+static CAPS_LABEL: LazyLock<Regex> = LazyLock::new(|| re(r"^\p{Lu}[\p{Lu}\p{N}&'’ -]+:\s"));
+
+/// Event-listing phrases: prices, doors, booking, where the money goes.
+static EVENT_DETAILS: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)(?-u:\b)(?:tickets?(?: cost| are| from| at)? \p{Sc}?\d|\d+ \p{L}+ on the door|on the door|book (?:here|now|online|your (?:place|seat|ticket)s?)|(?:all )?proceeds (?:will )?go to|doors open|admission (?:is )?(?:free|\p{Sc}?\d)|free entry|entry (?:is )?(?:free|\p{Sc}?\d)|all welcome|rsvp)",
+    )
+});
+
+/// A newsroom's request for tips: `Got a story? Email ...`.
+static TIP_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)^(?:(?:got|have you got|have|know) a (?:story|news story|tip|news tip|story idea|lead)(?: for (?:us|me|[\p{L} .'’-]{1,30}))?\??|do you have (?:a story|information)[^.?]{0,60}\?)\s*(?:[-–—:]\s*)?(?:please )?(?:email|e-mail|contact|call|text|message|write to|get in touch|send)(?-u:\b)",
     )
 });
 
@@ -194,13 +235,21 @@ static ABOUT_AUTHOR: LazyLock<Regex> =
 /// `Jane Doe is a freelance journalist ...`, `John Roe is the author of ...`.
 static BIO_SENTENCE: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"^(?:[*_—–-]\s*)?(\p{Lu}[\p{L}.'’-]+(?:\s+\p{Lu}[\p{L}.'’-]+){0,3})\s+(?:is|was)\s+(?:an?\s+|the\s+)?(?:[\p{L}-]+\s+){0,6}(?:journalist|writer|reporter|correspondent|editor|columnist|author|co-author|contributor|freelancer|researcher|analyst|blogger|commentator|activist|academic|professor|lecturer|campaigner|filmmaker|photographer|producer|broadcaster|historian|founder|director|fellow)(?-u:\b)",
+        r"^(?:[*_—–-]\s*)?(\p{Lu}[\p{L}.'’-]+(?:\s+\p{Lu}[\p{L}.'’-]+){0,3})\s+(?:is|was)\s+(?:an?\s+|the\s+)?(?:[\p{L}'’-]+\s+){0,6}(?:journalist|writer|reporter|correspondent|editor|columnist|author|co-author|contributor|freelancer|researcher|analyst|blogger|commentator|activist|academic|professor|lecturer|campaigner|filmmaker|photographer|producer|broadcaster|historian|founder|director|fellow)(?-u:\b)",
     )
 });
 
 static PRONOUN_BIO: LazyLock<Regex> = LazyLock::new(|| {
     re(
         r"^(?:He|She|They)\s+(?:is|was|are|were|has|have|writes|wrote|tweets|also|previously|lives|works|can be)(?-u:\b)",
+    )
+});
+
+/// A commenter's name line: a name, initials or a user handle, optionally
+/// with `says:` or a posting time (`Jane D. · 12 March 2025 at 18:04`).
+static COMMENTER: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"^(?:@?[\p{L}\p{N}][\p{L}\p{N}_.'’-]*)(?: (?:[\p{Lu}\p{N}][\p{L}\p{N}_.'’-]*|de|van|von|der|al|bin)){0,3}(?:\s+(?:says|wrote|said)\s*:?)?(?:\s*(?:[|·•,–—-]\s*)?(?:on\s+)?(?:\d{1,2}\s+\p{L}{3,9}\.?,?\s+\d{4}|\p{L}{3,9}\.?\s+\d{1,2},?\s+\d{4}|\d{1,2}/\d{1,2}/\d{2,4}|\d+\s+(?:minutes?|hours?|days?|weeks?|months?|years?)\s+ago)(?:,?\s+(?:at\s+)?\d{1,2}[:.]\d{2}\s*(?:am|pm)?)?)?$",
     )
 });
 
@@ -247,6 +296,12 @@ pub(crate) fn furniture_kind(t: &str) -> Option<RemovalKind> {
     if len <= 160 && (SHARE.is_match(t) || SHARE_BUTTONS.is_match(t)) {
         return Some(RemovalKind::SharePrompt);
     }
+    if len <= 300 && t.contains(" by ") && is_wire_credit(t) {
+        return Some(RemovalKind::Boilerplate);
+    }
+    if len <= 160 && (is_share_list(t) || FOLLOW_FOR_UPDATES.is_match(t)) {
+        return Some(RemovalKind::SharePrompt);
+    }
     if len <= 200 && RELATED.is_match(t) {
         return Some(RemovalKind::Related);
     }
@@ -271,6 +326,12 @@ pub(crate) fn furniture_kind(t: &str) -> Option<RemovalKind> {
     {
         return Some(RemovalKind::Newsletter);
     }
+    if len <= 600 && is_event_promo(t) {
+        return Some(RemovalKind::Promo);
+    }
+    if len <= 300 && TIP_LINE.is_match(t) {
+        return Some(RemovalKind::Promo);
+    }
     if len <= 40 && PROMO_LINE.is_match(t) {
         return Some(RemovalKind::Promo);
     }
@@ -284,6 +345,71 @@ pub(crate) fn furniture_kind(t: &str) -> Option<RemovalKind> {
         return Some(RemovalKind::AuthorBio);
     }
     None
+}
+
+/// `Share this post: Facebook | X | Email`, at most eight short names.
+fn is_share_list(t: &str) -> bool {
+    if !SHARE_LIST.is_match(t) {
+        return false;
+    }
+    let list = t.split_once(':').map_or("", |(_, list)| list);
+    let names: Vec<&str> = list
+        .split(['|', ',', '/', '·', '•'])
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+        .collect();
+    names.len() <= 8 && names.iter().all(|n| n.len() <= 20 && word_count(n) <= 2)
+}
+
+/// A wire story's staff credit, `(Reporting by Jane Doe; Editing by John
+/// Roe)`, with or without the brackets: every `;`-separated part names a
+/// newsroom role and who did it.
+fn is_wire_credit(t: &str) -> bool {
+    let inner = t.trim_end_matches('.').trim();
+    let inner = match inner.strip_prefix(['(', '[']) {
+        Some(rest) => match rest.strip_suffix([')', ']']) {
+            Some(inner) => inner,
+            None => return false,
+        },
+        None => inner,
+    };
+    !inner.contains(['(', ')', '[', ']'])
+        && inner.split(';').all(|part| {
+            let part = part.trim();
+            part.len() <= 150
+                && WIRE_CREDIT_PART.is_match(part)
+                && part
+                    .split_once(" by ")
+                    .is_some_and(|(_, names)| names_and_places(names))
+        })
+}
+
+/// `Jane Doe and John Roe in New York`: capitalised words joined by the few
+/// lowercase words credits use; `the BBC suggests otherwise` is not.
+fn names_and_places(t: &str) -> bool {
+    const JOINERS: &[&str] = &[
+        "and", "in", "at", "from", "with", "&", "de", "da", "del", "di", "van", "von", "der", "al",
+        "bin", "le", "la",
+    ];
+    let mut words = t.split_whitespace().map(|w| w.trim_matches([',', '.']));
+    words
+        .next()
+        .is_some_and(|w| w.starts_with(char::is_uppercase))
+        && words.all(|w| w.is_empty() || w.starts_with(char::is_uppercase) || JOINERS.contains(&w))
+}
+
+/// An event advert: an all-capitals label, then at least two listing
+/// details (a ticket price, `on the door`, `proceeds go to`, ...). Two are
+/// needed because a dateline (`LONDON: ...`) may report on a ticketed event.
+fn is_event_promo(t: &str) -> bool {
+    let label_fits = CAPS_LABEL
+        .find(t)
+        .is_some_and(|m| m.len() <= 42 && word_count(m.as_str()) <= 5);
+    if !label_fits {
+        return false;
+    }
+    let mut details = EVENT_DETAILS.find_iter(t);
+    details.next().is_some() && details.next().is_some()
 }
 
 /// The text before a credit glued to its end (`Corbyn quitsReuters` →
@@ -380,6 +506,24 @@ pub(crate) fn is_pronoun_bio(t: &str) -> bool {
 pub(crate) fn is_name_only(t: &str) -> bool {
     // `Enter President Trump.` is a sentence, not a name line.
     t.len() <= 60 && !t.ends_with(['.', '!', '?']) && NAME_ONLY.is_match(t)
+}
+
+/// A line that could head one reader comment: a short name or handle
+/// (`Joan Petrakis`, `Owen T.`, `eastwick_resident`), perhaps with `says:`
+/// or a posting time. It is only trusted in a run of such lines, each with
+/// its comment under it (see `classify::mark_commenter_thread`).
+pub(crate) fn is_commenter_line(t: &str) -> bool {
+    if t.len() > 80 || word_count(t) > 10 {
+        return false;
+    }
+    // A sentence is not a name; a trailing initial (`Owen T.`) is.
+    let sentence_end = t.ends_with(['!', '?', ';', ','])
+        || (t.ends_with('.')
+            && !t
+                .rsplit(' ')
+                .next()
+                .is_some_and(|w| w.chars().count() == 2 && w.starts_with(char::is_uppercase)));
+    !sentence_end && COMMENTER.is_match(t)
 }
 
 /// A headline: a short line, capitalised, without closing punctuation.
@@ -576,6 +720,89 @@ mod tests {
             "About the author: Jane Doe writes on housing."
         ));
         assert_eq!(furniture_kind("Donate"), Some(RemovalKind::Promo));
+        assert_eq!(
+            furniture_kind("More world news"),
+            Some(RemovalKind::Related)
+        );
+        assert_eq!(furniture_kind("More news on this later."), None);
+    }
+
+    #[test]
+    fn wire_credits_share_lists_promos_tips() {
+        use RemovalKind::*;
+        for credit in [
+            "(Reporting by Jane Doe; Editing by John Roe)",
+            "(Reporting by Jane Doe in Paris; Additional reporting by Ann Lee; Writing by Bo Sun; Editing by John Roe.)",
+            "(Additional reporting by Ann Lee, Bo Sun and Cy Day in Singapore)",
+            "Reporting by Jane Doe; Editing by John Roe",
+        ] {
+            assert_eq!(furniture_kind(credit), Some(Boilerplate), "{credit}");
+        }
+        for prose in [
+            "(Reporting by the BBC suggests otherwise)",
+            "Reporting by the Times was later confirmed (see below).",
+            "(Editing by hand takes time; reporting matters more.)",
+        ] {
+            assert_ne!(furniture_kind(prose), Some(Boilerplate), "{prose}");
+        }
+        assert_eq!(
+            furniture_kind("Share this post: Facebook | Chirp | Email"),
+            Some(SharePrompt)
+        );
+        assert_eq!(
+            furniture_kind("Share: Facebook, X, WhatsApp"),
+            Some(SharePrompt)
+        );
+        assert_eq!(furniture_kind("Share this post:"), Some(SharePrompt));
+        assert_eq!(
+            furniture_kind("Follow the Gazette for live updates throughout the strike."),
+            Some(SharePrompt)
+        );
+        assert_eq!(
+            furniture_kind("Follow the money for the real story, he said."),
+            None
+        );
+        assert_eq!(
+            furniture_kind("Share prices: the index fell 3% as investors sold bank stocks."),
+            None
+        );
+        assert_eq!(
+            furniture_kind(
+                "QUIZ NIGHT: Join us at the Red Lion on Friday. Tickets £5 on the door, all proceeds go to the food bank."
+            ),
+            Some(Promo)
+        );
+        // A dateline over a report that mentions one ticket detail stays.
+        assert_eq!(
+            furniture_kind(
+                "LONDON: The concert sold out within minutes, and tickets $90 each were resold for ten times that."
+            ),
+            None
+        );
+        assert_eq!(
+            furniture_kind("Got a story? Email news@example.org"),
+            Some(Promo)
+        );
+        assert_eq!(
+            furniture_kind("Got a story, he said, and ran with it."),
+            None
+        );
+        assert!(is_bio_sentence(
+            "Jane Doe is the Clarion's local democracy reporter."
+        ));
+        for name in [
+            "Joan Petrakis",
+            "Owen T.",
+            "eastwick_resident",
+            "Harbourside Leftie",
+        ] {
+            assert!(is_commenter_line(name), "{name}");
+        }
+        assert!(is_commenter_line("Jane Doe says: 12 March 2025 at 18:04"));
+        assert!(is_commenter_line("Jane Doe · 3 hours ago"));
+        for line in ["The end.", "Yes, and more", "He said so.", "Why not?"] {
+            assert!(!is_commenter_line(line), "{line}");
+        }
         assert_eq!(furniture_kind("Permalink"), Some(RemovalKind::Comments));
         assert_eq!(
             furniture_kind("► Read more: Council cuts"),

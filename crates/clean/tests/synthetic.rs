@@ -514,3 +514,74 @@ fn wordpress_and_drupal_comment_threads() {
         assert!(!removed(&a, RemovalKind::Comments).is_empty());
     }
 }
+
+#[test]
+fn headerless_comment_thread_after_closing_furniture() {
+    let content = format!(
+        "{}\n\nShare this article\n\nTags: Library, Council\n\nMary Quinn\nShame on the council, we need that library.\n\nTom B.\nI've used it every week since 1990.\n\nreader_99\nThe mayor should step in. Nobody voted for this",
+        body()
+    );
+    let (_, a) = run(&content);
+    assert_body_intact(&a);
+    let comments = removed(&a, RemovalKind::Comments).join("\n");
+    for piece in [
+        "Mary Quinn",
+        "Tom B.",
+        "every week since 1990",
+        "reader_99",
+        "Nobody voted",
+    ] {
+        assert!(comments.contains(piece), "{piece} not removed as comment");
+        assert!(!a.text.contains(piece), "{piece} left in text");
+    }
+}
+
+#[test]
+fn name_lines_inside_an_article_are_not_comments() {
+    // An interview laid out as name line + answer, with no closing furniture
+    // before it: article text.
+    let content = format!(
+        "{}\n\nMary Quinn\nWe were never asked about the closure.\n\nTom Baker\nThe council has not published its figures.",
+        body()
+    );
+    let (_, a) = run(&content);
+    assert_body_intact(&a);
+    assert!(removed(&a, RemovalKind::Comments).is_empty());
+    assert!(a.text.contains("We were never asked about the closure."));
+}
+
+#[test]
+fn wire_credit_tip_line_share_list_and_event_promo() {
+    let content = format!(
+        "{}\n\n(Reporting by Jane Roe; Editing by John Doe)\n\nShare this post: Facebook | Mastodon | Email\n\nQUIZ NIGHT: The Friends of the Library hold a quiz at the Red Lion on 3 May. Tickets £5 on the door, all proceeds go to the campaign.\n\nJane Roe is the Gazette's local democracy reporter. Got a story? Email jane@gazette.example",
+        body()
+    );
+    let (_, a) = run(&content);
+    assert_body_intact(&a);
+    assert_eq!(
+        removed(&a, RemovalKind::Boilerplate),
+        ["(Reporting by Jane Roe; Editing by John Doe)"]
+    );
+    assert_eq!(
+        removed(&a, RemovalKind::SharePrompt),
+        ["Share this post: Facebook | Mastodon | Email"]
+    );
+    assert!(removed(&a, RemovalKind::Promo)[0].starts_with("QUIZ NIGHT:"));
+    assert!(removed(&a, RemovalKind::AuthorBio)[0].contains("Got a story?"));
+    assert_eq!(a.text, body());
+}
+
+#[test]
+fn removals_of_one_kind_do_not_merge_across_article_text() {
+    let content = format!("{BODY_1}\n\nAdvertisement\n\n{BODY_2}\n\nAdvertisement\n\n{BODY_3}");
+    let (_, a) = run(&content);
+    let adverts: Vec<_> = a
+        .removed
+        .iter()
+        .filter(|r| r.kind == RemovalKind::Advert)
+        .collect();
+    assert_eq!(adverts.len(), 2, "{:?}", a.removed);
+    for advert in adverts {
+        assert_eq!(advert.source.as_ref().map(|s| s.len()), Some(13));
+    }
+}

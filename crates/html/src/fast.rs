@@ -110,6 +110,35 @@ fn junk_kind(tag: &str, attrs: &str) -> Option<RemovalKind> {
         .map(|(_, k)| *k)
 }
 
+/// A `credit` element that holds a sentence, not a photo credit: the
+/// agency notice under a wire story (`This story was supplied by an agency
+/// ...`) is boilerplate.
+fn refine_credit(kind: RemovalKind, attrs: &str, text: &str) -> RemovalKind {
+    let lower = text.to_lowercase();
+    let about_picture = ["photo", "image", "picture", "illustration", "graphic"]
+        .iter()
+        .any(|w| lower.contains(w));
+    if kind == RemovalKind::Caption
+        && attrs.contains("credit")
+        && !attrs.contains("caption")
+        && !about_picture
+        && text.split_whitespace().count() >= 8
+    {
+        RemovalKind::Boilerplate
+    } else {
+        kind
+    }
+}
+
+/// `main-nav`, `wire-nav`, `site-header`, `topbar`: class/id words of page
+/// chrome. Matched as whole hyphen/underscore parts, since `nav` is inside
+/// `canvas` and `header` names article headers too (hence the link test).
+fn chrome_word(attrs: &str) -> bool {
+    attrs
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .any(|w| matches!(w, "nav" | "navigation" | "header" | "topbar" | "toolbar"))
+}
+
 /// Class of a `<blockquote>` that embeds a social post.
 fn is_embed_class(attrs: &str) -> bool {
     [
@@ -237,7 +266,15 @@ impl Scorer<'_, '_> {
             let Kind::Element { name, attrs } = &node.kind else {
                 continue;
             };
-            let Some(kind) = junk_kind(name, attrs) else {
+            // Link-dense page chrome named by its class (`wire-nav`,
+            // `mw-header`); an article header with its headline stays.
+            let chrome = || {
+                let st = self.stats[ix];
+                chrome_word(attrs) && st.text > 0 && st.link * 2 >= st.text
+            };
+            let Some(kind) =
+                junk_kind(name, attrs).or_else(|| chrome().then_some(RemovalKind::Navigation))
+            else {
                 continue;
             };
             // A wrapper holding most paragraphs of the page is the article,
@@ -365,13 +402,16 @@ struct Emitter<'d, 'a> {
 }
 
 impl Emitter<'_, '_> {
-    /// Text and source span of a subtree.
+    /// Text and source span of a subtree. Nested furniture is recorded on
+    /// its own and left out, unless `whole` (recording a furniture element:
+    /// its buttons and links belong to its record, however short).
     fn text_of(
         &mut self,
         ix: NodeIx,
         text: &mut String,
         span: &mut Option<(u32, u32)>,
         links: &mut usize,
+        whole: bool,
     ) {
         let dom = self.sc.dom;
         let mut stack = vec![(ix, false)];
@@ -398,7 +438,7 @@ impl Emitter<'_, '_> {
                 }
                 Kind::Element { name, .. } => {
                     if let Some(kind) = self.sc.junk[cur as usize] {
-                        if cur != ix {
+                        if cur != ix && !whole {
                             self.record(cur, kind);
                             continue;
                         }
@@ -420,7 +460,7 @@ impl Emitter<'_, '_> {
         let mut text = String::new();
         let mut span = None;
         let mut links = 0;
-        self.text_of(ix, &mut text, &mut span, &mut links);
+        self.text_of(ix, &mut text, &mut span, &mut links, false);
         self.push(kind, text, span, links);
     }
 
@@ -487,7 +527,7 @@ impl Emitter<'_, '_> {
                     self.record(c, k);
                     continue;
                 }
-                self.text_of(c, &mut run, &mut span, &mut links);
+                self.text_of(c, &mut run, &mut span, &mut links, false);
                 continue;
             }
             self.push(
@@ -510,8 +550,9 @@ impl Emitter<'_, '_> {
         let mut text = String::new();
         let mut span = None;
         let mut links = 0;
-        self.text_of(ix, &mut text, &mut span, &mut links);
+        self.text_of(ix, &mut text, &mut span, &mut links, true);
         let mut text = text.trim().to_string();
+        let kind = refine_credit(kind, self.sc.dom.attrs(ix), &text);
         if text.len() > 600 {
             let mut end = 600;
             while !text.is_char_boundary(end) {
@@ -559,7 +600,15 @@ impl Emitter<'_, '_> {
                 return;
             }
         }
-        if name == "tr" {
+        // A data row reads as one block; a layout row (cells holding
+        // paragraphs, as on table-layout pages) is walked like any container.
+        let layout_row = name == "tr"
+            && self
+                .sc
+                .dom
+                .children(ix)
+                .any(|cell| self.has_block_child(cell));
+        if name == "tr" && !layout_row {
             self.emit(ix, kind.unwrap_or(BlockKind::Paragraph));
             return;
         }
@@ -673,7 +722,24 @@ pub(crate) fn extract_blocks(
         }
     }
     if top == NONE {
-        return (Vec::new(), Vec::new());
+        // A bare fragment (a feed item's `<p>`s with no enclosing element)
+        // gives paragraphs no container to vote for: the fragment is the
+        // article, read like any container so its furniture is recorded.
+        let fragment = dom
+            .children(0)
+            .any(|c| is_para(dom.name(c)) && sc.stats[c as usize].text >= 40);
+        if !fragment {
+            return (Vec::new(), Vec::new());
+        }
+        let mut em = Emitter {
+            sc: &sc,
+            blocks: Vec::new(),
+            removed: Vec::new(),
+            title_key: title.map(crate::SourceText::key),
+            in_h1: false,
+        };
+        em.walk(0, None, 0);
+        return (em.blocks, em.removed);
     }
     let cand = choose_container(&sc, top, best);
     let top_score = sc.final_score(cand as usize).max(best);

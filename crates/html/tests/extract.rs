@@ -236,3 +236,81 @@ fn huge_page_is_cut_not_fatal() {
         .iter()
         .any(|b| b.text.starts_with("Paragraph 5")));
 }
+
+fn long_para(i: usize) -> String {
+    format!(
+        "<p>Paragraph {i} of the wire story says, at some length and with several clauses, that \
+         the dockers walked out at dawn, that the terminal stood idle, and that talks stalled.</p>"
+    )
+}
+
+#[test]
+fn table_layout_rows_are_walked_and_chrome_is_recorded() {
+    let paras: String = (0..6).map(long_para).collect();
+    let page = format!(
+        r#"<html><body><table class="layout"><tr>
+<td class="wire-nav"><a href="/">Home</a><br><a href="/world">World</a><br><a href="/wire">Latest from the wires</a></td>
+<td class="wire-story"><h1>Dockers strike</h1>{paras}
+<p class="wire-credit">&copy; Agency 2025. This story was supplied by an agency and has not been edited by our staff.</p>
+</td></tr></table></body></html>"#
+    );
+    let got = extract(&page, None).expect("article");
+    // Each paragraph of the story cell is its own block, not one row block.
+    assert_eq!(got.blocks.len(), 6, "{:?}", got.blocks);
+    assert!(got.blocks.iter().all(|b| !b.text.contains("Latest from")));
+    let kind_of = |needle: &str| {
+        got.removed
+            .iter()
+            .find(|r| r.text.contains(needle))
+            .map(|r| r.kind)
+    };
+    assert_eq!(
+        kind_of("Latest from the wires"),
+        Some(RemovalKind::Navigation)
+    );
+    // An agency notice in a `credit` element is not a photo credit.
+    assert_eq!(
+        kind_of("supplied by an agency"),
+        Some(RemovalKind::Boilerplate)
+    );
+}
+
+#[test]
+fn furniture_records_keep_their_short_buttons_and_links() {
+    let paras: String = (0..6).map(long_para).collect();
+    let page = format!(
+        r##"<html><body>
+<div class="cookie-banner"><p>We use cookies to run this site and measure audiences.</p><button>Accept all cookies</button></div>
+<article>{paras}
+<div class="share-bar"><span>Share this article</span> <a class="share-wa" href="#">WhatsApp</a> <button class="copy-link">Copy link</button></div>
+</article></body></html>"##
+    );
+    let got = extract(&page, None).expect("article");
+    let record = |needle: &str| got.removed.iter().find(|r| r.text.contains(needle));
+    let share = record("Share this article").expect("share bar recorded");
+    assert_eq!(share.kind, RemovalKind::SharePrompt);
+    assert!(share.text.contains("WhatsApp") && share.text.contains("Copy link"));
+    let cookie = record("Accept all cookies").expect("consent button recorded");
+    assert_eq!(cookie.kind, RemovalKind::CookieBanner);
+}
+
+#[test]
+fn bare_fragment_is_read_and_its_furniture_recorded() {
+    let paras: String = (0..3).map(long_para).collect();
+    let fragment = format!(
+        r#"<figure><img src="a.jpg"><figcaption>The terminal at dawn. Photo: Gazette</figcaption></figure>
+{paras}<p><a href="/newsletter">Sign up for the Gazette evening newsletter</a></p>"#
+    );
+    let got = extract(&fragment, None).expect("article");
+    assert_eq!(got.blocks.len(), 3, "{:?}", got.blocks);
+    for block in &got.blocks {
+        let src = block.source.clone().expect("source range");
+        assert!(fragment[src].contains("Paragraph"));
+    }
+    let newsletter = got
+        .removed
+        .iter()
+        .find(|r| r.text.contains("Sign up"))
+        .expect("closing link recorded");
+    assert_eq!(newsletter.kind, RemovalKind::Newsletter);
+}
