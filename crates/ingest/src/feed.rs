@@ -76,7 +76,7 @@ fn feed_records(
     let outlet = feed
         .title
         .as_ref()
-        .map(|t| t.content.trim().to_string())
+        .map(|t| outlet_from_feed_title(&t.content))
         .filter(|t| !t.is_empty());
     let mut records = Vec::new();
     for (index, entry) in feed.entries.iter().enumerate() {
@@ -340,5 +340,43 @@ mod tests {
         assert!(has_markup("Tom &amp; Jerry"));
         assert!(!has_markup("3 < 4 and 5 > 2"));
         assert!(!has_markup("Plain summary."));
+    }
+}
+
+/// A feed's title names the outlet and often a section after it
+/// (`The Lantern Post – Corvel`, `Saltmere Gazette: Port and harbour`,
+/// `Example News | World`): keep the name before the first separator.
+fn outlet_from_feed_title(title: &str) -> String {
+    let title = title.trim();
+    [" – ", " — ", " - ", " | ", ": ", " :: "]
+        .iter()
+        .filter_map(|sep| title.find(sep))
+        .min()
+        .map_or(title, |at| title[..at].trim_end())
+        .to_string()
+}
+
+#[cfg(test)]
+mod outlet_tests {
+    use super::outlet_from_feed_title;
+
+    #[test]
+    fn section_names_are_cut_from_feed_titles() {
+        assert_eq!(
+            outlet_from_feed_title("The Lantern Post – Corvel"),
+            "The Lantern Post"
+        );
+        assert_eq!(
+            outlet_from_feed_title("Saltmere Gazette: Port and harbour"),
+            "Saltmere Gazette"
+        );
+        assert_eq!(
+            outlet_from_feed_title("Example News | World"),
+            "Example News"
+        );
+        assert_eq!(
+            outlet_from_feed_title(" Tidewater Courier "),
+            "Tidewater Courier"
+        );
     }
 }
