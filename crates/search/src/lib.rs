@@ -36,7 +36,10 @@ pub const SCHEMA_VERSION: u32 = 1;
 const VERSION_FILE: &str = "parallax-search.version";
 /// Memory the writer may buffer before flushing a segment.
 const WRITER_HEAP: usize = 64 * 1024 * 1024;
-/// Articles read from the store per batch while syncing.
+/// Summaries listed per store query while syncing (large pages keep the
+/// cost of OFFSET paging down).
+const LIST_BATCH: usize = 5000;
+/// Full articles read and indexed per commit while syncing.
 const SYNC_BATCH: usize = 500;
 /// Characters of text in a snippet.
 const SNIPPET_CHARS: usize = 220;
@@ -437,7 +440,7 @@ impl SearchIndex {
         let mut offset = 0;
         loop {
             let page = store.list(&ListQuery {
-                limit: SYNC_BATCH,
+                limit: LIST_BATCH,
                 offset,
                 ..ListQuery::default()
             })?;
@@ -449,7 +452,7 @@ impl SearchIndex {
                 }
                 seen.insert(summary.id);
             }
-            if page_len < SYNC_BATCH {
+            if page_len < LIST_BATCH {
                 break;
             }
             offset += page_len;

@@ -147,10 +147,10 @@ mark{background:var(--mark);color:inherit;padding:0 .1em}
 .filters{display:flex;flex-wrap:wrap;gap:.4rem;align-items:end;margin:.3rem 0 1rem}
 .filters label{display:flex;flex-direction:column;gap:.1rem}
 .pager{display:flex;justify-content:space-between;margin:1rem 0}
-article.body p,article.body li{margin:0 0 .9rem;overflow-wrap:anywhere}
-article.body blockquote{margin:0 0 .9rem;padding:.1rem 0 .1rem 1rem;border-left:3px solid var(--line);color:var(--muted)}
-article.body blockquote.embedded{font-family:system-ui,sans-serif;font-size:15px}
-article.body p.update{background:var(--panel);padding:.5rem .7rem;border-radius:4px}
+.body p,.body li{margin:0 0 .9rem;overflow-wrap:anywhere}
+.body blockquote{margin:0 0 .9rem;padding:.1rem 0 .1rem 1rem;border-left:3px solid var(--line);color:var(--muted)}
+.body blockquote.embedded{font-family:system-ui,sans-serif;font-size:15px}
+.body p.update{background:var(--panel);padding:.5rem .7rem;border-radius:4px}
 details{border:1px solid var(--line);border-radius:4px;padding:.4rem .7rem;margin:1rem 0}
 details summary{cursor:pointer}
 details ul{padding-left:1.1rem}

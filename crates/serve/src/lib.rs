@@ -184,7 +184,7 @@ impl BoundServer {
 
     /// Answers requests until `shutdown` completes, then finishes the
     /// requests in flight. The search index syncs in the background: first
-    /// at once, then every `search_sync_every`.
+    /// at once, then every `search_sync_every` when the database changed.
     pub async fn run_until(
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
@@ -196,7 +196,7 @@ impl BoundServer {
             ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
             loop {
                 ticks.tick().await;
-                if let Err(e) = sync_state.sync_search().await {
+                if let Err(e) = sync_state.sync_search_if_changed().await {
                     eprintln!("parallax serve: search index sync failed: {e}");
                 }
             }

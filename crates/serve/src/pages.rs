@@ -270,9 +270,9 @@ fn render_article(article: &Article, links: &[DuplicateLink], titles: &LinkedTit
 
     render_duplicates(&mut h, article, links, titles);
 
-    h.raw("<article class=\"body\">");
+    h.raw("<div class=\"body\">");
     render_text(&mut h, article);
-    h.raw("</article>");
+    h.raw("</div>");
 
     render_removed(&mut h, &article.removed);
 

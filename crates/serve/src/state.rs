@@ -103,7 +103,27 @@ pub(crate) struct Inner {
     /// hold one of the request connections.
     pub(crate) sync_store: Mutex<Box<dyn Store>>,
     pub(crate) sync_status: Mutex<SyncStatus>,
+    /// Size and modification time of the database files at the last
+    /// successful sync; unchanged files mean nothing to sync.
+    pub(crate) synced_files: Mutex<Option<FilesStamp>>,
     pub(crate) db_path: PathBuf,
+}
+
+/// `(length, modified)` of the database file and its write-ahead log.
+/// Every commit grows or rewrites the WAL, and a checkpoint rewrites the
+/// database, so an equal stamp means no write happened in between.
+pub(crate) type FilesStamp = Vec<Option<(u64, SystemTime)>>;
+
+fn files_stamp(db: &Path) -> FilesStamp {
+    let mut wal = db.as_os_str().to_os_string();
+    wal.push("-wal");
+    [db.to_path_buf(), PathBuf::from(wal)]
+        .iter()
+        .map(|path| {
+            let meta = std::fs::metadata(path).ok()?;
+            Some((meta.len(), meta.modified().ok()?))
+        })
+        .collect()
 }
 
 /// Everything handlers need. Cheap to clone.
@@ -155,6 +175,7 @@ impl AppState {
                 search: Arc::new(search),
                 sync_store: Mutex::new(sync_store),
                 sync_status: Mutex::new(SyncStatus::default()),
+                synced_files: Mutex::new(None),
                 db_path,
             }),
         }
@@ -196,11 +217,111 @@ impl AppState {
         }
     }
 
+    /// [`AppState::sync_search`], skipped when the database files have not
+    /// changed since the last successful sync (the periodic case: a
+    /// no-change sync still lists every article).
+    pub async fn sync_search_if_changed(&self) -> Result<Option<SyncReport>, ServeError> {
+        let db = self.inner.db_path.clone();
+        let before = tokio::task::spawn_blocking(move || files_stamp(&db))
+            .await
+            .map_err(|e| ServeError::Task(e.to_string()))?;
+        let unchanged = self
+            .inner
+            .synced_files
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .as_ref()
+            .is_some_and(|last| *last == before && before.iter().any(Option::is_some));
+        if unchanged {
+            return Ok(None);
+        }
+        let report = self.sync_search().await?;
+        // The stamp from before the sync: a write during it triggers the
+        // next one.
+        *self
+            .inner
+            .synced_files
+            .lock()
+            .unwrap_or_else(|p| p.into_inner()) = Some(before);
+        Ok(Some(report))
+    }
+
     pub(crate) fn sync_status(&self) -> SyncStatus {
         self.inner
             .sync_status
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .clone()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use parallax_model::{Article, ContentKind, Hints, OffsetMap, Origin, RawDoc, SourceFormat};
+    use parallax_store::NewArticle;
+
+    fn put(db: &Path, id: &str, text: &str) {
+        let article = Article {
+            id: id.into(),
+            origin: Origin::file("t.txt"),
+            format: SourceFormat::Text,
+            url: None,
+            outlet: Some("Test Outlet".into()),
+            title: Some(format!("Title of {id}")),
+            author: None,
+            published: Some("2026-01-02".into()),
+            language: None,
+            text: text.into(),
+            blocks: Vec::new(),
+            removed: Vec::new(),
+            offsets: OffsetMap::default(),
+            warnings: Vec::new(),
+        };
+        let raw = RawDoc {
+            id: id.into(),
+            origin: article.origin.clone(),
+            format: SourceFormat::Text,
+            kind: ContentKind::Text,
+            content: text.into(),
+            hints: Hints::default(),
+            warnings: Vec::new(),
+        };
+        let mut store = SqliteStore::open(db).unwrap();
+        store
+            .put(&NewArticle {
+                article: &article,
+                raw: &raw,
+                signature: None,
+            })
+            .unwrap();
+    }
+
+    #[tokio::test]
+    async fn periodic_sync_runs_only_after_the_database_changed() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("p.db");
+        put(&db, "first", "A lighthouse keeper retired.");
+        let state = AppState::open(&db, &dir.path().join("idx"), 2).unwrap();
+
+        let first = state.sync_search_if_changed().await.unwrap();
+        assert_eq!(first.map(|r| r.indexed), Some(1));
+        assert_eq!(state.sync_search_if_changed().await.unwrap(), None);
+
+        // Another process (the pipeline) adds an article while serving.
+        put(&db, "second", "Fishermen protested the new quota.");
+        let second = state.sync_search_if_changed().await.unwrap();
+        assert_eq!(second.map(|r| (r.indexed, r.unchanged)), Some((1, 1)));
+        let hits = state.search_index().search("quota", 5).unwrap();
+        assert_eq!(hits.len(), 1);
+        assert_eq!(hits[0].id, "second");
+        assert!(state.sync_status().error.is_none());
+    }
+
+    #[tokio::test]
+    async fn opening_a_directory_as_database_fails_cleanly() {
+        let dir = tempfile::tempdir().unwrap();
+        let err = AppState::open(dir.path(), &dir.path().join("idx"), 2).unwrap_err();
+        assert!(matches!(err, ServeError::Store(_)), "{err}");
     }
 }

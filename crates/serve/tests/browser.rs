@@ -73,9 +73,19 @@ fn screenshot(url: &str, name: &str, width: u32, height: u32) -> PathBuf {
         format!("--window-size={width},{height}"),
         url.to_string(),
     ]);
-    let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("no screenshot {}: {e}", path.display()));
-    assert!(bytes.starts_with(b"\x89PNG"), "{} is not a PNG", path.display());
-    assert!(bytes.len() > 5_000, "{} looks blank ({} bytes)", path.display(), bytes.len());
+    let bytes =
+        std::fs::read(&path).unwrap_or_else(|e| panic!("no screenshot {}: {e}", path.display()));
+    assert!(
+        bytes.starts_with(b"\x89PNG"),
+        "{} is not a PNG",
+        path.display()
+    );
+    assert!(
+        bytes.len() > 5_000,
+        "{} looks blank ({} bytes)",
+        path.display(),
+        bytes.len()
+    );
     path
 }
 
@@ -99,7 +109,10 @@ fn pages_render_in_headless_chromium() {
     assert!(!article.contains("<img"));
     assert!(!article.contains("<iframe"));
     assert!(article.contains("<details class=\"removed\">"));
-    assert!(!article.contains("<details class=\"removed\" open"), "removals start collapsed");
+    assert!(
+        !article.contains("<details class=\"removed\" open"),
+        "removals start collapsed"
+    );
     let wire = dump_dom(&server.url("/articles/ferry-strike-wire"));
     assert!(wire.contains("This article is an exact copy of"));
 
@@ -110,7 +123,12 @@ fn pages_render_in_headless_chromium() {
         screenshot(&server.url("/"), "articles-phone", 390, 844),
         screenshot(&server.url("/"), "articles-desktop", 1280, 900),
         screenshot(&server.url("/articles/budget"), "article-phone", 390, 844),
-        screenshot(&server.url("/articles/ferry-strike-wire"), "article-desktop", 1280, 900),
+        screenshot(
+            &server.url("/articles/ferry-strike-wire"),
+            "article-desktop",
+            1280,
+            900,
+        ),
         screenshot(&server.url("/search?q=ferry"), "search-phone", 390, 844),
     ];
     for shot in &shots {
