@@ -2,8 +2,11 @@
 # Load test of `parallax serve`: a release build of the serve_bench example
 # fills a temporary store with synthetic articles and serves it on
 # 127.0.0.1; wrk then hits the JSON article list, one JSON article, an
-# article page and a search, each for DURATION, and prints requests/s,
-# p99 latency and errors. Stops the server (and removes its store) on exit.
+# article page and two searches, each for DURATION, and prints requests/s,
+# p50/p99 latency and errors. Stops the server (and removes its store) on
+# exit. The search for `district17` matches 1 article in 200, a realistic
+# selectivity; `ferry strike` matches every synthetic article (worst case:
+# all are scored and counted).
 #
 # Usage: bench/serve.sh [ARTICLES=10000] [DURATION=30s] [CONNECTIONS=64] [THREADS=2]
 # Goal: >= 5,000 requests/s on /api/articles.
@@ -58,6 +61,7 @@ for route in \
     "/api/articles?outlet=Daily%20Tribune&limit=20" \
     "/api/articles/bench-000042" \
     "/articles/bench-000042" \
+    "/api/search?q=district17" \
     "/api/search?q=ferry%20strike"; do
     out="$(wrk --latency -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --timeout 5s "http://$ADDR$route" 2>&1)"
     rps="$(awk '/^Requests\/sec/ {print $2}' <<<"$out")"

@@ -58,6 +58,9 @@ fn synthetic(i: usize, rng: &mut Lcg) -> (Article, RawDoc) {
         }
         paragraphs.push(format!("{}.", sentence.join(" ")));
     }
+    // A rarer word (each in 1 of 200 articles) for selective searches; the
+    // 24-word vocabulary otherwise puts every word in every article.
+    paragraphs.push(format!("Filed under district{}.", i % 200));
     let text = paragraphs.join("\n\n");
     let mut blocks = Vec::new();
     let mut at = 0;

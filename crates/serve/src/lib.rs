@@ -22,7 +22,7 @@
 //!
 //! Story and coverage views need the cluster and compare stages to persist
 //! their results. When they do: add `stories(&ListQuery)`/`story(id)` reads
-//! to the store, fill [`api::stories`] (its JSON shape is already fixed in
+//! to the store, fill `api::stories` (its JSON shape is already fixed in
 //! `openapi.json`), and add `GET /stories`, `GET /stories/{id}` and
 //! `GET /entities/{name}` pages beside the article pages in [`router`],
 //! each with a `pages.rs` renderer like `article_page`. Entity search adds

@@ -129,6 +129,12 @@ fn pages_render_in_headless_chromium() {
             1280,
             900,
         ),
+        screenshot(
+            &server.url("/articles/hostile"),
+            "article-hostile-phone",
+            390,
+            844,
+        ),
         screenshot(&server.url("/search?q=ferry"), "search-phone", 390, 844),
     ];
     for shot in &shots {
