@@ -105,7 +105,7 @@ pub(crate) async fn article_list(
         .to_query(PAGE_SIZE)
         .map_err(|m| PageError(StatusCode::BAD_REQUEST, m))?;
     let listed = api::list_page(&state, query.clone()).await?;
-    let total = state.inner.pool.read(|s| s.count()).await?;
+    let total = state.article_count().await?;
     let body = render_article_list(&query, &listed.articles, listed.next_offset, total);
     Ok(html::response(StatusCode::OK, page("Articles", "", body)))
 }

@@ -6,7 +6,7 @@ use parallax_store::{SqliteStore, Store, StoreError};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use tokio::sync::Semaphore;
 
 /// Why a request could not read the store.
@@ -106,8 +106,15 @@ pub(crate) struct Inner {
     /// Size and modification time of the database files at the last
     /// successful sync; unchanged files mean nothing to sync.
     pub(crate) synced_files: Mutex<Option<FilesStamp>>,
+    /// The article count shown on list pages, refreshed at most every
+    /// [`COUNT_TTL`]: `count(*)` walks an index, which adds up on a large
+    /// store when every page view asks.
+    pub(crate) article_count: Mutex<Option<(Instant, u64)>>,
     pub(crate) db_path: PathBuf,
 }
+
+/// How long a cached article count is shown before it is read again.
+pub(crate) const COUNT_TTL: Duration = Duration::from_secs(2);
 
 /// `(length, modified)` of the database file and its write-ahead log.
 /// Every commit grows or rewrites the WAL, and a checkpoint rewrites the
@@ -176,6 +183,7 @@ impl AppState {
                 sync_store: Mutex::new(sync_store),
                 sync_status: Mutex::new(SyncStatus::default()),
                 synced_files: Mutex::new(None),
+                article_count: Mutex::new(None),
                 db_path,
             }),
         }
@@ -244,6 +252,27 @@ impl AppState {
             .lock()
             .unwrap_or_else(|p| p.into_inner()) = Some(before);
         Ok(Some(report))
+    }
+
+    /// The number of stored articles, at most [`COUNT_TTL`] old.
+    pub(crate) async fn article_count(&self) -> Result<u64, PoolError> {
+        let cached = *self
+            .inner
+            .article_count
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        if let Some((at, count)) = cached {
+            if at.elapsed() < COUNT_TTL {
+                return Ok(count);
+            }
+        }
+        let count = self.inner.pool.read(|s| s.count()).await?;
+        *self
+            .inner
+            .article_count
+            .lock()
+            .unwrap_or_else(|p| p.into_inner()) = Some((Instant::now(), count));
+        Ok(count)
     }
 
     pub(crate) fn sync_status(&self) -> SyncStatus {
