@@ -1,0 +1,247 @@
+use super::*;
+use parallax_model::{ContentKind, Hints, OffsetMap, Origin, RawDoc, SourceFormat};
+use parallax_store::{NewArticle, SqliteStore};
+
+fn article(id: &str, outlet: &str, title: &str, text: &str) -> Article {
+    Article {
+        id: id.to_string(),
+        origin: Origin::file(format!("{id}.txt")),
+        format: SourceFormat::Text,
+        url: None,
+        outlet: Some(outlet.to_string()),
+        title: Some(title.to_string()),
+        author: None,
+        published: Some("2026-03-01".to_string()),
+        language: Some("en".to_string()),
+        text: text.to_string(),
+        blocks: Vec::new(),
+        removed: Vec::new(),
+        offsets: OffsetMap::default(),
+        warnings: Vec::new(),
+    }
+}
+
+fn raw_for(a: &Article) -> RawDoc {
+    RawDoc {
+        id: a.id.clone(),
+        origin: a.origin.clone(),
+        format: a.format,
+        kind: ContentKind::Text,
+        content: a.text.clone(),
+        hints: Hints::default(),
+        warnings: Vec::new(),
+    }
+}
+
+fn put(store: &mut SqliteStore, articles: &[Article]) {
+    let raws: Vec<RawDoc> = articles.iter().map(raw_for).collect();
+    let mut tx = store.begin().unwrap();
+    for (article, raw) in articles.iter().zip(&raws) {
+        tx.put(&NewArticle {
+            article,
+            raw,
+            signature: None,
+        })
+        .unwrap();
+    }
+    tx.commit().unwrap();
+}
+
+fn sample() -> Vec<Article> {
+    vec![
+        article(
+            "harbour",
+            "Coastal Courier",
+            "Harbour bridge reopens after repairs",
+            "The harbour bridge reopened on Monday after six weeks of repairs to its cables. \
+             Commuters welcomed the return of the ferry-free crossing.",
+        ),
+        article(
+            "budget",
+            "Capital Ledger",
+            "Council passes budget",
+            "The city council passed a budget that funds bridge maintenance and new libraries.",
+        ),
+        article(
+            "orchard",
+            "Valley Times",
+            "Orchard harvest breaks records",
+            "Growers in the valley reported the largest apple harvest in a decade.",
+        ),
+    ]
+}
+
+#[test]
+fn finds_articles_by_stemmed_words_with_snippets() {
+    let index = SearchIndex::in_memory().unwrap();
+    index.index_articles(&sample()).unwrap();
+    assert_eq!(index.num_docs(), 3);
+
+    let hits = index.search("bridges", 10).unwrap();
+    let ids: Vec<&str> = hits.iter().map(|h| h.id.as_str()).collect();
+    assert_eq!(ids.len(), 2, "{ids:?}");
+    // The title match ranks first thanks to the title boost.
+    assert_eq!(ids[0], "harbour");
+    assert!(ids.contains(&"budget"));
+    let top = &hits[0];
+    assert_eq!(
+        top.title.as_deref(),
+        Some("Harbour bridge reopens after repairs")
+    );
+    assert_eq!(top.outlet.as_deref(), Some("Coastal Courier"));
+    assert!(!top.highlights.is_empty());
+    for range in &top.highlights {
+        let word = &top.snippet[range.clone()];
+        assert!(word.eq_ignore_ascii_case("bridge"), "highlighted {word:?}");
+    }
+}
+
+#[test]
+fn indexing_twice_keeps_one_entry_and_takes_the_new_content() {
+    let index = SearchIndex::in_memory().unwrap();
+    let mut articles = sample();
+    index.index_articles(&articles).unwrap();
+    articles[2].text = "Growers reported frost damage to the pear crop.".into();
+    index.index_articles(&articles).unwrap();
+    assert_eq!(index.num_docs(), 3);
+    assert!(index.search("apple", 10).unwrap().is_empty());
+    let pears = index.search("pear", 10).unwrap();
+    assert_eq!(pears.len(), 1);
+    assert_eq!(pears[0].id, "orchard");
+}
+
+#[test]
+fn filters_by_outlet_and_language_and_pages() {
+    let index = SearchIndex::in_memory().unwrap();
+    let mut articles = sample();
+    articles[1].language = Some("fr".into());
+    index.index_articles(&articles).unwrap();
+
+    let mut request = SearchRequest::new("bridge", 10);
+    request.outlet = Some("Capital Ledger".into());
+    let only = index.search_with(&request).unwrap();
+    assert_eq!(only.total, 1);
+    assert_eq!(only.hits[0].id, "budget");
+
+    request.outlet = None;
+    request.language = Some("en".into());
+    let english = index.search_with(&request).unwrap();
+    assert_eq!(english.total, 1);
+    assert_eq!(english.hits[0].id, "harbour");
+
+    let mut page = SearchRequest::new("bridge", 1);
+    page.offset = 1;
+    let second = index.search_with(&page).unwrap();
+    assert_eq!(second.total, 2);
+    assert_eq!(second.hits.len(), 1);
+    assert_eq!(second.hits[0].id, "budget");
+}
+
+#[test]
+fn outlet_names_are_searchable_and_title_only_hits_get_an_opening() {
+    let index = SearchIndex::in_memory().unwrap();
+    index.index_articles(&sample()).unwrap();
+    let hits = index.search("courier", 10).unwrap();
+    assert_eq!(hits.len(), 1);
+    assert_eq!(hits[0].id, "harbour");
+    assert!(hits[0].snippet.starts_with("The harbour bridge"));
+    assert!(hits[0].highlights.is_empty());
+}
+
+#[test]
+fn blank_and_malformed_queries_do_not_fail() {
+    let index = SearchIndex::in_memory().unwrap();
+    index.index_articles(&sample()).unwrap();
+    assert!(index.search("   ", 10).unwrap().is_empty());
+    // Unbalanced quotes and stray operators are forgiven.
+    let hits = index.search("\"apple harvest", 10).unwrap();
+    assert!(hits.iter().any(|h| h.id == "orchard"));
+    index.search("title:(( -+ AND", 10).unwrap();
+    assert!(matches!(
+        index.search("apple", 0),
+        Err(SearchError::Invalid(_))
+    ));
+}
+
+#[test]
+fn sync_follows_inserts_updates_and_deletes_in_the_store() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("p.db");
+    let mut store = SqliteStore::open(&db).unwrap();
+    put(&mut store, &sample());
+    let index = SearchIndex::open_or_create(index_dir_for_db(&db)).unwrap();
+
+    let first = index.sync_from_store(&store).unwrap();
+    assert_eq!(
+        first,
+        SyncReport {
+            indexed: 3,
+            removed: 0,
+            unchanged: 0
+        }
+    );
+    let again = index.sync_from_store(&store).unwrap();
+    assert_eq!(again.unchanged, 3);
+    assert_eq!(again.indexed, 0);
+
+    let mut changed = sample()[0].clone();
+    changed.title = Some("Harbour bridge closes again".into());
+    put(&mut store, &[changed]);
+    let mut tx = store.begin().unwrap();
+    assert!(tx.delete("orchard").unwrap());
+    tx.commit().unwrap();
+
+    let report = index.sync_from_store(&store).unwrap();
+    assert_eq!(
+        report,
+        SyncReport {
+            indexed: 1,
+            removed: 1,
+            unchanged: 1
+        }
+    );
+    assert_eq!(index.num_docs(), 2);
+    assert!(index.search("orchard", 10).unwrap().is_empty());
+    let closes = index.search("closes", 10).unwrap();
+    assert_eq!(closes.len(), 1);
+    assert_eq!(closes[0].id, "harbour");
+}
+
+#[test]
+fn reopened_index_keeps_its_documents_and_a_foreign_version_is_rebuilt() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("idx");
+    {
+        let index = SearchIndex::open_or_create(&path).unwrap();
+        index.index_articles(&sample()).unwrap();
+    }
+    {
+        let index = SearchIndex::open_or_create(&path).unwrap();
+        assert_eq!(index.num_docs(), 3);
+        assert_eq!(index.search("apple", 5).unwrap().len(), 1);
+    }
+    std::fs::write(path.join(VERSION_FILE), "schema 0, tantivy 0.26\n").unwrap();
+    let index = SearchIndex::open_or_create(&path).unwrap();
+    assert_eq!(
+        index.num_docs(),
+        0,
+        "an index of another version is dropped"
+    );
+    index.index_articles(&sample()).unwrap();
+    assert_eq!(index.num_docs(), 3);
+}
+
+#[test]
+fn index_dir_sits_beside_the_database() {
+    assert_eq!(
+        index_dir_for_db(Path::new("/data/parallax.db")),
+        PathBuf::from("/data/parallax.db.search")
+    );
+}
+
+#[test]
+fn opening_cuts_at_a_word_boundary() {
+    assert_eq!(opening("short text", 50), "short text");
+    assert_eq!(opening("alpha beta gamma delta", 12), "alpha beta");
+    assert_eq!(opening("ééééé", 3), "ééé");
+}

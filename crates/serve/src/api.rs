@@ -1,0 +1,421 @@
+//! The JSON API under `/api/`. Shapes are described in `openapi.json`;
+//! keep the two in step (a test checks every documented path answers).
+
+use crate::state::{AppState, PoolError, SyncStatus};
+use crate::OPENAPI_JSON;
+use axum::extract::{Path, Query, State};
+use axum::http::{header, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use parallax_model::Article;
+use parallax_search::{SearchHit, SearchRequest};
+use parallax_store::{ArticleSummary, DuplicateLink, ListQuery};
+use serde::{Deserialize, Serialize};
+use std::sync::Arc;
+
+/// Articles per page when the request does not say.
+pub(crate) const DEFAULT_LIMIT: usize = 50;
+/// The most a single request may ask for.
+pub(crate) const MAX_LIMIT: usize = 500;
+
+/// An error as JSON: `{"error": "...", "status": 404}`.
+#[derive(Debug)]
+pub(crate) struct ApiError {
+    pub(crate) status: StatusCode,
+    pub(crate) message: String,
+}
+
+impl ApiError {
+    pub(crate) fn bad_request(message: impl Into<String>) -> Self {
+        ApiError {
+            status: StatusCode::BAD_REQUEST,
+            message: message.into(),
+        }
+    }
+
+    pub(crate) fn not_found(message: impl Into<String>) -> Self {
+        ApiError {
+            status: StatusCode::NOT_FOUND,
+            message: message.into(),
+        }
+    }
+
+    pub(crate) fn internal(message: impl Into<String>) -> Self {
+        ApiError {
+            status: StatusCode::INTERNAL_SERVER_ERROR,
+            message: message.into(),
+        }
+    }
+}
+
+impl From<PoolError> for ApiError {
+    fn from(e: PoolError) -> Self {
+        match e {
+            PoolError::Unavailable(_) => ApiError {
+                status: StatusCode::SERVICE_UNAVAILABLE,
+                message: e.to_string(),
+            },
+            PoolError::Store(_) => ApiError::internal(e.to_string()),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct ErrorBody<'a> {
+    error: &'a str,
+    status: u16,
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let body = ErrorBody {
+            error: &self.message,
+            status: self.status.as_u16(),
+        };
+        (self.status, Json(body)).into_response()
+    }
+}
+
+/// Query parameters shared by the article list page and `/api/articles`.
+/// Everything arrives as text so that a bad value gets a clear message
+/// rather than a generic rejection; empty values (from HTML forms) mean
+/// "not set".
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct ListParams {
+    pub(crate) outlet: Option<String>,
+    pub(crate) language: Option<String>,
+    pub(crate) from: Option<String>,
+    pub(crate) to: Option<String>,
+    pub(crate) limit: Option<String>,
+    pub(crate) offset: Option<String>,
+}
+
+pub(crate) fn non_empty(value: &Option<String>) -> Option<String> {
+    value
+        .as_deref()
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .map(str::to_string)
+}
+
+/// A non-negative integer parameter within `max`.
+pub(crate) fn parse_count(
+    name: &str,
+    value: &Option<String>,
+    default: usize,
+    min: usize,
+    max: usize,
+) -> Result<usize, String> {
+    let Some(text) = non_empty(value) else {
+        return Ok(default);
+    };
+    let n: usize = text
+        .parse()
+        .map_err(|_| format!("{name} must be a whole number, got {text:?}"))?;
+    if n < min || n > max {
+        return Err(format!("{name} must be between {min} and {max}, got {n}"));
+    }
+    Ok(n)
+}
+
+/// Accepts `YYYY-MM-DD` with a plausible month and day.
+pub(crate) fn parse_date(name: &str, value: &Option<String>) -> Result<Option<String>, String> {
+    let Some(text) = non_empty(value) else {
+        return Ok(None);
+    };
+    let bytes = text.as_bytes();
+    let digits = |range: std::ops::Range<usize>| -> Option<u32> {
+        let part = text.get(range)?;
+        if part.bytes().all(|b| b.is_ascii_digit()) {
+            part.parse().ok()
+        } else {
+            None
+        }
+    };
+    let valid = bytes.len() == 10
+        && bytes[4] == b'-'
+        && bytes[7] == b'-'
+        && digits(0..4).is_some()
+        && digits(5..7).is_some_and(|m| (1..=12).contains(&m))
+        && digits(8..10).is_some_and(|d| (1..=31).contains(&d));
+    if valid {
+        Ok(Some(text))
+    } else {
+        Err(format!("{name} must be a date YYYY-MM-DD, got {text:?}"))
+    }
+}
+
+impl ListParams {
+    pub(crate) fn to_query(&self, default_limit: usize) -> Result<ListQuery, String> {
+        Ok(ListQuery {
+            outlet: non_empty(&self.outlet),
+            language: non_empty(&self.language),
+            published_from: parse_date("from", &self.from)?,
+            published_to: parse_date("to", &self.to)?,
+            limit: parse_count("limit", &self.limit, default_limit, 1, MAX_LIMIT)?,
+            offset: parse_count("offset", &self.offset, 0, 0, usize::MAX / 2)?,
+        })
+    }
+}
+
+/// One page of a listing, and whether there is another after it.
+pub(crate) struct Listed {
+    pub(crate) articles: Vec<ArticleSummary>,
+    pub(crate) next_offset: Option<usize>,
+}
+
+/// Lists one page, reading one row more than asked to learn whether a
+/// next page exists.
+pub(crate) async fn list_page(state: &AppState, query: ListQuery) -> Result<Listed, PoolError> {
+    let limit = query.limit;
+    let offset = query.offset;
+    let mut probe = query;
+    probe.limit = limit + 1;
+    let mut articles = state.inner.pool.read(move |s| s.list(&probe)).await?;
+    let next_offset = if articles.len() > limit {
+        articles.truncate(limit);
+        Some(offset + limit)
+    } else {
+        None
+    };
+    Ok(Listed {
+        articles,
+        next_offset,
+    })
+}
+
+/// An article with its duplicate links, as the article page and
+/// `/api/articles/{id}` need it.
+pub(crate) async fn load_article(
+    state: &AppState,
+    id: String,
+) -> Result<Option<(Article, Vec<DuplicateLink>)>, PoolError> {
+    state
+        .inner
+        .pool
+        .read(move |s| {
+            let Some(article) = s.get(&id)? else {
+                return Ok(None);
+            };
+            let links = s.links(&id)?;
+            Ok(Some((article, links)))
+        })
+        .await
+}
+
+#[derive(Serialize)]
+struct Health {
+    status: &'static str,
+    version: &'static str,
+    articles: u64,
+    search: SearchHealth,
+}
+
+#[derive(Serialize)]
+struct SearchHealth {
+    documents: u64,
+    sync: SyncStatus,
+}
+
+pub(crate) async fn health(State(state): State<AppState>) -> Result<Response, ApiError> {
+    let articles = state.inner.pool.read(|s| s.count()).await?;
+    Ok(Json(Health {
+        status: "ok",
+        version: env!("CARGO_PKG_VERSION"),
+        articles,
+        search: SearchHealth {
+            documents: state.inner.search.num_docs(),
+            sync: state.sync_status(),
+        },
+    })
+    .into_response())
+}
+
+#[derive(Serialize)]
+struct ArticlesPage {
+    articles: Vec<ArticleSummary>,
+    limit: usize,
+    offset: usize,
+    next_offset: Option<usize>,
+}
+
+pub(crate) async fn articles(
+    State(state): State<AppState>,
+    Query(params): Query<ListParams>,
+) -> Result<Response, ApiError> {
+    let query = params
+        .to_query(DEFAULT_LIMIT)
+        .map_err(ApiError::bad_request)?;
+    let (limit, offset) = (query.limit, query.offset);
+    let listed = list_page(&state, query).await?;
+    Ok(Json(ArticlesPage {
+        articles: listed.articles,
+        limit,
+        offset,
+        next_offset: listed.next_offset,
+    })
+    .into_response())
+}
+
+#[derive(Serialize)]
+struct ArticleDetail {
+    #[serde(flatten)]
+    article: Article,
+    duplicates: Vec<DuplicateLink>,
+}
+
+pub(crate) async fn article(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    match load_article(&state, id.clone()).await? {
+        Some((article, duplicates)) => Ok(Json(ArticleDetail {
+            article,
+            duplicates,
+        })
+        .into_response()),
+        None => Err(ApiError::not_found(format!("no article with id {id:?}"))),
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct SearchParams {
+    pub(crate) q: Option<String>,
+    pub(crate) outlet: Option<String>,
+    pub(crate) language: Option<String>,
+    pub(crate) limit: Option<String>,
+    pub(crate) offset: Option<String>,
+}
+
+impl SearchParams {
+    /// The search request, or `None` for a blank query.
+    pub(crate) fn to_request(&self, default_limit: usize) -> Result<Option<SearchRequest>, String> {
+        let limit = parse_count("limit", &self.limit, default_limit, 1, MAX_LIMIT)?;
+        let offset = parse_count("offset", &self.offset, 0, 0, 10_000)?;
+        let Some(query) = non_empty(&self.q) else {
+            return Ok(None);
+        };
+        Ok(Some(SearchRequest {
+            query,
+            limit,
+            offset,
+            outlet: non_empty(&self.outlet),
+            language: non_empty(&self.language),
+        }))
+    }
+}
+
+pub(crate) async fn run_search(
+    state: &AppState,
+    request: SearchRequest,
+) -> Result<parallax_search::SearchResults, ApiError> {
+    let index = Arc::clone(&state.inner.search);
+    tokio::task::spawn_blocking(move || index.search_with(&request))
+        .await
+        .map_err(|e| ApiError::internal(format!("search failed: {e}")))?
+        .map_err(|e| ApiError::internal(e.to_string()))
+}
+
+#[derive(Serialize)]
+struct SearchPage {
+    query: String,
+    total: usize,
+    limit: usize,
+    offset: usize,
+    next_offset: Option<usize>,
+    hits: Vec<SearchHit>,
+}
+
+pub(crate) async fn search(
+    State(state): State<AppState>,
+    Query(params): Query<SearchParams>,
+) -> Result<Response, ApiError> {
+    let request = params
+        .to_request(20)
+        .map_err(ApiError::bad_request)?
+        .ok_or_else(|| ApiError::bad_request("q (the search query) is required"))?;
+    let (query, limit, offset) = (request.query.clone(), request.limit, request.offset);
+    let results = run_search(&state, request).await?;
+    let next_offset = (offset + results.hits.len() < results.total).then_some(offset + limit);
+    Ok(Json(SearchPage {
+        query,
+        total: results.total,
+        limit,
+        offset,
+        next_offset,
+        hits: results.hits,
+    })
+    .into_response())
+}
+
+/// A story: articles from several outlets about one developing event.
+/// Filled once the cluster stage stores its output; the shape is fixed now
+/// so clients can code against it.
+#[derive(Serialize)]
+pub(crate) struct StorySummary {
+    id: String,
+    title: String,
+    article_count: usize,
+    outlets: Vec<String>,
+    first_published: Option<String>,
+    last_published: Option<String>,
+}
+
+#[derive(Serialize)]
+struct StoriesPage {
+    stories: Vec<StorySummary>,
+    limit: usize,
+    offset: usize,
+    next_offset: Option<usize>,
+    /// False until this server can read stored stories.
+    available: bool,
+}
+
+pub(crate) async fn stories(Query(params): Query<ListParams>) -> Result<Response, ApiError> {
+    let query = params
+        .to_query(DEFAULT_LIMIT)
+        .map_err(ApiError::bad_request)?;
+    Ok(Json(StoriesPage {
+        stories: Vec::new(),
+        limit: query.limit,
+        offset: query.offset,
+        next_offset: None,
+        available: false,
+    })
+    .into_response())
+}
+
+pub(crate) async fn openapi() -> Response {
+    ([(header::CONTENT_TYPE, "application/json")], OPENAPI_JSON).into_response()
+}
+
+pub(crate) async fn not_found(uri: Uri) -> Response {
+    ApiError::not_found(format!("no API route {}", uri.path())).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_must_be_iso_days() {
+        let d = |s: &str| parse_date("from", &Some(s.to_string()));
+        assert_eq!(d("2026-03-01"), Ok(Some("2026-03-01".into())));
+        assert_eq!(d(" "), Ok(None));
+        assert!(d("2026-13-01").is_err());
+        assert!(d("2026-1-01").is_err());
+        assert!(d("yesterday").is_err());
+        assert!(d("2026-03-0é").is_err());
+    }
+
+    #[test]
+    fn counts_are_bounded() {
+        let c = |s: &str| parse_count("limit", &Some(s.to_string()), 50, 1, 500);
+        assert_eq!(c("20"), Ok(20));
+        assert_eq!(c(""), Ok(50));
+        assert!(c("0").is_err());
+        assert!(c("501").is_err());
+        assert!(c("-1").is_err());
+        assert!(c("ten").is_err());
+    }
+}

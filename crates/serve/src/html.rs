@@ -1,0 +1,268 @@
+//! A small HTML writer. Every piece of article data is untrusted (it came
+//! from arbitrary web pages), so text goes through [`Html::text`], which
+//! escapes it; markup only ever comes from string literals in this crate
+//! via [`Html::raw`]. Attribute values are escaped the same way and always
+//! quoted.
+
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+
+/// Escapes text for use in element content and in quoted attribute values.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / 8);
+    escape_into(&mut out, text);
+    out
+}
+
+fn escape_into(out: &mut String, text: &str) {
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            // Control characters other than tab/newline are invalid in HTML.
+            c if c.is_control() && c != '\n' && c != '\t' && c != '\r' => out.push('\u{FFFD}'),
+            c => out.push(c),
+        }
+    }
+}
+
+/// Percent-encodes a value for a URL path segment or query value.
+pub fn url_encode(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for b in value.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// Only web links are rendered as links: an article's URL field could hold
+/// `javascript:` or `data:` and must not become clickable.
+pub fn is_web_url(url: &str) -> bool {
+    let lower = url.trim_start().to_ascii_lowercase();
+    (lower.starts_with("http://") || lower.starts_with("https://"))
+        && !url.chars().any(|c| c.is_control() || c.is_whitespace())
+}
+
+/// An HTML fragment under construction.
+#[derive(Debug, Default)]
+pub struct Html {
+    buf: String,
+}
+
+impl Html {
+    pub fn new() -> Self {
+        Html {
+            buf: String::with_capacity(8 * 1024),
+        }
+    }
+
+    /// Trusted markup: string literals of this crate only.
+    pub fn raw(&mut self, markup: &str) -> &mut Self {
+        self.buf.push_str(markup);
+        self
+    }
+
+    /// Untrusted text, escaped.
+    pub fn text(&mut self, text: &str) -> &mut Self {
+        escape_into(&mut self.buf, text);
+        self
+    }
+
+    /// `<tag class="..">text</tag>` with `text` escaped.
+    pub fn element(&mut self, tag: &str, class: Option<&str>, text: &str) -> &mut Self {
+        self.buf.push('<');
+        self.buf.push_str(tag);
+        if let Some(class) = class {
+            self.buf.push_str(" class=\"");
+            escape_into(&mut self.buf, class);
+            self.buf.push('"');
+        }
+        self.buf.push('>');
+        escape_into(&mut self.buf, text);
+        self.buf.push_str("</");
+        self.buf.push_str(tag);
+        self.buf.push('>');
+        self
+    }
+
+    /// `<a href="..">text</a>` with both escaped.
+    pub fn link(&mut self, href: &str, text: &str) -> &mut Self {
+        self.buf.push_str("<a href=\"");
+        escape_into(&mut self.buf, href);
+        self.buf.push_str("\">");
+        escape_into(&mut self.buf, text);
+        self.buf.push_str("</a>");
+        self
+    }
+
+    /// `name="value"` pair for an attribute, value escaped, with a leading space.
+    pub fn attr(&mut self, name: &str, value: &str) -> &mut Self {
+        self.buf.push(' ');
+        self.buf.push_str(name);
+        self.buf.push_str("=\"");
+        escape_into(&mut self.buf, value);
+        self.buf.push('"');
+        self
+    }
+
+    pub fn into_string(self) -> String {
+        self.buf
+    }
+}
+
+/// Styles for every page: readable type, a single column that fits a phone,
+/// no web fonts or external files.
+const STYLE: &str = r#"
+:root{color-scheme:light dark;--fg:#1b1b1b;--muted:#5d5d5d;--bg:#fdfdfb;--line:#dcdcd6;--accent:#1f5fa8;--mark:#fff0a8;--panel:#f3f2ee}
+@media (prefers-color-scheme:dark){:root{--fg:#e6e6e3;--muted:#a3a39e;--bg:#151515;--line:#383836;--accent:#7fb0ee;--mark:#5a4d00;--panel:#202020}}
+*{box-sizing:border-box}
+html{-webkit-text-size-adjust:100%}
+body{margin:0;background:var(--bg);color:var(--fg);font:17px/1.55 Georgia,"Times New Roman",serif}
+a{color:var(--accent)}
+header.site{border-bottom:1px solid var(--line);padding:.6rem 1rem;display:flex;flex-wrap:wrap;gap:.5rem 1.2rem;align-items:center;font-family:system-ui,-apple-system,"Segoe UI",sans-serif;font-size:15px}
+header.site .brand{font-weight:700;text-decoration:none;color:var(--fg);letter-spacing:.02em}
+header.site nav a{margin-right:.9rem}
+header.site form{margin-left:auto;display:flex;gap:.3rem;flex:1 1 14rem;max-width:24rem}
+input,select,button{font:inherit;font-size:15px;padding:.35rem .5rem;border:1px solid var(--line);border-radius:4px;background:var(--bg);color:var(--fg);min-width:0}
+input[type=search]{flex:1}
+button{cursor:pointer;background:var(--panel)}
+main{max-width:46rem;margin:0 auto;padding:1rem}
+h1{font-size:1.65rem;line-height:1.25;margin:.4rem 0 .6rem}
+h2{font-size:1.2rem;margin:1.4rem 0 .4rem}
+.meta,.muted,footer,.filters,.pager,table,details summary{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;font-size:14px;color:var(--muted)}
+.meta span+span::before{content:" · "}
+ol.articles{list-style:none;padding:0;margin:0}
+ol.articles li{padding:.7rem 0;border-bottom:1px solid var(--line)}
+ol.articles a.title{font-size:1.08rem;text-decoration:none;font-weight:600}
+ol.articles a.title:hover{text-decoration:underline}
+.snippet{margin:.25rem 0 0}
+mark{background:var(--mark);color:inherit;padding:0 .1em}
+.filters{display:flex;flex-wrap:wrap;gap:.4rem;align-items:end;margin:.3rem 0 1rem}
+.filters label{display:flex;flex-direction:column;gap:.1rem}
+.pager{display:flex;justify-content:space-between;margin:1rem 0}
+.body p,.body li{margin:0 0 .9rem;overflow-wrap:anywhere}
+.body blockquote{margin:0 0 .9rem;padding:.1rem 0 .1rem 1rem;border-left:3px solid var(--line);color:var(--muted)}
+.body blockquote.embedded{font-family:system-ui,sans-serif;font-size:15px}
+.body p.update{background:var(--panel);padding:.5rem .7rem;border-radius:4px}
+details{border:1px solid var(--line);border-radius:4px;padding:.4rem .7rem;margin:1rem 0}
+details summary{cursor:pointer}
+details ul{padding-left:1.1rem}
+details li{margin:.35rem 0;overflow-wrap:anywhere}
+.kind{display:inline-block;font-family:system-ui,sans-serif;font-size:12px;border:1px solid var(--line);border-radius:3px;padding:0 .3rem;margin-right:.4rem;color:var(--muted)}
+pre.source{white-space:pre-wrap;overflow-wrap:anywhere;font-size:13px;background:var(--panel);padding:.7rem;border-radius:4px}
+table{border-collapse:collapse;width:100%}
+td,th{text-align:left;padding:.25rem .4rem;border-bottom:1px solid var(--line);vertical-align:top;overflow-wrap:anywhere}
+.notice{background:var(--panel);border-radius:4px;padding:.6rem .8rem}
+footer{max-width:46rem;margin:2rem auto;padding:0 1rem 1rem}
+@media (max-width:30rem){body{font-size:16px}h1{font-size:1.35rem}main{padding:.7rem}header.site form{max-width:none;margin-left:0}}
+"#;
+
+/// Defence in depth on top of escaping: pages load nothing from anywhere
+/// and run no script at all.
+const CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; \
+                   form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+
+/// A whole page: head, site header with the search box, `body`, footer.
+pub fn page(title: &str, query: &str, body: Html) -> String {
+    let mut h = Html::new();
+    h.raw("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
+        .raw("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
+        .raw("<title>")
+        .text(title)
+        .raw(" · Parallax</title><style>")
+        .raw(STYLE)
+        .raw("</style></head><body>")
+        .raw("<header class=\"site\"><a class=\"brand\" href=\"/\">Parallax</a>")
+        .raw("<nav><a href=\"/\">Articles</a><a href=\"/search\">Search</a>")
+        .raw("<a href=\"/api/openapi.json\">API</a></nav>")
+        .raw("<form action=\"/search\" method=\"get\" role=\"search\">")
+        .raw("<input type=\"search\" name=\"q\" aria-label=\"Search articles\" placeholder=\"Search articles\"")
+        .attr("value", query)
+        .raw("><button type=\"submit\">Search</button></form></header><main>")
+        .raw(&body.into_string())
+        .raw("</main><footer>Parallax — news coverage across outlets. ")
+        .raw("<a href=\"/api/health\">Status</a></footer></body></html>\n");
+    h.into_string()
+}
+
+/// An HTML response with the security headers every page carries.
+pub fn response(status: StatusCode, document: String) -> Response {
+    let mut response = (status, document).into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(CSP),
+    );
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    response
+}
+
+/// A page that says what went wrong, e.g. an unknown article.
+pub fn error_page(status: StatusCode, message: &str) -> Response {
+    let mut body = Html::new();
+    body.element("h1", None, status.canonical_reason().unwrap_or("Error"))
+        .element("p", Some("notice"), message)
+        .raw("<p><a href=\"/\">All articles</a></p>");
+    let title = status.canonical_reason().unwrap_or("Error");
+    response(status, page(title, "", body))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_markup_quotes_and_controls() {
+        assert_eq!(
+            escape("<script>alert('x')</script> & \"q\"\u{0}"),
+            "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;q&quot;\u{FFFD}"
+        );
+    }
+
+    #[test]
+    fn only_http_urls_count_as_links() {
+        assert!(is_web_url("https://example.org/a?b=c"));
+        assert!(is_web_url("HTTP://example.org"));
+        assert!(!is_web_url("javascript:alert(1)"));
+        assert!(!is_web_url("data:text/html,<b>"));
+        assert!(!is_web_url("https://exa mple.org"));
+        assert!(!is_web_url("//example.org"));
+    }
+
+    #[test]
+    fn url_encoding_keeps_unreserved_characters() {
+        assert_eq!(url_encode("a b/c?d=é"), "a%20b%2Fc%3Fd%3D%C3%A9");
+        assert_eq!(url_encode("id-1_2.3~"), "id-1_2.3~");
+    }
+
+    #[test]
+    fn attributes_and_elements_escape_their_values() {
+        let mut h = Html::new();
+        h.attr("value", "\"><script>")
+            .element("p", Some("x\""), "<b>")
+            .link("/a?q=<x>", "<i>");
+        assert_eq!(
+            h.into_string(),
+            " value=\"&quot;&gt;&lt;script&gt;\"<p class=\"x&quot;\">&lt;b&gt;</p>\
+             <a href=\"/a?q=&lt;x&gt;\">&lt;i&gt;</a>"
+        );
+    }
+}

@@ -1,0 +1,254 @@
+//! The Parallax web UI and JSON API.
+//!
+//! Pages are rendered on the server as plain HTML with embedded CSS: they
+//! work without JavaScript, load nothing from other hosts, fit a phone, and
+//! carry a strict Content-Security-Policy. Every piece of article data is
+//! escaped (see [`html`]), since articles come from arbitrary web pages.
+//!
+//! | Route | What |
+//! |---|---|
+//! | `GET /` | articles, newest first; filters `outlet`, `language`, `from`, `to`; paging `offset` |
+//! | `GET /articles/{id}` | clean text, what cleaning removed, duplicate links |
+//! | `GET /articles/{id}/source` | the input as ingested, for checking the cleaning |
+//! | `GET /search?q=` | full-text search |
+//! | `GET /api/health` | status, counts, search index state |
+//! | `GET /api/articles` | article summaries, same filters and paging (`limit`, `offset`) |
+//! | `GET /api/articles/{id}` | a full article with its duplicate links |
+//! | `GET /api/search?q=` | search hits with snippets |
+//! | `GET /api/stories` | story clusters (empty until clustering is stored) |
+//! | `GET /api/openapi.json` | OpenAPI 3 description of the API |
+//!
+//! # Where later views plug in
+//!
+//! Story and coverage views need the cluster and compare stages to persist
+//! their results. When they do: add `stories(&ListQuery)`/`story(id)` reads
+//! to the store, fill `api::stories` (its JSON shape is already fixed in
+//! `openapi.json`), and add `GET /stories`, `GET /stories/{id}` and
+//! `GET /entities/{name}` pages beside the article pages in [`router`],
+//! each with a `pages.rs` renderer like `article_page`. Entity search adds
+//! an entity field to `parallax-search`'s schema (bump its `SCHEMA_VERSION`).
+
+mod api;
+pub mod html;
+mod pages;
+mod state;
+
+pub use state::{AppState, PoolError, SyncStatus};
+
+use axum::routing::get;
+use axum::Router;
+use parallax_search::{index_dir_for_db, SearchError};
+use parallax_store::StoreError;
+use std::future::Future;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+use tokio::net::TcpListener;
+
+/// The OpenAPI 3 description served at `/api/openapi.json`.
+pub const OPENAPI_JSON: &str = include_str!("openapi.json");
+
+/// Address `parallax serve` listens on unless told otherwise: local only,
+/// since the server has no authentication.
+pub const DEFAULT_ADDR: &str = "127.0.0.1:8080";
+
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Search(#[from] SearchError),
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        addr: SocketAddr,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("server failed: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("background task failed: {0}")]
+    Task(String),
+}
+
+/// How to run the server.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServeConfig {
+    pub addr: SocketAddr,
+    /// The database file (`--db`); created if missing.
+    pub db: PathBuf,
+    /// Search index folder; `None` means `<db>.search` beside the database.
+    pub index_dir: Option<PathBuf>,
+    /// Read connections for requests; `None` picks twice the CPU count
+    /// (at least 2, at most 16).
+    pub readers: Option<usize>,
+    /// How often the search index catches up with the store (new articles
+    /// from a running pipeline). It is always synced once at start.
+    pub search_sync_every: Duration,
+}
+
+impl ServeConfig {
+    pub fn new(db: impl Into<PathBuf>) -> ServeConfig {
+        ServeConfig {
+            addr: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            db: db.into(),
+            index_dir: None,
+            readers: None,
+            search_sync_every: Duration::from_secs(30),
+        }
+    }
+
+    pub fn with_addr(mut self, addr: SocketAddr) -> ServeConfig {
+        self.addr = addr;
+        self
+    }
+
+    fn index_dir(&self) -> PathBuf {
+        self.index_dir
+            .clone()
+            .unwrap_or_else(|| index_dir_for_db(&self.db))
+    }
+
+    fn readers(&self) -> usize {
+        self.readers.unwrap_or_else(|| {
+            let cpus = std::thread::available_parallelism().map_or(2, |n| n.get());
+            (cpus * 2).clamp(2, 16)
+        })
+    }
+}
+
+/// All routes. Stories, story pages and entity pages join here later (see
+/// the crate docs).
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/", get(pages::article_list))
+        .route("/articles/{id}", get(pages::article_page))
+        .route("/articles/{id}/source", get(pages::source_page))
+        .route("/search", get(pages::search_page))
+        .route("/api/health", get(api::health))
+        .route("/api/articles", get(api::articles))
+        .route("/api/articles/{id}", get(api::article))
+        .route("/api/search", get(api::search))
+        .route("/api/stories", get(api::stories))
+        .route("/api/openapi.json", get(api::openapi))
+        .fallback(not_found)
+        .with_state(state)
+}
+
+/// Unknown paths: a JSON error under `/api/`, a page elsewhere.
+async fn not_found(uri: axum::http::Uri) -> axum::response::Response {
+    if uri.path() == "/api" || uri.path().starts_with("/api/") {
+        api::not_found(uri).await
+    } else {
+        pages::not_found(uri).await
+    }
+}
+
+/// A server bound to its address, not yet answering.
+#[derive(Debug)]
+pub struct BoundServer {
+    listener: TcpListener,
+    state: AppState,
+    sync_every: Duration,
+}
+
+/// Opens the store and index and binds the address (port 0 picks a free
+/// port; see [`BoundServer::local_addr`]).
+pub async fn bind(config: ServeConfig) -> Result<BoundServer, ServeError> {
+    let db = config.db.clone();
+    let index_dir = config.index_dir();
+    let readers = config.readers();
+    let state = tokio::task::spawn_blocking(move || AppState::open(&db, &index_dir, readers))
+        .await
+        .map_err(|e| ServeError::Task(e.to_string()))??;
+    let listener = TcpListener::bind(config.addr)
+        .await
+        .map_err(|source| ServeError::Bind {
+            addr: config.addr,
+            source,
+        })?;
+    Ok(BoundServer {
+        listener,
+        state,
+        sync_every: config.search_sync_every,
+    })
+}
+
+impl BoundServer {
+    pub fn local_addr(&self) -> Result<SocketAddr, ServeError> {
+        Ok(self.listener.local_addr()?)
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Answers requests until `shutdown` completes, then finishes the
+    /// requests in flight. The search index syncs in the background: first
+    /// at once, then every `search_sync_every` when the database changed.
+    pub async fn run_until(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> Result<(), ServeError> {
+        let sync_state = self.state.clone();
+        let every = self.sync_every.max(Duration::from_secs(1));
+        let syncer = tokio::spawn(async move {
+            let mut ticks = tokio::time::interval(every);
+            ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                ticks.tick().await;
+                if let Err(e) = sync_state.sync_search_if_changed().await {
+                    eprintln!("parallax serve: search index sync failed: {e}");
+                }
+            }
+        });
+        let app = router(self.state);
+        let served = axum::serve(self.listener, app)
+            .with_graceful_shutdown(shutdown)
+            .await;
+        syncer.abort();
+        Ok(served?)
+    }
+}
+
+/// Serves until Ctrl-C (or SIGTERM), printing the address to stderr. This
+/// is what `parallax serve` runs.
+pub async fn serve(config: ServeConfig) -> Result<(), ServeError> {
+    let server = bind(config).await?;
+    eprintln!(
+        "parallax: serving {} at http://{}/",
+        server.state.inner.db_path.display(),
+        server.local_addr()?
+    );
+    server.run_until(shutdown_signal()).await
+}
+
+/// [`serve`] on a new multi-threaded runtime, for a synchronous caller.
+pub fn serve_blocking(config: ServeConfig) -> Result<(), ServeError> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?
+        .block_on(serve(config))
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+}

@@ -1,0 +1,356 @@
+//! Shared server state: a pool of store connections and the search index.
+
+use crate::ServeError;
+use parallax_search::{SearchIndex, SyncReport};
+use parallax_store::{SqliteStore, Store, StoreError};
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use tokio::sync::Semaphore;
+
+/// Why a request could not read the store.
+#[derive(Debug, thiserror::Error)]
+pub enum PoolError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("the store is unavailable: {0}")]
+    Unavailable(String),
+}
+
+/// Store connections handed out one request at a time. SQLite connections
+/// are not shareable between threads, and queries block, so each request
+/// borrows a connection and runs on tokio's blocking pool; with WAL the
+/// readers run in parallel with each other and with a writing pipeline.
+pub(crate) struct StorePool {
+    idle: Mutex<Vec<Box<dyn Store>>>,
+    permits: Semaphore,
+}
+
+impl StorePool {
+    pub(crate) fn new(stores: Vec<Box<dyn Store>>) -> StorePool {
+        let permits = Semaphore::new(stores.len());
+        StorePool {
+            idle: Mutex::new(stores),
+            permits,
+        }
+    }
+
+    fn take(&self) -> Option<Box<dyn Store>> {
+        self.idle.lock().unwrap_or_else(|p| p.into_inner()).pop()
+    }
+
+    fn give_back(&self, store: Box<dyn Store>) {
+        self.idle
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(store);
+    }
+
+    /// Runs `read` on a pooled connection off the async threads.
+    pub(crate) async fn read<T, F>(self: &Arc<Self>, read: F) -> Result<T, PoolError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&dyn Store) -> Result<T, StoreError> + Send + 'static,
+    {
+        let permit = self
+            .permits
+            .acquire()
+            .await
+            .map_err(|_| PoolError::Unavailable("the server is shutting down".into()))?;
+        let Some(store) = self.take() else {
+            return Err(PoolError::Unavailable(
+                "no database connection is free".into(),
+            ));
+        };
+        let pool = Arc::clone(self);
+        let joined = tokio::task::spawn_blocking(move || {
+            let result = read(store.as_ref());
+            pool.give_back(store);
+            result
+        })
+        .await;
+        match joined {
+            Ok(result) => {
+                drop(permit);
+                Ok(result?)
+            }
+            Err(e) => {
+                // The connection went down with the task: retire its permit
+                // so the pool's count stays true.
+                permit.forget();
+                Err(PoolError::Unavailable(format!(
+                    "a database read failed: {e}"
+                )))
+            }
+        }
+    }
+}
+
+/// The outcome of the latest search index sync, for `/api/health`.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct SyncStatus {
+    /// Seconds since the Unix epoch when the last sync finished.
+    pub finished_at: Option<u64>,
+    pub last: Option<SyncReport>,
+    pub error: Option<String>,
+}
+
+pub(crate) struct Inner {
+    pub(crate) pool: Arc<StorePool>,
+    pub(crate) search: Arc<SearchIndex>,
+    /// A connection kept for index syncs, so a long first sync does not
+    /// hold one of the request connections.
+    pub(crate) sync_store: Mutex<Box<dyn Store>>,
+    pub(crate) sync_status: Mutex<SyncStatus>,
+    /// Size and modification time of the database files at the last
+    /// successful sync; unchanged files mean nothing to sync.
+    pub(crate) synced_files: Mutex<Option<FilesStamp>>,
+    /// The article count shown on list pages, refreshed at most every
+    /// [`COUNT_TTL`]: `count(*)` walks an index, which adds up on a large
+    /// store when every page view asks.
+    pub(crate) article_count: Mutex<Option<(Instant, u64)>>,
+    pub(crate) db_path: PathBuf,
+}
+
+/// How long a cached article count is shown before it is read again.
+pub(crate) const COUNT_TTL: Duration = Duration::from_secs(2);
+
+/// `(length, modified)` of the database file and its write-ahead log.
+/// Every commit grows or rewrites the WAL, and a checkpoint rewrites the
+/// database, so an equal stamp means no write happened in between.
+pub(crate) type FilesStamp = Vec<Option<(u64, SystemTime)>>;
+
+fn files_stamp(db: &Path) -> FilesStamp {
+    let mut wal = db.as_os_str().to_os_string();
+    wal.push("-wal");
+    [db.to_path_buf(), PathBuf::from(wal)]
+        .iter()
+        .map(|path| {
+            let meta = std::fs::metadata(path).ok()?;
+            Some((meta.len(), meta.modified().ok()?))
+        })
+        .collect()
+}
+
+/// Everything handlers need. Cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    pub(crate) inner: Arc<Inner>,
+}
+
+impl std::fmt::Debug for AppState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AppState")
+            .field("db", &self.inner.db_path)
+            .field("search", &self.inner.search)
+            .finish()
+    }
+}
+
+impl AppState {
+    /// Opens the database at `db` (creating and migrating it if needed),
+    /// `readers` read-only connections for requests, and the search index
+    /// in `index_dir`. Blocking: call it before starting the runtime or in
+    /// `spawn_blocking`.
+    pub fn open(db: &Path, index_dir: &Path, readers: usize) -> Result<AppState, ServeError> {
+        let primary = SqliteStore::open(db)?;
+        let mut stores: Vec<Box<dyn Store>> = Vec::with_capacity(readers.max(1));
+        for _ in 0..readers.max(1) {
+            stores.push(Box::new(SqliteStore::open_read_only(db)?));
+        }
+        let search = SearchIndex::open_or_create(index_dir)?;
+        Ok(AppState::from_parts(
+            stores,
+            Box::new(primary),
+            search,
+            db.to_path_buf(),
+        ))
+    }
+
+    /// State over any [`Store`] implementation: `readers` serve requests,
+    /// `sync_store` feeds the search index.
+    pub fn from_parts(
+        readers: Vec<Box<dyn Store>>,
+        sync_store: Box<dyn Store>,
+        search: SearchIndex,
+        db_path: PathBuf,
+    ) -> AppState {
+        AppState {
+            inner: Arc::new(Inner {
+                pool: Arc::new(StorePool::new(readers)),
+                search: Arc::new(search),
+                sync_store: Mutex::new(sync_store),
+                sync_status: Mutex::new(SyncStatus::default()),
+                synced_files: Mutex::new(None),
+                article_count: Mutex::new(None),
+                db_path,
+            }),
+        }
+    }
+
+    pub fn search_index(&self) -> &Arc<SearchIndex> {
+        &self.inner.search
+    }
+
+    /// Brings the search index up to date with the store. The server does
+    /// this on start and then periodically; tests call it directly.
+    pub async fn sync_search(&self) -> Result<SyncReport, ServeError> {
+        let inner = Arc::clone(&self.inner);
+        let outcome = tokio::task::spawn_blocking(move || {
+            let store = inner.sync_store.lock().unwrap_or_else(|p| p.into_inner());
+            inner.search.sync_from_store(store.as_ref())
+        })
+        .await
+        .map_err(|e| ServeError::Task(e.to_string()))?;
+        let mut status = self
+            .inner
+            .sync_status
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        status.finished_at = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .ok()
+            .map(|d| d.as_secs());
+        match outcome {
+            Ok(report) => {
+                status.last = Some(report);
+                status.error = None;
+                Ok(report)
+            }
+            Err(e) => {
+                status.error = Some(e.to_string());
+                Err(e.into())
+            }
+        }
+    }
+
+    /// [`AppState::sync_search`], skipped when the database files have not
+    /// changed since the last successful sync (the periodic case: a
+    /// no-change sync still lists every article).
+    pub async fn sync_search_if_changed(&self) -> Result<Option<SyncReport>, ServeError> {
+        let db = self.inner.db_path.clone();
+        let before = tokio::task::spawn_blocking(move || files_stamp(&db))
+            .await
+            .map_err(|e| ServeError::Task(e.to_string()))?;
+        let unchanged = self
+            .inner
+            .synced_files
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .as_ref()
+            .is_some_and(|last| *last == before && before.iter().any(Option::is_some));
+        if unchanged {
+            return Ok(None);
+        }
+        let report = self.sync_search().await?;
+        // The stamp from before the sync: a write during it triggers the
+        // next one.
+        *self
+            .inner
+            .synced_files
+            .lock()
+            .unwrap_or_else(|p| p.into_inner()) = Some(before);
+        Ok(Some(report))
+    }
+
+    /// The number of stored articles, at most [`COUNT_TTL`] old.
+    pub(crate) async fn article_count(&self) -> Result<u64, PoolError> {
+        let cached = *self
+            .inner
+            .article_count
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        if let Some((at, count)) = cached {
+            if at.elapsed() < COUNT_TTL {
+                return Ok(count);
+            }
+        }
+        let count = self.inner.pool.read(|s| s.count()).await?;
+        *self
+            .inner
+            .article_count
+            .lock()
+            .unwrap_or_else(|p| p.into_inner()) = Some((Instant::now(), count));
+        Ok(count)
+    }
+
+    pub(crate) fn sync_status(&self) -> SyncStatus {
+        self.inner
+            .sync_status
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use parallax_model::{Article, ContentKind, Hints, OffsetMap, Origin, RawDoc, SourceFormat};
+    use parallax_store::NewArticle;
+
+    fn put(db: &Path, id: &str, text: &str) {
+        let article = Article {
+            id: id.into(),
+            origin: Origin::file("t.txt"),
+            format: SourceFormat::Text,
+            url: None,
+            outlet: Some("Test Outlet".into()),
+            title: Some(format!("Title of {id}")),
+            author: None,
+            published: Some("2026-01-02".into()),
+            language: None,
+            text: text.into(),
+            blocks: Vec::new(),
+            removed: Vec::new(),
+            offsets: OffsetMap::default(),
+            warnings: Vec::new(),
+        };
+        let raw = RawDoc {
+            id: id.into(),
+            origin: article.origin.clone(),
+            format: SourceFormat::Text,
+            kind: ContentKind::Text,
+            content: text.into(),
+            hints: Hints::default(),
+            warnings: Vec::new(),
+        };
+        let mut store = SqliteStore::open(db).unwrap();
+        store
+            .put(&NewArticle {
+                article: &article,
+                raw: &raw,
+                signature: None,
+            })
+            .unwrap();
+    }
+
+    #[tokio::test]
+    async fn periodic_sync_runs_only_after_the_database_changed() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("p.db");
+        put(&db, "first", "A lighthouse keeper retired.");
+        let state = AppState::open(&db, &dir.path().join("idx"), 2).unwrap();
+
+        let first = state.sync_search_if_changed().await.unwrap();
+        assert_eq!(first.map(|r| r.indexed), Some(1));
+        assert_eq!(state.sync_search_if_changed().await.unwrap(), None);
+
+        // Another process (the pipeline) adds an article while serving.
+        put(&db, "second", "Fishermen protested the new quota.");
+        let second = state.sync_search_if_changed().await.unwrap();
+        assert_eq!(second.map(|r| (r.indexed, r.unchanged)), Some((1, 1)));
+        let hits = state.search_index().search("quota", 5).unwrap();
+        assert_eq!(hits.len(), 1);
+        assert_eq!(hits[0].id, "second");
+        assert!(state.sync_status().error.is_none());
+    }
+
+    #[tokio::test]
+    async fn opening_a_directory_as_database_fails_cleanly() {
+        let dir = tempfile::tempdir().unwrap();
+        let err = AppState::open(dir.path(), &dir.path().join("idx"), 2).unwrap_err();
+        assert!(matches!(err, ServeError::Store(_)), "{err}");
+    }
+}

@@ -1,0 +1,401 @@
+//! Every route answered over real HTTP by a server on 127.0.0.1:0.
+
+mod common;
+
+use common::{fixtures, get, TestServer, HOSTILE_TITLE};
+use std::sync::OnceLock;
+
+/// One server shared by the tests in this file (starting one indexes the
+/// fixtures, which is the slow part).
+fn server() -> &'static TestServer {
+    static SERVER: OnceLock<TestServer> = OnceLock::new();
+    SERVER.get_or_init(|| TestServer::start(&fixtures()))
+}
+
+const HTML: &str = "text/html; charset=utf-8";
+const JSON: &str = "application/json";
+
+#[test]
+fn article_list_page_is_newest_first_with_outlet_and_date() {
+    let page = get(&server().url("/"));
+    assert_eq!(page.status, 200);
+    assert_eq!(page.content_type, HTML);
+    assert!(page
+        .header("content-security-policy")
+        .is_some_and(|c| c.contains("default-src 'none'")));
+    let order: Vec<usize> = ["ferry-strike-wire", "ferry-strike", "hostile", "budget"]
+        .iter()
+        .map(|id| {
+            page.body
+                .find(&format!("href=\"/articles/{id}\""))
+                .unwrap_or_else(|| panic!("{id} missing"))
+        })
+        .collect();
+    assert!(
+        order.windows(2).all(|w| w[0] < w[1]),
+        "not newest first: {order:?}"
+    );
+    assert!(page.body.contains("Harbour Herald"));
+    assert!(page
+        .body
+        .contains("<time datetime=\"2026-03-04\">2026-03-04</time>"));
+    assert!(page.body.contains("of 4 stored articles"));
+    assert!(page.body.contains("name=\"viewport\""));
+}
+
+#[test]
+fn article_list_filters_and_rejects_bad_dates() {
+    let page = get(&server().url("/?outlet=Capital+Ledger"));
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("/articles/budget"));
+    assert!(!page.body.contains("/articles/ferry-strike\""));
+    let page = get(&server().url("/?from=2026-03-04"));
+    assert!(page.body.contains("/articles/ferry-strike\""));
+    assert!(!page.body.contains("/articles/budget"));
+    let page = get(&server().url("/?outlet=Nobody"));
+    assert!(page.body.contains("No articles match these filters."));
+    let bad = get(&server().url("/?from=March"));
+    assert_eq!(bad.status, 400);
+    assert_eq!(bad.content_type, HTML);
+    assert!(bad.body.contains("from must be a date YYYY-MM-DD"));
+}
+
+#[test]
+fn article_list_pages_with_previous_and_next_links() {
+    let page = get(&server().url("/?limit=2"));
+    assert!(page.body.contains("href=\"/?offset=2\""), "{}", page.body);
+    let second = get(&server().url("/?limit=2&offset=2"));
+    assert!(second.body.contains("/articles/hostile"));
+    assert!(second.body.contains("← Previous"));
+    assert!(!second.body.contains("Next →"));
+}
+
+#[test]
+fn article_page_shows_clean_text_removals_and_duplicates() {
+    let page = get(&server().url("/articles/ferry-strike-wire"));
+    assert_eq!(page.status, 200);
+    assert_eq!(page.content_type, HTML);
+    assert!(page
+        .body
+        .contains("<h1>Ferry crews strike over rosters</h1>"));
+    assert!(page
+        .body
+        .contains("<p>Ferry crews walked off the job on Tuesday in a dispute over rosters.</p>"));
+    assert!(page.body.contains("This article is an exact copy of"));
+    assert!(page.body.contains("href=\"/articles/ferry-strike\""));
+    assert!(page.body.contains("Harbour Herald, 2026-03-04"));
+    assert!(page.body.contains("by Wire staff"));
+    assert!(page
+        .body
+        .contains("href=\"https://news.example/ferry-strike-wire\""));
+    assert!(page.body.contains("Cleaning removed nothing"));
+
+    let original = get(&server().url("/articles/ferry-strike"));
+    assert!(original.body.contains("Exactly copied by"));
+    assert!(original
+        .body
+        .contains("href=\"/articles/ferry-strike-wire\""));
+
+    let budget = get(&server().url("/articles/budget"));
+    assert!(budget.body.contains("<h2>What the budget funds</h2>"));
+    assert!(budget.body.contains("<blockquote>&quot;Every district deserves a library,&quot; the treasurer said.</blockquote>"));
+    assert!(budget
+        .body
+        .contains("<ul><li>Northside branch</li><li>Riverside branch</li></ul>"));
+}
+
+#[test]
+fn untrusted_article_content_is_escaped_everywhere() {
+    let page = get(&server().url("/articles/hostile"));
+    assert_eq!(page.status, 200);
+    let body = &page.body;
+    assert!(!body.contains("<script>alert"), "title leaked as markup");
+    assert!(body.contains("Mayor &lt;script&gt;alert(&#39;pwned&#39;)&lt;/script&gt; resigns"));
+    assert!(!body.contains("<img src=x"));
+    assert!(body.contains("&lt;img src=x onerror=alert(1)&gt;"));
+    assert!(!body.contains("<iframe"));
+    assert!(body.contains("Photo: &lt;iframe src=evil&gt;&lt;/iframe&gt; City Hall"));
+    assert!(body.contains("Evening &lt;b&gt;Post&lt;/b&gt;"));
+    assert!(body.contains("What cleaning removed (2 pieces)"));
+    assert!(body.contains("<span class=\"kind\">caption</span>"));
+    // A javascript: URL is shown as text, never as a link.
+    assert!(!body.contains("href=\"javascript:"));
+    assert!(body.contains("Source URL: javascript:alert(document.cookie)"));
+    // The <title> element too.
+    assert!(body.contains("<title>Mayor &lt;script&gt;"));
+
+    let list = get(&server().url("/"));
+    assert!(!list.body.contains("<script>"));
+    assert!(list.body.contains("Mayor &lt;script&gt;"));
+
+    let search = get(&server().url("/search?q=mayor"));
+    assert!(!search.body.contains("<script>"));
+    assert!(search.body.contains("Mayor &lt;script&gt;"));
+    assert!(search.body.contains("&lt;img src=x"));
+
+    let source = get(&server().url("/articles/hostile/source"));
+    assert_eq!(source.status, 200);
+    assert!(!source.body.contains("<script>alert"));
+    assert!(source
+        .body
+        .contains("&lt;html&gt;&lt;body&gt;&lt;h1&gt;Mayor"));
+
+    // An id full of markup in the URL is escaped in the 404 page.
+    let missing = get(&server().url("/articles/%3Cscript%3Ex%3C%2Fscript%3E"));
+    assert_eq!(missing.status, 404);
+    assert!(!missing.body.contains("<script>x"));
+    assert!(missing.body.contains("&lt;script&gt;x"));
+    // The search box echoes the query escaped.
+    let echoed = get(&server().url("/search?q=%22%3E%3Cscript%3E"));
+    assert!(!echoed.body.contains("\"><script>"));
+    assert!(echoed.body.contains("value=\"&quot;&gt;&lt;script&gt;\""));
+    let _ = HOSTILE_TITLE;
+}
+
+#[test]
+fn source_page_shows_the_ingested_input() {
+    let page = get(&server().url("/articles/budget/source"));
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("<pre class=\"source\">"));
+    assert!(page
+        .body
+        .contains("The jsonl input as ingested from fixtures.jsonl (line 6)"));
+    assert_eq!(get(&server().url("/articles/none/source")).status, 404);
+}
+
+#[test]
+fn search_page_highlights_matches() {
+    let page = get(&server().url("/search?q=libraries"));
+    assert_eq!(page.status, 200);
+    assert_eq!(page.content_type, HTML);
+    assert!(page.body.contains("1 article match"));
+    assert!(page.body.contains("href=\"/articles/budget\""));
+    assert!(page.body.contains("<mark>libraries</mark>"));
+    let none = get(&server().url("/search?q=zeppelin"));
+    assert!(none.body.contains("No articles match"));
+    let blank = get(&server().url("/search"));
+    assert_eq!(blank.status, 200);
+    assert!(blank.body.contains("Search titles, text and outlet names"));
+}
+
+#[test]
+fn unknown_pages_are_404_pages() {
+    let page = get(&server().url("/nowhere"));
+    assert_eq!(page.status, 404);
+    assert_eq!(page.content_type, HTML);
+    let api = get(&server().url("/api/nowhere"));
+    assert_eq!(api.status, 404);
+    assert_eq!(api.content_type, JSON);
+    assert_eq!(api.json()["status"], 404);
+}
+
+#[test]
+fn api_health_reports_counts() {
+    let health = get(&server().url("/api/health"));
+    assert_eq!(health.status, 200);
+    assert_eq!(health.content_type, JSON);
+    let json = health.json();
+    assert_eq!(json["status"], "ok");
+    assert_eq!(json["articles"], 4);
+    assert_eq!(json["search"]["documents"], 4);
+    // The background sync may have run again since: all 4 are accounted for.
+    let last = &json["search"]["sync"]["last"];
+    assert_eq!(
+        last["indexed"].as_u64().unwrap() + last["unchanged"].as_u64().unwrap(),
+        4
+    );
+    assert_eq!(json["search"]["sync"]["error"], serde_json::Value::Null);
+}
+
+#[test]
+fn api_articles_pages_and_filters() {
+    let all = get(&server().url("/api/articles"));
+    assert_eq!(all.status, 200);
+    assert_eq!(all.content_type, JSON);
+    let json = all.json();
+    let ids: Vec<&str> = json["articles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        ids,
+        ["ferry-strike-wire", "ferry-strike", "hostile", "budget"]
+    );
+    assert_eq!(json["next_offset"], serde_json::Value::Null);
+    assert_eq!(json["articles"][0]["outlet"], "Daily Tribune");
+    assert_eq!(json["articles"][0]["published"], "2026-03-05");
+
+    let page = get(&server().url("/api/articles?limit=3&offset=1")).json();
+    assert_eq!(page["articles"].as_array().unwrap().len(), 3);
+    assert_eq!(page["articles"][0]["id"], "ferry-strike");
+    assert_eq!(page["next_offset"], serde_json::Value::Null);
+    let first = get(&server().url("/api/articles?limit=1")).json();
+    assert_eq!(first["next_offset"], 1);
+
+    let french = get(&server().url("/api/articles?language=fr")).json();
+    assert_eq!(french["articles"].as_array().unwrap().len(), 1);
+    assert_eq!(french["articles"][0]["id"], "budget");
+    let outlet = get(&server().url("/api/articles?outlet=Harbour%20Herald")).json();
+    assert_eq!(outlet["articles"][0]["id"], "ferry-strike");
+    let range = get(&server().url("/api/articles?from=2026-03-02&to=2026-03-04")).json();
+    let ids: Vec<&str> = range["articles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["ferry-strike", "hostile"]);
+
+    for bad in [
+        "limit=0",
+        "limit=501",
+        "limit=x",
+        "offset=-1",
+        "from=2026-02-30x",
+        "to=tomorrow",
+    ] {
+        let response = get(&server().url(&format!("/api/articles?{bad}")));
+        assert_eq!(response.status, 400, "{bad}");
+        assert_eq!(response.content_type, JSON);
+        assert!(
+            response.json()["error"]
+                .as_str()
+                .unwrap()
+                .contains("must be"),
+            "{bad}"
+        );
+    }
+}
+
+#[test]
+fn api_article_has_text_removals_and_duplicates() {
+    let response = get(&server().url("/api/articles/hostile"));
+    assert_eq!(response.status, 200);
+    assert_eq!(response.content_type, JSON);
+    let json = response.json();
+    assert_eq!(json["title"], HOSTILE_TITLE);
+    assert_eq!(json["removed"][0]["kind"], "caption");
+    assert_eq!(json["blocks"][0]["kind"], "paragraph");
+    assert!(json["text"]
+        .as_str()
+        .unwrap()
+        .starts_with("The mayor wrote <img"));
+
+    let wire = get(&server().url("/api/articles/ferry-strike-wire")).json();
+    assert_eq!(wire["duplicates"][0]["of_id"], "ferry-strike");
+    assert_eq!(wire["duplicates"][0]["kind"], "exact");
+
+    let missing = get(&server().url("/api/articles/unknown"));
+    assert_eq!(missing.status, 404);
+    assert_eq!(missing.content_type, JSON);
+    assert!(missing.json()["error"]
+        .as_str()
+        .unwrap()
+        .contains("unknown"));
+}
+
+#[test]
+fn api_search_returns_hits_with_snippets() {
+    let response = get(&server().url("/api/search?q=ferry+roster"));
+    assert_eq!(response.status, 200);
+    assert_eq!(response.content_type, JSON);
+    let json = response.json();
+    assert_eq!(json["total"], 2);
+    let hits = json["hits"].as_array().unwrap();
+    let ids: Vec<&str> = hits.iter().map(|h| h["id"].as_str().unwrap()).collect();
+    assert!(ids.contains(&"ferry-strike") && ids.contains(&"ferry-strike-wire"));
+    let snippet = hits[0]["snippet"].as_str().unwrap();
+    let first = &hits[0]["highlights"][0];
+    let (start, end) = (
+        first["start"].as_u64().unwrap() as usize,
+        first["end"].as_u64().unwrap() as usize,
+    );
+    assert!(
+        snippet[start..end].eq_ignore_ascii_case("ferry")
+            || snippet[start..end].starts_with("roster")
+    );
+
+    let outlet = get(&server().url("/api/search?q=ferry&outlet=Daily%20Tribune")).json();
+    assert_eq!(outlet["total"], 1);
+    assert_eq!(outlet["hits"][0]["id"], "ferry-strike-wire");
+
+    let paged = get(&server().url("/api/search?q=ferry&limit=1")).json();
+    assert_eq!(paged["hits"].as_array().unwrap().len(), 1);
+    assert_eq!(paged["next_offset"], 1);
+
+    assert_eq!(get(&server().url("/api/search")).status, 400);
+    assert_eq!(get(&server().url("/api/search?q=%20")).status, 400);
+    assert_eq!(get(&server().url("/api/search?q=a&limit=0")).status, 400);
+    // Malformed query syntax is forgiven rather than an error.
+    assert_eq!(
+        get(&server().url("/api/search?q=%22ferry+AND+(")).status,
+        200
+    );
+}
+
+#[test]
+fn api_stories_is_an_empty_documented_list() {
+    let response = get(&server().url("/api/stories"));
+    assert_eq!(response.status, 200);
+    assert_eq!(response.content_type, JSON);
+    let json = response.json();
+    assert_eq!(json["stories"], serde_json::json!([]));
+    assert_eq!(json["available"], false);
+}
+
+#[test]
+fn every_route_in_the_openapi_description_answers() {
+    let response = get(&server().url("/api/openapi.json"));
+    assert_eq!(response.status, 200);
+    assert_eq!(response.content_type, JSON);
+    let spec = response.json();
+    assert!(spec["openapi"].as_str().unwrap().starts_with("3."));
+    let paths = spec["paths"].as_object().unwrap();
+    // Routes the router serves under /api must all be described.
+    for route in [
+        "/api/health",
+        "/api/articles",
+        "/api/articles/{id}",
+        "/api/search",
+        "/api/stories",
+        "/api/openapi.json",
+    ] {
+        assert!(paths.contains_key(route), "{route} is not in openapi.json");
+    }
+    for (path, item) in paths {
+        assert!(item["get"].is_object(), "{path} has no GET");
+        let required_query: Vec<String> = item["get"]["parameters"]
+            .as_array()
+            .map(|ps| {
+                ps.iter()
+                    .filter(|p| p["in"] == "query" && p["required"] == true)
+                    .map(|p| format!("{}=ferry", p["name"].as_str().unwrap()))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let mut url = path.replace("{id}", "budget");
+        if !required_query.is_empty() {
+            url = format!("{url}?{}", required_query.join("&"));
+        }
+        let answer = get(&server().url(&url));
+        assert_eq!(answer.status, 200, "{url}: {}", answer.body);
+        assert_eq!(answer.content_type, JSON, "{url}");
+        // Every property the spec says is required is present.
+        let documented =
+            &item["get"]["responses"]["200"]["content"]["application/json"]["schema"]["$ref"];
+        if let Some(reference) = documented.as_str() {
+            let name = reference.trim_start_matches("#/components/schemas/");
+            let schema = &spec["components"]["schemas"][name];
+            let body = answer.json();
+            for field in schema["required"].as_array().into_iter().flatten() {
+                let field = field.as_str().unwrap();
+                assert!(
+                    body.get(field).is_some(),
+                    "{url} lacks {field} required by {name}"
+                );
+            }
+        }
+    }
+}
