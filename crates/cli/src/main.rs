@@ -4,6 +4,7 @@
 mod commands;
 mod eval;
 mod progress;
+mod serve;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -42,6 +43,8 @@ enum Command {
     Eval(eval::EvalArgs),
     /// Train a model from labelled data (see `parallax train --help`).
     Train(eval::TrainArgs),
+    /// Serve the web UI and JSON API over the store (and poll feeds with --feeds).
+    Serve(serve::ServeArgs),
 }
 
 fn main() -> ExitCode {
@@ -54,6 +57,7 @@ fn main() -> ExitCode {
         Command::Show(args) => commands::show(cli.db, args),
         Command::Eval(args) => eval::eval(args),
         Command::Train(args) => eval::train(args),
+        Command::Serve(args) => serve::serve(cli.db, args),
     };
     match result {
         Ok(code) => code,

@@ -1,0 +1,81 @@
+//! `parallax serve`: the web UI and JSON API over the store, optionally
+//! polling RSS/Atom feeds into the same store while it runs.
+
+use anyhow::{Context, Result};
+use clap::Args;
+use parallax_ingest::Limits;
+use parallax_store::{resolve_db_path, SqliteStore};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Duration;
+
+#[derive(Args)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    addr: SocketAddr,
+    /// File of feed URLs (one a line, `#` comments) to poll into the store.
+    #[arg(long)]
+    feeds: Option<PathBuf>,
+    /// Minutes between feed polls.
+    #[arg(long, default_value_t = 15)]
+    poll_minutes: u64,
+}
+
+pub fn serve(db: Option<PathBuf>, args: ServeArgs) -> Result<ExitCode> {
+    let db = resolve_db_path(db.as_deref());
+    if let Some(file) = &args.feeds {
+        let urls = read_feed_list(file)?;
+        let every = Duration::from_secs(args.poll_minutes.max(1) * 60);
+        let poll_db = db.clone();
+        std::thread::spawn(move || poll_feeds(&poll_db, &urls, every));
+    }
+    let config = parallax_serve::ServeConfig::new(db).with_addr(args.addr);
+    parallax_serve::serve_blocking(config).context("running the server")?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn read_feed_list(file: &Path) -> Result<Vec<String>> {
+    let text = std::fs::read_to_string(file)
+        .with_context(|| format!("reading the feed list {}", file.display()))?;
+    let urls: Vec<String> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(str::to_string)
+        .collect();
+    if urls.is_empty() {
+        anyhow::bail!("{} lists no feed URLs (one a line)", file.display());
+    }
+    Ok(urls)
+}
+
+/// Ingest every feed, then sleep, forever. Errors are reported and the next
+/// poll tries again: a feed that is down must not stop the server.
+fn poll_feeds(db: &Path, urls: &[String], every: Duration) {
+    loop {
+        match SqliteStore::open(db) {
+            Ok(mut store) => {
+                match parallax_pipeline::ingest(&mut store, &[], urls, &Limits::default(), &|_| {})
+                {
+                    Ok(report) => {
+                        eprintln!(
+                            "feeds: {} new, {} updated, {} unchanged, {} skipped",
+                            report.counts.inserted,
+                            report.counts.updated,
+                            report.counts.unchanged,
+                            report.skipped.len()
+                        );
+                        for s in &report.skipped {
+                            eprintln!("feeds: skipped {s}");
+                        }
+                    }
+                    Err(e) => eprintln!("feeds: writing to the store failed: {e}"),
+                }
+            }
+            Err(e) => eprintln!("feeds: cannot open the store at {}: {e}", db.display()),
+        }
+        std::thread::sleep(every);
+    }
+}
