@@ -1,0 +1,135 @@
+//! Per-article preparation shared by every part of the comparison:
+//! sentences, words, quotes and which words sit inside quotation marks.
+
+use crate::lexicon::Lexicon;
+use crate::text::{block_ranges, split_sentences, words, Word};
+use crate::{CoverageInput, DatedSentence, QuoteRef};
+use parallax_model::Article;
+use std::ops::Range;
+
+pub(crate) struct Prepared<'a> {
+    pub article: &'a Article,
+    pub sentences: Vec<Range<usize>>,
+    pub words: Vec<Word>,
+    /// Per sentence, its range of indices into `words`.
+    pub sentence_words: Vec<Range<usize>>,
+    /// Quotes sorted by start, each with its sentence filled in.
+    pub quotes: Vec<QuoteRef>,
+    pub dates: Vec<DatedSentence>,
+    /// Per word, the index of the quote containing it.
+    pub quote_of_word: Vec<Option<usize>>,
+}
+
+impl Prepared<'_> {
+    /// Index of the sentence containing byte `at`.
+    pub fn sentence_at(&self, at: usize) -> Option<usize> {
+        let i = self.sentences.partition_point(|s| s.end <= at);
+        self.sentences.get(i).filter(|s| s.start <= at).map(|_| i)
+    }
+
+    /// Index of the sentence overlapping `span` most (its start's sentence,
+    /// or the next one when the start falls between sentences).
+    pub fn sentence_for(&self, span: &Range<usize>) -> Option<usize> {
+        self.sentence_at(span.start).or_else(|| {
+            let i = self.sentences.partition_point(|s| s.end <= span.start);
+            self.sentences
+                .get(i)
+                .filter(|s| s.start < span.end)
+                .map(|_| i)
+        })
+    }
+
+    pub fn id(&self) -> &str {
+        &self.article.id
+    }
+
+    pub fn slice(&self, r: &Range<usize>) -> &str {
+        self.article.text.get(r.clone()).unwrap_or("")
+    }
+
+    /// Word indices of a byte range.
+    pub fn words_in(&self, r: &Range<usize>) -> Range<usize> {
+        let a = self.words.partition_point(|w| w.span.start < r.start);
+        let b = self.words.partition_point(|w| w.span.end <= r.end);
+        a..b.max(a)
+    }
+}
+
+pub(crate) fn prepare_all<'a>(
+    inputs: &[CoverageInput<'a>],
+    lexicon: &Lexicon,
+    notes: &mut Vec<String>,
+) -> Vec<Prepared<'a>> {
+    let mut fallback = 0usize;
+    let mut dropped = 0usize;
+    let mut out = Vec::with_capacity(inputs.len());
+    for input in inputs {
+        let article = input.article;
+        let text = article.text.as_str();
+        let mut sentences = Vec::new();
+        for block in block_ranges(text, &article.blocks) {
+            sentences.extend(split_sentences(text, block));
+        }
+        sentences.sort_by_key(|s| s.start);
+        sentences.dedup_by(|b, a| b.start < a.end);
+        let mut all_words = Vec::new();
+        let mut sentence_words = Vec::with_capacity(sentences.len());
+        for s in &sentences {
+            let start = all_words.len();
+            all_words.extend(words(text, s.clone(), &lexicon.spelling));
+            sentence_words.push(start..all_words.len());
+        }
+        let mut quotes = match &input.quotes {
+            Some(q) => q.clone(),
+            None => {
+                fallback += 1;
+                crate::quotes::find_quotes_fallback(text, &sentences, lexicon)
+            }
+        };
+        let before = quotes.len();
+        quotes.retain(|q| q.span.start < q.span.end && text.get(q.span.clone()).is_some());
+        dropped += before - quotes.len();
+        quotes.sort_by_key(|q| q.span.start);
+        let mut prepared = Prepared {
+            article,
+            sentences,
+            words: all_words,
+            sentence_words,
+            quotes: Vec::new(),
+            dates: input
+                .dates
+                .iter()
+                .filter(|d| d.article == article.id && text.get(d.span.clone()).is_some())
+                .cloned()
+                .collect(),
+            quote_of_word: Vec::new(),
+        };
+        for q in &mut quotes {
+            if q.sentence.is_none() {
+                q.sentence = prepared
+                    .sentence_for(&q.span)
+                    .map(|i| prepared.sentences[i].clone());
+            }
+        }
+        let mut quote_of_word = vec![None; prepared.words.len()];
+        for (qi, q) in quotes.iter().enumerate() {
+            for slot in &mut quote_of_word[prepared.words_in(&q.span)] {
+                *slot = Some(qi);
+            }
+        }
+        prepared.quotes = quotes;
+        prepared.quote_of_word = quote_of_word;
+        out.push(prepared);
+    }
+    if fallback > 0 {
+        notes.push(format!(
+            "quotes for {fallback} article(s) came from the built-in fallback finder (quotation marks and nearby speech verbs), not the quote extractor"
+        ));
+    }
+    if dropped > 0 {
+        notes.push(format!(
+            "{dropped} quote(s) with spans outside their article's text were ignored"
+        ));
+    }
+    out
+}
