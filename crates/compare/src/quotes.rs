@@ -290,8 +290,10 @@ fn find_cue(
 fn phrase_before(text: &str, start: usize, end: usize) -> Option<String> {
     let head = text.get(start..end)?;
     let cut = head
-        .rfind([',', ';', ':', '.', '\u{201D}', '"', '(', ')'])
-        .map(|i| i + 1)
+        .char_indices()
+        .rev()
+        .find(|(_, c)| matches!(c, ',' | ';' | ':' | '.' | '\u{201D}' | '"' | '(' | ')'))
+        .map(|(i, c)| i + c.len_utf8())
         .unwrap_or(0);
     let mut phrase = head[cut..].trim();
     for lead in ["and ", "but ", "which ", "as ", "then "] {

@@ -474,7 +474,7 @@ pub fn stem(word: &str) -> String {
     if stripped {
         let b = w.as_bytes();
         let n = b.len();
-        if n >= 2 && b[n - 1] == b[n - 2] && !matches!(b[n - 1], b'l' | b's' | b'z' | b'e' | b'o') {
+        if n >= 5 && b[n - 1] == b[n - 2] && !matches!(b[n - 1], b'l' | b's' | b'z' | b'e' | b'o') {
             w.truncate(n - 1);
         }
     }
@@ -610,6 +610,8 @@ mod tests {
             ("charges", "charge"),
             ("suspended", "suspend"),
             ("infamously", "infamous"),
+            ("added", "add"),
+            ("stopped", "stop"),
         ] {
             assert_eq!(stem(a), stem(b), "{a} vs {b}");
         }
