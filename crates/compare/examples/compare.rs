@@ -18,7 +18,9 @@ fn main() {
             summary = true;
             continue;
         }
-        for record in parallax_ingest::read_file(Path::new(&arg), &parallax_ingest::Limits::default()) {
+        for record in
+            parallax_ingest::read_file(Path::new(&arg), &parallax_ingest::Limits::default())
+        {
             match record {
                 Ok(raw) => match parallax_clean::clean(&raw) {
                     Ok(article) => articles.push(article),
@@ -45,29 +47,79 @@ fn main() {
     for f in coverage.facts.facts.iter().filter(|f| f.articles.len() > 1) {
         println!("[{}] {:?}", f.id, f.articles);
         for c in &f.cells {
-            println!("    {}{} {:.2} {}", c.article, if c.primary { "" } else { " (secondary)" }, c.similarity, c.text);
+            println!(
+                "    {}{} {:.2} {}",
+                c.article,
+                if c.primary { "" } else { " (secondary)" },
+                c.similarity,
+                c.text
+            );
         }
     }
     for pa in &coverage.facts.per_article {
-        println!("== {}: {} exclusive, omits {:?}", pa.article, pa.exclusive.len(), pa.omitted);
+        println!(
+            "== {}: {} exclusive, omits {:?}",
+            pa.article,
+            pa.exclusive.len(),
+            pa.omitted
+        );
     }
     println!("== shared quotes");
     for q in &coverage.quotes {
-        println!("[{}] {:?} speaker={:?} carried={:?} paraphrased={:?} not={:?}", q.id, q.text, q.speaker, q.carried_by, q.paraphrased_by, q.not_carried_by);
+        println!(
+            "[{}] {:?} speaker={:?} carried={:?} paraphrased={:?} not={:?}",
+            q.id, q.text, q.speaker, q.carried_by, q.paraphrased_by, q.not_carried_by
+        );
         for o in &q.occurrences {
-            println!("    {} {:?} {:?} variants={:?}", o.article, o.form, o.text, o.spelling_variants);
+            println!(
+                "    {} {:?} {:?} variants={:?}",
+                o.article, o.form, o.text, o.spelling_variants
+            );
         }
     }
     println!("== voice");
     for v in &coverage.voice {
-        println!("{}: loaded={:?} in_quotes={}", v.article, v.loaded.iter().map(|l| l.text.as_str()).collect::<Vec<_>>(), v.loaded_in_quotes);
-        println!("    scare={:?}", v.scare_quotes.iter().map(|s| s.text.as_str()).collect::<Vec<_>>());
-        println!("    narrator={:?}", v.narrator_assertions.iter().map(|n| (n.phrase.as_str(), n.indirect, &n.quoted_in)).collect::<Vec<_>>());
-        println!("    verbs={:?}", v.attribution_verbs.iter().map(|x| (x.verb.as_str(), x.count)).collect::<Vec<_>>());
+        println!(
+            "{}: loaded={:?} in_quotes={}",
+            v.article,
+            v.loaded.iter().map(|l| l.text.as_str()).collect::<Vec<_>>(),
+            v.loaded_in_quotes
+        );
+        println!(
+            "    scare={:?}",
+            v.scare_quotes
+                .iter()
+                .map(|s| s.text.as_str())
+                .collect::<Vec<_>>()
+        );
+        println!(
+            "    narrator={:?}",
+            v.narrator_assertions
+                .iter()
+                .map(|n| (n.phrase.as_str(), n.indirect, &n.quoted_in))
+                .collect::<Vec<_>>()
+        );
+        println!(
+            "    verbs={:?}",
+            v.attribution_verbs
+                .iter()
+                .map(|x| (x.verb.as_str(), x.count))
+                .collect::<Vec<_>>()
+        );
     }
     println!("== sources");
     for s in &coverage.sources {
-        println!("{}: named={} anonymous={} unknown={} {:?}", s.article, s.named, s.anonymous, s.unknown, s.speakers.iter().map(|x| (x.name.as_str(), x.kind)).collect::<Vec<_>>());
+        println!(
+            "{}: named={} anonymous={} unknown={} {:?}",
+            s.article,
+            s.named,
+            s.anonymous,
+            s.unknown,
+            s.speakers
+                .iter()
+                .map(|x| (x.name.as_str(), x.kind))
+                .collect::<Vec<_>>()
+        );
     }
     println!("== lean {:?}", coverage.lean);
     println!("== notes {:?}", coverage.notes);

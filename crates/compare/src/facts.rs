@@ -20,7 +20,7 @@
 
 use crate::lexicon::Lexicon;
 use crate::prepare::Prepared;
-use crate::text::{is_stopword, month_number, number_value};
+use crate::text::{is_stopword, month_number, number_value, FastMap};
 use crate::CompareOptions;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -76,6 +76,8 @@ pub(crate) struct Built {
     pub matrix: FactsMatrix,
     /// (article index, sentence index) → fact ids (primary first).
     by_sentence: HashMap<(usize, usize), Vec<usize>>,
+    /// Per fact, its cells as (article index, sentence index).
+    members: Vec<Vec<(usize, usize)>>,
 }
 
 impl Built {
@@ -84,6 +86,11 @@ impl Built {
         self.by_sentence
             .get(&(article, sentence))
             .and_then(|v| v.first().copied())
+    }
+
+    /// The cells of a fact as (article index, sentence index).
+    pub fn members(&self, fact: usize) -> &[(usize, usize)] {
+        self.members.get(fact).map(|v| v.as_slice()).unwrap_or(&[])
     }
 
     /// Every fact a sentence carries.
@@ -95,15 +102,25 @@ impl Built {
     }
 }
 
-/// Feature strings of one sentence's words.
-pub(crate) fn features(p: &Prepared<'_>, words: Range<usize>, lexicon: &Lexicon) -> Vec<String> {
+/// Hash of a tagged feature (`tag` keeps `#2` the number apart from a
+/// stem `2`, concepts apart from words).
+fn feature_hash(tag: u8, text: &str) -> u64 {
+    use std::hash::Hasher;
+    let mut h = crate::text::FastHasher::default();
+    h.write(&[tag]);
+    h.write(text.as_bytes());
+    h.finish()
+}
+
+/// Features of one sentence's words, as hashes (sorted, deduplicated).
+pub(crate) fn features(p: &Prepared<'_>, words: Range<usize>, lexicon: &Lexicon) -> Vec<u64> {
     let ws = &p.words[words];
     let stems: Vec<&str> = ws.iter().map(|w| w.stem.as_str()).collect();
     let mut out = Vec::with_capacity(ws.len());
     let mut k = 0;
     while k < ws.len() {
         if let Some((concept, n)) = lexicon.paraphrase_at(&stems[k..]) {
-            out.push(format!("~{concept}"));
+            out.push(feature_hash(b'~', concept));
             k += n;
             continue;
         }
@@ -111,7 +128,7 @@ pub(crate) fn features(p: &Prepared<'_>, words: Range<usize>, lexicon: &Lexicon)
         if let Some(m) = month_number(&w.norm) {
             // `may` is also a verb: only as a month when capitalised.
             if m != 5 || w.capitalised {
-                out.push(format!("m:{m}"));
+                out.push(feature_hash(b'm', &m.to_string()));
                 let day = |x: Option<&crate::text::Word>| {
                     x.and_then(|x| x.norm.parse::<u8>().ok())
                         .filter(|d| (1..=31).contains(d))
@@ -119,42 +136,26 @@ pub(crate) fn features(p: &Prepared<'_>, words: Range<usize>, lexicon: &Lexicon)
                 if let Some(d) =
                     day(ws.get(k + 1)).or_else(|| day(k.checked_sub(1).and_then(|i| ws.get(i))))
                 {
-                    out.push(format!("d:{m}-{d}"));
+                    out.push(feature_hash(b'd', &format!("{m}-{d}")));
                 }
                 k += 1;
                 continue;
             }
         }
         if let Some(v) = number_value(&w.norm) {
-            out.push(format!("#{v}"));
-        } else if w.norm.chars().count() >= 2 && !is_stopword(&w.norm) {
-            out.push(w.stem.clone());
+            out.push(feature_hash(b'#', &v));
+        } else if w.norm.len() >= 2 && !is_stopword(&w.norm) {
+            out.push(feature_hash(b'w', &w.stem));
         }
         k += 1;
     }
-    out.sort();
+    out.sort_unstable();
     out.dedup();
     out
 }
 
 /// Sparse unit vector: (feature id, weight) sorted by id.
 type Vector = Vec<(u32, f32)>;
-
-fn cosine(a: &Vector, b: &Vector) -> f32 {
-    let (mut i, mut j, mut s) = (0, 0, 0.0f32);
-    while i < a.len() && j < b.len() {
-        match a[i].0.cmp(&b[j].0) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                s += a[i].1 * b[j].1;
-                i += 1;
-                j += 1;
-            }
-        }
-    }
-    s
-}
 
 struct UnionFind {
     parent: Vec<u32>,
@@ -205,8 +206,18 @@ pub(crate) fn build(
     options: &CompareOptions,
     notes: &mut Vec<String>,
 ) -> Built {
+    let clock = std::time::Instant::now();
+    let timing = std::env::var_os("PARALLAX_COMPARE_TIMING").is_some();
+    let lap = |what: &str| {
+        if timing {
+            eprintln!(
+                "  facts: {what} at {:.1} ms",
+                clock.elapsed().as_secs_f64() * 1e3
+            );
+        }
+    };
     // Eligible sentences and their features.
-    let mut vocab: HashMap<String, u32> = HashMap::new();
+    let mut vocab: FastMap<u64, u32> = FastMap::default();
     let mut sent_article: Vec<u32> = Vec::new();
     let mut sent_local: Vec<u32> = Vec::new();
     let mut sent_feats: Vec<Vec<u32>> = Vec::new();
@@ -218,9 +229,13 @@ pub(crate) fn build(
             }
             let mut ids: Vec<u32> = fs
                 .into_iter()
-                .map(|f| {
-                    let next = vocab.len() as u32;
-                    *vocab.entry(f).or_insert(next)
+                .map(|f| match vocab.get(&f) {
+                    Some(&id) => id,
+                    None => {
+                        let id = vocab.len() as u32;
+                        vocab.insert(f, id);
+                        id
+                    }
                 })
                 .collect();
             ids.sort_unstable();
@@ -254,15 +269,23 @@ pub(crate) fn build(
         })
         .collect();
 
+    lap("features");
     // Candidate pairs from a bounded window of the postings of each
     // sentence's rarest features.
     const QUERY_FEATURES: usize = 12;
     let half = options.postings_window.div_ceil(2).max(1);
     let mut edges: Vec<(f32, u32, u32)> = Vec::new();
-    let mut scores: HashMap<u32, f32> = HashMap::new();
+    // Dense scratch scores with a list of touched slots: cheaper than a
+    // map for the hundreds of updates per sentence.
+    let mut score = vec![0.0f32; n];
+    let mut touched: Vec<u32> = Vec::new();
+    let mut dense = vec![0.0f32; vocab.len()];
     let mut truncated = 0usize;
     for s in 0..n {
-        scores.clear();
+        for &t in &touched {
+            score[t as usize] = 0.0;
+        }
+        touched.clear();
         let mut feats = sent_feats[s].clone();
         feats.sort_by(|a, b| idf[*b as usize].total_cmp(&idf[*a as usize]));
         feats.truncate(QUERY_FEATURES);
@@ -279,17 +302,28 @@ pub(crate) fn build(
             }
             for &t in &list[lo..hi] {
                 if sent_article[t as usize] != sent_article[s] {
-                    *scores.entry(t).or_insert(0.0) += idf[f as usize];
+                    let slot = &mut score[t as usize];
+                    if *slot == 0.0 {
+                        touched.push(t);
+                    }
+                    *slot += idf[f as usize];
                 }
             }
         }
-        let mut cands: Vec<(u32, f32)> = scores.iter().map(|(k, v)| (*k, *v)).collect();
+        let mut cands: Vec<(u32, f32)> = touched.iter().map(|&t| (t, score[t as usize])).collect();
         if cands.len() > options.max_candidates {
             cands.select_nth_unstable_by(options.max_candidates, |a, b| b.1.total_cmp(&a.1));
             cands.truncate(options.max_candidates);
         }
+        for &(f, w) in &vectors[s] {
+            dense[f as usize] = w;
+        }
         for (t, _) in cands {
-            let sim = cosine(&vectors[s], &vectors[t as usize]);
+            // Branch-free dot product against the dense query vector.
+            let sim: f32 = vectors[t as usize]
+                .iter()
+                .map(|&(f, w)| dense[f as usize] * w)
+                .sum();
             if sim >= options.fact_threshold {
                 let (a, b) = if (t as usize) < s {
                     (t, s as u32)
@@ -299,7 +333,11 @@ pub(crate) fn build(
                 edges.push((sim, a, b));
             }
         }
+        for &(f, _) in &vectors[s] {
+            dense[f as usize] = 0.0;
+        }
     }
+    lap("candidates");
     edges.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)).then(x.2.cmp(&y.2)));
     edges.dedup_by(|x, y| x.1 == y.1 && x.2 == y.2);
     if truncated > 0 && n > 2_000 {
@@ -308,6 +346,7 @@ pub(crate) fn build(
         ));
     }
 
+    lap("edges sorted");
     let mut uf = UnionFind {
         parent: (0..n as u32).collect(),
         articles: sent_article.iter().map(|a| vec![*a]).collect(),
@@ -350,14 +389,15 @@ pub(crate) fn build(
     for (_, m) in &mut roots {
         m.sort_unstable();
     }
-    let support = |root: u32, m: &Vec<u32>| {
-        let _ = m;
-        uf.articles[root as usize].len()
-    };
+    let support = |root: u32, _members: &Vec<u32>| uf.articles[root as usize].len();
+    let mut extra_support: HashMap<u32, usize> = HashMap::new();
+    for (root, _) in secondary.keys() {
+        *extra_support.entry(*root).or_default() += 1;
+    }
     let mut roots: Vec<(usize, u32, Vec<u32>)> = roots
         .into_iter()
         .map(|(r, m)| {
-            let extra = secondary.keys().filter(|(root, _)| *root == r).count();
+            let extra = extra_support.get(&r).copied().unwrap_or(0);
             (support(r, &m) + extra, r, m)
         })
         .collect();
@@ -370,8 +410,10 @@ pub(crate) fn build(
             .or_default()
             .push((art, sim, s));
     }
+    lap("clusters");
     let mut facts = Vec::with_capacity(roots.len());
     let mut by_sentence: HashMap<(usize, usize), Vec<usize>> = HashMap::new();
+    let mut fact_members: Vec<Vec<(usize, usize)>> = Vec::new();
     for (id, (_, root, m)) in roots.into_iter().enumerate() {
         let rep = m
             .iter()
@@ -409,6 +451,10 @@ pub(crate) fn build(
         for (art, s, sim, primary) in cells {
             let (p, span) = cell_of(s);
             let key = (art as usize, sent_local[s as usize] as usize);
+            if fact_members.len() <= id {
+                fact_members.resize(id + 1, Vec::new());
+            }
+            fact_members[id].push(key);
             let entry = by_sentence.entry(key).or_default();
             if primary {
                 entry.insert(0, id);
@@ -434,6 +480,7 @@ pub(crate) fn build(
         });
     }
 
+    lap("cells");
     // Exclusive and omitted facts per article.
     let n_articles = prepared.len();
     let mut per_article: Vec<ArticleFacts> = prepared
@@ -480,5 +527,6 @@ pub(crate) fn build(
     Built {
         matrix: FactsMatrix { facts, per_article },
         by_sentence,
+        members: fact_members,
     }
 }

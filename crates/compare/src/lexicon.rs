@@ -3,7 +3,7 @@
 //! from a directory at run time, so that researchers can adapt them to
 //! their beat or language variety without rebuilding.
 
-use crate::text::{normalise_word, stem};
+use crate::text::{normalise_word, stem, FastMap, FastSet};
 use crate::CompareError;
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -25,7 +25,7 @@ fn data_lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
 /// British to American spelling, by rules plus a table of exceptions.
 #[derive(Debug, Clone, Default)]
 pub struct Spelling {
-    pairs: HashMap<String, String>,
+    pairs: FastMap<String, String>,
 }
 
 /// Stems ending in `l` that British spelling doubles before `-ed`/`-ing`.
@@ -61,7 +61,7 @@ impl Spelling {
 
     /// Parse `british american` pairs, one a line.
     pub fn parse(text: &str) -> Result<Spelling, CompareError> {
-        let mut pairs = HashMap::new();
+        let mut pairs = FastMap::default();
         for (n, line) in data_lines(text) {
             let mut parts = line.split_whitespace();
             match (parts.next(), parts.next(), parts.next()) {
@@ -150,14 +150,16 @@ pub struct Lexicon {
     pub spelling: Spelling,
     /// Stem sequence → concept name (`["step", "down"]` → `resign`).
     paraphrase: HashMap<Vec<String>, String>,
+    /// First stems of the paraphrase forms, to skip most words cheaply.
+    paraphrase_first: FastSet<String>,
     /// Longest paraphrase form, in words.
     paraphrase_max: usize,
     /// Loaded terms as stem sequences, with the entry as written.
     loaded: Vec<(Vec<String>, String)>,
     /// First stem → indices into `loaded`.
-    loaded_index: HashMap<String, Vec<usize>>,
+    loaded_index: FastMap<String, Vec<usize>>,
     /// Verb stem → (base form, tone).
-    attribution: HashMap<String, (String, VerbTone)>,
+    attribution: FastMap<String, (String, VerbTone)>,
 }
 
 impl Lexicon {
@@ -171,10 +173,11 @@ impl Lexicon {
                 Lexicon {
                     spelling: Spelling::default(),
                     paraphrase: HashMap::new(),
+                    paraphrase_first: FastSet::default(),
                     paraphrase_max: 0,
                     loaded: Vec::new(),
-                    loaded_index: HashMap::new(),
-                    attribution: HashMap::new(),
+                    loaded_index: FastMap::default(),
+                    attribution: FastMap::default(),
                 }
             })
         })
@@ -191,10 +194,11 @@ impl Lexicon {
         let mut lex = Lexicon {
             spelling,
             paraphrase: HashMap::new(),
+            paraphrase_first: FastSet::default(),
             paraphrase_max: 1,
             loaded: Vec::new(),
-            loaded_index: HashMap::new(),
-            attribution: HashMap::new(),
+            loaded_index: FastMap::default(),
+            attribution: FastMap::default(),
         };
         for (n, line) in data_lines(paraphrase) {
             let Some((concept, forms)) = line.split_once(':') else {
@@ -214,6 +218,7 @@ impl Lexicon {
                     continue;
                 }
                 lex.paraphrase_max = lex.paraphrase_max.max(stems.len());
+                lex.paraphrase_first.insert(stems[0].clone());
                 lex.paraphrase.insert(stems, concept.clone());
             }
         }
@@ -292,6 +297,12 @@ impl Lexicon {
     /// The paraphrase concept for the stems starting at `stems[0]`, with
     /// how many stems it covers (longest match first).
     pub fn paraphrase_at(&self, stems: &[&str]) -> Option<(&str, usize)> {
+        if !stems
+            .first()
+            .is_some_and(|f| self.paraphrase_first.contains(*f))
+        {
+            return None;
+        }
         let max = self.paraphrase_max.min(stems.len());
         let mut key: Vec<String> = Vec::with_capacity(max);
         for n in (1..=max).rev() {

@@ -269,11 +269,24 @@ impl<'l> Comparer<'l> {
     /// Compare the articles of one story.
     pub fn compare(&self, inputs: &[CoverageInput<'_>]) -> Coverage {
         let mut notes = Vec::new();
+        let clock = std::time::Instant::now();
+        let lap = |what: &str| {
+            if std::env::var_os("PARALLAX_COMPARE_TIMING").is_some() {
+                eprintln!(
+                    "compare: {what} at {:.1} ms",
+                    clock.elapsed().as_secs_f64() * 1e3
+                );
+            }
+        };
         let prepared = prepare::prepare_all(inputs, self.lexicon, &mut notes);
+        lap("prepared");
         let facts = facts::build(&prepared, self.lexicon, &self.options, &mut notes);
+        lap("facts");
         let quotes = quotes::link(&prepared, &facts);
+        lap("quotes");
         let voice = voice::voices(&prepared, self.lexicon);
         let sources = voice::sources(&prepared);
+        lap("voice");
         let timeline = timeline(&prepared, &facts);
         let mut articles = Vec::with_capacity(prepared.len());
         let mut matches = Vec::with_capacity(prepared.len());

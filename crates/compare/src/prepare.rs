@@ -83,7 +83,15 @@ pub(crate) fn prepare_all<'a>(
             Some(q) => q.clone(),
             None => {
                 fallback += 1;
-                crate::quotes::find_quotes_fallback(text, &sentences, lexicon)
+                let mut q = crate::quotes::find_quotes_fallback(text, &sentences, lexicon);
+                q.extend(crate::quotes::block_quotes_fallback(
+                    text,
+                    &article.blocks,
+                    &sentences,
+                    &q,
+                    lexicon,
+                ));
+                q
             }
         };
         let before = quotes.len();

@@ -221,6 +221,53 @@ pub fn find_quotes_fallback(
     quotes
 }
 
+/// FALLBACK for block quotations (`BlockKind::Quote`) printed without
+/// quotation marks, typically after `… wrote:`. The speaker comes from the
+/// speech verb ending the paragraph before.
+pub fn block_quotes_fallback(
+    text: &str,
+    blocks: &[parallax_model::Block],
+    sentences: &[Range<usize>],
+    found: &[QuoteRef],
+    lexicon: &Lexicon,
+) -> Vec<QuoteRef> {
+    let mut out = Vec::new();
+    for (i, b) in blocks.iter().enumerate() {
+        if b.kind != parallax_model::BlockKind::Quote || text.get(b.span.clone()).is_none() {
+            continue;
+        }
+        if found
+            .iter()
+            .any(|q| q.span.start < b.span.end && b.span.start < q.span.end)
+        {
+            continue;
+        }
+        let Some(span) = crate::text::trim_range(text, b.span.clone()) else {
+            continue;
+        };
+        let cue = i
+            .checked_sub(1)
+            .and_then(|j| blocks.get(j))
+            .and_then(|prev| {
+                let si = sentences.partition_point(|s| s.end < prev.span.end);
+                let sentence = sentences.get(si.min(sentences.len().saturating_sub(1)))?;
+                let end = sentence.end..sentence.end;
+                find_cue(text, sentence, &end, lexicon)
+            });
+        let si = sentences.partition_point(|s| s.end <= span.start);
+        out.push(QuoteRef {
+            text: text.get(span.clone()).unwrap_or("").to_string(),
+            sentence: sentences.get(si).cloned(),
+            span,
+            speaker: cue.as_ref().and_then(|c| c.speaker.clone()),
+            cue: cue.map(|c| c.verb),
+            direct: true,
+            kind: QuoteKind::Speech,
+        });
+    }
+    out
+}
+
 fn is_pronoun(s: &str) -> bool {
     matches!(
         s.to_lowercase().as_str(),
@@ -494,8 +541,15 @@ pub(crate) fn link(prepared: &[Prepared<'_>], facts: &Built) -> Vec<SharedQuote>
     let mut groups: Vec<Vec<usize>> = groups
         .into_values()
         .filter(|g| {
+            // Quotes of one article stay when they are real speech: the
+            // other articles cut them, which is worth showing.
             let arts: HashSet<usize> = g.iter().map(|&i| occs[i].article).collect();
             arts.len() >= 2
+                || g.iter().any(|&i| {
+                    let o = &occs[i];
+                    o.norm.len() >= 4
+                        && prepared[o.article].quotes[o.quote].kind == QuoteKind::Speech
+                })
         })
         .collect();
     for g in &mut groups {
@@ -590,14 +644,22 @@ pub(crate) fn link(prepared: &[Prepared<'_>], facts: &Built) -> Vec<SharedQuote>
                     fact_ids.extend(facts.facts_of(o.article, si).iter().copied());
                 }
             }
-            for (ai, p) in prepared.iter().enumerate() {
-                if carried.contains(&ai) {
+            let mut cells: Vec<(usize, usize)> = fact_ids
+                .iter()
+                .flat_map(|&f| facts.members(f).iter().copied())
+                .filter(|(ai, _)| !carried.contains(ai))
+                .collect();
+            cells.sort_unstable();
+            cells.dedup();
+            for (ai, si) in cells {
+                if paraphrased.contains(&ai) {
                     continue;
                 }
-                for (si, wr) in p.sentence_words.iter().enumerate() {
-                    if !facts.facts_of(ai, si).iter().any(|f| fact_ids.contains(f)) {
-                        continue;
-                    }
+                let p = &prepared[ai];
+                let Some(wr) = p.sentence_words.get(si) else {
+                    continue;
+                };
+                {
                     let shared: HashSet<&str> = p.words[wr.clone()]
                         .iter()
                         .map(|w| w.stem.as_str())
@@ -617,7 +679,6 @@ pub(crate) fn link(prepared: &[Prepared<'_>], facts: &Built) -> Vec<SharedQuote>
                             spelling_variants: Vec::new(),
                         });
                         paraphrased.push(ai);
-                        break;
                     }
                 }
             }
@@ -633,9 +694,11 @@ pub(crate) fn link(prepared: &[Prepared<'_>], facts: &Built) -> Vec<SharedQuote>
                 .map(|i| prepared[i].id().to_string())
                 .collect()
         };
-        let not: Vec<usize> = (0..prepared.len())
-            .filter(|i| !carried.contains(i) && !paraphrased.contains(i))
-            .collect();
+        let mut uses = vec![false; prepared.len()];
+        for &i in carried.iter().chain(paraphrased.iter()) {
+            uses[i] = true;
+        }
+        let not: Vec<usize> = (0..prepared.len()).filter(|&i| !uses[i]).collect();
         let canon_occ = &occs[canon];
         out.push(SharedQuote {
             id,

@@ -7,7 +7,67 @@
 //! spelling made one, curly and straight quotes made one, light stemming.
 
 use std::borrow::Cow;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::ops::Range;
+
+/// A fast non-cryptographic hasher (FNV-1a over 8-byte words) for the hot
+/// maps of the comparison. Keys are the story's own words, so hash
+/// flooding is not a concern worth SipHash's cost here.
+#[derive(Default, Clone, Copy)]
+pub struct FastHasher(u64);
+
+impl Hasher for FastHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(c);
+            h = (h ^ u64::from_le_bytes(w))
+                .wrapping_mul(0x0000_0100_0000_01b3)
+                .rotate_left(23);
+        }
+        for &b in chunks.remainder() {
+            h = (h ^ b as u64).wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+
+    fn write_u32(&mut self, n: u32) {
+        self.write_u64(n as u64);
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        let h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        self.0 = (h ^ n).wrapping_mul(0x9E37_79B9_7F4A_7C15).rotate_left(29);
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        self.write_u64(n as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        // Final avalanche so that low bits are usable by the table.
+        let mut x = self.0;
+        x ^= x >> 33;
+        x = x.wrapping_mul(0xff51_afd7_ed55_8ccd);
+        x ^= x >> 33;
+        x
+    }
+}
+
+/// `HashMap` with [`FastHasher`].
+pub type FastMap<K, V> = std::collections::HashMap<K, V, BuildHasherDefault<FastHasher>>;
+/// `HashSet` with [`FastHasher`].
+pub type FastSet<K> = std::collections::HashSet<K, BuildHasherDefault<FastHasher>>;
 
 /// Words carrying little meaning for fact alignment. Speech verbs are here
 /// too: "X said Y" and "Y, X told reporters" report the same fact.
@@ -173,8 +233,7 @@ const STOPWORDS: &[&str] = &[
 
 /// True for a word (already lower-cased) that alignment ignores.
 pub fn is_stopword(word: &str) -> bool {
-    static SET: std::sync::OnceLock<std::collections::HashSet<&'static str>> =
-        std::sync::OnceLock::new();
+    static SET: std::sync::OnceLock<FastSet<&'static str>> = std::sync::OnceLock::new();
     SET.get_or_init(|| STOPWORDS.iter().copied().collect())
         .contains(word)
 }
@@ -183,8 +242,8 @@ pub fn is_stopword(word: &str) -> bool {
 const ABBREVIATIONS: &[&str] = &[
     "mr", "mrs", "ms", "dr", "prof", "st", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",
     "sept", "oct", "nov", "dec", "gen", "gov", "sen", "rep", "rev", "lt", "col", "sgt", "capt",
-    "inc", "ltd", "co", "corp", "vs", "e.g", "i.e", "u.s", "u.k", "a.m", "p.m",
-    "approx", "est", "jr", "sr", "mt", "ft", "cllr", "hon", "fig", "ca",
+    "inc", "ltd", "co", "corp", "vs", "e.g", "i.e", "u.s", "u.k", "a.m", "p.m", "approx", "est",
+    "jr", "sr", "mt", "ft", "cllr", "hon", "fig", "ca",
 ];
 
 /// Byte ranges of the paragraph-level blocks of a text: the article's
@@ -415,11 +474,14 @@ pub fn words(text: &str, range: Range<usize>, spelling: &crate::lexicon::Spellin
 /// Lower case, curly apostrophe made straight, possessive `'s` dropped,
 /// thousands separators dropped from numbers, American spelling.
 pub fn normalise_word(raw: &str, spelling: &crate::lexicon::Spelling) -> String {
-    let mut w: String = raw
-        .chars()
-        .map(|c| if c == '\u{2019}' { '\'' } else { c })
-        .flat_map(char::to_lowercase)
-        .collect();
+    let mut w: String = if raw.is_ascii() {
+        raw.to_ascii_lowercase()
+    } else {
+        raw.chars()
+            .map(|c| if c == '\u{2019}' { '\'' } else { c })
+            .flat_map(char::to_lowercase)
+            .collect()
+    };
     if w.ends_with("'s") {
         w.truncate(w.len() - 2);
     }
@@ -511,6 +573,20 @@ pub fn number_value(norm: &str) -> Option<String> {
     ];
     if let Some(i) = WORDS.iter().position(|w| *w == norm) {
         return Some(i.to_string());
+    }
+    const TENS: &[(&str, u32)] = &[
+        ("thirty", 30),
+        ("forty", 40),
+        ("fifty", 50),
+        ("sixty", 60),
+        ("seventy", 70),
+        ("eighty", 80),
+        ("ninety", 90),
+        ("hundred", 100),
+        ("thousand", 1000),
+    ];
+    if let Some((_, v)) = TENS.iter().find(|(w, _)| *w == norm) {
+        return Some(v.to_string());
     }
     let digits = norm.trim_end_matches(|c: char| c.is_alphabetic());
     if !digits.is_empty() && digits.chars().next().is_some_and(|c| c.is_ascii_digit()) {

@@ -224,6 +224,10 @@ pub(crate) fn voices(prepared: &[Prepared<'_>], lexicon: &Lexicon) -> Vec<Articl
         }
     }
 
+    let quoted_first: crate::text::FastSet<&str> = quoted
+        .keys()
+        .filter_map(|k| k.first().map(String::as_str))
+        .collect();
     let mut out = Vec::with_capacity(prepared.len());
     for (ai, p) in prepared.iter().enumerate() {
         let mut loaded = Vec::new();
@@ -264,6 +268,9 @@ pub(crate) fn voices(prepared: &[Prepared<'_>], lexicon: &Lexicon) -> Vec<Articl
                     } else {
                         loaded_in_quotes += 1;
                     }
+                }
+                if !quoted_first.contains(ws[k].norm.as_str()) {
+                    continue;
                 }
                 for n in 2..=5usize {
                     if k + n > ws.len() || (gk..gk + n).any(|i| p.quote_of_word[i].is_some()) {

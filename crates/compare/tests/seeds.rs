@@ -56,15 +56,28 @@ fn resignation_letter_quote_is_one_quote_with_spelling_variants() {
         .collect();
     assert_eq!(matching.len(), 1, "one linked quote, got {matching:#?}");
     let q = matching[0];
-    assert!(q.carried_by.contains(&a) && q.carried_by.contains(&b), "{q:#?}");
-    let in_000 = q.occurrences.iter().find(|o| o.article == a).expect("000 occurrence");
+    assert!(
+        q.carried_by.contains(&a) && q.carried_by.contains(&b),
+        "{q:#?}"
+    );
+    let in_000 = q
+        .occurrences
+        .iter()
+        .find(|o| o.article == a)
+        .expect("000 occurrence");
     let variants: Vec<(&str, &str)> = in_000
         .spelling_variants
         .iter()
         .map(|v| (v.here.as_str(), v.canonical.as_str()))
         .collect();
-    assert!(variants.contains(&("delegitimize", "delegitimise")), "{variants:?}");
-    assert!(variants.contains(&("normalize", "normalise")), "{variants:?}");
+    assert!(
+        variants.contains(&("delegitimize", "delegitimise")),
+        "{variants:?}"
+    );
+    assert!(
+        variants.contains(&("normalize", "normalise")),
+        "{variants:?}"
+    );
     // 000 prints the second half of the sentence 001 prints in full.
     assert_eq!(in_000.form, QuoteForm::Truncated);
     // Every occurrence points at its own text.
@@ -83,21 +96,37 @@ fn narrator_witch_hunt_and_scare_quote_in_003() {
         .collect();
     assert!(!own_voice.is_empty(), "{:#?}", voice.narrator_assertions);
     // The other two articles put the phrase in quotation marks.
-    assert!(own_voice[0].quoted_in.len() == 2, "{:?}", own_voice[0].quoted_in);
     assert!(
-        voice.scare_quotes.iter().any(|s| s.text == "anti-Semitism crisis"),
+        own_voice[0].quoted_in.len() == 2,
+        "{:?}",
+        own_voice[0].quoted_in
+    );
+    assert!(
+        voice
+            .scare_quotes
+            .iter()
+            .any(|s| s.text == "anti-Semitism crisis"),
         "{:?}",
         voice.scare_quotes
     );
     for a in ["000_", "001_"] {
-        let v = c.voice.iter().find(|v| v.article == id(&c, a)).expect("voice");
+        let v = c
+            .voice
+            .iter()
+            .find(|v| v.article == id(&c, a))
+            .expect("voice");
         assert!(
-            v.narrator_assertions.iter().all(|n| n.phrase.to_lowercase() != "witch hunt"),
+            v.narrator_assertions
+                .iter()
+                .all(|n| n.phrase.to_lowercase() != "witch hunt"),
             "{a} quotes the phrase, it does not assert it"
         );
     }
     let loaded_000: Vec<&str> = c.voice[0].loaded.iter().map(|l| l.term.as_str()).collect();
-    assert!(loaded_000.contains(&"infamously") && loaded_000.contains(&"innuendo"), "{loaded_000:?}");
+    assert!(
+        loaded_000.contains(&"infamously") && loaded_000.contains(&"innuendo"),
+        "{loaded_000:?}"
+    );
 }
 
 #[test]
@@ -108,18 +137,38 @@ fn facts_show_who_reports_readmission_election_and_court_ruling() {
         c.facts
             .facts
             .iter()
-            .find(|f| f.cells.iter().any(|cell| cell.primary && cell.text.contains(needle)))
+            .find(|f| {
+                f.cells
+                    .iter()
+                    .any(|cell| cell.primary && cell.text.contains(needle))
+            })
             .unwrap_or_else(|| panic!("no fact with {needle}"))
     };
     let readmission = row_with("readmitted to Labour in June");
-    assert_eq!(readmission.articles, vec![a.clone(), b.clone()], "{readmission:#?}");
+    assert_eq!(
+        readmission.articles,
+        vec![a.clone(), b.clone()],
+        "{readmission:#?}"
+    );
     let election = row_with("December 12 general election");
-    assert_eq!(election.articles, vec![a.clone(), b.clone(), e.clone()], "{election:#?}");
+    assert_eq!(
+        election.articles,
+        vec![a.clone(), b.clone(), e.clone()],
+        "{election:#?}"
+    );
     let court = row_with("The High Court found");
     assert_eq!(court.articles, vec![e.clone()]);
-    let only_003 = c.facts.per_article.iter().find(|p| p.article == e).expect("003");
+    let only_003 = c
+        .facts
+        .per_article
+        .iter()
+        .find(|p| p.article == e)
+        .expect("003");
     assert!(only_003.exclusive.contains(&court.id));
-    assert!(only_003.omitted.contains(&readmission.id), "003 leaves out the readmission");
+    assert!(
+        only_003.omitted.contains(&readmission.id),
+        "003 leaves out the readmission"
+    );
     // Everything is tied to real text.
     for f in &c.facts.facts {
         for cell in &f.cells {
