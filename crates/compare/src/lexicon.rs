@@ -127,7 +127,7 @@ impl Spelling {
         }
         for suffix in ["led", "ling", "ler", "lers"] {
             if let Some(head) = w.strip_suffix(suffix) {
-                if DOUBLE_L.iter().any(|s| head == *s) {
+                if DOUBLE_L.contains(&head) {
                     return Cow::Owned(format!("{head}{}", &suffix[1..]));
                 }
             }

@@ -139,10 +139,8 @@ pub fn find_quotes_fallback(
                 }
                 _ => {}
             },
-            '\u{2018}' => {
-                if open.is_none() && next.is_some_and(|n| !n.is_whitespace()) {
-                    open = Some((i + c.len_utf8(), Mark::Single));
-                }
+            '\u{2018}' if open.is_none() && next.is_some_and(|n| !n.is_whitespace()) => {
+                open = Some((i + c.len_utf8(), Mark::Single));
             }
             '\'' | '\u{2019}' => {
                 let letter_after = next.is_some_and(|n| n.is_alphanumeric());
@@ -495,12 +493,11 @@ pub(crate) fn link(prepared: &[Prepared<'_>], facts: &Built) -> Vec<SharedQuote>
     // Short quotes: exact groups, then attach to the one long group that
     // contains them, if exactly one does.
     let mut grams: HashMap<u64, HashSet<usize>> = HashMap::new();
-    for i in 0..n {
-        if occs[i].norm.len() < LONG {
+    for (i, o) in occs.iter().enumerate() {
+        if o.norm.len() < LONG {
             continue;
         }
         let root = find(&mut parent, i);
-        let o = &occs[i];
         for len in 2..LONG {
             for w in o.norm.windows(len) {
                 grams.entry(hash_words(w)).or_default().insert(root);

@@ -27,8 +27,10 @@ fn corpus_scores_stay_above_floors() {
     assert!(scores.narrator_found >= NARRATOR_FLOOR, "{scores:?}");
 }
 
-const FACT_CELL_FLOOR: f64 = 0.0;
-const QUOTE_RECALL_FLOOR: f64 = 0.0;
-const LOADED_FLOOR: usize = 0;
-const SCARE_FLOOR: usize = 0;
-const NARRATOR_FLOOR: usize = 0;
+// Measured (fallback quotes): fact cells 0.906, quote carriers 0.963,
+// loaded 10/26, scare 6/8, narrator 1/3.
+const FACT_CELL_FLOOR: f64 = 0.85;
+const QUOTE_RECALL_FLOOR: f64 = 0.9;
+const LOADED_FLOOR: usize = 9;
+const SCARE_FLOOR: usize = 5;
+const NARRATOR_FLOOR: usize = 1;
