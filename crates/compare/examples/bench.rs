@@ -27,6 +27,12 @@ impl Rng {
     fn pick<'a>(&mut self, xs: &'a [String]) -> &'a str {
         &xs[self.below(xs.len())]
     }
+    /// Zipf-like choice: word frequencies in news fall off with rank.
+    fn pick_zipf<'a>(&mut self, xs: &'a [String]) -> &'a str {
+        let u = (self.next() % 1_000_000) as f64 / 1_000_000.0;
+        let i = ((xs.len() as f64).powf(u) - 1.0) as usize;
+        &xs[i.min(xs.len() - 1)]
+    }
 }
 
 fn pseudo_words(rng: &mut Rng, n: usize, capitalise: bool) -> Vec<String> {
@@ -90,11 +96,13 @@ fn sentence(rng: &mut Rng, story: &Story, fact: Option<&[String]>) -> String {
     let verb = verbs[rng.below(verbs.len())];
     let mut words: Vec<String> = match fact {
         Some(keys) => keys.to_vec(),
-        None => (0..8).map(|_| rng.pick(&story.vocab).to_string()).collect(),
+        None => (0..8)
+            .map(|_| rng.pick_zipf(&story.vocab).to_string())
+            .collect(),
     };
     for _ in 0..10 {
         let at = rng.below(words.len() + 1);
-        words.insert(at, rng.pick(&story.vocab).to_string());
+        words.insert(at, rng.pick_zipf(&story.vocab).to_string());
     }
     let day = 1 + rng.below(28);
     format!(
@@ -198,8 +206,15 @@ fn main() {
             .iter()
             .filter(|f| f.articles.len() > 1)
             .count();
+        let largest: Vec<usize> = c
+            .facts
+            .facts
+            .iter()
+            .take(5)
+            .map(|f| f.articles.len())
+            .collect();
         println!(
-            "{n:>5} articles  {sentences:>6} sentences  {:>5.1} MB  wall {:>7.1} ms  cpu {:>7.1} ms  ({} facts, {shared} shared; {} quotes)",
+            "{n:>5} articles  {sentences:>6} sentences  {:>5.1} MB  wall {:>7.1} ms  cpu {:>7.1} ms  ({} facts, {shared} shared, largest {largest:?}; {} quotes)",
             bytes as f64 / 1e6,
             per_run * 1000.0,
             cpu.map(|c| c * 1000.0).unwrap_or(f64::NAN),

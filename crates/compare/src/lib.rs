@@ -319,6 +319,13 @@ impl<'l> Comparer<'l> {
     }
 }
 
+/// Compare clean articles with the shipped lexicon and outlets table and
+/// no extractor output (fallback quotes, no timeline).
+pub fn compare_articles(articles: &[Article]) -> Coverage {
+    let inputs: Vec<CoverageInput<'_>> = articles.iter().map(CoverageInput::new).collect();
+    Comparer::shipped().compare(&inputs)
+}
+
 /// Merge dated sentences across articles: sentences of one fact with the
 /// same date become one entry.
 fn timeline(prepared: &[prepare::Prepared<'_>], facts: &facts::Built) -> Vec<TimelineEntry> {
