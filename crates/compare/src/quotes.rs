@@ -181,7 +181,32 @@ pub fn find_quotes_fallback(
         let so_called = text
             .get(span.start.saturating_sub(12)..span.start)
             .is_some_and(|b| b.to_lowercase().contains("so-called"));
-        let kind = if so_called || (n_words <= 4 && cue.is_none()) {
+        // `its “inquiry”`, `the party's own “process”`: a term held at arm's
+        // length even when a speech verb is near.
+        let determined = n_words <= 3 && {
+            let before = text.get(..span.start.saturating_sub(1)).unwrap_or("");
+            let prev = before
+                .trim_end_matches(['\u{201C}', '"', '\u{2018}', '\''])
+                .split_whitespace()
+                .last()
+                .unwrap_or("")
+                .to_lowercase();
+            matches!(
+                prev.as_str(),
+                "the"
+                    | "its"
+                    | "their"
+                    | "our"
+                    | "his"
+                    | "her"
+                    | "own"
+                    | "this"
+                    | "these"
+                    | "those"
+            ) || prev.ends_with("'s")
+                || prev.ends_with("\u{2019}s")
+        };
+        let kind = if so_called || determined || (n_words <= 4 && cue.is_none()) {
             QuoteKind::Scare
         } else {
             QuoteKind::Speech

@@ -216,3 +216,90 @@ fn user_outlet_table_overrides_shipped_rows() {
     assert!(OutletTable::with_override(&path).is_err());
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Random text built from the characters that trip up span arithmetic
+/// (multi-byte quotes, dashes, ellipses, stops) never panics.
+#[test]
+fn random_punctuation_soup_does_not_panic() {
+    const PIECES: &[&str] = &[
+        "“",
+        "”",
+        "‘",
+        "’",
+        "\"",
+        "'",
+        "…",
+        "...",
+        ".",
+        "!",
+        "?",
+        ",",
+        ":",
+        " ",
+        " ",
+        " ",
+        "\n\n",
+        "\n",
+        "—",
+        "-",
+        "é",
+        "Mr.",
+        "Jan.",
+        "12",
+        "2,000",
+        "said",
+        "Labour",
+        "witch",
+        "hunt",
+        "quit",
+        "resigned",
+        "Williamson",
+        "so-called",
+        "a",
+        "the",
+        "smears",
+        "naïve",
+        "日本",
+    ];
+    let mut state = 0x2545_F491_4F6C_DD1Du64;
+    let mut next = || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    for round in 0..60 {
+        let texts: Vec<String> = (0..3)
+            .map(|_| {
+                let n = 5 + (next() % 120) as usize;
+                (0..n)
+                    .map(|_| PIECES[(next() % PIECES.len() as u64) as usize])
+                    .collect()
+            })
+            .collect();
+        let articles: Vec<Article> = texts
+            .iter()
+            .enumerate()
+            .map(|(i, t)| article(&format!("r{round}-{i}"), None, None, t))
+            .collect();
+        let cov = parallax_compare::compare_articles(&articles);
+        for f in &cov.facts.facts {
+            for c in &f.cells {
+                let a = articles
+                    .iter()
+                    .find(|a| a.id == c.article)
+                    .expect("article");
+                assert_eq!(a.text.get(c.span.clone()), Some(c.text.as_str()));
+            }
+        }
+        for q in &cov.quotes {
+            for o in &q.occurrences {
+                let a = articles
+                    .iter()
+                    .find(|a| a.id == o.article)
+                    .expect("article");
+                assert!(a.text.get(o.span.clone()).is_some());
+            }
+        }
+    }
+}
