@@ -272,7 +272,7 @@ pub(crate) fn build(
     lap("features");
     // Candidate pairs from a bounded window of the postings of each
     // sentence's rarest features.
-    const QUERY_FEATURES: usize = 12;
+    const QUERY_FEATURES: usize = 8;
     let half = options.postings_window.div_ceil(2).max(1);
     let mut edges: Vec<(f32, u32, u32)> = Vec::new();
     // Dense scratch scores with a list of touched slots: cheaper than a

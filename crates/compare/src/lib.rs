@@ -239,7 +239,7 @@ impl Default for CompareOptions {
         CompareOptions {
             fact_threshold: 0.30,
             max_candidates: 24,
-            postings_window: 48,
+            postings_window: 32,
             omitted_share: 0.5,
             min_features: 3,
         }

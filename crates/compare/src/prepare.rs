@@ -60,74 +60,44 @@ pub(crate) fn prepare_all<'a>(
     lexicon: &Lexicon,
     notes: &mut Vec<String>,
 ) -> Vec<Prepared<'a>> {
+    // Articles are independent: large stories are prepared on all cores.
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .min(16);
+    let results: Vec<(Prepared<'a>, bool, usize)> = if threads > 1 && inputs.len() >= 64 {
+        let chunk = inputs.len().div_ceil(threads);
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = inputs
+                .chunks(chunk)
+                .map(|part| {
+                    scope.spawn(move || {
+                        part.iter()
+                            .map(|i| prepare_one(i, lexicon))
+                            .collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .flat_map(|h| match h.join() {
+                    Ok(v) => v,
+                    // A panicking worker is a bug; re-raise it rather
+                    // than silently dropping articles.
+                    Err(e) => std::panic::resume_unwind(e),
+                })
+                .collect()
+        })
+    } else {
+        inputs.iter().map(|i| prepare_one(i, lexicon)).collect()
+    };
     let mut fallback = 0usize;
     let mut dropped = 0usize;
-    let mut out = Vec::with_capacity(inputs.len());
-    for input in inputs {
-        let article = input.article;
-        let text = article.text.as_str();
-        let mut sentences = Vec::new();
-        for block in block_ranges(text, &article.blocks) {
-            sentences.extend(split_sentences(text, block));
-        }
-        sentences.sort_by_key(|s| s.start);
-        sentences.dedup_by(|b, a| b.start < a.end);
-        let mut all_words = Vec::new();
-        let mut sentence_words = Vec::with_capacity(sentences.len());
-        for s in &sentences {
-            let start = all_words.len();
-            all_words.extend(words(text, s.clone(), &lexicon.spelling));
-            sentence_words.push(start..all_words.len());
-        }
-        let mut quotes = match &input.quotes {
-            Some(q) => q.clone(),
-            None => {
-                fallback += 1;
-                let mut q = crate::quotes::find_quotes_fallback(text, &sentences, lexicon);
-                q.extend(crate::quotes::block_quotes_fallback(
-                    text,
-                    &article.blocks,
-                    &sentences,
-                    &q,
-                    lexicon,
-                ));
-                q
-            }
-        };
-        let before = quotes.len();
-        quotes.retain(|q| q.span.start < q.span.end && text.get(q.span.clone()).is_some());
-        dropped += before - quotes.len();
-        quotes.sort_by_key(|q| q.span.start);
-        let mut prepared = Prepared {
-            article,
-            sentences,
-            words: all_words,
-            sentence_words,
-            quotes: Vec::new(),
-            dates: input
-                .dates
-                .iter()
-                .filter(|d| d.article == article.id && text.get(d.span.clone()).is_some())
-                .cloned()
-                .collect(),
-            quote_of_word: Vec::new(),
-        };
-        for q in &mut quotes {
-            if q.sentence.is_none() {
-                q.sentence = prepared
-                    .sentence_for(&q.span)
-                    .map(|i| prepared.sentences[i].clone());
-            }
-        }
-        let mut quote_of_word = vec![None; prepared.words.len()];
-        for (qi, q) in quotes.iter().enumerate() {
-            for slot in &mut quote_of_word[prepared.words_in(&q.span)] {
-                *slot = Some(qi);
-            }
-        }
-        prepared.quotes = quotes;
-        prepared.quote_of_word = quote_of_word;
-        out.push(prepared);
+    let mut out = Vec::with_capacity(results.len());
+    for (p, used_fallback, d) in results {
+        fallback += used_fallback as usize;
+        dropped += d;
+        out.push(p);
     }
     if fallback > 0 {
         notes.push(format!(
@@ -140,4 +110,72 @@ pub(crate) fn prepare_all<'a>(
         ));
     }
     out
+}
+
+/// Sentences, words and quotes of one article; also whether the fallback
+/// quote finder ran and how many supplied quotes were dropped.
+fn prepare_one<'a>(input: &CoverageInput<'a>, lexicon: &Lexicon) -> (Prepared<'a>, bool, usize) {
+    let article = input.article;
+    let text = article.text.as_str();
+    let mut sentences = Vec::new();
+    for block in block_ranges(text, &article.blocks) {
+        sentences.extend(split_sentences(text, block));
+    }
+    sentences.sort_by_key(|s| s.start);
+    sentences.dedup_by(|b, a| b.start < a.end);
+    let mut all_words = Vec::new();
+    let mut sentence_words = Vec::with_capacity(sentences.len());
+    for s in &sentences {
+        let start = all_words.len();
+        all_words.extend(words(text, s.clone(), &lexicon.spelling));
+        sentence_words.push(start..all_words.len());
+    }
+    let mut quotes = match &input.quotes {
+        Some(q) => q.clone(),
+        None => {
+            let mut q = crate::quotes::find_quotes_fallback(text, &sentences, lexicon);
+            q.extend(crate::quotes::block_quotes_fallback(
+                text,
+                &article.blocks,
+                &sentences,
+                &q,
+                lexicon,
+            ));
+            q
+        }
+    };
+    let before = quotes.len();
+    quotes.retain(|q| q.span.start < q.span.end && text.get(q.span.clone()).is_some());
+    let dropped = before - quotes.len();
+    quotes.sort_by_key(|q| q.span.start);
+    let mut prepared = Prepared {
+        article,
+        sentences,
+        words: all_words,
+        sentence_words,
+        quotes: Vec::new(),
+        dates: input
+            .dates
+            .iter()
+            .filter(|d| d.article == article.id && text.get(d.span.clone()).is_some())
+            .cloned()
+            .collect(),
+        quote_of_word: Vec::new(),
+    };
+    for q in &mut quotes {
+        if q.sentence.is_none() {
+            q.sentence = prepared
+                .sentence_for(&q.span)
+                .map(|i| prepared.sentences[i].clone());
+        }
+    }
+    let mut quote_of_word = vec![None; prepared.words.len()];
+    for (qi, q) in quotes.iter().enumerate() {
+        for slot in &mut quote_of_word[prepared.words_in(&q.span)] {
+            *slot = Some(qi);
+        }
+    }
+    prepared.quotes = quotes;
+    prepared.quote_of_word = quote_of_word;
+    (prepared, input.quotes.is_none(), dropped)
 }
