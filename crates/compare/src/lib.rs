@@ -196,6 +196,26 @@ pub struct TimelineEntry {
     pub sources: Vec<SentenceRef>,
 }
 
+/// One outlet's coverage of the story, summed over its articles.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OutletSummary {
+    /// The outlets-table name, else the outlet name the articles gave,
+    /// else the URL host, else `unknown`.
+    pub outlet: String,
+    pub lean: Option<i8>,
+    pub articles: Vec<String>,
+    /// Attribution verbs over all its articles, most used first.
+    pub attribution_verbs: Vec<VerbCount>,
+    pub evaluative_share: f32,
+    /// Loaded terms in the narrator's voice.
+    pub loaded: usize,
+    pub scare_quotes: usize,
+    pub narrator_assertions: usize,
+    /// Speech quotes by named and anonymous speakers.
+    pub named_sources: usize,
+    pub anonymous_sources: usize,
+}
+
 /// The comparison of one story's coverage. See `docs/coverage.md`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Coverage {
@@ -208,6 +228,8 @@ pub struct Coverage {
     pub sources: Vec<ArticleSources>,
     pub timeline: Vec<TimelineEntry>,
     pub lean: LeanDistribution,
+    /// Per outlet: voice and sourcing summed over its articles.
+    pub outlets: Vec<OutletSummary>,
     /// How the comparison was made (fallbacks used, limits hit).
     pub notes: Vec<String>,
 }
@@ -305,6 +327,7 @@ impl<'l> Comparer<'l> {
             });
         }
         let lean = LeanDistribution::from_matches(&matches);
+        let outlets = outlet_summaries(&articles, &voice, &sources);
         Coverage {
             schema: SCHEMA_VERSION,
             articles,
@@ -314,6 +337,7 @@ impl<'l> Comparer<'l> {
             sources,
             timeline,
             lean,
+            outlets,
             notes,
         }
     }
@@ -324,6 +348,69 @@ impl<'l> Comparer<'l> {
 pub fn compare_articles(articles: &[Article]) -> Coverage {
     let inputs: Vec<CoverageInput<'_>> = articles.iter().map(CoverageInput::new).collect();
     Comparer::shipped().compare(&inputs)
+}
+
+fn outlet_summaries(
+    articles: &[ArticleEntry],
+    voice: &[ArticleVoice],
+    sources: &[ArticleSources],
+) -> Vec<OutletSummary> {
+    let mut out: Vec<OutletSummary> = Vec::new();
+    for ((a, v), s) in articles.iter().zip(voice).zip(sources) {
+        let name = a
+            .outlet_match
+            .as_ref()
+            .map(|m| m.outlet.name.clone())
+            .or_else(|| a.outlet.clone().filter(|o| !o.trim().is_empty()))
+            .or_else(|| a.url.as_deref().and_then(outlets::host_of))
+            .unwrap_or_else(|| "unknown".to_string());
+        let idx = match out.iter().position(|o| o.outlet == name) {
+            Some(i) => i,
+            None => {
+                out.push(OutletSummary {
+                    outlet: name,
+                    lean: a.outlet_match.as_ref().and_then(|m| m.outlet.lean),
+                    articles: Vec::new(),
+                    attribution_verbs: Vec::new(),
+                    evaluative_share: 0.0,
+                    loaded: 0,
+                    scare_quotes: 0,
+                    narrator_assertions: 0,
+                    named_sources: 0,
+                    anonymous_sources: 0,
+                });
+                out.len() - 1
+            }
+        };
+        let o = &mut out[idx];
+        o.articles.push(a.id.clone());
+        o.loaded += v.loaded.len();
+        o.scare_quotes += v.scare_quotes.len();
+        o.narrator_assertions += v.narrator_assertions.len();
+        o.named_sources += s.named;
+        o.anonymous_sources += s.anonymous;
+        for vc in &v.attribution_verbs {
+            match o.attribution_verbs.iter_mut().find(|x| x.verb == vc.verb) {
+                Some(x) => x.count += vc.count,
+                None => o.attribution_verbs.push(vc.clone()),
+            }
+        }
+    }
+    for o in &mut out {
+        o.attribution_verbs
+            .sort_by(|a, b| b.count.cmp(&a.count).then(a.verb.cmp(&b.verb)));
+        let total: usize = o.attribution_verbs.iter().map(|v| v.count).sum();
+        let evaluative: usize = o
+            .attribution_verbs
+            .iter()
+            .filter(|v| v.tone == VerbTone::Evaluative)
+            .map(|v| v.count)
+            .sum();
+        if total > 0 {
+            o.evaluative_share = ((evaluative as f32 / total as f32) * 1000.0).round() / 1000.0;
+        }
+    }
+    out
 }
 
 /// Merge dated sentences across articles: sentences of one fact with the

@@ -104,6 +104,15 @@ fn aligns_paraphrased_facts_and_links_quotes() {
     assert_eq!(cov.lean.centre, 1);
     assert_eq!(cov.lean.right, 1);
     assert_eq!(cov.lean.unknown, 1);
+    // Per outlet: Breitbart's evaluative `insisted`.
+    let bb = cov
+        .outlets
+        .iter()
+        .find(|o| o.outlet == "Breitbart")
+        .expect("outlet");
+    assert_eq!((bb.lean, bb.articles.len(), bb.loaded), (Some(2), 1, 1));
+    assert!(bb.evaluative_share > 0.0);
+    assert_eq!(cov.outlets.len(), 3);
     // JSON round trip.
     let json = serde_json::to_string(&cov).expect("serialise");
     let back: parallax_compare::Coverage = serde_json::from_str(&json).expect("deserialise");
