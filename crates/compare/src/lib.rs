@@ -100,7 +100,9 @@ pub struct QuoteRef {
     /// The attribution cue (`said`, `told reporters`, `claimed`).
     #[serde(default)]
     pub cue: Option<String>,
-    /// Direct quotation (in marks) rather than reported speech.
+    /// Direct quotation (in marks) rather than reported speech. Reported
+    /// speech counts towards who is quoted, but is not linked across
+    /// outlets and its words count as the writer's own.
     #[serde(default = "yes")]
     pub direct: bool,
     pub kind: QuoteKind,

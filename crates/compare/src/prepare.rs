@@ -170,7 +170,9 @@ fn prepare_one<'a>(input: &CoverageInput<'a>, lexicon: &Lexicon) -> (Prepared<'a
         }
     }
     let mut quote_of_word = vec![None; prepared.words.len()];
-    for (qi, q) in quotes.iter().enumerate() {
+    // Only words inside quotation marks are someone else's words; reported
+    // speech is the writer's wording.
+    for (qi, q) in quotes.iter().enumerate().filter(|(_, q)| q.direct) {
         for slot in &mut quote_of_word[prepared.words_in(&q.span)] {
             *slot = Some(qi);
         }

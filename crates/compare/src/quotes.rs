@@ -450,7 +450,7 @@ fn hash_words(ws: &[String]) -> u64 {
 pub(crate) fn link(prepared: &[Prepared<'_>], facts: &Built) -> Vec<SharedQuote> {
     let mut occs: Vec<Occ> = Vec::new();
     for (ai, p) in prepared.iter().enumerate() {
-        for (qi, q) in p.quotes.iter().enumerate() {
+        for (qi, q) in p.quotes.iter().enumerate().filter(|(_, q)| q.direct) {
             let wr = p.words_in(&q.span);
             let mut norm = Vec::new();
             let mut raw = Vec::new();

@@ -205,7 +205,7 @@ pub(crate) fn voices(prepared: &[Prepared<'_>], lexicon: &Lexicon) -> Vec<Articl
     // Short quoted phrases per article, for narrator assertions.
     let mut quoted: HashMap<Vec<String>, Vec<usize>> = HashMap::new();
     for (ai, p) in prepared.iter().enumerate() {
-        for q in &p.quotes {
+        for q in p.quotes.iter().filter(|q| q.direct) {
             let wr = p.words_in(&q.span);
             let ws = &p.words[wr];
             if ws.len() < 2 || ws.len() > 5 {

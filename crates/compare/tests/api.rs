@@ -312,3 +312,29 @@ fn random_punctuation_soup_does_not_panic() {
         }
     }
 }
+
+#[test]
+fn reported_speech_counts_as_a_source_but_not_as_quoted_words() {
+    let text = "The minister said the notorious plan would fail. Critics agreed.";
+    let a = article("a", None, None, text);
+    let clause = text.find("the notorious").expect("clause")..text.find(" fail").expect("end") + 5;
+    let input = CoverageInput {
+        article: &a,
+        quotes: Some(vec![QuoteRef {
+            text: text[clause.clone()].to_string(),
+            span: clause,
+            sentence: None,
+            speaker: Some("Minister Ana Ruiz".into()),
+            cue: Some("said".into()),
+            direct: false,
+            kind: QuoteKind::Speech,
+        }]),
+        dates: Vec::new(),
+    };
+    let cov = Comparer::shipped().compare(&[input]);
+    assert_eq!(cov.sources[0].named, 1);
+    // `notorious` is the writer's word choice even inside reported speech.
+    assert_eq!(cov.voice[0].loaded.len(), 1);
+    assert_eq!(cov.voice[0].loaded_in_quotes, 0);
+    assert!(cov.quotes.is_empty());
+}
