@@ -97,6 +97,12 @@ pub struct QuoteRef {
     /// `a Labour source`); `None` when unknown.
     #[serde(default)]
     pub speaker: Option<String>,
+    /// The extractor's judgement of the speaker, when it has one (map its
+    /// named and resolved-pronoun speakers to `Named`, unnamed sources to
+    /// `Anonymous`, unresolved pronouns to `Unknown`). `None`: classified
+    /// here from the speaker string.
+    #[serde(default)]
+    pub speaker_kind: Option<SpeakerKind>,
     /// The attribution cue (`said`, `told reporters`, `claimed`).
     #[serde(default)]
     pub cue: Option<String>,

@@ -345,7 +345,10 @@ pub(crate) fn sources(prepared: &[Prepared<'_>]) -> Vec<ArticleSources> {
             let (mut named, mut anonymous, mut unknown) = (0, 0, 0);
             for q in p.quotes.iter().filter(|q| q.kind == QuoteKind::Speech) {
                 let (name, kind) = match &q.speaker {
-                    Some(s) => (s.trim().to_string(), speaker_kind(s)),
+                    Some(s) => (
+                        s.trim().to_string(),
+                        q.speaker_kind.unwrap_or_else(|| speaker_kind(s)),
+                    ),
                     None => (String::new(), SpeakerKind::Unknown),
                 };
                 match kind {
