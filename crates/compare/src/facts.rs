@@ -154,6 +154,9 @@ pub(crate) fn features(p: &Prepared<'_>, words: Range<usize>, lexicon: &Lexicon)
     out
 }
 
+/// A scored pair of sentences: (similarity, lower index, higher index).
+type Edge = (f32, u32, u32);
+
 /// Sparse unit vector: (feature id, weight) sorted by id.
 type Vector = Vec<(u32, f32)>;
 
@@ -221,12 +224,23 @@ pub(crate) fn build(
     let mut sent_article: Vec<u32> = Vec::new();
     let mut sent_local: Vec<u32> = Vec::new();
     let mut sent_feats: Vec<Vec<u32>> = Vec::new();
-    for (ai, p) in prepared.iter().enumerate() {
-        for (si, wr) in p.sentence_words.iter().enumerate() {
-            let fs = features(p, wr.clone(), lexicon);
-            if fs.len() < options.min_features {
-                continue;
-            }
+    // Feature hashes per article in parallel; interning stays sequential
+    // so that ids do not depend on the thread count.
+    let hashed: Vec<Vec<(usize, Vec<u64>)>> = crate::prepare::par_ranges(prepared.len(), 64, |r| {
+        prepared[r]
+            .iter()
+            .map(|p| {
+                p.sentence_words
+                    .iter()
+                    .enumerate()
+                    .map(|(si, wr)| (si, features(p, wr.clone(), lexicon)))
+                    .filter(|(_, fs)| fs.len() >= options.min_features)
+                    .collect()
+            })
+            .collect()
+    });
+    for (ai, sentences) in hashed.into_iter().enumerate() {
+        for (si, fs) in sentences {
             let mut ids: Vec<u32> = fs
                 .into_iter()
                 .map(|f| match vocab.get(&f) {
@@ -274,69 +288,77 @@ pub(crate) fn build(
     // sentence's rarest features.
     const QUERY_FEATURES: usize = 8;
     let half = options.postings_window.div_ceil(2).max(1);
-    let mut edges: Vec<(f32, u32, u32)> = Vec::new();
-    // Dense scratch scores with a list of touched slots: cheaper than a
-    // map for the hundreds of updates per sentence.
-    let mut score = vec![0.0f32; n];
-    let mut touched: Vec<u32> = Vec::new();
-    let mut dense = vec![0.0f32; vocab.len()];
-    let mut truncated = 0usize;
-    for s in 0..n {
-        for &t in &touched {
-            score[t as usize] = 0.0;
-        }
-        touched.clear();
-        let mut feats = sent_feats[s].clone();
-        feats.sort_by(|a, b| idf[*b as usize].total_cmp(&idf[*a as usize]));
-        feats.truncate(QUERY_FEATURES);
-        for f in feats {
-            let list = &postings[f as usize];
-            if list.len() < 2 {
-                continue;
+    // Each thread scores its own range of sentences with its own scratch
+    // arrays; the edges come back in sentence order.
+    let chunks: Vec<(Vec<Edge>, usize)> = crate::prepare::par_ranges(n, 4096, |range| {
+        let mut edges: Vec<Edge> = Vec::new();
+        // Dense scratch scores with a list of touched slots: cheaper than
+        // a map for the hundreds of updates per sentence.
+        let mut score = vec![0.0f32; n];
+        let mut touched: Vec<u32> = Vec::new();
+        let mut dense = vec![0.0f32; idf.len()];
+        let mut truncated = 0usize;
+        for s in range {
+            for &t in &touched {
+                score[t as usize] = 0.0;
             }
-            let pos = list.partition_point(|x| (*x as usize) < s);
-            let lo = pos.saturating_sub(half);
-            let hi = (pos + 1 + half).min(list.len());
-            if hi - lo < list.len() {
-                truncated += 1;
-            }
-            for &t in &list[lo..hi] {
-                if sent_article[t as usize] != sent_article[s] {
-                    let slot = &mut score[t as usize];
-                    if *slot == 0.0 {
-                        touched.push(t);
+            touched.clear();
+            let mut feats = sent_feats[s].clone();
+            feats.sort_by(|a, b| idf[*b as usize].total_cmp(&idf[*a as usize]));
+            feats.truncate(QUERY_FEATURES);
+            for f in feats {
+                let list = &postings[f as usize];
+                if list.len() < 2 {
+                    continue;
+                }
+                let pos = list.partition_point(|x| (*x as usize) < s);
+                let lo = pos.saturating_sub(half);
+                let hi = (pos + 1 + half).min(list.len());
+                if hi - lo < list.len() {
+                    truncated += 1;
+                }
+                for &t in &list[lo..hi] {
+                    if sent_article[t as usize] != sent_article[s] {
+                        let slot = &mut score[t as usize];
+                        if *slot == 0.0 {
+                            touched.push(t);
+                        }
+                        *slot += idf[f as usize];
                     }
-                    *slot += idf[f as usize];
                 }
             }
-        }
-        let mut cands: Vec<(u32, f32)> = touched.iter().map(|&t| (t, score[t as usize])).collect();
-        if cands.len() > options.max_candidates {
-            cands.select_nth_unstable_by(options.max_candidates, |a, b| b.1.total_cmp(&a.1));
-            cands.truncate(options.max_candidates);
-        }
-        for &(f, w) in &vectors[s] {
-            dense[f as usize] = w;
-        }
-        for (t, _) in cands {
-            // Branch-free dot product against the dense query vector.
-            let sim: f32 = vectors[t as usize]
-                .iter()
-                .map(|&(f, w)| dense[f as usize] * w)
-                .sum();
-            if sim >= options.fact_threshold {
-                let (a, b) = if (t as usize) < s {
-                    (t, s as u32)
-                } else {
-                    (s as u32, t)
-                };
-                edges.push((sim, a, b));
+            let mut cands: Vec<(u32, f32)> =
+                touched.iter().map(|&t| (t, score[t as usize])).collect();
+            if cands.len() > options.max_candidates {
+                cands.select_nth_unstable_by(options.max_candidates, |a, b| b.1.total_cmp(&a.1));
+                cands.truncate(options.max_candidates);
+            }
+            for &(f, w) in &vectors[s] {
+                dense[f as usize] = w;
+            }
+            for (t, _) in cands {
+                // Branch-free dot product against the dense query vector.
+                let sim: f32 = vectors[t as usize]
+                    .iter()
+                    .map(|&(f, w)| dense[f as usize] * w)
+                    .sum();
+                if sim >= options.fact_threshold {
+                    let (a, b) = if (t as usize) < s {
+                        (t, s as u32)
+                    } else {
+                        (s as u32, t)
+                    };
+                    edges.push((sim, a, b));
+                }
+            }
+            for &(f, _) in &vectors[s] {
+                dense[f as usize] = 0.0;
             }
         }
-        for &(f, _) in &vectors[s] {
-            dense[f as usize] = 0.0;
-        }
-    }
+        vec![(edges, truncated)]
+    });
+    let truncated: usize = chunks.iter().map(|c| c.1).sum();
+    let mut edges: Vec<Edge> = chunks.into_iter().flat_map(|c| c.0).collect();
     lap("candidates");
     edges.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)).then(x.2.cmp(&y.2)));
     edges.dedup_by(|x, y| x.1 == y.1 && x.2 == y.2);

@@ -55,42 +55,48 @@ impl Prepared<'_> {
     }
 }
 
+/// Map `f` over index ranges covering `0..n` on all cores (when `n` is at
+/// least `min_parallel`), concatenating the results in order.
+pub(crate) fn par_ranges<R: Send>(
+    n: usize,
+    min_parallel: usize,
+    f: impl Fn(Range<usize>) -> Vec<R> + Sync,
+) -> Vec<R> {
+    let threads = std::thread::available_parallelism()
+        .map(|t| t.get())
+        .unwrap_or(1)
+        .min(16);
+    if threads < 2 || n < min_parallel {
+        return f(0..n);
+    }
+    let chunk = n.div_ceil(threads);
+    let f = &f;
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..n)
+            .step_by(chunk)
+            .map(|start| scope.spawn(move || f(start..(start + chunk).min(n))))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| match h.join() {
+                Ok(v) => v,
+                // A panicking worker is a bug; re-raise it rather than
+                // silently dropping work.
+                Err(e) => std::panic::resume_unwind(e),
+            })
+            .collect()
+    })
+}
+
 pub(crate) fn prepare_all<'a>(
     inputs: &[CoverageInput<'a>],
     lexicon: &Lexicon,
     notes: &mut Vec<String>,
 ) -> Vec<Prepared<'a>> {
     // Articles are independent: large stories are prepared on all cores.
-    let threads = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(1)
-        .min(16);
-    let results: Vec<(Prepared<'a>, bool, usize)> = if threads > 1 && inputs.len() >= 64 {
-        let chunk = inputs.len().div_ceil(threads);
-        std::thread::scope(|scope| {
-            let handles: Vec<_> = inputs
-                .chunks(chunk)
-                .map(|part| {
-                    scope.spawn(move || {
-                        part.iter()
-                            .map(|i| prepare_one(i, lexicon))
-                            .collect::<Vec<_>>()
-                    })
-                })
-                .collect();
-            handles
-                .into_iter()
-                .flat_map(|h| match h.join() {
-                    Ok(v) => v,
-                    // A panicking worker is a bug; re-raise it rather
-                    // than silently dropping articles.
-                    Err(e) => std::panic::resume_unwind(e),
-                })
-                .collect()
-        })
-    } else {
-        inputs.iter().map(|i| prepare_one(i, lexicon)).collect()
-    };
+    let results: Vec<(Prepared<'a>, bool, usize)> = par_ranges(inputs.len(), 64, |r| {
+        inputs[r].iter().map(|i| prepare_one(i, lexicon)).collect()
+    });
     let mut fallback = 0usize;
     let mut dropped = 0usize;
     let mut out = Vec::with_capacity(results.len());
