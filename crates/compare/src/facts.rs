@@ -75,7 +75,7 @@ pub struct FactsMatrix {
 pub(crate) struct Built {
     pub matrix: FactsMatrix,
     /// (article index, sentence index) → fact ids (primary first).
-    by_sentence: HashMap<(usize, usize), Vec<usize>>,
+    by_sentence: FastMap<(usize, usize), Vec<usize>>,
     /// Per fact, its cells as (article index, sentence index).
     members: Vec<Vec<(usize, usize)>>,
 }
@@ -382,13 +382,13 @@ pub(crate) fn build(
     }
     // Members per root, and each member's summed similarity within its fact
     // (to pick the representative).
-    let mut members: HashMap<u32, Vec<u32>> = HashMap::new();
+    let mut members: FastMap<u32, Vec<u32>> = FastMap::default();
     for s in 0..n as u32 {
         let r = uf.find(s);
         members.entry(r).or_default().push(s);
     }
     let mut centrality = vec![0.0f32; n];
-    let mut secondary: HashMap<(u32, u32), (f32, u32)> = HashMap::new();
+    let mut secondary: FastMap<(u32, u32), (f32, u32)> = FastMap::default();
     for &(sim, a, b) in &edges {
         let (ra, rb) = (uf.find(a), uf.find(b));
         if ra == rb {
@@ -412,7 +412,7 @@ pub(crate) fn build(
         m.sort_unstable();
     }
     let support = |root: u32, _members: &Vec<u32>| uf.articles[root as usize].len();
-    let mut extra_support: HashMap<u32, usize> = HashMap::new();
+    let mut extra_support: FastMap<u32, usize> = FastMap::default();
     for (root, _) in secondary.keys() {
         *extra_support.entry(*root).or_default() += 1;
     }
@@ -425,7 +425,7 @@ pub(crate) fn build(
         .collect();
     roots.sort_by(|a, b| b.0.cmp(&a.0).then(a.2[0].cmp(&b.2[0])));
 
-    let mut secondary_by_root: HashMap<u32, Vec<(u32, f32, u32)>> = HashMap::new();
+    let mut secondary_by_root: FastMap<u32, Vec<(u32, f32, u32)>> = FastMap::default();
     for ((root, art), (sim, s)) in secondary {
         secondary_by_root
             .entry(root)
@@ -434,7 +434,7 @@ pub(crate) fn build(
     }
     lap("clusters");
     let mut facts = Vec::with_capacity(roots.len());
-    let mut by_sentence: HashMap<(usize, usize), Vec<usize>> = HashMap::new();
+    let mut by_sentence: FastMap<(usize, usize), Vec<usize>> = FastMap::default();
     let mut fact_members: Vec<Vec<(usize, usize)>> = Vec::new();
     for (id, (_, root, m)) in roots.into_iter().enumerate() {
         let rep = m
@@ -483,7 +483,7 @@ pub(crate) fn build(
             } else {
                 entry.push(id);
             }
-            if articles.last() != Some(&p.id().to_string()) {
+            if articles.last().map(String::as_str) != Some(p.id()) {
                 articles.push(p.id().to_string());
             }
             out_cells.push(FactCell {
