@@ -1,0 +1,554 @@
+//! The facts matrix: sentences of different articles aligned into facts.
+//!
+//! Each sentence becomes a sparse vector of features: content-word stems
+//! (with British/American spelling folded), paraphrase concepts from the
+//! lexicon (`quit` / `resigned` / `stepped down` → one concept), numbers
+//! (`two` = `2`), months and day-month dates (`December 12` = `12
+//! December`). Features are weighted by inverse sentence frequency within
+//! the story, and two sentences of different articles are the same fact
+//! when their cosine similarity reaches a threshold.
+//!
+//! Comparing every pair of sentences is quadratic; instead an inverted
+//! index over features proposes candidates. Each sentence reads a bounded
+//! window of the postings of its rarest features and scores at most
+//! `max_candidates` of them exactly, so the work is linear in the number of
+//! sentences. Facts are then formed by joining the most similar pairs first
+//! (at most one sentence per article in a fact, which stops chains of
+//! loosely related sentences from growing into one blob). A sentence that
+//! carries two facts (`suspended on Jan. 14, readmitted on Feb. 19`) joins
+//! one of them and is recorded as a secondary cell of the other.
+
+use crate::lexicon::Lexicon;
+use crate::prepare::Prepared;
+use crate::text::{is_stopword, month_number, number_value, FastMap};
+use crate::CompareOptions;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::ops::Range;
+
+/// One fact: the same claim as reported by one or more articles.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Fact {
+    pub id: usize,
+    /// A representative sentence (the member most similar to the others).
+    pub text: String,
+    /// Ids of the articles reporting it, in story order.
+    pub articles: Vec<String>,
+    /// The sentence each of those articles reports it in.
+    pub cells: Vec<FactCell>,
+}
+
+/// One article's sentence for a fact: a cell of the facts × articles matrix.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FactCell {
+    pub article: String,
+    /// Byte range of the sentence in `Article.text`.
+    pub span: Range<usize>,
+    pub text: String,
+    /// Similarity to the closest other sentence of the fact (1 for a fact
+    /// reported once).
+    pub similarity: f32,
+    /// `false` when this sentence mainly belongs to another fact and also
+    /// carries this one.
+    pub primary: bool,
+}
+
+/// Per article: what only it reports and what it leaves out.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ArticleFacts {
+    pub article: String,
+    /// Facts reported by this article alone.
+    pub exclusive: Vec<usize>,
+    /// Facts most other articles report that this one does not.
+    pub omitted: Vec<usize>,
+}
+
+/// The facts × articles matrix, stored sparsely (cells per fact).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct FactsMatrix {
+    /// Facts, most widely reported first.
+    pub facts: Vec<Fact>,
+    pub per_article: Vec<ArticleFacts>,
+}
+
+/// The matrix plus lookups the other parts of the comparison use.
+pub(crate) struct Built {
+    pub matrix: FactsMatrix,
+    /// (article index, sentence index) → fact ids (primary first).
+    by_sentence: FastMap<(usize, usize), Vec<usize>>,
+    /// Per fact, its cells as (article index, sentence index).
+    members: Vec<Vec<(usize, usize)>>,
+}
+
+impl Built {
+    /// The primary fact of a sentence.
+    pub fn fact_of(&self, article: usize, sentence: usize) -> Option<usize> {
+        self.by_sentence
+            .get(&(article, sentence))
+            .and_then(|v| v.first().copied())
+    }
+
+    /// The cells of a fact as (article index, sentence index).
+    pub fn members(&self, fact: usize) -> &[(usize, usize)] {
+        self.members.get(fact).map(|v| v.as_slice()).unwrap_or(&[])
+    }
+
+    /// Every fact a sentence carries.
+    pub fn facts_of(&self, article: usize, sentence: usize) -> &[usize] {
+        self.by_sentence
+            .get(&(article, sentence))
+            .map(|v| v.as_slice())
+            .unwrap_or(&[])
+    }
+}
+
+/// Hash of a tagged feature (`tag` keeps `#2` the number apart from a
+/// stem `2`, concepts apart from words).
+fn feature_hash(tag: u8, text: &str) -> u64 {
+    use std::hash::Hasher;
+    let mut h = crate::text::FastHasher::default();
+    h.write(&[tag]);
+    h.write(text.as_bytes());
+    h.finish()
+}
+
+/// Features of one sentence's words, as hashes (sorted, deduplicated).
+pub(crate) fn features(p: &Prepared<'_>, words: Range<usize>, lexicon: &Lexicon) -> Vec<u64> {
+    let ws = &p.words[words];
+    let stems: Vec<&str> = ws.iter().map(|w| w.stem.as_str()).collect();
+    let mut out = Vec::with_capacity(ws.len());
+    let mut k = 0;
+    while k < ws.len() {
+        if let Some((concept, n)) = lexicon.paraphrase_at(&stems[k..]) {
+            out.push(feature_hash(b'~', concept));
+            k += n;
+            continue;
+        }
+        let w = &ws[k];
+        if let Some(m) = month_number(&w.norm) {
+            // `may` is also a verb: only as a month when capitalised.
+            if m != 5 || w.capitalised {
+                out.push(feature_hash(b'm', &m.to_string()));
+                let day = |x: Option<&crate::text::Word>| {
+                    x.and_then(|x| x.norm.parse::<u8>().ok())
+                        .filter(|d| (1..=31).contains(d))
+                };
+                if let Some(d) =
+                    day(ws.get(k + 1)).or_else(|| day(k.checked_sub(1).and_then(|i| ws.get(i))))
+                {
+                    out.push(feature_hash(b'd', &format!("{m}-{d}")));
+                }
+                k += 1;
+                continue;
+            }
+        }
+        if let Some(v) = number_value(&w.norm) {
+            out.push(feature_hash(b'#', &v));
+        } else if w.norm.len() >= 2 && !is_stopword(&w.norm) {
+            out.push(feature_hash(b'w', &w.stem));
+        }
+        k += 1;
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// A scored pair of sentences: (similarity, lower index, higher index).
+type Edge = (f32, u32, u32);
+
+/// Sparse unit vector: (feature id, weight) sorted by id.
+type Vector = Vec<(u32, f32)>;
+
+struct UnionFind {
+    parent: Vec<u32>,
+    /// Sorted article indices of each root's set.
+    articles: Vec<Vec<u32>>,
+}
+
+impl UnionFind {
+    fn find(&mut self, mut x: u32) -> u32 {
+        while self.parent[x as usize] != x {
+            let up = self.parent[self.parent[x as usize] as usize];
+            self.parent[x as usize] = up;
+            x = up;
+        }
+        x
+    }
+
+    /// Join the sets of `a` and `b` unless they share an article.
+    fn join_disjoint(&mut self, a: u32, b: u32) -> bool {
+        let (ra, rb) = (self.find(a), self.find(b));
+        if ra == rb {
+            return false;
+        }
+        let (big, small) = if self.articles[ra as usize].len() >= self.articles[rb as usize].len() {
+            (ra, rb)
+        } else {
+            (rb, ra)
+        };
+        let small_set = std::mem::take(&mut self.articles[small as usize]);
+        let big_set = &self.articles[big as usize];
+        if small_set.iter().any(|x| big_set.binary_search(x).is_ok()) {
+            self.articles[small as usize] = small_set;
+            return false;
+        }
+        let big_set = &mut self.articles[big as usize];
+        for x in small_set {
+            let pos = big_set.partition_point(|y| *y < x);
+            big_set.insert(pos, x);
+        }
+        self.parent[small as usize] = big;
+        true
+    }
+}
+
+pub(crate) fn build(
+    prepared: &[Prepared<'_>],
+    lexicon: &Lexicon,
+    options: &CompareOptions,
+    notes: &mut Vec<String>,
+) -> Built {
+    let clock = std::time::Instant::now();
+    let timing = std::env::var_os("PARALLAX_COMPARE_TIMING").is_some();
+    let lap = |what: &str| {
+        if timing {
+            eprintln!(
+                "  facts: {what} at {:.1} ms",
+                clock.elapsed().as_secs_f64() * 1e3
+            );
+        }
+    };
+    // Eligible sentences and their features.
+    let mut vocab: FastMap<u64, u32> = FastMap::default();
+    let mut sent_article: Vec<u32> = Vec::new();
+    let mut sent_local: Vec<u32> = Vec::new();
+    let mut sent_feats: Vec<Vec<u32>> = Vec::new();
+    // Feature hashes per article in parallel; interning stays sequential
+    // so that ids do not depend on the thread count.
+    let hashed: Vec<Vec<(usize, Vec<u64>)>> = crate::prepare::par_ranges(prepared.len(), 64, |r| {
+        prepared[r]
+            .iter()
+            .map(|p| {
+                p.sentence_words
+                    .iter()
+                    .enumerate()
+                    .map(|(si, wr)| (si, features(p, wr.clone(), lexicon)))
+                    .filter(|(_, fs)| fs.len() >= options.min_features)
+                    .collect()
+            })
+            .collect()
+    });
+    for (ai, sentences) in hashed.into_iter().enumerate() {
+        for (si, fs) in sentences {
+            let mut ids: Vec<u32> = fs
+                .into_iter()
+                .map(|f| match vocab.get(&f) {
+                    Some(&id) => id,
+                    None => {
+                        let id = vocab.len() as u32;
+                        vocab.insert(f, id);
+                        id
+                    }
+                })
+                .collect();
+            ids.sort_unstable();
+            sent_article.push(ai as u32);
+            sent_local.push(si as u32);
+            sent_feats.push(ids);
+        }
+    }
+    let n = sent_feats.len();
+    let mut postings: Vec<Vec<u32>> = vec![Vec::new(); vocab.len()];
+    for (s, fs) in sent_feats.iter().enumerate() {
+        for &f in fs {
+            postings[f as usize].push(s as u32);
+        }
+    }
+    let idf: Vec<f32> = postings
+        .iter()
+        .map(|p| ((n as f32 + 1.0) / (p.len() as f32 + 0.5)).ln().max(0.05))
+        .collect();
+    let vectors: Vec<Vector> = sent_feats
+        .iter()
+        .map(|fs| {
+            let norm = fs
+                .iter()
+                .map(|&f| idf[f as usize].powi(2))
+                .sum::<f32>()
+                .sqrt();
+            fs.iter()
+                .map(|&f| (f, idf[f as usize] / norm.max(1e-6)))
+                .collect()
+        })
+        .collect();
+
+    lap("features");
+    // Candidate pairs from a bounded window of the postings of each
+    // sentence's rarest features.
+    const QUERY_FEATURES: usize = 8;
+    let half = options.postings_window.div_ceil(2).max(1);
+    // Each thread scores its own range of sentences with its own scratch
+    // arrays; the edges come back in sentence order.
+    let chunks: Vec<(Vec<Edge>, usize)> = crate::prepare::par_ranges(n, 4096, |range| {
+        let mut edges: Vec<Edge> = Vec::new();
+        // Dense scratch scores with a list of touched slots: cheaper than
+        // a map for the hundreds of updates per sentence.
+        let mut score = vec![0.0f32; n];
+        let mut touched: Vec<u32> = Vec::new();
+        let mut dense = vec![0.0f32; idf.len()];
+        let mut truncated = 0usize;
+        for s in range {
+            for &t in &touched {
+                score[t as usize] = 0.0;
+            }
+            touched.clear();
+            let mut feats = sent_feats[s].clone();
+            feats.sort_by(|a, b| idf[*b as usize].total_cmp(&idf[*a as usize]));
+            feats.truncate(QUERY_FEATURES);
+            for f in feats {
+                let list = &postings[f as usize];
+                if list.len() < 2 {
+                    continue;
+                }
+                let pos = list.partition_point(|x| (*x as usize) < s);
+                let lo = pos.saturating_sub(half);
+                let hi = (pos + 1 + half).min(list.len());
+                if hi - lo < list.len() {
+                    truncated += 1;
+                }
+                for &t in &list[lo..hi] {
+                    if sent_article[t as usize] != sent_article[s] {
+                        let slot = &mut score[t as usize];
+                        if *slot == 0.0 {
+                            touched.push(t);
+                        }
+                        *slot += idf[f as usize];
+                    }
+                }
+            }
+            let mut cands: Vec<(u32, f32)> =
+                touched.iter().map(|&t| (t, score[t as usize])).collect();
+            if cands.len() > options.max_candidates {
+                cands.select_nth_unstable_by(options.max_candidates, |a, b| b.1.total_cmp(&a.1));
+                cands.truncate(options.max_candidates);
+            }
+            for &(f, w) in &vectors[s] {
+                dense[f as usize] = w;
+            }
+            for (t, _) in cands {
+                // Branch-free dot product against the dense query vector.
+                let sim: f32 = vectors[t as usize]
+                    .iter()
+                    .map(|&(f, w)| dense[f as usize] * w)
+                    .sum();
+                if sim >= options.fact_threshold {
+                    let (a, b) = if (t as usize) < s {
+                        (t, s as u32)
+                    } else {
+                        (s as u32, t)
+                    };
+                    edges.push((sim, a, b));
+                }
+            }
+            for &(f, _) in &vectors[s] {
+                dense[f as usize] = 0.0;
+            }
+        }
+        vec![(edges, truncated)]
+    });
+    let truncated: usize = chunks.iter().map(|c| c.1).sum();
+    let mut edges: Vec<Edge> = chunks.into_iter().flat_map(|c| c.0).collect();
+    lap("candidates");
+    edges.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)).then(x.2.cmp(&y.2)));
+    edges.dedup_by(|x, y| x.1 == y.1 && x.2 == y.2);
+    if truncated > 0 && n > 2_000 {
+        notes.push(format!(
+            "facts: candidate search read bounded postings windows ({truncated} truncated reads over {n} sentences)"
+        ));
+    }
+
+    lap("edges sorted");
+    let mut uf = UnionFind {
+        parent: (0..n as u32).collect(),
+        articles: sent_article.iter().map(|a| vec![*a]).collect(),
+    };
+    let mut best_sim = vec![0.0f32; n];
+    for &(sim, a, b) in &edges {
+        if uf.join_disjoint(a, b) {
+            best_sim[a as usize] = best_sim[a as usize].max(sim);
+            best_sim[b as usize] = best_sim[b as usize].max(sim);
+        }
+    }
+    // Members per root, and each member's summed similarity within its fact
+    // (to pick the representative).
+    let mut members: FastMap<u32, Vec<u32>> = FastMap::default();
+    for s in 0..n as u32 {
+        let r = uf.find(s);
+        members.entry(r).or_default().push(s);
+    }
+    let mut centrality = vec![0.0f32; n];
+    let mut secondary: FastMap<(u32, u32), (f32, u32)> = FastMap::default();
+    for &(sim, a, b) in &edges {
+        let (ra, rb) = (uf.find(a), uf.find(b));
+        if ra == rb {
+            centrality[a as usize] += sim;
+            centrality[b as usize] += sim;
+            continue;
+        }
+        for (root, s) in [(ra, b), (rb, a)] {
+            let art = sent_article[s as usize];
+            if uf.articles[root as usize].binary_search(&art).is_ok() {
+                continue;
+            }
+            let slot = secondary.entry((root, art)).or_insert((0.0, s));
+            if sim > slot.0 {
+                *slot = (sim, s);
+            }
+        }
+    }
+    let mut roots: Vec<(u32, Vec<u32>)> = members.into_iter().collect();
+    for (_, m) in &mut roots {
+        m.sort_unstable();
+    }
+    let support = |root: u32, _members: &Vec<u32>| uf.articles[root as usize].len();
+    let mut extra_support: FastMap<u32, usize> = FastMap::default();
+    for (root, _) in secondary.keys() {
+        *extra_support.entry(*root).or_default() += 1;
+    }
+    let mut roots: Vec<(usize, u32, Vec<u32>)> = roots
+        .into_iter()
+        .map(|(r, m)| {
+            let extra = extra_support.get(&r).copied().unwrap_or(0);
+            (support(r, &m) + extra, r, m)
+        })
+        .collect();
+    roots.sort_by(|a, b| b.0.cmp(&a.0).then(a.2[0].cmp(&b.2[0])));
+
+    let mut secondary_by_root: FastMap<u32, Vec<(u32, f32, u32)>> = FastMap::default();
+    for ((root, art), (sim, s)) in secondary {
+        secondary_by_root
+            .entry(root)
+            .or_default()
+            .push((art, sim, s));
+    }
+    lap("clusters");
+    let mut facts = Vec::with_capacity(roots.len());
+    let mut by_sentence: FastMap<(usize, usize), Vec<usize>> = FastMap::default();
+    let mut fact_members: Vec<Vec<(usize, usize)>> = Vec::new();
+    for (id, (_, root, m)) in roots.into_iter().enumerate() {
+        let rep = m
+            .iter()
+            .copied()
+            .max_by(|a, b| {
+                centrality[*a as usize]
+                    .total_cmp(&centrality[*b as usize])
+                    .then(b.cmp(a))
+            })
+            .unwrap_or(root);
+        let mut cells: Vec<(u32, u32, f32, bool)> = m
+            .iter()
+            .map(|&s| {
+                let sim = if m.len() == 1 {
+                    1.0
+                } else {
+                    best_sim[s as usize]
+                };
+                (sent_article[s as usize], s, sim, true)
+            })
+            .collect();
+        if let Some(extra) = secondary_by_root.remove(&root) {
+            cells.extend(extra.into_iter().map(|(art, sim, s)| (art, s, sim, false)));
+        }
+        cells.sort_by_key(|c| (c.0, c.1));
+        let cell_of = |s: u32| {
+            let p = &prepared[sent_article[s as usize] as usize];
+            let span = p.sentences[sent_local[s as usize] as usize].clone();
+            (p, span)
+        };
+        let (rp, rspan) = cell_of(rep);
+        let text = rp.slice(&rspan).to_string();
+        let mut out_cells = Vec::with_capacity(cells.len());
+        let mut articles = Vec::new();
+        for (art, s, sim, primary) in cells {
+            let (p, span) = cell_of(s);
+            let key = (art as usize, sent_local[s as usize] as usize);
+            if fact_members.len() <= id {
+                fact_members.resize(id + 1, Vec::new());
+            }
+            fact_members[id].push(key);
+            let entry = by_sentence.entry(key).or_default();
+            if primary {
+                entry.insert(0, id);
+            } else {
+                entry.push(id);
+            }
+            if articles.last().map(String::as_str) != Some(p.id()) {
+                articles.push(p.id().to_string());
+            }
+            out_cells.push(FactCell {
+                article: p.id().to_string(),
+                text: p.slice(&span).to_string(),
+                span,
+                similarity: (sim * 1000.0).round() / 1000.0,
+                primary,
+            });
+        }
+        facts.push(Fact {
+            id,
+            text,
+            articles,
+            cells: out_cells,
+        });
+    }
+
+    lap("cells");
+    // Exclusive and omitted facts per article.
+    let n_articles = prepared.len();
+    let mut per_article: Vec<ArticleFacts> = prepared
+        .iter()
+        .map(|p| ArticleFacts {
+            article: p.id().to_string(),
+            exclusive: Vec::new(),
+            omitted: Vec::new(),
+        })
+        .collect();
+    let index_of: HashMap<&str, usize> = prepared
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.id(), i))
+        .collect();
+    for f in &facts {
+        if f.articles.len() == 1 {
+            if let Some(&i) = index_of.get(f.articles[0].as_str()) {
+                per_article[i].exclusive.push(f.id);
+            }
+            continue;
+        }
+        if n_articles < 3 {
+            continue;
+        }
+        let need = ((n_articles - 1) as f32 * options.omitted_share)
+            .ceil()
+            .max(2.0) as usize;
+        if f.articles.len() < need {
+            continue;
+        }
+        let mut present = vec![false; n_articles];
+        for a in &f.articles {
+            if let Some(&i) = index_of.get(a.as_str()) {
+                present[i] = true;
+            }
+        }
+        for (i, pa) in per_article.iter_mut().enumerate() {
+            if !present[i] && f.articles.len() >= need {
+                pa.omitted.push(f.id);
+            }
+        }
+    }
+    Built {
+        matrix: FactsMatrix { facts, per_article },
+        by_sentence,
+        members: fact_members,
+    }
+}

@@ -1,0 +1,423 @@
+//! Whose voice: the narrator's evaluative words, scare quotes, phrases an
+//! outlet asserts that others attribute, attribution verbs, and who gets
+//! quoted.
+
+use crate::lexicon::{Lexicon, VerbTone};
+use crate::prepare::Prepared;
+use crate::QuoteKind;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashMap};
+use std::ops::Range;
+
+/// A loaded-lexicon term used by the narrator (outside quotation marks).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LoadedHit {
+    /// The lexicon entry.
+    pub term: String,
+    /// The words as printed.
+    pub text: String,
+    pub span: Range<usize>,
+    pub sentence: Range<usize>,
+}
+
+/// Quotation marks holding a term at arm's length.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScareQuote {
+    pub text: String,
+    pub span: Range<usize>,
+    pub sentence: Range<usize>,
+}
+
+/// A phrase this article states in its own voice that other articles of
+/// the story put in quotation marks.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NarratorAssertion {
+    pub phrase: String,
+    pub span: Range<usize>,
+    pub sentence: Range<usize>,
+    /// Articles that quote the phrase.
+    pub quoted_in: Vec<String>,
+    /// A speech verb comes earlier in the sentence (`saying he believed …
+    /// the witch hunt`): reported speech rather than the narrator's own
+    /// claim, so weaker evidence.
+    pub indirect: bool,
+}
+
+/// How often an attribution verb introduces speech in one article.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VerbCount {
+    pub verb: String,
+    pub tone: VerbTone,
+    pub count: usize,
+}
+
+/// The voice analysis of one article.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ArticleVoice {
+    pub article: String,
+    /// Loaded terms in the narrator's voice.
+    pub loaded: Vec<LoadedHit>,
+    /// Loaded terms inside quotation marks (someone else's words).
+    pub loaded_in_quotes: usize,
+    pub scare_quotes: Vec<ScareQuote>,
+    pub narrator_assertions: Vec<NarratorAssertion>,
+    /// Most used first.
+    pub attribution_verbs: Vec<VerbCount>,
+    /// Share of attribution verbs that are evaluative (0 when none).
+    pub evaluative_share: f32,
+}
+
+/// Whether a speaker is identified.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SpeakerKind {
+    /// A named person or organisation.
+    Named,
+    /// `a source`, `a party spokesman`, `one activist, who asked not to be
+    /// named`.
+    Anonymous,
+    /// No speaker found, or an unresolved pronoun.
+    Unknown,
+}
+
+/// One speaker quoted by an article.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SpeakerEntry {
+    pub name: String,
+    pub kind: SpeakerKind,
+    /// Speech quotes attributed to this speaker.
+    pub quotes: usize,
+}
+
+/// Who one article quotes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ArticleSources {
+    pub article: String,
+    pub speakers: Vec<SpeakerEntry>,
+    /// Speech quotes by named, anonymous and unknown speakers.
+    pub named: usize,
+    pub anonymous: usize,
+    pub unknown: usize,
+}
+
+const ANONYMOUS_LEADS: &[&str] = &[
+    "a",
+    "an",
+    "one",
+    "some",
+    "several",
+    "two",
+    "three",
+    "many",
+    "sources",
+    "officials",
+    "critics",
+    "supporters",
+    "insiders",
+    "aides",
+    "people",
+    "members",
+];
+
+const ANONYMOUS_WORDS: &[&str] = &[
+    "source",
+    "sources",
+    "spokesman",
+    "spokeswoman",
+    "spokesperson",
+    "official",
+    "officials",
+    "insider",
+    "aide",
+    "unnamed",
+    "anonymous",
+    "anonymity",
+];
+
+/// Classify a speaker string.
+pub fn speaker_kind(speaker: &str) -> SpeakerKind {
+    let words: Vec<&str> = speaker.split_whitespace().collect();
+    let Some(first) = words.first() else {
+        return SpeakerKind::Unknown;
+    };
+    let lower_first = first.to_lowercase();
+    if matches!(
+        lower_first.as_str(),
+        "he" | "she" | "they" | "i" | "we" | "it" | "you"
+    ) {
+        return SpeakerKind::Unknown;
+    }
+    let lower = speaker.to_lowercase();
+    if ANONYMOUS_LEADS.contains(&lower_first.as_str())
+        || lower.contains("not to be named")
+        || lower.contains("want to be named")
+    {
+        return SpeakerKind::Anonymous;
+    }
+    let capitalised_after_first = words
+        .iter()
+        .skip(1)
+        .any(|w| w.chars().next().is_some_and(|c| c.is_uppercase()));
+    let first_cap = first.chars().next().is_some_and(|c| c.is_uppercase())
+        && !matches!(
+            lower_first.as_str(),
+            "the" | "a" | "an" | "his" | "her" | "their"
+        );
+    let generic = words
+        .iter()
+        .any(|w| ANONYMOUS_WORDS.contains(&w.to_lowercase().as_str()));
+    if generic && !words.iter().skip(1).any(|w| is_name_like(w)) {
+        return SpeakerKind::Anonymous;
+    }
+    if first_cap || capitalised_after_first {
+        SpeakerKind::Named
+    } else {
+        SpeakerKind::Unknown
+    }
+}
+
+/// A capitalised word that is not an organisation/role word, i.e. likely
+/// part of a person's name.
+fn is_name_like(w: &str) -> bool {
+    w.chars().next().is_some_and(|c| c.is_uppercase())
+        && !matches!(
+            w,
+            "Labour" | "Party" | "Alliance" | "Civic" | "Council" | "Government" | "Ministry"
+        )
+}
+
+fn is_speech_verb(p: &Prepared<'_>, k: usize, lexicon: &Lexicon) -> Option<(String, VerbTone)> {
+    let w = &p.words[k];
+    let raw = p.slice(&w.span);
+    let inflected = raw.ends_with('d')
+        || raw.ends_with('s')
+        || raw.ends_with("ing")
+        || matches!(raw, "said" | "told" | "wrote");
+    if !inflected {
+        return None;
+    }
+    lexicon
+        .attribution(&w.stem)
+        .map(|(v, t)| (v.to_string(), t))
+}
+
+pub(crate) fn voices(prepared: &[Prepared<'_>], lexicon: &Lexicon) -> Vec<ArticleVoice> {
+    // Short quoted phrases per article, for narrator assertions.
+    let mut quoted: HashMap<Vec<String>, Vec<usize>> = HashMap::new();
+    for (ai, p) in prepared.iter().enumerate() {
+        for q in p.quotes.iter().filter(|q| q.direct) {
+            let wr = p.words_in(&q.span);
+            let ws = &p.words[wr];
+            if ws.len() < 2 || ws.len() > 5 {
+                continue;
+            }
+            if ws.iter().all(|w| w.capitalised)
+                || ws.iter().all(|w| crate::text::is_stopword(&w.norm))
+            {
+                continue;
+            }
+            let key: Vec<String> = ws.iter().map(|w| w.norm.clone()).collect();
+            let list = quoted.entry(key).or_default();
+            if !list.contains(&ai) {
+                list.push(ai);
+            }
+        }
+    }
+
+    let quoted_first: crate::text::FastSet<&str> = quoted
+        .keys()
+        .filter_map(|k| k.first().map(String::as_str))
+        .collect();
+    let mut out = Vec::with_capacity(prepared.len());
+    for (ai, p) in prepared.iter().enumerate() {
+        let mut loaded = Vec::new();
+        let mut loaded_in_quotes = 0;
+        let mut narrator_assertions = Vec::new();
+        let mut verbs: BTreeMap<String, (VerbTone, usize)> = BTreeMap::new();
+        for (si, wr) in p.sentence_words.iter().enumerate() {
+            let sentence = p.sentences[si].clone();
+            let ws = &p.words[wr.clone()];
+            let stems: Vec<&str> = ws.iter().map(|w| w.stem.as_str()).collect();
+            let sentence_has_quote = p.quote_of_word[wr.clone()].iter().any(|q| q.is_some())
+                || p.quotes
+                    .iter()
+                    .any(|q| q.sentence.as_ref() == Some(&sentence));
+            let mut first_verb: Option<usize> = None;
+            for k in 0..ws.len() {
+                let gk = wr.start + k;
+                let in_quote = p.quote_of_word[gk].is_some();
+                if !in_quote {
+                    if let Some((verb, tone)) = is_speech_verb(p, gk, lexicon) {
+                        first_verb.get_or_insert(k);
+                        let followed_by_that = ws.get(k + 1).is_some_and(|w| w.norm == "that");
+                        if sentence_has_quote || followed_by_that {
+                            verbs.entry(verb).or_insert((tone, 0)).1 += 1;
+                        }
+                    }
+                }
+                if let Some((term, n)) = lexicon.loaded_at(&stems[k..]) {
+                    let all_out = (gk..gk + n).all(|i| p.quote_of_word[i].is_none());
+                    if all_out {
+                        let span = ws[k].span.start..ws[k + n - 1].span.end;
+                        loaded.push(LoadedHit {
+                            term: term.to_string(),
+                            text: p.slice(&span).to_string(),
+                            span,
+                            sentence: sentence.clone(),
+                        });
+                    } else {
+                        loaded_in_quotes += 1;
+                    }
+                }
+                if !quoted_first.contains(ws[k].norm.as_str()) {
+                    continue;
+                }
+                for n in 2..=5usize {
+                    if k + n > ws.len() || (gk..gk + n).any(|i| p.quote_of_word[i].is_some()) {
+                        break;
+                    }
+                    let key: Vec<String> = ws[k..k + n].iter().map(|w| w.norm.clone()).collect();
+                    let Some(by) = quoted.get(&key) else {
+                        continue;
+                    };
+                    let others: Vec<String> = by
+                        .iter()
+                        .filter(|&&b| b != ai)
+                        .map(|&b| prepared[b].id().to_string())
+                        .collect();
+                    if others.is_empty() {
+                        continue;
+                    }
+                    let span = ws[k].span.start..ws[k + n - 1].span.end;
+                    narrator_assertions.push(NarratorAssertion {
+                        phrase: p.slice(&span).to_string(),
+                        span,
+                        sentence: sentence.clone(),
+                        quoted_in: others,
+                        indirect: first_verb.is_some_and(|v| v < k),
+                    });
+                }
+            }
+        }
+        let scare_quotes = p
+            .quotes
+            .iter()
+            .filter(|q| q.kind == QuoteKind::Scare)
+            .map(|q| ScareQuote {
+                text: q.text.clone(),
+                span: q.span.clone(),
+                sentence: q.sentence.clone().unwrap_or(q.span.clone()),
+            })
+            .collect();
+        let mut attribution_verbs: Vec<VerbCount> = verbs
+            .into_iter()
+            .map(|(verb, (tone, count))| VerbCount { verb, tone, count })
+            .collect();
+        attribution_verbs.sort_by(|a, b| b.count.cmp(&a.count).then(a.verb.cmp(&b.verb)));
+        let total: usize = attribution_verbs.iter().map(|v| v.count).sum();
+        let evaluative: usize = attribution_verbs
+            .iter()
+            .filter(|v| v.tone == VerbTone::Evaluative)
+            .map(|v| v.count)
+            .sum();
+        out.push(ArticleVoice {
+            article: p.id().to_string(),
+            loaded,
+            loaded_in_quotes,
+            scare_quotes,
+            narrator_assertions,
+            attribution_verbs,
+            evaluative_share: if total == 0 {
+                0.0
+            } else {
+                ((evaluative as f32 / total as f32) * 1000.0).round() / 1000.0
+            },
+        });
+    }
+    out
+}
+
+pub(crate) fn sources(prepared: &[Prepared<'_>]) -> Vec<ArticleSources> {
+    prepared
+        .iter()
+        .map(|p| {
+            let mut speakers: Vec<SpeakerEntry> = Vec::new();
+            let (mut named, mut anonymous, mut unknown) = (0, 0, 0);
+            for q in p.quotes.iter().filter(|q| q.kind == QuoteKind::Speech) {
+                let (name, kind) = match &q.speaker {
+                    Some(s) => (
+                        s.trim().to_string(),
+                        q.speaker_kind.unwrap_or_else(|| speaker_kind(s)),
+                    ),
+                    None => (String::new(), SpeakerKind::Unknown),
+                };
+                match kind {
+                    SpeakerKind::Named => named += 1,
+                    SpeakerKind::Anonymous => anonymous += 1,
+                    SpeakerKind::Unknown => {
+                        unknown += 1;
+                        continue;
+                    }
+                }
+                // `Williamson` and `Chris Williamson` are one speaker.
+                let last = name.split_whitespace().last().unwrap_or("").to_string();
+                let existing = speakers.iter_mut().find(|s| {
+                    s.kind == kind
+                        && (s.name == name
+                            || (kind == SpeakerKind::Named
+                                && s.name.split_whitespace().last() == Some(last.as_str())))
+                });
+                match existing {
+                    Some(s) => {
+                        s.quotes += 1;
+                        if name.len() > s.name.len() {
+                            s.name = name;
+                        }
+                    }
+                    None => speakers.push(SpeakerEntry {
+                        name,
+                        kind,
+                        quotes: 1,
+                    }),
+                }
+            }
+            speakers.sort_by(|a, b| b.quotes.cmp(&a.quotes).then(a.name.cmp(&b.name)));
+            ArticleSources {
+                article: p.id().to_string(),
+                speakers,
+                named,
+                anonymous,
+                unknown,
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classifies_speakers() {
+        assert_eq!(
+            speaker_kind("Jewish Labour chairman Mike Katz"),
+            SpeakerKind::Named
+        );
+        assert_eq!(
+            speaker_kind("board chairwoman Marie van der Zyl"),
+            SpeakerKind::Named
+        );
+        assert_eq!(speaker_kind("A Labour source"), SpeakerKind::Anonymous);
+        assert_eq!(
+            speaker_kind("a Civic Alliance spokesman"),
+            SpeakerKind::Anonymous
+        );
+        assert_eq!(
+            speaker_kind("One Eastwick activist, who asked not to be named"),
+            SpeakerKind::Anonymous
+        );
+        assert_eq!(speaker_kind("he"), SpeakerKind::Unknown);
+        assert_eq!(speaker_kind(""), SpeakerKind::Unknown);
+        assert_eq!(speaker_kind("the statement"), SpeakerKind::Unknown);
+    }
+}

@@ -1,0 +1,343 @@
+//! Behaviour of the public API on small hand-made stories, bad inputs
+//! included.
+
+use parallax_compare::{
+    Comparer, CoverageInput, DateGranularity, DatedSentence, OutletTable, QuoteKind, QuoteRef,
+    SpeakerKind,
+};
+use parallax_model::{Article, Origin, SourceFormat};
+
+fn article(id: &str, url: Option<&str>, outlet: Option<&str>, text: &str) -> Article {
+    Article {
+        id: id.into(),
+        origin: Origin::file(id),
+        format: SourceFormat::Text,
+        url: url.map(String::from),
+        outlet: outlet.map(String::from),
+        title: None,
+        author: None,
+        published: None,
+        language: Some("en".into()),
+        text: text.into(),
+        blocks: Vec::new(),
+        removed: Vec::new(),
+        offsets: Default::default(),
+        warnings: Vec::new(),
+    }
+}
+
+const A: &str = "The mayor of Eastport resigned on Friday after the audit of the harbour fund.\n\n\
+“I have served this city honestly for twelve years and I leave with my head high,” she said.\n\n\
+A council spokesman said the audit would be published in full next month.";
+const B: &str = "Eastport's mayor quit on Friday following an audit of the harbor fund.\n\n\
+The notorious audit found 2 million dollars missing, the report says.\n\n\
+“I have served this city honestly for twelve years,” the mayor said, insisting she did nothing wrong.";
+const C: &str = "Residents of Eastport gathered outside the town hall on Saturday.\n\n\
+Many said the mayor stepped down on Friday because of the harbour fund audit.";
+
+#[test]
+fn aligns_paraphrased_facts_and_links_quotes() {
+    let (a, b, c) = (
+        article("a", Some("https://www.reuters.com/x"), None, A),
+        article("b", None, Some("Breitbart"), B),
+        article("c", None, Some("The Eastport Echo"), C),
+    );
+    let inputs = [
+        CoverageInput::new(&a),
+        CoverageInput::new(&b),
+        CoverageInput::new(&c),
+    ];
+    let cov = Comparer::shipped().compare(&inputs);
+    let resignation = cov
+        .facts
+        .facts
+        .iter()
+        .find(|f| {
+            f.cells
+                .iter()
+                .any(|c| c.text.contains("resigned on Friday"))
+        })
+        .expect("resignation fact");
+    assert_eq!(
+        resignation.articles,
+        vec!["a", "b", "c"],
+        "{resignation:#?}"
+    );
+    for cell in &resignation.cells {
+        let source = match cell.article.as_str() {
+            "a" => A,
+            "b" => B,
+            _ => C,
+        };
+        assert_eq!(&source[cell.span.clone()], cell.text);
+    }
+    let q = cov
+        .quotes
+        .iter()
+        .find(|q| q.carried_by.len() == 2)
+        .expect("shared quote");
+    assert_eq!(q.carried_by, vec!["a", "b"]);
+    assert_eq!(q.not_carried_by, vec!["c"]);
+    let in_b = q.occurrences.iter().find(|o| o.article == "b").expect("b");
+    assert_eq!(in_b.form, parallax_compare::QuoteForm::Truncated);
+    // Voice: the narrator's "notorious" in b, an evaluative verb in b.
+    let vb = &cov.voice[1];
+    assert!(
+        vb.loaded.iter().any(|l| l.text == "notorious"),
+        "{:?}",
+        vb.loaded
+    );
+    assert!(
+        vb.attribution_verbs.iter().any(|v| v.verb == "insist"),
+        "{:?}",
+        vb.attribution_verbs
+    );
+    // Outlets: Reuters by domain (centre), Breitbart by name (right), the
+    // Echo unknown.
+    assert_eq!(
+        cov.articles[0]
+            .outlet_match
+            .as_ref()
+            .map(|m| m.matched_by.as_str()),
+        Some("domain")
+    );
+    assert_eq!(cov.lean.centre, 1);
+    assert_eq!(cov.lean.right, 1);
+    assert_eq!(cov.lean.unknown, 1);
+    // Per outlet: Breitbart's evaluative `insisted`.
+    let bb = cov
+        .outlets
+        .iter()
+        .find(|o| o.outlet == "Breitbart")
+        .expect("outlet");
+    assert_eq!((bb.lean, bb.articles.len(), bb.loaded), (Some(2), 1, 1));
+    assert!(bb.evaluative_share > 0.0);
+    assert_eq!(cov.outlets.len(), 3);
+    // JSON round trip.
+    let json = serde_json::to_string(&cov).expect("serialise");
+    let back: parallax_compare::Coverage = serde_json::from_str(&json).expect("deserialise");
+    assert_eq!(back, cov);
+}
+
+#[test]
+fn extractor_quotes_replace_the_fallback_and_bad_spans_are_dropped() {
+    let a = article("a", None, None, A);
+    let start = A.find("I have served").expect("quote");
+    let end = A.find(" high").expect("end") + 5;
+    let quotes = vec![
+        QuoteRef {
+            text: A[start..end].to_string(),
+            span: start..end,
+            sentence: None,
+            speaker: Some("Mayor Jo Reyes".into()),
+            speaker_kind: None,
+            cue: Some("said".into()),
+            direct: true,
+            kind: QuoteKind::Speech,
+        },
+        QuoteRef {
+            text: "out of range".into(),
+            span: 5000..5010,
+            sentence: None,
+            speaker: None,
+            speaker_kind: None,
+            cue: None,
+            direct: true,
+            kind: QuoteKind::Speech,
+        },
+    ];
+    let input = CoverageInput {
+        article: &a,
+        quotes: Some(quotes),
+        dates: Vec::new(),
+    };
+    let cov = Comparer::shipped().compare(&[input]);
+    assert!(
+        cov.notes.iter().all(|n| !n.contains("fallback")),
+        "{:?}",
+        cov.notes
+    );
+    assert!(cov
+        .notes
+        .iter()
+        .any(|n| n.contains("1 quote(s) with spans outside")));
+    let s = &cov.sources[0];
+    assert_eq!((s.named, s.anonymous, s.unknown), (1, 0, 0));
+    assert_eq!(s.speakers[0].kind, SpeakerKind::Named);
+}
+
+#[test]
+fn timeline_merges_dated_sentences_of_one_fact() {
+    let (a, b) = (article("a", None, None, A), article("b", None, None, B));
+    let date = |id: &str, text: &str| DatedSentence {
+        article: id.into(),
+        span: 0..text.find('.').unwrap_or(1),
+        date: "2025-05-02".into(),
+        granularity: DateGranularity::Day,
+    };
+    let inputs = [
+        CoverageInput {
+            article: &a,
+            quotes: None,
+            dates: vec![date("a", A)],
+        },
+        CoverageInput {
+            article: &b,
+            quotes: None,
+            dates: vec![date("b", B), date("zzz", B)],
+        },
+    ];
+    let cov = Comparer::shipped().compare(&inputs);
+    assert_eq!(cov.timeline.len(), 1, "{:#?}", cov.timeline);
+    let entry = &cov.timeline[0];
+    assert_eq!(entry.sources.len(), 2);
+    assert!(entry.fact.is_some());
+}
+
+#[test]
+fn empty_and_odd_inputs_do_not_panic() {
+    let empty = article("e", None, None, "");
+    let odd = article(
+        "o",
+        Some("not a url"),
+        Some(""),
+        "“Unclosed quote and é… \"\n\n''' “”",
+    );
+    let cov = Comparer::shipped().compare(&[CoverageInput::new(&empty), CoverageInput::new(&odd)]);
+    assert_eq!(cov.articles.len(), 2);
+    assert_eq!(cov.lean.unknown, 2);
+    let none = Comparer::shipped().compare(&[]);
+    assert!(none.facts.facts.is_empty() && none.quotes.is_empty());
+}
+
+#[test]
+fn user_outlet_table_overrides_shipped_rows() {
+    let dir = std::env::temp_dir().join(format!("parallax-compare-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("tmp");
+    let path = dir.join("outlets.tsv");
+    std::fs::write(&path, "# mine\nThe Eastport Echo\teastport-echo.example\tGB\t-1\tleft-center\t\tmy newsroom's rating\n")
+        .expect("write");
+    let table = OutletTable::with_override(&path).expect("table");
+    let c = article("c", None, Some("Eastport Echo"), C);
+    let mut comparer = Comparer::shipped();
+    comparer.outlets = std::borrow::Cow::Owned(table);
+    let cov = comparer.compare(&[CoverageInput::new(&c)]);
+    assert_eq!(cov.lean.left, 1);
+    std::fs::write(&path, "broken row").expect("write");
+    assert!(OutletTable::with_override(&path).is_err());
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Random text built from the characters that trip up span arithmetic
+/// (multi-byte quotes, dashes, ellipses, stops) never panics.
+#[test]
+fn random_punctuation_soup_does_not_panic() {
+    const PIECES: &[&str] = &[
+        "“",
+        "”",
+        "‘",
+        "’",
+        "\"",
+        "'",
+        "…",
+        "...",
+        ".",
+        "!",
+        "?",
+        ",",
+        ":",
+        " ",
+        " ",
+        " ",
+        "\n\n",
+        "\n",
+        "—",
+        "-",
+        "é",
+        "Mr.",
+        "Jan.",
+        "12",
+        "2,000",
+        "said",
+        "Labour",
+        "witch",
+        "hunt",
+        "quit",
+        "resigned",
+        "Williamson",
+        "so-called",
+        "a",
+        "the",
+        "smears",
+        "naïve",
+        "日本",
+    ];
+    let mut state = 0x2545_F491_4F6C_DD1Du64;
+    let mut next = || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    for round in 0..60 {
+        let texts: Vec<String> = (0..3)
+            .map(|_| {
+                let n = 5 + (next() % 120) as usize;
+                (0..n)
+                    .map(|_| PIECES[(next() % PIECES.len() as u64) as usize])
+                    .collect()
+            })
+            .collect();
+        let articles: Vec<Article> = texts
+            .iter()
+            .enumerate()
+            .map(|(i, t)| article(&format!("r{round}-{i}"), None, None, t))
+            .collect();
+        let cov = parallax_compare::compare_articles(&articles);
+        for f in &cov.facts.facts {
+            for c in &f.cells {
+                let a = articles
+                    .iter()
+                    .find(|a| a.id == c.article)
+                    .expect("article");
+                assert_eq!(a.text.get(c.span.clone()), Some(c.text.as_str()));
+            }
+        }
+        for q in &cov.quotes {
+            for o in &q.occurrences {
+                let a = articles
+                    .iter()
+                    .find(|a| a.id == o.article)
+                    .expect("article");
+                assert!(a.text.get(o.span.clone()).is_some());
+            }
+        }
+    }
+}
+
+#[test]
+fn reported_speech_counts_as_a_source_but_not_as_quoted_words() {
+    let text = "The minister said the notorious plan would fail. Critics agreed.";
+    let a = article("a", None, None, text);
+    let clause = text.find("the notorious").expect("clause")..text.find(" fail").expect("end") + 5;
+    let input = CoverageInput {
+        article: &a,
+        quotes: Some(vec![QuoteRef {
+            text: text[clause.clone()].to_string(),
+            span: clause,
+            sentence: None,
+            speaker: Some("Minister Ana Ruiz".into()),
+            speaker_kind: Some(SpeakerKind::Named),
+            cue: Some("said".into()),
+            direct: false,
+            kind: QuoteKind::Speech,
+        }]),
+        dates: Vec::new(),
+    };
+    let cov = Comparer::shipped().compare(&[input]);
+    assert_eq!(cov.sources[0].named, 1);
+    // `notorious` is the writer's word choice even inside reported speech.
+    assert_eq!(cov.voice[0].loaded.len(), 1);
+    assert_eq!(cov.voice[0].loaded_in_quotes, 0);
+    assert!(cov.quotes.is_empty());
+}
