@@ -28,11 +28,16 @@
 
 pub mod aliases;
 pub mod ner;
+pub mod quotes;
 pub mod roles;
 pub mod tokenize;
 
 pub use aliases::{alias_key, group_mentions, EntityGroup};
 pub use ner::{eval_conll, extract_entities, Entity, EntityKind, NerScores, NerTagger};
+pub use quotes::{
+    analyze, eval_polnear, extract_quotes, Extraction, Quote, QuoteKind, QuoteScores, Speaker,
+    SpeakerKind,
+};
 pub use roles::{person_roles, Role, RolePosition};
 
 /// Errors from extraction.
