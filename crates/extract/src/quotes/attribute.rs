@@ -226,6 +226,12 @@ fn speaker_before(d: &Doc, j: usize, floor: usize) -> Option<SpeakerAt> {
         return None;
     }
     let w = d.word(j);
+    if w == ")" {
+        // `Sen. Marco Rubio (R-Fla.) said`
+        let stop = j.saturating_sub(10).max(floor);
+        let open = (stop..j).rev().find(|&k| d.word(k) == "(")?;
+        return speaker_before(d, open.checked_sub(1)?, floor);
+    }
     if w == "," || w == "\u{2014}" {
         // apposition or relative clause: `Tom Watson, Labour's deputy leader,`
         let stop = j.saturating_sub(30).max(floor);
@@ -236,7 +242,8 @@ fn speaker_before(d: &Doc, j: usize, floor: usize) -> Option<SpeakerAt> {
                 return None;
             }
             if matches!(d.word(k), "," | "\u{2014}") && k > floor {
-                let after_ok = d.lower_is(k + 1, |l| {
+                let after_ok = d.word(k + 1).starts_with(|c: char| c.is_ascii_digit())
+                    || d.lower_is(k + 1, |l| {
                     cues::is_determiner(l)
                         || cues::is_title_word(l)
                         || matches!(l, "who" | "which" | "whose" | "himself" | "herself")
@@ -379,7 +386,16 @@ fn speaker_after(d: &Doc, i: usize, limit: usize) -> Option<SpeakerAt> {
     }
     // Titles and role words before a name.
     let mut k = i;
-    while k < limit && k < i + 5 && d.ent[k].is_none() && d.lower_is(k, cues::is_title_word) {
+    while k < limit
+        && k < i + 6
+        && d.ent[k].is_none()
+        && d.in_quote[k].is_none()
+        && (d.word(k) == "."
+            || (d.is_word(k)
+                && !d.lower_is(k, |l| {
+                    cues::ends_noun_phrase(l) || cues::cue(l).is_some() || cues::is_determiner(l)
+                })))
+    {
         k += 1;
     }
     if k < limit {
@@ -409,7 +425,8 @@ fn speaker_after(d: &Doc, i: usize, limit: usize) -> Option<SpeakerAt> {
             has_head |= cues::is_speaker_noun(&w);
             end += 1;
         }
-        if has_head {
+        let ends_clause = end >= limit || !d.is_word(end);
+        if has_head || (ends_clause && end > i + 1) {
             return Some(SpeakerAt {
                 mention: Mention::Unnamed,
                 toks: i..end,
@@ -467,6 +484,18 @@ fn find_frames(d: &Doc) -> Vec<Frame> {
             i += 1;
             continue;
         };
+        // `Rubio's claim`, `the report`, `his statement`: nouns, not cues.
+        let noun = i > sent.start
+            && (d.lower_is(i - 1, |l| {
+                matches!(l, "a" | "an" | "the" | "his" | "her" | "its" | "their" | "our" | "my" | "this" | "these" | "those" | "such" | "new" | "latest" | "first")
+            }) || {
+                let p = d.word(i - 1);
+                p.ends_with("'s") || p.ends_with("\u{2019}s") || p == "'" || p == "\u{2019}"
+            });
+        if noun {
+            i += 1;
+            continue;
+        }
         // Skip adverbs and auxiliaries back to the speaker.
         let mut j = i;
         while j > sent.start && d.lower_is(j - 1, cues::is_skippable_before_cue) {
@@ -479,10 +508,27 @@ fn find_frames(d: &Doc) -> Vec<Frame> {
             None
         };
         let mut inverted = false;
-        // `-ing` cues after a comma share the previous frame's speaker.
-        if ing && speaker.is_none() {
-            if let Some(prev) = frames.last().filter(|f| f.sentence == s) {
-                speaker = prev.speaker.clone();
+        // `… and said`, `but described`: the subject of the sentence.
+        if speaker.is_none()
+            && j > sent.start
+            && d.lower_is(j - 1, |l| matches!(l, "and" | "but"))
+        {
+            speaker = frames
+                .last()
+                .filter(|f| f.sentence == s)
+                .and_then(|f| f.speaker.clone())
+                .or_else(|| sentence_subject(d, sent.start, j - 1));
+        }
+        // `-ing` cues share the previous frame's speaker, or the subject of
+        // the sentence (`Sanders compared himself to Clinton, saying`).
+        if ing {
+            let shared = frames
+                .last()
+                .filter(|f| f.sentence == s)
+                .and_then(|f| f.speaker.clone())
+                .or_else(|| sentence_subject(d, sent.start, i));
+            if shared.is_some() || !matches!(speaker.as_ref().map(|x| &x.mention), Some(Mention::Pronoun(_) | Mention::Entity(_))) {
+                speaker = shared;
             }
         }
         let passive = i > sent.start
@@ -493,7 +539,7 @@ fn find_frames(d: &Doc) -> Vec<Frame> {
             i += 1;
             continue;
         }
-        if speaker.is_none() && !ing {
+        if speaker.is_none() && !ing && cue.class != CueClass::Tell {
             if let Some(sp) = speaker_after(d, i + 1, sent.end) {
                 speaker = Some(sp);
                 inverted = true;
@@ -549,6 +595,17 @@ fn find_frames(d: &Doc) -> Vec<Frame> {
                     | "recently"
                     | "later"
                     | "again"
+                    | "monday"
+                    | "tuesday"
+                    | "wednesday"
+                    | "thursday"
+                    | "friday"
+                    | "saturday"
+                    | "sunday"
+                    | "tonight"
+                    | "separately"
+                    | "afterward"
+                    | "afterwards"
             ) {
                 c = k;
             }
@@ -587,7 +644,12 @@ fn reported_content(d: &Doc, frames: &[Frame], k: usize) -> Option<Range<usize>>
     let next_left = frames[k + 1..]
         .iter()
         .take_while(|g| g.sentence == f.sentence)
-        .find(|g| g.left > f.complement)
+        .find(|g| {
+            g.left > f.complement
+                && g.class != CueClass::Adjacent
+                && g.left > 0
+                && matches!(d.word(g.left - 1), "," | ";" | "and" | "but" | "\u{2014}")
+        })
         .map_or(sent.end, |g| g.left);
     let trim_end = |mut e: usize, s: usize| {
         while e > s && matches!(d.toks[e - 1].kind, TokKind::Punct) && d.in_quote[e - 1].is_none() {
@@ -1035,9 +1097,33 @@ pub(crate) fn attribute(
             k += 1;
             skipped += 1;
         }
-        let post = frames.iter().position(|f| {
-            f.left == k && !toks.get(k).is_some_and(|t| t.break_before) && k < toks.len()
-        });
+        let post = {
+            // the first cue within a few words after the quote, in the same
+            // clause: `,” he said`, `,'' Mr. Lew said`, `,” said Mr Lewis`,
+            // `,” Sanders's campaign manager, Jeff Weaver, said`
+            let mut found = None;
+            let mut t = k;
+            while t < toks.len() && t < k + 12 {
+                if toks[t].break_before && t > k
+                    || toks[t].kind == TokKind::DoubleQuote
+                    || (is_terminal(d.word(t))
+                        && !(t > 0 && is_abbreviation(d.word(t - 1))))
+                {
+                    break;
+                }
+                if t == k && toks[t].break_before {
+                    break;
+                }
+                if let Some(fi) = frames.iter().position(|f| f.cue.start == t) {
+                    if frames[fi].left >= k {
+                        found = Some(fi);
+                    }
+                    break;
+                }
+                t += 1;
+            }
+            found
+        };
         let pre = frames.iter().position(|f| {
             f.complement <= q.open_tok
                 && q.open_tok <= f.complement + 1
@@ -1139,4 +1225,32 @@ pub(crate) fn attribute(
     }
     out.sort_by_key(|q| (q.span.start, q.span.end));
     out
+}
+
+/// The subject opening a sentence, for `… and said`: the first person or
+/// organisation named, or a pronoun, within its first words.
+fn sentence_subject(d: &Doc, start: usize, before: usize) -> Option<SpeakerAt> {
+    for k in start..before.min(start + 6) {
+        if d.in_quote[k].is_some() {
+            return None;
+        }
+        if let Some(e) = d.ent[k].map(|e| e as usize) {
+            if matches!(
+                d.entities[e].kind,
+                EntityKind::Person | EntityKind::Organization
+            ) {
+                return Some(SpeakerAt {
+                    mention: Mention::Entity(e),
+                    toks: d.entity_toks(e, k),
+                });
+            }
+        }
+        if let Some(p) = cues::pronoun(&d.lower_owned(k)) {
+            return Some(SpeakerAt {
+                mention: Mention::Pronoun(p),
+                toks: k..k + 1,
+            });
+        }
+    }
+    None
 }

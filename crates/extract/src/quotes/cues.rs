@@ -129,6 +129,22 @@ const SAY_VERBS: &[&str] = &[
     "forecast",
     "project",
     "interrupt",
+    "demur",
+    "label",
+    "deem",
+    "brand",
+    "plead",
+    "tout",
+    "hail",
+    "scoff",
+    "thunder",
+    "exclaim",
+    "boom",
+    "cry",
+    "reason",
+    "concur",
+    "vent",
+    "pronounce",
 ];
 
 /// Verbs of thought and expectation (PolNeAR counts them as attribution).
@@ -175,10 +191,11 @@ const ADJACENT_VERBS: &[&str] = &[
     "scream",
     "whisper",
     "begin",
-    "go",
     "explain",
     "interject",
     "chime",
+    "post",
+    "sing",
 ];
 
 /// Irregular forms: (form, lemma).
@@ -647,6 +664,30 @@ pub(crate) fn is_speaker_noun(lower: &str) -> bool {
             | "institute"
             | "center"
             | "centre"
+            | "editorial"
+            | "headline"
+            | "narrator"
+            | "commenter"
+            | "reader"
+            | "viewer"
+            | "veteran"
+            | "boy"
+            | "girl"
+            | "delegate"
+            | "crowd"
+            | "audience"
+            | "percent"
+            | "spot"
+            | "caption"
+            | "banner"
+            | "sign"
+            | "flyer"
+            | "mailer"
+            | "transcript"
+            | "speech"
+            | "remark"
+            | "comment"
+            | "petition"
     )
 }
 
@@ -737,38 +778,8 @@ pub(crate) fn is_thing_noun(lower: &str) -> bool {
 pub(crate) fn reports_words(lemma: &str) -> bool {
     !matches!(
         lemma,
-        "find"
-            | "show"
-            | "project"
-            | "forecast"
-            | "estimate"
-            | "hint"
-            | "signal"
-            | "indicate"
-            | "cite"
+        "find" | "show" | "project" | "forecast" | "estimate" | "signal" | "indicate" | "cite"
             | "conclude"
-            | "believe"
-            | "think"
-            | "feel"
-            | "fear"
-            | "hope"
-            | "worry"
-            | "expect"
-            | "know"
-            | "doubt"
-            | "suspect"
-            | "want"
-            | "assume"
-            | "reckon"
-            | "guess"
-            | "figure"
-            | "recognize"
-            | "recognise"
-            | "realize"
-            | "realise"
-            | "understand"
-            | "imagine"
-            | "consider"
     )
 }
 

@@ -4,7 +4,8 @@
 //! election articles as brat standoff: `T` lines with `Source`, `Cue` and
 //! `Content` character ranges (possibly discontinuous, `a b;c d`) and `E`
 //! lines tying them together. A predicted span matches a gold span when they
-//! overlap. Direct quotes (gold content holding a quotation mark) are scored
+//! overlap. Direct quotes (gold content holding a quotation mark: `"`, `“`,
+//! `”`, or the `''` the NYT texts use for them) are scored
 //! apart from all attributions. A speaker is right when its span, the
 //! mention a pronoun was resolved to, or any mention of its entity group
 //! overlaps the gold source.
@@ -181,7 +182,7 @@ pub(crate) fn parse_ann(ann: &str, text: &str) -> Vec<GoldAttribution> {
         }
         g.direct = g.content.iter().any(|r| {
             text.get(r.clone())
-                .is_some_and(|s| s.contains(['"', '\u{201C}', '\u{201D}']))
+                .is_some_and(|s| s.contains(['"', '\u{201C}', '\u{201D}']) || s.contains("''"))
         });
         out.push(g);
     }
@@ -336,6 +337,8 @@ pub fn eval_polnear_sample(dir: &Path, max_docs: usize) -> Result<QuoteScores, N
         )));
     }
     let mut total = QuoteScores::default();
+    // Lists misses and false alarms on stderr, for error analysis.
+    let debug = std::env::var_os("PARALLAX_QUOTES_DEBUG").is_some();
     for split in splits {
         for (text_path, ann_path) in split_pairs(&split)?.into_iter().take(max_docs) {
             let text = String::from_utf8_lossy(&std::fs::read(&text_path)?).into_owned();
@@ -343,6 +346,9 @@ pub fn eval_polnear_sample(dir: &Path, max_docs: usize) -> Result<QuoteScores, N
             let gold = parse_ann(&ann, &text);
             let x = analyze_with(tagger, &text);
             let s = score_doc(&x, &gold);
+            if debug {
+                dump(&text_path, &text, &x, &gold);
+            }
             total.docs += 1;
             total.direct.add(&s.direct);
             total.all.add(&s.all);
@@ -351,6 +357,63 @@ pub fn eval_polnear_sample(dir: &Path, max_docs: usize) -> Result<QuoteScores, N
         }
     }
     Ok(total)
+}
+
+/// Error listing for one article (see `PARALLAX_QUOTES_DEBUG`).
+fn dump(path: &Path, text: &str, x: &Extraction, gold: &[GoldAttribution]) {
+    let show = |r: &Range<usize>| {
+        let a = floor_char(text, r.start.saturating_sub(60));
+        let b = ceil_char(text, (r.end + 60).min(text.len()));
+        format!(
+            "{}[[{}]]{}",
+            &text[a..r.start],
+            &text[r.clone()],
+            &text[r.end..b]
+        )
+        .replace('\n', " / ")
+    };
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    for q in &x.quotes {
+        let hit = gold.iter().any(|g| g.content.iter().any(|c| overlaps(c, &q.span)));
+        if !hit && q.kind == QuoteKind::Speech && q.direct {
+            eprintln!("FP-direct {name}: {}", show(&q.span));
+        }
+        if hit && q.kind == QuoteKind::Scare {
+            eprintln!("SCARE-in-gold {name}: {}", show(&q.span));
+        }
+    }
+    for g in gold.iter().filter(|g| g.direct) {
+        let best = x
+            .quotes
+            .iter()
+            .filter(|q| q.kind == QuoteKind::Speech && q.direct)
+            .find(|q| g.content.iter().any(|c| overlaps(c, &q.span)));
+        let Some(c) = g.content.first() else { continue };
+        match best {
+            None => eprintln!("FN-direct {name}: {}", show(c)),
+            Some(q) if !g.source.is_empty() && !speaker_right(q, g, x) => eprintln!(
+                "SPK {name}: gold {:?} pred {:?} :: {}",
+                g.source.first().map(|s| &text[s.clone()]),
+                q.speaker.as_ref().map(|s| (&s.name, &text[s.span.clone()])),
+                show(c)
+            ),
+            _ => {}
+        }
+    }
+}
+
+fn floor_char(t: &str, mut i: usize) -> usize {
+    while i > 0 && !t.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+fn ceil_char(t: &str, mut i: usize) -> usize {
+    while i < t.len() && !t.is_char_boundary(i) {
+        i += 1;
+    }
+    i
 }
 
 #[cfg(test)]

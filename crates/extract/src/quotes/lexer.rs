@@ -97,6 +97,11 @@ pub(crate) fn lex(text: &str) -> Vec<Tok> {
                 (TokKind::Word, end)
             } else if is_double_quote(c) {
                 (TokKind::DoubleQuote, i + c.len_utf8())
+            } else if (c == '\'' && next == Some('\'')) || (c == '`' && next == Some('`')) {
+                // `''` and two backticks: double quotation marks in some
+                // archives (the NYT texts of PolNeAR)
+                iter.next();
+                (TokKind::DoubleQuote, i + 2)
             } else if is_apostrophe(c) {
                 let after_word =
                     prev.is_some_and(|p| is_word_char(p) || matches!(p, '.' | ',' | '!' | '?'));
@@ -218,6 +223,9 @@ mod tests {
                 ("'", SingleClose),
             ]
         );
+        let n = kinds("''Hi,'' he said");
+        assert_eq!(n[0], ("''", DoubleQuote));
+        assert_eq!(n[3], ("''", DoubleQuote));
     }
 
     #[test]
