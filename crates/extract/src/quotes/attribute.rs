@@ -232,6 +232,17 @@ fn speaker_before(d: &Doc, j: usize, floor: usize) -> Option<SpeakerAt> {
         let open = (stop..j).rev().find(|&k| d.word(k) == "(")?;
         return speaker_before(d, open.checked_sub(1)?, floor);
     }
+    if (w == "," || w == "\u{2014}") && j > floor {
+        // `his wife, Gabriela Lazar, said`
+        if let Some(e) = d.ent[j - 1].map(|e| e as usize) {
+            if d.entities[e].kind == EntityKind::Person {
+                return Some(SpeakerAt {
+                    mention: Mention::Entity(e),
+                    toks: d.entity_toks(e, j - 1),
+                });
+            }
+        }
+    }
     if w == "," || w == "\u{2014}" {
         // apposition or relative clause: `Tom Watson, Labour's deputy leader,`
         let stop = j.saturating_sub(30).max(floor);
@@ -242,7 +253,7 @@ fn speaker_before(d: &Doc, j: usize, floor: usize) -> Option<SpeakerAt> {
                 return None;
             }
             if matches!(d.word(k), "," | "\u{2014}") && k > floor {
-                let after_ok = d.word(k + 1).starts_with(|c: char| c.is_ascii_digit())
+                let after_ok = d.is_word(k + 1)
                     || d.lower_is(k + 1, |l| {
                     cues::is_determiner(l)
                         || cues::is_title_word(l)
@@ -508,6 +519,10 @@ fn find_frames(d: &Doc) -> Vec<Frame> {
             None
         };
         let mut inverted = false;
+        // `went on to say`, `declined to comment`: the subject of the sentence.
+        if speaker.is_none() && i > sent.start && d.lower_is(i - 1, |l| l == "to") {
+            speaker = sentence_subject(d, sent.start, i - 1);
+        }
         // `… and said`, `but described`: the subject of the sentence.
         if speaker.is_none()
             && j > sent.start
@@ -1103,11 +1118,11 @@ pub(crate) fn attribute(
             // `,” Sanders's campaign manager, Jeff Weaver, said`
             let mut found = None;
             let mut t = k;
-            while t < toks.len() && t < k + 12 {
+            while t < toks.len() && t < k + 20 {
                 if toks[t].break_before && t > k
                     || toks[t].kind == TokKind::DoubleQuote
-                    || (is_terminal(d.word(t))
-                        && !(t > 0 && is_abbreviation(d.word(t - 1))))
+                    || (is_terminal(d.word(t)) && d.sent_of[t] != d.sent_of[k])
+                    || (t > k && d.sent_of[t] != d.sent_of[t - 1])
                 {
                     break;
                 }
@@ -1143,7 +1158,15 @@ pub(crate) fn attribute(
                     .is_some_and(|s| s.kind == SpeakerKind::Named || s.kind == SpeakerKind::Unnamed)
             })
         };
-        let chosen = named(pre).or(post).or(pre).or(inside);
+        // a frame shortly before in the same sentence: `stated of
+        // politicians, “…”`, `told the crowd on Monday: “…”`
+        let near = frames.iter().rposition(|f| {
+            f.right <= q.open_tok
+                && q.open_tok - f.right <= 8
+                && f.sentence == d.sent_of.get(q.open_tok).copied().unwrap_or(0) as usize
+                && (f.right..q.open_tok).all(|t| d.in_quote[t].is_none())
+        });
+        let chosen = named(pre).or(post).or(pre).or(inside).or(near);
         let starts_paragraph =
             toks.get(q.open_tok).is_some_and(|t| t.break_before) || q.open_tok == 0;
         let glued = q.open_tok > 0

@@ -129,6 +129,7 @@ const SAY_VERBS: &[&str] = &[
     "forecast",
     "project",
     "interrupt",
+    "recommend",
     "demur",
     "label",
     "deem",
