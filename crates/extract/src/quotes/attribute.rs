@@ -232,6 +232,9 @@ fn speaker_before(d: &Doc, j: usize, floor: usize) -> Option<SpeakerAt> {
         let open = (stop..j).rev().find(|&k| d.word(k) == "(")?;
         return speaker_before(d, open.checked_sub(1)?, floor);
     }
+    if (w == "," || w == "\u{2014}") && j > floor && d.word(j - 1) == ")" {
+        return speaker_before(d, j - 1, floor);
+    }
     if (w == "," || w == "\u{2014}") && j > floor {
         // `his wife, Gabriela Lazar, said`
         if let Some(e) = d.ent[j - 1].map(|e| e as usize) {
@@ -521,7 +524,8 @@ fn find_frames(d: &Doc) -> Vec<Frame> {
         let mut inverted = false;
         // `went on to say`, `declined to comment`: the subject of the sentence.
         if speaker.is_none() && i > sent.start && d.lower_is(i - 1, |l| l == "to") {
-            speaker = sentence_subject(d, sent.start, i - 1);
+            speaker = nearest_subject(d, sent.start, i - 1)
+                .or_else(|| sentence_subject(d, sent.start, i - 1));
         }
         // `… and said`, `but described`: the subject of the sentence.
         if speaker.is_none()
@@ -1095,6 +1099,7 @@ pub(crate) fn attribute(
     }
     let d = build_doc(text, toks, &quoted, entities, groups);
     let mut frames = find_frames(&d);
+    colon_frames(&d, &quoted, &mut frames);
     resolve(&d, &mut frames);
 
     let mut out: Vec<Quote> = Vec::new();
@@ -1189,7 +1194,8 @@ pub(crate) fn attribute(
             let f = &frames[fi];
             (
                 f.resolved.clone(),
-                Some((text_of(&d.bytes(f.cue.clone())), d.bytes(f.cue.clone()))),
+                (f.lemma != ":")
+                    .then(|| (text_of(&d.bytes(f.cue.clone())), d.bytes(f.cue.clone()))),
                 QuoteKind::Speech,
             )
         } else if let Some((prev, prev_end)) = last_speech.filter(|&(_, end)| {
@@ -1276,4 +1282,83 @@ fn sentence_subject(d: &Doc, start: usize, before: usize) -> Option<SpeakerAt> {
         }
     }
     None
+}
+
+/// The nearest person (or pronoun) before token `before` in its sentence,
+/// for `Mr. Trump was prompted to say`.
+fn nearest_subject(d: &Doc, start: usize, before: usize) -> Option<SpeakerAt> {
+    let mut k = before;
+    while k > start {
+        k -= 1;
+        if d.in_quote[k].is_some() {
+            continue;
+        }
+        if let Some(e) = d.ent[k].map(|e| e as usize) {
+            if d.entities[e].kind == EntityKind::Person {
+                return Some(SpeakerAt {
+                    mention: Mention::Entity(e),
+                    toks: d.entity_toks(e, k),
+                });
+            }
+        }
+        if let Some(p @ PronounRef::Person(_)) = cues::pronoun(&d.lower_owned(k)) {
+            return Some(SpeakerAt {
+                mention: Mention::Pronoun(p),
+                toks: k..k + 1,
+            });
+        }
+    }
+    None
+}
+
+/// Frames without a reporting verb for quotations introduced by a colon:
+/// `Chris Matthews: “…”`, `Trump went even further: “…”`. The speaker is the
+/// name right before the colon, or the subject of the sentence.
+fn colon_frames(d: &Doc, quoted: &[Quoted], frames: &mut Vec<Frame>) {
+    let mut added = false;
+    for q in quoted {
+        let Some(c) = q.open_tok.checked_sub(1) else {
+            continue;
+        };
+        if d.word(c) != ":" || d.in_quote[c].is_some() || frames.iter().any(|f| f.complement == q.open_tok) {
+            continue;
+        }
+        let s = d.sent_of[c] as usize;
+        let start = d.sentences.get(s).map_or(0, |r| r.start);
+        let named_before = (c > start)
+            .then(|| d.ent[c - 1])
+            .flatten()
+            .map(|e| e as usize)
+            .filter(|&e| {
+                matches!(
+                    d.entities[e].kind,
+                    EntityKind::Person | EntityKind::Organization
+                )
+            })
+            .map(|e| SpeakerAt {
+                mention: Mention::Entity(e),
+                toks: d.entity_toks(e, c - 1),
+            });
+        let Some(sp) = named_before.or_else(|| sentence_subject(d, start, c)) else {
+            continue;
+        };
+        let left = sp.toks.start;
+        frames.push(Frame {
+            cue: c..c + 1,
+            lemma: ":",
+            class: CueClass::Adjacent,
+            speaker: Some(sp),
+            inverted: false,
+            left,
+            right: c,
+            complement: q.open_tok,
+            sentence: s,
+            content: None,
+            resolved: None,
+        });
+        added = true;
+    }
+    if added {
+        frames.sort_by_key(|f| f.cue.start);
+    }
 }

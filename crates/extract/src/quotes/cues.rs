@@ -130,6 +130,10 @@ const SAY_VERBS: &[&str] = &[
     "project",
     "interrupt",
     "recommend",
+    "beam",
+    "echo",
+    "ponder",
+    "talk",
     "demur",
     "label",
     "deem",
@@ -689,6 +693,34 @@ pub(crate) fn is_speaker_noun(lower: &str) -> bool {
             | "remark"
             | "comment"
             | "petition"
+            | "businessman"
+            | "businesswoman"
+            | "host"
+            | "actor"
+            | "actress"
+            | "billionaire"
+            | "mogul"
+            | "frontrunner"
+            | "front-runner"
+            | "congressman"
+            | "congresswoman"
+            | "moderator"
+            | "anchor"
+            | "pundit"
+            | "consultant"
+            | "scholar"
+            | "historian"
+            | "fellow"
+            | "chief"
+            | "surrogate"
+            | "backer"
+            | "fundraiser"
+            | "donor"
+            | "contender"
+            | "rival"
+            | "hopeful"
+            | "incumbent"
+            | "challenger"
     )
 }
 
