@@ -334,7 +334,12 @@ fn speaker_before(d: &Doc, j: usize, floor: usize) -> Option<SpeakerAt> {
             a -= 1;
         }
         let sentence_start = d.sentences[d.sent_of[a] as usize].start == a;
-        if !sentence_start || a < j {
+        // `Todd asked` opening a sentence is a name too, unless the word
+        // is a common sentence opener.
+        let opener = d.lower_is(a, |l| {
+            matches!(l, "but" | "and" | "then" | "now" | "still" | "yet" | "so" | "also" | "here" | "there" | "critics" | "officials" | "democrats" | "republicans" | "polls" | "others" | "many" | "some" | "most" | "reports" | "voters")
+        });
+        if !sentence_start || a < j || !opener {
             return Some(SpeakerAt {
                 mention: Mention::Name,
                 toks: a..j + 1,
@@ -558,22 +563,44 @@ fn find_frames(d: &Doc) -> Vec<Frame> {
             i += 1;
             continue;
         }
-        if speaker.is_none() && !ing && cue.class != CueClass::Tell {
+        let clause_start = i == sent.start
+            || matches!(
+                d.toks[i - 1].kind,
+                TokKind::DoubleQuote | TokKind::SingleClose
+            )
+            || matches!(d.word(i - 1), "," | ":" | "\u{2014}" | "(")
+            || lw == "according";
+        if speaker.is_none() && !ing && cue.class != CueClass::Tell && clause_start {
             if let Some(sp) = speaker_after(d, i + 1, sent.end) {
                 speaker = Some(sp);
                 inverted = true;
             }
         }
-        let Some(sp) = speaker else {
-            i += 1;
-            continue;
-        };
-        if cue.class == CueClass::Belief && matches!(sp.mention, Mention::Unnamed | Mention::Name) {
+        // Not next to the cue: the nearest person before it in the sentence
+        // (`Clinton, who …, argued that`), else the sentence's subject; the
+        // frame then spans the cue alone.
+        let mut adjacent = speaker.is_some();
+        if speaker.is_none() && cue.class != CueClass::Belief {
+            speaker = nearest_subject(d, sent.start, i).or_else(|| sentence_subject(d, sent.start, i));
+            adjacent = false;
+        }
+        if speaker.is_none() && !matches!(cue.class, CueClass::Say | CueClass::Tell) {
             i += 1;
             continue;
         }
-        let left = if inverted { i } else { sp.toks.start.min(i) };
-        let right = if inverted { sp.toks.end } else { i + 1 };
+        if cue.class == CueClass::Belief
+            && speaker
+                .as_ref()
+                .is_none_or(|sp| matches!(sp.mention, Mention::Unnamed | Mention::Name))
+        {
+            i += 1;
+            continue;
+        }
+        let (left, right) = match &speaker {
+            Some(sp) if adjacent && inverted => (i, sp.toks.end),
+            Some(sp) if adjacent => (sp.toks.start.min(i), i + 1),
+            _ => (i, i + 1),
+        };
         // Complement: past an addressee for `tell`, then `:`/`,`/`that`.
         let mut c = right;
         if cue.class == CueClass::Tell && !inverted {
@@ -639,7 +666,7 @@ fn find_frames(d: &Doc) -> Vec<Frame> {
             cue: i..i + 1,
             lemma: cue.lemma,
             class: cue.class,
-            speaker: Some(sp),
+            speaker,
             inverted,
             left,
             right,
@@ -1123,10 +1150,17 @@ pub(crate) fn attribute(
             // `,” Sanders's campaign manager, Jeff Weaver, said`
             let mut found = None;
             let mut t = k;
-            while t < toks.len() && t < k + 20 {
+            // After a quote ending its sentence (`?” Todd asked`), only a
+            // cue within a few words.
+            let last = q.end_tok.saturating_sub(1);
+            let mut limit = k + 20;
+            if k < toks.len() && d.sent_of[k] != d.sent_of[last] {
+                limit = k + 4;
+            }
+            while t < toks.len() && t < limit {
                 if toks[t].break_before && t > k
                     || toks[t].kind == TokKind::DoubleQuote
-                    || (is_terminal(d.word(t)) && d.sent_of[t] != d.sent_of[k])
+                    || (t > k && is_terminal(d.word(t)) && !is_abbreviation(d.word(t - 1)))
                     || (t > k && d.sent_of[t] != d.sent_of[t - 1])
                 {
                     break;
@@ -1140,12 +1174,20 @@ pub(crate) fn attribute(
                     }
                     break;
                 }
+                // a new clause: `…,” for instance, and Trump vowed`
+                if d.lower_is(t, |l| {
+                    matches!(l, "and" | "but" | "while" | "as" | "because" | "when" | "whom" | "which")
+                }) || d.word(t) == ";"
+                {
+                    break;
+                }
                 t += 1;
             }
             found
         };
         let pre = frames.iter().position(|f| {
-            f.complement <= q.open_tok
+            f.lemma != ":"
+                && f.complement <= q.open_tok
                 && q.open_tok <= f.complement + 1
                 && (f.complement..q.open_tok).all(|t| matches!(d.word(t), ":" | "," | "that"))
         });
@@ -1171,7 +1213,22 @@ pub(crate) fn attribute(
                 && f.sentence == d.sent_of.get(q.open_tok).copied().unwrap_or(0) as usize
                 && (f.right..q.open_tok).all(|t| d.in_quote[t].is_none())
         });
-        let chosen = named(pre).or(post).or(pre).or(inside).or(near);
+        let colon = frames
+            .iter()
+            .position(|f| f.lemma == ":" && f.complement == q.open_tok);
+        // a frame right after the quote (`,” he said`) beats the frame
+        // whose reported clause holds the quote
+        let tight_post = post.filter(|&f| frames[f].left <= k + 1);
+        let has_speaker = |i: Option<usize>| i.filter(|&i| frames[i].speaker.is_some());
+        let chosen = named(pre)
+            .or(has_speaker(tight_post))
+            .or(has_speaker(inside))
+            .or(has_speaker(post))
+            .or(has_speaker(pre))
+            .or(has_speaker(near.filter(|&f| frames[f].lemma != ":")))
+            .or(colon)
+            .or(tight_post)
+            .or(pre);
         let starts_paragraph =
             toks.get(q.open_tok).is_some_and(|t| t.break_before) || q.open_tok == 0;
         let glued = q.open_tok > 0
