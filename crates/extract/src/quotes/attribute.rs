@@ -17,6 +17,8 @@ enum Mention {
     Unnamed,
     /// A capitalised name the tagger missed (`Smith-Becker writes`).
     Name,
+    /// `Trump, who said …`: the relative pronoun, referring to an entity.
+    Relative(usize),
 }
 
 #[derive(Debug, Clone)]
@@ -291,6 +293,22 @@ fn speaker_before(d: &Doc, j: usize, floor: usize) -> Option<SpeakerAt> {
     let lw = d.lower_owned(j);
     if matches!(lw.as_str(), "i" | "you") {
         return None;
+    }
+    if matches!(lw.as_str(), "who" | "which") && j > floor {
+        let mut k = j - 1;
+        if matches!(d.word(k), "," | "-" | "\u{2014}" | "\u{2013}") && k > floor {
+            k -= 1;
+        }
+        let e = d.ent[k].map(|e| e as usize)?;
+        let fits = match d.entities[e].kind {
+            EntityKind::Person => lw == "who",
+            EntityKind::Organization => true,
+            _ => false,
+        };
+        return fits.then_some(SpeakerAt {
+            mention: Mention::Relative(e),
+            toks: j..j + 1,
+        });
     }
     if let Some(p) = cues::pronoun(&lw) {
         return Some(SpeakerAt {
@@ -928,6 +946,11 @@ fn resolve(d: &Doc, frames: &mut [Frame]) {
         };
         f.resolved = Some(match sp.mention {
             Mention::Entity(e) => named(e, SpeakerKind::Named, None),
+            Mention::Relative(e) => named(
+                e,
+                SpeakerKind::Pronoun,
+                d.entities.get(e).map(|x| x.span.clone()),
+            ),
             Mention::Name => Speaker {
                 name: as_written,
                 span: span.clone(),
