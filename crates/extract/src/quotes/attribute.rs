@@ -914,6 +914,13 @@ fn resolve(d: &Doc, frames: &mut [Frame]) {
             unnamed.push(s.start..h + 1);
         }
     }
+    // Names the tagger missed but a cue showed to be speakers.
+    for f in frames.iter() {
+        if let Some(sp) = f.speaker.as_ref().filter(|sp| matches!(sp.mention, Mention::Name)) {
+            persons.push((sp.toks.start, n_ent + unnamed.len(), true));
+            unnamed.push(sp.toks.clone());
+        }
+    }
     persons.sort_by_key(|p| p.0);
     let genders: Vec<Gender> = d.groups.iter().map(|g| group_gender(d, g)).collect();
     let speaker_toks: Vec<usize> = frames
@@ -932,7 +939,7 @@ fn resolve(d: &Doc, frames: &mut [Frame]) {
         let span = d.bytes(sp.toks.clone());
         let as_written = d.text.get(span.clone()).unwrap_or("").to_string();
         let named = |e: usize, kind: SpeakerKind, antecedent: Option<Range<usize>>| {
-            let group = d.group_of.get(e).copied().flatten();
+            let group = d.group_of.get(e).copied().flatten().map(|g| fuller_group(d, g));
             let name = group
                 .and_then(|g| d.groups.get(g))
                 .map_or_else(|| d.entities[e].text.clone(), |g| g.name.clone());
@@ -1248,7 +1255,9 @@ pub(crate) fn attribute(
             .or(has_speaker(inside))
             .or(has_speaker(post))
             .or(has_speaker(pre))
-            .or(has_speaker(near.filter(|&f| frames[f].lemma != ":")))
+            .or(has_speaker(near.filter(|&f| {
+                frames[f].lemma != ":" && cues::reports_words(frames[f].lemma)
+            })))
             .or(colon)
             .or(tight_post)
             .or(pre);
@@ -1440,5 +1449,37 @@ fn colon_frames(d: &Doc, quoted: &[Quoted], frames: &mut Vec<Frame>) {
     }
     if added {
         frames.sort_by_key(|f| f.cue.start);
+    }
+}
+
+/// `Mr Lewis` may form its own group when the tagger kept the title; the
+/// person's full-name group (`Ivan Lewis`) is the better canonical name.
+fn fuller_group(d: &Doc, g: usize) -> usize {
+    let Some(group) = d.groups.get(g) else {
+        return g;
+    };
+    let words: Vec<&str> = group.name.split_whitespace().collect();
+    let titled = words.len() >= 2
+        && cues::title_gender(&words[0].trim_end_matches('.').to_lowercase()) != Gender::Unknown;
+    if group.kind != EntityKind::Person || !titled {
+        return g;
+    }
+    let surname = words[words.len() - 1];
+    let matches: Vec<usize> = d
+        .groups
+        .iter()
+        .enumerate()
+        .filter(|(i, other)| {
+            *i != g
+                && other.kind == EntityKind::Person
+                && other.name.split_whitespace().count() >= 2
+                && other.name.split_whitespace().last() == Some(surname)
+                && !other.name.starts_with(words[0])
+        })
+        .map(|(i, _)| i)
+        .collect();
+    match matches.as_slice() {
+        [only] => *only,
+        _ => g,
     }
 }
