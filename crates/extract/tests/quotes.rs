@@ -53,11 +53,15 @@ fn speaker_after_the_quote_named_and_pronoun() {
 
 #[test]
 fn unnamed_sources_stay_unnamed_but_typed() {
-    let t = "A Labour Party spokesman said: \u{201C}The process is the same for everyone.\u{201D}\n\n\
+    let t =
+        "A Labour Party spokesman said: \u{201C}The process is the same for everyone.\u{201D}\n\n\
              \u{201C}He has lots of supporters,\u{201D} said a source close to Williamson.";
     let qs = quotes(t);
     let a = starting(&qs, "The process");
-    assert_eq!(speaker(a), ("A Labour Party spokesman", SpeakerKind::Unnamed));
+    assert_eq!(
+        speaker(a),
+        ("A Labour Party spokesman", SpeakerKind::Unnamed)
+    );
     let b = starting(&qs, "He has lots");
     assert_eq!(
         speaker(b),
@@ -86,10 +90,13 @@ fn straight_quotes_and_partial_quotes() {
              view\u{201D}and little else.";
     let qs = quotes(t);
     let a = starting(&qs, "too apologetic");
-    assert_eq!((speaker(a).0, a.cue.as_deref()), ("Chris Williamson", Some("claimed")));
+    assert_eq!(
+        (speaker(a).0, a.cue.as_deref()),
+        ("Chris Williamson", Some("claimed"))
+    );
     assert_eq!(a.kind, QuoteKind::Speech);
     let b = starting(&qs, "anti-western world view");
-    assert_eq!(speaker(b).0, "Lewis");
+    assert_eq!(speaker(b).0, "Mr Lewis");
     // the reported clause around it
     let r = starting(&qs, "Mr Corbyn had an");
     assert!(!r.direct && r.cue.as_deref() == Some("said"));
@@ -125,10 +132,16 @@ fn reported_speech_with_cues() {
              The minister said that the budget would pass.";
     let qs = quotes(t);
     let a = starting(&qs, "Williamson made a series");
-    assert_eq!((speaker(a).0, a.cue.as_deref()), ("JTA", Some("according to")));
+    assert_eq!(
+        (speaker(a).0, a.cue.as_deref()),
+        ("JTA", Some("according to"))
+    );
     assert!(!a.direct);
     let b = starting(&qs, "he is not an anti-Semite");
-    assert_eq!((speaker(b).0, b.cue.as_deref()), ("Corbyn", Some("insists")));
+    assert_eq!(
+        (speaker(b).0, b.cue.as_deref()),
+        ("Corbyn", Some("insists"))
+    );
     let c = starting(&qs, "the budget would pass");
     assert_eq!(speaker(c), ("The minister", SpeakerKind::Unnamed));
 }
@@ -139,14 +152,20 @@ fn tweeted_colon_and_nyt_marks() {
              \n\n''We finally may be seeing wage growth,'' said Jason Furman.";
     let qs = quotes(t);
     let a = starting(&qs, "It is disgraceful");
-    assert_eq!((speaker(a).0, a.cue.as_deref()), ("Miriam Mirwitch", Some("tweeted")));
+    assert_eq!(
+        (speaker(a).0, a.cue.as_deref()),
+        ("Miriam Mirwitch", Some("tweeted"))
+    );
     let b = starting(&qs, "We finally may");
     assert_eq!(speaker(b).0, "Jason Furman");
 }
 
 #[test]
 fn bad_input_never_panics() {
-    let long_para = format!("\u{201C}{}", "word, \u{201D}and \" more \u{2018}x ".repeat(20_000));
+    let long_para = format!(
+        "\u{201C}{}",
+        "word, \u{201D}and \" more \u{2018}x ".repeat(20_000)
+    );
     let cases = [
         String::new(),
         " \n\n ".to_string(),
@@ -201,14 +220,11 @@ fn seed_text(path: &Path) -> Option<String> {
 fn seed(prefix: &str) -> Option<String> {
     let dir = shared()?.join("seeds");
     let entries = std::fs::read_dir(&dir).ok()?;
-    let path = entries
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .find(|p| {
-            p.file_name()
-                .and_then(|n| n.to_str())
-                .is_some_and(|n| n.starts_with(prefix))
-        })?;
+    let path = entries.filter_map(Result::ok).map(|e| e.path()).find(|p| {
+        p.file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.starts_with(prefix))
+    })?;
     seed_text(&path)
 }
 
@@ -219,7 +235,10 @@ fn seed_speakers() {
         return;
     };
     let q2 = quotes(&s2);
-    assert_eq!(speaker(starting(&q2, "It is for others to decide")).0, "Ivan Lewis");
+    assert_eq!(
+        speaker(starting(&q2, "It is for others to decide")).0,
+        "Ivan Lewis"
+    );
     let labour = starting(&q2, "Ivan was under investigation");
     assert_eq!(speaker(labour), ("A Labour source", SpeakerKind::Unnamed));
     let q1 = quotes(&s1);
@@ -249,6 +268,10 @@ fn polnear_dev_floor() {
     eprintln!("{s}");
     assert!(s.docs >= 80);
     assert!(s.direct.f1() > 0.92, "direct F1 {}", s.direct.f1());
-    assert!(s.direct.speaker_accuracy() > 0.82, "speaker {}", s.direct.speaker_accuracy());
+    assert!(
+        s.direct.speaker_accuracy() > 0.82,
+        "speaker {}",
+        s.direct.speaker_accuracy()
+    );
     assert!(s.all.f1() > 0.76, "all F1 {}", s.all.f1());
 }

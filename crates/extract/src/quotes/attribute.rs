@@ -35,8 +35,6 @@ struct Frame {
     lemma: &'static str,
     class: CueClass,
     speaker: Option<SpeakerAt>,
-    /// Speaker written after the cue (`said Mr Lewis`).
-    inverted: bool,
     /// Leftmost and one-past-rightmost tokens of cue + speaker.
     left: usize,
     right: usize,
@@ -260,10 +258,11 @@ fn speaker_before(d: &Doc, j: usize, floor: usize) -> Option<SpeakerAt> {
             if matches!(d.word(k), "," | "\u{2014}") && k > floor {
                 let after_ok = d.is_word(k + 1)
                     || d.lower_is(k + 1, |l| {
-                    cues::is_determiner(l)
-                        || cues::is_title_word(l)
-                        || matches!(l, "who" | "which" | "whose" | "himself" | "herself")
-                }) || d.capitalised(k + 1);
+                        cues::is_determiner(l)
+                            || cues::is_title_word(l)
+                            || matches!(l, "who" | "which" | "whose" | "himself" | "herself")
+                    })
+                    || d.capitalised(k + 1);
                 if !after_ok {
                     return None;
                 }
@@ -355,7 +354,30 @@ fn speaker_before(d: &Doc, j: usize, floor: usize) -> Option<SpeakerAt> {
         // `Todd asked` opening a sentence is a name too, unless the word
         // is a common sentence opener.
         let opener = d.lower_is(a, |l| {
-            matches!(l, "but" | "and" | "then" | "now" | "still" | "yet" | "so" | "also" | "here" | "there" | "critics" | "officials" | "democrats" | "republicans" | "polls" | "others" | "many" | "some" | "most" | "reports" | "voters")
+            matches!(
+                l,
+                "but"
+                    | "and"
+                    | "then"
+                    | "now"
+                    | "still"
+                    | "yet"
+                    | "so"
+                    | "also"
+                    | "here"
+                    | "there"
+                    | "critics"
+                    | "officials"
+                    | "democrats"
+                    | "republicans"
+                    | "polls"
+                    | "others"
+                    | "many"
+                    | "some"
+                    | "most"
+                    | "reports"
+                    | "voters"
+            )
         });
         if !sentence_start || a < j || !opener {
             return Some(SpeakerAt {
@@ -482,7 +504,11 @@ fn find_frames(d: &Doc) -> Vec<Frame> {
             i += 1;
             continue;
         }
-        let lw = d.lower_owned(i);
+        let mut buf = [0u8; 24];
+        let Some(lw) = lower(d.word(i), &mut buf) else {
+            i += 1;
+            continue;
+        };
         let s = d.sent_of[i] as usize;
         let sent = d.sentences[s].clone();
         // `according to X`
@@ -505,7 +531,6 @@ fn find_frames(d: &Doc) -> Vec<Frame> {
                     lemma: "according to",
                     class: CueClass::Say,
                     speaker: Some(sp),
-                    inverted: true,
                     left: i,
                     right,
                     complement: right,
@@ -517,14 +542,31 @@ fn find_frames(d: &Doc) -> Vec<Frame> {
                 continue;
             }
         }
-        let Some(cue) = cues::cue(&lw) else {
+        let Some(cue) = cues::cue(lw) else {
             i += 1;
             continue;
         };
         // `Rubio's claim`, `the report`, `his statement`: nouns, not cues.
         let noun = i > sent.start
             && (d.lower_is(i - 1, |l| {
-                matches!(l, "a" | "an" | "the" | "his" | "her" | "its" | "their" | "our" | "my" | "this" | "these" | "those" | "such" | "new" | "latest" | "first")
+                matches!(
+                    l,
+                    "a" | "an"
+                        | "the"
+                        | "his"
+                        | "her"
+                        | "its"
+                        | "their"
+                        | "our"
+                        | "my"
+                        | "this"
+                        | "these"
+                        | "those"
+                        | "such"
+                        | "new"
+                        | "latest"
+                        | "first"
+                )
             }) || {
                 let p = d.word(i - 1);
                 p.ends_with("'s") || p.ends_with("\u{2019}s") || p == "'" || p == "\u{2019}"
@@ -551,9 +593,7 @@ fn find_frames(d: &Doc) -> Vec<Frame> {
                 .or_else(|| sentence_subject(d, sent.start, i - 1));
         }
         // `… and said`, `but described`: the subject of the sentence.
-        if speaker.is_none()
-            && j > sent.start
-            && d.lower_is(j - 1, |l| matches!(l, "and" | "but"))
+        if speaker.is_none() && j > sent.start && d.lower_is(j - 1, |l| matches!(l, "and" | "but"))
         {
             speaker = frames
                 .last()
@@ -569,7 +609,12 @@ fn find_frames(d: &Doc) -> Vec<Frame> {
                 .filter(|f| f.sentence == s)
                 .and_then(|f| f.speaker.clone())
                 .or_else(|| sentence_subject(d, sent.start, i));
-            if shared.is_some() || !matches!(speaker.as_ref().map(|x| &x.mention), Some(Mention::Pronoun(_) | Mention::Entity(_))) {
+            if shared.is_some()
+                || !matches!(
+                    speaker.as_ref().map(|x| &x.mention),
+                    Some(Mention::Pronoun(_) | Mention::Entity(_))
+                )
+            {
                 speaker = shared;
             }
         }
@@ -577,7 +622,7 @@ fn find_frames(d: &Doc) -> Vec<Frame> {
             && d.lower_is(i - 1, |l| {
                 matches!(l, "was" | "were" | "is" | "be" | "been" | "being")
             });
-        if passive && !matches!(lw.as_str(), "said") {
+        if passive && lw != "said" {
             i += 1;
             continue;
         }
@@ -599,7 +644,8 @@ fn find_frames(d: &Doc) -> Vec<Frame> {
         // frame then spans the cue alone.
         let mut adjacent = speaker.is_some();
         if speaker.is_none() && cue.class != CueClass::Belief {
-            speaker = nearest_subject(d, sent.start, i).or_else(|| sentence_subject(d, sent.start, i));
+            speaker =
+                nearest_subject(d, sent.start, i).or_else(|| sentence_subject(d, sent.start, i));
             adjacent = false;
         }
         if speaker.is_none() && !matches!(cue.class, CueClass::Say | CueClass::Tell) {
@@ -685,7 +731,6 @@ fn find_frames(d: &Doc) -> Vec<Frame> {
             lemma: cue.lemma,
             class: cue.class,
             speaker,
-            inverted,
             left,
             right,
             complement: c,
@@ -916,7 +961,11 @@ fn resolve(d: &Doc, frames: &mut [Frame]) {
     }
     // Names the tagger missed but a cue showed to be speakers.
     for f in frames.iter() {
-        if let Some(sp) = f.speaker.as_ref().filter(|sp| matches!(sp.mention, Mention::Name)) {
+        if let Some(sp) = f
+            .speaker
+            .as_ref()
+            .filter(|sp| matches!(sp.mention, Mention::Name))
+        {
             persons.push((sp.toks.start, n_ent + unnamed.len(), true));
             unnamed.push(sp.toks.clone());
         }
@@ -939,7 +988,12 @@ fn resolve(d: &Doc, frames: &mut [Frame]) {
         let span = d.bytes(sp.toks.clone());
         let as_written = d.text.get(span.clone()).unwrap_or("").to_string();
         let named = |e: usize, kind: SpeakerKind, antecedent: Option<Range<usize>>| {
-            let group = d.group_of.get(e).copied().flatten().map(|g| fuller_group(d, g));
+            let group = d
+                .group_of
+                .get(e)
+                .copied()
+                .flatten()
+                .map(|g| fuller_group(d, g));
             let name = group
                 .and_then(|g| d.groups.get(g))
                 .map_or_else(|| d.entities[e].text.clone(), |g| g.name.clone());
@@ -1115,8 +1169,12 @@ pub(crate) fn attribute(
     groups: &[EntityGroup],
 ) -> Vec<Quote> {
     // Block quotes: `Smith-Becker writes:` ending a paragraph, next paragraph
-    // without quotation marks.
-    {
+    // without quotation marks. (A second pass, so only when a colon ends a
+    // line somewhere.)
+    let colon_at_line_end = toks
+        .windows(2)
+        .any(|w| w[1].break_before && text.get(w[0].span.clone()) == Some(":"));
+    if colon_at_line_end {
         let d0 = build_doc(text, toks, &quoted, entities, groups);
         let frames0 = find_frames(&d0);
         let mut blocks = Vec::new();
@@ -1206,7 +1264,10 @@ pub(crate) fn attribute(
                 }
                 // a new clause: `…,” for instance, and Trump vowed`
                 if d.lower_is(t, |l| {
-                    matches!(l, "and" | "but" | "while" | "as" | "because" | "when" | "whom" | "which")
+                    matches!(
+                        l,
+                        "and" | "but" | "while" | "as" | "because" | "when" | "whom" | "which"
+                    )
                 }) || d.word(t) == ";"
                 {
                     break;
@@ -1409,7 +1470,10 @@ fn colon_frames(d: &Doc, quoted: &[Quoted], frames: &mut Vec<Frame>) {
         let Some(c) = q.open_tok.checked_sub(1) else {
             continue;
         };
-        if d.word(c) != ":" || d.in_quote[c].is_some() || frames.iter().any(|f| f.complement == q.open_tok) {
+        if d.word(c) != ":"
+            || d.in_quote[c].is_some()
+            || frames.iter().any(|f| f.complement == q.open_tok)
+        {
             continue;
         }
         let s = d.sent_of[c] as usize;
@@ -1437,7 +1501,6 @@ fn colon_frames(d: &Doc, quoted: &[Quoted], frames: &mut Vec<Frame>) {
             lemma: ":",
             class: CueClass::Adjacent,
             speaker: Some(sp),
-            inverted: false,
             left,
             right: c,
             complement: q.open_tok,

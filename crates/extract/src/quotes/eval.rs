@@ -374,7 +374,9 @@ fn dump(path: &Path, text: &str, x: &Extraction, gold: &[GoldAttribution]) {
     };
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
     for q in &x.quotes {
-        let hit = gold.iter().any(|g| g.content.iter().any(|c| overlaps(c, &q.span)));
+        let hit = gold
+            .iter()
+            .any(|g| g.content.iter().any(|c| overlaps(c, &q.span)));
         if !hit && q.kind == QuoteKind::Speech && q.direct {
             eprintln!("FP-direct {name}: {}", show(&q.span));
         }

@@ -69,8 +69,7 @@ pub(crate) fn lex(text: &str) -> Vec<Tok> {
             if is_word_char(c) || (c == '@' || c == '#') && next.is_some_and(is_word_char) {
                 // word: extend over word chars and joiners followed by word chars
                 let mut end = i + c.len_utf8();
-                loop {
-                    let Some(&(j, d)) = iter.peek() else { break };
+                while let Some(&(j, d)) = iter.peek() {
                     if is_word_char(d) {
                         iter.next();
                         end = j + d.len_utf8();
