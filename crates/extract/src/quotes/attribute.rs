@@ -339,6 +339,22 @@ fn speaker_before(d: &Doc, j: usize, floor: usize) -> Option<SpeakerAt> {
             toks: start..j + 1,
         });
     }
+    // `the gambling tycoon told`, `the 43-year-old asked`: a determiner
+    // phrase of plain words right before the cue.
+    if d.toks[j].kind == TokKind::Word && !cues::ends_noun_phrase(&lw) && !cues::is_determiner(&lw)
+    {
+        let start = np_start(d, j, floor);
+        let det = start < j && d.lower_is(start, |l| matches!(l, "a" | "an" | "the"));
+        let plain = (start..=j).all(|k| {
+            d.ent[k].is_none() && d.is_word(k) && !d.lower_is(k, |l| cues::cue(l).is_some())
+        });
+        if det && plain {
+            return Some(SpeakerAt {
+                mention: Mention::Unnamed,
+                toks: start..j + 1,
+            });
+        }
+    }
     // A capitalised name the tagger missed, not at sentence start.
     if d.capitalised(j)
         && lw.chars().count() > 1
@@ -1248,7 +1264,6 @@ pub(crate) fn attribute(
             while t < toks.len() && t < limit {
                 if toks[t].break_before && t > k
                     || toks[t].kind == TokKind::DoubleQuote
-                    || (t > k && is_terminal(d.word(t)) && !is_abbreviation(d.word(t - 1)))
                     || (t > k && d.sent_of[t] != d.sent_of[t - 1])
                 {
                     break;
@@ -1406,32 +1421,83 @@ pub(crate) fn attribute(
     out
 }
 
-/// The subject opening a sentence, for `… and said`: the first person or
-/// organisation named, or a pronoun, within its first words.
+/// The subject of a sentence, for `… and said` or `…, saying`: the first
+/// person, organisation or pronoun (before `before`) that a verb-like word
+/// follows; failing that, the first one within the opening words.
 fn sentence_subject(d: &Doc, start: usize, before: usize) -> Option<SpeakerAt> {
-    for k in start..before.min(start + 6) {
+    let mut first: Option<SpeakerAt> = None;
+    let mut k = start;
+    while k < before {
         if d.in_quote[k].is_some() {
-            return None;
+            k += 1;
+            continue;
         }
-        if let Some(e) = d.ent[k].map(|e| e as usize) {
-            if matches!(
+        let mention = if let Some(e) = d.ent[k].map(|e| e as usize) {
+            matches!(
                 d.entities[e].kind,
                 EntityKind::Person | EntityKind::Organization
-            ) {
-                return Some(SpeakerAt {
-                    mention: Mention::Entity(e),
-                    toks: d.entity_toks(e, k),
-                });
-            }
-        }
-        if let Some(p) = cues::pronoun(&d.lower_owned(k)) {
-            return Some(SpeakerAt {
+            )
+            .then(|| SpeakerAt {
+                mention: Mention::Entity(e),
+                toks: d.entity_toks(e, k),
+            })
+        } else {
+            cues::pronoun(&d.lower_owned(k)).map(|p| SpeakerAt {
                 mention: Mention::Pronoun(p),
                 toks: k..k + 1,
-            });
+            })
+        };
+        let Some(mut m) = mention else {
+            k += 1;
+            continue;
+        };
+        // `Rubio’s campaign`: the possessor's spokes-thing speaks
+        let possessive = {
+            let w = d.word(m.toks.end - 1);
+            w.ends_with("'s") || w.ends_with("\u{2019}s")
+        };
+        if possessive && d.lower_is(m.toks.end, cues::is_speaker_noun) {
+            m = SpeakerAt {
+                mention: Mention::Unnamed,
+                toks: m.toks.start..m.toks.end + 1,
+            };
         }
+        let mut next = m.toks.end;
+        while next < before && d.lower_is(next, cues::is_skippable_before_cue) {
+            next += 1;
+        }
+        let verb_like = next < d.toks.len()
+            && d.is_word(next)
+            && d.word(next).chars().next().is_some_and(char::is_lowercase)
+            && !d.lower_is(next, |l| {
+                matches!(
+                    l,
+                    "of" | "and"
+                        | "or"
+                        | "in"
+                        | "on"
+                        | "at"
+                        | "for"
+                        | "to"
+                        | "with"
+                        | "from"
+                        | "by"
+                        | "who"
+                        | "which"
+                        | "that"
+                )
+            })
+            && !d.word(next).starts_with('\'')
+            && !d.word(next).starts_with('\u{2019}');
+        if verb_like {
+            return Some(m);
+        }
+        if first.is_none() && m.toks.start < start + 6 {
+            first = Some(m.clone());
+        }
+        k = m.toks.end.max(k + 1);
     }
-    None
+    first
 }
 
 /// The nearest person (or pronoun) before token `before` in its sentence,

@@ -130,6 +130,8 @@ const SAY_VERBS: &[&str] = &[
     "project",
     "interrupt",
     "recommend",
+    "retaliate",
+    "snap",
     "beam",
     "echo",
     "ponder",
@@ -201,6 +203,8 @@ const ADJACENT_VERBS: &[&str] = &[
     "chime",
     "post",
     "sing",
+    "shoot",
+    "fire",
 ];
 
 /// Irregular forms: (form, lemma).
@@ -219,6 +223,7 @@ const IRREGULAR: &[(&str, &str)] = &[
     ("shown", "show"),
     ("began", "begin"),
     ("begun", "begin"),
+    ("shot", "shoot"),
     ("went", "go"),
     ("goes", "go"),
     ("going", "go"),
