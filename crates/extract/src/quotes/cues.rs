@@ -131,6 +131,7 @@ const SAY_VERBS: &[&str] = &[
     "interrupt",
     "recommend",
     "retaliate",
+    "mock",
     "snap",
     "beam",
     "echo",
@@ -156,6 +157,7 @@ const SAY_VERBS: &[&str] = &[
 
 /// Verbs of thought and expectation (PolNeAR counts them as attribution).
 const BELIEF_VERBS: &[&str] = &[
+    "anticipate",
     "believe",
     "think",
     "feel",
@@ -205,6 +207,9 @@ const ADJACENT_VERBS: &[&str] = &[
     "sing",
     "shoot",
     "fire",
+    "issue",
+    "offer",
+    "express",
 ];
 
 /// Irregular forms: (form, lemma).

@@ -189,6 +189,10 @@ pub(crate) fn parse_ann(ann: &str, text: &str) -> Vec<GoldAttribution> {
     out
 }
 
+/// A speaker is right when its span, its antecedent, or any mention of its
+/// group overlaps the gold source. The group's mentions are the entity
+/// mentions plus the pronouns this extraction resolved to the group (the
+/// speakers of other quotes): that is the mention chain it built.
 fn speaker_right(q: &Quote, g: &GoldAttribution, x: &Extraction) -> bool {
     let Some(s) = &q.speaker else { return false };
     let hit = |r: &Range<usize>| g.source.iter().any(|src| overlaps(r, src));
@@ -199,6 +203,12 @@ fn speaker_right(q: &Quote, g: &GoldAttribution, x: &Extraction) -> bool {
                 .iter()
                 .filter_map(|&m| x.entities.get(m))
                 .any(|e| hit(&e.span))
+        })
+        || s.group.is_some_and(|gi| {
+            x.quotes
+                .iter()
+                .filter_map(|o| o.speaker.as_ref())
+                .any(|o| o.group == Some(gi) && hit(&o.span))
         })
 }
 
