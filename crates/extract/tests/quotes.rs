@@ -166,7 +166,11 @@ fn bad_input_never_panics() {
         "\u{201C}{}",
         "word, \u{201D}and \" more \u{2018}x ".repeat(20_000)
     );
+    // one endless sentence full of cues and quotes (must stay linear)
+    let cue_storm =
+        "Smith said \u{201C}a b\u{201D}, she told him: \"c d\" and according to ".repeat(15_000);
     let cases = [
+        cue_storm,
         String::new(),
         " \n\n ".to_string(),
         "\"".to_string(),

@@ -769,6 +769,7 @@ fn reported_content(d: &Doc, frames: &[Frame], k: usize) -> Option<Range<usize>>
     let next_left = frames[k + 1..]
         .iter()
         .take_while(|g| g.sentence == f.sentence)
+        .take(64)
         .find(|g| {
             g.left > f.complement
                 && g.class != CueClass::Adjacent
@@ -910,9 +911,8 @@ fn reported_content(d: &Doc, frames: &[Frame], k: usize) -> Option<Range<usize>>
     };
     if left > sent.start + 1 && matches!(d.word(left - 1), "," | "\u{2014}") && ends_clause {
         let prev_right = frames[..k]
-            .iter()
-            .rev()
-            .find(|g| g.sentence == f.sentence)
+            .last()
+            .filter(|g| g.sentence == f.sentence)
             .map_or(sent.start, |g| g.right.max(g.complement));
         let s = prev_right.max(sent.start);
         let e = trim_end(left - 1, s);
@@ -988,7 +988,7 @@ fn resolve(d: &Doc, frames: &mut [Frame]) {
     }
     persons.sort_by_key(|p| p.0);
     let genders: Vec<Gender> = d.groups.iter().map(|g| group_gender(d, g)).collect();
-    let speaker_toks: Vec<usize> = frames
+    let speaker_toks: std::collections::HashSet<usize> = frames
         .iter()
         .filter_map(|f| match f.speaker.as_ref()?.mention {
             Mention::Entity(_) => Some(f.speaker.as_ref()?.toks.start),
@@ -1048,10 +1048,23 @@ fn resolve(d: &Doc, frames: &mut [Frame]) {
                 let found = match p {
                     PronounRef::Person(g) => {
                         let mut best: Option<(i64, usize, usize)> = None;
-                        let cands = persons
+                        // candidates within six sentences before, newest first
+                        let near_enough = |t: usize| here as i64 - d.sent_of[t] as i64 <= 6;
+                        let upto = persons.partition_point(|p| p.0 < at);
+                        let cands = persons[..upto]
                             .iter()
+                            .rev()
+                            .take_while(|p| near_enough(p.0))
+                            .take(64)
                             .map(|&(t, e, subj)| (t, e, subj || speaker_toks.contains(&t)))
-                            .chain(resolved_pronouns.iter().map(|&(t, e)| (t, e, true)));
+                            .chain(
+                                resolved_pronouns
+                                    .iter()
+                                    .rev()
+                                    .take_while(|p| near_enough(p.0))
+                                    .take(64)
+                                    .map(|&(t, e)| (t, e, true)),
+                            );
                         for (t, e, subj) in cands {
                             if t >= at {
                                 continue;
@@ -1083,7 +1096,7 @@ fn resolve(d: &Doc, frames: &mut [Frame]) {
                     PronounRef::Thing => {
                         let mut k = at;
                         let mut hit = None;
-                        while k > 0 {
+                        while k > 0 && at - k < 400 {
                             k -= 1;
                             if (here as i64 - d.sent_of[k] as i64) > 3 {
                                 break;
@@ -1271,7 +1284,8 @@ pub(crate) fn attribute(
                 if t == k && toks[t].break_before {
                     break;
                 }
-                if let Some(fi) = frames.iter().position(|f| f.cue.start == t) {
+                let at = frames.partition_point(|f| f.cue.start < t);
+                if let Some(fi) = (at < frames.len() && frames[at].cue.start == t).then_some(at) {
                     if frames[fi].left >= k {
                         found = Some(fi);
                     }
@@ -1291,18 +1305,31 @@ pub(crate) fn attribute(
             }
             found
         };
-        let pre = frames.iter().position(|f| {
-            f.lemma != ":"
-                && f.complement <= q.open_tok
-                && q.open_tok <= f.complement + 1
-                && (f.complement..q.open_tok).all(|t| matches!(d.word(t), ":" | "," | "that"))
-        });
-        let inside = frames.iter().position(|f| {
-            cues::reports_words(f.lemma)
-                && f.content
-                    .as_ref()
-                    .is_some_and(|c| c.start <= q.open_tok && q.open_tok < c.end)
-        });
+        // Frames that can concern this quote lie near it (bounded, so that
+        // one huge paragraph stays linear).
+        let lo = frames.partition_point(|f| f.cue.start + 40 < q.open_tok);
+        let hi = frames
+            .partition_point(|f| f.cue.start <= q.end_tok + 80)
+            .max(lo);
+        let window = &frames[lo..hi];
+        let pre = window
+            .iter()
+            .position(|f| {
+                f.lemma != ":"
+                    && f.complement <= q.open_tok
+                    && q.open_tok <= f.complement + 1
+                    && (f.complement..q.open_tok).all(|t| matches!(d.word(t), ":" | "," | "that"))
+            })
+            .map(|i| i + lo);
+        let inside = window
+            .iter()
+            .position(|f| {
+                cues::reports_words(f.lemma)
+                    && f.content
+                        .as_ref()
+                        .is_some_and(|c| c.start <= q.open_tok && q.open_tok < c.end)
+            })
+            .map(|i| i + lo);
         let named = |i: Option<usize>| {
             i.filter(|&i| {
                 frames[i]
@@ -1313,15 +1340,19 @@ pub(crate) fn attribute(
         };
         // a frame shortly before in the same sentence: `stated of
         // politicians, “…”`, `told the crowd on Monday: “…”`
-        let near = frames.iter().rposition(|f| {
-            f.right <= q.open_tok
-                && q.open_tok - f.right <= 8
-                && f.sentence == d.sent_of.get(q.open_tok).copied().unwrap_or(0) as usize
-                && (f.right..q.open_tok).all(|t| d.in_quote[t].is_none())
-        });
-        let colon = frames
+        let near = window
             .iter()
-            .position(|f| f.lemma == ":" && f.complement == q.open_tok);
+            .rposition(|f| {
+                f.right <= q.open_tok
+                    && q.open_tok - f.right <= 8
+                    && f.sentence == d.sent_of.get(q.open_tok).copied().unwrap_or(0) as usize
+                    && (f.right..q.open_tok).all(|t| d.in_quote[t].is_none())
+            })
+            .map(|i| i + lo);
+        let colon = window
+            .iter()
+            .position(|f| f.lemma == ":" && f.complement == q.open_tok)
+            .map(|i| i + lo);
         // a frame right after the quote (`,” he said`) beats the frame
         // whose reported clause holds the quote
         let tight_post = post.filter(|&f| frames[f].left <= k + 1);
@@ -1398,9 +1429,14 @@ pub(crate) fn attribute(
         let Some(c) = f.content.clone() else { continue };
         let span = d.bytes(c.clone());
         // skip when the content is one quotation already reported
-        let single_quote = quoted
+        // (quotes are in text order: only the last one starting before the
+        // span can hold it, nested block quotes aside)
+        let before = quoted.partition_point(|q| q.outer.start <= span.start);
+        let single_quote = quoted[..before]
             .iter()
-            .any(|q| q.outer.start <= span.start && span.end <= q.outer.end + 1);
+            .rev()
+            .take(2)
+            .any(|q| span.end <= q.outer.end + 1);
         if single_quote || span.is_empty() {
             continue;
         }
@@ -1426,6 +1462,7 @@ pub(crate) fn attribute(
 /// follows; failing that, the first one within the opening words.
 fn sentence_subject(d: &Doc, start: usize, before: usize) -> Option<SpeakerAt> {
     let mut first: Option<SpeakerAt> = None;
+    let before = before.min(start + 60);
     let mut k = start;
     while k < before {
         if d.in_quote[k].is_some() {
@@ -1504,6 +1541,7 @@ fn sentence_subject(d: &Doc, start: usize, before: usize) -> Option<SpeakerAt> {
 /// for `Mr. Trump was prompted to say`.
 fn nearest_subject(d: &Doc, start: usize, before: usize) -> Option<SpeakerAt> {
     let mut k = before;
+    let start = start.max(before.saturating_sub(60));
     while k > start {
         k -= 1;
         if d.in_quote[k].is_some() {
@@ -1532,14 +1570,13 @@ fn nearest_subject(d: &Doc, start: usize, before: usize) -> Option<SpeakerAt> {
 /// name right before the colon, or the subject of the sentence.
 fn colon_frames(d: &Doc, quoted: &[Quoted], frames: &mut Vec<Frame>) {
     let mut added = false;
+    let complements: std::collections::HashSet<usize> =
+        frames.iter().map(|f| f.complement).collect();
     for q in quoted {
         let Some(c) = q.open_tok.checked_sub(1) else {
             continue;
         };
-        if d.word(c) != ":"
-            || d.in_quote[c].is_some()
-            || frames.iter().any(|f| f.complement == q.open_tok)
-        {
+        if d.word(c) != ":" || d.in_quote[c].is_some() || complements.contains(&q.open_tok) {
             continue;
         }
         let s = d.sent_of[c] as usize;
