@@ -1359,9 +1359,9 @@ pub(crate) fn attribute(
         let has_speaker = |i: Option<usize>| i.filter(|&i| frames[i].speaker.is_some());
         let chosen = named(pre)
             .or(has_speaker(tight_post))
+            .or(has_speaker(pre))
             .or(has_speaker(inside))
             .or(has_speaker(post))
-            .or(has_speaker(pre))
             .or(has_speaker(near.filter(|&f| {
                 frames[f].lemma != ":" && cues::reports_words(frames[f].lemma)
             })))
