@@ -1395,10 +1395,10 @@ pub(crate) fn attribute(
                 QuoteKind::Speech,
             )
         } else if let Some((prev, prev_end)) = last_speech.filter(|&(_, end)| {
-            (starts_paragraph || glued)
+            (starts_paragraph || glued || words >= 6)
                 && d.sent_of.get(q.open_tok).copied().unwrap_or(0) as i64
                     - d.sent_of.get(end.saturating_sub(1)).copied().unwrap_or(0) as i64
-                    <= 2
+                    <= 4
         }) {
             let _ = prev_end;
             let p: &Quote = &out[prev];
