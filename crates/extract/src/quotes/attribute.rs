@@ -1388,8 +1388,20 @@ pub(crate) fn attribute(
         let text_of = |r: &Range<usize>| text.get(r.clone()).unwrap_or("").to_string();
         let (speaker, cue, kind) = if let Some(fi) = chosen {
             let f = &frames[fi];
+            // a cue with no speaker of its own (`added, “…”`): the speaker
+            // of the quote just before, when it is close
+            let speaker = f.resolved.clone().or_else(|| {
+                last_speech
+                    .filter(|&(_, end)| {
+                        d.sent_of.get(q.open_tok).copied().unwrap_or(0) as i64
+                            - d.sent_of.get(end.saturating_sub(1)).copied().unwrap_or(0) as i64
+                            <= 2
+                    })
+                    .and_then(|(prev, _)| out.get(prev))
+                    .and_then(|p: &Quote| p.speaker.clone())
+            });
             (
-                f.resolved.clone(),
+                speaker,
                 (f.lemma != ":")
                     .then(|| (text_of(&d.bytes(f.cue.clone())), d.bytes(f.cue.clone()))),
                 QuoteKind::Speech,
