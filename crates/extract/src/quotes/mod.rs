@@ -18,7 +18,16 @@
 //!   marked [`QuoteKind::Scare`] so that nobody counts them as speech.
 //!
 //! The method is rules over a small lexer and the NER output, not a trained
-//! model; `examples/eval_quotes.rs` scores it on PolNeAR.
+//! model. Measured on PolNeAR dev (84 articles; rules tuned on train only;
+//! `cargo run --release -p parallax-extract --example eval_quotes`):
+//! direct quotes P 95.4 / R 93.7 / F1 94.5 with 85 % of speakers right; all
+//! attributions P 90.5 / R 69.4 / F1 78.6. Quote finding adds about 4 % to
+//! the cost of entity tagging (`--example bench_extract`).
+//!
+//! Known limits: speakers named only in a headline or a list entry
+//! (`Chris Matthews: …` without a colon frame), long appositions between
+//! quote and cue, and quoted titles of shows or books, which are reported
+//! as speech when they stand next to a cue.
 //!
 //! ```
 //! use parallax_extract::quotes::{analyze, QuoteKind};
