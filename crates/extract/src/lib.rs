@@ -29,6 +29,7 @@
 pub mod aliases;
 pub mod dates;
 pub mod ner;
+pub mod quotes;
 pub mod roles;
 pub mod timeline;
 pub mod tokenize;
@@ -40,6 +41,9 @@ pub use dates::{
     find_dates, parse_published, DateForm, DateValue, Granularity, TemporalExpr, TemporalKind,
 };
 pub use ner::{eval_conll, extract_entities, Entity, EntityKind, NerScores, NerTagger};
+pub use quotes::{
+    eval_polnear, extract_quotes, Quote, QuoteKind, QuoteScores, Speaker, SpeakerKind,
+};
 pub use roles::{person_roles, person_roles_in_tokens, Role, RolePosition};
 
 /// Everything this crate extracts from one article's text.
@@ -51,9 +55,11 @@ pub struct Extraction {
     pub groups: Vec<EntityGroup>,
     /// Titles and roles stated next to people (indices into `entities`).
     pub roles: Vec<Role>,
+    /// Direct and reported speech with speakers, and scare quotes.
+    pub quotes: Vec<Quote>,
 }
 
-/// Extracts entities, their groups and people's roles from one article's
+/// Extracts entities, their groups, people's roles and quotes from one article's
 /// text with the shipped tagger. Pass one article at a time: the tagger and
 /// the grouping both use the whole text as context.
 pub fn extract(text: &str) -> Result<Extraction, NerError> {
@@ -62,10 +68,12 @@ pub fn extract(text: &str) -> Result<Extraction, NerError> {
     let entities = tagger.entities_in_tokens(text, &sentences);
     let groups = join_misspellings(&entities, group_mentions(&entities));
     let roles = person_roles_in_tokens(text, &sentences, &entities);
+    let quotes = extract_quotes(text, &entities, &groups);
     Ok(Extraction {
         entities,
         groups,
         roles,
+        quotes,
     })
 }
 pub use timeline::{sort_chronologically, timeline, timeline_with_entities, Event, VerbPhrase};

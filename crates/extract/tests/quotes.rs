@@ -1,0 +1,281 @@
+//! Quote and attribution extraction: styles of quoting, speakers, scare
+//! quotes, bad input, the seed articles and the PolNeAR floor.
+
+use parallax_extract::quotes::eval::eval_polnear_sample;
+use parallax_extract::quotes::{analyze, Quote, QuoteKind, SpeakerKind};
+use std::path::{Path, PathBuf};
+
+fn quotes(text: &str) -> Vec<Quote> {
+    match analyze(text) {
+        Ok(x) => {
+            for q in &x.quotes {
+                assert_eq!(&text[q.span.clone()], q.text, "span and text agree");
+                assert!(q.sentence.start <= q.span.start || !q.direct);
+                if let Some(s) = &q.speaker {
+                    assert!(text.get(s.span.clone()).is_some());
+                }
+            }
+            x.quotes
+        }
+        Err(e) => panic!("shipped model: {e}"),
+    }
+}
+
+/// The quote whose text starts with `prefix`.
+fn starting<'a>(qs: &'a [Quote], prefix: &str) -> &'a Quote {
+    match qs.iter().find(|q| q.text.starts_with(prefix)) {
+        Some(q) => q,
+        None => panic!("no quote starting {prefix:?} in {qs:#?}"),
+    }
+}
+
+fn speaker(q: &Quote) -> (&str, SpeakerKind) {
+    q.speaker
+        .as_ref()
+        .map_or(("", SpeakerKind::Unresolved), |s| (s.name.as_str(), s.kind))
+}
+
+#[test]
+fn speaker_after_the_quote_named_and_pronoun() {
+    let t = "Ivan Lewis resigned on Thursday. \u{201C}It is a sad day,\u{201D} said Mr Lewis. \
+             Jeremy Corbyn did not comment.\n\n\u{201C}We wish him well,\u{201D} he said.";
+    let qs = quotes(t);
+    let a = starting(&qs, "It is a sad day");
+    assert_eq!(speaker(a), ("Ivan Lewis", SpeakerKind::Named));
+    assert_eq!(a.cue.as_deref(), Some("said"));
+    assert!(a.direct && a.kind == QuoteKind::Speech);
+    // `he` after a sentence about Corbyn: nearest compatible subject
+    let b = starting(&qs, "We wish him well");
+    assert_eq!(speaker(b), ("Jeremy Corbyn", SpeakerKind::Pronoun));
+    let s = b.speaker.as_ref().map(|s| &t[s.span.clone()]);
+    assert_eq!(s, Some("he"));
+}
+
+#[test]
+fn unnamed_sources_stay_unnamed_but_typed() {
+    let t =
+        "A Labour Party spokesman said: \u{201C}The process is the same for everyone.\u{201D}\n\n\
+             \u{201C}He has lots of supporters,\u{201D} said a source close to Williamson.";
+    let qs = quotes(t);
+    let a = starting(&qs, "The process");
+    assert_eq!(
+        speaker(a),
+        ("A Labour Party spokesman", SpeakerKind::Unnamed)
+    );
+    let b = starting(&qs, "He has lots");
+    assert_eq!(
+        speaker(b),
+        ("a source close to Williamson", SpeakerKind::Unnamed)
+    );
+}
+
+#[test]
+fn british_continuation_and_glued_paragraphs() {
+    let t = "A Labour source said: \u{201C}Ivan was under investigation.\n\n\
+             \u{201C}His resignation means the complainants have been denied a hearing.\u{201D}\n\n\
+             Williamson accused the group of a witch hunt against him.\u{201C}Perhaps the most \
+             tragic element is this,\u{201D} he said.";
+    let qs = quotes(t);
+    let a = starting(&qs, "Ivan was under investigation");
+    assert!(a.text.ends_with("denied a hearing."), "{a:?}");
+    assert_eq!(speaker(a).1, SpeakerKind::Unnamed);
+    let b = starting(&qs, "Perhaps the most");
+    assert_eq!(speaker(b).0, "Williamson");
+}
+
+#[test]
+fn straight_quotes_and_partial_quotes() {
+    let t = "Labour MP Chris Williamson was suspended after he claimed the party had been \"too apologetic\" \
+             over the allegations. Mr Lewis said Mr Corbyn had an \u{201C}anti-western world \
+             view\u{201D}and little else.";
+    let qs = quotes(t);
+    let a = starting(&qs, "too apologetic");
+    assert_eq!(
+        (speaker(a).0, a.cue.as_deref()),
+        ("Chris Williamson", Some("claimed"))
+    );
+    assert_eq!(a.kind, QuoteKind::Speech);
+    let b = starting(&qs, "anti-western world view");
+    assert_eq!(speaker(b).0, "Mr Lewis");
+    // the reported clause around it
+    let r = starting(&qs, "Mr Corbyn had an");
+    assert!(!r.direct && r.cue.as_deref() == Some("said"));
+}
+
+#[test]
+fn scare_quotes_are_not_speech() {
+    let t = "A high-profile target of Labour\u{2019}s \u{201C}anti-Semitism crisis\u{201D} witch \
+             hunt quit the party on Wednesday. The High Court found that the party\u{2019}s \
+             \u{201C}re-suspension\u{201D} of Williamson had been illegal.";
+    let qs = quotes(t);
+    assert_eq!(starting(&qs, "anti-Semitism crisis").kind, QuoteKind::Scare);
+    assert_eq!(starting(&qs, "re-suspension").kind, QuoteKind::Scare);
+    assert!(starting(&qs, "anti-Semitism crisis").speaker.is_none());
+}
+
+#[test]
+fn block_quote_after_writes() {
+    let t = "After listing the incidents, Smith-Becker writes:\n\n\
+             Perhaps I was unclear in my previous letter to you on this topic.\n\n\
+             Smith-Becker also says he believes the leader is sincere.";
+    let qs = quotes(t);
+    let a = starting(&qs, "Perhaps I was unclear");
+    assert!(a.direct);
+    assert_eq!(a.cue.as_deref(), Some("writes"));
+    assert_eq!(speaker(a).0, "Smith-Becker");
+}
+
+#[test]
+fn reported_speech_with_cues() {
+    let t = "Williamson made a series of innuendos about Israel, according to JTA.\n\n\
+             Corbyn insists he is not an anti-Semite.\n\n\
+             The minister said that the budget would pass.";
+    let qs = quotes(t);
+    let a = starting(&qs, "Williamson made a series");
+    assert_eq!(
+        (speaker(a).0, a.cue.as_deref()),
+        ("JTA", Some("according to"))
+    );
+    assert!(!a.direct);
+    let b = starting(&qs, "he is not an anti-Semite");
+    assert_eq!(
+        (speaker(b).0, b.cue.as_deref()),
+        ("Corbyn", Some("insists"))
+    );
+    let c = starting(&qs, "the budget would pass");
+    assert_eq!(speaker(c), ("The minister", SpeakerKind::Unnamed));
+}
+
+#[test]
+fn tweeted_colon_and_nyt_marks() {
+    let t = "Young Labour chairwoman Miriam Mirwitch tweeted: \u{201C}It is disgraceful.\u{201D} \
+             \n\n''We finally may be seeing wage growth,'' said Jason Furman.";
+    let qs = quotes(t);
+    let a = starting(&qs, "It is disgraceful");
+    assert_eq!(
+        (speaker(a).0, a.cue.as_deref()),
+        ("Miriam Mirwitch", Some("tweeted"))
+    );
+    let b = starting(&qs, "We finally may");
+    assert_eq!(speaker(b).0, "Jason Furman");
+}
+
+#[test]
+fn bad_input_never_panics() {
+    let long_para = format!(
+        "\u{201C}{}",
+        "word, \u{201D}and \" more \u{2018}x ".repeat(20_000)
+    );
+    // one endless sentence full of cues and quotes (must stay linear)
+    let cue_storm =
+        "Smith said \u{201C}a b\u{201D}, she told him: \"c d\" and according to ".repeat(15_000);
+    let cases = [
+        cue_storm,
+        String::new(),
+        " \n\n ".to_string(),
+        "\"".to_string(),
+        "\u{201C}\u{201D}\u{201C}\u{201D}\"\"''``".to_string(),
+        "\u{201C}never closed and he said".to_string(),
+        "closed only\u{201D} said X.".to_string(),
+        "said said said: \u{201C}".to_string(),
+        "\u{2019}\u{2018}\u{2019}'s ' ' '".to_string(),
+        "according to".to_string(),
+        long_para,
+    ];
+    for t in &cases {
+        let qs = quotes(t);
+        for q in &qs {
+            assert!(q.span.end <= t.len());
+        }
+    }
+    assert!(quotes("").is_empty());
+}
+
+fn shared() -> Option<PathBuf> {
+    let dir = std::env::var_os("PARALLAX_SHARED")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared"));
+    dir.is_dir().then_some(dir)
+}
+
+/// A seed article as the pipeline would see it: ingested and cleaned. While
+/// ingest or clean cannot produce an article yet, the raw file stands in.
+fn seed_text(path: &Path) -> Option<String> {
+    let limits = parallax_ingest::Limits::default();
+    let cleaned = parallax_ingest::read_file(path, &limits)
+        .into_iter()
+        .find_map(|r| r.ok())
+        .and_then(|doc| parallax_clean::clean(&doc).ok())
+        .map(|a| a.text);
+    match cleaned {
+        Some(t) => Some(t),
+        None => {
+            eprintln!(
+                "note: ingest/clean gave no article for {}; using the raw file",
+                path.display()
+            );
+            std::fs::read(path)
+                .ok()
+                .map(|b| String::from_utf8_lossy(&b).into_owned())
+        }
+    }
+}
+
+fn seed(prefix: &str) -> Option<String> {
+    let dir = shared()?.join("seeds");
+    let entries = std::fs::read_dir(&dir).ok()?;
+    let path = entries.filter_map(Result::ok).map(|e| e.path()).find(|p| {
+        p.file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.starts_with(prefix))
+    })?;
+    seed_text(&path)
+}
+
+#[test]
+fn seed_speakers() {
+    let (Some(s1), Some(s2), Some(s3)) = (seed("001_"), seed("002_"), seed("003_")) else {
+        eprintln!("skipping seed_speakers: ../shared/seeds not found");
+        return;
+    };
+    let q2 = quotes(&s2);
+    assert_eq!(
+        speaker(starting(&q2, "It is for others to decide")).0,
+        "Ivan Lewis"
+    );
+    let labour = starting(&q2, "Ivan was under investigation");
+    assert_eq!(speaker(labour), ("A Labour source", SpeakerKind::Unnamed));
+    let q1 = quotes(&s1);
+    assert_eq!(
+        speaker(starting(&q1, "Williamson should have been expelled")).0,
+        "Mike Katz"
+    );
+    let q3 = quotes(&s3);
+    assert_eq!(starting(&q3, "anti-Semitism crisis").kind, QuoteKind::Scare);
+    assert_eq!(starting(&q3, "re-suspension").kind, QuoteKind::Scare);
+}
+
+#[test]
+fn polnear_dev_floor() {
+    let Some(dir) = shared().map(|s| s.join("data/polnear/dev")) else {
+        eprintln!("skipping polnear_dev_floor: ../shared not found");
+        return;
+    };
+    if !dir.join("text").is_dir() {
+        eprintln!("skipping polnear_dev_floor: {} not found", dir.display());
+        return;
+    }
+    let s = match eval_polnear_sample(&dir, usize::MAX) {
+        Ok(s) => s,
+        Err(e) => panic!("eval: {e}"),
+    };
+    eprintln!("{s}");
+    assert!(s.docs >= 80);
+    assert!(s.direct.f1() > 0.92, "direct F1 {}", s.direct.f1());
+    assert!(
+        s.direct.speaker_accuracy() > 0.82,
+        "speaker {}",
+        s.direct.speaker_accuracy()
+    );
+    assert!(s.all.f1() > 0.76, "all F1 {}", s.all.f1());
+}
