@@ -30,6 +30,12 @@ enum EvalWhat {
         /// e.g. ../shared/data/conll2003/dev.txt
         file: PathBuf,
     },
+    /// Quotes and attributions on PolNeAR (brat standoff): span-overlap
+    /// P/R/F1 for direct quotes and for all attributions, speaker accuracy.
+    Quotes {
+        /// A split folder (e.g. ../shared/data/polnear/dev) or the PolNeAR root.
+        dir: PathBuf,
+    },
     /// Event clustering on MStream-style JSONL (`clusterNo`, `textCleaned`):
     /// NMI, pairwise and B-cubed P/R/F1.
     Clusters {
@@ -67,6 +73,11 @@ pub fn eval(args: EvalArgs) -> Result<ExitCode> {
         EvalWhat::Ner { file } => {
             let scores = parallax_extract::eval_conll(&file)
                 .with_context(|| format!("evaluating the tagger on {}", file.display()))?;
+            println!("{scores}");
+        }
+        EvalWhat::Quotes { dir } => {
+            let scores = parallax_extract::eval_polnear(&dir)
+                .with_context(|| format!("evaluating quotes on {}", dir.display()))?;
             println!("{scores}");
         }
         EvalWhat::Clusters { file } => {

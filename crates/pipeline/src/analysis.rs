@@ -5,7 +5,7 @@
 
 use parallax_extract::{
     extract, find_dates, join_across, parse_published, timeline_with_entities, tokenize,
-    EntityGroup, EntityKind, Event, NerError, TemporalExpr,
+    EntityGroup, EntityKind, Event, NerError, QuoteKind, SpeakerKind, TemporalExpr,
 };
 use parallax_model::Article;
 use serde::Serialize;
@@ -111,6 +111,32 @@ pub struct Analysis {
     pub dates: Vec<TemporalExpr>,
     /// Dated sentences: date, sentence, entities in it, main verb.
     pub timeline: Vec<Event>,
+    /// Direct and reported speech with speakers, and the narrator's scare quotes.
+    pub quotes: Vec<QuoteView>,
+}
+
+/// One quote as the JSON outputs show it.
+#[derive(Debug, Clone, Serialize)]
+pub struct QuoteView {
+    pub text: String,
+    pub span: Range<usize>,
+    pub sentence: Range<usize>,
+    /// `speech`, or `scare` for the narrator's quoted terms.
+    pub kind: QuoteKind,
+    pub direct: bool,
+    /// Canonical entity name, or the unnamed source as described
+    /// (`a Labour source`); absent when nobody could be attributed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub speaker: Option<String>,
+    /// `named`, `pronoun`, `unnamed` or `unresolved`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub speaker_kind: Option<SpeakerKind>,
+    /// Where the speaker is written next to the cue.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub speaker_span: Option<Range<usize>>,
+    /// The reporting verb (`said`, `wrote`, `claimed`, `tweeted`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cue: Option<String>,
 }
 
 /// Sentence byte ranges of `text`, in order.
@@ -166,7 +192,23 @@ pub fn analyze_article(article: &Article) -> Result<Analysis, NerError> {
             corpus_id: None,
         })
         .collect();
+    let quotes = extraction
+        .quotes
+        .iter()
+        .map(|q| QuoteView {
+            text: q.text.clone(),
+            span: q.span.clone(),
+            sentence: q.sentence.clone(),
+            kind: q.kind,
+            direct: q.direct,
+            speaker: q.speaker.as_ref().map(|s| s.name.clone()),
+            speaker_kind: q.speaker.as_ref().map(|s| s.kind),
+            speaker_span: q.speaker.as_ref().map(|s| s.span.clone()),
+            cue: q.cue.clone(),
+        })
+        .collect();
     Ok(Analysis {
+        quotes,
         entities,
         dates: find_dates(text, published),
         timeline: timeline_with_entities(text, published, &extraction.entities),
