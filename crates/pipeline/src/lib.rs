@@ -5,6 +5,7 @@
 //! [`Skipped`] entry and never stops the batch.
 
 mod analysis;
+mod coverage;
 mod ingest;
 mod view;
 
@@ -14,6 +15,7 @@ pub use analysis::{
 };
 pub use ingest::{ingest, IngestReport};
 
+pub use coverage::coverage;
 pub use view::{AnalyzeDoc, AnalyzedArticle, ArticleView};
 
 /// Extraction for many articles, in parallel, in input order.
