@@ -24,12 +24,15 @@
 //! against the gold stories. Run `cargo run --release -p parallax-cluster --example
 //! eval_mstream -- --halves FILE...` to reproduce.
 
+pub mod analyze;
 pub mod arcs;
 pub mod doc;
 pub mod eval;
 pub mod metrics;
+pub mod stories;
 pub mod stream;
 
+pub use analyze::EnglishAnalyzer;
 pub use arcs::{story_arcs, ArcConfig, StoryArc, StoryArcs};
 pub use doc::{ClusterDoc, TermAnalyzer, WhitespaceAnalyzer};
 pub use eval::{
@@ -39,4 +42,8 @@ pub use eval::{
 pub use metrics::{score_partition, PartitionScores, Prf};
 pub use stream::{
     Assignment, ClusterConfig, ClusterId, ClusterSummary, StateSize, StreamClusterer,
+};
+pub use stories::{
+    build_stories, ArcLink, DateSpan, Event, Membership, Story, StoryConfig, StoryEngine,
+    StoryInput, StoryStateSize,
 };
