@@ -1039,6 +1039,7 @@ impl StoryEngine {
         let title = central
             .and_then(|c| self.items[c.item as usize].live.as_ref())
             .map(|l| l.headline.clone())
+            .filter(|h| !h.is_empty())
             .unwrap_or_else(|| self.phrase(&top_terms).into());
         let half = n.div_ceil(2).max(1);
         let mut core_names: Vec<u32> = holders
