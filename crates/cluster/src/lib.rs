@@ -31,6 +31,7 @@ pub mod eval;
 pub mod metrics;
 pub mod stories;
 pub mod stream;
+pub mod synth;
 
 pub use analyze::EnglishAnalyzer;
 pub use arcs::{story_arcs, ArcConfig, StoryArc, StoryArcs};
@@ -40,10 +41,10 @@ pub use eval::{
     order_agreement, parse_mstream, EvalError, EvalReport, LabelledDoc, SplitReport,
 };
 pub use metrics::{score_partition, PartitionScores, Prf};
-pub use stream::{
-    Assignment, ClusterConfig, ClusterId, ClusterSummary, StateSize, StreamClusterer,
-};
 pub use stories::{
     build_stories, ArcLink, DateSpan, Event, Membership, Story, StoryConfig, StoryEngine,
     StoryInput, StoryStateSize,
+};
+pub use stream::{
+    Assignment, ClusterConfig, ClusterId, ClusterSummary, StateSize, StreamClusterer,
 };

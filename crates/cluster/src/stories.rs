@@ -121,6 +121,12 @@ pub struct StoryConfig {
     pub max_candidates: usize,
     /// Terms held by more live articles than this do not propose candidates.
     pub max_posting_scan: usize,
+    /// Only an article's heaviest terms propose candidates (all count in
+    /// the similarity): rare words and names find an event's articles, and
+    /// probing with fewer terms bounds the cost.
+    pub probe_terms: usize,
+    /// Terms per article entered in the candidate index.
+    pub indexed_terms: usize,
     /// Near-duplicate thresholds (MinHash Jaccard, containment).
     pub near_jaccard: f64,
     pub near_containment: f64,
@@ -148,7 +154,9 @@ impl Default for StoryConfig {
             title_weight: 2.0,
             name_weight: 1.5,
             max_candidates: 24,
-            max_posting_scan: 1_500,
+            max_posting_scan: 500,
+            probe_terms: 20,
+            indexed_terms: 32,
             near_jaccard: DEFAULT_NEAR_JACCARD,
             near_containment: DEFAULT_CONTAINMENT,
             minhash: MinHashParams {
@@ -181,9 +189,8 @@ impl StoryConfig {
         if self.article_terms == 0 || self.max_candidates == 0 {
             return Err("article_terms and max_candidates must be positive".into());
         }
-        if !(self.title_weight.is_finite() && self.title_weight >= 0.0)
-            || !(self.name_weight.is_finite() && self.name_weight >= 0.0)
-        {
+        let weight_ok = |w: f32| w.is_finite() && w >= 0.0;
+        if !weight_ok(self.title_weight) || !weight_ok(self.name_weight) {
             return Err("weights must be finite and not negative".into());
         }
         LshIndex::<u32>::new(self.minhash, self.lsh).map_err(|e| e.to_string())?;
@@ -279,6 +286,9 @@ impl StoryStateSize {
         self.live_features + self.postings + self.near_dup_index + self.vocabulary
     }
 }
+
+/// Sparse vector: (term id, weight), sorted by term id.
+type TermVector = Vec<(u32, f32)>;
 
 /// Marks name features so that a name never collides with a word stem.
 const NAME_MARK: char = '\u{1}';
@@ -579,10 +589,7 @@ impl StoryEngine {
 
     /// Adds a batch; see [`Self::push`].
     pub fn extend<'a>(&mut self, inputs: impl IntoIterator<Item = &'a StoryInput>) -> usize {
-        inputs
-            .into_iter()
-            .map(|i| usize::from(self.push(i)))
-            .sum()
+        inputs.into_iter().map(|i| usize::from(self.push(i))).sum()
     }
 
     /// Adds one article. Returns false (and changes nothing) when an article
@@ -609,8 +616,8 @@ impl StoryEngine {
                 if self.items[m.id as usize].live.is_some() {
                     near = Some(NearLink {
                         other: m.id,
-                        self_in_other: m.query_in_stored.max(m.jaccard as f64) as f32,
-                        other_in_self: m.stored_in_query.max(m.jaccard as f64) as f32,
+                        self_in_other: m.query_in_stored.max(m.jaccard) as f32,
+                        other_in_self: m.stored_in_query.max(m.jaccard) as f32,
                     });
                     break;
                 }
@@ -636,10 +643,13 @@ impl StoryEngine {
         });
         self.by_id.insert(input.id.as_str().into(), index);
         self.live.push(index);
-        if let Some(live) = &self.items[index as usize].live {
-            for &(term, _) in &live.terms {
-                self.postings.entry(term).or_default().push(index);
-            }
+        // Index only the heaviest terms: later articles find this one
+        // through what is specific to it, and the index stays small.
+        let mut indexed = weights;
+        indexed.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        indexed.truncate(self.config.indexed_terms.max(1));
+        for &(term, _) in &indexed {
+            self.postings.entry(term).or_default().push(index);
         }
         if !signature.is_empty() {
             // Ids are fresh, so this cannot clash; a failure only loses dedup.
@@ -659,7 +669,7 @@ impl StoryEngine {
 
     /// Terms of an article (sorted by id, sublinear tf) and its TF-IDF
     /// weights (L2-normalised, sorted by id); updates document frequencies.
-    fn featurize(&mut self, input: &StoryInput) -> (Vec<(u32, f32)>, Vec<(u32, f32)>) {
+    fn featurize(&mut self, input: &StoryInput) -> (TermVector, TermVector) {
         let mut body: FxHashMap<u32, (f32, bool)> = FxHashMap::default();
         let analyzer = &self.analyzer;
         let vocab = &mut self.vocab;
@@ -745,7 +755,10 @@ impl StoryEngine {
     fn find_links(&mut self, weights: &[(u32, f32)], date: Option<NaiveDate>) -> Vec<u32> {
         let mut scratch = std::mem::take(&mut self.scratch);
         scratch.clear();
-        for &(term, w) in weights {
+        let mut probes: Vec<(u32, f32)> = weights.to_vec();
+        probes.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        probes.truncate(self.config.probe_terms.max(1));
+        for &(term, w) in &probes {
             let Some(posting) = self.postings.get(&term) else {
                 continue;
             };
@@ -775,7 +788,10 @@ impl StoryEngine {
             })
             .collect();
         links.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        links.into_iter().map(|(i, _)| i).collect()
+        // A fresh, exact allocation: the candidate list may have been long.
+        let mut edges = Vec::with_capacity(links.len());
+        edges.extend(links.iter().map(|&(i, _)| i));
+        edges
     }
 
     fn dates_close(&self, a: Option<NaiveDate>, b: Option<NaiveDate>) -> bool {
@@ -833,7 +849,10 @@ impl StoryEngine {
             b.0.total_cmp(&a.0).then_with(|| {
                 let key = |e: &(f32, u32, u32)| {
                     let (x, y) = (self.live[e.1 as usize], self.live[e.2 as usize]);
-                    (article_key(&self.items[x as usize]), article_key(&self.items[y as usize]))
+                    (
+                        article_key(&self.items[x as usize]),
+                        article_key(&self.items[y as usize]),
+                    )
                 };
                 key(a).cmp(&key(b))
             })
@@ -970,7 +989,9 @@ impl StoryEngine {
     /// The reported form and arc profile of a live event.
     fn describe_live(&self, state: &EventState) -> ClosedEvent {
         let mut members: Vec<u32> = state.members.clone();
-        members.sort_by(|&a, &b| article_key(&self.items[a as usize]).cmp(&article_key(&self.items[b as usize])));
+        members.sort_by(|&a, &b| {
+            article_key(&self.items[a as usize]).cmp(&article_key(&self.items[b as usize]))
+        });
         let vectors: Vec<Vec<(u32, f32)>> = members
             .iter()
             .map(|&m| {
@@ -1103,7 +1124,12 @@ impl StoryEngine {
                 + c.top_terms.capacity() * 4
                 + c.profile.terms.capacity() * 8
                 + c.profile.core_names.capacity() * 4
-                + c.members.iter().map(|m| size_of::<CompactMember>() + 4 * (m.names.capacity() + m.terms.capacity())).sum::<usize>();
+                + c.members
+                    .iter()
+                    .map(|m| {
+                        size_of::<CompactMember>() + 4 * (m.names.capacity() + m.terms.capacity())
+                    })
+                    .sum::<usize>();
         }
         live_features += self.live.capacity() * 4;
         let postings = self
@@ -1122,7 +1148,9 @@ impl StoryEngine {
             .iter()
             .zip(&self.vocab.shown)
             .map(|(t, s)| {
-                16 + 4 + 8 + t.as_ref().map_or(0, |t| t.len() + 16 + 8 + 4 + 1)
+                16 + 4
+                    + 8
+                    + t.as_ref().map_or(0, |t| t.len() + 16 + 8 + 4 + 1)
                     + s.as_ref().map_or(0, |s| s.len())
             })
             .sum();
@@ -1146,7 +1174,10 @@ impl StoryEngine {
             .map(|e| (self.describe_live(e), true))
             .collect();
         all.extend(self.closed.iter().map(|c| (c.clone(), false)));
-        let events: Vec<Event> = all.iter().map(|(c, live)| self.render_event(c, *live)).collect();
+        let events: Vec<Event> = all
+            .iter()
+            .map(|(c, live)| self.render_event(c, *live))
+            .collect();
         let profiles: Vec<&Profile> = all.iter().map(|(c, _)| &c.profile).collect();
         let (groups, links) = self.link_arcs(&profiles, &events);
         let mut stories: Vec<Story> = groups

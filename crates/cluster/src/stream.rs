@@ -517,7 +517,7 @@ impl StreamClusterer {
             self.since_refine += 1;
             // Scheduled by absolute position, so that flushing between
             // batches does not shift the schedule of later passes.
-            if (index + 1) % self.config.refine_stride == 0 {
+            if (index + 1).is_multiple_of(self.config.refine_stride) {
                 self.refine(self.window.len());
             }
         }
@@ -525,7 +525,7 @@ impl StreamClusterer {
             self.retire_idle();
         }
         let sweep = self.config.rare_term_sweep;
-        if sweep > 0 && (index + 1) % sweep == 0 {
+        if sweep > 0 && (index + 1).is_multiple_of(sweep) {
             self.forget_rare_terms();
         }
         Assignment {

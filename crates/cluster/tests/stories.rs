@@ -76,13 +76,10 @@ fn seeds_form_three_events_in_one_arc() {
         .into_iter()
         .map(|e| e.iter().map(|id| short(id)).collect())
         .collect();
-    let expected: BTreeSet<BTreeSet<String>> = [
-        set(&["000", "001", "003"]),
-        set(&["002"]),
-        set(&["004"]),
-    ]
-    .into_iter()
-    .collect();
+    let expected: BTreeSet<BTreeSet<String>> =
+        [set(&["000", "001", "003"]), set(&["002"]), set(&["004"])]
+            .into_iter()
+            .collect();
     assert_eq!(events, expected, "{stories:#?}");
     assert_eq!(stories.len(), 1, "{stories:#?}");
     assert_eq!(stories[0].why.len(), 2);
@@ -93,10 +90,7 @@ fn seeds_form_three_events_in_one_arc() {
         .find(|e| e.articles.len() == 3)
         .unwrap();
     assert_eq!(williamson.date, NaiveDate::from_ymd_opt(2019, 11, 7));
-    assert!(williamson
-        .entities
-        .iter()
-        .any(|e| e == "williamson"));
+    assert!(williamson.entities.iter().any(|e| e == "williamson"));
 }
 
 /// The corpus articles (not its README or truth file), in name order.
@@ -199,7 +193,10 @@ fn corpus_comes_out_as_written() {
     }
     let arc = stories.iter().find(|s| s.events.len() == 2).unwrap();
     let why = &arc.why[0];
-    assert!(why.shared_entities.iter().any(|e| e == "brightwater"), "{why:?}");
+    assert!(
+        why.shared_entities.iter().any(|e| e == "brightwater"),
+        "{why:?}"
+    );
     assert!(why.gap_days.unwrap() > 150);
     // Serialisable as plain JSON.
     let text = serde_json::to_string(&stories).unwrap();
@@ -239,7 +236,10 @@ fn corpus_in_two_halves_in_any_order_matches_at_once() {
     let mut engine = StoryEngine::default();
     assert_eq!(engine.extend(&inputs), 12);
     assert_eq!(engine.extend(&inputs), 0);
-    assert_eq!(event_partition(&engine.stories()), event_partition(&at_once));
+    assert_eq!(
+        event_partition(&engine.stories()),
+        event_partition(&at_once)
+    );
 }
 
 fn article(id: &str, date: &str, title: &str, text: &str) -> StoryInput {
@@ -313,7 +313,10 @@ fn two_resignations_months_apart_are_two_events_of_one_arc() {
     let why = &stories[0].why[0];
     assert!(why.shared_entities.iter().any(|e| e == "okafor"), "{why:?}");
     assert_eq!(why.gap_days, Some(125));
-    assert_eq!(stories[0].events[0].date, NaiveDate::from_ymd_opt(2024, 2, 5));
+    assert_eq!(
+        stories[0].events[0].date,
+        NaiveDate::from_ymd_opt(2024, 2, 5)
+    );
 }
 
 #[test]
@@ -350,7 +353,14 @@ fn events_age_out_and_the_same_words_later_found_a_new_event() {
     engine.extend(&quakes[..2]);
     // 1,100 filler articles a month later push the sweep past the quake.
     let filler: Vec<StoryInput> = (0..1100)
-        .map(|i| article(&format!("f{i}"), "2023-04-10", &format!("note {i}"), &format!("item{i} unique{i} words{i}")))
+        .map(|i| {
+            article(
+                &format!("f{i}"),
+                "2023-04-10",
+                &format!("note {i}"),
+                &format!("item{i} unique{i} words{i}"),
+            )
+        })
         .collect();
     engine.extend(&filler);
     let mut late = quakes[1].clone();
