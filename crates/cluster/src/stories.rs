@@ -130,9 +130,9 @@ pub struct StoryConfig {
     /// Near-duplicate thresholds (MinHash Jaccard, containment).
     pub near_jaccard: f64,
     pub near_containment: f64,
-    /// Signature layout for near-duplicates: 64 hashes in 21 bands of 3
-    /// rows keep a copy at Jaccard 0.5 a candidate 94% of the time at half
-    /// the memory of the dedup crate's 128-hash default.
+    /// Signature layout for near-duplicates: 48 hashes in 16 bands of 3
+    /// rows keep a copy at Jaccard 0.5 a candidate 88% of the time (0.65:
+    /// 99%) at 40% of the memory of the dedup crate's 128-hash default.
     pub minhash: MinHashParams,
     pub lsh: LshParams,
 }
@@ -160,10 +160,10 @@ impl Default for StoryConfig {
             near_jaccard: DEFAULT_NEAR_JACCARD,
             near_containment: DEFAULT_CONTAINMENT,
             minhash: MinHashParams {
-                num_hashes: 64,
+                num_hashes: 48,
                 ..MinHashParams::default()
             },
-            lsh: LshParams { bands: 21, rows: 3 },
+            lsh: LshParams { bands: 16, rows: 3 },
         }
     }
 }
@@ -403,14 +403,26 @@ struct EventState {
     last_seq: u64,
 }
 
-/// Compact profile of an event for arc linking.
+/// Compact profile of an event for arc linking. Terms are keyed by a hash
+/// of their text, not by vocabulary id, so that the vocabulary can forget
+/// the words of closed events while their profiles still take part in arcs.
 #[derive(Debug, Clone)]
 struct Profile {
-    /// L2-normalised TF-IDF centroid, top terms, sorted by term id.
-    terms: Vec<(u32, f32)>,
+    /// L2-normalised TF-IDF centroid, top terms, sorted by key.
+    terms: Vec<(u64, f32)>,
     /// Names in at least half of the members (at least one), sorted.
-    core_names: Vec<u32>,
+    core_names: Vec<u64>,
+    /// Display text of the profile's heaviest terms and core names
+    /// (key, is a name, text), for explaining arc links.
+    labels: Vec<(u64, bool, Box<str>)>,
     span: DateSpan,
+}
+
+/// A closed event: its final reported form and its arc profile.
+#[derive(Debug, Clone)]
+struct Closed {
+    event: Event,
+    profile: Profile,
 }
 
 #[derive(Debug, Clone)]
@@ -422,11 +434,12 @@ struct CompactMember {
 }
 
 #[derive(Debug, Clone)]
-struct ClosedEvent {
+struct Described {
     title: Box<str>,
     founder: u32,
     members: Vec<CompactMember>,
     top_terms: Vec<u32>,
+    core_ids: Vec<u32>,
     profile: Profile,
 }
 
@@ -442,7 +455,7 @@ pub struct StoryEngine {
     by_id: FxHashMap<Box<str>, u32>,
     /// Articles not yet in a closed event, in arrival order.
     live: Vec<u32>,
-    closed: Vec<ClosedEvent>,
+    closed: Vec<Closed>,
     postings: FxHashMap<u32, Vec<u32>>,
     newest_date: Option<NaiveDate>,
     pushes_since_sweep: usize,
@@ -501,6 +514,36 @@ fn sparse_dot(a: &[(u32, f32)], b: &[(u32, f32)]) -> f32 {
         }
     }
     dot
+}
+
+fn sparse_dot64(a: &[(u64, f32)], b: &[(u64, f32)]) -> f32 {
+    let (mut i, mut j, mut dot) = (0, 0, 0.0f32);
+    while i < a.len() && j < b.len() {
+        match a[i].0.cmp(&b[j].0) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                dot += a[i].1 * b[j].1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    dot
+}
+
+fn normalise64(v: &mut [(u64, f32)]) {
+    let norm = v.iter().map(|&(_, w)| w * w).sum::<f32>().sqrt();
+    if norm > 0.0 {
+        for t in v.iter_mut() {
+            t.1 /= norm;
+        }
+    }
+}
+
+fn term_weight64(v: &[(u64, f32)], term: u64) -> f32 {
+    v.binary_search_by_key(&term, |&(t, _)| t)
+        .map_or(0.0, |i| v[i].1)
 }
 
 fn normalise(v: &mut [(u32, f32)]) {
@@ -661,7 +704,7 @@ impl StoryEngine {
         if self.pushes_since_sweep >= 1024 {
             self.close_idle();
         }
-        if self.pushes_since_vacuum >= 16_384 {
+        if self.pushes_since_vacuum >= 4_096 {
             self.vacuum();
         }
         true
@@ -949,11 +992,15 @@ impl StoryEngine {
         }
         for state in &closing {
             let described = self.describe_live(state);
+            let event = self.render_event(&described, false);
             for &m in &state.members {
                 self.items[m as usize].live = None;
                 self.lsh.remove(&m);
             }
-            self.closed.push(described);
+            self.closed.push(Closed {
+                event,
+                profile: described.profile,
+            });
         }
         let items = &self.items;
         self.live.retain(|&i| items[i as usize].live.is_some());
@@ -970,13 +1017,9 @@ impl StoryEngine {
         });
         self.lsh.compact();
         let mut used: FxHashSet<u32> = self.postings.keys().copied().collect();
-        for c in &self.closed {
-            used.extend(c.profile.terms.iter().map(|&(t, _)| t));
-            used.extend(c.profile.core_names.iter().copied());
-            used.extend(c.top_terms.iter().copied());
-            for m in &c.members {
-                used.extend(m.names.iter().copied());
-                used.extend(m.terms.iter().copied());
+        for &i in &self.live {
+            if let Some(live) = &self.items[i as usize].live {
+                used.extend(live.terms.iter().map(|&(t, _)| t));
             }
         }
         for term in 0..self.vocab.texts.len() as u32 {
@@ -987,7 +1030,7 @@ impl StoryEngine {
     }
 
     /// The reported form and arc profile of a live event.
-    fn describe_live(&self, state: &EventState) -> ClosedEvent {
+    fn describe_live(&self, state: &EventState) -> Described {
         let mut members: Vec<u32> = state.members.clone();
         members.sort_by(|&a, &b| {
             article_key(&self.items[a as usize]).cmp(&article_key(&self.items[b as usize]))
@@ -1063,23 +1106,43 @@ impl StoryEngine {
             .filter(|h| !h.is_empty())
             .unwrap_or_else(|| self.phrase(&top_terms).into());
         let half = n.div_ceil(2).max(1);
-        let mut core_names: Vec<u32> = holders
+        let mut core_ids: Vec<u32> = holders
             .iter()
             .filter(|&(&t, &c)| c >= half && self.vocab.is_name(t))
             .map(|(&t, _)| t)
             .collect();
-        core_names.sort_unstable();
+        core_ids.sort_unstable();
         ranked.truncate(PROFILE_TERMS);
-        ranked.sort_unstable_by_key(|&(t, _)| t);
-        normalise(&mut ranked);
-        ClosedEvent {
+        let key = |t: u32| {
+            self.vocab
+                .texts
+                .get(t as usize)
+                .and_then(|x| x.as_deref())
+                .map_or(u64::from(t), stable_hash)
+        };
+        let mut labels: Vec<(u64, bool, Box<str>)> = Vec::new();
+        for &t in ranked.iter().map(|(t, _)| t).take(12).chain(&core_ids) {
+            if let Some(text) = self.vocab.display(t) {
+                labels.push((key(t), self.vocab.is_name(t), text.into()));
+            }
+        }
+        labels.sort_unstable_by_key(|l| l.0);
+        labels.dedup_by_key(|l| l.0);
+        let mut terms: Vec<(u64, f32)> = ranked.iter().map(|&(t, w)| (key(t), w)).collect();
+        terms.sort_unstable_by_key(|&(t, _)| t);
+        normalise64(&mut terms);
+        let mut core_names: Vec<u64> = core_ids.iter().map(|&t| key(t)).collect();
+        core_names.sort_unstable();
+        Described {
             title,
             founder: members.first().copied().unwrap_or(0),
             members: compact,
             top_terms,
+            core_ids,
             profile: Profile {
-                terms: ranked,
+                terms,
                 core_names,
+                labels,
                 span: DateSpan {
                     from: state.first_date,
                     to: state.last_date,
@@ -1118,17 +1181,31 @@ impl StoryEngine {
                     + l.headline.len();
             }
         }
+        let text = |v: &[String]| v.iter().map(|t| t.len() + 24).sum::<usize>();
         for c in &self.closed {
-            archive += size_of::<ClosedEvent>()
-                + c.title.len()
-                + c.top_terms.capacity() * 4
-                + c.profile.terms.capacity() * 8
-                + c.profile.core_names.capacity() * 4
-                + c.members
+            let e = &c.event;
+            archive += size_of::<Closed>()
+                + e.id.len()
+                + e.title.len()
+                + text(&e.articles)
+                + text(&e.top_terms)
+                + text(&e.entities)
+                + e.members
                     .iter()
                     .map(|m| {
-                        size_of::<CompactMember>() + 4 * (m.names.capacity() + m.terms.capacity())
+                        size_of::<Membership>()
+                            + m.article.len()
+                            + text(&m.shared_entities)
+                            + text(&m.top_shared_terms)
+                            + m.copy_of.as_ref().map_or(0, String::len)
                     })
+                    .sum::<usize>()
+                + c.profile.terms.capacity() * 12
+                + c.profile.core_names.capacity() * 8
+                + c.profile
+                    .labels
+                    .iter()
+                    .map(|l| 8 + 16 + 8 + l.2.len())
                     .sum::<usize>();
         }
         live_features += self.live.capacity() * 4;
@@ -1168,17 +1245,18 @@ impl StoryEngine {
     /// The current stories, earliest first: live events are described with
     /// the current statistics, closed ones as they were when they closed.
     pub fn stories(&self) -> Vec<Story> {
-        let mut all: Vec<(ClosedEvent, bool)> = self
+        let live: Vec<Described> = self
             .partition()
             .iter()
-            .map(|e| (self.describe_live(e), true))
+            .map(|e| self.describe_live(e))
             .collect();
-        all.extend(self.closed.iter().map(|c| (c.clone(), false)));
-        let events: Vec<Event> = all
+        let mut events: Vec<Event> = live.iter().map(|c| self.render_event(c, true)).collect();
+        events.extend(self.closed.iter().map(|c| c.event.clone()));
+        let profiles: Vec<&Profile> = live
             .iter()
-            .map(|(c, live)| self.render_event(c, *live))
+            .map(|c| &c.profile)
+            .chain(self.closed.iter().map(|c| &c.profile))
             .collect();
-        let profiles: Vec<&Profile> = all.iter().map(|(c, _)| &c.profile).collect();
         let (groups, links) = self.link_arcs(&profiles, &events);
         let mut stories: Vec<Story> = groups
             .into_iter()
@@ -1201,7 +1279,7 @@ impl StoryEngine {
         stories
     }
 
-    fn render_event(&self, c: &ClosedEvent, live: bool) -> Event {
+    fn render_event(&self, c: &Described, live: bool) -> Event {
         let show = |ids: &[u32]| -> Vec<String> {
             ids.iter().filter_map(|&t| self.vocab.display(t)).collect()
         };
@@ -1237,7 +1315,7 @@ impl StoryEngine {
             articles: members.iter().map(|m| m.article.clone()).collect(),
             members,
             top_terms: show(&c.top_terms),
-            entities: show(&c.profile.core_names),
+            entities: show(&c.core_ids),
             live,
         }
     }
@@ -1282,7 +1360,7 @@ impl StoryEngine {
     ) -> (Vec<Vec<usize>>, Vec<Vec<ArcLink>>) {
         let n = profiles.len();
         // Candidate pairs: events sharing a profile term.
-        let mut by_term: FxHashMap<u32, Vec<usize>> = FxHashMap::default();
+        let mut by_term: FxHashMap<u64, Vec<usize>> = FxHashMap::default();
         for (i, p) in profiles.iter().enumerate() {
             for &(t, _) in &p.terms {
                 by_term.entry(t).or_default().push(i);
@@ -1301,7 +1379,7 @@ impl StoryEngine {
                 }
                 for &j in list {
                     if j > i {
-                        *dot.entry(j).or_insert(0.0) += w * term_weight(&profiles[j].terms, t);
+                        *dot.entry(j).or_insert(0.0) += w * term_weight64(&profiles[j].terms, t);
                     }
                 }
             }
@@ -1315,7 +1393,7 @@ impl StoryEngine {
 
         struct ArcGroup {
             members: Vec<usize>,
-            sum: FxHashMap<u32, f32>,
+            sum: FxHashMap<u64, f32>,
             span: DateSpan,
             links: Vec<ArcLink>,
         }
@@ -1348,19 +1426,19 @@ impl StoryEngine {
             if gap.is_some_and(|g| g > self.config.arc_max_gap_days) {
                 continue;
             }
-            let mean = |arc: &ArcGroup| -> Vec<(u32, f32)> {
-                let mut v: Vec<(u32, f32)> = arc.sum.iter().map(|(&t, &w)| (t, w)).collect();
+            let mean = |arc: &ArcGroup| -> Vec<(u64, f32)> {
+                let mut v: Vec<(u64, f32)> = arc.sum.iter().map(|(&t, &w)| (t, w)).collect();
                 v.sort_unstable_by_key(|&(t, _)| t);
-                normalise(&mut v);
+                normalise64(&mut v);
                 v
             };
             let (va, vb) = (mean(a), mean(b));
-            let sim = sparse_dot(&va, &vb);
+            let sim = sparse_dot64(&va, &vb);
             if f64::from(sim) < self.config.arc_similarity {
                 continue;
             }
-            let central = |arc: &ArcGroup| -> FxHashSet<u32> {
-                let mut count: FxHashMap<u32, usize> = FxHashMap::default();
+            let central = |arc: &ArcGroup| -> FxHashSet<u64> {
+                let mut count: FxHashMap<u64, usize> = FxHashMap::default();
                 for &e in &arc.members {
                     for &name in &profiles[e].core_names {
                         *count.entry(name).or_insert(0) += 1;
@@ -1374,26 +1452,32 @@ impl StoryEngine {
                     .collect()
             };
             let (na, nb) = (central(a), central(b));
-            let mut shared_names: Vec<u32> = na.intersection(&nb).copied().collect();
+            let mut shared_names: Vec<u64> = na.intersection(&nb).copied().collect();
             if shared_names.len() < self.config.arc_min_shared_names {
                 continue;
             }
             // Explain the join with what weighs most on both sides.
             shared_names.sort_by(|&x, &y| {
-                let wx = term_weight(&va, x) * term_weight(&vb, x);
-                let wy = term_weight(&va, y) * term_weight(&vb, y);
+                let wx = term_weight64(&va, x) * term_weight64(&vb, x);
+                let wy = term_weight64(&va, y) * term_weight64(&vb, y);
                 wy.total_cmp(&wx).then(x.cmp(&y))
             });
-            let mut shared_terms: Vec<(u32, f32)> = va
+            let label = |t: u64| -> Option<(bool, &str)> {
+                [profiles[i], profiles[j]].iter().find_map(|p| {
+                    let k = p.labels.binary_search_by_key(&t, |l| l.0).ok()?;
+                    Some((p.labels[k].1, &*p.labels[k].2))
+                })
+            };
+            let mut shared_terms: Vec<(u64, f32)> = va
                 .iter()
-                .filter(|&&(t, _)| !self.vocab.is_name(t))
-                .map(|&(t, w)| (t, w * term_weight(&vb, t)))
+                .filter(|&&(t, _)| label(t).is_some_and(|(is_name, _)| !is_name))
+                .map(|&(t, w)| (t, w * term_weight64(&vb, t)))
                 .filter(|&(_, w)| w > 0.0)
                 .collect();
             shared_terms.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
-            let show = |ids: &mut dyn Iterator<Item = u32>| -> Vec<String> {
-                ids.take(REPORTED)
-                    .filter_map(|t| self.vocab.display(t))
+            let show = |ids: &mut dyn Iterator<Item = u64>| -> Vec<String> {
+                ids.filter_map(|t| label(t).map(|(_, text)| text.to_owned()))
+                    .take(REPORTED)
                     .collect()
             };
             let link = ArcLink {
@@ -1426,7 +1510,7 @@ impl StoryEngine {
             k.links.push(link);
             // Keep sums small: only the heaviest terms matter for the mean.
             if k.sum.len() > 4 * PROFILE_TERMS {
-                let mut v: Vec<(u32, f32)> = k.sum.drain().collect();
+                let mut v: Vec<(u64, f32)> = k.sum.drain().collect();
                 v.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
                 v.truncate(2 * PROFILE_TERMS);
                 k.sum = v.into_iter().collect();

@@ -194,7 +194,9 @@ fn corpus_comes_out_as_written() {
     let arc = stories.iter().find(|s| s.events.len() == 2).unwrap();
     let why = &arc.why[0];
     assert!(
-        why.shared_entities.iter().any(|e| e == "brightwater"),
+        ["civic", "alliance"]
+            .iter()
+            .all(|n| why.shared_entities.iter().any(|e| e == n)),
         "{why:?}"
     );
     assert!(why.gap_days.unwrap() > 150);
