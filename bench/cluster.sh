@@ -12,7 +12,7 @@ if [ ! -f "$FILE" ]; then
 fi
 if [ ! -x "$VENV/bin/python" ]; then
   python3 -m venv "$VENV"
-  "$VENV/bin/pip" install -q scikit-learn numpy
+  "$VENV/bin/pip" install -q scikit-learn numpy scipy
 fi
 export OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1
 cargo build -q --release -p parallax-cluster --example eval_mstream

@@ -385,6 +385,17 @@ impl EnglishAnalyzer {
     /// Calls `emit(stem, word)` for every kept word of `text`, with the
     /// lower-cased word it came from (for showing a stem as a real word).
     pub fn for_each_term(&self, text: &str, mut emit: impl FnMut(&str, &str)) {
+        self.for_each_kept_word(text, |lower| {
+            if let Some(stem) = self.stem(lower) {
+                emit(&stem, lower);
+            }
+        });
+    }
+
+    /// Calls `emit(word)` for every lower-cased word of `text` that is not a
+    /// stop word, a number or a single character; [`Self::stem`] turns it
+    /// into its term. Split in two so callers can cache stems per word.
+    pub fn for_each_kept_word(&self, text: &str, mut emit: impl FnMut(&str)) {
         let mut lower = String::new();
         for_each_word(text, |word, _| {
             lower.clear();
@@ -395,11 +406,14 @@ impl EnglishAnalyzer {
             {
                 return;
             }
-            let stem = self.stemmer.stem(&lower);
-            if stem.chars().count() >= 2 {
-                emit(&stem, &lower);
-            }
+            emit(&lower);
         });
+    }
+
+    /// The term of a kept lower-cased word; `None` when the stem is too short.
+    pub fn stem<'a>(&self, lower: &'a str) -> Option<std::borrow::Cow<'a, str>> {
+        let stem = self.stemmer.stem(lower);
+        (stem.chars().count() >= 2).then_some(stem)
     }
 }
 

@@ -149,7 +149,7 @@ impl Default for StoryConfig {
             live_days: 7,
             min_live_arrivals: 2_000,
             max_live_arrivals: 50_000,
-            article_terms: 64,
+            article_terms: 56,
             article_names: 16,
             title_weight: 2.0,
             name_weight: 1.5,
@@ -309,6 +309,7 @@ struct Vocab {
     df: Vec<u32>,
     free: Vec<u32>,
     docs: u64,
+    word_cache: FxHashMap<Box<str>, u32>,
 }
 
 impl Vocab {
@@ -593,6 +594,7 @@ impl StoryEngine {
                 df: Vec::new(),
                 free: Vec::new(),
                 docs: 0,
+                word_cache: FxHashMap::default(),
             },
             items: Vec::new(),
             by_id: FxHashMap::default(),
@@ -716,14 +718,27 @@ impl StoryEngine {
         let mut body: FxHashMap<u32, (f32, bool)> = FxHashMap::default();
         let analyzer = &self.analyzer;
         let vocab = &mut self.vocab;
-        analyzer.for_each_term(&input.text, |stem, word| {
-            let id = vocab.intern(stem, word);
-            body.entry(id).or_insert((0.0, false)).0 += 1.0;
+        // Word → term id, so that a known word is neither stemmed nor
+        // hashed twice; emptied whenever the vocabulary forgets terms.
+        let term_of = |word: &str, vocab: &mut Vocab| -> Option<u32> {
+            if let Some(&id) = vocab.word_cache.get(word) {
+                return Some(id);
+            }
+            let stem = analyzer.stem(word)?;
+            let id = vocab.intern(&stem, word);
+            vocab.word_cache.insert(word.into(), id);
+            Some(id)
+        };
+        analyzer.for_each_kept_word(&input.text, |word| {
+            if let Some(id) = term_of(word, vocab) {
+                body.entry(id).or_insert((0.0, false)).0 += 1.0;
+            }
         });
         if let Some(title) = &input.title {
-            analyzer.for_each_term(title, |stem, word| {
-                let id = vocab.intern(stem, word);
-                body.entry(id).or_insert((0.0, false)).1 = true;
+            analyzer.for_each_kept_word(title, |word| {
+                if let Some(id) = term_of(word, vocab) {
+                    body.entry(id).or_insert((0.0, false)).1 = true;
+                }
             });
         }
         let mut names: FxHashMap<u32, f32> = FxHashMap::default();
@@ -1027,6 +1042,8 @@ impl StoryEngine {
                 self.vocab.forget(term);
             }
         }
+        // Forgotten ids are reused: cached words must be looked up afresh.
+        self.vocab.word_cache = FxHashMap::default();
     }
 
     /// The reported form and arc profile of a live event.
@@ -1230,7 +1247,14 @@ impl StoryEngine {
                     + t.as_ref().map_or(0, |t| t.len() + 16 + 8 + 4 + 1)
                     + s.as_ref().map_or(0, |s| s.len())
             })
-            .sum();
+            .sum::<usize>();
+        let vocabulary = vocabulary
+            + self
+                .vocab
+                .word_cache
+                .keys()
+                .map(|w| w.len() + 16 + 4 + 1)
+                .sum::<usize>();
         StoryStateSize {
             live_features,
             postings,
