@@ -420,3 +420,37 @@ fn bad_and_empty_inputs_do_not_panic() {
     }
     assert_eq!(engine.similarity("empty", "nope"), None);
 }
+
+#[test]
+fn synthetic_stream_in_two_swapped_halves_nearly_matches_at_once() {
+    use parallax_cluster::score_partition;
+    use parallax_cluster::synth::{SynthConfig, SynthStream};
+    let articles: Vec<StoryInput> = SynthStream::new(SynthConfig {
+        articles_per_day: 200,
+        concurrent_events: 30,
+        ..SynthConfig::default()
+    })
+    .take(800)
+    .map(|a| a.input)
+    .collect();
+    let at_once = build_stories(&articles, &StoryConfig::default()).unwrap();
+    let mut engine = StoryEngine::default();
+    engine.extend(&articles[400..]);
+    engine.extend(&articles[..400]);
+    let swapped = engine.stories();
+    let label = |stories: &[Story]| -> BTreeMap<String, usize> {
+        stories
+            .iter()
+            .flat_map(|s| &s.events)
+            .enumerate()
+            .flat_map(|(e, ev)| ev.articles.iter().map(move |a| (a.clone(), e)))
+            .collect()
+    };
+    let (a, b) = (label(&at_once), label(&swapped));
+    let ids: Vec<&String> = a.keys().collect();
+    let pa: Vec<usize> = ids.iter().map(|id| a[*id]).collect();
+    let pb: Vec<usize> = ids.iter().map(|id| b[*id]).collect();
+    let agreement = score_partition(&pa, &pb).unwrap();
+    eprintln!("swapped halves vs at once: event NMI {:.4}", agreement.nmi);
+    assert!(agreement.nmi > 0.99, "{agreement:?}");
+}
