@@ -454,3 +454,38 @@ fn synthetic_stream_in_two_swapped_halves_nearly_matches_at_once() {
     eprintln!("swapped halves vs at once: event NMI {:.4}", agreement.nmi);
     assert!(agreement.nmi > 0.99, "{agreement:?}");
 }
+
+#[test]
+fn supplied_entities_replace_guessed_names() {
+    let mut inputs = resignations();
+    for input in &mut inputs {
+        input.entities = if input.id.starts_with("hartley") {
+            vec![
+                "Alan Hartley".into(),
+                "Progressive Party".into(),
+                "Mary Okafor".into(),
+            ]
+        } else {
+            vec![
+                "Joan Pettit".into(),
+                "Progressive Party".into(),
+                "Mary Okafor".into(),
+            ]
+        };
+    }
+    let stories = build_stories(&inputs, &StoryConfig::default()).unwrap();
+    assert_eq!(stories.len(), 1, "{stories:#?}");
+    let hartley = &stories[0].events[0];
+    assert_eq!(hartley.articles.len(), 3);
+    let entities: BTreeSet<&str> = hartley.entities.iter().map(String::as_str).collect();
+    assert_eq!(
+        entities,
+        ["alan hartley", "progressive party", "mary okafor"]
+            .into_iter()
+            .collect()
+    );
+    assert!(stories[0].why[0]
+        .shared_entities
+        .iter()
+        .any(|e| e == "mary okafor"));
+}
