@@ -1,4 +1,23 @@
-//! Streaming clustering of news items into events.
+//! Streaming clustering of news items into events and stories.
+//!
+//! Two engines live here. [`StoryEngine`] (module [`stories`]) is the one
+//! the pipeline calls for full-length articles: it reads [`StoryInput`]s
+//! (from [`parallax_model::Article`] via [`StoryInput::from_article`]) in
+//! any order and reports [`Story`]s: arcs of events with the evidence for
+//! every membership and every link, wire copies marked `copy_of`, ids
+//! derived from the earliest article. [`EnglishAnalyzer`] supplies its
+//! terms. [`StreamClusterer`] below is the Dirichlet-multinomial clusterer
+//! for headline streams, measured on MStream.
+//!
+//! # Story engine, measured
+//! * Seeds (`../shared/seeds`, via ingest + clean): events {000, 001, 003},
+//!   {002}, {004}, all five in one story; the example corpus comes out as
+//!   `examples/corpus/expected.json` says (three events, one two-event
+//!   arc, `herald-saltmere-wire` `copy_of` `mw-saltmere`), the same in two
+//!   halves in either order (`tests/stories.rs`).
+//! * Synthetic stream (`synth`, 550 words an article): `cargo run --release
+//!   -p parallax-cluster --example bench_stream -- N --quality`; figures in
+//!   `bench/out/` when run, summarised in the report of issue 4.
 //!
 //! [`StreamClusterer`] takes [`ClusterDoc`]s one at a time, in arrival order,
 //! and places each in an existing event cluster or a new one, without
@@ -24,12 +43,16 @@
 //! against the gold stories. Run `cargo run --release -p parallax-cluster --example
 //! eval_mstream -- --halves FILE...` to reproduce.
 
+pub mod analyze;
 pub mod arcs;
 pub mod doc;
 pub mod eval;
 pub mod metrics;
+pub mod stories;
 pub mod stream;
+pub mod synth;
 
+pub use analyze::EnglishAnalyzer;
 pub use arcs::{story_arcs, ArcConfig, StoryArc, StoryArcs};
 pub use doc::{ClusterDoc, TermAnalyzer, WhitespaceAnalyzer};
 pub use eval::{
@@ -37,6 +60,10 @@ pub use eval::{
     order_agreement, parse_mstream, EvalError, EvalReport, LabelledDoc, SplitReport,
 };
 pub use metrics::{score_partition, PartitionScores, Prf};
+pub use stories::{
+    build_stories, ArcLink, DateSpan, Event, Membership, Story, StoryConfig, StoryEngine,
+    StoryInput, StoryStateSize,
+};
 pub use stream::{
     Assignment, ClusterConfig, ClusterId, ClusterSummary, StateSize, StreamClusterer,
 };

@@ -1,0 +1,202 @@
+//! Throughput, per-article cost and memory of the story engine on a
+//! synthetic stream generated on the fly (see `parallax_cluster::synth`).
+//!
+//! `cargo run --release -p parallax-cluster --example bench_stream -- N [--quality]`
+//!
+//! Prints articles/s over the whole run (push only: generation is timed
+//! apart), µs per article for each window of 10,000 (first, a few between,
+//! last), the engine's live state per live article, the archive per
+//! article, the cost of reporting all stories, and the process's peak
+//! resident memory (VmHWM). `--quality` scores events and arcs against the
+//! generator's truth (NMI, B-cubed F1).
+
+use parallax_cluster::synth::{SynthConfig, SynthStream};
+use parallax_cluster::{score_partition, StoryEngine};
+use std::collections::HashMap;
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+fn vm_hwm_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// User + system CPU seconds of this process (the machine is shared, so
+/// wall time alone overstates the cost).
+fn cpu_seconds() -> f64 {
+    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {
+        return 0.0;
+    };
+    // Fields after the parenthesised command name; utime and stime are 14 and 15.
+    let Some(rest) = stat.rsplit(')').next() else {
+        return 0.0;
+    };
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|v| v.parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
+    (ticks(11) + ticks(12)) / 100.0
+}
+
+fn main() -> ExitCode {
+    let mut n: Option<usize> = None;
+    let mut quality = false;
+    for arg in std::env::args().skip(1) {
+        if arg == "--quality" {
+            quality = true;
+        } else if let Ok(v) = arg.replace('_', "").parse() {
+            n = Some(v);
+        } else {
+            eprintln!("usage: bench_stream N [--quality]");
+            return ExitCode::from(2);
+        }
+    }
+    let Some(n) = n else {
+        eprintln!("usage: bench_stream N [--quality]");
+        return ExitCode::from(2);
+    };
+    const WINDOW: usize = 10_000;
+    let mut engine = StoryEngine::default();
+    let mut stream = SynthStream::new(SynthConfig::default());
+    let mut truth: Vec<(String, u64, u64)> = Vec::new();
+    let mut push_time = Duration::ZERO;
+    let mut push_cpu = 0.0;
+    let mut gen_time = Duration::ZERO;
+    let mut windows: Vec<(f64, f64)> = Vec::new();
+    let mut words = 0usize;
+    let mut done = 0usize;
+    while done < n {
+        // Generate a window, then time its pushes (wall and CPU).
+        let t = Instant::now();
+        let batch: Vec<_> = stream.by_ref().take(WINDOW.min(n - done)).collect();
+        gen_time += t.elapsed();
+        if batch.is_empty() {
+            break;
+        }
+        let (t, cpu) = (Instant::now(), cpu_seconds());
+        for article in &batch {
+            engine.push(&article.input);
+        }
+        let (dt, dcpu) = (t.elapsed(), cpu_seconds() - cpu);
+        push_time += dt;
+        push_cpu += dcpu;
+        windows.push((
+            dt.as_secs_f64() * 1e6 / batch.len() as f64,
+            dcpu * 1e6 / batch.len() as f64,
+        ));
+        done += batch.len();
+        if windows.len().is_multiple_of(10) {
+            eprintln!(
+                "{done}: window µs/article wall {:.0} CPU {:.0}; {} live",
+                windows[windows.len() - 1].0,
+                windows[windows.len() - 1].1,
+                engine.live_articles()
+            );
+        }
+        for article in batch {
+            words += article.input.text.split_whitespace().count();
+            if quality {
+                truth.push((article.input.id, article.event, article.arc));
+            }
+        }
+    }
+    let pushed = engine.len();
+    println!(
+        "{pushed} articles ({:.0} words on average), generated in {:.1} s (not counted)",
+        words as f64 / pushed.max(1) as f64,
+        gen_time.as_secs_f64()
+    );
+    println!(
+        "push: wall {:.1} s = {:.0} articles/s ({:.1} µs/article); CPU {:.1} s = {:.0} articles/s ({:.1} µs/article)",
+        push_time.as_secs_f64(),
+        pushed as f64 / push_time.as_secs_f64(),
+        push_time.as_secs_f64() * 1e6 / pushed.max(1) as f64,
+        push_cpu,
+        pushed as f64 / push_cpu.max(1e-9),
+        push_cpu * 1e6 / pushed.max(1) as f64
+    );
+    if !windows.is_empty() {
+        let step = (windows.len() / 8).max(1);
+        let shown: Vec<String> = windows
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| i % step == 0 || *i == windows.len() - 1)
+            .map(|(i, (wall, cpu))| format!("{}k:{wall:.0}/{cpu:.0}", (i + 1) * WINDOW / 1000))
+            .collect();
+        let (first, last) = (windows[0], windows[windows.len() - 1]);
+        println!(
+            "µs/article per 10k window (wall/CPU): first {:.0}/{:.0}, last {:.0}/{:.0}; {}",
+            first.0,
+            first.1,
+            last.0,
+            last.1,
+            shown.join(" ")
+        );
+    }
+    let size = engine.state_size();
+    println!(
+        "live: {} articles, {:.0} KiB state = {:.0} bytes per live article (features {:.0}, postings {:.0}, near-dup index {:.0}, vocabulary {:.0})",
+        size.live_articles,
+        size.live_total() as f64 / 1024.0,
+        size.live_total() as f64 / size.live_articles.max(1) as f64,
+        size.live_features as f64 / size.live_articles.max(1) as f64,
+        size.postings as f64 / size.live_articles.max(1) as f64,
+        size.near_dup_index as f64 / size.live_articles.max(1) as f64,
+        size.vocabulary as f64 / size.live_articles.max(1) as f64,
+    );
+    println!(
+        "archive (ids, dates, closed events' records): {:.0} bytes per article",
+        size.archive as f64 / size.articles.max(1) as f64
+    );
+    let t = Instant::now();
+    let stories = engine.stories();
+    let events: usize = stories.iter().map(|s| s.events.len()).sum();
+    println!(
+        "stories(): {} stories, {} events in {:.2} s",
+        stories.len(),
+        events,
+        t.elapsed().as_secs_f64()
+    );
+    if let Some(kib) = vm_hwm_kib() {
+        println!("peak memory (VmHWM): {:.1} MiB", kib as f64 / 1024.0);
+    }
+    if quality {
+        let mut event_of: HashMap<&str, usize> = HashMap::new();
+        let mut story_of: HashMap<&str, usize> = HashMap::new();
+        let mut e = 0;
+        for (s, story) in stories.iter().enumerate() {
+            for ev in &story.events {
+                for a in &ev.articles {
+                    event_of.insert(a.as_str(), e);
+                    story_of.insert(a.as_str(), s);
+                }
+                e += 1;
+            }
+        }
+        let pred_e: Vec<usize> = truth
+            .iter()
+            .map(|(id, _, _)| event_of[id.as_str()])
+            .collect();
+        let pred_s: Vec<usize> = truth
+            .iter()
+            .map(|(id, _, _)| story_of[id.as_str()])
+            .collect();
+        let gold_e: Vec<u64> = truth.iter().map(|t| t.1).collect();
+        let gold_s: Vec<u64> = truth.iter().map(|t| t.2).collect();
+        if let (Some(ev), Some(st)) = (
+            score_partition(&pred_e, &gold_e),
+            score_partition(&pred_s, &gold_s),
+        ) {
+            println!(
+                "events: NMI {:.3} B-cubed F1 {:.3} ({} vs {} gold); arcs: NMI {:.3} B-cubed F1 {:.3} ({} vs {} gold)",
+                ev.nmi, ev.bcubed.f1, ev.predicted_clusters, ev.gold_clusters,
+                st.nmi, st.bcubed.f1, st.predicted_clusters, st.gold_clusters
+            );
+        }
+    }
+    ExitCode::SUCCESS
+}
