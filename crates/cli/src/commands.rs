@@ -187,7 +187,10 @@ pub fn analyze(args: AnalyzeArgs) -> Result<ExitCode> {
     let mut analyses =
         parallax_pipeline::analyze_articles(&articles).context("extracting entities")?;
     let entities = parallax_pipeline::link_corpus_entities(&articles, &mut analyses);
+    let stories = parallax_pipeline::stories(&articles, &analyses)
+        .map_err(|e| anyhow::anyhow!("grouping articles into stories: {e}"))?;
     let doc = AnalyzeDoc {
+        stories,
         entities,
         articles: articles
             .iter()
@@ -197,7 +200,6 @@ pub fn analyze(args: AnalyzeArgs) -> Result<ExitCode> {
                 analysis,
             })
             .collect(),
-        stories: Vec::new(),
     };
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());

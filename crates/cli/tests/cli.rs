@@ -297,3 +297,108 @@ fn killed_ingest_is_completed_by_a_rerun() {
         .expect("integrity_check");
     assert_eq!(check, "ok");
 }
+
+/// Sorted article-id sets of a story document's events and stories.
+fn groups(doc: &serde_json::Value) -> (Vec<Vec<String>>, Vec<Vec<String>>) {
+    let ids = |v: &serde_json::Value| -> Vec<String> {
+        let mut ids: Vec<String> = v["articles"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|x| x.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default();
+        ids.sort();
+        ids
+    };
+    let stories = doc["stories"].as_array().cloned().unwrap_or_default();
+    let mut events: Vec<Vec<String>> = stories
+        .iter()
+        .flat_map(|s| s["events"].as_array().cloned().unwrap_or_default())
+        .map(|e| ids(&e))
+        .collect();
+    let mut arcs: Vec<Vec<String>> = stories.iter().map(ids).collect();
+    events.sort();
+    arcs.sort();
+    (events, arcs)
+}
+
+#[test]
+fn analyze_groups_the_corpus_into_its_events_and_arc() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let out = run(
+        &["analyze", "examples/corpus", "--json"],
+        &tmp.path().join("x.db"),
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let doc: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("JSON");
+    let truth: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(repo().join("examples/expected.json")).expect("expected.json"),
+    )
+    .expect("expected.json parses");
+    let mut want: Vec<Vec<String>> = truth["events"]
+        .as_array()
+        .expect("events")
+        .iter()
+        .map(|e| {
+            let mut ids: Vec<String> = e["articles"]
+                .as_array()
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|x| x.as_str().map(str::to_string))
+                        .collect()
+                })
+                .unwrap_or_default();
+            ids.sort();
+            ids
+        })
+        .collect();
+    want.sort();
+    let (events, arcs) = groups(&doc);
+    assert_eq!(events, want);
+    assert_eq!(
+        arcs.len(),
+        2,
+        "the two resignations form one arc, the strike another: {arcs:?}"
+    );
+    // Every story and event carries its coverage comparison.
+    for story in doc["stories"].as_array().expect("stories") {
+        assert!(story["coverage"]["facts"].is_object());
+        for event in story["events"].as_array().expect("events") {
+            assert!(event["coverage"]["quotes"].is_array());
+            assert!(!event["members"].as_array().expect("members").is_empty());
+        }
+    }
+}
+
+#[test]
+fn analyze_groups_the_seeds() {
+    let seeds = repo().join("../shared/seeds");
+    if !seeds.is_dir() {
+        eprintln!("skipping: ../shared/seeds not found");
+        return;
+    }
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let out = run(
+        &["analyze", "../shared/seeds", "--json"],
+        &tmp.path().join("x.db"),
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let doc: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("JSON");
+    let (events, arcs) = groups(&doc);
+    let s = |ids: &[&str]| ids.iter().map(|i| i.to_string()).collect::<Vec<_>>();
+    assert_eq!(
+        events,
+        vec![
+            s(&[
+                "000_244fc5b634fe34a8",
+                "001_6079b9b1c408e18d",
+                "003_dc1ac0e99add50fc"
+            ]),
+            s(&["002_75ea2611defdb24e"]),
+            s(&["004_e34eb8db108e3940"]),
+        ]
+    );
+    assert_eq!(arcs.len(), 1, "all five seeds in one arc: {arcs:?}");
+}

@@ -12,7 +12,7 @@
 //! # Story engine, measured
 //! * Seeds (`../shared/seeds`, via ingest + clean): events {000, 001, 003},
 //!   {002}, {004}, all five in one story; the example corpus comes out as
-//!   `examples/corpus/expected.json` says (three events, one two-event
+//!   `examples/expected.json` says (three events, one two-event
 //!   arc, `herald-saltmere-wire` `copy_of` `mw-saltmere`), the same in two
 //!   halves in either order (`tests/stories.rs`).
 //! * Synthetic stream (`synth`, 550 words an article): `cargo run --release

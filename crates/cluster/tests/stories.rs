@@ -116,7 +116,7 @@ struct Truth {
 }
 
 fn corpus_truth() -> Truth {
-    let path = workspace().join("examples/corpus/expected.json");
+    let path = workspace().join("examples/expected.json");
     let json: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
     let mut by_event: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();

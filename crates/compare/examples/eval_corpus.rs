@@ -1,4 +1,4 @@
-//! Print how the comparison scores against `examples/corpus/expected.json`.
+//! Print how the comparison scores against `examples/expected.json`.
 //!
 //! ```text
 //! cargo run -p parallax-compare --example eval_corpus [-- CORPUS_DIR]

@@ -7,6 +7,7 @@
 mod analysis;
 mod coverage;
 mod ingest;
+mod stories;
 mod view;
 
 pub use analysis::{
@@ -16,6 +17,7 @@ pub use analysis::{
 pub use ingest::{ingest, IngestReport};
 
 pub use coverage::coverage;
+pub use stories::{stories, EventView, StoryView};
 pub use view::{AnalyzeDoc, AnalyzedArticle, ArticleView};
 
 /// Extraction for many articles, in parallel, in input order.

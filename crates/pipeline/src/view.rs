@@ -3,6 +3,7 @@
 //! together.
 
 use crate::analysis::{Analysis, CorpusEntityView};
+use crate::stories::StoryView;
 use parallax_model::{Article, Removal};
 use serde::Serialize;
 
@@ -58,6 +59,6 @@ pub struct AnalyzeDoc<'a> {
     pub articles: Vec<AnalyzedArticle<'a>>,
     /// Entities joined across articles.
     pub entities: Vec<CorpusEntityView>,
-    /// Filled by the clustering stage; empty until it lands.
-    pub stories: Vec<serde_json::Value>,
+    /// Events and story arcs, each with its coverage comparison.
+    pub stories: Vec<StoryView>,
 }

@@ -104,5 +104,9 @@ fn williamson_event_coverage() {
         "only the Electronic Intifada reports the ruling"
     );
     let election = reporters("general election");
-    assert_eq!(election.len(), 3, "all three report the December 12 election: {election:?}");
+    assert_eq!(
+        election.len(),
+        3,
+        "all three report the December 12 election: {election:?}"
+    );
 }

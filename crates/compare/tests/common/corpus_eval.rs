@@ -153,7 +153,7 @@ fn norm(s: &str) -> String {
 /// cannot be loaded in full (reason printed).
 pub fn evaluate(dir: &Path, comparer: &Comparer) -> Option<CorpusScores> {
     let expected: Value =
-        serde_json::from_str(&std::fs::read_to_string(dir.join("expected.json")).ok()?).ok()?;
+        serde_json::from_str(&std::fs::read_to_string(dir.join("../expected.json")).ok()?).ok()?;
     let files: BTreeSet<String> = expected["articles"]
         .as_object()?
         .values()

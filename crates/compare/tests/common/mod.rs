@@ -14,12 +14,13 @@ pub fn shared_dir() -> Option<PathBuf> {
     dir.join("seeds").is_dir().then_some(dir)
 }
 
-/// The example corpus of this workspace (or `PARALLAX_CORPUS`), if present.
+/// The example corpus of this workspace (or `PARALLAX_CORPUS`), if present;
+/// its truth, `expected.json`, sits beside it.
 pub fn corpus_dir() -> Option<PathBuf> {
     let dir = std::env::var_os("PARALLAX_CORPUS")
         .map(PathBuf::from)
         .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/corpus"));
-    dir.join("expected.json").is_file().then_some(dir)
+    dir.join("../expected.json").is_file().then_some(dir)
 }
 
 /// Every article in the files, cleaned. Problems are printed, not fatal:
