@@ -32,6 +32,7 @@ mod api;
 pub mod html;
 mod pages;
 mod state;
+mod stories;
 
 pub use state::{AppState, PoolError, SyncStatus};
 
@@ -124,11 +125,14 @@ pub fn router(state: AppState) -> Router {
         .route("/articles/{id}", get(pages::article_page))
         .route("/articles/{id}/source", get(pages::source_page))
         .route("/search", get(pages::search_page))
+        .route("/stories", get(stories::story_list))
+        .route("/stories/{id}", get(stories::story_page))
         .route("/api/health", get(api::health))
         .route("/api/articles", get(api::articles))
         .route("/api/articles/{id}", get(api::article))
         .route("/api/search", get(api::search))
-        .route("/api/stories", get(api::stories))
+        .route("/api/stories", get(stories::api_stories))
+        .route("/api/stories/{id}", get(stories::api_story))
         .route("/api/openapi.json", get(api::openapi))
         .fallback(not_found)
         .with_state(state)
