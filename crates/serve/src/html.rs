@@ -166,6 +166,7 @@ main:has(.story-page){max-width:96rem}
 .leanbar span{display:block;height:100%}
 .leanbar .left{background:#3b6fc4}.leanbar .centre{background:#9a8fb0}.leanbar .right{background:#c4453b}.leanbar .unrated{background:var(--line)}
 .timeline ol{list-style:none;padding:0;margin:0;border-left:3px solid var(--line)}
+.timeline details{margin:.3rem 0;border:0;padding:0}
 .timeline li{padding:.25rem 0 .25rem .8rem}
 .timeline time{font-family:system-ui,sans-serif;font-weight:700;font-size:14px;margin-right:.4rem}
 .timeline .sources{font-family:system-ui,sans-serif;font-size:13px;color:var(--muted)}

@@ -297,7 +297,11 @@ pub(crate) fn render_story(
         .raw("</span></div>");
     lean_bar(&mut h, &doc.coverage.lean);
     render_timeline(&mut h, &doc.coverage);
-    for (index, event) in doc.events.iter().enumerate() {
+    // Events covered by several articles first (they are where outlets can
+    // be compared), then in story order.
+    let mut events: Vec<(usize, &EventDoc)> = doc.events.iter().enumerate().collect();
+    events.sort_by_key(|(index, event)| (usize::MAX - event.articles.len(), *index));
+    for (index, event) in events {
         render_event(&mut h, index, event);
     }
     if !doc.coverage.notes.is_empty() {
@@ -333,6 +337,9 @@ fn short_label(coverage: &Coverage, article: &str) -> String {
         .unwrap_or_else(|| article.to_string())
 }
 
+/// Timeline entries shown before the rest fold into a `<details>`.
+const TIMELINE_SHOWN: usize = 5;
+
 fn render_timeline(h: &mut Html, coverage: &Coverage) {
     h.raw("<section class=\"timeline\"><h2>Timeline</h2>");
     if coverage.timeline.is_empty() {
@@ -341,7 +348,17 @@ fn render_timeline(h: &mut Html, coverage: &Coverage) {
         return;
     }
     h.raw("<ol>");
-    for entry in &coverage.timeline {
+    for (i, entry) in coverage.timeline.iter().enumerate() {
+        // A long timeline would push the comparison off the first screen:
+        // the rest folds away, still without script.
+        if i == TIMELINE_SHOWN {
+            h.raw("</ol><details class=\"more-dates\"><summary>")
+                .text(&format!(
+                    "{} more dated events",
+                    coverage.timeline.len() - TIMELINE_SHOWN
+                ))
+                .raw("</summary><ol>");
+        }
         h.raw("<li><time")
             .attr("datetime", &entry.date)
             .raw(">")
@@ -360,7 +377,11 @@ fn render_timeline(h: &mut Html, coverage: &Coverage) {
         }
         h.raw("</span></li>");
     }
-    h.raw("</ol></section>");
+    h.raw("</ol>");
+    if coverage.timeline.len() > TIMELINE_SHOWN {
+        h.raw("</details>");
+    }
+    h.raw("</section>");
 }
 
 /// Anchor of one article's occurrence of a shared quote in one event.
@@ -424,7 +445,7 @@ fn render_column(h: &mut Html, event: usize, coverage: &Coverage, entry: &Articl
     h.raw("<h3><a")
         .attr("href", &format!("/articles/{}", url_encode(id)))
         .raw(">")
-        .text(entry.title.as_deref().unwrap_or("(untitled)"))
+        .text(entry.title.as_deref().unwrap_or(id))
         .raw("</a></h3><div class=\"meta\">");
     h.element("span", Some("outlet"), &outlet_name(entry));
     if let Some(date) = &entry.published {
@@ -565,12 +586,15 @@ fn render_quotes(h: &mut Html, event: usize, coverage: &Coverage, id: &str) {
     let mut ordered = mine;
     ordered.sort_by_key(|(q, o)| (!is_shared(q), o.span.start));
     h.raw("<ul class=\"quotes\">");
+    // An article may use one quote twice; only the first use is the
+    // anchor the other columns link to (ids must be unique).
+    let mut anchored = std::collections::HashSet::new();
     for (quote, occurrence) in ordered {
         let shared = is_shared(quote);
         h.raw("<li")
             .attr("class", if shared { "quote shared" } else { "quote" })
             .attr("data-quote", &quote.id.to_string());
-        if shared {
+        if shared && anchored.insert(quote.id) {
             h.attr("id", &quote_anchor(event, quote.id, id));
         }
         h.raw("><a")

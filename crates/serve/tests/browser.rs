@@ -64,6 +64,12 @@ fn dump_dom(url: &str) -> String {
 }
 
 fn screenshot(url: &str, name: &str, width: u32, height: u32) -> PathBuf {
+    screenshot_scaled(url, name, width, height, 1.0)
+}
+
+/// A screenshot with CSS pixels scaled by `scale` (below 1 for a smaller
+/// file with the same layout).
+fn screenshot_scaled(url: &str, name: &str, width: u32, height: u32, scale: f32) -> PathBuf {
     let dir = artifacts_dir();
     std::fs::create_dir_all(&dir).expect("artifacts dir");
     let path = dir.join(format!("{name}.png"));
@@ -71,6 +77,7 @@ fn screenshot(url: &str, name: &str, width: u32, height: u32) -> PathBuf {
     chromium(&[
         format!("--screenshot={}", path.display()),
         format!("--window-size={width},{height}"),
+        format!("--force-device-scale-factor={scale}"),
         url.to_string(),
     ]);
     let bytes =
@@ -206,8 +213,8 @@ fn williamson_story_page_compares_the_seed_articles() {
         "001_6079b9b1c408e18d",
         "003_dc1ac0e99add50fc",
     ];
-    let listing: serde_json::Value = serde_json::from_str(&dump_json(&server.url("/api/stories")))
-        .expect("stories JSON");
+    let listing: serde_json::Value =
+        serde_json::from_str(&dump_json(&server.url("/api/stories"))).expect("stories JSON");
     let story_id = listing["stories"]
         .as_array()
         .into_iter()
@@ -223,7 +230,10 @@ fn williamson_story_page_compares_the_seed_articles() {
     let url = server.url(&format!("/stories/{story_id}"));
     let dom = dump_dom(&url);
     assert!(!dom.contains("<script"), "a script element appeared");
-    assert!(dom.contains("<section class=\"timeline\">"), "timeline on top");
+    assert!(
+        dom.contains("<section class=\"timeline\">"),
+        "timeline on top"
+    );
 
     // The event holding 000, 001 and 003 shows one column per article.
     let event = dom
@@ -293,7 +303,7 @@ fn williamson_story_page_compares_the_seed_articles() {
     );
 
     let shots = [
-        screenshot(&url, "story-williamson", 1440, 2200),
+        screenshot_scaled(&url, "story-williamson", 1280, 1800, 0.75),
         screenshot(&url, "story-williamson-phone", 390, 1400),
         screenshot(&server.url("/stories"), "stories-phone", 390, 844),
     ];
