@@ -171,7 +171,7 @@ fn render_article_list(
     h
 }
 
-fn pager(h: &mut Html, newer: Option<String>, older: Option<String>) {
+pub(crate) fn pager(h: &mut Html, newer: Option<String>, older: Option<String>) {
     if newer.is_none() && older.is_none() {
         return;
     }
@@ -679,4 +679,42 @@ pub(crate) async fn not_found(uri: Uri) -> Response {
         StatusCode::NOT_FOUND,
         &format!("Nothing lives at {}.", uri.path()),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn highlight_must_lie_on_character_boundaries() {
+        let text = "Zoë said “no”.";
+        // “ë” is bytes 2..4: a range may not cut it.
+        assert_eq!(parse_highlight(Some("0-4"), text), Some(0..4));
+        assert_eq!(parse_highlight(Some(" 0 - 2 "), text), Some(0..2));
+        assert_eq!(parse_highlight(Some("0-3"), text), None);
+        assert_eq!(parse_highlight(Some("3-4"), text), None);
+        assert_eq!(parse_highlight(Some("4-2"), text), None);
+        assert_eq!(parse_highlight(Some("0-999"), text), None);
+        assert_eq!(parse_highlight(Some("-"), text), None);
+        assert_eq!(parse_highlight(None, text), None);
+    }
+
+    #[test]
+    fn marked_wraps_only_the_overlap_and_escapes() {
+        let text = "a <b> c";
+        let mut anchored = false;
+        let mut h = Html::new();
+        marked(&mut h, text, 0..7, Some(&(2..5)), &mut anchored);
+        assert_eq!(h.into_string(), "a <mark id=\"hl\">&lt;b&gt;</mark> c");
+        let mut h = Html::new();
+        marked(&mut h, text, 0..7, Some(&(2..5)), &mut anchored);
+        assert_eq!(
+            h.into_string(),
+            "a <mark>&lt;b&gt;</mark> c",
+            "one anchor per page"
+        );
+        let mut h = Html::new();
+        marked(&mut h, text, 0..2, Some(&(2..5)), &mut anchored);
+        assert_eq!(h.into_string(), "a ");
+    }
 }

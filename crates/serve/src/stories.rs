@@ -135,8 +135,32 @@ fn span_href(article: &str, span: &Range<usize>) -> String {
     )
 }
 
-pub(crate) async fn story_list(State(state): State<AppState>) -> Result<Response, PageError> {
-    let stories = state.inner.pool.read(|s| s.list_stories()).await?;
+/// Stories per page on `/stories`.
+const STORIES_PER_PAGE: usize = 50;
+
+pub(crate) async fn story_list(
+    State(state): State<AppState>,
+    Query(params): Query<ListParams>,
+) -> Result<Response, PageError> {
+    let offset = parse_count("offset", &params.offset, 0, 0, usize::MAX / 2)
+        .map_err(|e| PageError(StatusCode::BAD_REQUEST, e))?;
+    let all = state.inner.pool.read(|s| s.list_stories()).await?;
+    let total = all.len();
+    let stories: Vec<StorySummary> = all
+        .into_iter()
+        .skip(offset)
+        .take(STORIES_PER_PAGE)
+        .collect();
+    let newer = (offset > 0).then(|| {
+        let previous = offset.saturating_sub(STORIES_PER_PAGE);
+        if previous == 0 {
+            "/stories".to_string()
+        } else {
+            format!("/stories?offset={previous}")
+        }
+    });
+    let older = (offset + STORIES_PER_PAGE < total)
+        .then(|| format!("/stories?offset={}", offset + STORIES_PER_PAGE));
     // The lean bar needs each story's coverage; read only that part.
     let ids: Vec<String> = stories.iter().map(|s| s.id.clone()).collect();
     let leans = state
@@ -159,14 +183,19 @@ pub(crate) async fn story_list(State(state): State<AppState>) -> Result<Response
             Ok(leans)
         })
         .await?;
-    let body = render_story_list(&stories, &leans);
+    let mut body = render_story_list(&stories, total, &leans);
+    crate::pages::pager(&mut body, newer, older);
     Ok(html::response(StatusCode::OK, page("Stories", "", body)))
 }
 
-fn render_story_list(stories: &[StorySummary], leans: &BTreeMap<String, LeanDistribution>) -> Html {
+fn render_story_list(
+    stories: &[StorySummary],
+    total: usize,
+    leans: &BTreeMap<String, LeanDistribution>,
+) -> Html {
     let mut h = Html::new();
     h.element("h1", None, "Stories");
-    if stories.is_empty() {
+    if total == 0 {
         h.element(
             "p",
             Some("notice"),
@@ -174,10 +203,13 @@ fn render_story_list(stories: &[StorySummary], leans: &BTreeMap<String, LeanDist
         );
         return h;
     }
+    if stories.is_empty() {
+        h.element("p", Some("notice"), "No stories on this page.");
+        return h;
+    }
     h.raw("<p class=\"muted\">")
         .text(&format!(
-            "{} stories, newest first: articles from several outlets grouped by event.",
-            stories.len()
+            "{total} stories, newest first: articles from several outlets grouped by event."
         ))
         .raw("</p><ol class=\"articles stories\">");
     for story in stories {
@@ -728,5 +760,51 @@ fn render_voice(h: &mut Html, coverage: &Coverage, id: &str) {
         h.raw("<p class=\"muted\">")
             .text(&format!("Attribution: {verbs}"))
             .raw("</p>");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn span_text_reads_naturally() {
+        let d = |s: &str| Some(s.to_string());
+        assert_eq!(span_text(&d("2019-02-01"), &d("2019-02-01")), "2019-02-01");
+        assert_eq!(
+            span_text(&d("2019-02-01"), &d("2019-03-01")),
+            "2019-02-01 – 2019-03-01"
+        );
+        assert_eq!(span_text(&None, &None), "Undated");
+    }
+
+    #[test]
+    fn lean_bar_spells_out_counts_and_skips_empty() {
+        let mut h = Html::new();
+        lean_bar(&mut h, &LeanDistribution::default());
+        assert_eq!(h.into_string(), "");
+        let lean = LeanDistribution {
+            left: 2,
+            right: 1,
+            unknown: 1,
+            ..LeanDistribution::default()
+        };
+        let mut h = Html::new();
+        lean_bar(&mut h, &lean);
+        let html = h.into_string();
+        assert!(
+            html.contains("Outlet lean: 2 left, 1 right, 1 unrated"),
+            "{html}"
+        );
+        assert!(
+            html.contains("class=\"left\" style=\"width:50.0%\""),
+            "{html}"
+        );
+        assert!(!html.contains("class=\"centre\""));
+    }
+
+    #[test]
+    fn span_links_encode_the_article_id() {
+        assert_eq!(span_href("a b/c", &(3..9)), "/articles/a%20b%2Fc?hl=3-9#hl");
     }
 }

@@ -394,6 +394,11 @@ fn story_pages_list_and_compare_with_escaping() {
         let body = get(&server().url(&format!("/stories/{id}"))).body;
         assert!(!body.contains("<script>"), "unescaped markup on {id}");
     }
+    assert_eq!(get(&server().url("/stories?offset=x")).status, 400);
+    let beyond = get(&server().url("/stories?offset=500"));
+    assert_eq!(beyond.status, 200);
+    assert!(beyond.body.contains("No stories on this page."));
+    assert!(beyond.body.contains("← Previous"));
     let missing = get(&server().url("/stories/nope"));
     assert_eq!(missing.status, 404);
     assert_eq!(missing.content_type, HTML);
