@@ -27,9 +27,17 @@ pub struct IngestReport {
     /// Duplicate links recorded in this run (copy → original).
     pub duplicates: Vec<DuplicateLink>,
     pub skipped: Vec<Skipped>,
+    /// Stories stored after the run, when articles were inserted or
+    /// updated and the stories were recomputed.
+    pub stories: Option<usize>,
+    /// Why the stories could not be recomputed. The articles are stored
+    /// regardless; the previous stories document stays in place.
+    pub stories_error: Option<String>,
 }
 
-/// Ingest files, folders, `-` and feed URLs into `store`.
+/// Ingest files, folders, `-` and feed URLs into `store`, then, when
+/// anything was inserted or updated, recompute the stored stories
+/// ([`crate::refresh_stories`]).
 pub fn ingest(
     store: &mut dyn Store,
     paths: &[PathBuf],
@@ -70,6 +78,13 @@ pub fn ingest(
         };
         progress(Progress::FileDone);
         store_batch(store, &hasher, &mut lsh, outcomes, &mut report)?;
+    }
+    if report.counts.inserted + report.counts.updated > 0 {
+        match crate::refresh_stories(store) {
+            Ok(n) => report.stories = Some(n),
+            Err(crate::RefreshError::Store(e)) => return Err(e),
+            Err(e) => report.stories_error = Some(e.to_string()),
+        }
     }
     Ok(report)
 }

@@ -7,6 +7,7 @@
 mod analysis;
 mod coverage;
 mod ingest;
+mod refresh;
 mod stories;
 mod view;
 
@@ -15,6 +16,7 @@ pub use analysis::{
     Mention,
 };
 pub use ingest::{ingest, IngestReport};
+pub use refresh::{load_all_articles, refresh_stories, RefreshError};
 
 pub use coverage::coverage;
 pub use stories::{stories, EventView, StoryView};

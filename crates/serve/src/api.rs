@@ -348,43 +348,6 @@ pub(crate) async fn search(
     .into_response())
 }
 
-/// A story: articles from several outlets about one developing event.
-/// Filled once the cluster stage stores its output; the shape is fixed now
-/// so clients can code against it.
-#[derive(Serialize)]
-pub(crate) struct StorySummary {
-    id: String,
-    title: String,
-    article_count: usize,
-    outlets: Vec<String>,
-    first_published: Option<String>,
-    last_published: Option<String>,
-}
-
-#[derive(Serialize)]
-struct StoriesPage {
-    stories: Vec<StorySummary>,
-    limit: usize,
-    offset: usize,
-    next_offset: Option<usize>,
-    /// False until this server can read stored stories.
-    available: bool,
-}
-
-pub(crate) async fn stories(Query(params): Query<ListParams>) -> Result<Response, ApiError> {
-    let query = params
-        .to_query(DEFAULT_LIMIT)
-        .map_err(ApiError::bad_request)?;
-    Ok(Json(StoriesPage {
-        stories: Vec::new(),
-        limit: query.limit,
-        offset: query.offset,
-        next_offset: None,
-        available: false,
-    })
-    .into_response())
-}
-
 pub(crate) async fn openapi() -> Response {
     ([(header::CONTENT_TYPE, "application/json")], OPENAPI_JSON).into_response()
 }

@@ -160,6 +160,33 @@ pre.source{white-space:pre-wrap;overflow-wrap:anywhere;font-size:13px;background
 table{border-collapse:collapse;width:100%}
 td,th{text-align:left;padding:.25rem .4rem;border-bottom:1px solid var(--line);vertical-align:top;overflow-wrap:anywhere}
 .notice{background:var(--panel);border-radius:4px;padding:.6rem .8rem}
+main:has(.story-page){max-width:96rem}
+.lean{display:flex;flex-wrap:wrap;align-items:center;gap:.2rem .6rem;margin:.3rem 0}
+.leanbar{display:flex;width:12rem;height:.7rem;border-radius:3px;overflow:hidden;border:1px solid var(--line)}
+.leanbar span{display:block;height:100%}
+.leanbar .left{background:#3b6fc4}.leanbar .centre{background:#9a8fb0}.leanbar .right{background:#c4453b}.leanbar .unrated{background:var(--line)}
+.timeline ol{list-style:none;padding:0;margin:0;border-left:3px solid var(--line)}
+.timeline details{margin:.3rem 0;border:0;padding:0}
+.timeline li{padding:.25rem 0 .25rem .8rem}
+.timeline time{font-family:system-ui,sans-serif;font-weight:700;font-size:14px;margin-right:.4rem}
+.timeline .sources{font-family:system-ui,sans-serif;font-size:13px;color:var(--muted)}
+.event{border-top:2px solid var(--line);margin-top:1.4rem}
+.columns{display:grid;grid-template-columns:repeat(auto-fit,minmax(17rem,1fr));gap:1rem;margin-top:.6rem}
+.column{background:var(--panel);border-radius:6px;padding:.7rem .8rem;min-width:0;font-size:15px;line-height:1.45}
+.column h3{font-size:1.05rem;margin:0 0 .2rem}
+.column h4{font-family:system-ui,sans-serif;font-size:12px;text-transform:uppercase;letter-spacing:.05em;color:var(--muted);margin:.9rem 0 .3rem}
+.column ul{padding-left:1rem;margin:0}
+.column li{margin:.3rem 0;overflow-wrap:anywhere}
+.column a{text-decoration:none}.column a:hover{text-decoration:underline}
+.badge{font-family:system-ui,sans-serif;font-size:11px;color:var(--muted);border:1px solid var(--line);border-radius:3px;padding:0 .25rem;white-space:nowrap}
+li.omitted{color:var(--muted)}
+li.quote.shared{background:var(--mark);border-left:4px solid #c99a00;padding:.2rem .4rem;list-style:none;margin-left:-1rem}
+li.quote.shared:target{outline:2px solid var(--accent)}
+.also,.variants{font-family:system-ui,sans-serif;font-size:12px;color:var(--muted)}
+ul.voice{list-style:none;padding:0}
+li.flag .kind{font-weight:600}
+li.flag.narrator .kind{border-color:#c4453b;color:#c4453b}
+li.flag.scare .kind{border-color:#c99a00;color:#9a7400}
 footer{max-width:46rem;margin:2rem auto;padding:0 1rem 1rem}
 @media (max-width:30rem){body{font-size:16px}h1{font-size:1.35rem}main{padding:.7rem}header.site form{max-width:none;margin-left:0}}
 "#;
@@ -180,7 +207,8 @@ pub fn page(title: &str, query: &str, body: Html) -> String {
         .raw(STYLE)
         .raw("</style></head><body>")
         .raw("<header class=\"site\"><a class=\"brand\" href=\"/\">Parallax</a>")
-        .raw("<nav><a href=\"/\">Articles</a><a href=\"/search\">Search</a>")
+        .raw("<nav><a href=\"/\">Articles</a><a href=\"/stories\">Stories</a>")
+        .raw("<a href=\"/search\">Search</a>")
         .raw("<a href=\"/api/openapi.json\">API</a></nav>")
         .raw("<form action=\"/search\" method=\"get\" role=\"search\">")
         .raw("<input type=\"search\" name=\"q\" aria-label=\"Search articles\" placeholder=\"Search articles\"")

@@ -8,30 +8,32 @@
 //! | Route | What |
 //! |---|---|
 //! | `GET /` | articles, newest first; filters `outlet`, `language`, `from`, `to`; paging `offset` |
-//! | `GET /articles/{id}` | clean text, what cleaning removed, duplicate links |
+//! | `GET /articles/{id}` | clean text, what cleaning removed, duplicate links; `?hl=start-end` highlights a byte range |
 //! | `GET /articles/{id}/source` | the input as ingested, for checking the cleaning |
 //! | `GET /search?q=` | full-text search |
+//! | `GET /stories` | stories, newest first, with the outlets' lean; paging `offset` |
+//! | `GET /stories/{id}` | timeline, then per event the articles side by side: facts reported and left out, linked shared quotes, voice |
 //! | `GET /api/health` | status, counts, search index state |
 //! | `GET /api/articles` | article summaries, same filters and paging (`limit`, `offset`) |
 //! | `GET /api/articles/{id}` | a full article with its duplicate links |
 //! | `GET /api/search?q=` | search hits with snippets |
-//! | `GET /api/stories` | story clusters (empty until clustering is stored) |
+//! | `GET /api/stories` | story summaries from the last ingest (`limit`, `offset`, `outlet`) |
+//! | `GET /api/stories/{id}` | one story document: events, arcs, coverage comparison |
 //! | `GET /api/openapi.json` | OpenAPI 3 description of the API |
 //!
 //! # Where later views plug in
 //!
-//! Story and coverage views need the cluster and compare stages to persist
-//! their results. When they do: add `stories(&ListQuery)`/`story(id)` reads
-//! to the store, fill `api::stories` (its JSON shape is already fixed in
-//! `openapi.json`), and add `GET /stories`, `GET /stories/{id}` and
-//! `GET /entities/{name}` pages beside the article pages in [`router`],
-//! each with a `pages.rs` renderer like `article_page`. Entity search adds
-//! an entity field to `parallax-search`'s schema (bump its `SCHEMA_VERSION`).
+//! Stories are read from the store's stories document, which
+//! `parallax_pipeline::ingest` replaces after each run that changed articles.
+//! Entity pages (`GET /entities/{name}`) would join beside the article pages
+//! in [`router`], with a renderer like `article_page`; entity search adds an
+//! entity field to `parallax-search`'s schema (bump its `SCHEMA_VERSION`).
 
 mod api;
 pub mod html;
 mod pages;
 mod state;
+mod stories;
 
 pub use state::{AppState, PoolError, SyncStatus};
 
@@ -116,19 +118,21 @@ impl ServeConfig {
     }
 }
 
-/// All routes. Stories, story pages and entity pages join here later (see
-/// the crate docs).
+/// All routes (see the table in the crate docs).
 pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/", get(pages::article_list))
         .route("/articles/{id}", get(pages::article_page))
         .route("/articles/{id}/source", get(pages::source_page))
         .route("/search", get(pages::search_page))
+        .route("/stories", get(stories::story_list))
+        .route("/stories/{id}", get(stories::story_page))
         .route("/api/health", get(api::health))
         .route("/api/articles", get(api::articles))
         .route("/api/articles/{id}", get(api::article))
         .route("/api/search", get(api::search))
-        .route("/api/stories", get(api::stories))
+        .route("/api/stories", get(stories::api_stories))
+        .route("/api/stories/{id}", get(stories::api_story))
         .route("/api/openapi.json", get(api::openapi))
         .fallback(not_found)
         .with_state(state)

@@ -11,6 +11,7 @@ use parallax_model::{Article, BlockKind, Removal};
 use parallax_search::{SearchHit, SearchResults};
 use parallax_store::{ArticleSummary, DuplicateLink, LinkKind, ListQuery};
 use std::collections::BTreeMap;
+use std::ops::Range;
 
 /// Articles per page on the list page.
 const PAGE_SIZE: usize = 50;
@@ -18,7 +19,7 @@ const PAGE_SIZE: usize = 50;
 const HITS_PER_PAGE: usize = 20;
 
 /// An error shown as a page.
-pub(crate) struct PageError(StatusCode, String);
+pub(crate) struct PageError(pub(crate) StatusCode, pub(crate) String);
 
 impl From<PoolError> for PageError {
     fn from(e: PoolError) -> Self {
@@ -170,7 +171,7 @@ fn render_article_list(
     h
 }
 
-fn pager(h: &mut Html, newer: Option<String>, older: Option<String>) {
+pub(crate) fn pager(h: &mut Html, newer: Option<String>, older: Option<String>) {
     if newer.is_none() && older.is_none() {
         return;
     }
@@ -186,9 +187,27 @@ fn pager(h: &mut Html, newer: Option<String>, older: Option<String>) {
     h.raw("</nav>");
 }
 
+/// `?hl=start-end`: a byte range of the clean text to highlight (the
+/// story page links every finding to its sentence this way).
+#[derive(Debug, Default, serde::Deserialize)]
+pub(crate) struct ArticleParams {
+    hl: Option<String>,
+}
+
+/// Parses `start-end` into a range that lies on character boundaries of
+/// `text`; anything else is ignored rather than an error, since a stale
+/// link should still show the article.
+fn parse_highlight(value: Option<&str>, text: &str) -> Option<Range<usize>> {
+    let (start, end) = value?.split_once('-')?;
+    let start: usize = start.trim().parse().ok()?;
+    let end: usize = end.trim().parse().ok()?;
+    (start < end && text.get(start..end).is_some()).then_some(start..end)
+}
+
 pub(crate) async fn article_page(
     State(state): State<AppState>,
     Path(id): Path<String>,
+    Query(params): Query<ArticleParams>,
 ) -> Result<Response, PageError> {
     let Some((article, links)) = api::load_article(&state, id.clone()).await? else {
         return Err(PageError(
@@ -215,7 +234,8 @@ pub(crate) async fn article_page(
         })
         .await?;
     let title = display_title(article.title.as_deref()).to_string();
-    let body = render_article(&article, &links, &titles);
+    let highlight = parse_highlight(params.hl.as_deref(), &article.text);
+    let body = render_article(&article, &links, &titles, highlight);
     Ok(html::response(StatusCode::OK, page(&title, "", body)))
 }
 
@@ -229,7 +249,12 @@ fn other_end<'a>(link: &'a DuplicateLink, id: &str) -> &'a str {
 
 type LinkedTitles = BTreeMap<String, (Option<String>, Option<String>, Option<String>)>;
 
-fn render_article(article: &Article, links: &[DuplicateLink], titles: &LinkedTitles) -> Html {
+fn render_article(
+    article: &Article,
+    links: &[DuplicateLink],
+    titles: &LinkedTitles,
+    highlight: Option<Range<usize>>,
+) -> Html {
     let mut h = Html::new();
     h.raw("<article>");
     h.element("h1", None, display_title(article.title.as_deref()));
@@ -271,7 +296,7 @@ fn render_article(article: &Article, links: &[DuplicateLink], titles: &LinkedTit
     render_duplicates(&mut h, article, links, titles);
 
     h.raw("<div class=\"body\">");
-    render_text(&mut h, article);
+    render_text(&mut h, article, highlight.as_ref());
     h.raw("</div>");
 
     render_removed(&mut h, &article.removed);
@@ -296,21 +321,38 @@ fn render_article(article: &Article, links: &[DuplicateLink], titles: &LinkedTit
 
 /// Renders the clean text block by block; consecutive list items share a
 /// list. Without blocks, paragraphs are the blank-line separated parts.
-fn render_text(h: &mut Html, article: &Article) {
+/// The part of `highlight` inside a block is wrapped in `<mark>`; the first
+/// such mark carries `id="hl"` so a `#hl` link scrolls to it.
+fn render_text(h: &mut Html, article: &Article, highlight: Option<&Range<usize>>) {
     if article.text.trim().is_empty() {
         h.element("p", Some("notice"), "This article has no text.");
         return;
     }
+    let mut anchored = false;
     if article.blocks.is_empty() {
-        for paragraph in article.text.split("\n\n").filter(|p| !p.trim().is_empty()) {
-            h.element("p", None, paragraph.trim());
+        let mut offset = 0;
+        for paragraph in article.text.split("\n\n") {
+            let start = offset;
+            offset += paragraph.len() + 2;
+            if paragraph.trim().is_empty() {
+                continue;
+            }
+            h.raw("<p>");
+            marked(
+                h,
+                &article.text,
+                trimmed(&article.text, start..start + paragraph.len()),
+                highlight,
+                &mut anchored,
+            );
+            h.raw("</p>");
         }
         return;
     }
     let mut in_list = false;
     for block in &article.blocks {
-        let text = article.block_text(block).trim();
-        if text.is_empty() {
+        let span = trimmed(&article.text, block.span.clone());
+        if span.is_empty() {
             continue;
         }
         let is_item = block.kind == BlockKind::ListItem;
@@ -320,17 +362,64 @@ fn render_text(h: &mut Html, article: &Article) {
             h.raw("</ul>");
         }
         in_list = is_item;
-        match block.kind {
-            BlockKind::Paragraph => h.element("p", None, text),
-            BlockKind::Heading => h.element("h2", None, text),
-            BlockKind::Quote => h.element("blockquote", None, text),
-            BlockKind::Embedded => h.element("blockquote", Some("embedded"), text),
-            BlockKind::ListItem => h.element("li", None, text),
-            BlockKind::Update => h.element("p", Some("update"), text),
+        let (open, close) = match block.kind {
+            BlockKind::Paragraph => ("<p>", "</p>"),
+            BlockKind::Heading => ("<h2>", "</h2>"),
+            BlockKind::Quote => ("<blockquote>", "</blockquote>"),
+            BlockKind::Embedded => ("<blockquote class=\"embedded\">", "</blockquote>"),
+            BlockKind::ListItem => ("<li>", "</li>"),
+            BlockKind::Update => ("<p class=\"update\">", "</p>"),
         };
+        h.raw(open);
+        marked(h, &article.text, span, highlight, &mut anchored);
+        h.raw(close);
     }
     if in_list {
         h.raw("</ul>");
+    }
+}
+
+/// `span` without its leading and trailing whitespace (empty when the span
+/// is not a valid slice of `text`).
+fn trimmed(text: &str, span: Range<usize>) -> Range<usize> {
+    let Some(part) = text.get(span.clone()) else {
+        return 0..0;
+    };
+    let start = span.start + (part.len() - part.trim_start().len());
+    let end = start + part.trim().len();
+    start..end
+}
+
+/// Writes `text[span]` escaped, with its overlap with `highlight` marked.
+fn marked(
+    h: &mut Html,
+    text: &str,
+    span: Range<usize>,
+    highlight: Option<&Range<usize>>,
+    anchored: &mut bool,
+) {
+    let overlap = highlight
+        .map(|hl| hl.start.max(span.start)..hl.end.min(span.end))
+        .filter(|o| o.start < o.end);
+    let pieces = overlap.and_then(|o| {
+        Some((
+            text.get(span.start..o.start)?,
+            text.get(o.clone())?,
+            text.get(o.end..span.end)?,
+        ))
+    });
+    match pieces {
+        Some((before, inside, after)) => {
+            h.text(before).raw("<mark");
+            if !*anchored {
+                h.raw(" id=\"hl\"");
+                *anchored = true;
+            }
+            h.raw(">").text(inside).raw("</mark>").text(after);
+        }
+        None => {
+            h.text(text.get(span).unwrap_or(""));
+        }
     }
 }
 
@@ -590,4 +679,42 @@ pub(crate) async fn not_found(uri: Uri) -> Response {
         StatusCode::NOT_FOUND,
         &format!("Nothing lives at {}.", uri.path()),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn highlight_must_lie_on_character_boundaries() {
+        let text = "Zoë said “no”.";
+        // “ë” is bytes 2..4: a range may not cut it.
+        assert_eq!(parse_highlight(Some("0-4"), text), Some(0..4));
+        assert_eq!(parse_highlight(Some(" 0 - 2 "), text), Some(0..2));
+        assert_eq!(parse_highlight(Some("0-3"), text), None);
+        assert_eq!(parse_highlight(Some("3-4"), text), None);
+        assert_eq!(parse_highlight(Some("4-2"), text), None);
+        assert_eq!(parse_highlight(Some("0-999"), text), None);
+        assert_eq!(parse_highlight(Some("-"), text), None);
+        assert_eq!(parse_highlight(None, text), None);
+    }
+
+    #[test]
+    fn marked_wraps_only_the_overlap_and_escapes() {
+        let text = "a <b> c";
+        let mut anchored = false;
+        let mut h = Html::new();
+        marked(&mut h, text, 0..7, Some(&(2..5)), &mut anchored);
+        assert_eq!(h.into_string(), "a <mark id=\"hl\">&lt;b&gt;</mark> c");
+        let mut h = Html::new();
+        marked(&mut h, text, 0..7, Some(&(2..5)), &mut anchored);
+        assert_eq!(
+            h.into_string(),
+            "a <mark>&lt;b&gt;</mark> c",
+            "one anchor per page"
+        );
+        let mut h = Html::new();
+        marked(&mut h, text, 0..2, Some(&(2..5)), &mut anchored);
+        assert_eq!(h.into_string(), "a ");
+    }
 }

@@ -64,6 +64,12 @@ fn dump_dom(url: &str) -> String {
 }
 
 fn screenshot(url: &str, name: &str, width: u32, height: u32) -> PathBuf {
+    screenshot_scaled(url, name, width, height, 1.0)
+}
+
+/// A screenshot with CSS pixels scaled by `scale` (below 1 for a smaller
+/// file with the same layout).
+fn screenshot_scaled(url: &str, name: &str, width: u32, height: u32, scale: f32) -> PathBuf {
     let dir = artifacts_dir();
     std::fs::create_dir_all(&dir).expect("artifacts dir");
     let path = dir.join(format!("{name}.png"));
@@ -71,6 +77,7 @@ fn screenshot(url: &str, name: &str, width: u32, height: u32) -> PathBuf {
     chromium(&[
         format!("--screenshot={}", path.display()),
         format!("--window-size={width},{height}"),
+        format!("--force-device-scale-factor={scale}"),
         url.to_string(),
     ]);
     let bytes =
@@ -140,4 +147,172 @@ fn pages_render_in_headless_chromium() {
     for shot in &shots {
         eprintln!("screenshot: {}", shot.display());
     }
+}
+
+fn seeds() -> Option<PathBuf> {
+    let dir = std::env::var_os("PARALLAX_SHARED")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared"))
+        .join("seeds");
+    dir.is_dir().then_some(dir)
+}
+
+/// The markup of each `<div class="column" data-article="…">` in `section`,
+/// keyed by article id.
+fn columns(section: &str) -> Vec<(String, String)> {
+    const OPEN: &str = "<div class=\"column\" data-article=\"";
+    section
+        .split(OPEN)
+        .skip(1)
+        .map(|part| {
+            let (id, rest) = part.split_once('"').expect("column id");
+            (id.to_string(), rest.to_string())
+        })
+        .collect()
+}
+
+/// The `<li …>…</li>` items of `column` whose class attribute is `class`.
+fn items<'a>(column: &'a str, class: &str) -> Vec<&'a str> {
+    let open = format!("<li class=\"{class}\"");
+    column
+        .split(open.as_str())
+        .skip(1)
+        .map(|part| part.split("</li>").next().unwrap_or(part))
+        .collect()
+}
+
+#[test]
+fn williamson_story_page_compares_the_seed_articles() {
+    if !Path::new(CHROMIUM).exists() {
+        eprintln!("skipping browser test: {CHROMIUM} not found (apt-get install -y chromium)");
+        return;
+    }
+    let Some(seeds) = seeds() else {
+        eprintln!("skipping story page test: ../shared/seeds not found (set PARALLAX_SHARED)");
+        return;
+    };
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("parallax.db");
+    {
+        let mut store = parallax_store::SqliteStore::open(&db).expect("open store");
+        let report = parallax_pipeline::ingest(
+            &mut store,
+            &[seeds],
+            &[],
+            &parallax_ingest::Limits::default(),
+            &|_| {},
+        )
+        .expect("ingest seeds");
+        assert_eq!(report.counts.inserted, 5, "{report:?}");
+        assert!(report.stories.is_some_and(|n| n > 0), "{report:?}");
+    }
+    let server = TestServer::start_on(dir, db);
+
+    let seed_ids = [
+        "000_244fc5b634fe34a8",
+        "001_6079b9b1c408e18d",
+        "003_dc1ac0e99add50fc",
+    ];
+    let listing: serde_json::Value =
+        serde_json::from_str(&dump_json(&server.url("/api/stories"))).expect("stories JSON");
+    let story_id = listing["stories"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|s| s["id"].as_str())
+        .find(|id| {
+            let doc = dump_json(&server.url(&format!("/api/stories/{id}")));
+            seed_ids.iter().all(|seed| doc.contains(seed))
+        })
+        .unwrap_or_else(|| panic!("no story holds the Williamson seeds: {listing}"))
+        .to_string();
+
+    let url = server.url(&format!("/stories/{story_id}"));
+    let dom = dump_dom(&url);
+    assert!(!dom.contains("<script"), "a script element appeared");
+    assert!(
+        dom.contains("<section class=\"timeline\">"),
+        "timeline on top"
+    );
+
+    // The event holding 000, 001 and 003 shows one column per article.
+    let event = dom
+        .split("<section class=\"event\"")
+        .skip(1)
+        .find(|section| {
+            let head = section.split('>').next().unwrap_or("");
+            seed_ids.iter().all(|seed| head.contains(seed))
+        })
+        .unwrap_or_else(|| panic!("no event with the three seeds:\n{dom}"));
+    let event = event.split("</section>").next().unwrap_or(event);
+    let cols = columns(event);
+    let ids: Vec<&str> = cols.iter().map(|(id, _)| id.as_str()).collect();
+    assert_eq!(ids.len(), 3, "{ids:?}");
+    for seed in seed_ids {
+        assert!(ids.contains(&seed), "{seed} has no column: {ids:?}");
+    }
+    let column = |seed: &str| -> &str {
+        cols.iter()
+            .find(|(id, _)| id == seed)
+            .map(|(_, markup)| markup.as_str())
+            .unwrap_or("")
+    };
+
+    // Williamson's letter: one shared quote, marked in 000 and 001 and
+    // linked between the two columns by its quote id.
+    let letter = |seed: &str| -> String {
+        items(column(seed), "quote shared")
+            .into_iter()
+            .find(|item| item.contains("launched a diplomatic strategy"))
+            .unwrap_or_else(|| panic!("{seed} does not mark the letter quote"))
+            .to_string()
+    };
+    let (in_000, in_001) = (letter(seed_ids[0]), letter(seed_ids[1]));
+    let quote_id = |item: &str| -> String {
+        item.split("data-quote=\"")
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert!(!quote_id(&in_000).is_empty());
+    assert_eq!(quote_id(&in_000), quote_id(&in_001), "one shared quote");
+    assert!(
+        in_000.contains(&format!("-{}\"", seed_ids[1])),
+        "000 links to 001's copy: {in_000}"
+    );
+    assert!(
+        in_001.contains(&format!("-{}\"", seed_ids[0])),
+        "001 links to 000's copy: {in_001}"
+    );
+    assert!(in_000.contains("?hl="), "the quote links to its sentence");
+
+    // The Electronic Intifada piece: narrator voice and a scare quote.
+    let ei = column(seed_ids[2]);
+    assert!(
+        items(ei, "flag narrator")
+            .iter()
+            .any(|item| item.contains("witch hunt")),
+        "no narrator flag for “witch hunt” in 003:\n{ei}"
+    );
+    assert!(
+        items(ei, "flag scare")
+            .iter()
+            .any(|item| item.contains("anti-Semitism crisis")),
+        "no scare quote “anti-Semitism crisis” in 003:\n{ei}"
+    );
+
+    let shots = [
+        screenshot_scaled(&url, "story-williamson", 1280, 1800, 0.75),
+        screenshot(&url, "story-williamson-phone", 390, 1400),
+        screenshot(&server.url("/stories"), "stories-phone", 390, 844),
+    ];
+    for shot in &shots {
+        eprintln!("screenshot: {}", shot.display());
+    }
+}
+
+/// A JSON response, fetched over plain HTTP (Chromium is slow on JSON).
+fn dump_json(url: &str) -> String {
+    common::get(url).body
 }

@@ -335,14 +335,88 @@ fn api_search_returns_hits_with_snippets() {
     );
 }
 
+fn first_story_id() -> String {
+    let json = get(&server().url("/api/stories")).json();
+    json["stories"][0]["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no stories: {json}"))
+        .to_string()
+}
+
 #[test]
-fn api_stories_is_an_empty_documented_list() {
+fn api_stories_lists_the_stored_stories() {
     let response = get(&server().url("/api/stories"));
     assert_eq!(response.status, 200);
     assert_eq!(response.content_type, JSON);
     let json = response.json();
-    assert_eq!(json["stories"], serde_json::json!([]));
-    assert_eq!(json["available"], false);
+    assert_eq!(json["available"], true);
+    let stories = json["stories"].as_array().expect("stories");
+    assert!(!stories.is_empty());
+    let total: u64 = stories
+        .iter()
+        .map(|s| s["article_count"].as_u64().unwrap_or(0))
+        .sum();
+    assert_eq!(total, 4, "every fixture article is in one story: {json}");
+    let one = get(&server().url("/api/stories?limit=1")).json();
+    assert_eq!(one["stories"].as_array().map(Vec::len), Some(1));
+    assert_eq!(one["next_offset"], 1);
+    assert_eq!(get(&server().url("/api/stories?limit=0")).status, 400);
+
+    let id = first_story_id();
+    let story = get(&server().url(&format!("/api/stories/{id}")));
+    assert_eq!(story.status, 200);
+    let doc = story.json();
+    assert_eq!(doc["id"], id.as_str());
+    assert!(doc["coverage"]["facts"].is_object());
+    let missing = get(&server().url("/api/stories/nope"));
+    assert_eq!(missing.status, 404);
+    assert_eq!(missing.content_type, JSON);
+}
+
+#[test]
+fn story_pages_list_and_compare_with_escaping() {
+    let list = get(&server().url("/stories"));
+    assert_eq!(list.status, 200);
+    assert_eq!(list.content_type, HTML);
+    let id = first_story_id();
+    assert!(list.body.contains(&format!("href=\"/stories/{id}\"")));
+    assert!(get(&server().url("/")).body.contains("href=\"/stories\""));
+
+    let page = get(&server().url(&format!("/stories/{id}")));
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("class=\"timeline\""));
+    assert!(page.body.contains("class=\"column\""));
+    assert!(page.body.contains("?hl="), "findings link to sentences");
+    // Every story page escapes what it shows.
+    let json = get(&server().url("/api/stories")).json();
+    for story in json["stories"].as_array().into_iter().flatten() {
+        let id = story["id"].as_str().unwrap_or_default();
+        let body = get(&server().url(&format!("/stories/{id}"))).body;
+        assert!(!body.contains("<script>"), "unescaped markup on {id}");
+    }
+    assert_eq!(get(&server().url("/stories?offset=x")).status, 400);
+    let beyond = get(&server().url("/stories?offset=500"));
+    assert_eq!(beyond.status, 200);
+    assert!(beyond.body.contains("No stories on this page."));
+    assert!(beyond.body.contains("← Previous"));
+    let missing = get(&server().url("/stories/nope"));
+    assert_eq!(missing.status, 404);
+    assert_eq!(missing.content_type, HTML);
+}
+
+#[test]
+fn article_page_highlights_a_linked_span() {
+    let plain = get(&server().url("/articles/budget")).body;
+    assert!(!plain.contains("<mark"));
+    let page = get(&server().url("/articles/budget?hl=0-3#hl"));
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("<mark id=\"hl\">"), "{}", page.body);
+    // Out of range or malformed ranges are ignored, not errors.
+    for bad in ["999999-1000000", "5-2", "x-y", "3"] {
+        let page = get(&server().url(&format!("/articles/budget?hl={bad}")));
+        assert_eq!(page.status, 200, "{bad}");
+        assert!(!page.body.contains("<mark"), "{bad}");
+    }
 }
 
 #[test]
@@ -360,6 +434,7 @@ fn every_route_in_the_openapi_description_answers() {
         "/api/articles/{id}",
         "/api/search",
         "/api/stories",
+        "/api/stories/{id}",
         "/api/openapi.json",
     ] {
         assert!(paths.contains_key(route), "{route} is not in openapi.json");
@@ -375,7 +450,12 @@ fn every_route_in_the_openapi_description_answers() {
                     .collect()
             })
             .unwrap_or_default();
-        let mut url = path.replace("{id}", "budget");
+        let id = if path.starts_with("/api/stories/") {
+            first_story_id()
+        } else {
+            "budget".to_string()
+        };
+        let mut url = path.replace("{id}", &id);
         if !required_query.is_empty() {
             url = format!("{url}?{}", required_query.join("&"));
         }

@@ -225,6 +225,48 @@ pub struct DuplicateLink {
     pub score: f64,
 }
 
+/// One story of the latest stories document, as [`Store::replace_stories`]
+/// keeps it. The scalar fields are what a listing shows; `document` is the
+/// whole story (the pipeline's `StoryView`) as JSON, kept opaque here so the
+/// store does not depend on the clustering and comparison crates.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StoredStory {
+    pub id: String,
+    pub title: String,
+    /// ISO `YYYY-MM-DD` of the earliest dated article, if any.
+    pub date_from: Option<String>,
+    /// ISO `YYYY-MM-DD` of the latest dated article, if any.
+    pub date_to: Option<String>,
+    pub article_count: usize,
+    /// Outlets of the story's articles, each once.
+    pub outlets: Vec<String>,
+    pub document: serde_json::Value,
+}
+
+/// A story without its document, for listings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StorySummary {
+    pub id: String,
+    pub title: String,
+    pub date_from: Option<String>,
+    pub date_to: Option<String>,
+    pub article_count: usize,
+    pub outlets: Vec<String>,
+}
+
+impl StoredStory {
+    pub fn summary(&self) -> StorySummary {
+        StorySummary {
+            id: self.id.clone(),
+            title: self.title.clone(),
+            date_from: self.date_from.clone(),
+            date_to: self.date_to.clone(),
+            article_count: self.article_count,
+            outlets: self.outlets.clone(),
+        }
+    }
+}
+
 /// A write transaction. Dropping it without [`StoreTx::commit`] rolls
 /// everything in it back.
 pub trait StoreTx {
@@ -300,6 +342,18 @@ pub trait Store: Send {
     /// Calls `visit` with every stored signature, in insertion order, without
     /// holding them all in memory (for rebuilding the LSH index on start).
     fn for_each_signature(&self, visit: &mut dyn FnMut(&str, Signature)) -> Result<(), StoreError>;
+
+    /// Replaces the stored stories document with `stories`, atomically:
+    /// readers see the old document or the new one, never a mix. Ids must
+    /// be unique.
+    fn replace_stories(&mut self, stories: &[StoredStory]) -> Result<(), StoreError>;
+
+    /// The stored stories without their documents, newest first (by the
+    /// end of their date span, undated last), then by id.
+    fn list_stories(&self) -> Result<Vec<StorySummary>, StoreError>;
+
+    /// One stored story with its document.
+    fn get_story(&self, id: &str) -> Result<Option<StoredStory>, StoreError>;
 
     /// Every stored signature with its article id, in insertion order.
     fn signatures(&self) -> Result<Vec<(String, Signature)>, StoreError> {

@@ -28,10 +28,11 @@ pub struct Migration {
 }
 
 /// Every schema step, oldest first. Append only.
-pub const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "articles, raw inputs, signatures, duplicate links",
-    sql: r#"
+pub const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "articles, raw inputs, signatures, duplicate links",
+        sql: r#"
 CREATE TABLE articles (
     id             TEXT PRIMARY KEY NOT NULL,
     -- Scalar columns first: listing reads them without touching the large
@@ -86,7 +87,28 @@ CREATE TABLE duplicate_links (
 ) WITHOUT ROWID;
 CREATE INDEX duplicate_links_of ON duplicate_links(of_id);
 "#,
-}];
+    },
+    Migration {
+        version: 2,
+        name: "stories",
+        sql: r#"
+-- The latest stories document (events and arcs with their coverage), one
+-- row per story. It is derived from the articles and replaced whole after
+-- each ingest, so it references no article rows.
+CREATE TABLE stories (
+    id            TEXT PRIMARY KEY NOT NULL,
+    position      INTEGER NOT NULL,    -- order in the document
+    title         TEXT NOT NULL,
+    date_from     TEXT,                -- ISO YYYY-MM-DD
+    date_to       TEXT,
+    article_count INTEGER NOT NULL,
+    outlets_json  TEXT NOT NULL,       -- JSON array of outlet names
+    story_json    TEXT NOT NULL        -- the whole StoryView
+);
+CREATE INDEX stories_date_to ON stories(date_to);
+"#,
+    },
+];
 
 /// The schema version this build writes.
 pub fn latest_version() -> i64 {

@@ -3,7 +3,7 @@
 use crate::migrations::{self, user_version, MIGRATIONS};
 use crate::{
     ArticleSummary, DuplicateLink, LinkKind, ListQuery, NewArticle, PutOutcome, Store, StoreError,
-    StoreTx,
+    StoreTx, StoredStory, StorySummary,
 };
 use parallax_dedup::{content_hash, Signature};
 use parallax_model::{
@@ -778,6 +778,125 @@ impl Store for SqliteStore {
 
     fn ids_by_content_hash(&self, hash: &str) -> Result<Vec<String>, StoreError> {
         ids_by_content_hash(&self.conn, hash)
+    }
+
+    fn replace_stories(&mut self, stories: &[StoredStory]) -> Result<(), StoreError> {
+        let context = "replacing the stories";
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(StoreError::sqlite(context))?;
+        tx.execute("DELETE FROM stories", [])
+            .map_err(StoreError::sqlite(context))?;
+        {
+            let mut insert = tx
+                .prepare_cached(
+                    "INSERT INTO stories (id, position, title, date_from, date_to, \
+                     article_count, outlets_json, story_json) \
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                )
+                .map_err(StoreError::sqlite(context))?;
+            for (position, story) in stories.iter().enumerate() {
+                let outlets = to_json(&story.outlets)?;
+                let document = to_json(&story.document)?;
+                insert
+                    .execute(rusqlite::params![
+                        story.id,
+                        as_i64(position),
+                        story.title,
+                        story.date_from,
+                        story.date_to,
+                        as_i64(story.article_count),
+                        outlets,
+                        document,
+                    ])
+                    .map_err(|source| {
+                        if matches!(
+                            source.sqlite_error_code(),
+                            Some(rusqlite::ErrorCode::ConstraintViolation)
+                        ) {
+                            StoreError::Invalid(format!("story id {} appears twice", story.id))
+                        } else {
+                            StoreError::from_sqlite(context, source)
+                        }
+                    })?;
+            }
+        }
+        tx.commit().map_err(StoreError::sqlite(context))
+    }
+
+    fn list_stories(&self) -> Result<Vec<StorySummary>, StoreError> {
+        let context = "listing stories";
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT id, title, date_from, date_to, article_count, outlets_json FROM stories \
+                 ORDER BY date_to IS NULL, date_to DESC, id",
+            )
+            .map_err(StoreError::sqlite(context))?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, Option<String>>(2)?,
+                    r.get::<_, Option<String>>(3)?,
+                    r.get::<_, i64>(4)?,
+                    r.get::<_, String>(5)?,
+                ))
+            })
+            .map_err(StoreError::sqlite(context))?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (id, title, date_from, date_to, count, outlets) =
+                row.map_err(StoreError::sqlite(context))?;
+            let outlets = from_json(&id, "story outlets", &outlets)?;
+            out.push(StorySummary {
+                id,
+                title,
+                date_from,
+                date_to,
+                article_count: usize::try_from(count).unwrap_or(0),
+                outlets,
+            });
+        }
+        Ok(out)
+    }
+
+    fn get_story(&self, id: &str) -> Result<Option<StoredStory>, StoreError> {
+        let context = "reading a story";
+        let row = self
+            .conn
+            .prepare_cached(
+                "SELECT title, date_from, date_to, article_count, outlets_json, story_json \
+                 FROM stories WHERE id = ?1",
+            )
+            .and_then(|mut s| {
+                s.query_row([id], |r| {
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, Option<String>>(1)?,
+                        r.get::<_, Option<String>>(2)?,
+                        r.get::<_, i64>(3)?,
+                        r.get::<_, String>(4)?,
+                        r.get::<_, String>(5)?,
+                    ))
+                })
+                .optional()
+            })
+            .map_err(StoreError::sqlite(context))?;
+        let Some((title, date_from, date_to, count, outlets, document)) = row else {
+            return Ok(None);
+        };
+        Ok(Some(StoredStory {
+            id: id.to_string(),
+            title,
+            date_from,
+            date_to,
+            article_count: usize::try_from(count).unwrap_or(0),
+            outlets: from_json(id, "story outlets", &outlets)?,
+            document: from_json(id, "story document", &document)?,
+        }))
     }
 
     fn links(&self, id: &str) -> Result<Vec<DuplicateLink>, StoreError> {

@@ -161,6 +161,8 @@ pub fn fill_store(db: &std::path::Path, articles: &[Article]) {
             })
             .expect("store link");
     }
+    // The stories document, as `parallax ingest` leaves it.
+    parallax_pipeline::refresh_stories(&mut store).expect("compute stories");
 }
 
 /// A running server; stops when dropped.
@@ -176,6 +178,12 @@ impl TestServer {
         let dir = tempfile::tempdir().expect("temp dir");
         let db: PathBuf = dir.path().join("parallax.db");
         fill_store(&db, articles);
+        TestServer::start_on(dir, db)
+    }
+
+    /// Serves an existing database `db` inside `dir` (kept alive with the
+    /// server).
+    pub fn start_on(dir: tempfile::TempDir, db: PathBuf) -> TestServer {
         let config = ServeConfig::new(&db).with_addr(SocketAddr::from(([127, 0, 0, 1], 0)));
         let (addr_tx, addr_rx) = mpsc::channel();
         let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();

@@ -1,0 +1,810 @@
+//! Story pages and the stories API, read from the stories document the
+//! pipeline stores after each ingest (`Store::replace_stories`).
+//!
+//! The story page puts the articles of each event side by side: what each
+//! reports and leaves out, the quotes it carries (a quote shared across
+//! articles is linked column to column), and the voice it speaks in. Every
+//! finding links to its sentence in the article (`?hl=start-end`).
+
+use crate::api::{non_empty, parse_count, ApiError, ListParams, DEFAULT_LIMIT, MAX_LIMIT};
+use crate::html::{self, page, url_encode, Html};
+use crate::pages::PageError;
+use crate::state::AppState;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use parallax_compare::{ArticleEntry, Coverage, LeanDistribution, SharedQuote};
+use parallax_store::StorySummary;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::ops::Range;
+
+/// The parts of a stored story document (the pipeline's `StoryView`)
+/// the page shows.
+#[derive(Debug, Deserialize)]
+pub(crate) struct StoryDoc {
+    pub(crate) title: String,
+    pub(crate) events: Vec<EventDoc>,
+    pub(crate) coverage: Coverage,
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct EventDoc {
+    pub(crate) id: String,
+    pub(crate) title: String,
+    pub(crate) date_span: SpanDoc,
+    pub(crate) articles: Vec<String>,
+    pub(crate) coverage: Coverage,
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct SpanDoc {
+    pub(crate) from: Option<String>,
+    pub(crate) to: Option<String>,
+}
+
+/// A story as `/api/stories` lists it.
+#[derive(Serialize)]
+pub(crate) struct StoryListing {
+    id: String,
+    title: String,
+    article_count: usize,
+    outlets: Vec<String>,
+    first_published: Option<String>,
+    last_published: Option<String>,
+}
+
+impl From<StorySummary> for StoryListing {
+    fn from(s: StorySummary) -> Self {
+        StoryListing {
+            id: s.id,
+            title: s.title,
+            article_count: s.article_count,
+            outlets: s.outlets,
+            first_published: s.date_from,
+            last_published: s.date_to,
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct StoriesPage {
+    stories: Vec<StoryListing>,
+    limit: usize,
+    offset: usize,
+    next_offset: Option<usize>,
+    /// True once the server reads stored stories (always, since schema 2).
+    available: bool,
+}
+
+pub(crate) async fn api_stories(
+    State(state): State<AppState>,
+    Query(params): Query<ListParams>,
+) -> Result<Response, ApiError> {
+    let limit = parse_count("limit", &params.limit, DEFAULT_LIMIT, 1, MAX_LIMIT)
+        .map_err(ApiError::bad_request)?;
+    let offset = parse_count("offset", &params.offset, 0, 0, usize::MAX / 2)
+        .map_err(ApiError::bad_request)?;
+    let outlet = non_empty(&params.outlet);
+    let all = state.inner.pool.read(|s| s.list_stories()).await?;
+    let matching: Vec<StorySummary> = all
+        .into_iter()
+        .filter(|s| outlet.as_ref().is_none_or(|o| s.outlets.contains(o)))
+        .collect();
+    let total = matching.len();
+    let stories = matching
+        .into_iter()
+        .skip(offset)
+        .take(limit)
+        .map(StoryListing::from)
+        .collect();
+    Ok(Json(StoriesPage {
+        stories,
+        limit,
+        offset,
+        next_offset: (offset + limit < total).then_some(offset + limit),
+        available: true,
+    })
+    .into_response())
+}
+
+pub(crate) async fn api_story(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let wanted = id.clone();
+    let story = state.inner.pool.read(move |s| s.get_story(&wanted)).await?;
+    match story {
+        Some(story) => Ok(Json(story.document).into_response()),
+        None => Err(ApiError::not_found(format!("no story with id {id:?}"))),
+    }
+}
+
+fn story_href(id: &str) -> String {
+    format!("/stories/{}", url_encode(id))
+}
+
+/// Link to a span of an article, highlighted on its page.
+fn span_href(article: &str, span: &Range<usize>) -> String {
+    format!(
+        "/articles/{}?hl={}-{}#hl",
+        url_encode(article),
+        span.start,
+        span.end
+    )
+}
+
+/// Stories per page on `/stories`.
+const STORIES_PER_PAGE: usize = 50;
+
+pub(crate) async fn story_list(
+    State(state): State<AppState>,
+    Query(params): Query<ListParams>,
+) -> Result<Response, PageError> {
+    let offset = parse_count("offset", &params.offset, 0, 0, usize::MAX / 2)
+        .map_err(|e| PageError(StatusCode::BAD_REQUEST, e))?;
+    let all = state.inner.pool.read(|s| s.list_stories()).await?;
+    let total = all.len();
+    let stories: Vec<StorySummary> = all
+        .into_iter()
+        .skip(offset)
+        .take(STORIES_PER_PAGE)
+        .collect();
+    let newer = (offset > 0).then(|| {
+        let previous = offset.saturating_sub(STORIES_PER_PAGE);
+        if previous == 0 {
+            "/stories".to_string()
+        } else {
+            format!("/stories?offset={previous}")
+        }
+    });
+    let older = (offset + STORIES_PER_PAGE < total)
+        .then(|| format!("/stories?offset={}", offset + STORIES_PER_PAGE));
+    // The lean bar needs each story's coverage; read only that part.
+    let ids: Vec<String> = stories.iter().map(|s| s.id.clone()).collect();
+    let leans = state
+        .inner
+        .pool
+        .read(move |s| {
+            let mut leans = BTreeMap::new();
+            for id in ids {
+                if let Some(story) = s.get_story(&id)? {
+                    let lean = story
+                        .document
+                        .get("coverage")
+                        .and_then(|c| c.get("lean"))
+                        .and_then(|l| serde_json::from_value(l.clone()).ok());
+                    if let Some(lean) = lean {
+                        leans.insert(id, lean);
+                    }
+                }
+            }
+            Ok(leans)
+        })
+        .await?;
+    let mut body = render_story_list(&stories, total, &leans);
+    crate::pages::pager(&mut body, newer, older);
+    Ok(html::response(StatusCode::OK, page("Stories", "", body)))
+}
+
+fn render_story_list(
+    stories: &[StorySummary],
+    total: usize,
+    leans: &BTreeMap<String, LeanDistribution>,
+) -> Html {
+    let mut h = Html::new();
+    h.element("h1", None, "Stories");
+    if total == 0 {
+        h.element(
+            "p",
+            Some("notice"),
+            "No stories yet. Stories are computed after `parallax ingest` stores articles.",
+        );
+        return h;
+    }
+    if stories.is_empty() {
+        h.element("p", Some("notice"), "No stories on this page.");
+        return h;
+    }
+    h.raw("<p class=\"muted\">")
+        .text(&format!(
+            "{total} stories, newest first: articles from several outlets grouped by event."
+        ))
+        .raw("</p><ol class=\"articles stories\">");
+    for story in stories {
+        h.raw("<li><a class=\"title\"")
+            .attr("href", &story_href(&story.id))
+            .raw(">")
+            .text(&story.title)
+            .raw("</a><div class=\"meta\">");
+        h.element("span", None, &span_text(&story.date_from, &story.date_to));
+        h.element(
+            "span",
+            None,
+            &plural(story.article_count, "article", "articles"),
+        );
+        if !story.outlets.is_empty() {
+            h.element("span", Some("outlet"), &story.outlets.join(", "));
+        }
+        h.raw("</div>");
+        if let Some(lean) = leans.get(&story.id) {
+            lean_bar(&mut h, lean);
+        }
+        h.raw("</li>");
+    }
+    h.raw("</ol>");
+    h
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+fn span_text(from: &Option<String>, to: &Option<String>) -> String {
+    match (from, to) {
+        (Some(a), Some(b)) if a == b => a.clone(),
+        (Some(a), Some(b)) => format!("{a} – {b}"),
+        (Some(a), None) | (None, Some(a)) => a.clone(),
+        (None, None) => "Undated".to_string(),
+    }
+}
+
+/// Left / centre / right / unrated shares of a story's articles, as a bar
+/// with its counts spelt out (the colours alone are not the message).
+fn lean_bar(h: &mut Html, lean: &LeanDistribution) {
+    let total = lean.rated() + lean.unknown;
+    if total == 0 {
+        return;
+    }
+    let parts = [
+        ("left", "left", lean.left),
+        ("centre", "centre", lean.centre),
+        ("right", "right", lean.right),
+        ("unrated", "unrated", lean.unknown),
+    ];
+    let label = parts
+        .iter()
+        .filter(|p| p.2 > 0)
+        .map(|p| format!("{} {}", p.2, p.1))
+        .collect::<Vec<_>>()
+        .join(", ");
+    h.raw("<div class=\"lean\"><div class=\"leanbar\" role=\"img\"")
+        .attr("aria-label", &format!("Outlet lean: {label}"))
+        .raw(">");
+    for (class, _, n) in parts {
+        if n > 0 {
+            let width = n as f64 * 100.0 / total as f64;
+            h.raw("<span")
+                .attr("class", class)
+                .attr("style", &format!("width:{width:.1}%"))
+                .raw("></span>");
+        }
+    }
+    h.raw("</div><span class=\"muted\">")
+        .text(&format!("Outlet lean: {label}"))
+        .raw("</span></div>");
+}
+
+pub(crate) async fn story_page(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let wanted = id.clone();
+    let Some(stored) = state.inner.pool.read(move |s| s.get_story(&wanted)).await? else {
+        return Err(PageError(
+            StatusCode::NOT_FOUND,
+            format!("There is no story with id “{id}”."),
+        ));
+    };
+    let doc: StoryDoc = serde_json::from_value(stored.document).map_err(|e| {
+        PageError(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            format!("The stored story “{id}” cannot be read ({e}); re-run `parallax ingest`."),
+        )
+    })?;
+    let body = render_story(&stored.id, &doc, &stored.date_from, &stored.date_to);
+    Ok(html::response(StatusCode::OK, page(&doc.title, "", body)))
+}
+
+pub(crate) fn render_story(
+    id: &str,
+    doc: &StoryDoc,
+    date_from: &Option<String>,
+    date_to: &Option<String>,
+) -> Html {
+    let mut h = Html::new();
+    h.raw("<article class=\"story-page\">");
+    h.element("h1", None, &doc.title);
+    h.raw("<div class=\"meta\">");
+    h.element("span", None, &span_text(date_from, date_to));
+    h.element(
+        "span",
+        None,
+        &plural(doc.coverage.articles.len(), "article", "articles"),
+    );
+    h.element("span", None, &plural(doc.events.len(), "event", "events"));
+    h.raw("<span>")
+        .link(&format!("/api/stories/{}", url_encode(id)), "JSON")
+        .raw("</span></div>");
+    lean_bar(&mut h, &doc.coverage.lean);
+    render_timeline(&mut h, &doc.coverage);
+    // Events covered by several articles first (they are where outlets can
+    // be compared), then in story order.
+    let mut events: Vec<(usize, &EventDoc)> = doc.events.iter().enumerate().collect();
+    events.sort_by_key(|(index, event)| (usize::MAX - event.articles.len(), *index));
+    for (index, event) in events {
+        render_event(&mut h, index, event);
+    }
+    if !doc.coverage.notes.is_empty() {
+        h.raw("<details><summary>How this comparison was made</summary><ul>");
+        for note in &doc.coverage.notes {
+            h.element("li", None, note);
+        }
+        h.raw("</ul></details>");
+    }
+    h.raw("</article>");
+    h
+}
+
+fn outlet_name(entry: &ArticleEntry) -> String {
+    entry
+        .outlet_match
+        .as_ref()
+        .map(|m| m.outlet.name.clone())
+        .or_else(|| entry.outlet.clone())
+        .unwrap_or_else(|| "Unknown outlet".to_string())
+}
+
+fn short_label(coverage: &Coverage, article: &str) -> String {
+    coverage
+        .articles
+        .iter()
+        .find(|a| a.id == article)
+        .map(|a| match (&a.outlet, &a.outlet_match, &a.title) {
+            (Some(_), _, _) | (_, Some(_), _) => outlet_name(a),
+            (None, None, Some(title)) => title.clone(),
+            (None, None, None) => a.id.clone(),
+        })
+        .unwrap_or_else(|| article.to_string())
+}
+
+/// Timeline entries shown before the rest fold into a `<details>`.
+const TIMELINE_SHOWN: usize = 5;
+
+fn render_timeline(h: &mut Html, coverage: &Coverage) {
+    h.raw("<section class=\"timeline\"><h2>Timeline</h2>");
+    if coverage.timeline.is_empty() {
+        h.element("p", Some("muted"), "No dated events were found.");
+        h.raw("</section>");
+        return;
+    }
+    h.raw("<ol>");
+    for (i, entry) in coverage.timeline.iter().enumerate() {
+        // A long timeline would push the comparison off the first screen:
+        // the rest folds away, still without script.
+        if i == TIMELINE_SHOWN {
+            h.raw("</ol><details class=\"more-dates\"><summary>")
+                .text(&format!(
+                    "{} more dated events",
+                    coverage.timeline.len() - TIMELINE_SHOWN
+                ))
+                .raw("</summary><ol>");
+        }
+        h.raw("<li><time")
+            .attr("datetime", &entry.date)
+            .raw(">")
+            .text(&entry.date)
+            .raw("</time> ")
+            .element("span", Some("when-text"), &entry.text)
+            .raw(" <span class=\"sources\">");
+        for (i, source) in entry.sources.iter().enumerate() {
+            if i > 0 {
+                h.raw(", ");
+            }
+            h.link(
+                &span_href(&source.article, &source.span),
+                &short_label(coverage, &source.article),
+            );
+        }
+        h.raw("</span></li>");
+    }
+    h.raw("</ol>");
+    if coverage.timeline.len() > TIMELINE_SHOWN {
+        h.raw("</details>");
+    }
+    h.raw("</section>");
+}
+
+/// Anchor of one article's occurrence of a shared quote in one event.
+fn quote_anchor(event: usize, quote: usize, article: &str) -> String {
+    format!("q{event}-{quote}-{}", url_encode(article))
+}
+
+/// Quotes printed (or paraphrased) by more than one article.
+fn is_shared(quote: &SharedQuote) -> bool {
+    let mut carriers: Vec<&str> = quote
+        .occurrences
+        .iter()
+        .map(|o| o.article.as_str())
+        .collect();
+    carriers.sort_unstable();
+    carriers.dedup();
+    carriers.len() > 1
+}
+
+fn render_event(h: &mut Html, index: usize, event: &EventDoc) {
+    let coverage = &event.coverage;
+    h.raw("<section class=\"event\"")
+        .attr("id", &format!("event-{}", event.id))
+        .attr("data-articles", &event.articles.join(" "))
+        .raw(">");
+    h.element("h2", None, &event.title);
+    h.raw("<div class=\"meta\">");
+    h.element(
+        "span",
+        None,
+        &span_text(&event.date_span.from, &event.date_span.to),
+    );
+    h.element(
+        "span",
+        None,
+        &plural(event.articles.len(), "article", "articles"),
+    );
+    let shared_facts = coverage
+        .facts
+        .facts
+        .iter()
+        .filter(|f| f.articles.len() > 1)
+        .count();
+    h.element(
+        "span",
+        None,
+        &plural(shared_facts, "shared fact", "shared facts"),
+    );
+    h.raw("</div><div class=\"columns\">");
+    for entry in &coverage.articles {
+        render_column(h, index, coverage, entry);
+    }
+    h.raw("</div></section>");
+}
+
+fn render_column(h: &mut Html, event: usize, coverage: &Coverage, entry: &ArticleEntry) {
+    let id = entry.id.as_str();
+    h.raw("<div class=\"column\"")
+        .attr("data-article", id)
+        .raw(">");
+    h.raw("<h3><a")
+        .attr("href", &format!("/articles/{}", url_encode(id)))
+        .raw(">")
+        .text(entry.title.as_deref().unwrap_or(id))
+        .raw("</a></h3><div class=\"meta\">");
+    h.element("span", Some("outlet"), &outlet_name(entry));
+    if let Some(date) = &entry.published {
+        h.raw("<span><time")
+            .attr("datetime", date)
+            .raw(">")
+            .text(date)
+            .raw("</time></span>");
+    }
+    if let Some(lean) = entry.outlet_match.as_ref().and_then(|m| m.outlet.lean) {
+        h.element("span", None, &format!("lean {lean:+}"));
+    }
+    h.raw("</div>");
+
+    // Facts: shared ones first, then those only this article reports.
+    let per_article = coverage.facts.per_article.iter().find(|p| p.article == id);
+    let reported: Vec<_> = coverage
+        .facts
+        .facts
+        .iter()
+        .filter_map(|f| {
+            f.cells
+                .iter()
+                .find(|c| c.article == id && c.primary)
+                .map(|c| (f, c))
+        })
+        .collect();
+    let shared: Vec<_> = reported
+        .iter()
+        .filter(|(f, _)| f.articles.len() > 1)
+        .collect();
+    h.raw("<h4>Reports</h4>");
+    if shared.is_empty() {
+        h.element(
+            "p",
+            Some("muted"),
+            "No fact shared with the other articles.",
+        );
+    } else {
+        h.raw("<ul class=\"facts\">");
+        for (fact, cell) in &shared {
+            h.raw("<li class=\"fact\"")
+                .attr("data-fact", &fact.id.to_string())
+                .raw("><a")
+                .attr("href", &span_href(id, &cell.span))
+                .raw(">")
+                .text(&cell.text)
+                .raw("</a> ")
+                .element(
+                    "span",
+                    Some("badge"),
+                    &format!("{} of {}", fact.articles.len(), coverage.articles.len()),
+                )
+                .raw("</li>");
+        }
+        h.raw("</ul>");
+    }
+    let exclusive: Vec<_> = reported
+        .iter()
+        .filter(|(f, _)| f.articles.len() == 1)
+        .collect();
+    if !exclusive.is_empty() {
+        h.raw("<details><summary>")
+            .text(&format!("Only here ({})", exclusive.len()))
+            .raw("</summary><ul class=\"facts\">");
+        for (_, cell) in exclusive {
+            h.raw("<li><a")
+                .attr("href", &span_href(id, &cell.span))
+                .raw(">")
+                .text(&cell.text)
+                .raw("</a></li>");
+        }
+        h.raw("</ul></details>");
+    }
+    let omitted: Vec<_> = per_article
+        .map(|p| {
+            p.omitted
+                .iter()
+                .filter_map(|fid| coverage.facts.facts.iter().find(|f| f.id == *fid))
+                .collect()
+        })
+        .unwrap_or_default();
+    h.raw("<h4>Leaves out</h4>");
+    if omitted.is_empty() {
+        h.element(
+            "p",
+            Some("muted"),
+            "Nothing that most of the others report.",
+        );
+    } else {
+        h.raw("<ul class=\"facts omitted\">");
+        for fact in omitted {
+            h.raw("<li class=\"omitted\">");
+            match fact.cells.first() {
+                Some(cell) => {
+                    h.raw("<a")
+                        .attr("href", &span_href(&cell.article, &cell.span))
+                        .raw(">")
+                        .text(&fact.text)
+                        .raw("</a> ")
+                        .element(
+                            "span",
+                            Some("badge"),
+                            &format!("in {}", short_label(coverage, &cell.article)),
+                        );
+                }
+                None => {
+                    h.text(&fact.text);
+                }
+            }
+            h.raw("</li>");
+        }
+        h.raw("</ul>");
+    }
+
+    render_quotes(h, event, coverage, id);
+    render_voice(h, coverage, id);
+    h.raw("</div>");
+}
+
+fn render_quotes(h: &mut Html, event: usize, coverage: &Coverage, id: &str) {
+    let mine: Vec<_> = coverage
+        .quotes
+        .iter()
+        .flat_map(|q| {
+            q.occurrences
+                .iter()
+                .filter(move |o| o.article == id)
+                .map(move |o| (q, o))
+        })
+        .collect();
+    h.raw("<h4>Quotes</h4>");
+    if mine.is_empty() {
+        h.element("p", Some("muted"), "No quotes.");
+        return;
+    }
+    // Shared quotes first: they are what the columns have in common.
+    let mut ordered = mine;
+    ordered.sort_by_key(|(q, o)| (!is_shared(q), o.span.start));
+    h.raw("<ul class=\"quotes\">");
+    // An article may use one quote twice; only the first use is the
+    // anchor the other columns link to (ids must be unique).
+    let mut anchored = std::collections::HashSet::new();
+    for (quote, occurrence) in ordered {
+        let shared = is_shared(quote);
+        h.raw("<li")
+            .attr("class", if shared { "quote shared" } else { "quote" })
+            .attr("data-quote", &quote.id.to_string());
+        if shared && anchored.insert(quote.id) {
+            h.attr("id", &quote_anchor(event, quote.id, id));
+        }
+        h.raw("><a")
+            .attr("href", &span_href(id, &occurrence.span))
+            .raw(">“")
+            .text(&occurrence.text)
+            .raw("”</a>");
+        if let Some(speaker) = occurrence.speaker.as_ref().or(quote.speaker.as_ref()) {
+            h.raw(" <span class=\"speaker\">— ")
+                .text(speaker)
+                .raw("</span>");
+        }
+        h.raw(" ").element(
+            "span",
+            Some("badge"),
+            &format!("{:?}", occurrence.form).to_lowercase(),
+        );
+        if shared {
+            h.raw("<div class=\"also\">Shared quote #")
+                .text(&quote.id.to_string())
+                .raw(", also in ");
+            let mut others: Vec<&str> = quote
+                .occurrences
+                .iter()
+                .map(|o| o.article.as_str())
+                .filter(|a| *a != id)
+                .collect();
+            others.dedup();
+            for (i, other) in others.iter().enumerate() {
+                if i > 0 {
+                    h.raw(", ");
+                }
+                h.raw("<a class=\"quote-link\"")
+                    .attr(
+                        "href",
+                        &format!("#{}", quote_anchor(event, quote.id, other)),
+                    )
+                    .raw(">")
+                    .text(&short_label(coverage, other))
+                    .raw("</a>");
+            }
+            h.raw("</div>");
+        }
+        if !occurrence.spelling_variants.is_empty() {
+            h.raw("<div class=\"variants\">Worded differently: ");
+            for (i, v) in occurrence.spelling_variants.iter().enumerate() {
+                if i > 0 {
+                    h.raw("; ");
+                }
+                h.raw("<del>")
+                    .text(&v.canonical)
+                    .raw("</del> → <ins>")
+                    .text(&v.here)
+                    .raw("</ins>");
+            }
+            h.raw("</div>");
+        }
+        h.raw("</li>");
+    }
+    h.raw("</ul>");
+}
+
+fn render_voice(h: &mut Html, coverage: &Coverage, id: &str) {
+    h.raw("<h4>Voice</h4>");
+    let Some(voice) = coverage.voice.iter().find(|v| v.article == id) else {
+        h.element("p", Some("muted"), "Not analysed.");
+        return;
+    };
+    if voice.loaded.is_empty()
+        && voice.scare_quotes.is_empty()
+        && voice.narrator_assertions.is_empty()
+    {
+        h.element(
+            "p",
+            Some("muted"),
+            "No loaded words, scare quotes or narrator assertions.",
+        );
+    } else {
+        h.raw("<ul class=\"voice\">");
+        for hit in &voice.narrator_assertions {
+            h.raw("<li class=\"flag narrator\"><span class=\"kind\">narrator</span><a")
+                .attr("href", &span_href(id, &hit.span))
+                .raw(">")
+                .text(&hit.phrase)
+                .raw("</a> <span class=\"muted\">")
+                .text(&format!(
+                    "stated as fact here; quoted by {}{}",
+                    hit.quoted_in
+                        .iter()
+                        .map(|a| short_label(coverage, a))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    if hit.indirect {
+                        " (after a speech verb: weaker)"
+                    } else {
+                        ""
+                    }
+                ))
+                .raw("</span></li>");
+        }
+        for scare in &voice.scare_quotes {
+            h.raw("<li class=\"flag scare\"><span class=\"kind\">scare quote</span><a")
+                .attr("href", &span_href(id, &scare.span))
+                .raw(">“")
+                .text(&scare.text)
+                .raw("”</a></li>");
+        }
+        for hit in &voice.loaded {
+            h.raw("<li class=\"flag loaded\"><span class=\"kind\">loaded</span><a")
+                .attr("href", &span_href(id, &hit.span))
+                .raw(">")
+                .text(&hit.text)
+                .raw("</a>");
+            if !hit.text.eq_ignore_ascii_case(&hit.term) {
+                h.raw(" <span class=\"muted\">(")
+                    .text(&hit.term)
+                    .raw(")</span>");
+            }
+            h.raw("</li>");
+        }
+        h.raw("</ul>");
+    }
+    if !voice.attribution_verbs.is_empty() {
+        let verbs = voice
+            .attribution_verbs
+            .iter()
+            .take(6)
+            .map(|v| format!("{} ×{}", v.verb, v.count))
+            .collect::<Vec<_>>()
+            .join(", ");
+        h.raw("<p class=\"muted\">")
+            .text(&format!("Attribution: {verbs}"))
+            .raw("</p>");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn span_text_reads_naturally() {
+        let d = |s: &str| Some(s.to_string());
+        assert_eq!(span_text(&d("2019-02-01"), &d("2019-02-01")), "2019-02-01");
+        assert_eq!(
+            span_text(&d("2019-02-01"), &d("2019-03-01")),
+            "2019-02-01 – 2019-03-01"
+        );
+        assert_eq!(span_text(&None, &None), "Undated");
+    }
+
+    #[test]
+    fn lean_bar_spells_out_counts_and_skips_empty() {
+        let mut h = Html::new();
+        lean_bar(&mut h, &LeanDistribution::default());
+        assert_eq!(h.into_string(), "");
+        let lean = LeanDistribution {
+            left: 2,
+            right: 1,
+            unknown: 1,
+            ..LeanDistribution::default()
+        };
+        let mut h = Html::new();
+        lean_bar(&mut h, &lean);
+        let html = h.into_string();
+        assert!(
+            html.contains("Outlet lean: 2 left, 1 right, 1 unrated"),
+            "{html}"
+        );
+        assert!(
+            html.contains("class=\"left\" style=\"width:50.0%\""),
+            "{html}"
+        );
+        assert!(!html.contains("class=\"centre\""));
+    }
+
+    #[test]
+    fn span_links_encode_the_article_id() {
+        assert_eq!(span_href("a b/c", &(3..9)), "/articles/a%20b%2Fc?hl=3-9#hl");
+    }
+}

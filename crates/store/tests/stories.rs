@@ -1,0 +1,63 @@
+use parallax_store::{SqliteStore, Store, StoreError, StoredStory};
+use serde_json::json;
+
+fn ok<T>(r: Result<T, StoreError>) -> T {
+    r.unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn story(id: &str, to: Option<&str>) -> StoredStory {
+    StoredStory {
+        id: id.into(),
+        title: format!("Story {id}"),
+        date_from: to.map(|_| "2024-01-01".to_string()),
+        date_to: to.map(str::to_string),
+        article_count: 2,
+        outlets: vec!["A".into(), "B".into()],
+        document: json!({"id": id, "events": [{"articles": ["x", "y"]}]}),
+    }
+}
+
+#[test]
+fn stories_round_trip_newest_first() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let path = dir.path().join("p.db");
+    let mut store = ok(SqliteStore::open(&path));
+    assert!(ok(store.list_stories()).is_empty());
+    let stories = vec![
+        story("old", Some("2024-02-01")),
+        story("undated", None),
+        story("new", Some("2024-05-01")),
+    ];
+    ok(store.replace_stories(&stories));
+    drop(store);
+
+    let store = ok(SqliteStore::open(&path));
+    let ids: Vec<String> = ok(store.list_stories()).into_iter().map(|s| s.id).collect();
+    assert_eq!(ids, ["new", "old", "undated"]);
+    assert_eq!(ok(store.get_story("old")), Some(stories[0].clone()));
+    assert_eq!(ok(store.list_stories())[1], stories[0].summary());
+    assert_eq!(ok(store.get_story("missing")), None);
+}
+
+#[test]
+fn replace_drops_old_stories() {
+    let mut store = ok(SqliteStore::open_in_memory());
+    ok(store.replace_stories(&[story("a", None), story("b", None)]));
+    ok(store.replace_stories(&[story("c", Some("2024-01-02"))]));
+    let ids: Vec<String> = ok(store.list_stories()).into_iter().map(|s| s.id).collect();
+    assert_eq!(ids, ["c"]);
+    assert_eq!(ok(store.get_story("a")), None);
+    ok(store.replace_stories(&[]));
+    assert!(ok(store.list_stories()).is_empty());
+}
+
+#[test]
+fn duplicate_ids_fail_and_keep_previous_document() {
+    let mut store = ok(SqliteStore::open_in_memory());
+    ok(store.replace_stories(&[story("kept", None)]));
+    let err = store.replace_stories(&[story("x", None), story("x", None)]);
+    let msg = err.err().map(|e| e.to_string()).unwrap_or_default();
+    assert!(msg.contains("story id x appears twice"), "{msg}");
+    let ids: Vec<String> = ok(store.list_stories()).into_iter().map(|s| s.id).collect();
+    assert_eq!(ids, ["kept"], "a failed replace must roll back");
+}
