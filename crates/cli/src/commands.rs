@@ -267,6 +267,12 @@ pub fn ingest(db: Option<PathBuf>, args: IngestArgs) -> Result<ExitCode> {
         near,
         report.skipped.len()
     );
+    if let Some(n) = report.stories {
+        println!("stories: {n} (events and arcs recomputed over the store)");
+    }
+    if let Some(e) = &report.stories_error {
+        eprintln!("warning: the articles landed but stories could not be recomputed: {e}");
+    }
     println!(
         "store: {} ({} articles)",
         store.path().display(),
