@@ -1386,7 +1386,10 @@ pub(crate) fn attribute(
         let mut sentence = d.sentence_bytes(s_first);
         sentence.end = d.sentence_bytes(s_last).end.max(sentence.end);
         let text_of = |r: &Range<usize>| text.get(r.clone()).unwrap_or("").to_string();
-        let (speaker, cue, kind) = if let Some(fi) = chosen {
+        let byline = q.close_tok.and_then(|_| dash_byline(&d, q.end_tok));
+        let (speaker, cue, kind) = if let Some(sp) = byline {
+            (Some(sp), None, QuoteKind::Speech)
+        } else if let Some(fi) = chosen {
             let f = &frames[fi];
             // a cue with no speaker of its own (`added, “…”`): the speaker
             // of the quote just before, when it is close
@@ -1467,6 +1470,86 @@ pub(crate) fn attribute(
     }
     out.sort_by_key(|q| (q.span.start, q.span.end));
     out
+}
+
+/// A name signed under a quotation: `“…” ― Jane Doe` or `“…” — Jane Doe.`
+/// closing its line, the way lists of reader or voter comments and
+/// epigraphs credit their authors. `after` is the token after the closing
+/// mark. The name must be one to six capitalised words (initials allowed)
+/// and end the line or the text, so that a dash opening an aside (`” — and
+/// then`) or a sentence (`” — Trump said`) is not taken for a byline.
+fn dash_byline(d: &Doc, after: usize) -> Option<Speaker> {
+    let dash = d.toks.get(after)?;
+    if !matches!(
+        d.word(after),
+        "\u{2015}" | "\u{2014}" | "\u{2013}" | "-" | "~"
+    ) || dash.break_before && d.toks.get(after + 1).is_some_and(|t| t.break_before)
+    {
+        return None;
+    }
+    let start = after + 1;
+    if !d.capitalised(start) || d.toks[start].break_before {
+        return None;
+    }
+    let mut end = start;
+    let mut words = 0;
+    loop {
+        let t = end;
+        let line_ends = t >= d.toks.len() || d.toks[t].break_before;
+        if line_ends || d.word(t) == "(" {
+            break;
+        }
+        if d.word(t) == "." {
+            let initial = t > start && d.word(t - 1).chars().count() == 1;
+            let last = d.toks.get(t + 1).is_none_or(|n| n.break_before);
+            if last {
+                break;
+            }
+            if !initial {
+                return None;
+            }
+            end += 1;
+            continue;
+        }
+        let particle = d.lower_is(t, |l| {
+            matches!(
+                l,
+                "de" | "del" | "da" | "van" | "von" | "der" | "la" | "le" | "y" | "bin" | "al"
+            )
+        });
+        if !d.is_word(t) || !(d.capitalised(t) || particle) {
+            return None;
+        }
+        words += 1;
+        if words > 6 {
+            return None;
+        }
+        end += 1;
+    }
+    if words == 0 {
+        return None;
+    }
+    let mut name_end = end;
+    while name_end > start && d.word(name_end - 1) == "." {
+        name_end -= 1;
+    }
+    let toks = start..name_end;
+    let span = d.bytes(toks.clone());
+    let entity = toks.clone().find_map(|t| d.ent[t]).map(|e| e as usize);
+    let group = entity
+        .and_then(|e| d.group_of.get(e).copied().flatten())
+        .map(|g| fuller_group(d, g));
+    let name = group
+        .and_then(|g| d.groups.get(g))
+        .map(|g| g.name.clone())
+        .unwrap_or_else(|| d.text.get(span.clone()).unwrap_or("").to_string());
+    Some(Speaker {
+        name,
+        span,
+        kind: SpeakerKind::Named,
+        group,
+        antecedent: None,
+    })
 }
 
 /// The subject of a sentence, for `… and said` or `…, saying`: the first
