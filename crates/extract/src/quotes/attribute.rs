@@ -587,6 +587,48 @@ fn find_frames(d: &Doc) -> Vec<Frame> {
                 let p = d.word(i - 1);
                 p.ends_with("'s") || p.ends_with("\u{2019}s") || p == "'" || p == "\u{2019}"
             });
+        // `a pre-emptive attack`, `an unprompted call`, `a Twitter comment`:
+        // a cue that is also a noun, after a determiner and a modifier, is
+        // that noun; its speaker is then not the words before it (the
+        // sentence's subject is looked for instead).
+        let modified_noun = !noun
+            && i >= sent.start + 2
+            && matches!(
+                lw,
+                "attack"
+                    | "call"
+                    | "comment"
+                    | "claim"
+                    | "promise"
+                    | "pledge"
+                    | "vow"
+                    | "report"
+                    | "tweet"
+                    | "post"
+                    | "note"
+                    | "remark"
+                    | "reply"
+                    | "answer"
+                    | "charge"
+                    | "demand"
+                    | "boast"
+                    | "warning"
+                    | "statement"
+                    | "response"
+                    | "quote"
+                    | "message"
+                    | "complaint"
+                    | "threat"
+                    | "rebuke"
+                    | "retort"
+            )
+            && d.lower_is(i - 2, |l| {
+                matches!(l, "a" | "an" | "the" | "his" | "her" | "its" | "their")
+            })
+            && d.is_word(i - 1)
+            && d.lower_is(i - 1, |l| {
+                !l.ends_with('s') && !cues::is_speaker_noun(l) && !cues::is_skippable_before_cue(l)
+            });
         if noun {
             i += 1;
             continue;
@@ -597,7 +639,7 @@ fn find_frames(d: &Doc) -> Vec<Frame> {
             j -= 1;
         }
         let ing = lw.ends_with("ing");
-        let mut speaker = if j > sent.start {
+        let mut speaker = if j > sent.start && !modified_noun {
             speaker_before(d, j - 1, sent.start)
         } else {
             None
