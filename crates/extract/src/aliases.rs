@@ -342,14 +342,16 @@ pub fn group_mentions(entities: &[Entity]) -> Vec<EntityGroup> {
                 *uses.entry(entities[m].text.as_str()).or_insert(0) += 1;
             }
             // Fullest form: most name words (titles aside), then most
-            // used, then first seen.
+            // words (`Mr Lewis` over `Lewis`), then most used, then first
+            // seen.
             let name = d
                 .mentions
                 .iter()
                 .map(|&m| entities[m].text.as_str())
-                .fold(None::<(&str, (usize, usize))>, |best, t| {
+                .fold(None::<(&str, (usize, usize, usize))>, |best, t| {
                     let score = (
                         words(&alias_key(t)).len(),
+                        t.split_whitespace().count(),
                         uses.get(t).copied().unwrap_or(0),
                     );
                     match best {
