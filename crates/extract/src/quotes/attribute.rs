@@ -1364,7 +1364,12 @@ pub(crate) fn attribute(
                 }
                 t += 1;
             }
-            found
+            // `…coordinated.” She added that the race…`: a cue in the next
+            // sentence that reports a clause of its own is not this quote's.
+            found.filter(|&f| {
+                frames[f].content.is_none()
+                    || d.sent_of.get(frames[f].cue.start) == d.sent_of.get(last)
+            })
         };
         // Frames that can concern this quote lie near it (bounded, so that
         // one huge paragraph stays linear).
