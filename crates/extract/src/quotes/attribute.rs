@@ -1366,11 +1366,18 @@ pub(crate) fn attribute(
             }
             // `…coordinated.” She added that the race…`: a cue in the next
             // sentence that reports a clause of its own is not this quote's.
-            found.filter(|&f| {
-                frames[f].content.is_none()
-                    || d.sent_of.get(frames[f].cue.start) == d.sent_of.get(last)
-            })
+            // Nor is one after a quote closed by a full stop (`…candidate.”
+            // Romney fired back`): news ends a quote with a comma, `?` or
+            // `!` when its cue follows.
+            let full_stop = q.close_tok.is_some_and(|c| c > 0 && d.word(c - 1) == ".");
+            let kept = found.filter(|&f| {
+                d.sent_of.get(frames[f].cue.start) == d.sent_of.get(last)
+                    || (frames[f].content.is_none() && !full_stop)
+            });
+            (kept, found.filter(|_| kept.is_none()))
         };
+        // the rejected cue stays a last resort
+        let (post, demoted_post) = post;
         // Frames that can concern this quote lie near it (bounded, so that
         // one huge paragraph stays linear).
         let lo = frames.partition_point(|f| f.cue.start + 40 < q.open_tok);
@@ -1433,7 +1440,8 @@ pub(crate) fn attribute(
             })))
             .or(colon)
             .or(tight_post)
-            .or(pre);
+            .or(pre)
+            .or(demoted_post);
         let starts_paragraph =
             toks.get(q.open_tok).is_some_and(|t| t.break_before) || q.open_tok == 0;
         let glued = q.open_tok > 0
