@@ -348,10 +348,56 @@ fn speaker_before(d: &Doc, j: usize, floor: usize) -> Option<SpeakerAt> {
         let plain = (start..=j).all(|k| {
             d.ent[k].is_none() && d.is_word(k) && !d.lower_is(k, |l| cues::cue(l).is_some())
         });
-        if det && plain {
+        // `marching through the streets chanted`: the object of a
+        // preposition is not the subject; `a swiftly convened`: no noun.
+        let after_preposition = start > floor
+            && d.lower_is(start - 1, |l| {
+                matches!(
+                    l,
+                    "through"
+                        | "in"
+                        | "on"
+                        | "at"
+                        | "from"
+                        | "into"
+                        | "across"
+                        | "over"
+                        | "under"
+                        | "after"
+                        | "before"
+                        | "during"
+                        | "with"
+                        | "about"
+                        | "to"
+                        | "for"
+                        | "by"
+                        | "of"
+                        | "against"
+                        | "toward"
+                        | "towards"
+                )
+            });
+        let adverb = lw.len() > 4 && lw.ends_with("ly");
+        if det && plain && !after_preposition && !adverb {
             return Some(SpeakerAt {
                 mention: Mention::Unnamed,
                 toks: start..j + 1,
+            });
+        }
+        // … then the whole short plain opening of the sentence is who
+        // speaks (`Protesters marching through the streets chanted`).
+        let opening = d.sentences[d.sent_of[j] as usize].start.max(floor);
+        if det
+            && plain
+            && after_preposition
+            && j < opening + 8
+            && (opening..start).all(|k| {
+                d.ent[k].is_none() && d.is_word(k) && !d.lower_is(k, |l| cues::cue(l).is_some())
+            })
+        {
+            return Some(SpeakerAt {
+                mention: Mention::Unnamed,
+                toks: opening..j + 1,
             });
         }
     }
