@@ -261,7 +261,10 @@ fn dash_bylines_name_the_speaker() {
              \u{201C}I am still undecided after all of this.\u{201D}\u{2015} John A. Smith.\n\
              He added a remark \u{2014} and then left.";
     let qs = quotes(t);
-    assert_eq!(speaker(starting(&qs, "The debate changed")).0, "Maria Lopez");
+    assert_eq!(
+        speaker(starting(&qs, "The debate changed")).0,
+        "Maria Lopez"
+    );
     assert_eq!(speaker(starting(&qs, "I am still")).0, "John A. Smith");
 }
 
