@@ -50,9 +50,79 @@ const ORG_SUFFIXES: &[&str] = &[
 /// Words skipped when forming an acronym (`Bank of England` → `BOE`/`BoE`).
 const ACRONYM_SKIP: &[&str] = &["of", "the", "and", "for", "&", "de", "in", "on"];
 
-/// A name reduced for comparison: lower case, no leading `the`, no trailing
-/// possessive, quotes and dashes folded, single spaces. Also useful for
-/// joining the same entity across documents.
+/// Titles that news puts before a person's name and the tagger often keeps
+/// in the span (`Mr Lewis`, `Sen. Warren`, `President Trump`). Only words
+/// that rarely open an organisation's name: `General` (`General Motors`) and
+/// `Justice` (`Justice Department`) are left out on purpose.
+const HONORIFICS: &[&str] = &[
+    "mr",
+    "mrs",
+    "ms",
+    "miss",
+    "mx",
+    "dr",
+    "prof",
+    "professor",
+    "sir",
+    "dame",
+    "lord",
+    "lady",
+    "baroness",
+    "rev",
+    "reverend",
+    "rabbi",
+    "imam",
+    "sen",
+    "senator",
+    "rep",
+    "representative",
+    "congressman",
+    "congresswoman",
+    "gov",
+    "governor",
+    "president",
+    "mayor",
+    "chancellor",
+    "judge",
+];
+
+/// Two-word titles (`Prime Minister May`).
+const HONORIFIC_PAIRS: &[(&str, &str)] = &[
+    ("prime", "minister"),
+    ("vice", "president"),
+    ("first", "minister"),
+];
+
+/// Number of leading title words (`former`, honorifics) in lower-cased
+/// words, always leaving at least one word of name.
+fn honorific_len(words: &[&str]) -> usize {
+    let mut at = 0;
+    loop {
+        let rest = &words[at..];
+        let bare = |w: &str| w.trim_end_matches('.').to_string();
+        let step = if rest.len() >= 3
+            && HONORIFIC_PAIRS.contains(&(bare(rest[0]).as_str(), bare(rest[1]).as_str()))
+        {
+            2
+        } else if rest.len() >= 2
+            && (HONORIFICS.contains(&bare(rest[0]).as_str())
+                || (rest[0] == "former" && honorific_len(&rest[1..]) > 0))
+        {
+            1
+        } else {
+            0
+        };
+        if step == 0 {
+            return at;
+        }
+        at += step;
+    }
+}
+
+/// A name reduced for comparison: lower case, no leading `the`, no leading
+/// title (`Mr`, `Sen.`, `President`), no trailing possessive, quotes and
+/// dashes folded, single spaces. Dropping the title lets `Mr Lewis` join
+/// `Ivan Lewis`. Also useful for joining the same entity across documents.
 pub fn alias_key(name: &str) -> String {
     let folded: String = name
         .chars()
@@ -67,6 +137,8 @@ pub fn alias_key(name: &str) -> String {
     if words.len() > 1 && words[0] == "the" {
         words.remove(0);
     }
+    let titles = honorific_len(&words);
+    words.drain(..titles);
     let mut key = words.join(" ");
     for suffix in ["'s", "'"] {
         if key.len() > suffix.len() + 1 && key.ends_with(suffix) {
@@ -269,13 +341,16 @@ pub fn group_mentions(entities: &[Entity]) -> Vec<EntityGroup> {
             for &m in &d.mentions {
                 *uses.entry(entities[m].text.as_str()).or_insert(0) += 1;
             }
-            // Fullest form: most words, then most used, then first seen.
+            // Fullest form: most name words (titles aside), then most
+            // words (`Mr Lewis` over `Lewis`), then most used, then first
+            // seen.
             let name = d
                 .mentions
                 .iter()
                 .map(|&m| entities[m].text.as_str())
-                .fold(None::<(&str, (usize, usize))>, |best, t| {
+                .fold(None::<(&str, (usize, usize, usize))>, |best, t| {
                     let score = (
+                        words(&alias_key(t)).len(),
                         t.split_whitespace().count(),
                         uses.get(t).copied().unwrap_or(0),
                     );
@@ -347,6 +422,42 @@ mod tests {
                 ("British Labour Party", vec![4, 5, 8]),
                 ("Derby", vec![7]),
                 ("Jewish Labour Movement", vec![9]),
+            ]
+        );
+    }
+
+    #[test]
+    fn leading_titles_are_dropped_but_never_the_whole_name() {
+        assert_eq!(alias_key("Mr Lewis"), "lewis");
+        assert_eq!(alias_key("Sen. Elizabeth Warren"), "elizabeth warren");
+        assert_eq!(alias_key("former President Barack Obama"), "barack obama");
+        assert_eq!(alias_key("Prime Minister Theresa May"), "theresa may");
+        assert_eq!(alias_key("Mr"), "mr");
+        assert_eq!(alias_key("President"), "president");
+        assert_eq!(alias_key("General Motors"), "general motors");
+        assert_eq!(alias_key("former Labour MP"), "former labour mp");
+    }
+
+    #[test]
+    fn titled_surname_joins_the_full_name() {
+        use EntityKind::*;
+        let ents = vec![
+            e("Ivan Lewis", Person, 0),
+            e("Mr Lewis", Person, 40),
+            e("Dr Sarah Wollaston", Person, 60),
+            e("Wollaston", Person, 90),
+            e("Mr Lewis", Person, 120),
+        ];
+        let groups = group_mentions(&ents);
+        let names: Vec<(&str, Vec<usize>)> = groups
+            .iter()
+            .map(|g| (g.name.as_str(), g.mentions.clone()))
+            .collect();
+        assert_eq!(
+            names,
+            vec![
+                ("Ivan Lewis", vec![0, 1, 4]),
+                ("Dr Sarah Wollaston", vec![2, 3]),
             ]
         );
     }

@@ -257,6 +257,40 @@ fn seed_speakers() {
 }
 
 #[test]
+fn dash_bylines_name_the_speaker() {
+    let t = "Readers wrote in.\n\n\u{201C}The debate changed nothing for me.\u{201D} \u{2015} Maria Lopez\n\
+             \u{201C}I am still undecided after all of this.\u{201D}\u{2015} John A. Smith.\n\
+             He added a remark \u{2014} and then left.";
+    let qs = quotes(t);
+    assert_eq!(
+        speaker(starting(&qs, "The debate changed")).0,
+        "Maria Lopez"
+    );
+    assert_eq!(speaker(starting(&qs, "I am still")).0, "John A. Smith");
+}
+
+#[test]
+fn name_and_long_apposition_between_quote_and_cue() {
+    let t = "The company was sold last year.\n\n\u{201C}I would not discount the commercial motives,\u{201D} \
+             Mr. Kaplan, a screenwriter and former studio executive, said.";
+    let qs = quotes(t);
+    let q = starting(&qs, "I would not discount");
+    assert!(speaker(q).0.contains("Kaplan"), "{q:?}");
+}
+
+#[test]
+fn objects_and_modified_nouns_are_not_speakers() {
+    let t = "Protesters marching through the streets chanted \u{201C}What curfew?\u{201D} and kept going. \
+             Early on, Trump launched a pre-emptive attack against Obama, calling him \
+             \u{201C}the most ignorant president in our history.\u{201D}";
+    let qs = quotes(t);
+    let a = speaker(starting(&qs, "What curfew"));
+    assert!(a.0.starts_with("Protesters"), "{a:?}");
+    let b = speaker(starting(&qs, "the most ignorant"));
+    assert_eq!(b.0, "Trump");
+}
+
+#[test]
 fn polnear_dev_floor() {
     let Some(dir) = shared().map(|s| s.join("data/polnear/dev")) else {
         eprintln!("skipping polnear_dev_floor: ../shared not found");
@@ -272,11 +306,11 @@ fn polnear_dev_floor() {
     };
     eprintln!("{s}");
     assert!(s.docs >= 80);
-    assert!(s.direct.f1() > 0.92, "direct F1 {}", s.direct.f1());
+    assert!(s.direct.f1() > 0.93, "direct F1 {}", s.direct.f1());
     assert!(
-        s.direct.speaker_accuracy() > 0.82,
+        s.direct.speaker_accuracy() > 0.88,
         "speaker {}",
         s.direct.speaker_accuracy()
     );
-    assert!(s.all.f1() > 0.76, "all F1 {}", s.all.f1());
+    assert!(s.all.f1() > 0.77, "all F1 {}", s.all.f1());
 }

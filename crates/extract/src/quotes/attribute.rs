@@ -348,10 +348,56 @@ fn speaker_before(d: &Doc, j: usize, floor: usize) -> Option<SpeakerAt> {
         let plain = (start..=j).all(|k| {
             d.ent[k].is_none() && d.is_word(k) && !d.lower_is(k, |l| cues::cue(l).is_some())
         });
-        if det && plain {
+        // `marching through the streets chanted`: the object of a
+        // preposition is not the subject; `a swiftly convened`: no noun.
+        let after_preposition = start > floor
+            && d.lower_is(start - 1, |l| {
+                matches!(
+                    l,
+                    "through"
+                        | "in"
+                        | "on"
+                        | "at"
+                        | "from"
+                        | "into"
+                        | "across"
+                        | "over"
+                        | "under"
+                        | "after"
+                        | "before"
+                        | "during"
+                        | "with"
+                        | "about"
+                        | "to"
+                        | "for"
+                        | "by"
+                        | "of"
+                        | "against"
+                        | "toward"
+                        | "towards"
+                )
+            });
+        let adverb = lw.len() > 4 && lw.ends_with("ly");
+        if det && plain && !after_preposition && !adverb {
             return Some(SpeakerAt {
                 mention: Mention::Unnamed,
                 toks: start..j + 1,
+            });
+        }
+        // … then the whole short plain opening of the sentence is who
+        // speaks (`Protesters marching through the streets chanted`).
+        let opening = d.sentences[d.sent_of[j] as usize].start.max(floor);
+        if det
+            && plain
+            && after_preposition
+            && j < opening + 8
+            && (opening..start).all(|k| {
+                d.ent[k].is_none() && d.is_word(k) && !d.lower_is(k, |l| cues::cue(l).is_some())
+            })
+        {
+            return Some(SpeakerAt {
+                mention: Mention::Unnamed,
+                toks: opening..j + 1,
             });
         }
     }
@@ -587,6 +633,48 @@ fn find_frames(d: &Doc) -> Vec<Frame> {
                 let p = d.word(i - 1);
                 p.ends_with("'s") || p.ends_with("\u{2019}s") || p == "'" || p == "\u{2019}"
             });
+        // `a pre-emptive attack`, `an unprompted call`, `a Twitter comment`:
+        // a cue that is also a noun, after a determiner and a modifier, is
+        // that noun; its speaker is then not the words before it (the
+        // sentence's subject is looked for instead).
+        let modified_noun = !noun
+            && i >= sent.start + 2
+            && matches!(
+                lw,
+                "attack"
+                    | "call"
+                    | "comment"
+                    | "claim"
+                    | "promise"
+                    | "pledge"
+                    | "vow"
+                    | "report"
+                    | "tweet"
+                    | "post"
+                    | "note"
+                    | "remark"
+                    | "reply"
+                    | "answer"
+                    | "charge"
+                    | "demand"
+                    | "boast"
+                    | "warning"
+                    | "statement"
+                    | "response"
+                    | "quote"
+                    | "message"
+                    | "complaint"
+                    | "threat"
+                    | "rebuke"
+                    | "retort"
+            )
+            && d.lower_is(i - 2, |l| {
+                matches!(l, "a" | "an" | "the" | "his" | "her" | "its" | "their")
+            })
+            && d.is_word(i - 1)
+            && d.lower_is(i - 1, |l| {
+                !l.ends_with('s') && !cues::is_speaker_noun(l) && !cues::is_skippable_before_cue(l)
+            });
         if noun {
             i += 1;
             continue;
@@ -597,7 +685,7 @@ fn find_frames(d: &Doc) -> Vec<Frame> {
             j -= 1;
         }
         let ing = lw.ends_with("ing");
-        let mut speaker = if j > sent.start {
+        let mut speaker = if j > sent.start && !modified_noun {
             speaker_before(d, j - 1, sent.start)
         } else {
             None
@@ -1014,7 +1102,7 @@ fn resolve(d: &Doc, frames: &mut [Frame]) {
                 .and_then(|g| d.groups.get(g))
                 .map_or_else(|| d.entities[e].text.clone(), |g| g.name.clone());
             Speaker {
-                name,
+                name: with_title(d, e, name),
                 span: span.clone(),
                 kind,
                 group,
@@ -1274,6 +1362,22 @@ pub(crate) fn attribute(
             if k < toks.len() && d.sent_of[k] != d.sent_of[last] {
                 limit = k + 4;
             }
+            // `…'' Mr. Kaplan, a screenwriter and former studio executive,
+            // said`: a name then a long apposition before the cue. Inside
+            // the apposition `and` does not start a new clause.
+            let apposition_end = named_then_comma(&d, k).map(|comma| {
+                limit = limit.max(k + 40);
+                let mut e = comma + 1;
+                while e < toks.len()
+                    && e < comma + 30
+                    && d.word(e) != ","
+                    && d.sent_of[e] == d.sent_of[comma]
+                    && toks[e].kind == TokKind::Word
+                {
+                    e += 1;
+                }
+                e
+            });
             while t < toks.len() && t < limit {
                 if toks[t].break_before && t > k
                     || toks[t].kind == TokKind::DoubleQuote
@@ -1292,19 +1396,34 @@ pub(crate) fn attribute(
                     break;
                 }
                 // a new clause: `…,” for instance, and Trump vowed`
-                if d.lower_is(t, |l| {
-                    matches!(
-                        l,
-                        "and" | "but" | "while" | "as" | "because" | "when" | "whom" | "which"
-                    )
-                }) || d.word(t) == ";"
+                let in_apposition = apposition_end.is_some_and(|e| t < e);
+                if !in_apposition
+                    && d.lower_is(t, |l| {
+                        matches!(
+                            l,
+                            "and" | "but" | "while" | "as" | "because" | "when" | "whom" | "which"
+                        )
+                    })
+                    || d.word(t) == ";"
                 {
                     break;
                 }
                 t += 1;
             }
-            found
+            // `…coordinated.” She added that the race…`: a cue in the next
+            // sentence that reports a clause of its own is not this quote's.
+            // Nor is one after a quote closed by a full stop (`…candidate.”
+            // Romney fired back`): news ends a quote with a comma, `?` or
+            // `!` when its cue follows.
+            let full_stop = q.close_tok.is_some_and(|c| c > 0 && d.word(c - 1) == ".");
+            let kept = found.filter(|&f| {
+                d.sent_of.get(frames[f].cue.start) == d.sent_of.get(last)
+                    || (frames[f].content.is_none() && !full_stop)
+            });
+            (kept, found.filter(|_| kept.is_none()))
         };
+        // the rejected cue stays a last resort
+        let (post, demoted_post) = post;
         // Frames that can concern this quote lie near it (bounded, so that
         // one huge paragraph stays linear).
         let lo = frames.partition_point(|f| f.cue.start + 40 < q.open_tok);
@@ -1367,7 +1486,8 @@ pub(crate) fn attribute(
             })))
             .or(colon)
             .or(tight_post)
-            .or(pre);
+            .or(pre)
+            .or(demoted_post);
         let starts_paragraph =
             toks.get(q.open_tok).is_some_and(|t| t.break_before) || q.open_tok == 0;
         let glued = q.open_tok > 0
@@ -1386,7 +1506,10 @@ pub(crate) fn attribute(
         let mut sentence = d.sentence_bytes(s_first);
         sentence.end = d.sentence_bytes(s_last).end.max(sentence.end);
         let text_of = |r: &Range<usize>| text.get(r.clone()).unwrap_or("").to_string();
-        let (speaker, cue, kind) = if let Some(fi) = chosen {
+        let byline = q.close_tok.and_then(|_| dash_byline(&d, q.end_tok));
+        let (speaker, cue, kind) = if let Some(sp) = byline {
+            (Some(sp), None, QuoteKind::Speech)
+        } else if let Some(fi) = chosen {
             let f = &frames[fi];
             // a cue with no speaker of its own (`added, “…”`): the speaker
             // of the quote just before, when it is close
@@ -1467,6 +1590,139 @@ pub(crate) fn attribute(
     }
     out.sort_by_key(|q| (q.span.start, q.span.end));
     out
+}
+
+/// `Lewis` when the tagger left out the `Mr` written before it and the
+/// article never gives a fuller name: `Mr Lewis` reads better and tells the
+/// reader it is a person.
+fn with_title(d: &Doc, e: usize, name: String) -> String {
+    let Some(ent) = d.entities.get(e) else {
+        return name;
+    };
+    if name.contains(' ') || name != ent.text {
+        return name;
+    }
+    let before = d.text.get(..ent.span.start).unwrap_or("");
+    let Some(title) = before
+        .strip_suffix(' ')
+        .and_then(|b| b.rsplit(|c: char| c.is_whitespace()).next())
+    else {
+        return name;
+    };
+    let bare = title.trim_end_matches('.').to_lowercase();
+    if matches!(
+        bare.as_str(),
+        "mr" | "mrs" | "ms" | "miss" | "dr" | "prof" | "sir" | "dame"
+    ) && title.chars().next().is_some_and(char::is_uppercase)
+    {
+        format!("{title} {name}")
+    } else {
+        name
+    }
+}
+
+/// The comma after a name opening the words after a quote (`Mr. Kaplan,`,
+/// `Robert Peck,`): a person or organisation the tagger found, or up to
+/// four capitalised words.
+fn named_then_comma(d: &Doc, k: usize) -> Option<usize> {
+    if k >= d.toks.len() || d.toks[k].break_before {
+        return None;
+    }
+    let mut e = k;
+    if let Some(id) = d.ent[k] {
+        let kind = d.entities.get(id as usize)?.kind;
+        if !matches!(kind, EntityKind::Person | EntityKind::Organization) {
+            return None;
+        }
+        while e < d.toks.len() && d.ent[e] == Some(id) {
+            e += 1;
+        }
+    } else {
+        while e < d.toks.len() && e < k + 4 && (d.capitalised(e) || d.word(e) == ".") {
+            e += 1;
+        }
+    }
+    (e > k && d.word(e) == ",").then_some(e)
+}
+
+/// A name signed under a quotation: `“…” ― Jane Doe` or `“…” — Jane Doe.`
+/// closing its line, the way lists of reader or voter comments and
+/// epigraphs credit their authors. `after` is the token after the closing
+/// mark. The name must be one to six capitalised words (initials allowed)
+/// and end the line or the text, so that a dash opening an aside (`” — and
+/// then`) or a sentence (`” — Trump said`) is not taken for a byline.
+fn dash_byline(d: &Doc, after: usize) -> Option<Speaker> {
+    let dash = d.toks.get(after)?;
+    if !matches!(
+        d.word(after),
+        "\u{2015}" | "\u{2014}" | "\u{2013}" | "-" | "~"
+    ) || dash.break_before && d.toks.get(after + 1).is_some_and(|t| t.break_before)
+    {
+        return None;
+    }
+    let start = after + 1;
+    if !d.capitalised(start) || d.toks[start].break_before {
+        return None;
+    }
+    let mut end = start;
+    let mut words = 0;
+    loop {
+        let t = end;
+        let line_ends = t >= d.toks.len() || d.toks[t].break_before;
+        if line_ends || d.word(t) == "(" {
+            break;
+        }
+        if d.word(t) == "." {
+            let initial = t > start && d.word(t - 1).chars().count() == 1;
+            let last = d.toks.get(t + 1).is_none_or(|n| n.break_before);
+            if last {
+                break;
+            }
+            if !initial {
+                return None;
+            }
+            end += 1;
+            continue;
+        }
+        let particle = d.lower_is(t, |l| {
+            matches!(
+                l,
+                "de" | "del" | "da" | "van" | "von" | "der" | "la" | "le" | "y" | "bin" | "al"
+            )
+        });
+        if !d.is_word(t) || !(d.capitalised(t) || particle) {
+            return None;
+        }
+        words += 1;
+        if words > 6 {
+            return None;
+        }
+        end += 1;
+    }
+    if words == 0 {
+        return None;
+    }
+    let mut name_end = end;
+    while name_end > start && d.word(name_end - 1) == "." {
+        name_end -= 1;
+    }
+    let toks = start..name_end;
+    let span = d.bytes(toks.clone());
+    let entity = toks.clone().find_map(|t| d.ent[t]).map(|e| e as usize);
+    let group = entity
+        .and_then(|e| d.group_of.get(e).copied().flatten())
+        .map(|g| fuller_group(d, g));
+    let name = group
+        .and_then(|g| d.groups.get(g))
+        .map(|g| g.name.clone())
+        .unwrap_or_else(|| d.text.get(span.clone()).unwrap_or("").to_string());
+    Some(Speaker {
+        name,
+        span,
+        kind: SpeakerKind::Named,
+        group,
+        antecedent: None,
+    })
 }
 
 /// The subject of a sentence, for `… and said` or `…, saying`: the first

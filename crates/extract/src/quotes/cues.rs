@@ -153,6 +153,7 @@ const SAY_VERBS: &[&str] = &[
     "concur",
     "vent",
     "pronounce",
+    "confess",
 ];
 
 /// Verbs of thought and expectation (PolNeAR counts them as attribution).
@@ -210,6 +211,18 @@ const ADJACENT_VERBS: &[&str] = &[
     "issue",
     "offer",
     "express",
+    "bark",
+    "crack",
+    "riff",
+    "fume",
+    "grumble",
+    "gush",
+    "growl",
+    "marvel",
+    "rave",
+    "tease",
+    "gripe",
+    "remember",
 ];
 
 /// Irregular forms: (form, lemma).
