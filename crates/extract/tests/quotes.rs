@@ -96,8 +96,8 @@ fn straight_quotes_and_partial_quotes() {
     );
     assert_eq!(a.kind, QuoteKind::Speech);
     let b = starting(&qs, "anti-western world view");
-    // The tagger keeps honorifics out of the entity, so the name is `Lewis`.
-    assert_eq!(speaker(b).0, "Lewis");
+    // A bare surname keeps the title written before it.
+    assert_eq!(speaker(b).0, "Mr Lewis");
     // the reported clause around it
     let r = starting(&qs, "Mr Corbyn had an");
     assert!(!r.direct && r.cue.as_deref() == Some("said"));
