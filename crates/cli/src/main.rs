@@ -61,6 +61,19 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(code) => code,
+        // A closed pipe (`parallax analyze … | head`) is the reader's choice,
+        // not an error.
+        Err(e)
+            if e.chain().any(|c| {
+                let io = c.downcast_ref::<std::io::Error>().map(|io| io.kind());
+                let json = c
+                    .downcast_ref::<serde_json::Error>()
+                    .and_then(|j| j.io_error_kind());
+                io.or(json) == Some(std::io::ErrorKind::BrokenPipe)
+            }) =>
+        {
+            ExitCode::SUCCESS
+        }
         Err(e) => {
             eprintln!("error: {e:#}");
             ExitCode::FAILURE
