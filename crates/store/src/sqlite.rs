@@ -424,6 +424,25 @@ impl StoreTx for SqliteTx<'_> {
         let hash = content_hash(&article.text);
         let origin_path = &article.origin.path;
         let origin_locator = &article.origin.locator;
+        // The same values, in the same order, for the UPDATE and the INSERT.
+        let row = params![
+            article.id,
+            article.title,
+            article.outlet,
+            article.url,
+            article.author,
+            article.published,
+            article.language,
+            format,
+            origin_path,
+            origin_locator,
+            text_chars,
+            hash,
+            revision,
+            now,
+            article.text,
+            detail,
+        ];
         let outcome = if existing.is_some() {
             self.tx
                 .prepare_cached(
@@ -433,26 +452,7 @@ impl StoreTx for SqliteTx<'_> {
                      revision = ?13, version = version + 1, updated_at = ?14, text = ?15, \
                      detail_json = ?16 WHERE id = ?1",
                 )
-                .and_then(|mut s| {
-                    s.execute(params![
-                        article.id,
-                        article.title,
-                        article.outlet,
-                        article.url,
-                        article.author,
-                        article.published,
-                        article.language,
-                        format,
-                        origin_path,
-                        origin_locator,
-                        text_chars,
-                        hash,
-                        revision,
-                        now,
-                        article.text,
-                        detail,
-                    ])
-                })
+                .and_then(|mut s| s.execute(row))
                 .map_err(StoreError::sqlite("updating an article"))?;
             // Links computed from the old text no longer hold.
             self.tx
@@ -468,26 +468,7 @@ impl StoreTx for SqliteTx<'_> {
                      version, created_at, updated_at, text, detail_json) VALUES (?1, ?2, ?3, \
                      ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, 1, ?14, ?14, ?15, ?16)",
                 )
-                .and_then(|mut s| {
-                    s.execute(params![
-                        article.id,
-                        article.title,
-                        article.outlet,
-                        article.url,
-                        article.author,
-                        article.published,
-                        article.language,
-                        format,
-                        origin_path,
-                        origin_locator,
-                        text_chars,
-                        hash,
-                        revision,
-                        now,
-                        article.text,
-                        detail,
-                    ])
-                })
+                .and_then(|mut s| s.execute(row))
                 .map_err(StoreError::sqlite("inserting an article"))?;
             PutOutcome::Inserted
         };
