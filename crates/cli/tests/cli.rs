@@ -298,27 +298,29 @@ fn killed_ingest_is_completed_by_a_rerun() {
     assert_eq!(check, "ok");
 }
 
+/// The sorted `articles` ids of a story, event or truth entry.
+fn sorted_ids(v: &serde_json::Value) -> Vec<String> {
+    let mut ids: Vec<String> = v["articles"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|x| x.as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default();
+    ids.sort();
+    ids
+}
+
 /// Sorted article-id sets of a story document's events and stories.
 fn groups(doc: &serde_json::Value) -> (Vec<Vec<String>>, Vec<Vec<String>>) {
-    let ids = |v: &serde_json::Value| -> Vec<String> {
-        let mut ids: Vec<String> = v["articles"]
-            .as_array()
-            .map(|a| {
-                a.iter()
-                    .filter_map(|x| x.as_str().map(str::to_string))
-                    .collect()
-            })
-            .unwrap_or_default();
-        ids.sort();
-        ids
-    };
     let stories = doc["stories"].as_array().cloned().unwrap_or_default();
     let mut events: Vec<Vec<String>> = stories
         .iter()
         .flat_map(|s| s["events"].as_array().cloned().unwrap_or_default())
-        .map(|e| ids(&e))
+        .map(|e| sorted_ids(&e))
         .collect();
-    let mut arcs: Vec<Vec<String>> = stories.iter().map(ids).collect();
+    let mut arcs: Vec<Vec<String>> = stories.iter().map(sorted_ids).collect();
     events.sort();
     arcs.sort();
     (events, arcs)
@@ -341,18 +343,7 @@ fn analyze_groups_the_corpus_into_its_events_and_arc() {
         .as_array()
         .expect("events")
         .iter()
-        .map(|e| {
-            let mut ids: Vec<String> = e["articles"]
-                .as_array()
-                .map(|a| {
-                    a.iter()
-                        .filter_map(|x| x.as_str().map(str::to_string))
-                        .collect()
-                })
-                .unwrap_or_default();
-            ids.sort();
-            ids
-        })
+        .map(sorted_ids)
         .collect();
     want.sort();
     let (events, arcs) = groups(&doc);
