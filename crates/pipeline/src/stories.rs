@@ -57,21 +57,31 @@ pub fn stories(articles: &[Article], analyses: &[Analysis]) -> Result<Vec<StoryV
     let stories = build_stories(&inputs, &StoryConfig::default())?;
     Ok(stories
         .into_iter()
-        .map(|story| StoryView {
-            coverage: compare(&story.articles),
-            events: story
+        .map(|story| {
+            let events: Vec<EventView> = story
                 .events
                 .into_iter()
                 .map(|event| EventView {
                     coverage: compare(&event.articles),
                     event,
                 })
-                .collect(),
-            id: story.id,
-            title: story.title,
-            date_span: story.date_span,
-            articles: story.articles,
-            why: story.why,
+                .collect();
+            // A one-event story compares the same articles as its event.
+            let coverage = match events.as_slice() {
+                [only] if only.event.articles.len() == story.articles.len() => {
+                    only.coverage.clone()
+                }
+                _ => compare(&story.articles),
+            };
+            StoryView {
+                coverage,
+                events,
+                id: story.id,
+                title: story.title,
+                date_span: story.date_span,
+                articles: story.articles,
+                why: story.why,
+            }
         })
         .collect())
 }
