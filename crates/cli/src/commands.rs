@@ -267,11 +267,23 @@ pub fn ingest(db: Option<PathBuf>, args: IngestArgs) -> Result<ExitCode> {
         near,
         report.skipped.len()
     );
+    if let Some(r) = report.refreshed.filter(|r| r.analysed > 0) {
+        println!(
+            "analysed: {} articles (entities, quotes, dates)",
+            r.analysed
+        );
+    }
+    if let Some(n) = report.refreshed.and_then(|r| r.entities) {
+        println!("entities: {n} across the store");
+    }
     if let Some(n) = report.stories {
         println!("stories: {n} (events and arcs recomputed over the store)");
     }
     if let Some(e) = &report.stories_error {
-        eprintln!("warning: the articles landed but stories could not be recomputed: {e}");
+        eprintln!(
+            "warning: the articles landed but their analyses or stories could not be \
+             recomputed: {e}; the next `parallax ingest` retries"
+        );
     }
     println!(
         "store: {} ({} articles)",

@@ -26,11 +26,11 @@ use crate::ner::{extract_entities, Entity};
 use crate::tokenize::{tokenize, Token};
 use crate::NerError;
 use chrono::NaiveDate;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::ops::Range;
 
 /// The verb phrase of an event: auxiliaries and the main verb.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct VerbPhrase {
     /// `input[span]`, e.g. `was suspended`.
     pub text: String,
@@ -40,7 +40,7 @@ pub struct VerbPhrase {
 }
 
 /// One dated statement.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Event {
     /// The temporal expression, with its value and granularity (the value is
     /// `None` when it could not be resolved).

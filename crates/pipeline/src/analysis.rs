@@ -8,11 +8,11 @@ use parallax_extract::{
     EntityGroup, EntityKind, Event, NerError, QuoteKind, SpeakerKind, TemporalExpr,
 };
 use parallax_model::Article;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::ops::Range;
 
 /// One mention of an entity.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Mention {
     pub text: String,
     pub span: Range<usize>,
@@ -21,14 +21,14 @@ pub struct Mention {
 
 /// One entity of an article with all its mentions joined (`Williamson`,
 /// `Chris Williamson`, `Mr Williamson`).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct EntityView {
     /// Canonical name: the fullest form used in the article.
     pub name: String,
     pub kind: EntityKind,
     pub mentions: Vec<Mention>,
     /// Titles and roles stated next to the name (`Labour MP`).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub roles: Vec<String>,
     /// The corpus-wide entity this one belongs to (see [`link_corpus_entities`]).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -104,7 +104,7 @@ pub fn link_corpus_entities(
 }
 
 /// What extraction found in one article.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Analysis {
     pub entities: Vec<EntityView>,
     /// Temporal expressions, resolved against the article's own date.
@@ -116,7 +116,7 @@ pub struct Analysis {
 }
 
 /// One quote as the JSON outputs show it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct QuoteView {
     pub text: String,
     pub span: Range<usize>,

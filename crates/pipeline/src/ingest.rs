@@ -27,17 +27,19 @@ pub struct IngestReport {
     /// Duplicate links recorded in this run (copy → original).
     pub duplicates: Vec<DuplicateLink>,
     pub skipped: Vec<Skipped>,
-    /// Stories stored after the run, when articles were inserted or
-    /// updated and the stories were recomputed.
+    /// What refreshing the analyses, entities and stories did.
+    pub refreshed: Option<crate::RefreshReport>,
+    /// Stories stored after the run (`refreshed.stories`).
     pub stories: Option<usize>,
-    /// Why the stories could not be recomputed. The articles are stored
-    /// regardless; the previous stories document stays in place.
+    /// Why the derived data could not be refreshed. The articles are stored
+    /// regardless; the previous analyses and stories stay in place and the
+    /// next run retries.
     pub stories_error: Option<String>,
 }
 
 /// Ingest files, folders, `-` and feed URLs into `store`, then, when
-/// anything was inserted or updated, recompute the stored stories
-/// ([`crate::refresh_stories`]).
+/// bring the analyses, entities and stories up to date
+/// ([`crate::refresh`]).
 pub fn ingest(
     store: &mut dyn Store,
     paths: &[PathBuf],
@@ -79,12 +81,16 @@ pub fn ingest(
         progress(Progress::FileDone);
         store_batch(store, &hasher, &mut lsh, outcomes, &mut report)?;
     }
-    if report.counts.inserted + report.counts.updated > 0 {
-        match crate::refresh_stories(store) {
-            Ok(n) => report.stories = Some(n),
-            Err(crate::RefreshError::Store(e)) => return Err(e),
-            Err(e) => report.stories_error = Some(e.to_string()),
+    // Always called: it is one query when nothing is stale, and it catches
+    // up after a failed refresh or a new extractor version.
+    let changed = report.counts.inserted + report.counts.updated > 0;
+    match crate::refresh(store, changed) {
+        Ok(r) => {
+            report.stories = r.stories;
+            report.refreshed = Some(r);
         }
+        Err(crate::RefreshError::Store(e)) => return Err(e),
+        Err(e) => report.stories_error = Some(e.to_string()),
     }
     Ok(report)
 }

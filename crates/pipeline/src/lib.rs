@@ -16,7 +16,10 @@ pub use analysis::{
     Mention,
 };
 pub use ingest::{ingest, IngestReport};
-pub use refresh::{load_all_articles, refresh_stories, RefreshError};
+pub use refresh::{
+    load_all_articles, load_analyses, read_analysis, refresh, refresh_analyses, refresh_entities,
+    refresh_stories, RefreshError, RefreshReport, ANALYZER_VERSION,
+};
 
 pub use coverage::coverage;
 pub use stories::{stories, EventView, StoryView};

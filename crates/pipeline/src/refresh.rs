@@ -1,9 +1,11 @@
-//! Keeps the store's stories document in step with its articles.
+//! Keeps what the store derives from its articles (analyses, corpus-wide
+//! entities, stories) in step with them.
 
-use crate::{analyze_articles, stories, StoryView};
+use crate::{analyze_articles, stories, Analysis, StoryView};
+use parallax_extract::{join_across, EntityGroup, EntityKind};
 use parallax_model::Article;
-use parallax_store::{ListQuery, Store, StoreError, StoredStory};
-use std::collections::BTreeSet;
+use parallax_store::{ArticleEntity, ListQuery, Store, StoreError, StoredAnalysis, StoredStory};
+use std::collections::{BTreeSet, HashMap};
 use std::fmt;
 
 /// Articles read per listing page while loading the whole store.
@@ -41,18 +43,193 @@ impl From<StoreError> for RefreshError {
     }
 }
 
-/// Recomputes the stories (events, arcs and their coverage) over every
-/// stored article and replaces the stored stories document with them.
-/// Returns the number of stories stored.
+/// Bump when what [`analyze_article`] writes changes (new fields, other
+/// extraction results), so stored analyses are computed again.
+pub const ANALYZER_VERSION: &str = concat!("parallax-extract ", env!("CARGO_PKG_VERSION"), " #1");
+
+/// Articles analysed and stored per transaction.
+const ANALYSE_BATCH: usize = 256;
+
+/// What [`refresh`] did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RefreshReport {
+    /// Articles whose analysis was (re)computed.
+    pub analysed: usize,
+    /// Corpus-wide entities after joining; `None` when nothing changed.
+    pub entities: Option<usize>,
+    /// Stories stored; `None` when nothing changed.
+    pub stories: Option<usize>,
+}
+
+/// Brings everything derived from the articles up to date: analyses of
+/// new or changed articles (kept in the store), the corpus-wide entity ids,
+/// and the stories (events, arcs and their coverage).
 ///
-/// This re-clusters the whole store each time, which is simple and always
-/// consistent but costs time linear in the store's size per ingest. Keeping
-/// the clustering state in the store and assigning only new articles
-/// (`parallax_cluster`'s streaming engine) is the planned next step.
+/// Analyses are incremental: only articles without a current one (new,
+/// changed, or analysed by another extractor version) are analysed.
+/// Entities and stories are recomputed when something was analysed or
+/// `articles_changed` says the articles did; they are joined and clustered
+/// over the whole store from the stored analyses, which is consistent by
+/// construction but linear in the store's size.
+pub fn refresh(
+    store: &mut dyn Store,
+    articles_changed: bool,
+) -> Result<RefreshReport, RefreshError> {
+    let analysed = refresh_analyses(store)?;
+    if analysed == 0 && !articles_changed {
+        return Ok(RefreshReport::default());
+    }
+    Ok(RefreshReport {
+        analysed,
+        entities: Some(refresh_entities(store)?),
+        stories: Some(refresh_stories(store)?),
+    })
+}
+
+/// Analyse every article whose stored analysis is missing or stale and
+/// store the results. Returns how many were analysed.
+pub fn refresh_analyses(store: &mut dyn Store) -> Result<usize, RefreshError> {
+    let stale = store.stale_analyses(ANALYZER_VERSION)?;
+    let mut done = 0;
+    for batch in stale.chunks(ANALYSE_BATCH) {
+        let mut articles = Vec::with_capacity(batch.len());
+        for (id, _) in batch {
+            // Deleted since the listing: nothing to analyse.
+            if let Some(article) = store.get(id)? {
+                articles.push(article);
+            }
+        }
+        let revisions: HashMap<&str, &str> = batch
+            .iter()
+            .map(|(id, rev)| (id.as_str(), rev.as_str()))
+            .collect();
+        let analyses =
+            analyze_articles(&articles).map_err(|e| RefreshError::Analysis(e.to_string()))?;
+        let items = articles
+            .iter()
+            .zip(&analyses)
+            .map(|(article, analysis)| {
+                let revision = revisions.get(article.id.as_str()).copied().unwrap_or("");
+                stored_analysis(article, revision, analysis)
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        store.put_analyses(&items)?;
+        done += items.len();
+    }
+    Ok(done)
+}
+
+/// One analysis as the store keeps it, with the article's entity rows.
+fn stored_analysis(
+    article: &Article,
+    revision: &str,
+    analysis: &Analysis,
+) -> Result<(StoredAnalysis, Vec<ArticleEntity>), StoreError> {
+    let json = serde_json::to_string(analysis).map_err(|e| {
+        StoreError::Invalid(format!(
+            "cannot serialise the analysis of {}: {e}",
+            article.id
+        ))
+    })?;
+    let mut entities: Vec<ArticleEntity> = Vec::with_capacity(analysis.entities.len());
+    for entity in &analysis.entities {
+        let kind = kind_name(entity.kind);
+        let quotes_by = analysis
+            .quotes
+            .iter()
+            .filter(|q| q.speaker.as_deref() == Some(entity.name.as_str()))
+            .count();
+        // Two groups with one canonical name and kind are one row.
+        if let Some(row) = entities
+            .iter_mut()
+            .find(|r| r.name == entity.name && r.kind == kind)
+        {
+            row.mentions += u32::try_from(entity.mentions.len()).unwrap_or(u32::MAX);
+            continue;
+        }
+        entities.push(ArticleEntity {
+            article_id: article.id.clone(),
+            name: entity.name.clone(),
+            kind: kind.to_string(),
+            entity_id: None,
+            mentions: u32::try_from(entity.mentions.len()).unwrap_or(u32::MAX),
+            quotes_by: u32::try_from(quotes_by).unwrap_or(u32::MAX),
+        });
+    }
+    Ok((
+        StoredAnalysis {
+            article_id: article.id.clone(),
+            revision: revision.to_string(),
+            analyzer: ANALYZER_VERSION.to_string(),
+            json,
+        },
+        entities,
+    ))
+}
+
+fn kind_name(kind: EntityKind) -> &'static str {
+    match kind {
+        EntityKind::Person => "person",
+        EntityKind::Organization => "organization",
+        EntityKind::Location => "location",
+        EntityKind::Misc => "misc",
+    }
+}
+
+fn kind_from_name(name: &str) -> Option<EntityKind> {
+    EntityKind::ALL.into_iter().find(|k| kind_name(*k) == name)
+}
+
+/// Join every article's entities across the store (`Williamson` in one
+/// article, `Chris Williamson` in another) and store the corpus-wide ids.
+/// Returns the number of corpus-wide entities.
+pub fn refresh_entities(store: &mut dyn Store) -> Result<usize, RefreshError> {
+    let rows = store.all_article_entities()?;
+    // Rows come ordered by article: one group list per article.
+    let mut documents: Vec<Vec<EntityGroup>> = Vec::new();
+    let mut row_of: Vec<Vec<usize>> = Vec::new();
+    let mut last: Option<&str> = None;
+    for (i, row) in rows.iter().enumerate() {
+        let Some(kind) = kind_from_name(&row.kind) else {
+            continue;
+        };
+        if last != Some(row.article_id.as_str()) {
+            documents.push(Vec::new());
+            row_of.push(Vec::new());
+            last = Some(row.article_id.as_str());
+        }
+        if let (Some(doc), Some(map)) = (documents.last_mut(), row_of.last_mut()) {
+            doc.push(EntityGroup {
+                name: row.name.clone(),
+                kind,
+                mentions: Vec::new(),
+            });
+            map.push(i);
+        }
+    }
+    let refs: Vec<&[EntityGroup]> = documents.iter().map(Vec::as_slice).collect();
+    let joined = join_across(&refs);
+    let mut ids = Vec::with_capacity(rows.len());
+    for entity in &joined {
+        for &(doc, group) in &entity.groups {
+            if let Some(&row) = row_of.get(doc).and_then(|m| m.get(group)) {
+                if rows[row].entity_id.as_deref() != Some(entity.id.as_str()) {
+                    ids.push((rows[row].clone(), entity.id.clone()));
+                }
+            }
+        }
+    }
+    store.set_entity_ids(&ids)?;
+    Ok(joined.len())
+}
+
+/// Recomputes the stories (events, arcs and their coverage) over every
+/// stored article from their stored analyses (computing any that are
+/// missing) and replaces the stored stories document with them. Returns the
+/// number of stories stored.
 pub fn refresh_stories(store: &mut dyn Store) -> Result<usize, RefreshError> {
     let articles = load_all_articles(&*store)?;
-    let analyses =
-        analyze_articles(&articles).map_err(|e| RefreshError::Analysis(e.to_string()))?;
+    let analyses = load_analyses(&*store, &articles)?;
     let views = stories(&articles, &analyses).map_err(RefreshError::Analysis)?;
     let stored = views
         .iter()
@@ -60,6 +237,40 @@ pub fn refresh_stories(store: &mut dyn Store) -> Result<usize, RefreshError> {
         .collect::<Result<Vec<_>, _>>()?;
     store.replace_stories(&stored)?;
     Ok(stored.len())
+}
+
+/// The analysis of each article: the stored one when it is current,
+/// else computed now.
+pub fn load_analyses(
+    store: &dyn Store,
+    articles: &[Article],
+) -> Result<Vec<Analysis>, RefreshError> {
+    let mut out: Vec<Option<Analysis>> = Vec::with_capacity(articles.len());
+    for article in articles {
+        out.push(read_analysis(store, &article.id)?);
+    }
+    let missing: Vec<Article> = articles
+        .iter()
+        .zip(&out)
+        .filter(|(_, a)| a.is_none())
+        .map(|(article, _)| article.clone())
+        .collect();
+    let mut computed = analyze_articles(&missing)
+        .map_err(|e| RefreshError::Analysis(e.to_string()))?
+        .into_iter();
+    Ok(out
+        .into_iter()
+        .filter_map(|a| a.or_else(|| computed.next()))
+        .collect())
+}
+
+/// The stored analysis of an article when it is current for this build;
+/// `None` when missing, stale, or written in a shape this build cannot read.
+pub fn read_analysis(store: &dyn Store, id: &str) -> Result<Option<Analysis>, StoreError> {
+    Ok(store
+        .get_analysis(id)?
+        .filter(|stored| stored.analyzer == ANALYZER_VERSION)
+        .and_then(|stored| serde_json::from_str(&stored.json).ok()))
 }
 
 /// Every stored article, newest first.

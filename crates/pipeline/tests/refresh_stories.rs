@@ -48,6 +48,39 @@ fn ingest_stores_stories_and_skips_refresh_when_unchanged() {
     // Plain-text seeds name no outlet, so there is none to list.
     assert!(williamson.outlets.is_empty(), "{:?}", williamson.outlets);
     assert!(williamson.document["coverage"]["quotes"].is_array());
+
+    // Analyses are stored, and the entities joined across the seeds.
+    assert_eq!(report.refreshed.map(|r| r.analysed), Some(5));
+    let stale = store
+        .stale_analyses(parallax_pipeline::ANALYZER_VERSION)
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(stale.is_empty(), "{stale:?}");
+    let analysis = parallax_pipeline::read_analysis(&store, "001_6079b9b1c408e18d")
+        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap_or_else(|| panic!("analysis of 001 stored"));
+    assert!(analysis.quotes.iter().any(|q| q.speaker.is_some()));
+    let chris = store
+        .entity_articles("person:chris williamson")
+        .unwrap_or_else(|e| panic!("{e}"));
+    let mut with_him: Vec<&str> = chris.iter().map(|r| r.article_id.as_str()).collect();
+    with_him.sort_unstable();
+    assert!(
+        [
+            "000_244fc5b634fe34a8",
+            "001_6079b9b1c408e18d",
+            "003_dc1ac0e99add50fc"
+        ]
+        .iter()
+        .all(|id| with_him.contains(id)),
+        "{with_him:?}"
+    );
+    let listed = store
+        .list_entities(&parallax_store::EntityQuery {
+            name: Some("williamson".into()),
+            ..Default::default()
+        })
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(listed[0].id, "person:chris williamson", "{listed:?}");
     let total: usize = stored.iter().map(|s| s.article_count).sum();
     assert_eq!(total, 5, "every article is in exactly one story");
 
@@ -56,6 +89,7 @@ fn ingest_stores_stories_and_skips_refresh_when_unchanged() {
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(again.counts.unchanged, 5);
     assert_eq!(again.stories, None);
+    assert_eq!(again.refreshed.map(|r| r.analysed), Some(0));
     assert_eq!(
         store.list_stories().unwrap_or_else(|e| panic!("{e}")),
         stored
@@ -65,8 +99,9 @@ fn ingest_stores_stories_and_skips_refresh_when_unchanged() {
 #[test]
 fn refresh_on_empty_store_stores_nothing() {
     let mut store = SqliteStore::open_in_memory().unwrap_or_else(|e| panic!("{e}"));
-    let n = parallax_pipeline::refresh_stories(&mut store).unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(n, 0);
+    let report = parallax_pipeline::refresh(&mut store, true).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(report.stories, Some(0));
+    assert_eq!(report.analysed, 0);
     assert!(store
         .list_stories()
         .unwrap_or_else(|e| panic!("{e}"))

@@ -60,6 +60,7 @@
 //! # Ok(()) }
 //! ```
 
+mod derived;
 mod error;
 pub mod migrations;
 mod sqlite;
@@ -267,6 +268,75 @@ impl StoredStory {
     }
 }
 
+/// What extraction found in one article, kept so later runs and the server
+/// read it instead of computing it again. The store treats `json` as
+/// opaque; `parallax-pipeline` owns its shape.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoredAnalysis {
+    pub article_id: String,
+    /// The article revision it was computed from.
+    pub revision: String,
+    /// The extractor version that computed it.
+    pub analyzer: String,
+    pub json: String,
+}
+
+/// One entity of one article.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ArticleEntity {
+    pub article_id: String,
+    /// Canonical name within the article (`Chris Williamson`).
+    pub name: String,
+    /// `person`, `organization`, `location` or `misc` (the tagger's kinds).
+    pub kind: String,
+    /// Corpus-wide id once joined (`person:chris williamson`).
+    pub entity_id: Option<String>,
+    pub mentions: u32,
+    /// Quotes attributed to this entity in the article.
+    pub quotes_by: u32,
+}
+
+/// One corpus-wide entity with its totals.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EntitySummary {
+    pub id: String,
+    /// The name most articles use for it.
+    pub name: String,
+    pub kind: String,
+    pub articles: u64,
+    pub mentions: u64,
+    pub quotes_by: u64,
+}
+
+/// Filters for [`Store::list_entities`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EntityQuery {
+    /// Case-insensitive substring of the entity id (which holds the name).
+    pub name: Option<String>,
+    pub kind: Option<String>,
+    pub limit: usize,
+    pub offset: usize,
+}
+
+impl Default for EntityQuery {
+    fn default() -> Self {
+        EntityQuery {
+            name: None,
+            kind: None,
+            limit: 100,
+            offset: 0,
+        }
+    }
+}
+
+/// Saved state of an incremental engine; see [`Store::put_state`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EngineState {
+    /// Names the encoding, so a build that cannot read it rebuilds instead.
+    pub format: String,
+    pub bytes: Vec<u8>,
+}
+
 /// A write transaction. Dropping it without [`StoreTx::commit`] rolls
 /// everything in it back.
 pub trait StoreTx {
@@ -354,6 +424,45 @@ pub trait Store: Send {
 
     /// One stored story with its document.
     fn get_story(&self, id: &str) -> Result<Option<StoredStory>, StoreError>;
+    /// Ids and revisions of the articles whose analysis is missing, was
+    /// computed from an older revision of the article, or by another
+    /// `analyzer` version; in id order.
+    fn stale_analyses(&self, analyzer: &str) -> Result<Vec<(String, String)>, StoreError>;
+
+    /// Store analyses with the article's entities, in one transaction,
+    /// replacing what each article had. The entities' corpus ids start
+    /// empty until [`Store::set_entity_ids`]. An analysis whose article is
+    /// gone is skipped (it was deleted meanwhile).
+    fn put_analyses(
+        &mut self,
+        items: &[(StoredAnalysis, Vec<ArticleEntity>)],
+    ) -> Result<(), StoreError>;
+
+    /// The stored analysis of an article, if one was computed from its
+    /// current revision (whatever the analyzer version).
+    fn get_analysis(&self, id: &str) -> Result<Option<StoredAnalysis>, StoreError>;
+
+    /// Every article's entities, in article order, for corpus-wide joining.
+    fn all_article_entities(&self) -> Result<Vec<ArticleEntity>, StoreError>;
+
+    /// Set the corpus-wide id of `(article_id, name, kind)` rows, in one
+    /// transaction; rows not listed keep theirs.
+    fn set_entity_ids(&mut self, ids: &[(ArticleEntity, String)]) -> Result<(), StoreError>;
+
+    /// Corpus-wide entities, most articles first.
+    fn list_entities(&self, query: &EntityQuery) -> Result<Vec<EntitySummary>, StoreError>;
+
+    /// The rows of one corpus-wide entity, newest article first.
+    fn entity_articles(&self, entity_id: &str) -> Result<Vec<ArticleEntity>, StoreError>;
+
+    /// The entities of one article.
+    fn article_entities(&self, article_id: &str) -> Result<Vec<ArticleEntity>, StoreError>;
+
+    /// Saved state of the engine `name`.
+    fn get_state(&self, name: &str) -> Result<Option<EngineState>, StoreError>;
+
+    /// Save (replace) the state of the engine `name`.
+    fn put_state(&mut self, name: &str, state: &EngineState) -> Result<(), StoreError>;
 
     /// Every stored signature with its article id, in insertion order.
     fn signatures(&self) -> Result<Vec<(String, Signature)>, StoreError> {

@@ -108,6 +108,48 @@ CREATE TABLE stories (
 CREATE INDEX stories_date_to ON stories(date_to);
 "#,
     },
+    Migration {
+        version: 3,
+        name: "analyses, article entities, engine state",
+        sql: r#"
+-- What extraction found in an article (entities, quotes, dates, timeline),
+-- as the pipeline's JSON. `revision` is the article revision it was computed
+-- from and `analyzer` the extractor's version: when either differs from the
+-- current one the analysis is stale and is computed again.
+CREATE TABLE analyses (
+    article_id    TEXT PRIMARY KEY NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    revision      TEXT NOT NULL,
+    analyzer      TEXT NOT NULL,
+    analysis_json TEXT NOT NULL
+);
+
+-- One row per entity of an article, written with its analysis, so entity
+-- pages and corpus-wide joining never parse the analysis JSON. `entity_id`
+-- is the corpus-wide id (`person:chris williamson`); it is recomputed over
+-- the whole table when articles arrive, since a new article can join two
+-- names (`Williamson` and `Chris Williamson`) that were apart before.
+CREATE TABLE article_entities (
+    article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    name       TEXT NOT NULL,           -- canonical name within the article
+    kind       TEXT NOT NULL,           -- person | organization | location | misc
+    entity_id  TEXT,                    -- NULL until joined across the corpus
+    mentions   INTEGER NOT NULL,
+    quotes_by  INTEGER NOT NULL,        -- quotes attributed to it in the article
+    PRIMARY KEY (article_id, name, kind)
+) WITHOUT ROWID;
+CREATE INDEX article_entities_entity ON article_entities(entity_id, article_id);
+
+-- Serialised state of incremental engines (the story clusterer), so the
+-- next ingest continues from it instead of starting over. `format` names
+-- the encoding; a reader that does not know it rebuilds from the articles.
+CREATE TABLE engine_state (
+    name       TEXT PRIMARY KEY NOT NULL,
+    format     TEXT NOT NULL,
+    state      BLOB NOT NULL,
+    updated_at INTEGER NOT NULL
+);
+"#,
+    },
 ];
 
 /// The schema version this build writes.

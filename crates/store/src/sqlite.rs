@@ -1,9 +1,11 @@
 //! The SQLite implementation of [`Store`].
 
+use crate::derived;
 use crate::migrations::{self, user_version, MIGRATIONS};
 use crate::{
-    ArticleSummary, DuplicateLink, LinkKind, ListQuery, NewArticle, PutOutcome, Store, StoreError,
-    StoreTx, StoredStory, StorySummary,
+    ArticleEntity, ArticleSummary, DuplicateLink, EngineState, EntityQuery, EntitySummary,
+    LinkKind, ListQuery, NewArticle, PutOutcome, Store, StoreError, StoreTx, StoredAnalysis,
+    StoredStory, StorySummary,
 };
 use parallax_dedup::{content_hash, Signature};
 use parallax_model::{
@@ -938,6 +940,49 @@ impl Store for SqliteStore {
             visit(&id, sig);
         }
         Ok(())
+    }
+
+    fn stale_analyses(&self, analyzer: &str) -> Result<Vec<(String, String)>, StoreError> {
+        derived::stale_analyses(&self.conn, analyzer)
+    }
+
+    fn put_analyses(
+        &mut self,
+        items: &[(StoredAnalysis, Vec<ArticleEntity>)],
+    ) -> Result<(), StoreError> {
+        derived::put_analyses(&mut self.conn, items)
+    }
+
+    fn get_analysis(&self, id: &str) -> Result<Option<StoredAnalysis>, StoreError> {
+        derived::get_analysis(&self.conn, id)
+    }
+
+    fn all_article_entities(&self) -> Result<Vec<ArticleEntity>, StoreError> {
+        derived::all_article_entities(&self.conn)
+    }
+
+    fn set_entity_ids(&mut self, ids: &[(ArticleEntity, String)]) -> Result<(), StoreError> {
+        derived::set_entity_ids(&mut self.conn, ids)
+    }
+
+    fn list_entities(&self, query: &EntityQuery) -> Result<Vec<EntitySummary>, StoreError> {
+        derived::list_entities(&self.conn, query)
+    }
+
+    fn entity_articles(&self, entity_id: &str) -> Result<Vec<ArticleEntity>, StoreError> {
+        derived::entity_articles(&self.conn, entity_id)
+    }
+
+    fn article_entities(&self, article_id: &str) -> Result<Vec<ArticleEntity>, StoreError> {
+        derived::article_entities(&self.conn, article_id)
+    }
+
+    fn get_state(&self, name: &str) -> Result<Option<EngineState>, StoreError> {
+        derived::get_state(&self.conn, name)
+    }
+
+    fn put_state(&mut self, name: &str, state: &EngineState) -> Result<(), StoreError> {
+        derived::put_state(&self.conn, name, state, now_unix())
     }
 }
 

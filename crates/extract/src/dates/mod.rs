@@ -43,12 +43,12 @@ mod cues;
 mod scan;
 
 use chrono::{Datelike, Duration, NaiveDate, Weekday};
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::fmt;
 use std::ops::Range;
 
 /// How precise a date is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Granularity {
     Day,
@@ -72,7 +72,7 @@ impl Granularity {
 }
 
 /// What a value is computed from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum TemporalKind {
     /// Carries its own year (`7 November 2019`, `in 2015`).
@@ -87,7 +87,7 @@ pub enum TemporalKind {
 }
 
 /// How the expression was written; the survey counts these.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DateForm {
     /// `2019-11-07`
@@ -238,8 +238,49 @@ impl Serialize for DateValue {
     }
 }
 
+impl std::str::FromStr for DateValue {
+    type Err = String;
+
+    /// Parses what [`fmt::Display`] writes: `2019-11-06`, `2019-W45`,
+    /// `2019-02`, `2019`.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let bad = || format!("not an ISO date value: {s:?}");
+        if let Some((year, week)) = s.split_once("-W") {
+            let year: i32 = year.parse().map_err(|_| bad())?;
+            let week: u32 = week.parse().map_err(|_| bad())?;
+            return NaiveDate::from_isoywd_opt(year, week, Weekday::Mon)
+                .map(DateValue::Week)
+                .ok_or_else(bad);
+        }
+        let parts: Vec<&str> = s.split('-').collect();
+        match parts.as_slice() {
+            [y] => y.parse().map(DateValue::Year).map_err(|_| bad()),
+            [y, m] => {
+                let year: i32 = y.parse().map_err(|_| bad())?;
+                let month: u32 = m.parse().map_err(|_| bad())?;
+                if (1..=12).contains(&month) {
+                    Ok(DateValue::Month { year, month })
+                } else {
+                    Err(bad())
+                }
+            }
+            [_, _, _] => NaiveDate::parse_from_str(s, "%Y-%m-%d")
+                .map(DateValue::Day)
+                .map_err(|_| bad()),
+            _ => Err(bad()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DateValue {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        s.parse().map_err(serde::de::Error::custom)
+    }
+}
+
 /// One temporal expression found in text.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TemporalExpr {
     /// `input[span]`.
     pub text: String,

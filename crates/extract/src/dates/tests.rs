@@ -502,3 +502,29 @@ fn ahead_of_and_expectations_point_forward() {
         pairs(&[("Monday", "2016-09-26")])
     );
 }
+
+#[test]
+fn date_values_read_back_what_they_write() {
+    let values = [
+        DateValue::Day(day("2019-11-06")),
+        DateValue::week_of(day("2019-11-06")),
+        DateValue::Month {
+            year: 2019,
+            month: 2,
+        },
+        DateValue::Year(2018),
+    ];
+    for v in values {
+        assert_eq!(v.iso().parse::<DateValue>(), Ok(v), "{v}");
+    }
+    for bad in ["", "2019-13", "2019-W60", "20x9", "2019-02-30", "1-2-3-4"] {
+        assert!(bad.parse::<DateValue>().is_err(), "{bad:?}");
+    }
+    let exprs = find_dates(
+        "On Wednesday, in February and in recent years.",
+        Some(day("2019-11-07")),
+    );
+    let json = serde_json::to_string(&exprs).unwrap_or_default();
+    let back: Vec<TemporalExpr> = serde_json::from_str(&json).unwrap_or_default();
+    assert_eq!(back, exprs);
+}

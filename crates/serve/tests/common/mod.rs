@@ -162,7 +162,7 @@ pub fn fill_store(db: &std::path::Path, articles: &[Article]) {
             .expect("store link");
     }
     // The stories document, as `parallax ingest` leaves it.
-    parallax_pipeline::refresh_stories(&mut store).expect("compute stories");
+    parallax_pipeline::refresh(&mut store, true).expect("compute stories");
 }
 
 /// A running server; stops when dropped.

@@ -1,0 +1,316 @@
+//! SQLite side of what is derived from articles: analyses, article
+//! entities and engine state (migration 3). Called from the `Store` impl in
+//! `sqlite.rs`, which stays about articles themselves.
+
+use crate::{ArticleEntity, EngineState, EntityQuery, EntitySummary, StoreError, StoredAnalysis};
+use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
+
+fn count(n: i64) -> u64 {
+    u64::try_from(n).unwrap_or(0)
+}
+
+fn small(n: i64) -> u32 {
+    u32::try_from(n).unwrap_or(0)
+}
+
+pub(crate) fn stale_analyses(
+    conn: &Connection,
+    analyzer: &str,
+) -> Result<Vec<(String, String)>, StoreError> {
+    let context = "finding articles to analyse";
+    let mut stmt = conn
+        .prepare_cached(
+            "SELECT a.id, a.revision FROM articles a \
+             LEFT JOIN analyses x ON x.article_id = a.id \
+             WHERE x.article_id IS NULL OR x.revision <> a.revision OR x.analyzer <> ?1 \
+             ORDER BY a.id",
+        )
+        .map_err(StoreError::sqlite(context))?;
+    let rows = stmt
+        .query_map([analyzer], |r| Ok((r.get(0)?, r.get(1)?)))
+        .map_err(StoreError::sqlite(context))?;
+    rows.collect::<Result<_, _>>()
+        .map_err(StoreError::sqlite(context))
+}
+
+pub(crate) fn put_analyses(
+    conn: &mut Connection,
+    items: &[(StoredAnalysis, Vec<ArticleEntity>)],
+) -> Result<(), StoreError> {
+    let context = "storing analyses";
+    let tx = conn
+        .transaction_with_behavior(TransactionBehavior::Immediate)
+        .map_err(StoreError::sqlite(context))?;
+    {
+        let mut exists = tx
+            .prepare_cached("SELECT 1 FROM articles WHERE id = ?1")
+            .map_err(StoreError::sqlite(context))?;
+        let mut analysis = tx
+            .prepare_cached(
+                "INSERT OR REPLACE INTO analyses (article_id, revision, analyzer, analysis_json) \
+                 VALUES (?1, ?2, ?3, ?4)",
+            )
+            .map_err(StoreError::sqlite(context))?;
+        let mut clear = tx
+            .prepare_cached("DELETE FROM article_entities WHERE article_id = ?1")
+            .map_err(StoreError::sqlite(context))?;
+        let mut entity = tx
+            .prepare_cached(
+                "INSERT OR REPLACE INTO article_entities \
+                 (article_id, name, kind, entity_id, mentions, quotes_by) \
+                 VALUES (?1, ?2, ?3, NULL, ?4, ?5)",
+            )
+            .map_err(StoreError::sqlite(context))?;
+        for (stored, entities) in items {
+            let present = exists
+                .query_row([&stored.article_id], |_| Ok(()))
+                .optional()
+                .map_err(StoreError::sqlite(context))?
+                .is_some();
+            if !present {
+                continue;
+            }
+            analysis
+                .execute(params![
+                    stored.article_id,
+                    stored.revision,
+                    stored.analyzer,
+                    stored.json
+                ])
+                .map_err(StoreError::sqlite(context))?;
+            clear
+                .execute([&stored.article_id])
+                .map_err(StoreError::sqlite(context))?;
+            for e in entities
+                .iter()
+                .filter(|e| e.article_id == stored.article_id)
+            {
+                entity
+                    .execute(params![
+                        e.article_id,
+                        e.name,
+                        e.kind,
+                        e.mentions,
+                        e.quotes_by
+                    ])
+                    .map_err(StoreError::sqlite(context))?;
+            }
+        }
+    }
+    tx.commit().map_err(StoreError::sqlite(context))
+}
+
+pub(crate) fn get_analysis(
+    conn: &Connection,
+    id: &str,
+) -> Result<Option<StoredAnalysis>, StoreError> {
+    let context = "reading an analysis";
+    conn.prepare_cached(
+        "SELECT x.revision, x.analyzer, x.analysis_json FROM analyses x \
+         JOIN articles a ON a.id = x.article_id AND a.revision = x.revision \
+         WHERE x.article_id = ?1",
+    )
+    .and_then(|mut s| {
+        s.query_row([id], |r| {
+            Ok(StoredAnalysis {
+                article_id: id.to_string(),
+                revision: r.get(0)?,
+                analyzer: r.get(1)?,
+                json: r.get(2)?,
+            })
+        })
+        .optional()
+    })
+    .map_err(StoreError::sqlite(context))
+}
+
+fn entity_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ArticleEntity> {
+    Ok(ArticleEntity {
+        article_id: r.get(0)?,
+        name: r.get(1)?,
+        kind: r.get(2)?,
+        entity_id: r.get(3)?,
+        mentions: small(r.get(4)?),
+        quotes_by: small(r.get(5)?),
+    })
+}
+
+fn entity_rows(
+    conn: &Connection,
+    context: &'static str,
+    sql: &str,
+    arg: Option<&str>,
+) -> Result<Vec<ArticleEntity>, StoreError> {
+    let mut stmt = conn
+        .prepare_cached(sql)
+        .map_err(StoreError::sqlite(context))?;
+    let rows = match arg {
+        Some(a) => stmt.query_map([a], entity_row),
+        None => stmt.query_map([], entity_row),
+    }
+    .map_err(StoreError::sqlite(context))?;
+    rows.collect::<Result<_, _>>()
+        .map_err(StoreError::sqlite(context))
+}
+
+const ENTITY_COLUMNS: &str = "e.article_id, e.name, e.kind, e.entity_id, e.mentions, e.quotes_by";
+
+pub(crate) fn all_article_entities(conn: &Connection) -> Result<Vec<ArticleEntity>, StoreError> {
+    entity_rows(
+        conn,
+        "listing article entities",
+        &format!("SELECT {ENTITY_COLUMNS} FROM article_entities e ORDER BY e.article_id, e.name"),
+        None,
+    )
+}
+
+pub(crate) fn entity_articles(
+    conn: &Connection,
+    entity_id: &str,
+) -> Result<Vec<ArticleEntity>, StoreError> {
+    entity_rows(
+        conn,
+        "reading an entity",
+        &format!(
+            "SELECT {ENTITY_COLUMNS} FROM article_entities e \
+             JOIN articles a ON a.id = e.article_id \
+             WHERE e.entity_id = ?1 \
+             ORDER BY a.published IS NULL, a.published DESC, e.article_id"
+        ),
+        Some(entity_id),
+    )
+}
+
+pub(crate) fn article_entities(
+    conn: &Connection,
+    article_id: &str,
+) -> Result<Vec<ArticleEntity>, StoreError> {
+    entity_rows(
+        conn,
+        "reading an article's entities",
+        &format!(
+            "SELECT {ENTITY_COLUMNS} FROM article_entities e WHERE e.article_id = ?1 \
+             ORDER BY e.mentions DESC, e.name"
+        ),
+        Some(article_id),
+    )
+}
+
+pub(crate) fn set_entity_ids(
+    conn: &mut Connection,
+    ids: &[(ArticleEntity, String)],
+) -> Result<(), StoreError> {
+    let context = "joining entities across articles";
+    let tx = conn
+        .transaction_with_behavior(TransactionBehavior::Immediate)
+        .map_err(StoreError::sqlite(context))?;
+    {
+        let mut update = tx
+            .prepare_cached(
+                "UPDATE article_entities SET entity_id = ?4 \
+                 WHERE article_id = ?1 AND name = ?2 AND kind = ?3 \
+                 AND entity_id IS NOT ?4",
+            )
+            .map_err(StoreError::sqlite(context))?;
+        for (row, id) in ids {
+            update
+                .execute(params![row.article_id, row.name, row.kind, id])
+                .map_err(StoreError::sqlite(context))?;
+        }
+    }
+    tx.commit().map_err(StoreError::sqlite(context))
+}
+
+pub(crate) fn list_entities(
+    conn: &Connection,
+    query: &EntityQuery,
+) -> Result<Vec<EntitySummary>, StoreError> {
+    let context = "listing entities";
+    let pattern = query
+        .name
+        .as_deref()
+        .map(|n| format!("%{}%", escape_like(&n.to_lowercase())));
+    // The display name is the one most rows use (ties: the longest).
+    let mut stmt = conn
+        .prepare_cached(
+            "WITH totals AS ( \
+                 SELECT entity_id, kind, count(DISTINCT article_id) AS articles, \
+                        sum(mentions) AS mentions, sum(quotes_by) AS quotes_by \
+                 FROM article_entities \
+                 WHERE entity_id IS NOT NULL \
+                   AND (?1 IS NULL OR lower(entity_id) LIKE ?1 ESCAPE '\\') \
+                   AND (?2 IS NULL OR kind = ?2) \
+                 GROUP BY entity_id, kind) \
+             SELECT t.entity_id, t.kind, t.articles, t.mentions, t.quotes_by, \
+                    (SELECT name FROM article_entities n WHERE n.entity_id = t.entity_id \
+                     GROUP BY name ORDER BY count(*) DESC, length(name) DESC, name LIMIT 1) \
+             FROM totals t \
+             ORDER BY t.articles DESC, t.mentions DESC, t.entity_id \
+             LIMIT ?3 OFFSET ?4",
+        )
+        .map_err(StoreError::sqlite(context))?;
+    let rows = stmt
+        .query_map(
+            params![
+                pattern,
+                query.kind,
+                i64::try_from(query.limit).unwrap_or(i64::MAX),
+                i64::try_from(query.offset).unwrap_or(i64::MAX)
+            ],
+            |r| {
+                let id: String = r.get(0)?;
+                let name: Option<String> = r.get(5)?;
+                Ok(EntitySummary {
+                    name: name.unwrap_or_else(|| id.clone()),
+                    id,
+                    kind: r.get(1)?,
+                    articles: count(r.get(2)?),
+                    mentions: count(r.get(3)?),
+                    quotes_by: count(r.get(4)?),
+                })
+            },
+        )
+        .map_err(StoreError::sqlite(context))?;
+    rows.collect::<Result<_, _>>()
+        .map_err(StoreError::sqlite(context))
+}
+
+fn escape_like(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+pub(crate) fn get_state(conn: &Connection, name: &str) -> Result<Option<EngineState>, StoreError> {
+    conn.prepare_cached("SELECT format, state FROM engine_state WHERE name = ?1")
+        .and_then(|mut s| {
+            s.query_row([name], |r| {
+                Ok(EngineState {
+                    format: r.get(0)?,
+                    bytes: r.get(1)?,
+                })
+            })
+            .optional()
+        })
+        .map_err(StoreError::sqlite("reading engine state"))
+}
+
+pub(crate) fn put_state(
+    conn: &Connection,
+    name: &str,
+    state: &EngineState,
+    now: i64,
+) -> Result<(), StoreError> {
+    conn.prepare_cached(
+        "INSERT OR REPLACE INTO engine_state (name, format, state, updated_at) \
+         VALUES (?1, ?2, ?3, ?4)",
+    )
+    .and_then(|mut s| s.execute(params![name, state.format, state.bytes, now]))
+    .map(|_| ())
+    .map_err(StoreError::sqlite("saving engine state"))
+}
