@@ -10,7 +10,7 @@ use parallax_dedup::{
     content_hash, LshIndex, MinHasher, DEFAULT_CONTAINMENT, DEFAULT_NEAR_JACCARD,
 };
 use parallax_ingest::Limits;
-use parallax_model::{Origin, Skipped};
+use parallax_model::{Article, Origin, Skipped};
 use parallax_store::{
     load_lsh_index, DuplicateLink, LinkKind, NewArticle, PutCounts, PutOutcome, Store, StoreError,
 };
@@ -24,7 +24,8 @@ const CHUNK_FILES: usize = 64;
 #[derive(Debug, Default, Clone)]
 pub struct IngestReport {
     pub counts: PutCounts,
-    /// Duplicate links recorded in this run (copy → original).
+    /// Duplicate links recorded in this run (copy → original; the copy is
+    /// the later-published or more contained text, not the later-stored).
     pub duplicates: Vec<DuplicateLink>,
     pub skipped: Vec<Skipped>,
     /// What refreshing the analyses, entities and stories did.
@@ -84,7 +85,7 @@ pub fn ingest(
     // Always called: it is one query when nothing is stale, and it catches
     // up after a failed refresh or a new extractor version.
     let changed = report.counts.inserted + report.counts.updated > 0;
-    match crate::refresh(store, changed) {
+    match crate::refresh_with_progress(store, changed, progress) {
         Ok(r) => {
             report.stories = r.stories;
             report.refreshed = Some(r);
@@ -93,6 +94,43 @@ pub fn ingest(
         Err(e) => report.stories_error = Some(e.to_string()),
     }
     Ok(report)
+}
+
+/// Whether the new article is the copy of the stored `other` one (else
+/// `other` copies it), by the rule the story engine uses for `copy_of`: the
+/// later publication date is the copy; on equal or missing dates the text
+/// more contained in the other (`contained` = share of the new text in the
+/// other minus the reverse) is the copy; failing that, the larger id.
+fn new_is_copy(article: &Article, other_date: Option<&str>, other: &str, contained: f64) -> bool {
+    let day = |d: &str| d.get(..10).map(str::to_string);
+    match (
+        article.published.as_deref().and_then(day),
+        other_date.and_then(day),
+    ) {
+        (Some(mine), Some(theirs)) if mine != theirs => mine > theirs,
+        _ if contained.abs() > 0.02 => contained > 0.0,
+        _ => article.id.as_str() > other,
+    }
+}
+
+fn directed_link(
+    new: &str,
+    other: String,
+    new_is_copy: bool,
+    kind: LinkKind,
+    score: f64,
+) -> DuplicateLink {
+    let (article_id, of_id) = if new_is_copy {
+        (new.to_string(), other)
+    } else {
+        (other, new.to_string())
+    };
+    DuplicateLink {
+        article_id,
+        of_id,
+        kind,
+        score,
+    }
 }
 
 /// Write one batch of outcomes in a single transaction, linking exact and
@@ -127,23 +165,37 @@ fn store_batch(
         if outcome == PutOutcome::Unchanged {
             continue;
         }
-        let link = if let Some(original) = exact.into_iter().find(|id| *id != article.id) {
-            Some(DuplicateLink {
-                article_id: article.id.clone(),
-                of_id: original,
-                kind: LinkKind::Exact,
-                score: 1.0,
-            })
+        let link = if let Some(other) = exact.into_iter().find(|id| *id != article.id) {
+            let other_date = tx.published_of(&other)?;
+            let copy = new_is_copy(&article, other_date.as_deref(), &other, 0.0);
+            Some(directed_link(
+                &article.id,
+                other,
+                copy,
+                LinkKind::Exact,
+                1.0,
+            ))
         } else {
-            lsh.matches(&signature, DEFAULT_NEAR_JACCARD, DEFAULT_CONTAINMENT)
+            match lsh
+                .matches(&signature, DEFAULT_NEAR_JACCARD, DEFAULT_CONTAINMENT)
                 .into_iter()
                 .find(|m| m.id != article.id)
-                .map(|m| DuplicateLink {
-                    article_id: article.id.clone(),
-                    of_id: m.id.clone(),
-                    kind: LinkKind::Near,
-                    score: m.score(),
-                })
+            {
+                Some(m) => {
+                    let other_date = tx.published_of(&m.id)?;
+                    let contained = m.query_in_stored - m.stored_in_query;
+                    let copy = new_is_copy(&article, other_date.as_deref(), &m.id, contained);
+                    let score = m.score();
+                    Some(directed_link(
+                        &article.id,
+                        m.id,
+                        copy,
+                        LinkKind::Near,
+                        score,
+                    ))
+                }
+                None => None,
+            }
         };
         if let Some(link) = link {
             tx.add_link(&link)?;

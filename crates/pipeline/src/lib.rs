@@ -18,7 +18,7 @@ pub use analysis::{
 pub use ingest::{ingest, IngestReport};
 pub use refresh::{
     load_all_articles, load_analyses, read_analysis, refresh, refresh_analyses, refresh_entities,
-    refresh_stories, RefreshError, RefreshReport, ANALYZER_VERSION,
+    refresh_stories, refresh_with_progress, RefreshError, RefreshReport, ANALYZER_VERSION,
 };
 
 pub use coverage::coverage;
@@ -42,6 +42,10 @@ pub enum Progress {
     Total(u64),
     /// One more input file has been read and cleaned.
     FileDone,
+    /// A later stage starts over this many articles (`analysing`).
+    Stage(&'static str, u64),
+    /// This many more articles of the current stage are done.
+    ArticlesDone(u64),
 }
 
 /// One input record after cleaning: the article with the raw record it came

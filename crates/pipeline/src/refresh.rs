@@ -1,7 +1,7 @@
 //! Keeps what the store derives from its articles (analyses, corpus-wide
 //! entities, stories) in step with them.
 
-use crate::{analyze_articles, stories, Analysis, StoryView};
+use crate::{analyze_articles, stories, Analysis, Progress, StoryView};
 use parallax_extract::{join_across, EntityGroup, EntityKind};
 use parallax_model::Article;
 use parallax_store::{ArticleEntity, ListQuery, Store, StoreError, StoredAnalysis, StoredStory};
@@ -75,7 +75,16 @@ pub fn refresh(
     store: &mut dyn Store,
     articles_changed: bool,
 ) -> Result<RefreshReport, RefreshError> {
-    let analysed = refresh_analyses(store)?;
+    refresh_with_progress(store, articles_changed, &|_| {})
+}
+
+/// [`refresh`], reporting the analysis stage to `progress`.
+pub fn refresh_with_progress(
+    store: &mut dyn Store,
+    articles_changed: bool,
+    progress: &(dyn Fn(Progress) + Sync),
+) -> Result<RefreshReport, RefreshError> {
+    let analysed = analyse_stale(store, progress)?;
     if analysed == 0 && !articles_changed {
         return Ok(RefreshReport::default());
     }
@@ -89,7 +98,17 @@ pub fn refresh(
 /// Analyse every article whose stored analysis is missing or stale and
 /// store the results. Returns how many were analysed.
 pub fn refresh_analyses(store: &mut dyn Store) -> Result<usize, RefreshError> {
+    analyse_stale(store, &|_| {})
+}
+
+fn analyse_stale(
+    store: &mut dyn Store,
+    progress: &(dyn Fn(Progress) + Sync),
+) -> Result<usize, RefreshError> {
     let stale = store.stale_analyses(ANALYZER_VERSION)?;
+    if !stale.is_empty() {
+        progress(Progress::Stage("analysing", stale.len() as u64));
+    }
     let mut done = 0;
     for batch in stale.chunks(ANALYSE_BATCH) {
         let mut articles = Vec::with_capacity(batch.len());
@@ -115,6 +134,7 @@ pub fn refresh_analyses(store: &mut dyn Store) -> Result<usize, RefreshError> {
             .collect::<Result<Vec<_>, _>>()?;
         store.put_analyses(&items)?;
         done += items.len();
+        progress(Progress::ArticlesDone(batch.len() as u64));
     }
     Ok(done)
 }

@@ -356,6 +356,11 @@ pub trait StoreTx {
     /// this transaction.
     fn ids_by_content_hash(&mut self, hash: &str) -> Result<Vec<String>, StoreError>;
 
+    /// The `published` value of a stored article (`None` when it has none
+    /// or is not stored), including articles put earlier in this
+    /// transaction; decides which of two copies is the original.
+    fn published_of(&mut self, id: &str) -> Result<Option<String>, StoreError>;
+
     fn commit(self: Box<Self>) -> Result<(), StoreError>;
 }
 

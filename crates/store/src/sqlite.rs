@@ -567,6 +567,14 @@ impl StoreTx for SqliteTx<'_> {
         ids_by_content_hash(&self.tx, hash)
     }
 
+    fn published_of(&mut self, id: &str) -> Result<Option<String>, StoreError> {
+        self.tx
+            .prepare_cached("SELECT published FROM articles WHERE id = ?1")
+            .and_then(|mut s| s.query_row([id], |r| r.get(0)).optional())
+            .map(Option::flatten)
+            .map_err(StoreError::sqlite("reading a publication date"))
+    }
+
     fn commit(self: Box<Self>) -> Result<(), StoreError> {
         self.tx
             .commit()
