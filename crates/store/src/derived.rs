@@ -33,6 +33,18 @@ pub(crate) fn stale_analyses(
         .map_err(StoreError::sqlite(context))
 }
 
+pub(crate) fn revisions(conn: &Connection) -> Result<Vec<(String, String)>, StoreError> {
+    let context = "listing article revisions";
+    let mut stmt = conn
+        .prepare_cached("SELECT id, revision FROM articles ORDER BY id")
+        .map_err(StoreError::sqlite(context))?;
+    let rows = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .map_err(StoreError::sqlite(context))?;
+    rows.collect::<Result<_, _>>()
+        .map_err(StoreError::sqlite(context))
+}
+
 pub(crate) fn put_analyses(
     conn: &mut Connection,
     items: &[(StoredAnalysis, Vec<ArticleEntity>)],

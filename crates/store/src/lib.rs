@@ -434,6 +434,10 @@ pub trait Store: Send {
     /// `analyzer` version; in id order.
     fn stale_analyses(&self, analyzer: &str) -> Result<Vec<(String, String)>, StoreError>;
 
+    /// Every article's id and revision, in id order: what incremental
+    /// engines compare with the articles they have seen.
+    fn revisions(&self) -> Result<Vec<(String, String)>, StoreError>;
+
     /// Store analyses with the article's entities, in one transaction,
     /// replacing what each article had. The entities' corpus ids start
     /// empty until [`Store::set_entity_ids`]. An analysis whose article is

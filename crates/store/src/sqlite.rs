@@ -954,6 +954,10 @@ impl Store for SqliteStore {
         derived::stale_analyses(&self.conn, analyzer)
     }
 
+    fn revisions(&self) -> Result<Vec<(String, String)>, StoreError> {
+        derived::revisions(&self.conn)
+    }
+
     fn put_analyses(
         &mut self,
         items: &[(StoredAnalysis, Vec<ArticleEntity>)],

@@ -77,7 +77,12 @@ fn analyses_go_stale_with_the_article_or_the_analyzer() {
     assert_eq!(ok(store.get_analysis("deleted")), None);
 
     // A changed article: its analysis is stale and no longer served.
+    let before = ok(store.revisions());
     put(&mut store, "a", &body(3));
+    let after = ok(store.revisions());
+    assert_eq!(before.len(), 2);
+    assert_ne!(before[0], after[0], "a's revision changed");
+    assert_eq!(before[1], after[1]);
     assert_eq!(ids(&store, "v1"), ["a"]);
     assert_eq!(ok(store.get_analysis("a")), None);
     assert_eq!(ok(store.all_article_entities()).len(), 1);
