@@ -35,9 +35,38 @@
 //! undated events, after [`StoryConfig::max_live_arrivals`] arrivals), and
 //! never before [`StoryConfig::min_live_arrivals`] arrivals, so that a late
 //! batch of old articles still meets its own kind. A closed event keeps a
-//! compact profile for arcs and its reported form; its articles' features,
-//! index entries and signatures are dropped.
+//! compact arc profile and its reported form (until drained); its
+//! articles' features, index entries and signatures are dropped, and of
+//! each article only a 64-bit hash of its id stays (to refuse it again).
 //!
+//! Arcs finish too: an arc whose events are all closed and whose newest
+//! event lies more than [`StoryConfig::arc_max_gap_days`] before the newest
+//! date seen (undated: whose last event closed
+//! [`StoryConfig::arc_max_idle_arrivals`] arrivals ago) can take no new
+//! event, and is set aside with its profiles dropped. This is checked each
+//! time the newest date moves on by an eighth of `arc_max_gap_days`; a
+//! finished arc no longer merges with an arc that spans over it, and an
+//! article dated that far back founds a new arc.
+//!
+//! # Incremental use
+//! A caller that ingests in runs keeps three things between them:
+//! * the engine's state: [`StoryEngine::save`] after a run,
+//!   [`StoryEngine::load`] before the next (on any [`StateError`], build
+//!   the engine again from all articles);
+//! * closed events: [`StoryEngine::drain_closed`] after pushing hands over
+//!   the reported forms of events that closed and the outlines of arcs that
+//!   finished, so memory (and saved state) follows the live window, not the
+//!   corpus. Both are final;
+//! * the story list: finished outlines with their events
+//!   ([`StoryOutline::story`]), plus [`StoryEngine::stories_with`] given
+//!   the stored events (it needs those named by [`StoryEngine::outlines`]).
+//!
+//! Pushing after save and load gives exactly what pushing without them
+//! gives, and draining changes nothing but where closed events are kept.
+//! A known id is refused ([`StoryEngine::contains`]); an article whose text
+//! changed needs the engine built again, as its old text already shaped
+//! document frequencies and later links.
+
 //! # Order
 //! Links are decided on arrival with the document frequencies known then,
 //! so feeding the same articles in another order can differ where a
