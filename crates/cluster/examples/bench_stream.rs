@@ -1,17 +1,21 @@
 //! Throughput, per-article cost and memory of the story engine on a
 //! synthetic stream generated on the fly (see `parallax_cluster::synth`).
 //!
-//! `cargo run --release -p parallax-cluster --example bench_stream -- N [--quality]`
+//! `cargo run --release -p parallax-cluster --example bench_stream -- N [--quality] [--keep]`
 //!
 //! Prints articles/s over the whole run (push only: generation is timed
 //! apart), µs per article for each window of 10,000 (first, a few between,
 //! last), the engine's live state per live article, the archive per
-//! article, the cost of reporting all stories, and the process's peak
-//! resident memory (VmHWM). `--quality` scores events and arcs against the
-//! generator's truth (NMI, B-cubed F1).
+//! article, the saved state's size and save/load time, the cost of
+//! reporting the current stories, and the process's peak resident memory
+//! (VmHWM). After each window the closed events are drained into a
+//! counting sink, as an incremental ingest that stores them would; with
+//! `--keep` they stay in the engine (the one-shot `build_stories` way).
+//! `--quality` scores events and arcs against the generator's truth (NMI,
+//! B-cubed F1), from the drained events and outlines plus the current ones.
 
 use parallax_cluster::synth::{SynthConfig, SynthStream};
-use parallax_cluster::{score_partition, StoryEngine};
+use parallax_cluster::{score_partition, StoryConfig, StoryEngine};
 use std::collections::HashMap;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
@@ -45,20 +49,33 @@ fn cpu_seconds() -> f64 {
 fn main() -> ExitCode {
     let mut n: Option<usize> = None;
     let mut quality = false;
+    let mut keep = false;
+    let usage = "usage: bench_stream N [--quality] [--keep]";
     for arg in std::env::args().skip(1) {
         if arg == "--quality" {
             quality = true;
+        } else if arg == "--keep" {
+            keep = true;
         } else if let Ok(v) = arg.replace('_', "").parse() {
             n = Some(v);
         } else {
-            eprintln!("usage: bench_stream N [--quality]");
+            eprintln!("{usage}");
             return ExitCode::from(2);
         }
     }
     let Some(n) = n else {
-        eprintln!("usage: bench_stream N [--quality]");
+        eprintln!("{usage}");
         return ExitCode::from(2);
     };
+    // The sink: counts, and in quality mode each drained article's event
+    // and each finished story's events.
+    let mut drained_events = 0usize;
+    let mut drained_members = 0usize;
+    let mut finished_stories = 0usize;
+    let mut drain_time = Duration::ZERO;
+    let mut event_of: HashMap<String, String> = HashMap::new();
+    let mut story_of_event: HashMap<String, usize> = HashMap::new();
+    let mut stories_seen = 0usize;
     const WINDOW: usize = 10_000;
     let mut engine = StoryEngine::default();
     let mut stream = SynthStream::new(SynthConfig::default());
@@ -82,6 +99,29 @@ fn main() -> ExitCode {
             engine.push(&article.input);
         }
         let (dt, dcpu) = (t.elapsed(), cpu_seconds() - cpu);
+        if !keep {
+            let t = Instant::now();
+            let drained = engine.drain_closed();
+            drain_time += t.elapsed();
+            drained_events += drained.events.len();
+            finished_stories += drained.finished.len();
+            for event in drained.events {
+                drained_members += event.members.len();
+                if quality {
+                    for a in event.articles {
+                        event_of.insert(a, event.id.clone());
+                    }
+                }
+            }
+            if quality {
+                for outline in drained.finished {
+                    for e in outline.events {
+                        story_of_event.insert(e, stories_seen);
+                    }
+                    stories_seen += 1;
+                }
+            }
+        }
         push_time += dt;
         push_cpu += dcpu;
         windows.push((
@@ -104,6 +144,7 @@ fn main() -> ExitCode {
             }
         }
     }
+    let pushing_peak = vm_hwm_kib();
     let pushed = engine.len();
     println!(
         "{pushed} articles ({:.0} words on average), generated in {:.1} s (not counted)",
@@ -149,9 +190,34 @@ fn main() -> ExitCode {
         size.vocabulary as f64 / size.live_articles.max(1) as f64,
     );
     println!(
-        "archive (ids, dates, closed events' records): {:.0} bytes per article",
-        size.archive as f64 / size.articles.max(1) as f64
+        "archive (closed ids, held profiles): {:.0} bytes per article; {} held events; reported forms in memory: {:.0} KiB",
+        size.archive as f64 / size.articles.max(1) as f64,
+        size.held_events,
+        size.reported as f64 / 1024.0
     );
+    if !keep {
+        println!(
+            "drained: {drained_events} events ({drained_members} memberships), {finished_stories} finished stories, in {:.2} s",
+            drain_time.as_secs_f64()
+        );
+    }
+    let t = Instant::now();
+    let bytes = engine.save();
+    let save_time = t.elapsed();
+    let t = Instant::now();
+    let loaded = StoryEngine::load(&bytes, StoryConfig::default());
+    let load_time = t.elapsed();
+    println!(
+        "saved state: {:.1} MiB = {:.0} bytes per live article, {:.0} per article; save {:.2} s, load {:.2} s{}",
+        bytes.len() as f64 / (1024.0 * 1024.0),
+        bytes.len() as f64 / size.live_articles.max(1) as f64,
+        bytes.len() as f64 / size.articles.max(1) as f64,
+        save_time.as_secs_f64(),
+        load_time.as_secs_f64(),
+        if loaded.is_ok() { "" } else { " (LOAD FAILED)" }
+    );
+    drop(loaded);
+    drop(bytes);
     let t = Instant::now();
     let stories = engine.stories();
     let events: usize = stories.iter().map(|s| s.events.len()).sum();
@@ -161,29 +227,38 @@ fn main() -> ExitCode {
         events,
         t.elapsed().as_secs_f64()
     );
-    if let Some(kib) = vm_hwm_kib() {
-        println!("peak memory (VmHWM): {:.1} MiB", kib as f64 / 1024.0);
+    if let (Some(push), Some(all)) = (pushing_peak, vm_hwm_kib()) {
+        println!(
+            "peak memory (VmHWM): {:.1} MiB while pushing, {:.1} MiB with save, load and stories()",
+            push as f64 / 1024.0,
+            all as f64 / 1024.0
+        );
     }
     if quality {
-        let mut event_of: HashMap<&str, usize> = HashMap::new();
-        let mut story_of: HashMap<&str, usize> = HashMap::new();
-        let mut e = 0;
-        for (s, story) in stories.iter().enumerate() {
+        // Current stories add the live and held events; outlines place
+        // drained events of unfinished arcs.
+        for story in &stories {
             for ev in &story.events {
                 for a in &ev.articles {
-                    event_of.insert(a.as_str(), e);
-                    story_of.insert(a.as_str(), s);
+                    event_of.insert(a.clone(), ev.id.clone());
                 }
-                e += 1;
             }
         }
-        let pred_e: Vec<usize> = truth
-            .iter()
-            .map(|(id, _, _)| event_of[id.as_str()])
-            .collect();
+        for outline in engine.outlines() {
+            for e in outline.events {
+                story_of_event.insert(e, stories_seen);
+            }
+            stories_seen += 1;
+        }
+        let mut event_number: HashMap<&str, usize> = HashMap::new();
+        let mut label = |id: &str| {
+            let next = event_number.len();
+            *event_number.entry(event_of[id].as_str()).or_insert(next)
+        };
+        let pred_e: Vec<usize> = truth.iter().map(|(id, _, _)| label(id)).collect();
         let pred_s: Vec<usize> = truth
             .iter()
-            .map(|(id, _, _)| story_of[id.as_str()])
+            .map(|(id, _, _)| story_of_event[&event_of[id]])
             .collect();
         let gold_e: Vec<u64> = truth.iter().map(|t| t.1).collect();
         let gold_s: Vec<u64> = truth.iter().map(|t| t.2).collect();

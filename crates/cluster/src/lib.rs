@@ -61,8 +61,8 @@ pub use eval::{
 };
 pub use metrics::{score_partition, PartitionScores, Prf};
 pub use stories::{
-    build_stories, ArcLink, DateSpan, Event, Membership, Story, StoryConfig, StoryEngine,
-    StoryInput, StoryStateSize,
+    build_stories, ArcLink, DateSpan, Drained, Event, Membership, StateError, Story, StoryConfig,
+    StoryEngine, StoryInput, StoryOutline, StoryStateSize, STATE_FORMAT,
 };
 pub use stream::{
     Assignment, ClusterConfig, ClusterId, ClusterSummary, StateSize, StreamClusterer,

@@ -35,15 +35,48 @@
 //! undated events, after [`StoryConfig::max_live_arrivals`] arrivals), and
 //! never before [`StoryConfig::min_live_arrivals`] arrivals, so that a late
 //! batch of old articles still meets its own kind. A closed event keeps a
-//! compact profile for arcs and its reported form; its articles' features,
-//! index entries and signatures are dropped.
+//! compact arc profile and its reported form (until drained); its
+//! articles' features, index entries and signatures are dropped, and of
+//! each article only a 64-bit hash of its id stays (to refuse it again).
 //!
+//! Arcs finish too: an arc whose events are all closed and whose newest
+//! event lies more than [`StoryConfig::arc_max_gap_days`] before the newest
+//! date seen (undated: whose last event closed
+//! [`StoryConfig::arc_max_idle_arrivals`] arrivals ago) can take no new
+//! event, and is set aside with its profiles dropped. This is checked each
+//! time the newest date moves on by an eighth of `arc_max_gap_days`; a
+//! finished arc no longer merges with an arc that spans over it, and an
+//! article dated that far back founds a new arc.
+//!
+//! # Incremental use
+//! A caller that ingests in runs keeps three things between them:
+//! * the engine's state: [`StoryEngine::save`] after a run,
+//!   [`StoryEngine::load`] before the next (on any [`StateError`], build
+//!   the engine again from all articles);
+//! * closed events: [`StoryEngine::drain_closed`] after pushing hands over
+//!   the reported forms of events that closed and the outlines of arcs that
+//!   finished, so memory (and saved state) follows the live window, not the
+//!   corpus. Both are final;
+//! * the story list: finished outlines with their events
+//!   ([`StoryOutline::story`]), plus [`StoryEngine::stories_with`] given
+//!   the stored events (it needs those named by [`StoryEngine::outlines`]).
+//!
+//! Pushing after save and load gives exactly what pushing without them
+//! gives, and draining changes nothing but where closed events are kept.
+//! A known id is refused ([`StoryEngine::contains`]); an article whose text
+//! changed needs the engine built again, as its old text already shaped
+//! document frequencies and later links.
+
 //! # Order
 //! Links are decided on arrival with the document frequencies known then,
 //! so feeding the same articles in another order can differ where a
 //! similarity sits near a threshold; ids are derived from the earliest
 //! article (by date, then id), not from arrival, so they do not depend on
 //! the order.
+
+mod state;
+
+pub use state::{StateError, STATE_FORMAT};
 
 use crate::analyze::EnglishAnalyzer;
 use chrono::NaiveDate;
@@ -53,6 +86,7 @@ use parallax_dedup::{
 use parallax_model::Article;
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use std::sync::Arc;
 
 /// One article as the story engine needs it.
@@ -101,8 +135,13 @@ pub struct StoryConfig {
     pub arc_similarity: f64,
     /// Central names two arcs must share to merge.
     pub arc_min_shared_names: usize,
-    /// Largest gap in days between two arcs' date spans that may be bridged.
+    /// Largest gap in days between two arcs' date spans that may be
+    /// bridged; an arc whose newest event is older than this (against the
+    /// newest date seen) is finished.
     pub arc_max_gap_days: i64,
+    /// An arc of undated events is finished once its last event closed
+    /// this many arrivals ago.
+    pub arc_max_idle_arrivals: u64,
     /// Days after its newest article that an event stays live (dated).
     pub live_days: i64,
     /// An event stays live for at least this many arrivals after its last.
@@ -146,6 +185,7 @@ impl Default for StoryConfig {
             arc_similarity: 0.12,
             arc_min_shared_names: 2,
             arc_max_gap_days: 400,
+            arc_max_idle_arrivals: 500_000,
             live_days: 7,
             min_live_arrivals: 2_000,
             max_live_arrivals: 50_000,
@@ -266,18 +306,144 @@ pub struct Story {
     pub why: Vec<ArcLink>,
 }
 
+/// Which events make a story and why, without the events' reported forms:
+/// what a caller that drains closed events stores for a finished arc.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StoryOutline {
+    /// `st-` and a hash of the earliest article's id (as [`Story::id`]).
+    pub id: String,
+    pub title: String,
+    pub date_span: DateSpan,
+    /// Event ids, earliest first (undated last).
+    pub events: Vec<String>,
+    /// Articles over all its events.
+    pub articles: usize,
+    /// The joins that made the arc, in the order they were made.
+    pub why: Vec<ArcLink>,
+}
+
+impl StoryOutline {
+    /// The story with the reported forms of its events, picked by id from
+    /// `events` (others are ignored); `None` when none of them is there.
+    pub fn story(&self, events: &[Event]) -> Option<Story> {
+        let by_id: FxHashMap<&str, &Event> = events.iter().map(|e| (e.id.as_str(), e)).collect();
+        self.assemble(|id| by_id.get(id).copied())
+    }
+
+    fn assemble<'a>(&self, find: impl Fn(&str) -> Option<&'a Event>) -> Option<Story> {
+        let events: Vec<Event> = self
+            .events
+            .iter()
+            .filter_map(|id| find(id).cloned())
+            .collect();
+        if events.is_empty() {
+            return None;
+        }
+        Some(Story {
+            id: self.id.clone(),
+            title: self.title.clone(),
+            date_span: self.date_span,
+            articles: events.iter().flat_map(|e| e.articles.clone()).collect(),
+            events,
+            why: self.why.clone(),
+        })
+    }
+
+    /// Ids, title and span from the events' heads: ordered earliest first,
+    /// named after the earliest article, titled by the largest event (the
+    /// earliest among equals).
+    fn of_heads(mut heads: Vec<HeadView>, why: Vec<ArcLink>) -> Self {
+        let order = |h: &HeadView| (h.span.from.is_none(), h.span.from);
+        heads.sort_by(|a, b| (order(a), &a.id).cmp(&(order(b), &b.id)));
+        let founder = heads.first().map_or("", |h| h.first_article.as_ref());
+        let title = heads
+            .iter()
+            .max_by(|a, b| a.articles.cmp(&b.articles).then(order(b).cmp(&order(a))))
+            .map(|h| h.title.to_string())
+            .unwrap_or_default();
+        let mut span = DateSpan::default();
+        for h in &heads {
+            span.from = min_date(span.from, h.span.from);
+            span.to = max_date(span.to, h.span.to);
+        }
+        StoryOutline {
+            id: format!("st-{:012x}", stable_hash(founder) >> 16),
+            title,
+            date_span: span,
+            articles: heads.iter().map(|h| h.articles).sum(),
+            events: heads.iter().map(|h| h.id.to_string()).collect(),
+            why,
+        }
+    }
+}
+
+/// What [`StoryEngine::drain_closed`] takes out of the engine.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Drained {
+    /// Reported forms of events closed since the last drain (`live` false),
+    /// final: a closed event never changes again.
+    pub events: Vec<Event>,
+    /// Arcs that finished since the last drain: final, and no longer part
+    /// of [`StoryEngine::stories`] or [`StoryEngine::outlines`]. Their
+    /// events were returned by this drain or an earlier one.
+    pub finished: Vec<StoryOutline>,
+}
+
+/// An event as a story outline sees it.
+#[derive(Debug, Clone)]
+struct HeadView<'a> {
+    id: Cow<'a, str>,
+    title: Cow<'a, str>,
+    span: DateSpan,
+    first_article: Cow<'a, str>,
+    articles: usize,
+}
+
+impl<'a> HeadView<'a> {
+    fn of_closed(c: &'a ClosedEvent) -> Self {
+        HeadView {
+            id: Cow::Borrowed(&c.head.id),
+            title: Cow::Borrowed(&c.head.title),
+            span: c.profile.span,
+            first_article: Cow::Borrowed(&c.head.first_article),
+            articles: c.head.articles as usize,
+        }
+    }
+}
+
+/// `ev-` and a hash of the event's earliest article.
+fn event_id(founder: &str) -> String {
+    format!("ev-{:012x}", stable_hash(founder) >> 16)
+}
+
+/// Stories earliest first (undated last), then by id.
+fn story_order(a: DateSpan, a_id: &str, b: DateSpan, b_id: &str) -> std::cmp::Ordering {
+    (a.from.is_none(), a.from, a_id).cmp(&(b.from.is_none(), b.from, b_id))
+}
+
+fn sort_stories(stories: &mut [Story]) {
+    stories.sort_by(|a, b| story_order(a.date_span, &a.id, b.date_span, &b.id));
+}
+
 /// Approximate heap bytes of the engine, split into the live clustering
-/// state (bounded by the live window) and the archive of closed events.
+/// state (bounded by the live window), the archive that arcs need, and the
+/// reported forms waiting for [`StoryEngine::drain_closed`].
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct StoryStateSize {
+    /// Live articles: ids, dates, term vectors, links, headlines.
     pub live_features: usize,
     pub postings: usize,
     pub near_dup_index: usize,
     pub vocabulary: usize,
-    /// Per-article ids, dates and event links, and closed events' records.
+    /// Hashes of closed articles' ids, and the profiles of closed events
+    /// whose arcs are not finished.
     pub archive: usize,
+    /// Reported forms of closed events and finished arcs not drained yet.
+    pub reported: usize,
     pub live_articles: usize,
     pub articles: usize,
+    /// Closed events held for arcs (their profiles are in `archive`).
+    pub held_events: usize,
 }
 
 impl StoryStateSize {
@@ -369,18 +535,7 @@ impl Vocab {
     }
 }
 
-#[derive(Debug)]
-struct LiveItem {
-    /// Term id → sublinear term frequency (headline boost included), sorted by id.
-    terms: Vec<(u32, f32)>,
-    headline: Box<str>,
-    has_title: bool,
-    /// Earlier live articles similar enough at arrival to be re-scored
-    /// when events are formed.
-    edges: Vec<u32>,
-}
-
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 struct NearLink {
     other: u32,
     /// Share of this article's shingles found in the other.
@@ -388,12 +543,20 @@ struct NearLink {
     other_in_self: f32,
 }
 
-#[derive(Debug)]
+/// A live article: everything its event needs while it can still grow.
+/// Closed articles keep nothing but a hash of their id (for [`StoryEngine::contains`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 struct Item {
     id: Box<str>,
     date: Option<NaiveDate>,
     near: Option<NearLink>,
-    live: Option<Box<LiveItem>>,
+    /// Term id → sublinear term frequency (headline boost included), sorted by id.
+    terms: Vec<(u32, f32)>,
+    headline: Box<str>,
+    has_title: bool,
+    /// Earlier live articles similar enough at arrival to be re-scored
+    /// when events are formed.
+    edges: Vec<u32>,
 }
 
 #[derive(Debug, Clone)]
@@ -407,7 +570,7 @@ struct EventState {
 /// Compact profile of an event for arc linking. Terms are keyed by a hash
 /// of their text, not by vocabulary id, so that the vocabulary can forget
 /// the words of closed events while their profiles still take part in arcs.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 struct Profile {
     /// L2-normalised TF-IDF centroid, top terms, sorted by key.
     terms: Vec<(u64, f32)>,
@@ -419,11 +582,32 @@ struct Profile {
     span: DateSpan,
 }
 
-/// A closed event: its final reported form and its arc profile.
-#[derive(Debug, Clone)]
-struct Closed {
-    event: Event,
+/// What a story needs to know of an event without its reported form.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct EventHead {
+    id: Box<str>,
+    title: Box<str>,
+    first_article: Box<str>,
+    articles: u32,
+    /// Arrivals counted when the event closed (ages undated arcs).
+    closed_at: u64,
+}
+
+/// A closed event whose arc may still change: its arc profile, and its
+/// reported form until the caller drains it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct ClosedEvent {
+    head: EventHead,
     profile: Profile,
+    event: Option<Event>,
+}
+
+/// An arc that can no longer change, with the reported forms of its
+/// events that were not drained yet.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct FinishedStory {
+    outline: StoryOutline,
+    events: Vec<Event>,
 }
 
 #[derive(Debug, Clone)]
@@ -452,15 +636,27 @@ pub struct StoryEngine {
     minhasher: MinHasher,
     lsh: LshIndex<u32>,
     vocab: Vocab,
-    items: Vec<Item>,
+    /// Live articles by arrival number.
+    items: FxHashMap<u32, Item>,
+    /// Live articles by id.
     by_id: FxHashMap<Box<str>, u32>,
+    /// Hashes of the ids of articles in closed events.
+    closed_ids: FxHashSet<u64>,
+    /// Articles accepted so far; the next arrival number.
+    arrivals: u64,
     /// Articles not yet in a closed event, in arrival order.
     live: Vec<u32>,
-    closed: Vec<Closed>,
+    /// Closed events whose arcs may still change.
+    closed: Vec<ClosedEvent>,
+    /// Finished arcs not drained yet.
+    finished: Vec<FinishedStory>,
     postings: FxHashMap<u32, Vec<u32>>,
     newest_date: Option<NaiveDate>,
     pushes_since_sweep: usize,
     pushes_since_vacuum: usize,
+    /// Newest date and arrivals at the last sweep for finished arcs.
+    arc_sweep_date: Option<NaiveDate>,
+    arc_sweep_arrivals: u64,
     scratch: FxHashMap<u32, f32>,
 }
 
@@ -596,14 +792,19 @@ impl StoryEngine {
                 docs: 0,
                 word_cache: FxHashMap::default(),
             },
-            items: Vec::new(),
+            items: FxHashMap::default(),
             by_id: FxHashMap::default(),
+            closed_ids: FxHashSet::default(),
+            arrivals: 0,
             live: Vec::new(),
             closed: Vec::new(),
+            finished: Vec::new(),
             postings: FxHashMap::default(),
             newest_date: None,
             pushes_since_sweep: 0,
             pushes_since_vacuum: 0,
+            arc_sweep_date: None,
+            arc_sweep_arrivals: 0,
             scratch: FxHashMap::default(),
             config,
         }
@@ -615,11 +816,19 @@ impl StoryEngine {
 
     /// Articles accepted so far.
     pub fn len(&self) -> usize {
-        self.items.len()
+        self.arrivals as usize
     }
 
     pub fn is_empty(&self) -> bool {
-        self.items.is_empty()
+        self.arrivals == 0
+    }
+
+    /// Whether an article with this id was accepted. Live articles are
+    /// known by id; articles of closed events by a 64-bit hash of it (a
+    /// false positive needs two ids to collide, about 1 in 10^7 at a
+    /// million articles).
+    pub fn contains(&self, id: &str) -> bool {
+        self.by_id.contains_key(id) || self.closed_ids.contains(&stable_hash(id))
     }
 
     /// Events still taking articles (forms the live events: not free).
@@ -638,12 +847,18 @@ impl StoryEngine {
     }
 
     /// Adds one article. Returns false (and changes nothing) when an article
-    /// with the same id was already added: re-ingesting a file is harmless.
+    /// with the same id was already added ([`Self::contains`]): re-ingesting
+    /// a file is harmless. A changed text under a known id is not taken
+    /// either: document frequencies and links of later articles depend on
+    /// the old text, so an update means building the engine again.
     pub fn push(&mut self, input: &StoryInput) -> bool {
-        if self.by_id.contains_key(input.id.as_str()) {
+        if self.contains(&input.id) {
             return false;
         }
-        let index = self.items.len() as u32;
+        // Arrival numbers are u32: past 4 billion articles nothing is taken.
+        let Ok(index) = u32::try_from(self.arrivals) else {
+            return false;
+        };
         let (terms, weights) = self.featurize(input);
         if let Some(date) = input.date {
             self.newest_date = Some(self.newest_date.map_or(date, |d| d.max(date)));
@@ -658,7 +873,7 @@ impl StoryEngine {
                 self.config.near_jaccard,
                 self.config.near_containment,
             ) {
-                if self.items[m.id as usize].live.is_some() {
+                if self.items.contains_key(&m.id) {
                     near = Some(NearLink {
                         other: m.id,
                         self_in_other: m.query_in_stored.max(m.jaccard) as f32,
@@ -675,17 +890,19 @@ impl StoryEngine {
             Some(t) if !t.trim().is_empty() => (t.trim().into(), true),
             _ => (lead_excerpt(&input.text).into(), false),
         };
-        self.items.push(Item {
-            id: input.id.as_str().into(),
-            date: input.date,
-            near,
-            live: Some(Box::new(LiveItem {
+        self.items.insert(
+            index,
+            Item {
+                id: input.id.as_str().into(),
+                date: input.date,
+                near,
                 terms,
                 headline: headline.0,
                 has_title: headline.1,
                 edges,
-            })),
-        });
+            },
+        );
+        self.arrivals += 1;
         self.by_id.insert(input.id.as_str().into(), index);
         self.live.push(index);
         // Index only the heaviest terms: later articles find this one
@@ -705,6 +922,7 @@ impl StoryEngine {
         self.pushes_since_vacuum += 1;
         if self.pushes_since_sweep >= 1024 {
             self.close_idle();
+            self.maybe_finish_arcs();
         }
         if self.pushes_since_vacuum >= 4_096 {
             self.vacuum();
@@ -830,8 +1048,9 @@ impl StoryEngine {
         let mut ranked: Vec<(u32, f32)> = scratch
             .drain()
             .filter(|&(item, _)| {
-                let it = &self.items[item as usize];
-                it.live.is_some() && self.dates_close(date, it.date)
+                self.items
+                    .get(&item)
+                    .is_some_and(|it| self.dates_close(date, it.date))
             })
             .collect();
         self.scratch = scratch;
@@ -840,7 +1059,7 @@ impl StoryEngine {
         let mut links: Vec<(u32, f32)> = ranked
             .into_iter()
             .filter_map(|(item, _)| {
-                let live = self.items[item as usize].live.as_ref()?;
+                let live = self.items.get(&item)?;
                 let sim = sparse_dot(weights, &self.weights(&live.terms));
                 (f64::from(sim) >= self.config.event_similarity * EDGE_FLOOR).then_some((item, sim))
             })
@@ -872,29 +1091,20 @@ impl StoryEngine {
             .enumerate()
             .map(|(p, &i)| (i, p as u32))
             .collect();
-        let weights: Vec<Vec<(u32, f32)>> = self
-            .live
-            .iter()
-            .map(|&i| {
-                self.items[i as usize]
-                    .live
-                    .as_ref()
-                    .map(|l| self.weights(&l.terms))
-                    .unwrap_or_default()
-            })
-            .collect();
+        // `live` lists exactly the keys of `items` (kept so by every change).
+        let items: Vec<&Item> = self.live.iter().map(|i| &self.items[i]).collect();
+        let weights: Vec<Vec<(u32, f32)>> =
+            items.iter().map(|item| self.weights(&item.terms)).collect();
         let mut edges: Vec<(f32, u32, u32)> = Vec::new();
-        for (p, &i) in self.live.iter().enumerate() {
-            let item = &self.items[i as usize];
+        for (p, item) in items.iter().enumerate() {
             if let Some(near) = item.near {
                 if let Some(&q) = position.get(&near.other) {
                     edges.push((2.0, p as u32, q));
                 }
             }
-            let Some(live) = &item.live else { continue };
-            for &j in &live.edges {
+            for &j in &item.edges {
                 let Some(&q) = position.get(&j) else { continue };
-                if !self.dates_close(item.date, self.items[j as usize].date) {
+                if !self.dates_close(item.date, items[q as usize].date) {
                     continue;
                 }
                 let sim = sparse_dot(&weights[p], &weights[q as usize]);
@@ -906,10 +1116,9 @@ impl StoryEngine {
         edges.sort_unstable_by(|a, b| {
             b.0.total_cmp(&a.0).then_with(|| {
                 let key = |e: &(f32, u32, u32)| {
-                    let (x, y) = (self.live[e.1 as usize], self.live[e.2 as usize]);
                     (
-                        article_key(&self.items[x as usize]),
-                        article_key(&self.items[y as usize]),
+                        article_key(items[e.1 as usize]),
+                        article_key(items[e.2 as usize]),
                     )
                 };
                 key(a).cmp(&key(b))
@@ -917,12 +1126,11 @@ impl StoryEngine {
         });
         let n = self.live.len();
         let mut parent: Vec<u32> = (0..n as u32).collect();
-        let mut span: Vec<DateSpan> = self
-            .live
+        let mut span: Vec<DateSpan> = items
             .iter()
-            .map(|&i| {
-                let d = self.items[i as usize].date;
-                DateSpan { from: d, to: d }
+            .map(|item| DateSpan {
+                from: item.date,
+                to: item.date,
             })
             .collect();
         fn root(parent: &mut [u32], mut x: u32) -> u32 {
@@ -957,7 +1165,7 @@ impl StoryEngine {
         for p in 0..n as u32 {
             let r = root(&mut parent, p);
             let i = self.live[p as usize];
-            let date = self.items[i as usize].date;
+            let date = items[p as usize].date;
             let e = groups.entry(r).or_insert(EventState {
                 members: Vec::new(),
                 first_date: None,
@@ -977,7 +1185,7 @@ impl StoryEngine {
     /// Closes events that have aged out of the live window.
     fn close_idle(&mut self) {
         self.pushes_since_sweep = 0;
-        let now = self.items.len() as u64;
+        let now = self.arrivals;
         let newest = self.newest_date;
         // Nothing can close before it has been idle this long: skip the work.
         if self
@@ -1009,16 +1217,26 @@ impl StoryEngine {
             let described = self.describe_live(state);
             let event = self.render_event(&described, false);
             for &m in &state.members {
-                self.items[m as usize].live = None;
+                if let Some(item) = self.items.remove(&m) {
+                    self.by_id.remove(&item.id);
+                    self.closed_ids.insert(stable_hash(&item.id));
+                }
                 self.lsh.remove(&m);
             }
-            self.closed.push(Closed {
-                event,
+            self.closed.push(ClosedEvent {
+                head: EventHead {
+                    id: event.id.as_str().into(),
+                    title: event.title.as_str().into(),
+                    first_article: event.articles.first().map_or("", String::as_str).into(),
+                    articles: event.articles.len() as u32,
+                    closed_at: now,
+                },
                 profile: described.profile,
+                event: Some(event),
             });
         }
         let items = &self.items;
-        self.live.retain(|&i| items[i as usize].live.is_some());
+        self.live.retain(|i| items.contains_key(i));
     }
 
     /// Drops dead postings and LSH entries and forgets terms nothing uses.
@@ -1026,16 +1244,14 @@ impl StoryEngine {
         self.pushes_since_vacuum = 0;
         let items = &self.items;
         self.postings.retain(|_, p| {
-            p.retain(|&i| items[i as usize].live.is_some());
+            p.retain(|i| items.contains_key(i));
             p.shrink_to_fit();
             !p.is_empty()
         });
         self.lsh.compact();
         let mut used: FxHashSet<u32> = self.postings.keys().copied().collect();
-        for &i in &self.live {
-            if let Some(live) = &self.items[i as usize].live {
-                used.extend(live.terms.iter().map(|&(t, _)| t));
-            }
+        for item in self.items.values() {
+            used.extend(item.terms.iter().map(|&(t, _)| t));
         }
         for term in 0..self.vocab.texts.len() as u32 {
             if !used.contains(&term) {
@@ -1048,19 +1264,13 @@ impl StoryEngine {
 
     /// The reported form and arc profile of a live event.
     fn describe_live(&self, state: &EventState) -> Described {
-        let mut members: Vec<u32> = state.members.clone();
-        members.sort_by(|&a, &b| {
-            article_key(&self.items[a as usize]).cmp(&article_key(&self.items[b as usize]))
-        });
+        // Members come from the partition of live articles: all in `items`.
+        let mut members: Vec<(u32, &Item)> =
+            state.members.iter().map(|i| (*i, &self.items[i])).collect();
+        members.sort_by(|a, b| article_key(a.1).cmp(&article_key(b.1)));
         let vectors: Vec<Vec<(u32, f32)>> = members
             .iter()
-            .map(|&m| {
-                self.items[m as usize]
-                    .live
-                    .as_ref()
-                    .map(|l| self.weights(&l.terms))
-                    .unwrap_or_default()
-            })
+            .map(|(_, item)| self.weights(&item.terms))
             .collect();
         let mut centroid: FxHashMap<u32, f32> = FxHashMap::default();
         let mut holders: FxHashMap<u32, u32> = FxHashMap::default();
@@ -1075,7 +1285,7 @@ impl StoryEngine {
         normalise(&mut full);
         let n = members.len() as u32;
         let mut compact = Vec::with_capacity(members.len());
-        for (&m, v) in members.iter().zip(&vectors) {
+        for (&(m, _), v) in members.iter().zip(&vectors) {
             let score = sparse_dot(v, &full);
             let mut shared: Vec<(u32, f32)> = v
                 .iter()
@@ -1102,12 +1312,7 @@ impl StoryEngine {
         }
         let central = compact
             .iter()
-            .filter(|c| {
-                self.items[c.item as usize]
-                    .live
-                    .as_ref()
-                    .is_some_and(|l| l.has_title)
-            })
+            .filter(|c| self.items.get(&c.item).is_some_and(|l| l.has_title))
             .max_by(|a, b| a.score.total_cmp(&b.score).then(b.item.cmp(&a.item)))
             .or_else(|| {
                 compact
@@ -1118,7 +1323,7 @@ impl StoryEngine {
         ranked.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         let top_terms: Vec<u32> = ranked.iter().take(10).map(|&(t, _)| t).collect();
         let title = central
-            .and_then(|c| self.items[c.item as usize].live.as_ref())
+            .and_then(|c| self.items.get(&c.item))
             .map(|l| l.headline.clone())
             .filter(|h| !h.is_empty())
             .unwrap_or_else(|| self.phrase(&top_terms).into());
@@ -1152,7 +1357,7 @@ impl StoryEngine {
         core_names.sort_unstable();
         Described {
             title,
-            founder: members.first().copied().unwrap_or(0),
+            founder: members.first().map_or(0, |&(m, _)| m),
             members: compact,
             top_terms,
             core_ids,
@@ -1186,44 +1391,38 @@ impl StoryEngine {
     pub fn state_size(&self) -> StoryStateSize {
         use std::mem::size_of;
         let mut live_features = 0;
-        let mut archive = 0;
-        let mut live_articles = 0;
-        for item in &self.items {
-            archive += size_of::<Item>() + item.id.len() + 4 + 2 * (item.id.len() + 24);
-            if let Some(l) = &item.live {
-                live_articles += 1;
-                live_features += size_of::<LiveItem>()
-                    + l.terms.capacity() * 8
-                    + l.edges.capacity() * 4
-                    + l.headline.len();
-            }
+        for item in self.items.values() {
+            // Map entries (with the id twice: key of `by_id`) and vectors.
+            live_features += size_of::<(u32, Item)>()
+                + 2 * item.id.len()
+                + 24
+                + item.terms.capacity() * 8
+                + item.edges.capacity() * 4
+                + item.headline.len();
         }
-        let text = |v: &[String]| v.iter().map(|t| t.len() + 24).sum::<usize>();
-        for c in &self.closed {
-            let e = &c.event;
-            archive += size_of::<Closed>()
-                + e.id.len()
-                + e.title.len()
-                + text(&e.articles)
-                + text(&e.top_terms)
-                + text(&e.entities)
-                + e.members
-                    .iter()
-                    .map(|m| {
-                        size_of::<Membership>()
-                            + m.article.len()
-                            + text(&m.shared_entities)
-                            + text(&m.top_shared_terms)
-                            + m.copy_of.as_ref().map_or(0, String::len)
-                    })
-                    .sum::<usize>()
-                + c.profile.terms.capacity() * 12
-                + c.profile.core_names.capacity() * 8
-                + c.profile
-                    .labels
+        let profile_bytes = |p: &Profile| {
+            size_of::<Profile>()
+                + p.terms.capacity() * 12
+                + p.core_names.capacity() * 8
+                + p.labels
                     .iter()
                     .map(|l| 8 + 16 + 8 + l.2.len())
-                    .sum::<usize>();
+                    .sum::<usize>()
+        };
+        let mut archive = self.closed_ids.capacity() * 9;
+        let mut reported = 0;
+        for c in &self.closed {
+            archive += size_of::<ClosedEvent>()
+                + c.head.id.len()
+                + c.head.title.len()
+                + c.head.first_article.len()
+                + profile_bytes(&c.profile);
+            reported += c.event.as_ref().map_or(0, event_bytes);
+        }
+        for f in &self.finished {
+            reported += size_of::<FinishedStory>()
+                + f.outline.events.iter().map(|e| e.len() + 24).sum::<usize>()
+                + f.events.iter().map(event_bytes).sum::<usize>();
         }
         live_features += self.live.capacity() * 4;
         let postings = self
@@ -1261,46 +1460,218 @@ impl StoryEngine {
             near_dup_index,
             vocabulary,
             archive,
-            live_articles,
-            articles: self.items.len(),
+            reported,
+            live_articles: self.items.len(),
+            articles: self.len(),
+            held_events: self.closed.len(),
         }
     }
 
     /// The current stories, earliest first: live events are described with
     /// the current statistics, closed ones as they were when they closed.
+    /// Events taken out by [`Self::drain_closed`] are missing (see
+    /// [`Self::stories_with`]); with nothing drained this is every story.
     pub fn stories(&self) -> Vec<Story> {
+        self.stories_with(&[])
+    }
+
+    /// The current stories with drained events put back: `drained` holds
+    /// reported forms that [`Self::drain_closed`] returned (any superset is
+    /// fine: events no current story names are ignored). Stories that were
+    /// already returned as finished by a drain are not repeated; their
+    /// outlines and `drained` make them ([`StoryOutline::story`]). An event
+    /// neither held nor supplied is left out of its story, and a story with
+    /// none of its events is left out.
+    pub fn stories_with(&self, drained: &[Event]) -> Vec<Story> {
+        let (outlines, live_events) = self.current_outlines(true);
+        let mut by_id: FxHashMap<&str, &Event> = FxHashMap::default();
+        let held = self
+            .closed
+            .iter()
+            .filter_map(|c| c.event.as_ref())
+            .chain(self.finished.iter().flat_map(|f| &f.events));
+        for e in drained.iter().chain(held).chain(&live_events) {
+            by_id.insert(&e.id, e);
+        }
+        let mut stories: Vec<Story> = outlines
+            .iter()
+            .chain(self.finished.iter().map(|f| &f.outline))
+            .filter_map(|o| o.assemble(|id| by_id.get(id).copied()))
+            .collect();
+        sort_stories(&mut stories);
+        stories
+    }
+
+    /// Outlines of the current stories (arcs of live and held events, and
+    /// finished arcs not drained yet), earliest first: which events make
+    /// each story and why, without the events' reported forms.
+    pub fn outlines(&self) -> Vec<StoryOutline> {
+        let (mut outlines, _) = self.current_outlines(false);
+        outlines.extend(self.finished.iter().map(|f| f.outline.clone()));
+        outlines.sort_by(|a, b| story_order(a.date_span, &a.id, b.date_span, &b.id));
+        outlines
+    }
+
+    /// Takes out what the engine no longer changes, so that memory follows
+    /// the live window rather than the corpus: the reported forms of events
+    /// closed since the last drain, and the outlines of arcs that finished
+    /// (see the module documentation). The engine keeps only each held
+    /// event's arc profile. Persist both; [`Self::stories_with`] and
+    /// [`StoryOutline::story`] rebuild the full story list from them.
+    pub fn drain_closed(&mut self) -> Drained {
+        let mut events: Vec<Event> = Vec::new();
+        let mut finished = Vec::with_capacity(self.finished.len());
+        for f in self.finished.drain(..) {
+            events.extend(f.events);
+            finished.push(f.outline);
+        }
+        events.extend(self.closed.iter_mut().filter_map(|c| c.event.take()));
+        Drained { events, finished }
+    }
+
+    /// Outlines of the arcs over live and held events (not the finished
+    /// ones), with the live events' reported forms when `render` is set.
+    fn current_outlines(&self, render: bool) -> (Vec<StoryOutline>, Vec<Event>) {
         let live: Vec<Described> = self
             .partition()
             .iter()
             .map(|e| self.describe_live(e))
             .collect();
-        let mut events: Vec<Event> = live.iter().map(|c| self.render_event(c, true)).collect();
-        events.extend(self.closed.iter().map(|c| c.event.clone()));
+        let live_events: Vec<Event> = if render {
+            live.iter().map(|c| self.render_event(c, true)).collect()
+        } else {
+            Vec::new()
+        };
+        let heads: Vec<HeadView> = live
+            .iter()
+            .map(|c| self.live_head(c))
+            .chain(self.closed.iter().map(HeadView::of_closed))
+            .collect();
         let profiles: Vec<&Profile> = live
             .iter()
             .map(|c| &c.profile)
             .chain(self.closed.iter().map(|c| &c.profile))
             .collect();
-        let (groups, links) = self.link_arcs(&profiles, &events);
-        let mut stories: Vec<Story> = groups
+        let ids: Vec<&str> = heads.iter().map(|h| h.id.as_ref()).collect();
+        let (groups, links) = self.link_arcs(&profiles, &ids);
+        let outlines = groups
             .into_iter()
             .zip(links)
             .map(|(members, why)| {
-                let mut evs: Vec<Event> = members.iter().map(|&i| events[i].clone()).collect();
-                evs.sort_by(|a, b| {
-                    (a.date.is_none(), a.date, &a.id).cmp(&(b.date.is_none(), b.date, &b.id))
-                });
-                build_story(evs, why, &self.items, &self.by_id)
+                StoryOutline::of_heads(members.iter().map(|&i| heads[i].clone()).collect(), why)
             })
             .collect();
-        stories.sort_by(|a, b| {
-            (a.date_span.from.is_none(), a.date_span.from, &a.id).cmp(&(
-                b.date_span.from.is_none(),
-                b.date_span.from,
-                &b.id,
-            ))
-        });
-        stories
+        (outlines, live_events)
+    }
+
+    /// What a story needs of a live event.
+    fn live_head(&self, c: &Described) -> HeadView<'_> {
+        let founder = self.items.get(&c.founder).map_or("", |i| &*i.id);
+        HeadView {
+            id: event_id(founder).into(),
+            title: Cow::Owned(c.title.to_string()),
+            span: c.profile.span,
+            first_article: Cow::Borrowed(founder),
+            articles: c.members.len(),
+        }
+    }
+
+    /// Checks for finished arcs now and then: when the newest date has
+    /// moved on by an eighth of `arc_max_gap_days`, or (undated streams)
+    /// `max_live_arrivals` articles have arrived since the last check.
+    fn maybe_finish_arcs(&mut self) {
+        let by_date = match (self.newest_date, self.arc_sweep_date) {
+            (Some(n), Some(s)) => (n - s).num_days() >= (self.config.arc_max_gap_days / 8).max(1),
+            (Some(_), None) => true,
+            _ => false,
+        };
+        let by_count = self.arrivals.saturating_sub(self.arc_sweep_arrivals)
+            >= self.config.max_live_arrivals.max(1);
+        if self.closed.is_empty() || !(by_date || by_count) {
+            return;
+        }
+        self.arc_sweep_date = self.newest_date;
+        self.arc_sweep_arrivals = self.arrivals;
+        self.finish_arcs();
+    }
+
+    /// Moves arcs that can no longer change out of the arc computation: an
+    /// arc of closed events whose newest date lies more than
+    /// `arc_max_gap_days` before the newest date seen, or, when none of
+    /// its events is dated, whose last event closed more than
+    /// `arc_max_idle_arrivals` arrivals ago.
+    fn finish_arcs(&mut self) {
+        let (groups, links) = {
+            let live: Vec<Described> = self
+                .partition()
+                .iter()
+                .map(|e| self.describe_live(e))
+                .collect();
+            let mut profiles: Vec<&Profile> = live.iter().map(|c| &c.profile).collect();
+            profiles.extend(self.closed.iter().map(|c| &c.profile));
+            let mut ids: Vec<String> = live
+                .iter()
+                .map(|c| self.live_head(c).id.into_owned())
+                .collect();
+            ids.extend(self.closed.iter().map(|c| c.head.id.to_string()));
+            let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+            let (groups, links) = self.link_arcs(&profiles, &ids);
+            // Arcs with a live event are not finished; the rest are
+            // renumbered as positions in `closed`.
+            let n_live = live.len();
+            let mut kept_groups = Vec::new();
+            let mut kept_links = Vec::new();
+            for (g, l) in groups.into_iter().zip(links) {
+                if g.iter().all(|&i| i >= n_live) {
+                    kept_groups.push(g.into_iter().map(|i| i - n_live).collect::<Vec<_>>());
+                    kept_links.push(l);
+                }
+            }
+            (kept_groups, kept_links)
+        };
+        let mut outlines = Vec::new();
+        for (members, why) in groups.into_iter().zip(links) {
+            let newest = members
+                .iter()
+                .filter_map(|&i| self.closed[i].profile.span.to)
+                .max();
+            let done = match (newest, self.newest_date) {
+                (Some(last), Some(now)) => (now - last).num_days() > self.config.arc_max_gap_days,
+                (None, _) => {
+                    let closed_at = members
+                        .iter()
+                        .map(|&i| self.closed[i].head.closed_at)
+                        .max()
+                        .unwrap_or(0);
+                    self.arrivals.saturating_sub(closed_at) >= self.config.arc_max_idle_arrivals
+                }
+                (Some(_), None) => false,
+            };
+            if !done {
+                continue;
+            }
+            let heads: Vec<HeadView> = members
+                .iter()
+                .map(|&i| HeadView::of_closed(&self.closed[i]))
+                .collect();
+            let outline = StoryOutline::of_heads(heads, why);
+            outlines.push((outline, members));
+        }
+        if outlines.is_empty() {
+            return;
+        }
+        let mut taken: Vec<Option<ClosedEvent>> = std::mem::take(&mut self.closed)
+            .into_iter()
+            .map(Some)
+            .collect();
+        for (outline, members) in outlines {
+            let events = members
+                .iter()
+                .filter_map(|&i| taken[i].take().and_then(|c| c.event))
+                .collect();
+            self.finished.push(FinishedStory { outline, events });
+        }
+        self.closed = taken.into_iter().flatten().collect();
     }
 
     fn render_event(&self, c: &Described, live: bool) -> Event {
@@ -1314,25 +1685,26 @@ impl StoryEngine {
             .members
             .iter()
             .map(|m| {
-                let item = &self.items[m.item as usize];
+                let item = self.items.get(&m.item);
                 Membership {
-                    article: item.id.to_string(),
+                    article: item.map_or_else(String::new, |i| i.id.to_string()),
                     score: (f64::from(m.score) * 1000.0).round() / 1000.0,
                     shared_entities: show(&m.names),
                     top_shared_terms: show(&m.terms),
-                    date_gap_days: match (item.date, first) {
+                    date_gap_days: match (item.and_then(|i| i.date), first) {
                         (Some(d), Some(f)) => Some((d - f).num_days()),
                         _ => None,
                     },
                     copy_of: copy_of
                         .get(&m.item)
-                        .map(|&o| self.items[o as usize].id.to_string()),
+                        .and_then(|o| self.items.get(o))
+                        .map(|o| o.id.to_string()),
                 }
             })
             .collect();
-        let founder = &self.items[c.founder as usize].id;
+        let founder = self.items.get(&c.founder).map_or("", |i| &*i.id);
         Event {
-            id: format!("ev-{:012x}", stable_hash(founder) >> 16),
+            id: event_id(founder),
             title: c.title.to_string(),
             date: first,
             date_span: c.profile.span,
@@ -1351,13 +1723,18 @@ impl StoryEngine {
     fn copies(&self, members: &FxHashSet<u32>) -> FxHashMap<u32, u32> {
         let mut out = FxHashMap::default();
         for &m in members {
-            let Some(near) = self.items[m as usize].near else {
+            let Some(a) = self.items.get(&m) else {
+                continue;
+            };
+            let Some(near) = a.near else {
                 continue;
             };
             if !members.contains(&near.other) {
                 continue;
             }
-            let (a, b) = (&self.items[m as usize], &self.items[near.other as usize]);
+            let Some(b) = self.items.get(&near.other) else {
+                continue;
+            };
             let a_is_copy = match (a.date, b.date) {
                 (Some(x), Some(y)) if x != y => x > y,
                 _ if (near.self_in_other - near.other_in_self).abs() > 0.02 => {
@@ -1380,7 +1757,7 @@ impl StoryEngine {
     fn link_arcs(
         &self,
         profiles: &[&Profile],
-        events: &[Event],
+        ids: &[&str],
     ) -> (Vec<Vec<usize>>, Vec<Vec<ArcLink>>) {
         let n = profiles.len();
         // Candidate pairs: events sharing a profile term.
@@ -1505,8 +1882,8 @@ impl StoryEngine {
                     .collect()
             };
             let link = ArcLink {
-                from_event: events[i].id.clone(),
-                to_event: events[j].id.clone(),
+                from_event: ids[i].to_owned(),
+                to_event: ids[j].to_owned(),
                 similarity: (f64::from(sim) * 1000.0).round() / 1000.0,
                 shared_entities: show(&mut shared_names.iter().copied()),
                 shared_terms: show(&mut shared_terms.iter().map(|&(t, _)| t)),
@@ -1553,16 +1930,35 @@ impl StoryEngine {
     /// what the event threshold is compared with. `None` when either is
     /// unknown or closed.
     pub fn similarity(&self, a: &str, b: &str) -> Option<f64> {
-        let item = |id: &str| {
-            let &i = self.by_id.get(id)?;
-            self.items[i as usize].live.as_ref()
-        };
+        let item = |id: &str| self.items.get(self.by_id.get(id)?);
         let (x, y) = (item(a)?, item(b)?);
         Some(f64::from(sparse_dot(
             &self.weights(&x.terms),
             &self.weights(&y.terms),
         )))
     }
+}
+
+/// Approximate heap bytes of an event's reported form.
+fn event_bytes(e: &Event) -> usize {
+    use std::mem::size_of;
+    let text = |v: &[String]| v.iter().map(|t| t.len() + 24).sum::<usize>();
+    size_of::<Event>()
+        + e.id.len()
+        + e.title.len()
+        + text(&e.articles)
+        + text(&e.top_terms)
+        + text(&e.entities)
+        + e.members
+            .iter()
+            .map(|m| {
+                size_of::<Membership>()
+                    + m.article.len()
+                    + text(&m.shared_entities)
+                    + text(&m.top_shared_terms)
+                    + m.copy_of.as_ref().map_or(0, String::len)
+            })
+            .sum::<usize>()
 }
 
 fn term_weight(v: &[(u32, f32)], term: u32) -> f32 {
@@ -1594,44 +1990,6 @@ fn lead_excerpt(text: &str) -> String {
         format!("{}…", words[..14].join(" "))
     } else {
         words.join(" ")
-    }
-}
-
-fn build_story(
-    events: Vec<Event>,
-    why: Vec<ArcLink>,
-    _items: &[Item],
-    _by_id: &FxHashMap<Box<str>, u32>,
-) -> Story {
-    let founder_event = events.first();
-    let founder_article = founder_event
-        .and_then(|e| e.articles.first())
-        .cloned()
-        .unwrap_or_default();
-    let title = events
-        .iter()
-        .max_by(|a, b| {
-            a.articles
-                .len()
-                .cmp(&b.articles.len())
-                .then((b.date.is_none(), b.date).cmp(&(a.date.is_none(), a.date)))
-        })
-        .map(|e| e.title.clone())
-        .unwrap_or_default();
-    let mut span = DateSpan::default();
-    let mut articles = Vec::new();
-    for e in &events {
-        span.from = min_date(span.from, e.date_span.from);
-        span.to = max_date(span.to, e.date_span.to);
-        articles.extend(e.articles.iter().cloned());
-    }
-    Story {
-        id: format!("st-{:012x}", stable_hash(&founder_article) >> 16),
-        title,
-        date_span: span,
-        articles,
-        events,
-        why,
     }
 }
 
