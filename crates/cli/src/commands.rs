@@ -276,8 +276,19 @@ pub fn ingest(db: Option<PathBuf>, args: IngestArgs) -> Result<ExitCode> {
     if let Some(n) = report.refreshed.and_then(|r| r.entities) {
         println!("entities: {n} across the store");
     }
-    if let Some(n) = report.stories {
-        println!("stories: {n} (events and arcs recomputed over the store)");
+    if let Some(r) = report.refreshed.and_then(|r| r.story_refresh) {
+        let how = if r.rebuilt {
+            "story engine built from every article".to_string()
+        } else {
+            format!(
+                "{} new articles placed into the saved story engine",
+                r.pushed
+            )
+        };
+        println!(
+            "stories: {} ({how}; {} coverages compared, the rest unchanged)",
+            r.stories, r.compared
+        );
     }
     if let Some(e) = &report.stories_error {
         eprintln!(

@@ -9,6 +9,7 @@ mod coverage;
 mod ingest;
 mod refresh;
 mod stories;
+mod story_refresh;
 mod view;
 
 pub use analysis::{
@@ -23,6 +24,7 @@ pub use refresh::{
 
 pub use coverage::coverage;
 pub use stories::{stories, EventView, StoryView};
+pub use story_refresh::{refresh_stories_incrementally, StoryRefresh};
 pub use view::{AnalyzeDoc, AnalyzedArticle, ArticleView};
 
 /// Extraction for many articles, in parallel, in input order.

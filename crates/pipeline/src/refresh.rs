@@ -1,11 +1,11 @@
 //! Keeps what the store derives from its articles (analyses, corpus-wide
 //! entities, stories) in step with them.
 
-use crate::{analyze_articles, stories, Analysis, Progress, StoryView};
+use crate::{analyze_articles, Analysis, Progress};
 use parallax_extract::{join_across, EntityGroup, EntityKind};
 use parallax_model::Article;
-use parallax_store::{ArticleEntity, ListQuery, Store, StoreError, StoredAnalysis, StoredStory};
-use std::collections::{BTreeSet, HashMap};
+use parallax_store::{ArticleEntity, ListQuery, Store, StoreError, StoredAnalysis};
+use std::collections::HashMap;
 use std::fmt;
 
 /// Articles read per listing page while loading the whole store.
@@ -59,6 +59,8 @@ pub struct RefreshReport {
     pub entities: Option<usize>,
     /// Stories stored; `None` when nothing changed.
     pub stories: Option<usize>,
+    /// How the stories were brought up to date.
+    pub story_refresh: Option<crate::StoryRefresh>,
 }
 
 /// Brings everything derived from the articles up to date: analyses of
@@ -88,10 +90,13 @@ pub fn refresh_with_progress(
     if analysed == 0 && !articles_changed {
         return Ok(RefreshReport::default());
     }
+    let entities = refresh_entities(store)?;
+    let stories = crate::refresh_stories_incrementally(store)?;
     Ok(RefreshReport {
         analysed,
-        entities: Some(refresh_entities(store)?),
-        stories: Some(refresh_stories(store)?),
+        entities: Some(entities),
+        stories: Some(stories.stories),
+        story_refresh: Some(stories),
     })
 }
 
@@ -243,20 +248,11 @@ pub fn refresh_entities(store: &mut dyn Store) -> Result<usize, RefreshError> {
     Ok(joined.len())
 }
 
-/// Recomputes the stories (events, arcs and their coverage) over every
-/// stored article from their stored analyses (computing any that are
-/// missing) and replaces the stored stories document with them. Returns the
-/// number of stories stored.
+/// Brings the stored stories (events, arcs and their coverage) up to date
+/// with the stored articles, continuing the saved story engine where it can
+/// (see [`crate::story_refresh`]). Returns the number of stories stored.
 pub fn refresh_stories(store: &mut dyn Store) -> Result<usize, RefreshError> {
-    let articles = load_all_articles(&*store)?;
-    let analyses = load_analyses(&*store, &articles)?;
-    let views = stories(&articles, &analyses).map_err(RefreshError::Analysis)?;
-    let stored = views
-        .iter()
-        .map(|view| stored_story(view, &articles))
-        .collect::<Result<Vec<_>, _>>()?;
-    store.replace_stories(&stored)?;
-    Ok(stored.len())
+    Ok(crate::story_refresh::refresh_stories_incrementally(store)?.stories)
 }
 
 /// The analysis of each article: the stored one when it is current,
@@ -314,23 +310,4 @@ pub fn load_all_articles(store: &dyn Store) -> Result<Vec<Article>, StoreError> 
             }
         }
     }
-}
-
-fn stored_story(view: &StoryView, articles: &[Article]) -> Result<StoredStory, StoreError> {
-    let outlets: BTreeSet<&str> = articles
-        .iter()
-        .filter(|a| view.articles.contains(&a.id))
-        .filter_map(|a| a.outlet.as_deref())
-        .collect();
-    let document = serde_json::to_value(view)
-        .map_err(|e| StoreError::Invalid(format!("cannot serialise story {}: {e}", view.id)))?;
-    Ok(StoredStory {
-        id: view.id.clone(),
-        title: view.title.clone(),
-        date_from: view.date_span.from.map(|d| d.to_string()),
-        date_to: view.date_span.to.map(|d| d.to_string()),
-        article_count: view.articles.len(),
-        outlets: outlets.into_iter().map(str::to_string).collect(),
-        document,
-    })
 }

@@ -2,7 +2,7 @@
 //! with the coverage comparison of its articles.
 
 use crate::analysis::Analysis;
-use parallax_cluster::{build_stories, ArcLink, DateSpan, Event, StoryConfig, StoryInput};
+use parallax_cluster::{build_stories, ArcLink, DateSpan, Event, Story, StoryConfig, StoryInput};
 use parallax_compare::Coverage;
 use parallax_model::Article;
 use serde::Serialize;
@@ -57,31 +57,33 @@ pub fn stories(articles: &[Article], analyses: &[Analysis]) -> Result<Vec<StoryV
     let stories = build_stories(&inputs, &StoryConfig::default())?;
     Ok(stories
         .into_iter()
-        .map(|story| {
-            let events: Vec<EventView> = story
-                .events
-                .into_iter()
-                .map(|event| EventView {
-                    coverage: compare(&event.articles),
-                    event,
-                })
-                .collect();
-            // A one-event story compares the same articles as its event.
-            let coverage = match events.as_slice() {
-                [only] if only.event.articles.len() == story.articles.len() => {
-                    only.coverage.clone()
-                }
-                _ => compare(&story.articles),
-            };
-            StoryView {
-                coverage,
-                events,
-                id: story.id,
-                title: story.title,
-                date_span: story.date_span,
-                articles: story.articles,
-                why: story.why,
-            }
-        })
+        .map(|story| story_view(story, &compare))
         .collect())
+}
+
+/// A story with the coverage of each event and of the whole story;
+/// `compare` compares the articles with the given ids.
+pub(crate) fn story_view(story: Story, compare: &dyn Fn(&[String]) -> Coverage) -> StoryView {
+    let events: Vec<EventView> = story
+        .events
+        .into_iter()
+        .map(|event| EventView {
+            coverage: compare(&event.articles),
+            event,
+        })
+        .collect();
+    // A one-event story compares the same articles as its event.
+    let coverage = match events.as_slice() {
+        [only] if only.event.articles.len() == story.articles.len() => only.coverage.clone(),
+        _ => compare(&story.articles),
+    };
+    StoryView {
+        coverage,
+        events,
+        id: story.id,
+        title: story.title,
+        date_span: story.date_span,
+        articles: story.articles,
+        why: story.why,
+    }
 }

@@ -107,3 +107,85 @@ fn refresh_on_empty_store_stores_nothing() {
         .unwrap_or_else(|e| panic!("{e}"))
         .is_empty());
 }
+
+fn corpus_files() -> Vec<PathBuf> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples/corpus");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_file() && p.extension().is_some_and(|x| x != "md"))
+        .collect();
+    files.sort();
+    files
+}
+
+fn stories_of(store: &SqliteStore) -> Vec<(String, Vec<String>, serde_json::Value)> {
+    store
+        .list_stories()
+        .unwrap_or_else(|e| panic!("{e}"))
+        .into_iter()
+        .map(|s| {
+            let doc = store
+                .get_story(&s.id)
+                .unwrap_or_else(|e| panic!("{e}"))
+                .unwrap_or_else(|| panic!("story {} listed but missing", s.id));
+            let mut ids: Vec<String> =
+                serde_json::from_value(doc.document["articles"].clone()).unwrap_or_default();
+            ids.sort();
+            (s.id, ids, doc.document["coverage"].clone())
+        })
+        .collect()
+}
+
+#[test]
+fn ingesting_in_two_runs_continues_the_saved_engine() {
+    let files = corpus_files();
+    assert!(files.len() >= 4, "{files:?}");
+    let ingest = |store: &mut SqliteStore, paths: &[PathBuf]| {
+        parallax_pipeline::ingest(store, paths, &[], &Limits::default(), &|_| {})
+            .unwrap_or_else(|e| panic!("{e}"))
+    };
+
+    let mut at_once = SqliteStore::open_in_memory().unwrap_or_else(|e| panic!("{e}"));
+    let report = ingest(&mut at_once, &files);
+    let first = report.refreshed.and_then(|r| r.story_refresh);
+    assert!(first.is_some_and(|r| r.rebuilt), "{first:?}");
+
+    let mut halves = SqliteStore::open_in_memory().unwrap_or_else(|e| panic!("{e}"));
+    let (a, b) = files.split_at(files.len() / 2);
+    ingest(&mut halves, a);
+    let second = ingest(&mut halves, b)
+        .refreshed
+        .and_then(|r| r.story_refresh)
+        .unwrap_or_else(|| panic!("the second run refreshes the stories"));
+    assert!(!second.rebuilt, "the saved engine is continued: {second:?}");
+    assert!(second.pushed > 0 && second.pushed < at_once.count().unwrap_or(0) as usize);
+
+    // Same events and arcs, same coverage, whichever way the files came in.
+    let (x, y) = (stories_of(&at_once), stories_of(&halves));
+    let memberships = |s: &[(String, Vec<String>, serde_json::Value)]| {
+        let mut m: Vec<Vec<String>> = s.iter().map(|(_, ids, _)| ids.clone()).collect();
+        m.sort();
+        m
+    };
+    assert_eq!(memberships(&x), memberships(&y));
+    for ((_, ids, cov), (_, ids2, cov2)) in x.iter().zip(&y) {
+        if ids == ids2 {
+            assert_eq!(cov["quotes"], cov2["quotes"], "{ids:?}");
+        }
+    }
+
+    // An unchanged re-run keeps everything; a changed article rebuilds.
+    let again = ingest(&mut halves, &files);
+    assert_eq!(again.stories, None);
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let victim = &files[0];
+    let changed = dir.path().join(victim.file_name().unwrap_or_default());
+    let mut text = std::fs::read_to_string(victim).unwrap_or_else(|e| panic!("{e}"));
+    text = text.replacen("the", "this", 1);
+    std::fs::write(&changed, text).unwrap_or_else(|e| panic!("{e}"));
+    let updated = ingest(&mut halves, &[changed]);
+    assert_eq!(updated.counts.updated, 1, "{:?}", updated.counts);
+    let rebuilt = updated.refreshed.and_then(|r| r.story_refresh);
+    assert!(rebuilt.is_some_and(|r| r.rebuilt), "{rebuilt:?}");
+}

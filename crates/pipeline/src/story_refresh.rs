@@ -1,0 +1,308 @@
+//! Stories kept up to date across `parallax ingest` runs without
+//! clustering the store again.
+//!
+//! The story engine's state is saved in the store (`engine_state` row
+//! [`ENGINE_STATE`]) together with the id and revision of every article it
+//! has taken ([`SEEN_STATE`]). A refresh loads both, pushes only the
+//! articles the engine has not seen (earliest first), and compares coverage
+//! only for stories and events whose set of articles is new: the coverage of
+//! an unchanged set is taken from the stored stories. The engine is built
+//! again from every article when there is no usable state (first run, other
+//! engine settings or format, damage) or when an article it took has
+//! changed or gone, since its old text already shaped the clusters.
+
+use crate::analysis::Analysis;
+use crate::refresh::{read_analysis, RefreshError};
+use crate::stories::{story_view, StoryView};
+use crate::{analyze_article, coverage};
+use parallax_cluster::{Story, StoryConfig, StoryEngine, StoryInput, STATE_FORMAT};
+use parallax_compare::Coverage;
+use parallax_model::Article;
+use parallax_store::{EngineState, ListQuery, Store, StoreError, StoredStory};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// `engine_state` row of the story engine.
+pub const ENGINE_STATE: &str = "stories";
+/// `engine_state` row listing the articles (id → revision) the engine took.
+pub const SEEN_STATE: &str = "stories-seen";
+/// Articles loaded from the store at a time while pushing.
+const PUSH_BATCH: usize = 256;
+
+/// How a refresh went about the stories.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct StoryRefresh {
+    pub stories: usize,
+    /// Articles pushed into the engine in this refresh.
+    pub pushed: usize,
+    /// True when the engine was built again from every article.
+    pub rebuilt: bool,
+    /// Story and event coverages compared in this refresh; the others were
+    /// unchanged and taken from the stored stories.
+    pub compared: usize,
+}
+
+fn engine_format() -> String {
+    format!("story-engine/{STATE_FORMAT}")
+}
+
+const SEEN_FORMAT: &str = "article-revisions/json/1";
+
+/// Bring the stored stories up to date with the stored articles.
+pub fn refresh_stories_incrementally(store: &mut dyn Store) -> Result<StoryRefresh, RefreshError> {
+    let config = StoryConfig::default();
+    let revisions: BTreeMap<String, String> = store.revisions()?.into_iter().collect();
+    let (mut engine, mut seen, rebuilt) = match load_engine(&*store, &config, &revisions)? {
+        Some((engine, seen)) => (engine, seen, false),
+        None => (
+            StoryEngine::new(config).map_err(RefreshError::Analysis)?,
+            BTreeMap::new(),
+            true,
+        ),
+    };
+
+    // New articles, earliest first (undated last), so the stream reads in
+    // publication order as far as the store knows it.
+    let mut new: Vec<(Option<String>, String)> = Vec::new();
+    for_each_summary(&*store, &mut |id, published| {
+        if !seen.contains_key(id) {
+            new.push((published.map(str::to_string), id.to_string()));
+        }
+    })?;
+    new.sort_by(|a, b| (a.0.is_none(), &a.0, &a.1).cmp(&(b.0.is_none(), &b.0, &b.1)));
+    let pushed = new.len();
+    for batch in new.chunks(PUSH_BATCH) {
+        for (_, id) in batch {
+            let Some(article) = store.get(id)? else {
+                continue;
+            };
+            engine.push(&StoryInput::from_article(&article));
+            if let Some(rev) = revisions.get(id) {
+                seen.insert(id.clone(), rev.clone());
+            }
+        }
+    }
+
+    let stories = engine.stories();
+    let (views, compared) = views_with_coverage(&*store, stories)?;
+    let outlets = outlets_by_id(&*store)?;
+    let stored = views
+        .iter()
+        .map(|view| stored_story(view, &outlets))
+        .collect::<Result<Vec<_>, _>>()?;
+    store.replace_stories(&stored)?;
+    save_engine(store, &engine, &seen)?;
+    Ok(StoryRefresh {
+        stories: stored.len(),
+        pushed,
+        rebuilt,
+        compared,
+    })
+}
+
+/// The saved engine and the articles it took, when both are usable and
+/// every article it took is still stored unchanged.
+fn load_engine(
+    store: &dyn Store,
+    config: &StoryConfig,
+    revisions: &BTreeMap<String, String>,
+) -> Result<Option<(StoryEngine, BTreeMap<String, String>)>, StoreError> {
+    let (Some(state), Some(seen)) = (store.get_state(ENGINE_STATE)?, store.get_state(SEEN_STATE)?)
+    else {
+        return Ok(None);
+    };
+    if state.format != engine_format() || seen.format != SEEN_FORMAT {
+        return Ok(None);
+    }
+    let Ok(seen) = serde_json::from_slice::<BTreeMap<String, String>>(&seen.bytes) else {
+        return Ok(None);
+    };
+    if seen.iter().any(|(id, rev)| revisions.get(id) != Some(rev)) {
+        return Ok(None);
+    }
+    let Ok(engine) = StoryEngine::load(&state.bytes, config.clone()) else {
+        return Ok(None);
+    };
+    // Both rows are written one after the other: a crash between them
+    // leaves an engine that does not match the list.
+    if engine.len() != seen.len() || seen.keys().any(|id| !engine.contains(id)) {
+        return Ok(None);
+    }
+    Ok(Some((engine, seen)))
+}
+
+fn save_engine(
+    store: &mut dyn Store,
+    engine: &StoryEngine,
+    seen: &BTreeMap<String, String>,
+) -> Result<(), StoreError> {
+    let seen = serde_json::to_vec(seen)
+        .map_err(|e| StoreError::Invalid(format!("cannot serialise the article list: {e}")))?;
+    store.put_state(
+        ENGINE_STATE,
+        &EngineState {
+            format: engine_format(),
+            bytes: engine.save(),
+        },
+    )?;
+    store.put_state(
+        SEEN_STATE,
+        &EngineState {
+            format: SEEN_FORMAT.to_string(),
+            bytes: seen,
+        },
+    )
+}
+
+/// Every stored article's id and `published`, page by page.
+fn for_each_summary(
+    store: &dyn Store,
+    visit: &mut dyn FnMut(&str, Option<&str>),
+) -> Result<(), StoreError> {
+    let mut offset = 0;
+    loop {
+        let page = store.list(&ListQuery {
+            limit: 1_000,
+            offset,
+            ..ListQuery::default()
+        })?;
+        if page.is_empty() {
+            return Ok(());
+        }
+        offset += page.len();
+        for s in &page {
+            visit(&s.id, s.published.as_deref());
+        }
+    }
+}
+
+fn outlets_by_id(store: &dyn Store) -> Result<HashMap<String, String>, StoreError> {
+    let mut outlets = HashMap::new();
+    let mut offset = 0;
+    loop {
+        let page = store.list(&ListQuery {
+            limit: 1_000,
+            offset,
+            ..ListQuery::default()
+        })?;
+        if page.is_empty() {
+            return Ok(outlets);
+        }
+        offset += page.len();
+        for s in page {
+            if let Some(outlet) = s.outlet {
+                outlets.insert(s.id, outlet);
+            }
+        }
+    }
+}
+
+fn key(ids: &[String]) -> Vec<String> {
+    let mut key = ids.to_vec();
+    key.sort_unstable();
+    key
+}
+
+/// Coverage already compared for a set of articles, from the stored
+/// stories (story and event level).
+fn stored_coverages(store: &dyn Store) -> Result<HashMap<Vec<String>, Coverage>, StoreError> {
+    let mut known = HashMap::new();
+    for summary in store.list_stories()? {
+        let Some(story) = store.get_story(&summary.id)? else {
+            continue;
+        };
+        let doc = &story.document;
+        let events = doc["events"].as_array().into_iter().flatten();
+        for part in std::iter::once(doc).chain(events) {
+            let ids: Option<Vec<String>> = serde_json::from_value(part["articles"].clone()).ok();
+            let cov: Option<Coverage> = serde_json::from_value(part["coverage"].clone()).ok();
+            if let (Some(ids), Some(cov)) = (ids, cov) {
+                known.insert(key(&ids), cov);
+            }
+        }
+    }
+    Ok(known)
+}
+
+/// The views of `stories`, comparing coverage only for article sets not
+/// compared before. Returns the views and the number of comparisons run.
+fn views_with_coverage(
+    store: &dyn Store,
+    stories: Vec<Story>,
+) -> Result<(Vec<StoryView>, usize), RefreshError> {
+    let mut known = stored_coverages(store)?;
+    // Sorted ids → the ids in the order the story lists them, which is the
+    // order the comparison shows the articles in.
+    let mut wanted: BTreeMap<Vec<String>, Vec<String>> = BTreeMap::new();
+    for story in &stories {
+        let single = matches!(story.events.as_slice(),
+            [only] if only.articles.len() == story.articles.len());
+        if !single {
+            wanted
+                .entry(key(&story.articles))
+                .or_insert_with(|| story.articles.clone());
+        }
+        for event in &story.events {
+            wanted
+                .entry(key(&event.articles))
+                .or_insert_with(|| event.articles.clone());
+        }
+    }
+    wanted.retain(|k, _| !known.contains_key(k));
+    let compared = wanted.len();
+
+    // Load each article needed once, with its analysis.
+    let needed: BTreeSet<&String> = wanted.values().flatten().collect();
+    let mut loaded: HashMap<String, (Article, Analysis)> = HashMap::new();
+    for id in needed {
+        let Some(article) = store.get(id)? else {
+            continue;
+        };
+        let analysis = match read_analysis(store, id)? {
+            Some(a) => a,
+            None => analyze_article(&article).map_err(|e| RefreshError::Analysis(e.to_string()))?,
+        };
+        loaded.insert(id.clone(), (article, analysis));
+    }
+    for (sorted, ids) in wanted {
+        let parts: Vec<&(Article, Analysis)> = ids.iter().filter_map(|id| loaded.get(id)).collect();
+        let articles: Vec<&Article> = parts.iter().map(|(a, _)| a).collect();
+        let analyses: Vec<&Analysis> = parts.iter().map(|(_, x)| x).collect();
+        known.insert(sorted, coverage(&articles, &analyses));
+    }
+    let empty = coverage(&[], &[]);
+    let compare = |ids: &[String]| -> Coverage {
+        known
+            .get(&key(ids))
+            .cloned()
+            .unwrap_or_else(|| empty.clone())
+    };
+    Ok((
+        stories
+            .into_iter()
+            .map(|story| story_view(story, &compare))
+            .collect(),
+        compared,
+    ))
+}
+
+fn stored_story(
+    view: &StoryView,
+    outlets: &HashMap<String, String>,
+) -> Result<StoredStory, StoreError> {
+    let outlets: BTreeSet<&str> = view
+        .articles
+        .iter()
+        .filter_map(|id| outlets.get(id).map(String::as_str))
+        .collect();
+    let document = serde_json::to_value(view)
+        .map_err(|e| StoreError::Invalid(format!("cannot serialise story {}: {e}", view.id)))?;
+    Ok(StoredStory {
+        id: view.id.clone(),
+        title: view.title.clone(),
+        date_from: view.date_span.from.map(|d| d.to_string()),
+        date_to: view.date_span.to.map(|d| d.to_string()),
+        article_count: view.articles.len(),
+        outlets: outlets.into_iter().map(str::to_string).collect(),
+        document,
+    })
+}
