@@ -9,7 +9,7 @@
 
 use crate::api::{non_empty, parse_count, ApiError, MAX_LIMIT};
 use crate::html::{self, page, url_encode, Html};
-use crate::marks::{entity_href, kind_label};
+use crate::marks::{entity_href, inside_same_speaker, kind_label};
 use crate::pages::{display_title, meta_line, pager, PageError};
 use crate::state::AppState;
 use axum::extract::{Path, Query, State};
@@ -467,7 +467,10 @@ fn quotes_in(
                 .as_deref()
                 .is_some_and(|speaker| names.contains(&speaker));
         if by_it {
-            found.by.extend(entity_quote(article, analysis, index));
+            // Words already listed inside a longer quote of theirs.
+            if !inside_same_speaker(analysis, index) {
+                found.by.extend(entity_quote(article, analysis, index));
+            }
             continue;
         }
         // Mentioned in the quote or its sentence, not as the speaker of it.
@@ -612,7 +615,6 @@ fn render_entity(d: &EntityDetail) -> Html {
     h.element("span", None, kind_label(&s.kind));
     h.element("span", None, &plural(s.articles, "article", "articles"));
     h.element("span", None, &plural(s.mentions, "mention", "mentions"));
-    h.element("span", None, &plural(s.quotes_by, "quote", "quotes"));
     h.raw("<span>")
         .link(&format!("/api/entities/{}", url_encode(&s.id)), "JSON")
         .raw("</span></div>");
@@ -746,13 +748,21 @@ fn render_quote_groups(h: &mut Html, quotes: &[EntityQuote], show_speaker: bool)
             meta_line(h, quote.outlet.as_deref(), quote.published.as_deref(), &[]);
             h.raw("<ul class=\"quotes\">");
         }
+        // Reported speech is the writer's wording: no quotation marks.
+        let (open, close) = if quote.direct || quote.kind == "scare" {
+            ("“", "”")
+        } else {
+            ("", "")
+        };
         h.raw("<li")
             .attr("class", &format!("quote {}", quote.kind))
             .raw("><a")
             .attr("href", &quote.link)
-            .raw(">“")
+            .raw(">")
+            .raw(open)
             .text(&quote.text)
-            .raw("”</a>");
+            .raw(close)
+            .raw("</a>");
         if show_speaker {
             match (&quote.speaker, quote.kind) {
                 (_, "scare") => {

@@ -37,6 +37,9 @@ pub(crate) enum MarkKind {
         speaker: Option<String>,
         /// The reporting verb (`said`, `wrote`).
         cue: Option<String>,
+        /// Whether the speaker is written after the quote: not for a quote
+        /// inside a longer one by the same speaker (it would repeat).
+        label: bool,
     },
     Entity {
         /// `person`, `organization`, `location` or `misc`.
@@ -48,6 +51,9 @@ pub(crate) enum MarkKind {
         /// ISO 8601 value (`2019-02-26`, `2019-W09`, `2019-02`, `2019`).
         iso: Option<String>,
         title: String,
+        /// Whether the value is printed beside the text (not when the text
+        /// already reads `2015`).
+        shown: bool,
     },
 }
 
@@ -113,10 +119,11 @@ pub(crate) fn analysis_marks(text: &str, analysis: &Analysis, rows: &[ArticleEnt
     let valid = |span: &Range<usize>| span.start < span.end && text.get(span.clone()).is_some();
     let ids = corpus_ids(rows);
     let mut marks = Vec::new();
-    for quote in &analysis.quotes {
+    for (index, quote) in analysis.quotes.iter().enumerate() {
         if !valid(&quote.span) {
             continue;
         }
+        let label = !inside_same_speaker(analysis, index);
         let scare = quote.kind == QuoteKind::Scare;
         // An unresolved pronoun names nobody; a scare quote has no speaker.
         let speaker = match quote.speaker_kind {
@@ -130,6 +137,7 @@ pub(crate) fn analysis_marks(text: &str, analysis: &Analysis, rows: &[ArticleEnt
                 scare,
                 speaker,
                 cue: quote.cue.clone(),
+                label,
             },
         });
     }
@@ -179,6 +187,30 @@ pub(crate) fn analysis_marks(text: &str, analysis: &Analysis, rows: &[ArticleEnt
     marks
 }
 
+/// Whether quote `index` lies within another quote by the same speaker
+/// (`he said the party had been “too apologetic”` holds the shorter quote):
+/// it repeats words already attributed. Of two quotes with one span, the
+/// later counts as inside the earlier.
+pub(crate) fn inside_same_speaker(analysis: &Analysis, index: usize) -> bool {
+    let Some(quote) = analysis.quotes.get(index) else {
+        return false;
+    };
+    let Some(speaker) = quote.speaker.as_deref() else {
+        return false;
+    };
+    analysis
+        .quotes
+        .iter()
+        .enumerate()
+        .any(|(other_index, other)| {
+            other_index != index
+                && other.speaker.as_deref() == Some(speaker)
+                && other.span.start <= quote.span.start
+                && quote.span.end <= other.span.end
+                && (other.span != quote.span || other_index < index)
+        })
+}
+
 fn date_mark(date: &TemporalExpr) -> MarkKind {
     let granularity = date.granularity.as_str();
     let iso = date.value.as_ref().map(|v| v.to_string());
@@ -188,7 +220,8 @@ fn date_mark(date: &TemporalExpr) -> MarkKind {
         (None, None) if date.granularity == Granularity::Vague => "Vague date".to_string(),
         (None, None) => "Date not resolved (it needs the publication date)".to_string(),
     };
-    MarkKind::Date { iso, title }
+    let shown = iso.as_deref().is_some_and(|iso| iso != date.text.trim());
+    MarkKind::Date { iso, title, shown }
 }
 
 /// Marks the `?hl=` range on top of the analysis marks.
@@ -293,6 +326,7 @@ fn open_tag(h: &mut Html, mark: &Mark, state: &mut MarkState) {
             scare,
             speaker,
             cue,
+            ..
         } => {
             let title = if *scare {
                 "Scare quote: the narrator's quoted term".to_string()
@@ -315,10 +349,14 @@ fn open_tag(h: &mut Html, mark: &Mark, state: &mut MarkState) {
                 .attr("title", &format!("{}: {name}", kind_label(kind)))
                 .raw(">");
         }
-        MarkKind::Date { iso, title } => {
+        MarkKind::Date { iso, title, shown } => {
             h.raw("<time class=\"date\"");
             if let Some(iso) = iso {
-                h.attr("datetime", iso).attr("data-iso", iso);
+                h.attr("datetime", iso);
+                // The value is printed after the date unless the text is it.
+                if *shown {
+                    h.attr("data-iso", iso);
+                }
             }
             h.attr("title", title).raw(">");
         }
@@ -330,11 +368,11 @@ fn close(h: &mut Html, mark: &Mark, at: usize, span: &Range<usize>, raw_end: usi
         MarkKind::Highlight => {
             h.raw("</mark>");
         }
-        MarkKind::Quote { speaker, .. } => {
+        MarkKind::Quote { speaker, label, .. } => {
             h.raw("</span>");
             // The speaker once, after the last piece of the quote.
             let last_piece = mark.span.end <= raw_end && at >= mark.span.end.min(span.end);
-            if let (Some(speaker), true) = (speaker, last_piece) {
+            if let (Some(speaker), true, true) = (speaker, last_piece, *label) {
                 h.element("span", Some("who"), speaker);
             }
         }
@@ -369,6 +407,7 @@ mod tests {
                 scare: false,
                 speaker: speaker.map(str::to_string),
                 cue: Some("said".into()),
+                label: true,
             },
         }
     }
@@ -516,10 +555,12 @@ mod tests {
                         scare: false,
                         speaker: Some("S".into()),
                         cue: None,
+                        label: true,
                     },
                     2 => MarkKind::Date {
                         iso: None,
                         title: "d".into(),
+                        shown: false,
                     },
                     _ => MarkKind::Entity {
                         kind: "misc",

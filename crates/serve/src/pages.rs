@@ -4,8 +4,8 @@
 use crate::api::{self, ApiError, ListParams, SearchParams};
 use crate::html::{self, error_page, is_web_url, page, url_encode, Html};
 use crate::marks::{
-    analysis_marks, corpus_ids, entity_href, entity_search_href, kind_name, with_highlight,
-    write_marked, Mark, MarkState,
+    analysis_marks, corpus_ids, entity_href, entity_search_href, inside_same_speaker, kind_name,
+    with_highlight, write_marked, Mark, MarkState,
 };
 use crate::state::{AppState, PoolError};
 use axum::extract::{Path, Query, State};
@@ -451,7 +451,11 @@ fn render_entity_sidebar(h: &mut Html, extras: &ArticleExtras) {
                 let quotes = analysis
                     .quotes
                     .iter()
-                    .filter(|q| q.speaker.as_deref() == Some(entity.name.as_str()))
+                    .enumerate()
+                    .filter(|(i, q)| {
+                        q.speaker.as_deref() == Some(entity.name.as_str())
+                            && !inside_same_speaker(analysis, *i)
+                    })
                     .count();
                 match listed
                     .iter_mut()
@@ -539,11 +543,12 @@ fn render_entity_sidebar(h: &mut Html, extras: &ArticleExtras) {
     if let Some(analysis) = &extras.analysis {
         let mut speakers: Vec<(String, usize)> = Vec::new();
         let mut unknown = 0;
-        for quote in analysis
+        let speech = analysis
             .quotes
             .iter()
-            .filter(|q| q.kind == QuoteKind::Speech)
-        {
+            .enumerate()
+            .filter(|(i, q)| q.kind == QuoteKind::Speech && !inside_same_speaker(analysis, *i));
+        for (_, quote) in speech {
             match (&quote.speaker, quote.speaker_kind) {
                 (Some(name), kind) if kind != Some(SpeakerKind::Unresolved) => {
                     match speakers.iter_mut().find(|(n, _)| n == name) {
