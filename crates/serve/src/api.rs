@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use parallax_model::Article;
 use parallax_search::{SearchHit, SearchOrder, SearchRequest};
-use parallax_store::{ArticleSummary, DuplicateLink, EntityQuery, EntitySummary, ListQuery};
+use parallax_store::{ArticleSummary, DuplicateLink, EntitySummary, ListQuery};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
@@ -366,28 +366,16 @@ pub(crate) async fn matching_entities(
     let Some(name) = entity_name_query(query) else {
         return Ok(Vec::new());
     };
-    let pattern = name.clone();
-    let found = state
-        .inner
-        .pool
-        .read(move |s| {
-            s.list_entities(&EntityQuery {
-                name: Some(pattern),
-                kind: None,
-                limit: ENTITY_MATCHES * 3,
-                offset: 0,
-            })
-        })
-        .await?;
-    // The store matches the whole id (`person:…`); only the name part counts.
-    Ok(found
-        .into_iter()
+    let all = state.entities().await?;
+    // Ids are `kind:name`; only the name part counts.
+    Ok(all
+        .iter()
         .filter(|e| {
-            e.id.split_once(':')
-                .map_or(e.id.as_str(), |(_, n)| n)
-                .contains(name.as_str())
+            let name_part = e.id.split_once(':').map_or(e.id.as_str(), |(_, n)| n);
+            crate::entities::id_contains(name_part, &name)
         })
         .take(ENTITY_MATCHES)
+        .cloned()
         .collect())
 }
 

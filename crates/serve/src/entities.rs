@@ -64,24 +64,40 @@ impl EntityListParams {
     }
 }
 
-/// One page of entities and whether another follows.
+/// Whether `id` contains `part` (lowercase), ignoring case like the
+/// store's name filter.
+pub(crate) fn id_contains(id: &str, part: &str) -> bool {
+    if id.chars().any(char::is_uppercase) {
+        id.to_lowercase().contains(part)
+    } else {
+        id.contains(part)
+    }
+}
+
+/// One page of entities and whether another follows: the store's entity
+/// list (kept by the server, see `AppState::entities`) filtered here the
+/// way `Store::list_entities` filters.
 pub(crate) async fn list_page(
     state: &AppState,
     query: EntityQuery,
 ) -> Result<(Vec<EntitySummary>, Option<usize>), ApiError> {
-    let (limit, offset) = (query.limit, query.offset);
-    let mut probe = query;
-    probe.limit = limit + 1;
-    let mut entities = state
-        .inner
-        .pool
-        .read(move |s| s.list_entities(&probe))
-        .await?;
-    let next = (entities.len() > limit).then(|| {
-        entities.truncate(limit);
-        offset + limit
+    let all = state.entities().await?;
+    let name = query.name.as_deref().map(str::to_lowercase);
+    let mut matching = all.iter().filter(|e| {
+        name.as_deref().is_none_or(|n| id_contains(&e.id, n))
+            && query.kind.as_deref().is_none_or(|k| e.kind == k)
     });
-    Ok((entities, next))
+    let page: Vec<EntitySummary> = matching
+        .by_ref()
+        .skip(query.offset)
+        .take(query.limit)
+        .cloned()
+        .collect();
+    let next = matching
+        .next()
+        .is_some()
+        .then_some(query.offset + query.limit);
+    Ok((page, next))
 }
 
 #[derive(Serialize)]
@@ -292,24 +308,24 @@ pub(crate) struct EntityDetail {
 fn load_entity(
     s: &dyn Store,
     id: &str,
+    rows: &[ArticleEntity],
     limit: usize,
     offset: usize,
 ) -> Result<Option<EntityDetail>, StoreError> {
-    let rows = s.entity_articles(id)?;
     if rows.is_empty() {
         return Ok(None);
     }
     // Rows come newest article first; an article may hold two rows (two
     // names joined into one entity).
     let mut by_article: Vec<(&str, Vec<&ArticleEntity>)> = Vec::new();
-    for row in &rows {
+    for row in rows {
         match by_article.last_mut() {
             Some((article, group)) if *article == row.article_id => group.push(row),
             _ => by_article.push((row.article_id.as_str(), vec![row])),
         }
     }
-    let summary = summarize(id, &rows, by_article.len());
-    let names = names_by_use(&rows);
+    let summary = summarize(id, rows, by_article.len());
+    let names = names_by_use(rows);
     let mut detail = EntityDetail {
         summary,
         names,
@@ -550,10 +566,14 @@ async fn read_entity(
     limit: usize,
     offset: usize,
 ) -> Result<Option<EntityDetail>, crate::state::PoolError> {
+    let rows = state.entity_rows(&id).await?;
+    if rows.is_empty() {
+        return Ok(None);
+    }
     state
         .inner
         .pool
-        .read(move |s| load_entity(s, &id, limit, offset))
+        .read(move |s| load_entity(s, &id, &rows, limit, offset))
         .await
 }
 

@@ -872,24 +872,11 @@ pub(crate) async fn search_page(
 /// The name to show for an entity id: the store's display name when it
 /// knows the id, else the id itself.
 async fn entity_display_name(state: &AppState, id: &str) -> Result<String, PoolError> {
-    let name_part = id.split_once(':').map_or(id, |(_, n)| n).to_string();
-    let wanted = id.to_string();
-    let found = state
-        .inner
-        .pool
-        .read(move |s| {
-            s.list_entities(&parallax_store::EntityQuery {
-                name: Some(name_part),
-                kind: None,
-                limit: 50,
-                offset: 0,
-            })
-        })
-        .await?;
-    Ok(found
-        .into_iter()
-        .find(|e| e.id == wanted)
-        .map_or_else(|| id.to_string(), |e| e.name))
+    let all = state.entities().await?;
+    Ok(all
+        .iter()
+        .find(|e| e.id == id)
+        .map_or_else(|| id.to_string(), |e| e.name.clone()))
 }
 
 /// What a search page was asked, for its pager links.
