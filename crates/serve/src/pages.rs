@@ -829,7 +829,8 @@ pub(crate) async fn search_page(
                 Some("muted"),
                 "Search titles, text and outlet names, and the names of people, \
                  organisations and places. Use \"quotes\" for phrases, -word to exclude a \
-                 word, title:word to search titles only.",
+                 word, title:word to search titles only, and entity:\"person:chris williamson\" \
+                 (an id from the entity pages) for the articles that mention an entity.",
             );
         }
         Some(request) => {
