@@ -55,6 +55,11 @@ const SNIPPET_CHARS: usize = 220;
 /// length; matches are nearly always near the start of news text, and a
 /// hit with none in this window shows the opening instead.
 const SNIPPET_WINDOW: usize = 24 * 1024;
+/// Bytes before and after the first likely match that the snippet is cut
+/// from (see [`snippet_window`]): tokenizing and stemming every hit's whole
+/// text was most of a search's time.
+const SNIPPET_LEAD: usize = 320;
+const SNIPPET_TAIL: usize = 480;
 
 #[derive(Debug, thiserror::Error)]
 pub enum SearchError {
@@ -651,7 +656,7 @@ impl SearchIndex {
         } else {
             let mut generator = SnippetGenerator::create(&searcher, &query, f.text)?;
             generator.set_max_num_chars(SNIPPET_CHARS);
-            Some(generator)
+            Some((generator, snippet_needles(&query, f.text)))
         };
         let mut hits = Vec::with_capacity(top.len());
         for (score, address) in top {
@@ -662,7 +667,7 @@ impl SearchIndex {
             let text = take(f.text).unwrap_or_default();
             let snippet = snippets
                 .as_ref()
-                .map(|g| g.snippet(prefix(&text, SNIPPET_WINDOW)))
+                .map(|(generator, needles)| generator.snippet(snippet_window(&text, needles)))
                 .filter(|s| !s.is_empty());
             let (snippet, highlights) = match snippet {
                 Some(snippet) => (
@@ -708,6 +713,61 @@ fn entity_ids_by_article(store: &dyn Store) -> Result<HashMap<String, Vec<String
         ids.dedup();
     }
     Ok(out)
+}
+
+/// What the text terms of `query` (stemmed, lowercase) look like in the
+/// text they came from: their first characters (a stem can differ from
+/// the word in its last letter, `ferri` for `ferry`), at least three.
+fn snippet_needles(query: &dyn Query, field: Field) -> Vec<String> {
+    let mut needles: Vec<String> = Vec::new();
+    query.query_terms(&mut |term, _| {
+        if term.field() != field {
+            return;
+        }
+        if let Some(stem) = term.value().as_str() {
+            let keep = stem.chars().count().saturating_sub(1).max(3);
+            let needle: String = stem.chars().take(keep).collect();
+            if !needle.is_empty() && !needles.contains(&needle) {
+                needles.push(needle);
+            }
+        }
+    });
+    needles
+}
+
+/// The part of `text` to make the snippet from: around the first place a
+/// needle occurs, cut at spaces; the first [`SNIPPET_WINDOW`] bytes when
+/// none does (the generator then decides).
+fn snippet_window<'a>(text: &'a str, needles: &[String]) -> &'a str {
+    let window = prefix(text, SNIPPET_WINDOW);
+    if needles.is_empty() {
+        return window;
+    }
+    // ASCII lowercasing keeps byte offsets; needles are lowercase already.
+    let lower = window.to_ascii_lowercase();
+    let Some(at) = needles.iter().filter_map(|n| lower.find(n.as_str())).min() else {
+        return window;
+    };
+    let mut start = at.saturating_sub(SNIPPET_LEAD);
+    while !window.is_char_boundary(start) {
+        start += 1;
+    }
+    if start > 0 {
+        // Begin after a space, so no word is cut.
+        start = window[start..at]
+            .find(char::is_whitespace)
+            .map_or(at, |space| start + space + 1);
+    }
+    let mut end = (at + SNIPPET_TAIL).min(window.len());
+    while !window.is_char_boundary(end) {
+        end -= 1;
+    }
+    if end < window.len() {
+        end = window[at..end]
+            .rfind(char::is_whitespace)
+            .map_or(end, |space| at + space);
+    }
+    window.get(start..end).unwrap_or(window)
 }
 
 /// `YYYYMMDD` of a date written `YYYY-MM-DD…`; 0 when it is not one.

@@ -403,3 +403,53 @@ fn snippets_of_very_long_articles_stay_within_the_window() {
     assert_eq!(late.len(), 1);
     assert!(late[0].snippet.starts_with("Filler words"));
 }
+
+#[test]
+fn snippet_windows_start_near_the_first_match_and_cut_at_spaces() {
+    let text = format!(
+        "{}The ferry crews struck. {}",
+        "word ".repeat(200),
+        "more ".repeat(200)
+    );
+    let needles = vec!["ferr".to_string()];
+    let window = snippet_window(&text, &needles);
+    assert!(window.len() <= SNIPPET_LEAD + SNIPPET_TAIL);
+    assert!(window.contains("The ferry crews struck."));
+    assert!(
+        window.starts_with("word ") && window.ends_with("more"),
+        "{window:?}"
+    );
+    // No needle found: the whole (short) text.
+    assert_eq!(
+        snippet_window("Short text.", &["zzz".to_string()]),
+        "Short text."
+    );
+    assert_eq!(snippet_window("Short text.", &[]), "Short text.");
+    // Multi-byte text around the match stays whole.
+    for filler in ["é", "€", "𝄞"] {
+        let accented = format!("{}ferry {}", filler.repeat(400), filler.repeat(400));
+        let window = snippet_window(&accented, &needles);
+        assert!(window.contains("ferry"), "{filler}");
+        let spaced = format!("{} ferry {}", filler.repeat(401), filler.repeat(399));
+        assert!(
+            snippet_window(&spaced, &needles).contains("ferry"),
+            "{filler}"
+        );
+    }
+}
+
+#[test]
+fn stemmed_words_far_into_an_article_still_get_highlighted() {
+    let index = SearchIndex::in_memory().unwrap();
+    let mut long = sample()[0].clone();
+    long.text = format!(
+        "{} At last the ferries returned to the harbour.",
+        "Quiet words about the weather. ".repeat(100)
+    );
+    index.index_articles(&[long]).unwrap();
+    let hits = index.search("ferry", 5).unwrap();
+    assert_eq!(hits.len(), 1);
+    let hit = &hits[0];
+    assert_eq!(hit.highlights.len(), 1, "{hit:?}");
+    assert_eq!(&hit.snippet[hit.highlights[0].clone()], "ferries");
+}
