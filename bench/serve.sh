@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Load test of `parallax serve`: a release build of the serve_bench example
-# fills a temporary store with synthetic articles and serves it on
+# fills a temporary store with synthetic articles (analysed, with entities
+# and stories, as `parallax ingest` leaves them) and serves it on
 # 127.0.0.1; wrk then hits the JSON article list, one JSON article, an
-# article page and two searches, each for DURATION, and prints requests/s,
+# article page, the stories and entities APIs, the most covered person's
+# entity page, and searches, each for DURATION, and prints requests/s,
 # p50/p99 latency and errors. Stops the server (and removes its store) on
 # exit. The search for `district17` matches 1 article in 200, a realistic
 # selectivity; `ferry strike` matches every synthetic article (worst case:
-# all are scored and counted).
+# all are scored and counted). PARALLAX_BENCH_NO_STORIES=1 skips computing
+# stories (slow on a large store).
 #
 # Usage: bench/serve.sh [ARTICLES=10000] [DURATION=30s] [CONNECTIONS=64] [THREADS=2]
 # Goal: >= 5,000 requests/s on /api/articles.
@@ -52,17 +55,26 @@ for _ in $(seq 1 600); do
     sleep 0.5
 done
 grep -q '^ready ' "$LOG" || { cat "$LOG" >&2; echo "server did not start in 300 s" >&2; exit 1; }
-grep -v '^ready ' "$LOG" >&2 || true
+grep -v '^ready \|^entity ' "$LOG" >&2 || true
+
+ENTITY="$(awk '$1 == "entity" {print $2; exit}' "$LOG")"
+ENTITY="${ENTITY:-person%3Aana%20lopez}"
 
 echo "parallax serve benchmark: $ARTICLES articles, $DURATION per route, $CONNECTIONS connections, $THREADS wrk threads, $(nproc) CPUs"
-printf '%-34s %12s %10s %10s %8s\n' route "requests/s" "p50" "p99" errors
+printf '%-44s %12s %10s %10s %8s\n' route "requests/s" "p50" "p99" errors
 for route in \
     "/api/articles" \
     "/api/articles?outlet=Daily%20Tribune&limit=20" \
     "/api/articles/bench-000042" \
     "/articles/bench-000042" \
+    "/api/stories" \
+    "/api/entities" \
+    "/api/entities/$ENTITY" \
+    "/entities/$ENTITY" \
     "/api/search?q=district17" \
-    "/api/search?q=ferry%20strike"; do
+    "/api/search?q=ferry%20strike" \
+    "/search?q=district17" \
+    "/search?entity=$ENTITY"; do
     out="$(wrk --latency -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --timeout 5s "http://$ADDR$route" 2>&1)"
     rps="$(awk '/^Requests\/sec/ {print $2}' <<<"$out")"
     p50="$(awk '$1 == "50%" {print $2}' <<<"$out")"
@@ -70,5 +82,5 @@ for route in \
     # Socket errors (connect/read/write/timeout) plus non-2xx answers.
     errors="$(awk '/Socket errors/ {for (i = 3; i <= NF; i++) {v = $i; gsub(",", "", v); if (v ~ /^[0-9]+$/) n += v}}
                    /Non-2xx/ {n += $NF} END {print n + 0}' <<<"$out")"
-    printf '%-34s %12s %10s %10s %8s\n' "$route" "${rps:-?}" "${p50:-?}" "${p99:-?}" "${errors:-0}"
+    printf '%-44s %12s %10s %10s %8s\n' "$route" "${rps:-?}" "${p50:-?}" "${p99:-?}" "${errors:-0}"
 done

@@ -5,7 +5,11 @@
 //! [`SearchIndex::sync_from_store`] brings it up to date (adding new and
 //! changed articles, dropping deleted ones). Title, clean text and outlet are
 //! searchable; the text is stored too so hits come with a highlighted
-//! snippet without a second trip to the store.
+//! snippet without a second trip to the store. Each article also carries the
+//! corpus-wide ids of the entities it mentions (`person:chris williamson`,
+//! from [`Store::article_entities`]), so a search can be narrowed to the
+//! articles about one entity ([`SearchRequest::entity`], or `entity:"…"` in
+//! the query).
 //!
 //! English stemming (`en_stem`) is applied to title and text: most corpora
 //! here are English, and tantivy 0.27 stems differently from 0.26, so an
@@ -27,11 +31,14 @@ use tantivy::schema::{
     Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, Value, FAST, STORED, STRING,
 };
 use tantivy::snippet::SnippetGenerator;
-use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, TantivyError, Term};
+use tantivy::{
+    DocAddress, Index, IndexReader, IndexWriter, Order, ReloadPolicy, TantivyDocument,
+    TantivyError, Term,
+};
 
 /// Bumped whenever the schema or the analysis changes; an index carrying
 /// another version is wiped and rebuilt from the store.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 /// File in the index folder naming the schema version and tantivy version.
 const VERSION_FILE: &str = "parallax-search.version";
 /// Memory the writer may buffer before flushing a segment.
@@ -43,6 +50,16 @@ const LIST_BATCH: usize = 5000;
 const SYNC_BATCH: usize = 500;
 /// Characters of text in a snippet.
 const SNIPPET_CHARS: usize = 220;
+/// Bytes of an article's text the snippet generator reads. It tokenizes
+/// what it is given, so a very long article would cost a request its whole
+/// length; matches are nearly always near the start of news text, and a
+/// hit with none in this window shows the opening instead.
+const SNIPPET_WINDOW: usize = 24 * 1024;
+/// Bytes before and after the first likely match that the snippet is cut
+/// from (see [`snippet_window`]): tokenizing and stemming every hit's whole
+/// text was most of a search's time.
+const SNIPPET_LEAD: usize = 320;
+const SNIPPET_TAIL: usize = 480;
 
 #[derive(Debug, thiserror::Error)]
 pub enum SearchError {
@@ -82,6 +99,10 @@ struct Fields {
     outlet_exact: Field,
     language: Field,
     published: Field,
+    /// `YYYYMMDD` of the publication date (0 when undated), for newest-first order.
+    published_day: Field,
+    /// Corpus-wide entity ids, one term each.
+    entity: Field,
     fingerprint: Field,
 }
 
@@ -109,17 +130,21 @@ fn build_schema() -> (Schema, Fields) {
         outlet_exact: builder.add_text_field("outlet_exact", STRING),
         language: builder.add_text_field("language", STRING | STORED),
         published: builder.add_text_field("published", STRING | STORED),
+        published_day: builder.add_u64_field("published_day", FAST),
+        entity: builder.add_text_field("entity", STRING),
         fingerprint: builder.add_u64_field("fingerprint", FAST),
     };
     (builder.build(), fields)
 }
 
-/// A fingerprint of the listing columns of an article, the same whether
-/// computed from a full [`Article`] or from an [`ArticleSummary`], so a sync
-/// can tell changed articles apart without reading every text. An edit that
-/// keeps title, outlet, date, language, URL and text length all equal goes
-/// unnoticed until the next [`SearchIndex::rebuild_from_store`]; a content
-/// hash in [`ArticleSummary`] would close that gap.
+/// A fingerprint of the listing columns of an article and its entity ids,
+/// the same whether computed from a full [`Article`] or from an
+/// [`ArticleSummary`], so a sync can tell changed articles apart without
+/// reading every text. An edit that keeps title, outlet, date, language,
+/// URL and text length all equal goes unnoticed until the next
+/// [`SearchIndex::rebuild_from_store`]; a content hash in [`ArticleSummary`]
+/// would close that gap. `entities` must be sorted and deduplicated.
+#[allow(clippy::too_many_arguments)]
 fn fingerprint(
     id: &str,
     title: Option<&str>,
@@ -128,6 +153,7 @@ fn fingerprint(
     language: Option<&str>,
     url: Option<&str>,
     text_chars: u64,
+    entities: &[String],
 ) -> u64 {
     let mut hasher = Sha256::new();
     hasher.update(SCHEMA_VERSION.to_le_bytes());
@@ -142,13 +168,18 @@ fn fingerprint(
         }
     }
     hasher.update(text_chars.to_le_bytes());
+    hasher.update((entities.len() as u64).to_le_bytes());
+    for entity in entities {
+        hasher.update((entity.len() as u64).to_le_bytes());
+        hasher.update(entity.as_bytes());
+    }
     let digest = hasher.finalize();
     let mut first = [0u8; 8];
     first.copy_from_slice(&digest[..8]);
     u64::from_le_bytes(first)
 }
 
-fn article_fingerprint(a: &Article) -> u64 {
+fn article_fingerprint(a: &Article, entities: &[String]) -> u64 {
     fingerprint(
         &a.id,
         a.title.as_deref(),
@@ -157,10 +188,11 @@ fn article_fingerprint(a: &Article) -> u64 {
         a.language.as_deref(),
         a.url.as_deref(),
         a.text.chars().count() as u64,
+        entities,
     )
 }
 
-fn summary_fingerprint(s: &ArticleSummary) -> u64 {
+fn summary_fingerprint(s: &ArticleSummary, entities: &[String]) -> u64 {
     fingerprint(
         &s.id,
         s.title.as_deref(),
@@ -169,14 +201,28 @@ fn summary_fingerprint(s: &ArticleSummary) -> u64 {
         s.language.as_deref(),
         s.url.as_deref(),
         s.text_chars,
+        entities,
     )
+}
+
+/// How hits are ordered.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SearchOrder {
+    /// Best match first (BM25, title matches count double).
+    #[default]
+    Relevance,
+    /// Newest publication date first, undated last.
+    Newest,
 }
 
 /// One search request.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SearchRequest {
     /// Query in tantivy syntax: words, `"exact phrases"`, `+must -not`,
-    /// `title:word`. Syntax errors are forgiven (the parts that parse are used).
+    /// `title:word`, `entity:"person:chris williamson"`. Syntax errors are
+    /// forgiven (the parts that parse are used). May be blank when
+    /// [`SearchRequest::entity`] is set: then every article about it matches.
     pub query: String,
     pub limit: usize,
     pub offset: usize,
@@ -184,6 +230,11 @@ pub struct SearchRequest {
     pub outlet: Option<String>,
     /// Only articles in this language (ISO 639-1).
     pub language: Option<String>,
+    /// Only articles mentioning this corpus-wide entity (exact id).
+    #[serde(default)]
+    pub entity: Option<String>,
+    #[serde(default)]
+    pub order: SearchOrder,
 }
 
 impl SearchRequest {
@@ -194,6 +245,8 @@ impl SearchRequest {
             offset: 0,
             outlet: None,
             language: None,
+            entity: None,
+            order: SearchOrder::Relevance,
         }
     }
 }
@@ -238,6 +291,8 @@ pub struct SearchIndex {
     index: Index,
     reader: IndexReader,
     fields: Fields,
+    /// Built once: it only depends on the schema and tokenizers.
+    parser: QueryParser,
     path: PathBuf,
     write_lock: Mutex<()>,
 }
@@ -299,10 +354,12 @@ impl SearchIndex {
             .reload_policy(ReloadPolicy::Manual)
             .try_into()
             .map_err(index_err)?;
+        let parser = query_parser(&index, &fields);
         Ok(SearchIndex {
             index,
             reader,
             fields,
+            parser,
             path,
             write_lock: Mutex::new(()),
         })
@@ -316,10 +373,12 @@ impl SearchIndex {
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
             .try_into()?;
+        let parser = query_parser(&index, &fields);
         Ok(SearchIndex {
             index,
             reader,
             fields,
+            parser,
             path: PathBuf::from(":memory:"),
             write_lock: Mutex::new(()),
         })
@@ -343,7 +402,8 @@ impl SearchIndex {
             })
     }
 
-    fn document(&self, a: &Article) -> TantivyDocument {
+    /// `entities` sorted and deduplicated.
+    fn document(&self, a: &Article, entities: &[String]) -> TantivyDocument {
         let f = &self.fields;
         let mut doc = TantivyDocument::default();
         doc.add_text(f.id, &a.id);
@@ -361,17 +421,41 @@ impl SearchIndex {
         if let Some(published) = &a.published {
             doc.add_text(f.published, published);
         }
-        doc.add_u64(f.fingerprint, article_fingerprint(a));
+        doc.add_u64(
+            f.published_day,
+            a.published.as_deref().map_or(0, day_number),
+        );
+        for entity in entities {
+            doc.add_text(f.entity, entity);
+        }
+        doc.add_u64(f.fingerprint, article_fingerprint(a, entities));
         doc
     }
 
     /// Adds or replaces articles by id (indexing the same article twice
     /// leaves one entry) and commits, so they are searchable on return.
+    /// They carry no entities; [`SearchIndex::index_articles_with_entities`]
+    /// adds those (and a sync adds them from the store).
     pub fn index_articles(&self, articles: &[Article]) -> Result<(), SearchError> {
+        let items: Vec<(&Article, Vec<String>)> =
+            articles.iter().map(|a| (a, Vec::new())).collect();
+        self.index_articles_with_entities(&items)
+    }
+
+    /// Like [`SearchIndex::index_articles`], each article with the
+    /// corpus-wide ids of the entities it mentions (any order, repeats
+    /// allowed).
+    pub fn index_articles_with_entities(
+        &self,
+        articles: &[(&Article, Vec<String>)],
+    ) -> Result<(), SearchError> {
         self.write(|writer, index| {
-            for article in articles {
+            for (article, entities) in articles {
+                let mut entities = entities.clone();
+                entities.sort_unstable();
+                entities.dedup();
                 writer.delete_term(Term::from_field_text(index.fields.id, &article.id));
-                writer.add_document(index.document(article))?;
+                writer.add_document(index.document(article, &entities))?;
             }
             Ok(())
         })
@@ -434,6 +518,9 @@ impl SearchIndex {
     /// changed (one pass over the article listing).
     pub fn sync_from_store(&self, store: &dyn Store) -> Result<SyncReport, SearchError> {
         let mut indexed = self.indexed_fingerprints()?;
+        let entities = entity_ids_by_article(store)?;
+        let no_entities: Vec<String> = Vec::new();
+        let entities_of = |id: &str| entities.get(id).unwrap_or(&no_entities);
         let mut report = SyncReport::default();
         let mut stale: Vec<String> = Vec::new();
         let mut seen: HashSet<String> = HashSet::new();
@@ -447,7 +534,11 @@ impl SearchIndex {
             let page_len = page.len();
             for summary in page {
                 match indexed.remove(&summary.id) {
-                    Some(print) if print == summary_fingerprint(&summary) => report.unchanged += 1,
+                    Some(print)
+                        if print == summary_fingerprint(&summary, entities_of(&summary.id)) =>
+                    {
+                        report.unchanged += 1
+                    }
                     _ => stale.push(summary.id.clone()),
                 }
                 seen.insert(summary.id);
@@ -475,7 +566,11 @@ impl SearchIndex {
                 }
             }
             report.indexed += articles.len();
-            self.index_articles(&articles)?;
+            let items: Vec<(&Article, Vec<String>)> = articles
+                .iter()
+                .map(|a| (a, entities_of(&a.id).clone()))
+                .collect();
+            self.index_articles_with_entities(&items)?;
         }
         Ok(report)
     }
@@ -495,23 +590,25 @@ impl SearchIndex {
     }
 
     /// A page of matches with filters and the total count. A blank query
-    /// matches nothing.
+    /// matches nothing, unless an entity is given: then it matches every
+    /// article about that entity.
     pub fn search_with(&self, request: &SearchRequest) -> Result<SearchResults, SearchError> {
         if request.limit == 0 {
             return Err(SearchError::Invalid("limit must be at least 1".into()));
         }
-        if request.query.trim().is_empty() {
+        let blank = request.query.trim().is_empty();
+        if blank && request.entity.is_none() {
             return Ok(SearchResults {
                 total: 0,
                 hits: Vec::new(),
             });
         }
         let f = &self.fields;
-        let mut parser = QueryParser::for_index(&self.index, vec![f.title, f.text, f.outlet]);
-        parser.set_field_boost(f.title, 2.0);
-        parser.set_conjunction_by_default();
-        let (text_query, _errors) = parser.parse_query_lenient(&request.query);
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, text_query)];
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::with_capacity(4);
+        if !blank {
+            let (text_query, _errors) = self.parser.parse_query_lenient(&request.query);
+            clauses.push((Occur::Must, text_query));
+        }
         let mut filter = |field: Field, value: &Option<String>| {
             if let Some(v) = value {
                 clauses.push((
@@ -525,44 +622,66 @@ impl SearchIndex {
         };
         filter(f.outlet_exact, &request.outlet);
         filter(f.language, &request.language);
+        filter(f.entity, &request.entity);
         let query = BooleanQuery::new(clauses);
 
         let searcher = self.reader.searcher();
-        let (top, total) = searcher.search(
-            &query,
-            &(
-                TopDocs::with_limit(request.limit)
-                    .and_offset(request.offset)
-                    .order_by_score(),
-                Count,
-            ),
-        )?;
-        let mut snippets = SnippetGenerator::create(&searcher, &query, f.text)?;
-        snippets.set_max_num_chars(SNIPPET_CHARS);
+        let top_docs = TopDocs::with_limit(request.limit).and_offset(request.offset);
+        let (top, total): (Vec<(f32, DocAddress)>, usize) = match request.order {
+            SearchOrder::Relevance => {
+                searcher.search(&query, &(top_docs.order_by_score(), Count))?
+            }
+            SearchOrder::Newest => {
+                let (top, total) = searcher.search(
+                    &query,
+                    &(
+                        top_docs.order_by_u64_field("published_day", Order::Desc),
+                        Count,
+                    ),
+                )?;
+                // Ordered by date, a hit has no relevance score to show.
+                (top.into_iter().map(|(_, a)| (0.0, a)).collect(), total)
+            }
+        };
+        if top.is_empty() {
+            return Ok(SearchResults {
+                total,
+                hits: Vec::new(),
+            });
+        }
+        // Snippets mark the words the text query asked for (the filters
+        // match no words of the text).
+        let snippets = if blank {
+            None
+        } else {
+            let mut generator = SnippetGenerator::create(&searcher, &query, f.text)?;
+            generator.set_max_num_chars(SNIPPET_CHARS);
+            Some((generator, snippet_needles(&query, f.text)))
+        };
         let mut hits = Vec::with_capacity(top.len());
         for (score, address) in top {
             let doc: TantivyDocument = searcher.doc(address)?;
-            let text_of = |field: Field| {
-                doc.get_first(field)
-                    .and_then(|v| v.as_str())
-                    .map(str::to_string)
+            let take = |field: Field| -> Option<String> {
+                Some(doc.get_first(field)?.as_str()?.to_string())
             };
-            let text = text_of(f.text).unwrap_or_default();
-            let snippet = snippets.snippet(&text);
-            let (snippet, highlights) = if snippet.is_empty() {
-                // Matched on title or outlet only: show the opening.
-                (opening(&text, SNIPPET_CHARS).to_string(), Vec::new())
-            } else {
-                (
+            let text = take(f.text).unwrap_or_default();
+            let snippet = snippets
+                .as_ref()
+                .map(|(generator, needles)| generator.snippet(snippet_window(&text, needles)))
+                .filter(|s| !s.is_empty());
+            let (snippet, highlights) = match snippet {
+                Some(snippet) => (
                     snippet.fragment().to_string(),
                     snippet.highlighted().to_vec(),
-                )
+                ),
+                // Matched on title, outlet or entity only: show the opening.
+                None => (opening(&text, SNIPPET_CHARS).to_string(), Vec::new()),
             };
             hits.push(SearchHit {
-                id: text_of(f.id).unwrap_or_default(),
-                title: text_of(f.title),
-                outlet: text_of(f.outlet),
-                published: text_of(f.published),
+                id: take(f.id).unwrap_or_default(),
+                title: take(f.title),
+                outlet: take(f.outlet),
+                published: take(f.published),
                 score,
                 snippet,
                 highlights,
@@ -570,6 +689,117 @@ impl SearchIndex {
         }
         Ok(SearchResults { total, hits })
     }
+}
+
+/// The query parser over title (boosted), text and outlet, ANDing words.
+fn query_parser(index: &Index, f: &Fields) -> QueryParser {
+    let mut parser = QueryParser::for_index(index, vec![f.title, f.text, f.outlet]);
+    parser.set_field_boost(f.title, 2.0);
+    parser.set_conjunction_by_default();
+    parser
+}
+
+/// Every article's corpus-wide entity ids (sorted, deduplicated), read in
+/// one query: the sync compares them with what the index holds.
+fn entity_ids_by_article(store: &dyn Store) -> Result<HashMap<String, Vec<String>>, StoreError> {
+    let mut out: HashMap<String, Vec<String>> = HashMap::new();
+    for row in store.all_article_entities()? {
+        if let Some(id) = row.entity_id {
+            out.entry(row.article_id).or_default().push(id);
+        }
+    }
+    for ids in out.values_mut() {
+        ids.sort_unstable();
+        ids.dedup();
+    }
+    Ok(out)
+}
+
+/// What the text terms of `query` (stemmed, lowercase) look like in the
+/// text they came from: their first characters (a stem can differ from
+/// the word in its last letter, `ferri` for `ferry`), at least three.
+fn snippet_needles(query: &dyn Query, field: Field) -> Vec<String> {
+    let mut needles: Vec<String> = Vec::new();
+    query.query_terms(&mut |term, _| {
+        if term.field() != field {
+            return;
+        }
+        if let Some(stem) = term.value().as_str() {
+            let keep = stem.chars().count().saturating_sub(1).max(3);
+            let needle: String = stem.chars().take(keep).collect();
+            if !needle.is_empty() && !needles.contains(&needle) {
+                needles.push(needle);
+            }
+        }
+    });
+    needles
+}
+
+/// The part of `text` to make the snippet from: around the first place a
+/// needle occurs, cut at spaces; the first [`SNIPPET_WINDOW`] bytes when
+/// none does (the generator then decides).
+fn snippet_window<'a>(text: &'a str, needles: &[String]) -> &'a str {
+    let window = prefix(text, SNIPPET_WINDOW);
+    if needles.is_empty() {
+        return window;
+    }
+    // ASCII lowercasing keeps byte offsets; needles are lowercase already.
+    let lower = window.to_ascii_lowercase();
+    let Some(at) = needles.iter().filter_map(|n| lower.find(n.as_str())).min() else {
+        return window;
+    };
+    let mut start = at.saturating_sub(SNIPPET_LEAD);
+    while !window.is_char_boundary(start) {
+        start += 1;
+    }
+    if start > 0 {
+        // Begin after a space, so no word is cut.
+        start = window[start..at]
+            .find(char::is_whitespace)
+            .map_or(at, |space| start + space + 1);
+    }
+    let mut end = (at + SNIPPET_TAIL).min(window.len());
+    while !window.is_char_boundary(end) {
+        end -= 1;
+    }
+    if end < window.len() {
+        end = window[at..end]
+            .rfind(char::is_whitespace)
+            .map_or(end, |space| at + space);
+    }
+    window.get(start..end).unwrap_or(window)
+}
+
+/// `YYYYMMDD` of a date written `YYYY-MM-DD…`; 0 when it is not one.
+fn day_number(published: &str) -> u64 {
+    let digits = |range: Range<usize>| -> Option<u64> {
+        let part = published.get(range)?;
+        if part.bytes().all(|b| b.is_ascii_digit()) {
+            part.parse().ok()
+        } else {
+            None
+        }
+    };
+    let bytes = published.as_bytes();
+    if bytes.get(4) != Some(&b'-') || bytes.get(7) != Some(&b'-') {
+        return 0;
+    }
+    match (digits(0..4), digits(5..7), digits(8..10)) {
+        (Some(y), Some(m), Some(d)) => y * 10_000 + m * 100 + d,
+        _ => 0,
+    }
+}
+
+/// At most `max_bytes` of `text`, cut on a character boundary.
+fn prefix(text: &str, max_bytes: usize) -> &str {
+    if text.len() <= max_bytes {
+        return text;
+    }
+    let mut cut = max_bytes;
+    while !text.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    &text[..cut]
 }
 
 /// The first `max_chars` characters of `text`, cut at a word boundary.

@@ -245,3 +245,211 @@ fn opening_cuts_at_a_word_boundary() {
     assert_eq!(opening("alpha beta gamma delta", 12), "alpha beta");
     assert_eq!(opening("ééééé", 3), "ééé");
 }
+
+#[test]
+fn day_numbers_order_dates_and_reject_other_text() {
+    assert_eq!(day_number("2026-03-01"), 20260301);
+    assert_eq!(day_number("2026-03-01T10:00:00Z"), 20260301);
+    assert_eq!(day_number("March 2026"), 0);
+    assert_eq!(day_number("2026-3-1"), 0);
+    assert_eq!(day_number(""), 0);
+    assert_eq!(prefix("ééé", 3), "é");
+    assert_eq!(prefix("abc", 10), "abc");
+}
+
+fn entity_row(article: &str, name: &str) -> parallax_store::ArticleEntity {
+    parallax_store::ArticleEntity {
+        article_id: article.to_string(),
+        name: name.to_string(),
+        kind: "person".to_string(),
+        entity_id: None,
+        mentions: 1,
+        quotes_by: 0,
+    }
+}
+
+/// Stores entity rows for `articles` and joins them to corpus ids
+/// `person:<lowercase name>`, as `parallax ingest` does.
+fn put_entities(store: &mut SqliteStore, rows: &[(&str, &str)]) {
+    let mut by_article: Vec<(
+        parallax_store::StoredAnalysis,
+        Vec<parallax_store::ArticleEntity>,
+    )> = Vec::new();
+    for (article, name) in rows {
+        let row = entity_row(article, name);
+        match by_article
+            .iter_mut()
+            .find(|(a, _)| a.article_id == *article)
+        {
+            Some((_, entities)) => entities.push(row),
+            None => {
+                let stored = store.get(article).unwrap().unwrap();
+                let revision = store
+                    .stale_analyses("test")
+                    .unwrap()
+                    .into_iter()
+                    .find(|(id, _)| id == article)
+                    .map(|(_, rev)| rev)
+                    .unwrap_or_default();
+                by_article.push((
+                    parallax_store::StoredAnalysis {
+                        article_id: stored.id,
+                        revision,
+                        analyzer: "test".into(),
+                        json: "{}".into(),
+                    },
+                    vec![row],
+                ))
+            }
+        }
+    }
+    store.put_analyses(&by_article).unwrap();
+    let ids: Vec<(parallax_store::ArticleEntity, String)> = rows
+        .iter()
+        .map(|(article, name)| {
+            (
+                entity_row(article, name),
+                format!("person:{}", name.to_lowercase()),
+            )
+        })
+        .collect();
+    store.set_entity_ids(&ids).unwrap();
+}
+
+#[test]
+fn entity_filter_finds_the_articles_about_an_entity_newest_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("p.db");
+    let mut store = SqliteStore::open(&db).unwrap();
+    let mut articles = sample();
+    articles[0].published = Some("2026-02-01".into());
+    articles[1].published = Some("2026-03-05".into());
+    articles[2].published = None;
+    put(&mut store, &articles);
+    let index = SearchIndex::open_or_create(index_dir_for_db(&db)).unwrap();
+    index.sync_from_store(&store).unwrap();
+
+    let mut request = SearchRequest::new("", 10);
+    request.entity = Some("person:ada lovelace".into());
+    assert_eq!(index.search_with(&request).unwrap().total, 0);
+
+    // Entities arrive after the articles (the pipeline joins them later):
+    // the next sync re-indexes exactly the articles whose entities changed.
+    put_entities(
+        &mut store,
+        &[
+            ("harbour", "Ada Lovelace"),
+            ("budget", "Ada Lovelace"),
+            ("orchard", "Ada Lovelace"),
+            ("orchard", "Grace Hopper"),
+        ],
+    );
+    let report = index.sync_from_store(&store).unwrap();
+    assert_eq!((report.indexed, report.unchanged), (3, 0), "{report:?}");
+    assert_eq!(index.sync_from_store(&store).unwrap().unchanged, 3);
+
+    request.order = SearchOrder::Newest;
+    let about = index.search_with(&request).unwrap();
+    let ids: Vec<&str> = about.hits.iter().map(|h| h.id.as_str()).collect();
+    assert_eq!(
+        ids,
+        ["budget", "harbour", "orchard"],
+        "newest first, undated last"
+    );
+    assert!(about.hits[0].snippet.starts_with("The city council"));
+    assert!(about.hits[0].highlights.is_empty());
+
+    // With words too: both must hold.
+    let mut narrowed = SearchRequest::new("bridge", 10);
+    narrowed.entity = Some("person:ada lovelace".into());
+    assert_eq!(narrowed_ids(&index, &narrowed), ["harbour", "budget"]);
+    narrowed.entity = Some("person:grace hopper".into());
+    assert!(narrowed_ids(&index, &narrowed).is_empty());
+    // The same filter written in the query.
+    let in_query = index
+        .search("entity:\"person:grace hopper\" apple", 10)
+        .unwrap();
+    assert_eq!(in_query.len(), 1);
+    assert_eq!(in_query[0].id, "orchard");
+    // Entity ids are exact: no partial or differently cased match.
+    request.entity = Some("person:ada".into());
+    assert_eq!(index.search_with(&request).unwrap().total, 0);
+}
+
+fn narrowed_ids(index: &SearchIndex, request: &SearchRequest) -> Vec<String> {
+    index
+        .search_with(request)
+        .unwrap()
+        .hits
+        .into_iter()
+        .map(|h| h.id)
+        .collect()
+}
+
+#[test]
+fn snippets_of_very_long_articles_stay_within_the_window() {
+    let index = SearchIndex::in_memory().unwrap();
+    let mut long = sample()[2].clone();
+    long.text = format!(
+        "{} Late in the text the word zeppelin appears.",
+        "Filler words about orchards. ".repeat(2000)
+    );
+    index.index_articles(&[long]).unwrap();
+    let early = index.search("orchards", 5).unwrap();
+    assert_eq!(early.len(), 1);
+    assert!(!early[0].highlights.is_empty());
+    // A match past the window is still found; its hit shows the opening.
+    let late = index.search("zeppelin", 5).unwrap();
+    assert_eq!(late.len(), 1);
+    assert!(late[0].snippet.starts_with("Filler words"));
+}
+
+#[test]
+fn snippet_windows_start_near_the_first_match_and_cut_at_spaces() {
+    let text = format!(
+        "{}The ferry crews struck. {}",
+        "word ".repeat(200),
+        "more ".repeat(200)
+    );
+    let needles = vec!["ferr".to_string()];
+    let window = snippet_window(&text, &needles);
+    assert!(window.len() <= SNIPPET_LEAD + SNIPPET_TAIL);
+    assert!(window.contains("The ferry crews struck."));
+    assert!(
+        window.starts_with("word ") && window.ends_with("more"),
+        "{window:?}"
+    );
+    // No needle found: the whole (short) text.
+    assert_eq!(
+        snippet_window("Short text.", &["zzz".to_string()]),
+        "Short text."
+    );
+    assert_eq!(snippet_window("Short text.", &[]), "Short text.");
+    // Multi-byte text around the match stays whole.
+    for filler in ["é", "€", "𝄞"] {
+        let accented = format!("{}ferry {}", filler.repeat(400), filler.repeat(400));
+        let window = snippet_window(&accented, &needles);
+        assert!(window.contains("ferry"), "{filler}");
+        let spaced = format!("{} ferry {}", filler.repeat(401), filler.repeat(399));
+        assert!(
+            snippet_window(&spaced, &needles).contains("ferry"),
+            "{filler}"
+        );
+    }
+}
+
+#[test]
+fn stemmed_words_far_into_an_article_still_get_highlighted() {
+    let index = SearchIndex::in_memory().unwrap();
+    let mut long = sample()[0].clone();
+    long.text = format!(
+        "{} At last the ferries returned to the harbour.",
+        "Quiet words about the weather. ".repeat(100)
+    );
+    index.index_articles(&[long]).unwrap();
+    let hits = index.search("ferry", 5).unwrap();
+    assert_eq!(hits.len(), 1);
+    let hit = &hits[0];
+    assert_eq!(hit.highlights.len(), 1, "{hit:?}");
+    assert_eq!(&hit.snippet[hit.highlights[0].clone()], "ferries");
+}

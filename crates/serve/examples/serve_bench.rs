@@ -5,9 +5,12 @@
 //! cargo run --release -p parallax-serve --example serve_bench -- [ARTICLES] [ADDR]
 //! ```
 //!
-//! Article ids are `bench-000000` … so a benchmark can name pages. Prints
-//! `ready http://ADDR/` once it answers; stops on Ctrl-C (SIGINT) and
-//! removes its temporary store.
+//! Article ids are `bench-000000` … so a benchmark can name pages. Every
+//! article quotes one of a few named people and mentions another, and the
+//! store gets their analyses, entities and stories the way `parallax
+//! ingest` leaves them, so entity pages (`/entities/person%3Aana%20lopez`)
+//! have hundreds of articles each. Prints `ready http://ADDR/` once it
+//! answers; stops on Ctrl-C (SIGINT) and removes its temporary store.
 
 use parallax_model::{
     Article, Block, BlockKind, ContentKind, Hints, OffsetMap, Origin, RawDoc, SourceFormat,
@@ -29,6 +32,18 @@ const WORDS: [&str; 24] = [
     "council", "budget", "ferry", "strike", "minister", "election", "harbour", "library", "court",
     "ruling", "storm", "flood", "school", "teachers", "hospital", "nurses", "rail", "tariff",
     "river", "bridge", "mayor", "police", "market", "energy",
+];
+
+/// People quoted and mentioned, with their role and organisation.
+const PEOPLE: [(&str, &str, &str); 8] = [
+    ("Ana Lopez", "Mayor", "City Council"),
+    ("Tom Reyes", "Transport Minister", "Transport Ministry"),
+    ("Grace Okoye", "union leader", "Ferry Workers Union"),
+    ("Henrik Dahl", "harbour master", "Port Authority"),
+    ("Mei Tanaka", "council treasurer", "City Council"),
+    ("Samuel Adeyemi", "police chief", "Metro Police"),
+    ("Clara Novak", "hospital director", "General Hospital"),
+    ("Pedro Alves", "school board chair", "School Board"),
 ];
 
 /// A small deterministic generator, so runs are comparable.
@@ -58,6 +73,20 @@ fn synthetic(i: usize, rng: &mut Lcg) -> (Article, RawDoc) {
         }
         paragraphs.push(format!("{}.", sentence.join(" ")));
     }
+    // A quote by one person and a mention of another, for entity pages.
+    let (speaker, role, _) = PEOPLE[rng.next() % PEOPLE.len()];
+    let (other, _, org) = PEOPLE[rng.next() % PEOPLE.len()];
+    paragraphs.insert(
+        1,
+        format!(
+            "“The {} {} must come first,” said {role} {speaker} on Tuesday. \
+             {other} of the {org} called the plan a {} {} mistake.",
+            rng.word(),
+            rng.word(),
+            rng.word(),
+            rng.word()
+        ),
+    );
     // A rarer word (each in 1 of 200 articles) for selective searches; the
     // 24-word vocabulary otherwise puts every word in every article.
     paragraphs.push(format!("Filed under district{}.", i % 200));
@@ -141,6 +170,21 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "stored {count} synthetic articles in {:.1?}",
         started.elapsed()
     );
+    {
+        let mut store = SqliteStore::open(&db)?;
+        let analysing = Instant::now();
+        let analysed = parallax_pipeline::refresh_analyses(&mut store)?;
+        let entities = parallax_pipeline::refresh_entities(&mut store)?;
+        eprintln!(
+            "analysed {analysed} articles ({entities} entities) in {:.1?}",
+            analysing.elapsed()
+        );
+        if std::env::var_os("PARALLAX_BENCH_NO_STORIES").is_none() {
+            let clustering = Instant::now();
+            let stories = parallax_pipeline::refresh_stories(&mut store)?;
+            eprintln!("computed {stories} stories in {:.1?}", clustering.elapsed());
+        }
+    }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
@@ -156,6 +200,24 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let again = Instant::now();
         server.state().sync_search().await?;
         eprintln!("a sync with nothing to do took {:.1?}", again.elapsed());
+        // The most covered person, for the entity routes of the benchmark.
+        let top = tokio::task::spawn_blocking({
+            let db = db.clone();
+            move || -> Result<Option<String>, parallax_store::StoreError> {
+                let store = SqliteStore::open_read_only(&db)?;
+                let top = store.list_entities(&parallax_store::EntityQuery {
+                    kind: Some("person".into()),
+                    limit: 1,
+                    ..parallax_store::EntityQuery::default()
+                })?;
+                Ok(top.into_iter().next().map(|e| e.id))
+            }
+        })
+        .await
+        .map_err(|e| parallax_serve::ServeError::Task(e.to_string()))??;
+        if let Some(id) = top {
+            println!("entity {}", parallax_serve::html::url_encode(&id));
+        }
         println!("ready http://{}/", server.local_addr()?);
         server
             .run_until(async {

@@ -8,8 +8,8 @@ use axum::http::{header, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use parallax_model::Article;
-use parallax_search::{SearchHit, SearchRequest};
-use parallax_store::{ArticleSummary, DuplicateLink, ListQuery};
+use parallax_search::{SearchHit, SearchOrder, SearchRequest};
+use parallax_store::{ArticleSummary, DuplicateLink, EntitySummary, ListQuery};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
@@ -283,24 +283,39 @@ pub(crate) struct SearchParams {
     pub(crate) q: Option<String>,
     pub(crate) outlet: Option<String>,
     pub(crate) language: Option<String>,
+    /// Only articles mentioning this corpus-wide entity id.
+    pub(crate) entity: Option<String>,
+    /// `relevance` (default with words) or `newest` (default without).
+    pub(crate) sort: Option<String>,
     pub(crate) limit: Option<String>,
     pub(crate) offset: Option<String>,
 }
 
 impl SearchParams {
-    /// The search request, or `None` for a blank query.
+    /// The search request, or `None` when neither words nor an entity
+    /// were given.
     pub(crate) fn to_request(&self, default_limit: usize) -> Result<Option<SearchRequest>, String> {
         let limit = parse_count("limit", &self.limit, default_limit, 1, MAX_LIMIT)?;
         let offset = parse_count("offset", &self.offset, 0, 0, 10_000)?;
-        let Some(query) = non_empty(&self.q) else {
-            return Ok(None);
+        let query = non_empty(&self.q);
+        let entity = non_empty(&self.entity);
+        let order = match non_empty(&self.sort).as_deref() {
+            None if query.is_none() => SearchOrder::Newest,
+            None | Some("relevance") => SearchOrder::Relevance,
+            Some("newest") => SearchOrder::Newest,
+            Some(other) => return Err(format!("sort must be relevance or newest, got {other:?}")),
         };
+        if query.is_none() && entity.is_none() {
+            return Ok(None);
+        }
         Ok(Some(SearchRequest {
-            query,
+            query: query.unwrap_or_default(),
             limit,
             offset,
             outlet: non_empty(&self.outlet),
             language: non_empty(&self.language),
+            entity,
+            order,
         }))
     }
 }
@@ -316,13 +331,64 @@ pub(crate) async fn run_search(
         .map_err(|e| ApiError::internal(e.to_string()))
 }
 
+/// Entities shown above the hits of a search.
+const ENTITY_MATCHES: usize = 6;
+
+/// The words of a search query as an entity name: field prefixes,
+/// exclusions, operators and punctuation dropped, lowercased. `None` when
+/// too little is left to match names on.
+pub(crate) fn entity_name_query(query: &str) -> Option<String> {
+    let mut words: Vec<String> = Vec::new();
+    for token in query.split_whitespace() {
+        if token.starts_with('-') || matches!(token, "AND" | "OR" | "NOT") {
+            continue;
+        }
+        let token = token.rsplit(':').next().unwrap_or(token);
+        let word: String = token
+            .chars()
+            .filter(|c| c.is_alphanumeric() || matches!(c, '\'' | '’' | '-' | '.'))
+            .flat_map(char::to_lowercase)
+            .collect();
+        let word = word.trim_matches(|c: char| !c.is_alphanumeric());
+        if !word.is_empty() {
+            words.push(word.to_string());
+        }
+    }
+    let name = words.join(" ");
+    (name.chars().count() >= 3).then_some(name)
+}
+
+/// Entities whose name contains the query's words, most covered first.
+pub(crate) async fn matching_entities(
+    state: &AppState,
+    query: &str,
+) -> Result<Vec<EntitySummary>, PoolError> {
+    let Some(name) = entity_name_query(query) else {
+        return Ok(Vec::new());
+    };
+    let all = state.entities().await?;
+    // Ids are `kind:name`; only the name part counts.
+    Ok(all
+        .iter()
+        .filter(|e| {
+            let name_part = e.id.split_once(':').map_or(e.id.as_str(), |(_, n)| n);
+            crate::entities::id_contains(name_part, &name)
+        })
+        .take(ENTITY_MATCHES)
+        .cloned()
+        .collect())
+}
+
 #[derive(Serialize)]
 struct SearchPage {
     query: String,
+    entity: Option<String>,
     total: usize,
     limit: usize,
     offset: usize,
     next_offset: Option<usize>,
+    /// Entities whose name matches the query (first page only).
+    entities: Vec<EntitySummary>,
     hits: Vec<SearchHit>,
 }
 
@@ -333,16 +399,30 @@ pub(crate) async fn search(
     let request = params
         .to_request(20)
         .map_err(ApiError::bad_request)?
-        .ok_or_else(|| ApiError::bad_request("q (the search query) is required"))?;
-    let (query, limit, offset) = (request.query.clone(), request.limit, request.offset);
+        .ok_or_else(|| {
+            ApiError::bad_request("q (the search query) or entity (an entity id) is required")
+        })?;
+    let (query, entity, limit, offset) = (
+        request.query.clone(),
+        request.entity.clone(),
+        request.limit,
+        request.offset,
+    );
+    let entities = if offset == 0 && !query.is_empty() {
+        matching_entities(&state, &query).await?
+    } else {
+        Vec::new()
+    };
     let results = run_search(&state, request).await?;
     let next_offset = (offset + results.hits.len() < results.total).then_some(offset + limit);
     Ok(Json(SearchPage {
         query,
+        entity,
         total: results.total,
         limit,
         offset,
         next_offset,
+        entities,
         hits: results.hits,
     })
     .into_response())
@@ -369,6 +449,40 @@ mod tests {
         assert!(d("2026-1-01").is_err());
         assert!(d("yesterday").is_err());
         assert!(d("2026-03-0é").is_err());
+    }
+
+    #[test]
+    fn entity_queries_keep_only_name_words() {
+        let q = entity_name_query;
+        assert_eq!(q("Williamson"), Some("williamson".into()));
+        assert_eq!(
+            q("  \"Chris  Williamson\" -letter"),
+            Some("chris williamson".into())
+        );
+        assert_eq!(q("title:O'Brien"), Some("o'brien".into()));
+        assert_eq!(q("ab"), None);
+        assert_eq!(q("-only AND (("), None);
+        assert_eq!(q("%_\\"), None);
+    }
+
+    #[test]
+    fn search_needs_words_or_an_entity() {
+        let params = |q: &str, entity: &str, sort: &str| SearchParams {
+            q: Some(q.into()),
+            entity: Some(entity.into()),
+            sort: Some(sort.into()),
+            ..SearchParams::default()
+        };
+        assert_eq!(params("", "", "").to_request(20), Ok(None));
+        let about = params("", "person:ada", "")
+            .to_request(20)
+            .unwrap()
+            .unwrap();
+        assert_eq!(about.order, SearchOrder::Newest);
+        assert_eq!(about.entity.as_deref(), Some("person:ada"));
+        let words = params("ferry", "", "").to_request(20).unwrap().unwrap();
+        assert_eq!(words.order, SearchOrder::Relevance);
+        assert!(params("ferry", "", "oldest").to_request(20).is_err());
     }
 
     #[test]

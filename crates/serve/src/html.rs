@@ -120,8 +120,8 @@ impl Html {
 /// Styles for every page: readable type, a single column that fits a phone,
 /// no web fonts or external files.
 const STYLE: &str = r#"
-:root{color-scheme:light dark;--fg:#1b1b1b;--muted:#5d5d5d;--bg:#fdfdfb;--line:#dcdcd6;--accent:#1f5fa8;--mark:#fff0a8;--panel:#f3f2ee}
-@media (prefers-color-scheme:dark){:root{--fg:#e6e6e3;--muted:#a3a39e;--bg:#151515;--line:#383836;--accent:#7fb0ee;--mark:#5a4d00;--panel:#202020}}
+:root{color-scheme:light dark;--fg:#1b1b1b;--muted:#5d5d5d;--bg:#fdfdfb;--line:#dcdcd6;--accent:#1f5fa8;--mark:#fff0a8;--panel:#f3f2ee;--person:#1f5fa8;--org:#7b3fa6;--place:#23794a;--misc:#9a6a12;--quote:#e8eef7;--scare:#c99a00}
+@media (prefers-color-scheme:dark){:root{--fg:#e6e6e3;--muted:#a3a39e;--bg:#151515;--line:#383836;--accent:#7fb0ee;--mark:#5a4d00;--panel:#202020;--person:#7fb0ee;--org:#c69be6;--place:#7fd0a0;--misc:#e0b45e;--quote:#1f2a3a;--scare:#e0b000}}
 *{box-sizing:border-box}
 html{-webkit-text-size-adjust:100%}
 body{margin:0;background:var(--bg);color:var(--fg);font:17px/1.55 Georgia,"Times New Roman",serif}
@@ -188,6 +188,39 @@ li.flag .kind{font-weight:600}
 li.flag.narrator .kind{border-color:#c4453b;color:#c4453b}
 li.flag.scare .kind{border-color:#c99a00;color:#9a7400}
 footer{max-width:46rem;margin:2rem auto;padding:0 1rem 1rem}
+.ent{color:inherit;text-decoration:none;border-bottom:2px solid var(--misc)}
+a.ent:hover{background:var(--panel)}
+.ent.person{border-color:var(--person)}.ent.organization{border-color:var(--org)}.ent.location{border-color:var(--place)}.ent.misc{border-color:var(--misc)}
+.q.speech{background:var(--quote);border-radius:2px;box-decoration-break:clone;-webkit-box-decoration-break:clone}
+.q.scare{text-decoration:underline wavy var(--scare);text-underline-offset:3px}
+.who{font-family:system-ui,sans-serif;font-size:12px;color:var(--muted);margin-left:.25em;white-space:nowrap}
+.who::before{content:"— "}
+time.date{border-bottom:1px dashed var(--muted)}
+time.date[data-iso]::after{content:attr(data-iso);font-family:system-ui,sans-serif;font-size:10px;color:var(--muted);margin-left:.2em;vertical-align:super;line-height:0}
+.legend{font-family:system-ui,sans-serif;font-size:13px;color:var(--muted);display:flex;flex-wrap:wrap;gap:.2rem .6rem;align-items:baseline;margin:.4rem 0 .8rem}
+.legend .ent,.legend .q,.legend time{color:var(--fg)}
+main:has(.article-page){max-width:74rem}
+.article-page article{max-width:46rem;min-width:0}
+aside.entities{font-family:system-ui,sans-serif;font-size:14px;border-top:2px solid var(--line);margin-top:1.5rem;padding-top:.3rem;overflow-wrap:anywhere}
+aside.entities h2{font-size:1rem;margin:.6rem 0 .3rem}
+aside.entities h3{font-size:12px;text-transform:uppercase;letter-spacing:.05em;color:var(--muted);margin:.9rem 0 .2rem}
+aside.entities ul{list-style:none;padding:0;margin:0}
+aside.entities li{margin:.25rem 0}
+.count{color:var(--muted);font-size:12px}
+.roles{color:var(--muted);font-size:12px}
+@media (min-width:64rem){.article-page{display:grid;grid-template-columns:minmax(0,46rem) 17rem;gap:2.5rem;align-items:start}aside.entities{border-top:0;margin-top:3.2rem;position:sticky;top:1rem;max-height:calc(100vh - 2rem);overflow-y:auto}}
+h1 .ent{border-bottom-width:3px}
+.facts-table th{width:7rem;white-space:nowrap}
+.quote-group{margin:.8rem 0 1rem;padding:.5rem .7rem;background:var(--panel);border-radius:6px}
+.quote-group h3{font-size:1rem;margin:0}
+.quote-group h3 a{text-decoration:none}
+ul.quotes{padding-left:1rem;margin:.3rem 0 0}
+ul.quotes li{margin:.45rem 0;overflow-wrap:anywhere}
+ul.quotes a{text-decoration:none;color:inherit;border-bottom:1px solid var(--line)}
+ul.quotes a:hover{border-color:var(--accent)}
+.speaker{font-family:system-ui,sans-serif;font-size:14px;color:var(--muted)}
+.context{font-family:system-ui,sans-serif;font-size:13px;color:var(--muted);margin-top:.15rem}
+ol.entities .badge{margin-left:.2rem}
 @media (max-width:30rem){body{font-size:16px}h1{font-size:1.35rem}main{padding:.7rem}header.site form{max-width:none;margin-left:0}}
 "#;
 
@@ -208,6 +241,7 @@ pub fn page(title: &str, query: &str, body: Html) -> String {
         .raw("</style></head><body>")
         .raw("<header class=\"site\"><a class=\"brand\" href=\"/\">Parallax</a>")
         .raw("<nav><a href=\"/\">Articles</a><a href=\"/stories\">Stories</a>")
+        .raw("<a href=\"/entities\">Entities</a>")
         .raw("<a href=\"/search\">Search</a>")
         .raw("<a href=\"/api/openapi.json\">API</a></nav>")
         .raw("<form action=\"/search\" method=\"get\" role=\"search\">")

@@ -8,29 +8,38 @@
 //! | Route | What |
 //! |---|---|
 //! | `GET /` | articles, newest first; filters `outlet`, `language`, `from`, `to`; paging `offset` |
-//! | `GET /articles/{id}` | clean text, what cleaning removed, duplicate links; `?hl=start-end` highlights a byte range |
+//! | `GET /articles/{id}` | clean text with entities, quotes and dates marked, what cleaning removed, duplicate links, the article's entities; `?hl=start-end` highlights a byte range, `?marks=off` shows plain text |
 //! | `GET /articles/{id}/source` | the input as ingested, for checking the cleaning |
-//! | `GET /search?q=` | full-text search |
+//! | `GET /search?q=` | full-text search, with the entities whose name matches above the hits; `entity=ID` keeps the articles that mention an entity |
+//! | `GET /entities` | entities, most covered first; filters `name`, `kind`; paging `offset` |
+//! | `GET /entities/{id}` | one entity: names, roles, outlets, every quote by it and about it, its articles; paging `offset` |
 //! | `GET /stories` | stories, newest first, with the outlets' lean; paging `offset` |
 //! | `GET /stories/{id}` | timeline, then per event the articles side by side: facts reported and left out, linked shared quotes, voice |
 //! | `GET /api/health` | status, counts, search index state |
 //! | `GET /api/articles` | article summaries, same filters and paging (`limit`, `offset`) |
 //! | `GET /api/articles/{id}` | a full article with its duplicate links |
-//! | `GET /api/search?q=` | search hits with snippets |
+//! | `GET /api/search?q=` | search hits with snippets, matching entities; `entity`, `sort` |
+//! | `GET /api/entities` | entity summaries (`name`, `kind`, `limit`, `offset`) |
+//! | `GET /api/entities/{id}` | one entity with its articles and quotes by and about it |
 //! | `GET /api/stories` | story summaries from the last ingest (`limit`, `offset`, `outlet`) |
 //! | `GET /api/stories/{id}` | one story document: events, arcs, coverage comparison |
 //! | `GET /api/openapi.json` | OpenAPI 3 description of the API |
 //!
-//! # Where later views plug in
+//! # Where the data comes from
 //!
 //! Stories are read from the store's stories document, which
-//! `parallax_pipeline::ingest` replaces after each run that changed articles.
-//! Entity pages (`GET /entities/{name}`) would join beside the article pages
-//! in [`router`], with a renderer like `article_page`; entity search adds an
-//! entity field to `parallax-search`'s schema (bump its `SCHEMA_VERSION`).
+//! `parallax_pipeline::ingest` replaces after each run that changed
+//! articles. Entities, quotes and dates come from the analyses the pipeline
+//! stores per article (`parallax_pipeline::read_analysis`); an article
+//! without a current one is analysed when its page is asked for, so a page
+//! never lacks its marks. Entity ids (`person:chris williamson`) are the
+//! corpus-wide joins the store keeps per article (`Store::article_entities`),
+//! and the search index carries them too, for `/search?entity=`.
 
 mod api;
+mod entities;
 pub mod html;
+mod marks;
 mod pages;
 mod state;
 mod stories;
@@ -125,12 +134,16 @@ pub fn router(state: AppState) -> Router {
         .route("/articles/{id}", get(pages::article_page))
         .route("/articles/{id}/source", get(pages::source_page))
         .route("/search", get(pages::search_page))
+        .route("/entities", get(entities::entity_list))
+        .route("/entities/{id}", get(entities::entity_page))
         .route("/stories", get(stories::story_list))
         .route("/stories/{id}", get(stories::story_page))
         .route("/api/health", get(api::health))
         .route("/api/articles", get(api::articles))
         .route("/api/articles/{id}", get(api::article))
         .route("/api/search", get(api::search))
+        .route("/api/entities", get(entities::api_entities))
+        .route("/api/entities/{id}", get(entities::api_entity))
         .route("/api/stories", get(stories::api_stories))
         .route("/api/stories/{id}", get(stories::api_story))
         .route("/api/openapi.json", get(api::openapi))

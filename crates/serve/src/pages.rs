@@ -3,13 +3,21 @@
 
 use crate::api::{self, ApiError, ListParams, SearchParams};
 use crate::html::{self, error_page, is_web_url, page, url_encode, Html};
+use crate::marks::{
+    analysis_marks, corpus_ids, entity_href, entity_search_href, inside_same_speaker, kind_name,
+    with_highlight, write_marked, Mark, MarkState,
+};
 use crate::state::{AppState, PoolError};
 use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
+use parallax_extract::{QuoteKind, SpeakerKind};
 use parallax_model::{Article, BlockKind, Removal};
+use parallax_pipeline::{analyze_article, read_analysis, Analysis};
 use parallax_search::{SearchHit, SearchResults};
-use parallax_store::{ArticleSummary, DuplicateLink, LinkKind, ListQuery};
+use parallax_store::{
+    ArticleEntity, ArticleSummary, DuplicateLink, LinkKind, ListQuery, Store, StoreError,
+};
 use std::collections::BTreeMap;
 use std::ops::Range;
 
@@ -48,7 +56,12 @@ fn article_href(id: &str) -> String {
 }
 
 /// `outlet · date · language` line.
-fn meta_line(h: &mut Html, outlet: Option<&str>, published: Option<&str>, extra: &[&str]) {
+pub(crate) fn meta_line(
+    h: &mut Html,
+    outlet: Option<&str>,
+    published: Option<&str>,
+    extra: &[&str],
+) {
     h.raw("<div class=\"meta\">");
     h.element("span", Some("outlet"), outlet.unwrap_or("Unknown outlet"));
     match published {
@@ -69,7 +82,7 @@ fn meta_line(h: &mut Html, outlet: Option<&str>, published: Option<&str>, extra:
     h.raw("</div>");
 }
 
-fn display_title(title: Option<&str>) -> &str {
+pub(crate) fn display_title(title: Option<&str>) -> &str {
     match title {
         Some(t) if !t.trim().is_empty() => t,
         _ => "(untitled)",
@@ -188,10 +201,12 @@ pub(crate) fn pager(h: &mut Html, newer: Option<String>, older: Option<String>) 
 }
 
 /// `?hl=start-end`: a byte range of the clean text to highlight (the
-/// story page links every finding to its sentence this way).
+/// story and entity pages link every finding to its sentence this way);
+/// `?marks=off` shows the text without entity, quote and date marks.
 #[derive(Debug, Default, serde::Deserialize)]
 pub(crate) struct ArticleParams {
     hl: Option<String>,
+    marks: Option<String>,
 }
 
 /// Parses `start-end` into a range that lies on character boundaries of
@@ -204,38 +219,76 @@ fn parse_highlight(value: Option<&str>, text: &str) -> Option<Range<usize>> {
     (start < end && text.get(start..end).is_some()).then_some(start..end)
 }
 
+/// What the article page shows besides the article itself.
+struct ArticleExtras {
+    /// Titles, outlets and dates of the duplicate-linked articles.
+    titles: LinkedTitles,
+    analysis: Option<Analysis>,
+    /// Why there is no analysis, when extraction failed.
+    analysis_error: Option<String>,
+    entities: Vec<ArticleEntity>,
+}
+
+/// The article with everything its page shows, read on one connection.
+fn load_article_page(
+    s: &dyn Store,
+    id: &str,
+) -> Result<Option<(Article, Vec<DuplicateLink>, ArticleExtras)>, StoreError> {
+    let Some(article) = s.get(id)? else {
+        return Ok(None);
+    };
+    let links = s.links(id)?;
+    // Titles of the linked articles, so the links read as headlines.
+    let mut titles = BTreeMap::new();
+    for link in links.iter().take(50) {
+        let other = other_end(link, &article.id);
+        if let Some(a) = s.get(other)? {
+            titles.insert(other.to_string(), (a.title, a.outlet, a.published));
+        }
+    }
+    // The stored analysis; computed now when missing or stale, so the page
+    // never lacks its marks.
+    let (analysis, analysis_error) = match read_analysis(s, id)? {
+        Some(analysis) => (Some(analysis), None),
+        None => match analyze_article(&article) {
+            Ok(analysis) => (Some(analysis), None),
+            Err(e) => (None, Some(e.to_string())),
+        },
+    };
+    let entities = s.article_entities(id)?;
+    Ok(Some((
+        article,
+        links,
+        ArticleExtras {
+            titles,
+            analysis,
+            analysis_error,
+            entities,
+        },
+    )))
+}
+
 pub(crate) async fn article_page(
     State(state): State<AppState>,
     Path(id): Path<String>,
     Query(params): Query<ArticleParams>,
 ) -> Result<Response, PageError> {
-    let Some((article, links)) = api::load_article(&state, id.clone()).await? else {
+    let lookup = id.clone();
+    let loaded = state
+        .inner
+        .pool
+        .read(move |s| load_article_page(s, &lookup))
+        .await?;
+    let Some((article, links, extras)) = loaded else {
         return Err(PageError(
             StatusCode::NOT_FOUND,
             format!("There is no article with id “{id}”."),
         ));
     };
-    // Titles of the linked articles, so the links read as headlines.
-    let others: Vec<String> = links
-        .iter()
-        .map(|l| other_end(l, &article.id).to_string())
-        .collect();
-    let titles = state
-        .inner
-        .pool
-        .read(move |s| {
-            let mut titles = BTreeMap::new();
-            for other in others.into_iter().take(50) {
-                if let Some(a) = s.get(&other)? {
-                    titles.insert(other, (a.title, a.outlet, a.published));
-                }
-            }
-            Ok(titles)
-        })
-        .await?;
     let title = display_title(article.title.as_deref()).to_string();
     let highlight = parse_highlight(params.hl.as_deref(), &article.text);
-    let body = render_article(&article, &links, &titles, highlight);
+    let show_marks = params.marks.as_deref() != Some("off");
+    let body = render_article(&article, &links, &extras, highlight, show_marks);
     Ok(html::response(StatusCode::OK, page(&title, "", body)))
 }
 
@@ -249,14 +302,32 @@ fn other_end<'a>(link: &'a DuplicateLink, id: &str) -> &'a str {
 
 type LinkedTitles = BTreeMap<String, (Option<String>, Option<String>, Option<String>)>;
 
+/// This article's page with `?hl=` and `?marks=` set.
+fn article_self_href(id: &str, highlight: Option<&Range<usize>>, marks_off: bool) -> String {
+    let mut href = article_href(id);
+    let mut sep = '?';
+    if let Some(hl) = highlight {
+        href.push_str(&format!("{sep}hl={}-{}", hl.start, hl.end));
+        sep = '&';
+    }
+    if marks_off {
+        href.push_str(&format!("{sep}marks=off"));
+    }
+    if highlight.is_some() {
+        href.push_str("#hl");
+    }
+    href
+}
+
 fn render_article(
     article: &Article,
     links: &[DuplicateLink],
-    titles: &LinkedTitles,
+    extras: &ArticleExtras,
     highlight: Option<Range<usize>>,
+    show_marks: bool,
 ) -> Html {
     let mut h = Html::new();
-    h.raw("<article>");
+    h.raw("<div class=\"article-page\"><article>");
     h.element("h1", None, display_title(article.title.as_deref()));
     let mut extra: Vec<String> = Vec::new();
     if let Some(author) = &article.author {
@@ -293,10 +364,16 @@ fn render_article(
     )
     .raw("</p>");
 
-    render_duplicates(&mut h, article, links, titles);
+    render_duplicates(&mut h, article, links, &extras.titles);
 
+    let marks = match (&extras.analysis, show_marks) {
+        (Some(analysis), true) => analysis_marks(&article.text, analysis, &extras.entities),
+        _ => Vec::new(),
+    };
+    render_legend(&mut h, article, extras, highlight.as_ref(), show_marks);
+    let marks = with_highlight(marks, highlight);
     h.raw("<div class=\"body\">");
-    render_text(&mut h, article, highlight.as_ref());
+    render_text(&mut h, article, &marks);
     h.raw("</div>");
 
     render_removed(&mut h, &article.removed);
@@ -316,19 +393,206 @@ fn render_article(
     }
     h.raw("</table></details>");
     h.raw("</article>");
+    render_entity_sidebar(&mut h, extras);
+    h.raw("</div>");
     h
+}
+
+/// What the marks in the text mean, with a switch to plain text.
+fn render_legend(
+    h: &mut Html,
+    article: &Article,
+    extras: &ArticleExtras,
+    highlight: Option<&Range<usize>>,
+    show_marks: bool,
+) {
+    if let Some(error) = &extras.analysis_error {
+        h.element(
+            "p",
+            Some("notice"),
+            &format!("Entities, quotes and dates could not be marked: {error}"),
+        );
+        return;
+    }
+    h.raw("<p class=\"legend\">");
+    if show_marks {
+        h.raw("<span class=\"ent person\">person</span> ")
+            .raw("<span class=\"ent organization\">organisation</span> ")
+            .raw("<span class=\"ent location\">place</span> ")
+            .raw("<span class=\"ent misc\">other name</span> ")
+            .raw("<span class=\"q speech\">“quote”</span><span class=\"who\">speaker</span> ")
+            .raw("<span class=\"q scare\">“scare quote”</span> ")
+            .raw("<time class=\"date\" data-iso=\"ISO date\">date</time> · ")
+            .link(
+                &article_self_href(&article.id, highlight, true),
+                "Plain text",
+            );
+    } else {
+        h.link(
+            &article_self_href(&article.id, highlight, false),
+            "Mark entities, quotes and dates",
+        );
+    }
+    h.raw("</p>");
+}
+
+/// The article's entities by kind, each linking to its entity page, and
+/// who it quotes.
+fn render_entity_sidebar(h: &mut Html, extras: &ArticleExtras) {
+    h.raw("<aside class=\"entities\"><h2>Named in this article</h2>");
+    let ids = corpus_ids(&extras.entities);
+    // (name, kind) → mentions, quotes, roles; from the analysis when there
+    // is one (it has roles), else from the stored rows.
+    let mut listed: Vec<(String, &'static str, usize, usize, Vec<String>)> = Vec::new();
+    match &extras.analysis {
+        Some(analysis) => {
+            for entity in &analysis.entities {
+                let kind = kind_name(entity.kind);
+                let quotes = analysis
+                    .quotes
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, q)| {
+                        q.speaker.as_deref() == Some(entity.name.as_str())
+                            && !inside_same_speaker(analysis, *i)
+                    })
+                    .count();
+                match listed
+                    .iter_mut()
+                    .find(|e| e.0 == entity.name && e.1 == kind)
+                {
+                    Some(e) => {
+                        e.2 += entity.mentions.len();
+                        for role in &entity.roles {
+                            if !e.4.contains(role) {
+                                e.4.push(role.clone());
+                            }
+                        }
+                    }
+                    None => listed.push((
+                        entity.name.clone(),
+                        kind,
+                        entity.mentions.len(),
+                        quotes,
+                        entity.roles.clone(),
+                    )),
+                }
+            }
+        }
+        None => {
+            for row in &extras.entities {
+                let kind = crate::entities::KINDS
+                    .iter()
+                    .find(|k| **k == row.kind)
+                    .copied()
+                    .unwrap_or("misc");
+                listed.push((
+                    row.name.clone(),
+                    kind,
+                    row.mentions as usize,
+                    row.quotes_by as usize,
+                    Vec::new(),
+                ));
+            }
+        }
+    }
+    if listed.is_empty() {
+        h.element("p", Some("muted"), "No names were found.");
+    }
+    listed.sort_by(|a, b| b.2.cmp(&a.2).then(a.0.cmp(&b.0)));
+    for (kind, heading) in [
+        ("person", "People"),
+        ("organization", "Organisations"),
+        ("location", "Places"),
+        ("misc", "Other names"),
+    ] {
+        let of_kind: Vec<_> = listed.iter().filter(|e| e.1 == kind).collect();
+        if of_kind.is_empty() {
+            continue;
+        }
+        h.element("h3", None, heading);
+        h.raw("<ul>");
+        for (name, kind, mentions, quotes, roles) in of_kind {
+            let href = match ids.get(&(name.as_str(), *kind)) {
+                Some(id) => entity_href(id),
+                None => entity_search_href(name, kind),
+            };
+            h.raw("<li><a")
+                .attr("class", &format!("ent {kind}"))
+                .attr("href", &href)
+                .raw(">")
+                .text(name)
+                .raw("</a> <span class=\"count\">")
+                .text(&format!("×{mentions}"))
+                .raw("</span>");
+            if *quotes > 0 {
+                h.raw(" ").element(
+                    "span",
+                    Some("badge"),
+                    &format!("{quotes} quote{}", if *quotes == 1 { "" } else { "s" }),
+                );
+            }
+            if !roles.is_empty() {
+                h.element("div", Some("roles"), &roles.join("; "));
+            }
+            h.raw("</li>");
+        }
+        h.raw("</ul>");
+    }
+    // Unnamed and unmatched sources count too: who does the article let speak?
+    if let Some(analysis) = &extras.analysis {
+        let mut speakers: Vec<(String, usize)> = Vec::new();
+        let mut unknown = 0;
+        let speech = analysis
+            .quotes
+            .iter()
+            .enumerate()
+            .filter(|(i, q)| q.kind == QuoteKind::Speech && !inside_same_speaker(analysis, *i));
+        for (_, quote) in speech {
+            match (&quote.speaker, quote.speaker_kind) {
+                (Some(name), kind) if kind != Some(SpeakerKind::Unresolved) => {
+                    match speakers.iter_mut().find(|(n, _)| n == name) {
+                        Some((_, n)) => *n += 1,
+                        None => speakers.push((name.clone(), 1)),
+                    }
+                }
+                _ => unknown += 1,
+            }
+        }
+        if !speakers.is_empty() || unknown > 0 {
+            speakers.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+            h.element("h3", None, "Quoted");
+            h.raw("<ul class=\"speakers\">");
+            for (name, n) in &speakers {
+                h.raw("<li>")
+                    .text(name)
+                    .raw(" <span class=\"count\">")
+                    .text(&format!("×{n}"))
+                    .raw("</span></li>");
+            }
+            if unknown > 0 {
+                h.raw("<li class=\"muted\">")
+                    .text(&format!("speaker not identified ×{unknown}"))
+                    .raw("</li>");
+            }
+            h.raw("</ul>");
+        }
+    }
+    h.raw("<p class=\"muted\">")
+        .link("/entities", "All entities")
+        .raw("</p></aside>");
 }
 
 /// Renders the clean text block by block; consecutive list items share a
 /// list. Without blocks, paragraphs are the blank-line separated parts.
-/// The part of `highlight` inside a block is wrapped in `<mark>`; the first
-/// such mark carries `id="hl"` so a `#hl` link scrolls to it.
-fn render_text(h: &mut Html, article: &Article, highlight: Option<&Range<usize>>) {
+/// `marks` (see [`crate::marks`]) are applied inside each block; the first
+/// `?hl=` piece carries `id="hl"` so a `#hl` link scrolls to it.
+fn render_text(h: &mut Html, article: &Article, marks: &[Mark]) {
     if article.text.trim().is_empty() {
         h.element("p", Some("notice"), "This article has no text.");
         return;
     }
-    let mut anchored = false;
+    let mut state = MarkState::default();
     if article.blocks.is_empty() {
         let mut offset = 0;
         for paragraph in article.text.split("\n\n") {
@@ -338,12 +602,14 @@ fn render_text(h: &mut Html, article: &Article, highlight: Option<&Range<usize>>
                 continue;
             }
             h.raw("<p>");
-            marked(
+            let raw = start..start + paragraph.len();
+            write_marked(
                 h,
                 &article.text,
-                trimmed(&article.text, start..start + paragraph.len()),
-                highlight,
-                &mut anchored,
+                trimmed(&article.text, raw.clone()),
+                raw.end,
+                marks,
+                &mut state,
             );
             h.raw("</p>");
         }
@@ -371,7 +637,7 @@ fn render_text(h: &mut Html, article: &Article, highlight: Option<&Range<usize>>
             BlockKind::Update => ("<p class=\"update\">", "</p>"),
         };
         h.raw(open);
-        marked(h, &article.text, span, highlight, &mut anchored);
+        write_marked(h, &article.text, span, block.span.end, marks, &mut state);
         h.raw(close);
     }
     if in_list {
@@ -388,39 +654,6 @@ fn trimmed(text: &str, span: Range<usize>) -> Range<usize> {
     let start = span.start + (part.len() - part.trim_start().len());
     let end = start + part.trim().len();
     start..end
-}
-
-/// Writes `text[span]` escaped, with its overlap with `highlight` marked.
-fn marked(
-    h: &mut Html,
-    text: &str,
-    span: Range<usize>,
-    highlight: Option<&Range<usize>>,
-    anchored: &mut bool,
-) {
-    let overlap = highlight
-        .map(|hl| hl.start.max(span.start)..hl.end.min(span.end))
-        .filter(|o| o.start < o.end);
-    let pieces = overlap.and_then(|o| {
-        Some((
-            text.get(span.start..o.start)?,
-            text.get(o.clone())?,
-            text.get(o.end..span.end)?,
-        ))
-    });
-    match pieces {
-        Some((before, inside, after)) => {
-            h.text(before).raw("<mark");
-            if !*anchored {
-                h.raw(" id=\"hl\"");
-                *anchored = true;
-            }
-            h.raw(">").text(inside).raw("</mark>").text(after);
-        }
-        None => {
-            h.text(text.get(span).unwrap_or(""));
-        }
-    }
 }
 
 fn render_removed(h: &mut Html, removed: &[Removal]) {
@@ -563,6 +796,7 @@ pub(crate) async fn search_page(
         .to_request(HITS_PER_PAGE)
         .map_err(|m| PageError(StatusCode::BAD_REQUEST, m))?;
     let query_text = api::non_empty(&params.q).unwrap_or_default();
+    let entity = api::non_empty(&params.entity);
     let mut h = Html::new();
     h.raw("<h1>Search</h1>");
     h.raw("<form method=\"get\" action=\"/search\" class=\"filters\">")
@@ -570,29 +804,62 @@ pub(crate) async fn search_page(
         .attr("value", &query_text)
         .raw("></label><label>Outlet<input name=\"outlet\"")
         .attr("value", &api::non_empty(&params.outlet).unwrap_or_default())
-        .raw("></label><button type=\"submit\">Search</button></form>");
+        .raw("></label>");
+    if let Some(entity) = &entity {
+        h.raw("<input type=\"hidden\" name=\"entity\"")
+            .attr("value", entity)
+            .raw(">");
+    }
+    h.raw("<button type=\"submit\">Search</button></form>");
+    if let Some(entity) = &entity {
+        let name = entity_display_name(&state, entity).await?;
+        h.raw("<p class=\"notice\">Only articles that mention ")
+            .link(&entity_href(entity), &name)
+            .raw(" · ");
+        let mut without = String::from("/search");
+        if !query_text.is_empty() {
+            without.push_str(&format!("?q={}", url_encode(&query_text)));
+        }
+        h.link(&without, "Search all articles").raw("</p>");
+    }
     match request {
         None => {
             h.element(
                 "p",
                 Some("muted"),
-                "Search titles, text and outlet names. Use \"quotes\" for phrases, \
-                 -word to exclude a word, title:word to search titles only.",
+                "Search titles, text and outlet names, and the names of people, \
+                 organisations and places. Use \"quotes\" for phrases, -word to exclude a \
+                 word, title:word to search titles only, and entity:\"person:chris williamson\" \
+                 (an id from the entity pages) for the articles that mention an entity.",
             );
         }
         Some(request) => {
             let offset = request.offset;
             let limit = request.limit;
             let outlet = request.outlet.clone();
+            let sort = api::non_empty(&params.sort);
+            let entities = if offset == 0 && !query_text.is_empty() && entity.is_none() {
+                api::matching_entities(&state, &query_text).await?
+            } else {
+                Vec::new()
+            };
             let results = api::run_search(&state, request).await?;
-            render_hits(
-                &mut h,
-                &query_text,
-                outlet.as_deref(),
-                &results,
-                offset,
-                limit,
-            );
+            if !entities.is_empty() {
+                h.raw("<section class=\"entity-matches\">");
+                h.element("h2", None, "Entities");
+                crate::entities::render_entity_items(&mut h, &entities);
+                h.raw("</section>");
+            }
+            if !entities.is_empty() {
+                h.element("h2", None, "Articles");
+            }
+            let filters = HitFilters {
+                query: &query_text,
+                outlet: outlet.as_deref(),
+                entity: entity.as_deref(),
+                sort: sort.as_deref(),
+            };
+            render_hits(&mut h, &filters, &results, offset, limit);
         }
     }
     let title = if query_text.is_empty() {
@@ -603,31 +870,84 @@ pub(crate) async fn search_page(
     Ok(html::response(StatusCode::OK, page(&title, &query_text, h)))
 }
 
+/// The name to show for an entity id: the store's display name when it
+/// knows the id, else the id itself.
+async fn entity_display_name(state: &AppState, id: &str) -> Result<String, PoolError> {
+    let all = state.entities().await?;
+    Ok(all
+        .iter()
+        .find(|e| e.id == id)
+        .map_or_else(|| id.to_string(), |e| e.name.clone()))
+}
+
+/// What a search page was asked, for its pager links.
+struct HitFilters<'a> {
+    query: &'a str,
+    outlet: Option<&'a str>,
+    entity: Option<&'a str>,
+    sort: Option<&'a str>,
+}
+
+impl HitFilters<'_> {
+    fn href(&self, offset: usize) -> String {
+        let mut parts = Vec::new();
+        if !self.query.is_empty() {
+            parts.push(format!("q={}", url_encode(self.query)));
+        }
+        for (name, value) in [
+            ("outlet", self.outlet),
+            ("entity", self.entity),
+            ("sort", self.sort),
+        ] {
+            if let Some(v) = value {
+                parts.push(format!("{name}={}", url_encode(v)));
+            }
+        }
+        if offset > 0 {
+            parts.push(format!("offset={offset}"));
+        }
+        format!("/search?{}", parts.join("&"))
+    }
+
+    /// How the matches are described: “ferry” or “the entity”.
+    fn described(&self) -> String {
+        if self.query.is_empty() {
+            "this entity".to_string()
+        } else {
+            format!("“{}”", self.query)
+        }
+    }
+}
+
 fn render_hits(
     h: &mut Html,
-    query: &str,
-    outlet: Option<&str>,
+    filters: &HitFilters<'_>,
     results: &SearchResults,
     offset: usize,
     limit: usize,
 ) {
     if results.hits.is_empty() {
+        let message = if offset > 0 && results.total > 0 {
+            "No more articles on this page.".to_string()
+        } else {
+            format!("No articles match {}.", filters.described())
+        };
+        h.element("p", Some("notice"), &message);
+        if offset == 0 || results.total == 0 {
+            return;
+        }
+    } else {
         h.element(
             "p",
-            Some("notice"),
-            &format!("No articles match “{query}”."),
+            Some("muted"),
+            &format!(
+                "{} article{} match {}.",
+                results.total,
+                if results.total == 1 { "" } else { "s" },
+                filters.described()
+            ),
         );
-        return;
     }
-    h.element(
-        "p",
-        Some("muted"),
-        &format!(
-            "{} article{} match “{query}”.",
-            results.total,
-            if results.total == 1 { "" } else { "s" }
-        ),
-    );
     h.raw("<ol class=\"articles\">");
     for hit in &results.hits {
         h.raw("<li><a class=\"title\"")
@@ -640,20 +960,10 @@ fn render_hits(
         h.raw("</li>");
     }
     h.raw("</ol>");
-    let href = |at: usize| {
-        let mut s = format!("/search?q={}", url_encode(query));
-        if let Some(o) = outlet {
-            s.push_str(&format!("&outlet={}", url_encode(o)));
-        }
-        if at > 0 {
-            s.push_str(&format!("&offset={at}"));
-        }
-        s
-    };
     pager(
         h,
-        (offset > 0).then(|| href(offset.saturating_sub(limit))),
-        (offset + results.hits.len() < results.total).then(|| href(offset + limit)),
+        (offset > 0).then(|| filters.href(offset.saturating_sub(limit))),
+        (offset + results.hits.len() < results.total).then(|| filters.href(offset + limit)),
     );
 }
 
@@ -699,22 +1009,41 @@ mod tests {
         assert_eq!(parse_highlight(None, text), None);
     }
 
+    fn highlighted(
+        text: &str,
+        hl: Range<usize>,
+        span: Range<usize>,
+        state: &mut MarkState,
+    ) -> String {
+        let marks = with_highlight(Vec::new(), Some(hl));
+        let mut h = Html::new();
+        let end = span.end;
+        write_marked(&mut h, text, span, end, &marks, state);
+        h.into_string()
+    }
+
     #[test]
-    fn marked_wraps_only_the_overlap_and_escapes() {
+    fn highlight_wraps_only_the_overlap_and_escapes() {
         let text = "a <b> c";
-        let mut anchored = false;
-        let mut h = Html::new();
-        marked(&mut h, text, 0..7, Some(&(2..5)), &mut anchored);
-        assert_eq!(h.into_string(), "a <mark id=\"hl\">&lt;b&gt;</mark> c");
-        let mut h = Html::new();
-        marked(&mut h, text, 0..7, Some(&(2..5)), &mut anchored);
+        let mut state = MarkState::default();
         assert_eq!(
-            h.into_string(),
+            highlighted(text, 2..5, 0..7, &mut state),
+            "a <mark id=\"hl\">&lt;b&gt;</mark> c"
+        );
+        assert_eq!(
+            highlighted(text, 2..5, 0..7, &mut state),
             "a <mark>&lt;b&gt;</mark> c",
             "one anchor per page"
         );
-        let mut h = Html::new();
-        marked(&mut h, text, 0..2, Some(&(2..5)), &mut anchored);
-        assert_eq!(h.into_string(), "a ");
+        assert_eq!(highlighted(text, 2..5, 0..2, &mut state), "a ");
+    }
+
+    #[test]
+    fn self_links_keep_the_highlight() {
+        assert_eq!(
+            article_self_href("a b", Some(&(3..9)), true),
+            "/articles/a%20b?hl=3-9&marks=off#hl"
+        );
+        assert_eq!(article_self_href("x", None, false), "/articles/x");
     }
 }

@@ -2,8 +2,9 @@
 
 use crate::ServeError;
 use parallax_search::{SearchIndex, SyncReport};
-use parallax_store::{SqliteStore, Store, StoreError};
+use parallax_store::{ArticleEntity, EntityQuery, EntitySummary, SqliteStore, Store, StoreError};
 use serde::Serialize;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -110,8 +111,30 @@ pub(crate) struct Inner {
     /// [`COUNT_TTL`]: `count(*)` walks an index, which adds up on a large
     /// store when every page view asks.
     pub(crate) article_count: Mutex<Option<(Instant, u64)>>,
+    /// What the server keeps of the store's entity tables between
+    /// requests (see [`DerivedCache`]).
+    pub(crate) derived: Mutex<DerivedCache>,
+    /// Held while the entity list is read again, so concurrent requests
+    /// wait for one reload instead of each starting their own.
+    pub(crate) entities_reload: tokio::sync::Mutex<()>,
     pub(crate) db_path: PathBuf,
 }
+
+/// Entity data read from the store, kept while the database files stay
+/// unchanged (checked at most every [`COUNT_TTL`]). The store computes the
+/// entity list by grouping every entity row, and an entity's rows by
+/// joining each with its article; both are far too slow to repeat per
+/// request on a large store, and they only change when the pipeline writes.
+#[derive(Default)]
+pub(crate) struct DerivedCache {
+    stamp: Option<FilesStamp>,
+    checked: Option<Instant>,
+    entities: Option<Arc<Vec<EntitySummary>>>,
+    rows: HashMap<String, Arc<Vec<ArticleEntity>>>,
+}
+
+/// Entities whose rows are kept at once; the cache starts over when full.
+const CACHED_ENTITIES: usize = 256;
 
 /// How long a cached article count is shown before it is read again.
 pub(crate) const COUNT_TTL: Duration = Duration::from_secs(2);
@@ -184,6 +207,8 @@ impl AppState {
                 sync_status: Mutex::new(SyncStatus::default()),
                 synced_files: Mutex::new(None),
                 article_count: Mutex::new(None),
+                derived: Mutex::new(DerivedCache::default()),
+                entities_reload: tokio::sync::Mutex::new(()),
                 db_path,
             }),
         }
@@ -275,6 +300,72 @@ impl AppState {
         Ok(count)
     }
 
+    /// The derived cache, emptied first when the database files changed
+    /// since it was filled.
+    fn derived(&self) -> std::sync::MutexGuard<'_, DerivedCache> {
+        let mut cache = self.inner.derived.lock().unwrap_or_else(|p| p.into_inner());
+        if cache.checked.is_some_and(|at| at.elapsed() < COUNT_TTL) {
+            return cache;
+        }
+        // Two stat calls: cheap enough to make here.
+        let stamp = files_stamp(&self.inner.db_path);
+        // Without files (a store that is not one) nothing can be kept.
+        let unchanged = cache.stamp.as_ref() == Some(&stamp) && stamp.iter().any(Option::is_some);
+        if !unchanged {
+            cache.entities = None;
+            cache.rows.clear();
+            cache.stamp = Some(stamp);
+        }
+        cache.checked = Some(Instant::now());
+        cache
+    }
+
+    /// Every corpus-wide entity, most covered first (the store's order).
+    pub(crate) async fn entities(&self) -> Result<Arc<Vec<EntitySummary>>, PoolError> {
+        if let Some(kept) = self.derived().entities.clone() {
+            return Ok(kept);
+        }
+        let _reloading = self.inner.entities_reload.lock().await;
+        // Another request may have read it while this one waited.
+        if let Some(kept) = self.derived().entities.clone() {
+            return Ok(kept);
+        }
+        let all = self
+            .inner
+            .pool
+            .read(|s| {
+                s.list_entities(&EntityQuery {
+                    limit: i64::MAX as usize,
+                    ..EntityQuery::default()
+                })
+            })
+            .await?;
+        let all = Arc::new(all);
+        self.derived().entities = Some(Arc::clone(&all));
+        Ok(all)
+    }
+
+    /// The rows of one entity, newest article first
+    /// (`Store::entity_articles`).
+    pub(crate) async fn entity_rows(&self, id: &str) -> Result<Arc<Vec<ArticleEntity>>, PoolError> {
+        if let Some(kept) = self.derived().rows.get(id) {
+            return Ok(Arc::clone(kept));
+        }
+        let wanted = id.to_string();
+        let rows = Arc::new(
+            self.inner
+                .pool
+                .read(move |s| s.entity_articles(&wanted))
+                .await?,
+        );
+        let mut cache = self.derived();
+        if cache.rows.len() >= CACHED_ENTITIES {
+            cache.rows.clear();
+        }
+        cache.rows.insert(id.to_string(), Arc::clone(&rows));
+        Ok(rows)
+    }
+
     pub(crate) fn sync_status(&self) -> SyncStatus {
         self.inner
             .sync_status
@@ -345,6 +436,52 @@ mod tests {
         assert_eq!(hits.len(), 1);
         assert_eq!(hits[0].id, "second");
         assert!(state.sync_status().error.is_none());
+    }
+
+    #[tokio::test]
+    async fn entity_data_is_read_again_after_the_database_changed() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("p.db");
+        put(
+            &db,
+            "first",
+            "Harbour master Ada Okafor opened the new pier.",
+        );
+        parallax_pipeline::refresh(&mut SqliteStore::open(&db).unwrap(), true).unwrap();
+        let state = AppState::open(&db, &dir.path().join("idx"), 2).unwrap();
+        let ids =
+            |all: &[EntitySummary]| -> Vec<String> { all.iter().map(|e| e.id.clone()).collect() };
+
+        let before = state.entities().await.unwrap();
+        assert!(
+            ids(&before).contains(&"person:ada okafor".to_string()),
+            "{before:?}"
+        );
+        assert!(!ids(&before).contains(&"person:ben marsh".to_string()));
+        let rows = state.entity_rows("person:ada okafor").await.unwrap();
+        assert_eq!(rows.len(), 1);
+        assert!(
+            Arc::ptr_eq(&before, &state.entities().await.unwrap()),
+            "kept"
+        );
+
+        // The pipeline adds an article while the server runs.
+        put(
+            &db,
+            "second",
+            "Councillor Ben Marsh praised Ada Okafor on Friday.",
+        );
+        parallax_pipeline::refresh(&mut SqliteStore::open(&db).unwrap(), true).unwrap();
+        std::thread::sleep(COUNT_TTL + Duration::from_millis(100));
+        let after = state.entities().await.unwrap();
+        assert!(
+            ids(&after).contains(&"person:ben marsh".to_string()),
+            "{after:?}"
+        );
+        assert_eq!(
+            state.entity_rows("person:ada okafor").await.unwrap().len(),
+            2
+        );
     }
 
     #[tokio::test]

@@ -17,7 +17,7 @@ use axum::Json;
 use parallax_compare::{ArticleEntry, Coverage, LeanDistribution, SharedQuote};
 use parallax_store::StorySummary;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
 
 /// The parts of a stored story document (the pipeline's `StoryView`)
@@ -303,15 +303,47 @@ pub(crate) async fn story_page(
             format!("The stored story “{id}” cannot be read ({e}); re-run `parallax ingest`."),
         )
     })?;
-    let body = render_story(&stored.id, &doc, &stored.date_from, &stored.date_to);
+    // Speakers link to their entity pages: the entity ids of each article.
+    let ids: Vec<String> = doc
+        .coverage
+        .articles
+        .iter()
+        .take(MAX_LINKED_ARTICLES)
+        .map(|a| a.id.clone())
+        .collect();
+    let names = state
+        .inner
+        .pool
+        .read(move |s| {
+            let mut names = NameLinks::new();
+            for id in ids {
+                let rows = s.article_entities(&id)?;
+                let linked: HashMap<String, (String, String)> = rows
+                    .into_iter()
+                    .filter_map(|r| Some((r.name, (r.entity_id?, r.kind))))
+                    .collect();
+                names.insert(id, linked);
+            }
+            Ok(names)
+        })
+        .await?;
+    let body = render_story(&stored.id, &doc, &stored.date_from, &stored.date_to, &names);
     Ok(html::response(StatusCode::OK, page(&doc.title, "", body)))
 }
+
+/// Per article, the entity id and kind of each name it uses.
+pub(crate) type NameLinks = HashMap<String, HashMap<String, (String, String)>>;
+
+/// Articles of one story whose entity names are linked (the rest show
+/// names as text).
+const MAX_LINKED_ARTICLES: usize = 200;
 
 pub(crate) fn render_story(
     id: &str,
     doc: &StoryDoc,
     date_from: &Option<String>,
     date_to: &Option<String>,
+    names: &NameLinks,
 ) -> Html {
     let mut h = Html::new();
     h.raw("<article class=\"story-page\">");
@@ -334,7 +366,7 @@ pub(crate) fn render_story(
     let mut events: Vec<(usize, &EventDoc)> = doc.events.iter().enumerate().collect();
     events.sort_by_key(|(index, event)| (usize::MAX - event.articles.len(), *index));
     for (index, event) in events {
-        render_event(&mut h, index, event);
+        render_event(&mut h, index, event, names);
     }
     if !doc.coverage.notes.is_empty() {
         h.raw("<details><summary>How this comparison was made</summary><ul>");
@@ -433,7 +465,7 @@ fn is_shared(quote: &SharedQuote) -> bool {
     carriers.len() > 1
 }
 
-fn render_event(h: &mut Html, index: usize, event: &EventDoc) {
+fn render_event(h: &mut Html, index: usize, event: &EventDoc, names: &NameLinks) {
     let coverage = &event.coverage;
     h.raw("<section class=\"event\"")
         .attr("id", &format!("event-{}", event.id))
@@ -464,12 +496,18 @@ fn render_event(h: &mut Html, index: usize, event: &EventDoc) {
     );
     h.raw("</div><div class=\"columns\">");
     for entry in &coverage.articles {
-        render_column(h, index, coverage, entry);
+        render_column(h, index, coverage, entry, names);
     }
     h.raw("</div></section>");
 }
 
-fn render_column(h: &mut Html, event: usize, coverage: &Coverage, entry: &ArticleEntry) {
+fn render_column(
+    h: &mut Html,
+    event: usize,
+    coverage: &Coverage,
+    entry: &ArticleEntry,
+    names: &NameLinks,
+) {
     let id = entry.id.as_str();
     h.raw("<div class=\"column\"")
         .attr("data-article", id)
@@ -593,12 +631,18 @@ fn render_column(h: &mut Html, event: usize, coverage: &Coverage, entry: &Articl
         h.raw("</ul>");
     }
 
-    render_quotes(h, event, coverage, id);
+    render_quotes(h, event, coverage, id, names.get(id));
     render_voice(h, coverage, id);
     h.raw("</div>");
 }
 
-fn render_quotes(h: &mut Html, event: usize, coverage: &Coverage, id: &str) {
+fn render_quotes(
+    h: &mut Html,
+    event: usize,
+    coverage: &Coverage,
+    id: &str,
+    names: Option<&HashMap<String, (String, String)>>,
+) {
     let mine: Vec<_> = coverage
         .quotes
         .iter()
@@ -635,9 +679,21 @@ fn render_quotes(h: &mut Html, event: usize, coverage: &Coverage, id: &str) {
             .text(&occurrence.text)
             .raw("”</a>");
         if let Some(speaker) = occurrence.speaker.as_ref().or(quote.speaker.as_ref()) {
-            h.raw(" <span class=\"speaker\">— ")
-                .text(speaker)
-                .raw("</span>");
+            h.raw(" <span class=\"speaker\">— ");
+            match names.and_then(|n| n.get(speaker)) {
+                Some((entity, kind)) => {
+                    h.raw("<a")
+                        .attr("class", &format!("ent {}", crate::entities::css_kind(kind)))
+                        .attr("href", &crate::marks::entity_href(entity))
+                        .raw(">")
+                        .text(speaker)
+                        .raw("</a>");
+                }
+                None => {
+                    h.text(speaker);
+                }
+            }
+            h.raw("</span>");
         }
         h.raw(" ").element(
             "span",

@@ -302,8 +302,28 @@ fn williamson_story_page_compares_the_seed_articles() {
         "no scare quote “anti-Semitism crisis” in 003:\n{ei}"
     );
 
+    // The story column links the letter's speaker to his entity page.
+    assert!(
+        in_000.contains("href=\"/entities/person%3A"),
+        "the speaker is not linked: {in_000}"
+    );
+
+    williamson_entity_page(&server, &seed_ids);
+    // The article page of the first seed: marks in the text, sidebar.
+    let article_url = server.url(&format!("/articles/{}", seed_ids[0]));
+    let article = dump_dom(&article_url);
+    assert!(article.contains("<a class=\"ent person\" href=\"/entities/person%3A"));
+    assert!(article.contains("class=\"q speech\""), "no quote marked");
+    assert!(
+        article.contains("<time class=\"date\" datetime=\"20"),
+        "no date resolved"
+    );
+    assert!(article.contains("<aside class=\"entities\">"));
+
     let shots = [
         screenshot_scaled(&url, "story-williamson", 1280, 1800, 0.75),
+        screenshot(&article_url, "article-marked-desktop", 1280, 1100),
+        screenshot(&article_url, "article-marked-phone", 390, 1200),
         screenshot(&url, "story-williamson-phone", 390, 1400),
         screenshot(&server.url("/stories"), "stories-phone", 390, 844),
     ];
@@ -315,4 +335,97 @@ fn williamson_story_page_compares_the_seed_articles() {
 /// A JSON response, fetched over plain HTTP (Chromium is slow on JSON).
 fn dump_json(url: &str) -> String {
     common::get(url).body
+}
+
+/// Chris Williamson's entity page: found from the entity list, it shows
+/// his letter among the quotes by him and the seed articles about him.
+fn williamson_entity_page(server: &TestServer, seed_ids: &[&str]) {
+    let listing: serde_json::Value = serde_json::from_str(&dump_json(
+        &server.url("/api/entities?name=williamson&kind=person"),
+    ))
+    .expect("entities JSON");
+    let entity = listing["entities"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|e| {
+            e["name"]
+                .as_str()
+                .is_some_and(|n| n.contains("Chris Williamson"))
+        })
+        .unwrap_or_else(|| panic!("no Chris Williamson entity: {listing}"));
+    let id = entity["id"].as_str().expect("entity id");
+    assert!(entity["articles"].as_u64().unwrap_or(0) >= 3, "{entity}");
+    let url = server.url(&format!(
+        "/entities/{}",
+        parallax_serve::html::url_encode(id)
+    ));
+    let dom = dump_dom(&url);
+    assert!(!dom.contains("<script"), "a script element appeared");
+    assert!(dom.contains("Chris Williamson</span></h1>"), "{dom}");
+    let by = dom
+        .split("<section class=\"quotes-by\"")
+        .nth(1)
+        .and_then(|s| s.split("</section>").next())
+        .unwrap_or_else(|| panic!("no quotes-by section: {dom}"));
+    let letter: Vec<&str> = by
+        .split("<li class=\"quote")
+        .filter(|item| item.contains("launched a diplomatic strategy"))
+        .collect();
+    assert!(
+        !letter.is_empty(),
+        "the letter quote is not among the quotes by him:\n{by}"
+    );
+    assert!(
+        letter.iter().all(|item| item.contains("?hl=")),
+        "{letter:?}"
+    );
+    // The letter appears in both articles that print it.
+    for seed in &seed_ids[..2] {
+        assert!(
+            by.contains(&format!("data-article=\"{seed}\"")),
+            "{seed} missing from the quotes by him"
+        );
+    }
+    let articles = dom
+        .split("<section class=\"entity-articles\">")
+        .nth(1)
+        .unwrap_or("");
+    for seed in seed_ids {
+        assert!(
+            articles.contains(&format!("href=\"/articles/{seed}\"")),
+            "{seed} is not listed among his articles"
+        );
+    }
+    // The quote link opens the article with its sentence highlighted.
+    let link = letter[0]
+        .split("href=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("quote link")
+        .replace("&amp;", "&");
+    let article = dump_dom(&server.url(&link));
+    let marked = article.split("<mark id=\"hl\">").nth(1).unwrap_or("");
+    assert!(
+        marked
+            .split("</article>")
+            .next()
+            .unwrap_or("")
+            .contains("diplomatic strategy"),
+        "{link} does not highlight the letter"
+    );
+
+    for shot in [
+        screenshot_scaled(&url, "entity-williamson", 1280, 1600, 0.75),
+        screenshot(&url, "entity-williamson-phone", 390, 1400),
+        screenshot(&server.url("/entities"), "entities-phone", 390, 844),
+        screenshot(
+            &server.url("/search?q=williamson"),
+            "search-entities-phone",
+            390,
+            844,
+        ),
+    ] {
+        eprintln!("screenshot: {}", shot.display());
+    }
 }

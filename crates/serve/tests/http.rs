@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{fixtures, get, TestServer, HOSTILE_TITLE};
+use common::{fixtures, get, TestServer, HOSTILE_TITLE, OKAFOR};
 use std::sync::OnceLock;
 
 /// One server shared by the tests in this file (starting one indexes the
@@ -39,7 +39,7 @@ fn article_list_page_is_newest_first_with_outlet_and_date() {
     assert!(page
         .body
         .contains("<time datetime=\"2026-03-04\">2026-03-04</time>"));
-    assert!(page.body.contains("of 4 stored articles"));
+    assert!(page.body.contains("of 5 stored articles"));
     assert!(page.body.contains("name=\"viewport\""));
 }
 
@@ -64,7 +64,7 @@ fn article_list_filters_and_rejects_bad_dates() {
 fn article_list_pages_with_previous_and_next_links() {
     let page = get(&server().url("/?limit=2"));
     assert!(page.body.contains("href=\"/?offset=2\""), "{}", page.body);
-    let second = get(&server().url("/?limit=2&offset=2"));
+    let second = get(&server().url("/?limit=2&offset=3"));
     assert!(second.body.contains("/articles/hostile"));
     assert!(second.body.contains("← Previous"));
     assert!(!second.body.contains("Next →"));
@@ -72,7 +72,7 @@ fn article_list_pages_with_previous_and_next_links() {
 
 #[test]
 fn article_page_shows_clean_text_removals_and_duplicates() {
-    let page = get(&server().url("/articles/ferry-strike-wire"));
+    let page = get(&server().url("/articles/ferry-strike-wire?marks=off"));
     assert_eq!(page.status, 200);
     assert_eq!(page.content_type, HTML);
     assert!(page
@@ -96,7 +96,7 @@ fn article_page_shows_clean_text_removals_and_duplicates() {
         .body
         .contains("href=\"/articles/ferry-strike-wire\""));
 
-    let budget = get(&server().url("/articles/budget"));
+    let budget = get(&server().url("/articles/budget?marks=off"));
     assert!(budget.body.contains("<h2>What the budget funds</h2>"));
     assert!(budget.body.contains("<blockquote>&quot;Every district deserves a library,&quot; the treasurer said.</blockquote>"));
     assert!(budget
@@ -196,13 +196,13 @@ fn api_health_reports_counts() {
     assert_eq!(health.content_type, JSON);
     let json = health.json();
     assert_eq!(json["status"], "ok");
-    assert_eq!(json["articles"], 4);
-    assert_eq!(json["search"]["documents"], 4);
-    // The background sync may have run again since: all 4 are accounted for.
+    assert_eq!(json["articles"], 5);
+    assert_eq!(json["search"]["documents"], 5);
+    // The background sync may have run again since: all 5 are accounted for.
     let last = &json["search"]["sync"]["last"];
     assert_eq!(
         last["indexed"].as_u64().unwrap() + last["unchanged"].as_u64().unwrap(),
-        4
+        5
     );
     assert_eq!(json["search"]["sync"]["error"], serde_json::Value::Null);
 }
@@ -221,13 +221,19 @@ fn api_articles_pages_and_filters() {
         .collect();
     assert_eq!(
         ids,
-        ["ferry-strike-wire", "ferry-strike", "hostile", "budget"]
+        [
+            "harbour-master",
+            "ferry-strike-wire",
+            "ferry-strike",
+            "hostile",
+            "budget"
+        ]
     );
     assert_eq!(json["next_offset"], serde_json::Value::Null);
-    assert_eq!(json["articles"][0]["outlet"], "Daily Tribune");
-    assert_eq!(json["articles"][0]["published"], "2026-03-05");
+    assert_eq!(json["articles"][1]["outlet"], "Daily Tribune");
+    assert_eq!(json["articles"][1]["published"], "2026-03-05");
 
-    let page = get(&server().url("/api/articles?limit=3&offset=1")).json();
+    let page = get(&server().url("/api/articles?limit=3&offset=2")).json();
     assert_eq!(page["articles"].as_array().unwrap().len(), 3);
     assert_eq!(page["articles"][0]["id"], "ferry-strike");
     assert_eq!(page["next_offset"], serde_json::Value::Null);
@@ -238,7 +244,7 @@ fn api_articles_pages_and_filters() {
     assert_eq!(french["articles"].as_array().unwrap().len(), 1);
     assert_eq!(french["articles"][0]["id"], "budget");
     let outlet = get(&server().url("/api/articles?outlet=Harbour%20Herald")).json();
-    assert_eq!(outlet["articles"][0]["id"], "ferry-strike");
+    assert_eq!(outlet["articles"][1]["id"], "ferry-strike");
     let range = get(&server().url("/api/articles?from=2026-03-02&to=2026-03-04")).json();
     let ids: Vec<&str> = range["articles"]
         .as_array()
@@ -356,7 +362,7 @@ fn api_stories_lists_the_stored_stories() {
         .iter()
         .map(|s| s["article_count"].as_u64().unwrap_or(0))
         .sum();
-    assert_eq!(total, 4, "every fixture article is in one story: {json}");
+    assert_eq!(total, 5, "every fixture article is in one story: {json}");
     let one = get(&server().url("/api/stories?limit=1")).json();
     assert_eq!(one["stories"].as_array().map(Vec::len), Some(1));
     assert_eq!(one["next_offset"], 1);
@@ -433,6 +439,8 @@ fn every_route_in_the_openapi_description_answers() {
         "/api/articles",
         "/api/articles/{id}",
         "/api/search",
+        "/api/entities",
+        "/api/entities/{id}",
         "/api/stories",
         "/api/stories/{id}",
         "/api/openapi.json",
@@ -441,17 +449,26 @@ fn every_route_in_the_openapi_description_answers() {
     }
     for (path, item) in paths {
         assert!(item["get"].is_object(), "{path} has no GET");
+        // Required parameters, and those with an example (one of several
+        // alternatives, like search's q or entity).
         let required_query: Vec<String> = item["get"]["parameters"]
             .as_array()
             .map(|ps| {
                 ps.iter()
-                    .filter(|p| p["in"] == "query" && p["required"] == true)
-                    .map(|p| format!("{}=ferry", p["name"].as_str().unwrap()))
+                    .filter(|p| {
+                        p["in"] == "query" && (p["required"] == true || p["example"].is_string())
+                    })
+                    .map(|p| {
+                        let value = p["example"].as_str().unwrap_or("ferry");
+                        format!("{}={value}", p["name"].as_str().unwrap())
+                    })
                     .collect()
             })
             .unwrap_or_default();
         let id = if path.starts_with("/api/stories/") {
             first_story_id()
+        } else if path.starts_with("/api/entities/") {
+            url_encode(OKAFOR)
         } else {
             "budget".to_string()
         };
@@ -478,4 +495,287 @@ fn every_route_in_the_openapi_description_answers() {
             }
         }
     }
+}
+
+/// Percent-encoding for a path segment, as the pages write links.
+fn url_encode(value: &str) -> String {
+    parallax_serve::html::url_encode(value)
+}
+
+#[test]
+fn article_page_marks_entities_quotes_and_dates() {
+    let page = get(&server().url("/articles/harbour-master"));
+    assert_eq!(page.status, 200);
+    let body = &page.body;
+    let okafor = format!("href=\"/entities/{}\"", url_encode(OKAFOR));
+    // Every mention of the harbour master links to her entity page.
+    assert!(
+        body.matches(&format!("<a class=\"ent person\" {okafor}"))
+            .count()
+            >= 3,
+        "{body}"
+    );
+    // Her quote is marked as speech, with the speaker after it.
+    assert!(
+        body.contains("<span class=\"q speech\" title=\"Quote: Ada Okafor (said)\">"),
+        "{body}"
+    );
+    assert!(
+        body.contains("<span class=\"who\">Ada Okafor</span>"),
+        "{body}"
+    );
+    // Dates carry their resolved value; Wednesday before 6 March 2026 is the 4th.
+    assert!(
+        body.contains("<time class=\"date\" datetime=\"2026-03-04\" data-iso=\"2026-03-04\""),
+        "{body}"
+    );
+    // The legend, the switch to plain text, and the sidebar with links.
+    assert!(body.contains("<p class=\"legend\">"));
+    assert!(body.contains("href=\"/articles/harbour-master?marks=off\""));
+    assert!(body.contains("<aside class=\"entities\"><h2>Named in this article</h2>"));
+    let aside = body
+        .split("<aside class=\"entities\">")
+        .nth(1)
+        .unwrap_or("");
+    assert!(aside.contains(&okafor), "{aside}");
+    assert!(aside.contains("Ben Marsh"), "{aside}");
+    assert!(aside.contains("<h3>Quoted</h3>"), "{aside}");
+
+    // Plain text: no marks at all, same words.
+    let plain = get(&server().url("/articles/harbour-master?marks=off")).body;
+    let plain_text = plain
+        .split("<div class=\"body\">")
+        .nth(1)
+        .and_then(|b| b.split("</div>").next())
+        .unwrap_or("");
+    assert!(!plain_text.contains("class=\"ent"), "{plain_text}");
+    assert!(!plain_text.contains("class=\"q"), "{plain_text}");
+    assert!(plain.contains("Mark entities, quotes and dates"));
+    assert!(plain.contains(
+        "<p>Harbour master Ada Okafor defended the new ferry timetable on Wednesday.</p>"
+    ));
+
+    // A linked range nests with the marks: still one anchor, every tag closed.
+    let linked = get(&server().url("/articles/harbour-master?hl=10-40#hl")).body;
+    assert_eq!(linked.matches("id=\"hl\"").count(), 1, "{linked}");
+    let text = linked.split("<div class=\"body\">").nth(1).unwrap_or("");
+    let text = text.split("</div>").next().unwrap_or("");
+    assert_eq!(
+        text.matches("<mark").count(),
+        text.matches("</mark>").count()
+    );
+    assert_eq!(text.matches("<a ").count(), text.matches("</a>").count());
+    assert_eq!(
+        text.matches("<span").count(),
+        text.matches("</span>").count()
+    );
+}
+
+#[test]
+fn entity_list_filters_by_name_and_kind() {
+    let page = get(&server().url("/entities"));
+    assert_eq!(page.status, 200);
+    assert_eq!(page.content_type, HTML);
+    assert!(page.body.contains("<h1>Entities</h1>"));
+    let okafor = format!("href=\"/entities/{}\"", url_encode(OKAFOR));
+    assert!(page.body.contains(&okafor), "{}", page.body);
+    assert!(
+        page.body.contains("href=\"/entities\">Entities</a>"),
+        "nav link"
+    );
+
+    let named = get(&server().url("/entities?name=okafor&kind=person")).body;
+    assert!(named.contains(&okafor));
+    assert!(!named.contains("Ben Marsh"));
+    assert!(named.contains("<option value=\"person\" selected>"));
+    let places = get(&server().url("/entities?name=okafor&kind=location")).body;
+    assert!(places.contains("No entities match these filters."));
+
+    let api = get(&server().url("/api/entities?name=okafor"));
+    assert_eq!(api.status, 200);
+    assert_eq!(api.content_type, JSON);
+    let json = api.json();
+    let first = &json["entities"][0];
+    assert_eq!(first["id"], OKAFOR);
+    assert_eq!(first["name"], "Ada Okafor");
+    assert_eq!(first["kind"], "person");
+    assert_eq!(first["articles"], 1);
+    assert!(first["quotes_by"].as_u64().unwrap_or(0) >= 1, "{json}");
+    let all = get(&server().url("/api/entities?limit=1")).json();
+    assert_eq!(all["entities"].as_array().map(Vec::len), Some(1));
+    assert_eq!(all["next_offset"], 1);
+}
+
+#[test]
+fn entity_page_lists_quotes_by_and_about_it() {
+    let url = format!("/entities/{}", url_encode(OKAFOR));
+    let page = get(&server().url(&url));
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert_eq!(page.content_type, HTML);
+    let body = &page.body;
+    assert!(body.contains("<h1><span class=\"ent person\">Ada Okafor</span></h1>"));
+    assert!(body.contains("Harbour master"), "roles: {body}");
+    assert!(body.contains("Harbour Herald (1)"), "outlets: {body}");
+    let by = body
+        .split("<section class=\"quotes-by\"")
+        .nth(1)
+        .and_then(|s| s.split("</section>").next())
+        .unwrap_or("");
+    assert!(by.contains("Quotes by Ada Okafor (1)"), "{by}");
+    assert!(by.contains("The crossings will run every hour from Thursday"));
+    assert!(by.contains("href=\"/articles/harbour-master?hl="), "{by}");
+    assert!(by.contains("<span class=\"badge\">said</span>"), "{by}");
+    let about = body
+        .split("<section class=\"quotes-about\"")
+        .nth(1)
+        .and_then(|s| s.split("</section>").next())
+        .unwrap_or("");
+    assert!(
+        about.contains("Okafor had ignored the islanders"),
+        "{about}"
+    );
+    assert!(about.contains("— Ben Marsh"), "{about}");
+    assert!(body.contains("href=\"/articles/harbour-master\""));
+    assert!(body.contains(&format!("href=\"/search?entity={}\"", url_encode(OKAFOR))));
+
+    // The link goes to the quote's sentence, highlighted.
+    let link = by
+        .split("href=\"")
+        .find(|part| part.starts_with("/articles/harbour-master?hl="))
+        .and_then(|part| part.split('"').next())
+        .expect("quote link")
+        .replace("&amp;", "&");
+    let article = get(&server().url(&link)).body;
+    let marked = article.split("<mark id=\"hl\">").nth(1).unwrap_or("");
+    assert!(marked.contains("The crossings"), "{link}: {article}");
+
+    let api = get(&server().url(&format!("/api/entities/{}", url_encode(OKAFOR))));
+    assert_eq!(api.status, 200);
+    let json = api.json();
+    assert_eq!(json["entity"]["id"], OKAFOR);
+    assert_eq!(json["quotes_by"][0]["article"], "harbour-master");
+    assert_eq!(json["quotes_by"][0]["speaker"], "Ada Okafor");
+    assert_eq!(json["quotes_by"][0]["cue"], "said");
+    assert_eq!(json["quotes_about"][0]["speaker"], "Ben Marsh");
+    assert_eq!(json["articles"][0]["id"], "harbour-master");
+    assert_eq!(json["outlets"][0]["outlet"], "Harbour Herald");
+}
+
+#[test]
+fn entity_routes_survive_hostile_and_out_of_range_input() {
+    // An id full of markup: a 404 page that shows it escaped.
+    let hostile = get(&server().url("/entities/%3Cscript%3Ealert(1)%3C%2Fscript%3E"));
+    assert_eq!(hostile.status, 404);
+    assert_eq!(hostile.content_type, HTML);
+    assert!(!hostile.body.contains("<script>alert"));
+    assert!(hostile
+        .body
+        .contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+    let api = get(&server().url("/api/entities/%3Cscript%3E"));
+    assert_eq!(api.status, 404);
+    assert_eq!(api.content_type, JSON);
+    assert_eq!(get(&server().url("/entities/person%3Anobody")).status, 404);
+    // Ids with slashes and quotes stay one path segment.
+    assert_eq!(
+        get(&server().url("/entities/person%3Aa%2Fb%22c")).status,
+        404
+    );
+
+    let bad_kind = get(&server().url("/entities?kind=%3Cb%3Ebold"));
+    assert_eq!(bad_kind.status, 400);
+    assert!(!bad_kind.body.contains("<b>bold"));
+    assert!(bad_kind.body.contains("kind must be one of"));
+    assert_eq!(get(&server().url("/api/entities?kind=planet")).status, 400);
+    assert_eq!(get(&server().url("/api/entities?limit=0")).status, 400);
+    assert_eq!(
+        get(&server().url("/api/entities?offset=99999999999999999999999")).status,
+        400
+    );
+    // A name filter with SQL wildcards and quotes is plain text.
+    let wild = get(&server().url("/api/entities?name=%25%27%22_"));
+    assert_eq!(wild.status, 200);
+    assert_eq!(wild.json()["entities"].as_array().map(Vec::len), Some(0));
+
+    let far = get(&server().url("/entities?offset=9999999999"));
+    assert_eq!(far.status, 200);
+    assert!(far.body.contains("No entities on this page."));
+    assert!(far.body.contains("← Previous"));
+    let url = format!("/entities/{}?offset=9999999999", url_encode(OKAFOR));
+    let far_page = get(&server().url(&url));
+    assert_eq!(far_page.status, 200);
+    assert!(far_page.body.contains("No articles on this page."));
+    let api_far = get(&server().url(&format!(
+        "/api/entities/{}?offset=9999999999",
+        url_encode(OKAFOR)
+    )));
+    assert_eq!(api_far.status, 200);
+    assert_eq!(api_far.json()["articles"].as_array().map(Vec::len), Some(0));
+    assert_eq!(
+        get(&server().url(&format!("/api/entities/{}?limit=101", url_encode(OKAFOR)))).status,
+        400
+    );
+}
+
+#[test]
+fn search_lists_matching_entities_and_filters_by_entity() {
+    let page = get(&server().url("/search?q=okafor"));
+    assert_eq!(page.status, 200);
+    let body = &page.body;
+    let okafor = format!("href=\"/entities/{}\"", url_encode(OKAFOR));
+    let entity_at = body.find(&okafor).expect("entity listed");
+    let hits_at = body.find("1 article match").expect("article hits");
+    assert!(entity_at < hits_at, "entities come above the hits");
+    assert!(body.contains("<section class=\"entity-matches\">"));
+
+    let filtered = get(&server().url(&format!("/search?entity={}", url_encode(OKAFOR))));
+    assert_eq!(filtered.status, 200);
+    let body = &filtered.body;
+    assert!(body.contains("Only articles that mention"), "{body}");
+    assert!(body.contains(&format!("{okafor}>Ada Okafor</a>")), "{body}");
+    assert!(body.contains("1 article match this entity."), "{body}");
+    assert!(body.contains("href=\"/articles/harbour-master\""));
+    assert!(!body.contains("href=\"/articles/budget\""));
+    // Words and entity together; the hidden field keeps the filter.
+    let both = get(&server().url(&format!("/search?q=rosters&entity={}", url_encode(OKAFOR))));
+    assert!(both.body.contains("No articles match “rosters”."));
+    assert!(both
+        .body
+        .contains("<input type=\"hidden\" name=\"entity\" value=\"person:ada okafor\">"));
+
+    let api = get(&server().url("/api/search?q=okafor")).json();
+    assert_eq!(api["entities"][0]["id"], OKAFOR);
+    assert_eq!(api["hits"][0]["id"], "harbour-master");
+    let by_entity =
+        get(&server().url(&format!("/api/search?entity={}", url_encode(OKAFOR)))).json();
+    assert_eq!(by_entity["total"], 1);
+    assert_eq!(by_entity["entity"], OKAFOR);
+    assert_eq!(by_entity["entities"].as_array().map(Vec::len), Some(0));
+    // An unknown or hostile entity id matches nothing, escaped on the page.
+    let unknown = get(&server().url("/search?entity=%3Cscript%3E"));
+    assert_eq!(unknown.status, 200);
+    assert!(!unknown.body.contains("<script>"));
+    assert!(unknown.body.contains("No articles match this entity."));
+    assert_eq!(
+        get(&server().url("/api/search?sort=oldest&q=x")).status,
+        400
+    );
+}
+
+#[test]
+fn story_pages_link_quoted_speakers_to_their_entities() {
+    let json = get(&server().url("/api/stories")).json();
+    let okafor = format!("href=\"/entities/{}\"", url_encode(OKAFOR));
+    let mut linked = false;
+    for story in json["stories"].as_array().into_iter().flatten() {
+        let id = story["id"].as_str().unwrap_or_default();
+        let body = get(&server().url(&format!("/stories/{id}"))).body;
+        if body.contains("— Ada Okafor") || body.contains(&okafor) {
+            assert!(
+                !body.contains("— Ada Okafor</span>"),
+                "the speaker is a link: {body}"
+            );
+            linked |= body.contains(&okafor);
+        }
+    }
+    assert!(linked, "no story page shows the harbour master's quote");
 }

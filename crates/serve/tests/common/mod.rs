@@ -52,9 +52,10 @@ pub fn article(
     }
 }
 
-/// Four articles: a plain one, a wire copy of it, one whose title, text,
-/// removals and URL carry markup and a `javascript:` link, and one with a
-/// heading, quote and list.
+/// Five articles: one with named people, a quote and reported speech, a
+/// plain one, a wire copy of it, one whose title, text, removals and URL
+/// carry markup and a `javascript:` link, and one with a heading, quote
+/// and list.
 pub fn fixtures() -> Vec<Article> {
     let ferry = article(
         "ferry-strike",
@@ -118,8 +119,22 @@ pub fn fixtures() -> Vec<Article> {
     budget.blocks[3].kind = BlockKind::ListItem;
     budget.blocks[4].kind = BlockKind::ListItem;
     budget.language = Some("fr".into());
-    vec![ferry, copy, hostile, budget]
+    let master = article(
+        "harbour-master",
+        "Harbour Herald",
+        "2026-03-06",
+        "Harbour master defends the new ferry timetable",
+        &[
+            "Harbour master Ada Okafor defended the new ferry timetable on Wednesday.",
+            "“The crossings will run every hour from Thursday,” Okafor said.",
+            "Councillor Ben Marsh said Okafor had ignored the islanders who rely on the morning boat.",
+        ],
+    );
+    vec![master, ferry, copy, hostile, budget]
 }
+
+/// The entity id the pipeline gives the harbour master of the fixtures.
+pub const OKAFOR: &str = "person:ada okafor";
 
 fn raw_for(a: &Article) -> RawDoc {
     RawDoc {
