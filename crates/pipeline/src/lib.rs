@@ -14,7 +14,7 @@ mod view;
 
 pub use analysis::{
     analyze_article, link_corpus_entities, sentence_spans, Analysis, CorpusEntityView, EntityView,
-    Mention,
+    Mention, QuoteView,
 };
 pub use ingest::{ingest, IngestReport};
 pub use refresh::{
