@@ -286,8 +286,8 @@ pub fn ingest(db: Option<PathBuf>, args: IngestArgs) -> Result<ExitCode> {
             )
         };
         println!(
-            "stories: {} ({how}; {} coverages compared, the rest unchanged)",
-            r.stories, r.compared
+            "stories: {} ({how}; {} stories rewritten with {} coverage comparisons, the rest unchanged)",
+            r.stories, r.written, r.compared
         );
     }
     if let Some(e) = &report.stories_error {

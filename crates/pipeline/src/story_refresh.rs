@@ -19,6 +19,7 @@ use parallax_cluster::{Story, StoryConfig, StoryEngine, StoryInput, STATE_FORMAT
 use parallax_compare::Coverage;
 use parallax_model::Article;
 use parallax_store::{EngineState, ListQuery, Store, StoreError, StoredStory};
+use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// `engine_state` row of the story engine.
@@ -36,6 +37,8 @@ pub struct StoryRefresh {
     pub pushed: usize,
     /// True when the engine was built again from every article.
     pub rebuilt: bool,
+    /// Stories written because their membership changed (or they are new).
+    pub written: usize,
     /// Story and event coverages compared in this refresh; the others were
     /// unchanged and taken from the stored stories.
     pub compared: usize,
@@ -83,16 +86,34 @@ pub fn refresh_stories_incrementally(store: &mut dyn Store) -> Result<StoryRefre
     }
 
     let stories = engine.stories();
-    let (views, compared) = views_with_coverage(&*store, stories)?;
+    let total = stories.len();
+    let current: Vec<String> = stories.iter().map(|s| s.id.clone()).collect();
+    let stored_keys: HashMap<String, Option<String>> = store.story_keys()?.into_iter().collect();
+    // Only stories whose membership changed are compared and written; the
+    // others keep their stored document (explanation scores included, as
+    // they were when the story last changed).
+    let changed: Vec<(Story, String)> = stories
+        .into_iter()
+        .map(|story| {
+            let key = members_key(&story);
+            (story, key)
+        })
+        .filter(|(story, key)| stored_keys.get(&story.id) != Some(&Some(key.clone())))
+        .collect();
+    let (keys, changed): (Vec<String>, Vec<Story>) =
+        changed.into_iter().map(|(s, k)| (k, s)).unzip();
+    let (views, compared) = views_with_coverage(&*store, changed)?;
     let outlets = outlets_by_id(&*store)?;
-    let stored = views
+    let updates = views
         .iter()
-        .map(|view| stored_story(view, &outlets))
-        .collect::<Result<Vec<_>, _>>()?;
-    store.replace_stories(&stored)?;
+        .zip(keys)
+        .map(|(view, key)| Ok((stored_story(view, &outlets)?, key)))
+        .collect::<Result<Vec<_>, StoreError>>()?;
+    store.update_stories(&updates, &current)?;
     save_engine(store, &engine, &seen)?;
     Ok(StoryRefresh {
-        stories: stored.len(),
+        stories: total,
+        written: updates.len(),
         pushed,
         rebuilt,
         compared,
@@ -202,12 +223,28 @@ fn key(ids: &[String]) -> Vec<String> {
     key
 }
 
+/// A digest of the story's and each event's articles.
+fn members_key(story: &Story) -> String {
+    let mut text = key(&story.articles).join("\u{1f}");
+    for event in &story.events {
+        text.push('\u{1e}');
+        text.push_str(&event.id);
+        text.push('\u{1f}');
+        text.push_str(&key(&event.articles).join("\u{1f}"));
+    }
+    let digest = Sha256::digest(text.as_bytes());
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
 /// Coverage already compared for a set of articles, from the stored
-/// stories (story and event level).
-fn stored_coverages(store: &dyn Store) -> Result<HashMap<Vec<String>, Coverage>, StoreError> {
+/// documents of these stories (story and event level).
+fn stored_coverages(
+    store: &dyn Store,
+    stories: &[Story],
+) -> Result<HashMap<Vec<String>, Coverage>, StoreError> {
     let mut known = HashMap::new();
-    for summary in store.list_stories()? {
-        let Some(story) = store.get_story(&summary.id)? else {
+    for id in stories.iter().map(|s| &s.id) {
+        let Some(story) = store.get_story(id)? else {
             continue;
         };
         let doc = &story.document;
@@ -229,7 +266,7 @@ fn views_with_coverage(
     store: &dyn Store,
     stories: Vec<Story>,
 ) -> Result<(Vec<StoryView>, usize), RefreshError> {
-    let mut known = stored_coverages(store)?;
+    let mut known = stored_coverages(store, &stories)?;
     // Sorted ids → the ids in the order the story lists them, which is the
     // order the comparison shows the articles in.
     let mut wanted: BTreeMap<Vec<String>, Vec<String>> = BTreeMap::new();

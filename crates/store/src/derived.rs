@@ -326,3 +326,72 @@ pub(crate) fn put_state(
     .map(|_| ())
     .map_err(StoreError::sqlite("saving engine state"))
 }
+
+pub(crate) fn story_keys(conn: &Connection) -> Result<Vec<(String, Option<String>)>, StoreError> {
+    let context = "listing story keys";
+    let mut stmt = conn
+        .prepare_cached("SELECT id, members_key FROM stories ORDER BY id")
+        .map_err(StoreError::sqlite(context))?;
+    let rows = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .map_err(StoreError::sqlite(context))?;
+    rows.collect::<Result<_, _>>()
+        .map_err(StoreError::sqlite(context))
+}
+
+pub(crate) fn update_stories(
+    conn: &mut Connection,
+    changed: &[(crate::StoredStory, String)],
+    current: &[String],
+) -> Result<(), StoreError> {
+    let context = "updating the stories";
+    let keep: std::collections::HashSet<&str> = current.iter().map(String::as_str).collect();
+    let tx = conn
+        .transaction_with_behavior(TransactionBehavior::Immediate)
+        .map_err(StoreError::sqlite(context))?;
+    {
+        let stored: Vec<String> = {
+            let mut stmt = tx
+                .prepare_cached("SELECT id FROM stories")
+                .map_err(StoreError::sqlite(context))?;
+            let rows = stmt
+                .query_map([], |r| r.get(0))
+                .map_err(StoreError::sqlite(context))?;
+            rows.collect::<Result<_, _>>()
+                .map_err(StoreError::sqlite(context))?
+        };
+        let mut delete = tx
+            .prepare_cached("DELETE FROM stories WHERE id = ?1")
+            .map_err(StoreError::sqlite(context))?;
+        for id in stored.iter().filter(|id| !keep.contains(id.as_str())) {
+            delete.execute([id]).map_err(StoreError::sqlite(context))?;
+        }
+        let mut upsert = tx
+            .prepare_cached(
+                "INSERT OR REPLACE INTO stories (id, position, title, date_from, date_to, \
+                 article_count, outlets_json, story_json, members_key) \
+                 VALUES (?1, 0, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            )
+            .map_err(StoreError::sqlite(context))?;
+        for (story, key) in changed {
+            let outlets = serde_json::to_string(&story.outlets)
+                .map_err(|e| StoreError::Invalid(format!("cannot serialise story outlets: {e}")))?;
+            let document = serde_json::to_string(&story.document).map_err(|e| {
+                StoreError::Invalid(format!("cannot serialise story {}: {e}", story.id))
+            })?;
+            upsert
+                .execute(params![
+                    story.id,
+                    story.title,
+                    story.date_from,
+                    story.date_to,
+                    i64::try_from(story.article_count).unwrap_or(i64::MAX),
+                    outlets,
+                    document,
+                    key
+                ])
+                .map_err(StoreError::sqlite(context))?;
+        }
+    }
+    tx.commit().map_err(StoreError::sqlite(context))
+}

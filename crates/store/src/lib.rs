@@ -423,6 +423,20 @@ pub trait Store: Send {
     /// be unique.
     fn replace_stories(&mut self, stories: &[StoredStory]) -> Result<(), StoreError>;
 
+    /// Every stored story's id with its membership key (see
+    /// [`Store::update_stories`]); `None` for stories stored without one.
+    fn story_keys(&self) -> Result<Vec<(String, Option<String>)>, StoreError>;
+
+    /// Updates the stored stories in one transaction: stories whose id is
+    /// not in `current` are removed, and each `(story, key)` in `changed`
+    /// is inserted or replaced with its membership key. Stories in
+    /// `current` but not in `changed` stay as they are.
+    fn update_stories(
+        &mut self,
+        changed: &[(StoredStory, String)],
+        current: &[String],
+    ) -> Result<(), StoreError>;
+
     /// The stored stories without their documents, newest first (by the
     /// end of their date span, undated last), then by id.
     fn list_stories(&self) -> Result<Vec<StorySummary>, StoreError>;

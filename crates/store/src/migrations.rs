@@ -150,6 +150,16 @@ CREATE TABLE engine_state (
 );
 "#,
     },
+    Migration {
+        version: 4,
+        name: "story membership keys",
+        sql: r#"
+-- A digest of which articles make a story and each of its events, so an
+-- incremental refresh rewrites only the stories whose membership changed.
+-- NULL for stories written whole by replace_stories.
+ALTER TABLE stories ADD COLUMN members_key TEXT;
+"#,
+    },
 ];
 
 /// The schema version this build writes.

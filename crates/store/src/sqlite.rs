@@ -816,6 +816,18 @@ impl Store for SqliteStore {
         tx.commit().map_err(StoreError::sqlite(context))
     }
 
+    fn story_keys(&self) -> Result<Vec<(String, Option<String>)>, StoreError> {
+        derived::story_keys(&self.conn)
+    }
+
+    fn update_stories(
+        &mut self,
+        changed: &[(StoredStory, String)],
+        current: &[String],
+    ) -> Result<(), StoreError> {
+        derived::update_stories(&mut self.conn, changed, current)
+    }
+
     fn list_stories(&self) -> Result<Vec<StorySummary>, StoreError> {
         let context = "listing stories";
         let mut stmt = self

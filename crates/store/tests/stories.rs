@@ -61,3 +61,38 @@ fn duplicate_ids_fail_and_keep_previous_document() {
     let ids: Vec<String> = ok(store.list_stories()).into_iter().map(|s| s.id).collect();
     assert_eq!(ids, ["kept"], "a failed replace must roll back");
 }
+
+#[test]
+fn update_stories_replaces_changed_keeps_the_rest_and_drops_the_gone() {
+    let mut store = ok(SqliteStore::open_in_memory());
+    let (a, b, c) = (
+        story("a", Some("2024-02-01")),
+        story("b", Some("2024-03-01")),
+        story("c", None),
+    );
+    ok(store.update_stories(
+        &[(a.clone(), "ka".into()), (b.clone(), "kb".into())],
+        &["a".into(), "b".into()],
+    ));
+    assert_eq!(
+        ok(store.story_keys()),
+        [
+            ("a".to_string(), Some("ka".to_string())),
+            ("b".into(), Some("kb".into()))
+        ]
+    );
+    let mut a2 = a.clone();
+    a2.title = "Story a, grown".into();
+    ok(store.update_stories(
+        &[(a2.clone(), "ka2".into()), (c.clone(), "kc".into())],
+        &["a".into(), "c".into()],
+    ));
+    assert_eq!(ok(store.get_story("a")), Some(a2));
+    assert_eq!(ok(store.get_story("b")), None, "b is no longer current");
+    assert_eq!(ok(store.get_story("c")), Some(c));
+    let ids: Vec<String> = ok(store.list_stories()).into_iter().map(|s| s.id).collect();
+    assert_eq!(ids, ["a", "c"]);
+    // A whole replace clears the keys.
+    ok(store.replace_stories(&[b]));
+    assert_eq!(ok(store.story_keys()), [("b".to_string(), None)]);
+}
