@@ -4,9 +4,9 @@
 //! The story engine's state is saved in the store (`engine_state` row
 //! [`ENGINE_STATE`]) together with the id and revision of every article it
 //! has taken ([`SEEN_STATE`]). A refresh loads both, pushes only the
-//! articles the engine has not seen (earliest first), and compares coverage
-//! only for stories and events whose set of articles is new: the coverage of
-//! an unchanged set is taken from the stored stories. The engine is built
+//! articles the engine has not seen (in the order they were stored), and
+//! rewrites only the stories whose membership changed, comparing coverage
+//! only for article sets not compared before. The engine is built
 //! again from every article when there is no usable state (first run, other
 //! engine settings or format, damage) or when an article it took has
 //! changed or gone, since its old text already shaped the clusters.
@@ -26,8 +26,6 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 pub const ENGINE_STATE: &str = "stories";
 /// `engine_state` row listing the articles (id → revision) the engine took.
 pub const SEEN_STATE: &str = "stories-seen";
-/// Articles loaded from the store at a time while pushing.
-const PUSH_BATCH: usize = 256;
 
 /// How a refresh went about the stories.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -53,7 +51,8 @@ const SEEN_FORMAT: &str = "article-revisions/json/1";
 /// Bring the stored stories up to date with the stored articles.
 pub fn refresh_stories_incrementally(store: &mut dyn Store) -> Result<StoryRefresh, RefreshError> {
     let config = StoryConfig::default();
-    let revisions: BTreeMap<String, String> = store.revisions()?.into_iter().collect();
+    let arrivals = store.revisions()?;
+    let revisions: BTreeMap<String, String> = arrivals.iter().cloned().collect();
     let (mut engine, mut seen, rebuilt) = match load_engine(&*store, &config, &revisions)? {
         Some((engine, seen)) => (engine, seen, false),
         None => (
@@ -63,26 +62,19 @@ pub fn refresh_stories_incrementally(store: &mut dyn Store) -> Result<StoryRefre
         ),
     };
 
-    // New articles, earliest first (undated last), so the stream reads in
-    // publication order as far as the store knows it.
-    let mut new: Vec<(Option<String>, String)> = Vec::new();
-    for_each_summary(&*store, &mut |id, published| {
-        if !seen.contains_key(id) {
-            new.push((published.map(str::to_string), id.to_string()));
-        }
-    })?;
-    new.sort_by(|a, b| (a.0.is_none(), &a.0, &a.1).cmp(&(b.0.is_none(), &b.0, &b.1)));
+    // New articles in the order they were stored, as a stream delivers
+    // them (and as `parallax analyze` reads its inputs).
+    let new: Vec<&(String, String)> = arrivals
+        .iter()
+        .filter(|(id, _)| !seen.contains_key(id))
+        .collect();
     let pushed = new.len();
-    for batch in new.chunks(PUSH_BATCH) {
-        for (_, id) in batch {
-            let Some(article) = store.get(id)? else {
-                continue;
-            };
-            engine.push(&StoryInput::from_article(&article));
-            if let Some(rev) = revisions.get(id) {
-                seen.insert(id.clone(), rev.clone());
-            }
-        }
+    for (id, revision) in new {
+        let Some(article) = store.get(id)? else {
+            continue;
+        };
+        engine.push(&StoryInput::from_article(&article));
+        seen.insert(id.clone(), revision.clone());
     }
 
     let stories = engine.stories();
@@ -172,28 +164,6 @@ fn save_engine(
             bytes: seen,
         },
     )
-}
-
-/// Every stored article's id and `published`, page by page.
-fn for_each_summary(
-    store: &dyn Store,
-    visit: &mut dyn FnMut(&str, Option<&str>),
-) -> Result<(), StoreError> {
-    let mut offset = 0;
-    loop {
-        let page = store.list(&ListQuery {
-            limit: 1_000,
-            offset,
-            ..ListQuery::default()
-        })?;
-        if page.is_empty() {
-            return Ok(());
-        }
-        offset += page.len();
-        for s in &page {
-            visit(&s.id, s.published.as_deref());
-        }
-    }
 }
 
 fn outlets_by_id(store: &dyn Store) -> Result<HashMap<String, String>, StoreError> {

@@ -83,6 +83,7 @@ fn ingest_stores_stories_and_skips_refresh_when_unchanged() {
     assert_eq!(listed[0].id, "person:chris williamson", "{listed:?}");
     let total: usize = stored.iter().map(|s| s.article_count).sum();
     assert_eq!(total, 5, "every article is in exactly one story");
+    assert_eq!(stored.len(), 1, "the five seeds are one arc: {stored:?}");
 
     // Nothing changed: no recomputation, the stories stay.
     let again = parallax_pipeline::ingest(&mut store, &paths, &[], &Limits::default(), &|_| {})

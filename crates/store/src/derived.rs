@@ -36,7 +36,7 @@ pub(crate) fn stale_analyses(
 pub(crate) fn revisions(conn: &Connection) -> Result<Vec<(String, String)>, StoreError> {
     let context = "listing article revisions";
     let mut stmt = conn
-        .prepare_cached("SELECT id, revision FROM articles ORDER BY id")
+        .prepare_cached("SELECT id, revision FROM articles ORDER BY rowid")
         .map_err(StoreError::sqlite(context))?;
     let rows = stmt
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))

@@ -448,8 +448,9 @@ pub trait Store: Send {
     /// `analyzer` version; in id order.
     fn stale_analyses(&self, analyzer: &str) -> Result<Vec<(String, String)>, StoreError>;
 
-    /// Every article's id and revision, in id order: what incremental
-    /// engines compare with the articles they have seen.
+    /// Every article's id and revision in the order the articles were first
+    /// stored (their arrival order): what incremental engines compare with
+    /// the articles they have seen, and the order they take new ones in.
     fn revisions(&self) -> Result<Vec<(String, String)>, StoreError>;
 
     /// Store analyses with the article's entities, in one transaction,
