@@ -24,6 +24,7 @@ fn stream() -> Vec<StoryInput> {
 fn short_arcs() -> StoryConfig {
     StoryConfig {
         arc_max_gap_days: 3,
+        arc_min_idle_arrivals: 500,
         min_live_arrivals: 500,
         ..StoryConfig::default()
     }

@@ -39,7 +39,8 @@
 //! articles' features, index entries and signatures are dropped, and of
 //! each article only a 64-bit hash of its id stays (to refuse it again).
 //!
-//! Arcs finish too: an arc whose events are all closed and whose newest
+//! Arcs finish too: an arc whose events are all closed, the last at least
+//! [`StoryConfig::arc_min_idle_arrivals`] arrivals ago, and whose newest
 //! event lies more than [`StoryConfig::arc_max_gap_days`] before the newest
 //! date seen (undated: whose last event closed
 //! [`StoryConfig::arc_max_idle_arrivals`] arrivals ago) can take no new
@@ -142,6 +143,9 @@ pub struct StoryConfig {
     /// An arc of undated events is finished once its last event closed
     /// this many arrivals ago.
     pub arc_max_idle_arrivals: u64,
+    /// No arc is finished before this many arrivals since its last event
+    /// closed, so that a late batch of old articles still finds its arc.
+    pub arc_min_idle_arrivals: u64,
     /// Days after its newest article that an event stays live (dated).
     pub live_days: i64,
     /// An event stays live for at least this many arrivals after its last.
@@ -186,6 +190,7 @@ impl Default for StoryConfig {
             arc_min_shared_names: 2,
             arc_max_gap_days: 400,
             arc_max_idle_arrivals: 500_000,
+            arc_min_idle_arrivals: 20_000,
             live_days: 7,
             min_live_arrivals: 2_000,
             max_live_arrivals: 50_000,
@@ -1635,18 +1640,21 @@ impl StoryEngine {
                 .iter()
                 .filter_map(|&i| self.closed[i].profile.span.to)
                 .max();
-            let done = match (newest, self.newest_date) {
-                (Some(last), Some(now)) => (now - last).num_days() > self.config.arc_max_gap_days,
-                (None, _) => {
-                    let closed_at = members
-                        .iter()
-                        .map(|&i| self.closed[i].head.closed_at)
-                        .max()
-                        .unwrap_or(0);
-                    self.arrivals.saturating_sub(closed_at) >= self.config.arc_max_idle_arrivals
-                }
-                (Some(_), None) => false,
-            };
+            let idle = self.arrivals.saturating_sub(
+                members
+                    .iter()
+                    .map(|&i| self.closed[i].head.closed_at)
+                    .max()
+                    .unwrap_or(0),
+            );
+            let done = idle >= self.config.arc_min_idle_arrivals
+                && match (newest, self.newest_date) {
+                    (Some(last), Some(now)) => {
+                        (now - last).num_days() > self.config.arc_max_gap_days
+                    }
+                    (None, _) => idle >= self.config.arc_max_idle_arrivals,
+                    (Some(_), None) => false,
+                };
             if !done {
                 continue;
             }
