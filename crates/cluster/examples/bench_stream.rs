@@ -1,7 +1,7 @@
 //! Throughput, per-article cost and memory of the story engine on a
 //! synthetic stream generated on the fly (see `parallax_cluster::synth`).
 //!
-//! `cargo run --release -p parallax-cluster --example bench_stream -- N [--quality] [--keep]`
+//! `cargo run --release -p parallax-cluster --example bench_stream -- N [--quality] [--keep] [--save-to FILE]`
 //!
 //! Prints articles/s over the whole run (push only: generation is timed
 //! apart), µs per article for each window of 10,000 (first, a few between,
@@ -50,9 +50,13 @@ fn main() -> ExitCode {
     let mut n: Option<usize> = None;
     let mut quality = false;
     let mut keep = false;
-    let usage = "usage: bench_stream N [--quality] [--keep]";
-    for arg in std::env::args().skip(1) {
-        if arg == "--quality" {
+    let mut save_to: Option<String> = None;
+    let usage = "usage: bench_stream N [--quality] [--keep] [--save-to FILE]";
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        if arg == "--save-to" {
+            save_to = args.next();
+        } else if arg == "--quality" {
             quality = true;
         } else if arg == "--keep" {
             keep = true;
@@ -217,6 +221,11 @@ fn main() -> ExitCode {
         if loaded.is_ok() { "" } else { " (LOAD FAILED)" }
     );
     drop(loaded);
+    if let Some(path) = &save_to {
+        if let Err(e) = std::fs::write(path, &bytes) {
+            eprintln!("{path}: {e}");
+        }
+    }
     drop(bytes);
     let t = Instant::now();
     let stories = engine.stories();

@@ -15,9 +15,27 @@
 //!   `examples/expected.json` says (three events, one two-event
 //!   arc, `herald-saltmere-wire` `copy_of` `mw-saltmere`), the same in two
 //!   halves in either order (`tests/stories.rs`).
-//! * Synthetic stream (`synth`, 550 words an article): `cargo run --release
-//!   -p parallax-cluster --example bench_stream -- N --quality`; figures in
-//!   `bench/out/` when run, summarised in the report of issue 4.
+//! * Synthetic stream (`synth`, 550 words an article, 1,000 a day): `cargo
+//!   run --release -p parallax-cluster --example bench_stream -- N
+//!   --quality`. Draining closed events after every 10,000 articles, on the
+//!   shared 2-core machine (CPU time; wall time varies with the load):
+//!
+//!   | articles | µs/article (CPU) | live state per live article | peak RSS | saved state |
+//!   |---|---|---|---|---|
+//!   | 10k | 214 | 1,970 B | 116 MiB | 7.9 MiB |
+//!   | 100k | 246 | 2,035 B | 152 MiB | 14.8 MiB |
+//!   | 1M | 307 | 1,999 B | 393 MiB | 44.6 MiB |
+//!
+//!   Before closed events could be drained, 1M articles peaked at 3.06 GiB
+//!   (308 µs/article). Events NMI 1.000 and arcs NMI 0.994–1.000 against
+//!   the generator's truth, drained or not (1M: 59,977 events, 42,372
+//!   arcs either way).
+//!
+//! [`StoryEngine::save`] / [`StoryEngine::load`] carry the engine across
+//! runs (pushing after a load gives exactly what pushing without one does);
+//! [`StoryEngine::drain_closed`] hands over closed events and finished arcs
+//! so that memory follows the live window; see [`stories`] for the
+//! incremental use.
 //!
 //! [`StreamClusterer`] takes [`ClusterDoc`]s one at a time, in arrival order,
 //! and places each in an existing event cluster or a new one, without

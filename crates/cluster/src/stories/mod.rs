@@ -39,7 +39,8 @@
 //! articles' features, index entries and signatures are dropped, and of
 //! each article only a 64-bit hash of its id stays (to refuse it again).
 //!
-//! Arcs finish too: an arc whose events are all closed and whose newest
+//! Arcs finish too: an arc whose events are all closed, the last at least
+//! [`StoryConfig::arc_min_idle_arrivals`] arrivals ago, and whose newest
 //! event lies more than [`StoryConfig::arc_max_gap_days`] before the newest
 //! date seen (undated: whose last event closed
 //! [`StoryConfig::arc_max_idle_arrivals`] arrivals ago) can take no new
@@ -142,6 +143,9 @@ pub struct StoryConfig {
     /// An arc of undated events is finished once its last event closed
     /// this many arrivals ago.
     pub arc_max_idle_arrivals: u64,
+    /// No arc is finished before this many arrivals since its last event
+    /// closed, so that a late batch of old articles still finds its arc.
+    pub arc_min_idle_arrivals: u64,
     /// Days after its newest article that an event stays live (dated).
     pub live_days: i64,
     /// An event stays live for at least this many arrivals after its last.
@@ -186,6 +190,7 @@ impl Default for StoryConfig {
             arc_min_shared_names: 2,
             arc_max_gap_days: 400,
             arc_max_idle_arrivals: 500_000,
+            arc_min_idle_arrivals: 20_000,
             live_days: 7,
             min_live_arrivals: 2_000,
             max_live_arrivals: 50_000,
@@ -1635,18 +1640,21 @@ impl StoryEngine {
                 .iter()
                 .filter_map(|&i| self.closed[i].profile.span.to)
                 .max();
-            let done = match (newest, self.newest_date) {
-                (Some(last), Some(now)) => (now - last).num_days() > self.config.arc_max_gap_days,
-                (None, _) => {
-                    let closed_at = members
-                        .iter()
-                        .map(|&i| self.closed[i].head.closed_at)
-                        .max()
-                        .unwrap_or(0);
-                    self.arrivals.saturating_sub(closed_at) >= self.config.arc_max_idle_arrivals
-                }
-                (Some(_), None) => false,
-            };
+            let idle = self.arrivals.saturating_sub(
+                members
+                    .iter()
+                    .map(|&i| self.closed[i].head.closed_at)
+                    .max()
+                    .unwrap_or(0),
+            );
+            let done = idle >= self.config.arc_min_idle_arrivals
+                && match (newest, self.newest_date) {
+                    (Some(last), Some(now)) => {
+                        (now - last).num_days() > self.config.arc_max_gap_days
+                    }
+                    (None, _) => idle >= self.config.arc_max_idle_arrivals,
+                    (Some(_), None) => false,
+                };
             if !done {
                 continue;
             }
@@ -1760,11 +1768,13 @@ impl StoryEngine {
         ids: &[&str],
     ) -> (Vec<Vec<usize>>, Vec<Vec<ArcLink>>) {
         let n = profiles.len();
-        // Candidate pairs: events sharing a profile term.
-        let mut by_term: FxHashMap<u64, Vec<usize>> = FxHashMap::default();
+        // Candidate pairs: events sharing a profile term. Lists hold
+        // (event, weight) in event order, so the later events of a list
+        // are a suffix.
+        let mut by_term: FxHashMap<u64, Vec<(usize, f32)>> = FxHashMap::default();
         for (i, p) in profiles.iter().enumerate() {
-            for &(t, _) in &p.terms {
-                by_term.entry(t).or_default().push(i);
+            for &(t, w) in &p.terms {
+                by_term.entry(t).or_default().push((i, w));
             }
         }
         let mut pairs: Vec<(f32, usize, usize)> = Vec::new();
@@ -1778,10 +1788,9 @@ impl StoryEngine {
                 if list.len() > 2_000 {
                     continue;
                 }
-                for &j in list {
-                    if j > i {
-                        *dot.entry(j).or_insert(0.0) += w * term_weight64(&profiles[j].terms, t);
-                    }
+                let later = list.partition_point(|&(j, _)| j <= i);
+                for &(j, wj) in &list[later..] {
+                    *dot.entry(j).or_insert(0.0) += w * wj;
                 }
             }
             for (&j, &s) in &dot {
@@ -1814,6 +1823,30 @@ impl StoryEngine {
                 a.members.push(i);
             }
         }
+        let mean = |arc: &ArcGroup| -> Vec<(u64, f32)> {
+            let mut v: Vec<(u64, f32)> = arc.sum.iter().map(|(&t, &w)| (t, w)).collect();
+            v.sort_unstable_by_key(|&(t, _)| t);
+            normalise64(&mut v);
+            v
+        };
+        let central = |arc: &ArcGroup| -> FxHashSet<u64> {
+            let mut count: FxHashMap<u64, usize> = FxHashMap::default();
+            for &e in &arc.members {
+                for &name in &profiles[e].core_names {
+                    *count.entry(name).or_insert(0) += 1;
+                }
+            }
+            let half = arc.members.len().div_ceil(2);
+            count
+                .into_iter()
+                .filter(|&(_, c)| c >= half)
+                .map(|(t, _)| t)
+                .collect()
+        };
+        // Each arc's mean profile and central names, computed when first
+        // needed and again only after the arc grows.
+        let mut means: Vec<Option<Vec<(u64, f32)>>> = vec![None; n];
+        let mut centrals: Vec<Option<FxHashSet<u64>>> = vec![None; n];
         let mut arc_of: Vec<usize> = (0..n).collect();
         for (_, i, j) in pairs {
             let (ai, aj) = (arc_of[i], arc_of[j]);
@@ -1827,40 +1860,34 @@ impl StoryEngine {
             if gap.is_some_and(|g| g > self.config.arc_max_gap_days) {
                 continue;
             }
-            let mean = |arc: &ArcGroup| -> Vec<(u64, f32)> {
-                let mut v: Vec<(u64, f32)> = arc.sum.iter().map(|(&t, &w)| (t, w)).collect();
-                v.sort_unstable_by_key(|&(t, _)| t);
-                normalise64(&mut v);
-                v
+            for (k, arc) in [(ai, a), (aj, b)] {
+                if means[k].is_none() {
+                    means[k] = Some(mean(arc));
+                }
+            }
+            let (Some(va), Some(vb)) = (&means[ai], &means[aj]) else {
+                continue;
             };
-            let (va, vb) = (mean(a), mean(b));
-            let sim = sparse_dot64(&va, &vb);
+            let sim = sparse_dot64(va, vb);
             if f64::from(sim) < self.config.arc_similarity {
                 continue;
             }
-            let central = |arc: &ArcGroup| -> FxHashSet<u64> {
-                let mut count: FxHashMap<u64, usize> = FxHashMap::default();
-                for &e in &arc.members {
-                    for &name in &profiles[e].core_names {
-                        *count.entry(name).or_insert(0) += 1;
-                    }
+            for (k, arc) in [(ai, a), (aj, b)] {
+                if centrals[k].is_none() {
+                    centrals[k] = Some(central(arc));
                 }
-                let half = arc.members.len().div_ceil(2);
-                count
-                    .into_iter()
-                    .filter(|&(_, c)| c >= half)
-                    .map(|(t, _)| t)
-                    .collect()
+            }
+            let (Some(na), Some(nb)) = (&centrals[ai], &centrals[aj]) else {
+                continue;
             };
-            let (na, nb) = (central(a), central(b));
-            let mut shared_names: Vec<u64> = na.intersection(&nb).copied().collect();
+            let mut shared_names: Vec<u64> = na.intersection(nb).copied().collect();
             if shared_names.len() < self.config.arc_min_shared_names {
                 continue;
             }
             // Explain the join with what weighs most on both sides.
             shared_names.sort_by(|&x, &y| {
-                let wx = term_weight64(&va, x) * term_weight64(&vb, x);
-                let wy = term_weight64(&va, y) * term_weight64(&vb, y);
+                let wx = term_weight64(va, x) * term_weight64(vb, x);
+                let wy = term_weight64(va, y) * term_weight64(vb, y);
                 wy.total_cmp(&wx).then(x.cmp(&y))
             });
             let label = |t: u64| -> Option<(bool, &str)> {
@@ -1872,7 +1899,7 @@ impl StoryEngine {
             let mut shared_terms: Vec<(u64, f32)> = va
                 .iter()
                 .filter(|&&(t, _)| label(t).is_some_and(|(is_name, _)| !is_name))
-                .map(|&(t, w)| (t, w * term_weight64(&vb, t)))
+                .map(|&(t, w)| (t, w * term_weight64(vb, t)))
                 .filter(|&(_, w)| w > 0.0)
                 .collect();
             shared_terms.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
@@ -1899,6 +1926,8 @@ impl StoryEngine {
             for &e in &g.members {
                 arc_of[e] = keep;
             }
+            means[keep] = None;
+            centrals[keep] = None;
             k.members.extend(g.members);
             for (t, w) in g.sum {
                 *k.sum.entry(t).or_insert(0.0) += w;

@@ -261,7 +261,7 @@ impl StoryEngine {
                 .map_err(|e| StateError::Corrupt(e.to_string()))?;
         }
         engine.postings = state.postings.into_iter().collect();
-        if state.closed_ids.len() % 8 != 0 {
+        if !state.closed_ids.len().is_multiple_of(8) {
             return bad("closed article hashes cut short");
         }
         engine.closed_ids = state
