@@ -42,6 +42,9 @@ pub struct StoryRefresh {
     pub compared: usize,
 }
 
+/// Article id → revision, of every article the engine took.
+type Seen = BTreeMap<String, String>;
+
 fn engine_format() -> String {
     format!("story-engine/{STATE_FORMAT}")
 }
@@ -118,7 +121,7 @@ fn load_engine(
     store: &dyn Store,
     config: &StoryConfig,
     revisions: &BTreeMap<String, String>,
-) -> Result<Option<(StoryEngine, BTreeMap<String, String>)>, StoreError> {
+) -> Result<Option<(StoryEngine, Seen)>, StoreError> {
     let (Some(state), Some(seen)) = (store.get_state(ENGINE_STATE)?, store.get_state(SEEN_STATE)?)
     else {
         return Ok(None);
