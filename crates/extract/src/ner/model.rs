@@ -53,23 +53,19 @@ impl Weights {
 }
 
 /// A weight slot of the inference table; `key == 0` marks an empty slot.
-/// `entries[start..start + first]` are the feature's first-pass weights,
-/// the `second` entries after them its second-pass weights.
+/// `first` and `second` index the feature's weight rows of each pass in
+/// `Model::rows`; row 0 is all zeros and stands for "no weights", so that
+/// summing needs no branch.
 #[derive(Clone, Copy, Default)]
 struct Slot {
     key: u64,
-    start: u32,
-    first: u16,
-    second: u16,
+    first: u32,
+    second: u32,
 }
 
-/// One nonzero weight of a feature row.
-#[derive(Clone, Copy)]
-struct Entry {
-    tag: u8,
-    /// Weight in units of the pass's `scale`.
-    q: i16,
-}
+/// The weights of one feature in one pass, for every tag, in units of the
+/// pass's `scale`.
+type Row = [i16; N_TAGS];
 
 /// Nonzero `(tag, weight)`s of one feature.
 type SparseRow = Vec<(u8, f32)>;
@@ -206,13 +202,15 @@ struct Transitions {
 /// the features consult.
 ///
 /// Both passes' weights live in one open-addressing table keyed by feature
-/// hash, each slot pointing at the feature's nonzero weights stored
-/// contiguously: the second pass reuses every first-pass feature, so one
-/// probe serves both, and sparse rows mean few cache lines per feature.
+/// hash, each slot pointing at the feature's dense rows of `i16` weights:
+/// the second pass reuses every first-pass feature, so one probe serves
+/// both, and a dense row is summed with a few vector instructions (a row
+/// is one cache line at most), where sparse `(tag, weight)` lists meant a
+/// scattered add per weight.
 #[derive(Clone, Default)]
 pub(crate) struct Model {
     slots: Vec<Slot>,
-    entries: Vec<Entry>,
+    rows: Vec<Row>,
     first: Transitions,
     second: Option<Transitions>,
     first_features: usize,
@@ -254,7 +252,20 @@ impl Model {
         let capacity = (keys.len() * 10 / 7 + 1).next_power_of_two().max(16);
         let mask = capacity - 1;
         let mut slots = vec![Slot::default(); capacity];
-        let mut entries = Vec::new();
+        let mut dense: Vec<Row> = vec![[0; N_TAGS]];
+        let mut add_row = |sparse: SparseRow, scale: f32| -> u32 {
+            if sparse.is_empty() {
+                return 0;
+            }
+            let mut row = [0i16; N_TAGS];
+            for (tag, w) in sparse {
+                if let Some(q) = row.get_mut(tag as usize) {
+                    *q = (w / scale).round().clamp(-32767.0, 32767.0) as i16;
+                }
+            }
+            dense.push(row);
+            (dense.len() - 1) as u32
+        };
         for h in keys {
             let Some((r1, r2)) = rows.remove(&h) else {
                 continue;
@@ -263,23 +274,15 @@ impl Model {
             while slots[i].key != 0 {
                 i = (i + 1) & mask;
             }
-            let (n1, n2) = (r1.len().min(N_TAGS) as u16, r2.len().min(N_TAGS) as u16);
             slots[i] = Slot {
                 key: h,
-                start: entries.len() as u32,
-                first: n1,
-                second: n2,
+                first: add_row(r1, scale[0]),
+                second: add_row(r2, scale[1]),
             };
-            let quantise = |(tag, w): (u8, f32), scale: f32| Entry {
-                tag,
-                q: (w / scale).round().clamp(-32767.0, 32767.0) as i16,
-            };
-            entries.extend(r1.into_iter().take(N_TAGS).map(|e| quantise(e, scale[0])));
-            entries.extend(r2.into_iter().take(N_TAGS).map(|e| quantise(e, scale[1])));
         }
         Model {
             slots,
-            entries,
+            rows: dense,
             first: Transitions {
                 trans: first.trans,
                 start: first.start,
@@ -293,40 +296,89 @@ impl Model {
         }
     }
 
-    fn slot(&self, h: u64) -> Option<Slot> {
-        let mask = self.slots.len().checked_sub(1)?;
-        let mut i = h as usize & mask;
-        loop {
-            let s = self.slots[i];
-            if s.key == h {
-                return Some(s);
-            }
-            if s.key == 0 {
-                return None;
+    /// The slot of feature `h`, probing from slot `i` on; an empty (all
+    /// zero) slot when the model has no weights for it.
+    fn probe_from(&self, h: u64, mut i: usize) -> Slot {
+        let mask = self.slots.len().wrapping_sub(1);
+        while let Some(&s) = self.slots.get(i) {
+            if s.key == h || s.key == 0 {
+                return if s.key == h { s } else { Slot::default() };
             }
             i = (i + 1) & mask;
+        }
+        Slot::default()
+    }
+
+    /// The slots of many feature hashes at once, in order (empty slots for
+    /// features without weights).
+    ///
+    /// The table is several MB, so many lookups miss the cache. Probing one
+    /// feature at a time serialises those misses behind an unpredictable
+    /// hit-or-miss branch; loading every home slot first in a branch-free
+    /// loop lets the misses overlap, and so does touching each row of
+    /// weights before the rows are summed.
+    fn lookup_all(&self, hashes: &[u64], found: &mut Vec<Slot>) {
+        found.clear();
+        let Some(mask) = self.slots.len().checked_sub(1) else {
+            found.resize(hashes.len(), Slot::default());
+            return;
+        };
+        found.extend(hashes.iter().map(|&h| self.slots[h as usize & mask]));
+        for (s, &h) in found.iter_mut().zip(hashes) {
+            if s.key != h {
+                *s = if s.key == 0 {
+                    Slot::default()
+                } else {
+                    self.probe_from(h, (h as usize + 1) & mask)
+                };
+            }
+        }
+        let mut touched = 0i16;
+        for s in found.iter() {
+            for r in [s.first, s.second] {
+                if let Some(row) = self.rows.get(r as usize) {
+                    touched ^= row[0];
+                }
+            }
+        }
+        std::hint::black_box(touched);
+    }
+
+    /// Sums the first-pass rows (or second-pass rows when `second`) of
+    /// `slots` and adds them to `scores`. Weights are integers in units of
+    /// the pass's scale and their sums stay far below 2^24, so the sums are
+    /// exact in any order and as `f32`.
+    fn add_rows(&self, slots: &[Slot], second: bool, scores: &mut [f32; N_TAGS]) {
+        let mut acc = [0i32; N_TAGS];
+        for s in slots {
+            let r = if second { s.second } else { s.first };
+            if let Some(row) = self.rows.get(r as usize) {
+                for (a, &w) in acc.iter_mut().zip(row) {
+                    *a += w as i32;
+                }
+            }
+        }
+        for (score, a) in scores.iter_mut().zip(acc) {
+            *score += a as f32;
         }
     }
 
     /// Emission scores of both passes over the local features, in weight
     /// units (multiply by `scale`).
-    fn emissions(&self, sf: &SentFeatures) -> (Vec<[f32; N_TAGS]>, Vec<[f32; N_TAGS]>) {
+    fn emissions(
+        &self,
+        sf: &SentFeatures,
+        found: &mut Vec<Slot>,
+    ) -> (Vec<[f32; N_TAGS]>, Vec<[f32; N_TAGS]>) {
         let n = sf.len();
+        self.lookup_all(&sf.feats, found);
         let mut first = vec![[0f32; N_TAGS]; n];
         let mut second = vec![[0f32; N_TAGS]; if self.second.is_some() { n } else { 0 }];
         for (i, scores1) in first.iter_mut().enumerate() {
-            for &h in sf.token(i) {
-                let Some(s) = self.slot(h) else { continue };
-                let start = s.start as usize;
-                let mid = start + s.first as usize;
-                for e in &self.entries[start..mid] {
-                    scores1[e.tag as usize] += e.q as f32;
-                }
-                if let Some(scores) = second.get_mut(i) {
-                    for e in &self.entries[mid..mid + s.second as usize] {
-                        scores[e.tag as usize] += e.q as f32;
-                    }
-                }
+            let slots = &found[sf.starts[i]..sf.starts[i + 1]];
+            self.add_rows(slots, false, scores1);
+            if let Some(scores2) = second.get_mut(i) {
+                self.add_rows(slots, true, scores2);
             }
         }
         (first, second)
@@ -335,11 +387,12 @@ impl Model {
     /// BILOU tags for each sentence of a document of tokens.
     pub fn tag_doc<S: AsRef<str>>(&self, doc: &[Vec<S>]) -> Vec<Vec<u8>> {
         let feats = doc_features(doc, &self.resources);
+        let mut found = Vec::new();
         let mut first_tags = Vec::with_capacity(feats.len());
         let mut second_em = Vec::with_capacity(feats.len());
         let t = &self.first;
         for sf in &feats {
-            let (mut e1, e2) = self.emissions(sf);
+            let (mut e1, e2) = self.emissions(sf, &mut found);
             rescale(&mut e1, self.scale[0]);
             first_tags.push(viterbi(&e1, &t.trans, &t.start, &t.end));
             second_em.push(e2);
@@ -348,18 +401,21 @@ impl Model {
             return first_tags;
         };
         let extra = stacked_features(doc, &first_tags);
+        let mut hashes = Vec::new();
         second_em
             .into_iter()
             .zip(extra)
             .map(|(mut em, ex)| {
-                for (scores, hashes) in em.iter_mut().zip(ex) {
-                    for h in hashes {
-                        let Some(s) = self.slot(h) else { continue };
-                        let start = (s.start + s.first as u32) as usize;
-                        for e in &self.entries[start..start + s.second as usize] {
-                            scores[e.tag as usize] += e.q as f32;
-                        }
-                    }
+                hashes.clear();
+                let mut starts = Vec::with_capacity(ex.len() + 1);
+                for h in &ex {
+                    starts.push(hashes.len());
+                    hashes.extend_from_slice(h);
+                }
+                starts.push(hashes.len());
+                self.lookup_all(&hashes, &mut found);
+                for (i, scores) in em.iter_mut().enumerate().take(ex.len()) {
+                    self.add_rows(&found[starts[i]..starts[i + 1]], true, scores);
                 }
                 rescale(&mut em, self.scale[1]);
                 viterbi(&em, &t2.trans, &t2.start, &t2.end)
@@ -379,11 +435,14 @@ impl Model {
             .iter()
             .filter(|s| s.key != 0)
             .filter_map(|s| {
-                let start = s.start as usize + if second { s.first as usize } else { 0 };
-                let len = if second { s.second } else { s.first } as usize;
-                let row: Vec<(u8, f32)> = self.entries[start..start + len]
+                let r = if second { s.second } else { s.first };
+                let row: Vec<(u8, f32)> = self
+                    .rows
+                    .get(r as usize)?
                     .iter()
-                    .map(|e| (e.tag, e.q as f32 * self.scale[second as usize]))
+                    .enumerate()
+                    .filter(|(_, &q)| q != 0)
+                    .map(|(t, &q)| (t as u8, q as f32 * self.scale[second as usize]))
                     .collect();
                 (!row.is_empty()).then_some((s.key, row))
             })
