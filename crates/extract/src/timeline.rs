@@ -90,7 +90,18 @@ pub fn timeline_with_entities(
     if dates.is_empty() {
         return Vec::new();
     }
-    let sentences = tokenize(text);
+    timeline_from_parts(text, &tokenize(text), &dates, entities)
+}
+
+/// [`timeline_with_entities`] from parts the caller already has: the
+/// sentences of `text` from [`tokenize`], its temporal expressions from
+/// [`find_dates`] and its entities, so that none is computed twice.
+pub fn timeline_from_parts(
+    text: &str,
+    sentences: &[Vec<Token<'_>>],
+    dates: &[TemporalExpr],
+    entities: &[Entity],
+) -> Vec<Event> {
     let mut events = Vec::with_capacity(dates.len());
     for date in dates {
         let Some(tokens) = sentences.iter().find(|s| {
@@ -115,7 +126,7 @@ pub fn timeline_with_entities(
             .collect();
         let verb = find_verb(text, &tokens, &date.span);
         events.push(Event {
-            date,
+            date: date.clone(),
             sentence,
             entities: inside,
             verb,
