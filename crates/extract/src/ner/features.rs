@@ -122,47 +122,105 @@ pub(crate) struct Resources {
 pub(crate) const FIRST_NAME: u8 = 1;
 pub(crate) const SURNAME: u8 = 2;
 
-/// Per-token views computed once per token.
-struct Tok {
-    word: String,
-    lower: String,
+/// Per-token views, computed once per document (see [`DocTokens`]).
+pub(crate) struct Tok<'a> {
+    word: &'a str,
+    lower: &'a str,
     /// Lower case, digits folded to `0`: `1996-08-22` → `0000-00-00`.
-    norm: String,
+    norm: &'a str,
     /// Character classes, runs clipped at 3: `Xxxx`, `dd-dd`.
-    shape: String,
+    shape: &'a str,
     /// Character classes, runs collapsed: `Xx`, `d-d`.
-    short: String,
+    short: &'a str,
     first_upper: bool,
     has_lower: bool,
+    /// Upper-case letters in `word`.
+    upper_letters: usize,
+    /// Characters in `word` and in `lower`.
+    word_chars: usize,
+    lower_chars: usize,
     /// `key(lower)`, for document maps, clusters and the gazetteer.
     lower_key: u64,
 }
 
-fn normalise_quotes(s: &str) -> String {
-    s.chars()
-        .map(|c| match c {
-            '\u{2018}' | '\u{2019}' | '\u{201B}' | '`' => '\'',
-            '\u{201C}' | '\u{201D}' | '\u{201E}' => '"',
-            '\u{2013}' | '\u{2014}' => '-',
-            other => other,
-        })
-        .collect()
+fn normalise_quote(c: char) -> char {
+    match c {
+        '\u{2018}' | '\u{2019}' | '\u{201B}' | '`' => '\'',
+        '\u{201C}' | '\u{201D}' | '\u{201E}' => '"',
+        '\u{2013}' | '\u{2014}' => '-',
+        other => other,
+    }
 }
 
-impl Tok {
-    fn new(raw: &str) -> Tok {
-        let word = normalise_quotes(raw);
-        let lower = word.to_lowercase();
-        let norm: String = lower
-            .chars()
-            .map(|c| if c.is_ascii_digit() { '0' } else { c })
-            .collect();
-        let mut shape = String::new();
-        let mut short = String::new();
-        let mut last = '\0';
-        let mut run = 0;
-        for c in word.chars() {
-            let class = if c.is_uppercase() {
+/// Where a token's views lie in [`DocTokens::text`], plus its flags.
+#[derive(Clone)]
+struct Views {
+    /// Ends of `word`, `lower`, `norm`, `shape` and `short`, which follow
+    /// each other from `start`.
+    start: usize,
+    ends: [usize; 5],
+    first_upper: bool,
+    has_lower: bool,
+    upper_letters: usize,
+    word_chars: usize,
+    lower_chars: usize,
+    lower_key: u64,
+}
+
+/// The per-token views of a whole document, built once and shared by both
+/// passes and every feature template. All views live in one string, so a
+/// document costs a handful of allocations instead of five per token.
+pub(crate) struct DocTokens {
+    text: String,
+    views: Vec<Views>,
+    /// Each sentence's range of tokens in `views`.
+    sentences: Vec<std::ops::Range<usize>>,
+}
+
+impl DocTokens {
+    pub fn new<S: AsRef<str>, W: AsRef<[S]>>(doc: &[W]) -> DocTokens {
+        let tokens: usize = doc.iter().map(|s| s.as_ref().len()).sum();
+        let mut out = DocTokens {
+            text: String::with_capacity(tokens * 24),
+            views: Vec::with_capacity(tokens),
+            sentences: Vec::with_capacity(doc.len()),
+        };
+        let mut word = String::new();
+        let mut lower = String::new();
+        for sent in doc {
+            let first = out.views.len();
+            for raw in sent.as_ref() {
+                word.clear();
+                word.extend(raw.as_ref().chars().map(normalise_quote));
+                lower.clear();
+                if word.is_ascii() {
+                    lower.push_str(&word);
+                    lower.make_ascii_lowercase();
+                } else {
+                    lower.push_str(&word.to_lowercase());
+                }
+                out.push(&word, &lower);
+            }
+            out.sentences.push(first..out.views.len());
+        }
+        out
+    }
+
+    fn push(&mut self, word: &str, lower: &str) {
+        let text = &mut self.text;
+        let start = text.len();
+        text.push_str(word);
+        let word_end = text.len();
+        text.push_str(lower);
+        let lower_end = text.len();
+        text.extend(
+            lower
+                .chars()
+                .map(|c| if c.is_ascii_digit() { '0' } else { c }),
+        );
+        let norm_end = text.len();
+        let class_of = |c: char| {
+            if c.is_uppercase() {
                 'X'
             } else if c.is_lowercase() {
                 'x'
@@ -170,31 +228,61 @@ impl Tok {
                 'd'
             } else {
                 c
-            };
-            if class == last {
-                run += 1;
-            } else {
-                run = 1;
-                short.push(class);
             }
+        };
+        let mut last = '\0';
+        let mut run = 0;
+        for class in word.chars().map(class_of) {
+            run = if class == last { run + 1 } else { 1 };
             if run <= 3 {
-                shape.push(class);
+                text.push(class);
             }
             last = class;
         }
-        let first_upper = word.chars().next().is_some_and(|c| c.is_uppercase());
-        let has_lower = word.chars().any(|c| c.is_lowercase());
-        let lower_key = key(&lower);
-        Tok {
-            lower_key,
-            word,
-            lower,
-            norm,
-            shape,
-            short,
-            first_upper,
-            has_lower,
+        let shape_end = text.len();
+        let mut last = '\0';
+        for class in word.chars().map(class_of) {
+            if class != last {
+                text.push(class);
+            }
+            last = class;
         }
+        let short_end = text.len();
+        self.views.push(Views {
+            start,
+            ends: [word_end, lower_end, norm_end, shape_end, short_end],
+            first_upper: word.chars().next().is_some_and(|c| c.is_uppercase()),
+            has_lower: word.chars().any(|c| c.is_lowercase()),
+            upper_letters: word.chars().filter(|c| c.is_uppercase()).count(),
+            word_chars: word.chars().count(),
+            lower_chars: lower.chars().count(),
+            lower_key: key(lower),
+        });
+    }
+
+    /// The tokens of every sentence, in order, as slices of one vector.
+    fn tokens(&self) -> (Vec<Tok<'_>>, &[std::ops::Range<usize>]) {
+        let toks = self
+            .views
+            .iter()
+            .map(|v| {
+                let [w, l, n, sh, so] = v.ends;
+                Tok {
+                    word: &self.text[v.start..w],
+                    lower: &self.text[w..l],
+                    norm: &self.text[l..n],
+                    shape: &self.text[n..sh],
+                    short: &self.text[sh..so],
+                    first_upper: v.first_upper,
+                    has_lower: v.has_lower,
+                    upper_letters: v.upper_letters,
+                    word_chars: v.word_chars,
+                    lower_chars: v.lower_chars,
+                    lower_key: v.lower_key,
+                }
+            })
+            .collect();
+        (toks, &self.sentences)
     }
 }
 
@@ -275,7 +363,7 @@ fn sentence_case(toks: &[Tok]) -> SentCase {
     let mut has_lower = false;
     for t in toks {
         has_lower |= t.has_lower;
-        upper_letters += t.word.chars().filter(|c| c.is_uppercase()).count();
+        upper_letters += t.upper_letters;
     }
     if !has_lower {
         return if upper_letters >= 3 {
@@ -287,7 +375,7 @@ fn sentence_case(toks: &[Tok]) -> SentCase {
     // Title case: every word of four letters or more is capitalised.
     let mut long_words = 0;
     for t in toks {
-        if t.word.chars().next().is_some_and(char::is_alphabetic) && t.word.chars().count() >= 4 {
+        if t.word.chars().next().is_some_and(char::is_alphabetic) && t.word_chars >= 4 {
             if !t.first_upper {
                 return SentCase::Normal;
             }
@@ -330,21 +418,26 @@ pub(crate) fn title_case_copy(words: &[String], in_entity: &[bool]) -> Vec<Strin
 }
 
 pub(crate) fn is_caps_sentence<S: AsRef<str>>(words: &[S]) -> bool {
-    let toks: Vec<Tok> = words.iter().map(|w| Tok::new(w.as_ref())).collect();
+    let doc = DocTokens::new(&[words]);
+    let (toks, _) = doc.tokens();
     sentence_case(&toks) == SentCase::Caps
 }
 
 /// Features for every sentence of one document (an article, or a CoNLL
 /// `-DOCSTART-` block). Document-level features look across sentences.
 pub(crate) fn doc_features<S: AsRef<str>>(doc: &[Vec<S>], res: &Resources) -> Vec<SentFeatures> {
-    let toks: Vec<Vec<Tok>> = doc
-        .iter()
-        .map(|s| s.iter().map(|w| Tok::new(w.as_ref())).collect())
-        .collect();
-    let cases: Vec<SentCase> = toks.iter().map(|s| sentence_case(s)).collect();
+    let tokens = DocTokens::new(doc);
+    features_of(&tokens, res)
+}
+
+/// [`doc_features`] of a document's tokens.
+pub(crate) fn features_of(doc: &DocTokens, res: &Resources) -> Vec<SentFeatures> {
+    let (all, ranges) = doc.tokens();
+    let sentences: Vec<&[Tok<'_>]> = ranges.iter().map(|r| &all[r.clone()]).collect();
+    let cases: Vec<SentCase> = sentences.iter().map(|s| sentence_case(s)).collect();
 
     let mut case = DocCase::default();
-    for (si, sent) in toks.iter().enumerate() {
+    for (si, sent) in sentences.iter().enumerate() {
         for (i, t) in sent.iter().enumerate() {
             if cases[si] != SentCase::Normal
                 || !t.word.chars().next().is_some_and(|c| c.is_alphabetic())
@@ -360,14 +453,15 @@ pub(crate) fn doc_features<S: AsRef<str>>(doc: &[Vec<S>], res: &Resources) -> Ve
         }
     }
 
-    toks.iter()
+    sentences
+        .iter()
         .enumerate()
         .map(|(si, sent)| sentence_features(sent, cases[si], &case, res))
         .collect()
 }
 
 fn is_after_opening_punct(sent: &[Tok], i: usize) -> bool {
-    i > 0 && matches!(sent[i - 1].word.as_str(), "\"" | "(" | ":" | "-" | "'")
+    i > 0 && matches!(sent[i - 1].word, "\"" | "(" | ":" | "-" | "'")
 }
 
 fn sentence_features(
@@ -388,7 +482,7 @@ fn sentence_features(
         } else if j as usize >= n {
             "</s>"
         } else {
-            &sent[j as usize].norm
+            sent[j as usize].norm
         }
     };
     let short_at = |j: isize| -> &str {
@@ -397,7 +491,7 @@ fn sentence_features(
         } else if j as usize >= n {
             "</s>"
         } else {
-            &sent[j as usize].short
+            sent[j as usize].short
         }
     };
     let caps_flag = sent_case.flag();
@@ -447,7 +541,7 @@ fn sentence_features(
                 .done(),
         );
         // Prefixes and suffixes of up to four characters, as slices.
-        let char_count = t.lower.chars().count();
+        let char_count = t.lower_chars;
         let mut ends = t.lower.char_indices().map(|(b, c)| b + c.len_utf8());
         let mut starts = t.lower.char_indices().rev().map(|(b, _)| b);
         for _ in 0..4.min(char_count) {
@@ -660,17 +754,21 @@ pub(crate) fn stacked_features<S: AsRef<str>>(
     doc: &[Vec<S>],
     first: &[Vec<u8>],
 ) -> Vec<Vec<Vec<u64>>> {
-    use super::tags::{bilou_spans, split};
-    let lower: Vec<Vec<String>> = doc
+    stacked_of(&DocTokens::new(doc), first)
         .iter()
-        .map(|s| {
-            s.iter()
-                .map(|w| normalise_quotes(w.as_ref()).to_lowercase())
-                .collect()
-        })
-        .collect();
+        .map(|sf| (0..sf.len()).map(|i| sf.token(i).to_vec()).collect())
+        .collect()
+}
+
+/// [`stacked_features`] of a document's tokens, one [`SentFeatures`] per
+/// sentence (each token's features in the same order).
+pub(crate) fn stacked_of(doc: &DocTokens, first: &[Vec<u8>]) -> Vec<SentFeatures> {
+    use super::tags::{bilou_spans, split};
+    let (all, ranges) = doc.tokens();
+    let sentences: Vec<&[Tok<'_>]> = ranges.iter().map(|r| &all[r.clone()]).collect();
     let spans: Vec<Vec<(std::ops::Range<usize>, super::tags::EntityKind)>> =
         first.iter().map(|t| bilou_spans(t)).collect();
+    let no_spans = Vec::new();
 
     // word → counts of first-pass kinds (index 4 = outside)
     let mut word_kinds: HashKeyMap<[u16; 5]> = HashKeyMap::default();
@@ -679,88 +777,53 @@ pub(crate) fn stacked_features<S: AsRef<str>>(
     // word → counts per (kind, position in a multi-word name: first/mid/last)
     let mut part_kinds: HashKeyMap<[[u16; 3]; 4]> = HashKeyMap::default();
     let mut max_len = 0;
-    for (si, sent) in lower.iter().enumerate() {
+    for (si, sent) in sentences.iter().enumerate() {
         for (i, w) in sent.iter().enumerate() {
             let k = first
                 .get(si)
                 .and_then(|t| t.get(i))
                 .and_then(|&t| split(t))
                 .map_or(4, |(k, _)| k.index());
-            word_kinds.entry(key(w)).or_insert([0; 5])[k] += 1;
+            word_kinds.entry(w.lower_key).or_insert([0; 5])[k] += 1;
         }
-        for (range, kind) in &spans[si] {
+        for (range, kind) in spans.get(si).unwrap_or(&no_spans) {
+            let Some(words) = sent.get(range.clone()) else {
+                continue;
+            };
             let mut h = 0u64;
-            for w in &sent[range.clone()] {
-                h = chain(h, w);
+            for w in words {
+                h = chain_key(h, w.lower_key);
             }
             span_kinds.entry(h).or_insert([0; 4])[kind.index()] += 1;
             max_len = max_len.max(range.len());
             if range.len() >= 2 {
-                for (j, w) in sent[range.clone()].iter().enumerate() {
+                for (j, w) in words.iter().enumerate() {
                     let pos = part_position(j, range.len());
-                    part_kinds.entry(key(w)).or_insert([[0; 3]; 4])[kind.index()][pos] += 1;
+                    part_kinds.entry(w.lower_key).or_insert([[0; 3]; 4])[kind.index()][pos] += 1;
                 }
             }
         }
     }
 
-    let mut out = Vec::with_capacity(doc.len());
-    for (si, sent) in lower.iter().enumerate() {
+    let mut out = Vec::with_capacity(sentences.len());
+    // Features of name spans found elsewhere, as (token, hash) in the order
+    // they are found; merged behind each token's own features.
+    let mut span_feats: Vec<(usize, u64)> = Vec::new();
+    for (si, sent) in sentences.iter().enumerate() {
         let tags = first.get(si).map(Vec::as_slice).unwrap_or(&[]);
-        let mut feats: Vec<Vec<u64>> = vec![Vec::new(); sent.len()];
+        let sent_spans = spans.get(si).unwrap_or(&no_spans);
         // Own first-pass span of each token, to exclude it from the counts.
         let mut own: Vec<Option<(std::ops::Range<usize>, usize)>> = vec![None; sent.len()];
-        for (range, kind) in &spans[si] {
+        for (range, kind) in sent_spans {
             for o in own.iter_mut().take(range.end).skip(range.start) {
                 *o = Some((range.clone(), kind.index()));
             }
         }
-        for (i, w) in sent.iter().enumerate() {
-            let f = &mut feats[i];
-            let tag = tags.get(i).copied().unwrap_or(0);
-            f.push(Fh::new(T_FIRST_PASS).num(tag as u64).done());
-            if !w.chars().next().is_some_and(char::is_alphanumeric) {
-                continue;
-            }
-            let own_kind = split(tag).map_or(4, |(k, _)| k.index());
-            if let Some(counts) = word_kinds.get(&key(w)) {
-                let mut others = *counts;
-                others[own_kind] = others[own_kind].saturating_sub(1);
-                let total: u16 = others.iter().sum();
-                if total > 0 {
-                    let (best, _) =
-                        others
-                            .iter()
-                            .enumerate()
-                            .fold((4, 0), |b, (k, &c)| if c > b.1 { (k, c) } else { b });
-                    f.push(
-                        Fh::new(T_DOC_WORD_MAJORITY)
-                            .num(best as u64)
-                            .num(own_kind as u64)
-                            .done(),
-                    );
-                    for (k, &c) in others.iter().take(4).enumerate() {
-                        if c > 0 {
-                            f.push(Fh::new(T_DOC_WORD_KIND).num(k as u64).done());
-                        }
-                    }
-                }
-            }
-            if let Some(parts) = part_kinds.get(&key(w)) {
-                for (k, by_pos) in parts.iter().enumerate() {
-                    for (pos, &c) in by_pos.iter().enumerate() {
-                        let mine = matches!(&own[i], Some((r, ok)) if *ok == k && r.len() >= 2
-                            && part_position(i - r.start, r.len()) == pos);
-                        if c > mine as u16 {
-                            f.push(Fh::new(T_DOC_PART).num(k as u64).num(pos as u64).done());
-                        }
-                    }
-                }
-            }
-        }
         // Token sequences tagged as names elsewhere in the document.
+        span_feats.clear();
         for start in 0..sent.len() {
             if !sent[start]
+                .lower
                 .chars()
                 .next()
                 .is_some_and(char::is_alphanumeric)
@@ -770,7 +833,7 @@ pub(crate) fn stacked_features<S: AsRef<str>>(
             let mut h = 0u64;
             let limit = sent.len().min(start + max_len);
             for (end, word) in sent.iter().enumerate().take(limit).skip(start) {
-                h = chain(h, word);
+                h = chain_key(h, word.lower_key);
                 let Some(counts) = span_kinds.get(&h) else {
                     continue;
                 };
@@ -785,7 +848,7 @@ pub(crate) fn stacked_features<S: AsRef<str>>(
                     if c == 0 {
                         continue;
                     }
-                    for (t, f) in feats.iter_mut().enumerate().take(end + 1).skip(start) {
+                    for t in start..=end {
                         let pos = if len == 1 {
                             3
                         } else if t == start {
@@ -795,12 +858,68 @@ pub(crate) fn stacked_features<S: AsRef<str>>(
                         } else {
                             1
                         };
-                        f.push(Fh::new(T_DOC_SPAN).num(k as u64).num(pos).done());
+                        span_feats.push((t, Fh::new(T_DOC_SPAN).num(k as u64).num(pos).done()));
                     }
                 }
             }
         }
-        out.push(feats);
+        span_feats.sort_by_key(|&(t, _)| t);
+        let mut from_spans = span_feats.iter().peekable();
+
+        let mut sf = SentFeatures {
+            feats: Vec::with_capacity(sent.len() * 4 + span_feats.len()),
+            starts: Vec::with_capacity(sent.len() + 1),
+        };
+        for (i, w) in sent.iter().enumerate() {
+            sf.starts.push(sf.feats.len());
+            let f = &mut sf.feats;
+            let tag = tags.get(i).copied().unwrap_or(0);
+            f.push(Fh::new(T_FIRST_PASS).num(tag as u64).done());
+            if w.lower.chars().next().is_some_and(char::is_alphanumeric) {
+                let own_kind = split(tag).map_or(4, |(k, _)| k.index());
+                if let Some(counts) = word_kinds.get(&w.lower_key) {
+                    let mut others = *counts;
+                    others[own_kind] = others[own_kind].saturating_sub(1);
+                    let total: u16 = others.iter().sum();
+                    if total > 0 {
+                        let (best, _) = others.iter().enumerate().fold((4, 0), |b, (k, &c)| {
+                            if c > b.1 {
+                                (k, c)
+                            } else {
+                                b
+                            }
+                        });
+                        f.push(
+                            Fh::new(T_DOC_WORD_MAJORITY)
+                                .num(best as u64)
+                                .num(own_kind as u64)
+                                .done(),
+                        );
+                        for (k, &c) in others.iter().take(4).enumerate() {
+                            if c > 0 {
+                                f.push(Fh::new(T_DOC_WORD_KIND).num(k as u64).done());
+                            }
+                        }
+                    }
+                }
+                if let Some(parts) = part_kinds.get(&w.lower_key) {
+                    for (k, by_pos) in parts.iter().enumerate() {
+                        for (pos, &c) in by_pos.iter().enumerate() {
+                            let mine = matches!(&own[i], Some((r, ok)) if *ok == k && r.len() >= 2
+                                && part_position(i - r.start, r.len()) == pos);
+                            if c > mine as u16 {
+                                f.push(Fh::new(T_DOC_PART).num(k as u64).num(pos as u64).done());
+                            }
+                        }
+                    }
+                }
+            }
+            while let Some(&(_, h)) = from_spans.next_if(|&&(t, _)| t == i) {
+                f.push(h);
+            }
+        }
+        sf.starts.push(sf.feats.len());
+        out.push(sf);
     }
     out
 }

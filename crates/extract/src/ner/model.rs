@@ -7,7 +7,7 @@
 //! small enough to embed with `include_bytes!`.
 
 use super::features::{
-    doc_features, stacked_features, Clusters, Gazetteer, HashKeyMap, Resources, SentFeatures,
+    features_of, stacked_of, Clusters, DocTokens, Gazetteer, HashKeyMap, Resources, SentFeatures,
 };
 use super::tags::{end_allowed, start_allowed, N_TAGS};
 use crate::NerError;
@@ -386,7 +386,8 @@ impl Model {
 
     /// BILOU tags for each sentence of a document of tokens.
     pub fn tag_doc<S: AsRef<str>>(&self, doc: &[Vec<S>]) -> Vec<Vec<u8>> {
-        let feats = doc_features(doc, &self.resources);
+        let tokens = DocTokens::new(doc);
+        let feats = features_of(&tokens, &self.resources);
         let mut found = Vec::new();
         let mut first_tags = Vec::with_capacity(feats.len());
         let mut second_em = Vec::with_capacity(feats.len());
@@ -400,22 +401,14 @@ impl Model {
         let Some(t2) = &self.second else {
             return first_tags;
         };
-        let extra = stacked_features(doc, &first_tags);
-        let mut hashes = Vec::new();
+        let extra = stacked_of(&tokens, &first_tags);
         second_em
             .into_iter()
             .zip(extra)
             .map(|(mut em, ex)| {
-                hashes.clear();
-                let mut starts = Vec::with_capacity(ex.len() + 1);
-                for h in &ex {
-                    starts.push(hashes.len());
-                    hashes.extend_from_slice(h);
-                }
-                starts.push(hashes.len());
-                self.lookup_all(&hashes, &mut found);
+                self.lookup_all(&ex.feats, &mut found);
                 for (i, scores) in em.iter_mut().enumerate().take(ex.len()) {
-                    self.add_rows(&found[starts[i]..starts[i + 1]], true, scores);
+                    self.add_rows(&found[ex.starts[i]..ex.starts[i + 1]], true, scores);
                 }
                 rescale(&mut em, self.scale[1]);
                 viterbi(&em, &t2.trans, &t2.start, &t2.end)
