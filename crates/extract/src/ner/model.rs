@@ -609,24 +609,51 @@ pub(crate) fn viterbi(
             score[t] = start[t] + emissions[0][t];
         }
     }
+    // BILOU structure: `O`, `B-*` and `U-*` (the tags that start something)
+    // all follow exactly `O`, `L-*` and `U-*` (the tags that end something);
+    // `I-k` and `L-k` follow exactly `B-k` and `I-k`. Gathering the
+    // transition scores into those two shapes once makes each step a few
+    // fixed-size, branch-free loops. Ties go to the lowest predecessor, as
+    // with the explicit predecessor lists.
+    let tr = |p: usize, t: usize| trans.get(p * N_TAGS + t).copied().unwrap_or(NEG);
+    let mut to_start = [[0f32; 9]; 9];
+    for (pi, &p) in ENDS.iter().enumerate() {
+        for (ti, &t) in STARTS.iter().enumerate() {
+            to_start[pi][ti] = tr(p, t);
+        }
+    }
     let mut back = vec![[0u8; N_TAGS]; n];
-    for i in 1..n {
+    for (em, back) in emissions.iter().zip(back.iter_mut()).skip(1) {
         let mut next = [NEG; N_TAGS];
-        for t in 0..N_TAGS {
-            let mut best = NEG;
-            let mut arg = 0u8;
-            let (preds, count) = &PREDECESSORS[t];
-            for &p in &preds[..*count] {
-                let p = p as usize;
-                let s = score[p] + trans[p * N_TAGS + t];
-                if s > best {
-                    best = s;
-                    arg = p as u8;
-                }
+        let mut best = [NEG; 9];
+        let mut arg = [0u32; 9];
+        for (pi, row) in to_start.iter().enumerate() {
+            let from = score[ENDS[pi]];
+            for ti in 0..9 {
+                let s = from + row[ti];
+                let better = s > best[ti];
+                best[ti] = if better { s } else { best[ti] };
+                arg[ti] = if better { ENDS[pi] as u32 } else { arg[ti] };
             }
-            if best > NEG {
-                next[t] = best + emissions[i][t];
-                back[i][t] = arg;
+        }
+        for ti in 0..9 {
+            let t = STARTS[ti];
+            next[t] = best[ti] + em[t];
+            back[t] = arg[ti] as u8;
+        }
+        for k in 0..4 {
+            let (b, i) = (1 + 4 * k, 2 + 4 * k);
+            for t in [i, i + 1] {
+                let (via_b, via_i) = (score[b] + tr(b, t), score[i] + tr(i, t));
+                let (s, p) = if via_i > via_b {
+                    (via_i, i)
+                } else {
+                    (via_b, b)
+                };
+                if s > NEG {
+                    next[t] = s + em[t];
+                    back[t] = p as u8;
+                }
             }
         }
         score = next;
@@ -647,50 +674,11 @@ pub(crate) fn viterbi(
     tags
 }
 
-static ALLOWED: [[bool; N_TAGS]; N_TAGS] = {
-    let mut a = [[false; N_TAGS]; N_TAGS];
-    let mut p = 0;
-    while p < N_TAGS {
-        let mut t = 0;
-        while t < N_TAGS {
-            a[p][t] = transition_allowed_const(p as u8, t as u8);
-            t += 1;
-        }
-        p += 1;
-    }
-    a
-};
-
-/// For each tag, the tags allowed before it (and how many there are).
-static PREDECESSORS: [([u8; N_TAGS], usize); N_TAGS] = {
-    let mut out = [([0u8; N_TAGS], 0usize); N_TAGS];
-    let mut t = 0;
-    while t < N_TAGS {
-        let mut p = 0;
-        while p < N_TAGS {
-            if ALLOWED[p][t] {
-                out[t].0[out[t].1] = p as u8;
-                out[t].1 += 1;
-            }
-            p += 1;
-        }
-        t += 1;
-    }
-    out
-};
-
-/// `const` twin of `tags::transition_allowed` (checked equal in tests).
-const fn transition_allowed_const(prev: u8, next: u8) -> bool {
-    // For a non-O tag `t`: kind `(t - 1) / 4`, position `(t - 1) % 4` (B I L U).
-    let prev_open = prev != 0 && (prev - 1) % 4 < 2;
-    if prev_open {
-        let next_pos = next.wrapping_sub(1) % 4;
-        next != 0 && (next - 1) / 4 == (prev - 1) / 4 && (next_pos == 1 || next_pos == 2)
-    } else {
-        let next_pos = next.wrapping_sub(1) % 4;
-        next == 0 || next_pos == 0 || next_pos == 3
-    }
-}
+/// Tags that end a span or are outside one (`O`, `L-*`, `U-*`): exactly
+/// the tags that `O`, `B-*` and `U-*` may follow.
+const ENDS: [usize; 9] = [0, 3, 4, 7, 8, 11, 12, 15, 16];
+/// Tags that may start after a span (`O`, `B-*`, `U-*`).
+const STARTS: [usize; 9] = [0, 1, 4, 5, 8, 9, 12, 13, 16];
 
 fn write_varint(buf: &mut Vec<u8>, mut v: u64) {
     while v >= 0x80 {
@@ -744,11 +732,97 @@ mod tests {
     use crate::ner::tags::transition_allowed;
 
     #[test]
-    fn const_constraints_match() {
-        for p in 0..N_TAGS as u8 {
-            for t in 0..N_TAGS as u8 {
-                assert_eq!(ALLOWED[p as usize][t as usize], transition_allowed(p, t));
+    fn bilou_shape_matches_the_constraints() {
+        for p in 0..N_TAGS {
+            for t in 0..N_TAGS {
+                let after_end = ENDS.contains(&p) && STARTS.contains(&t);
+                let inside = p % 4 != 0
+                    && p % 4 < 3
+                    && t != 0
+                    && (t - 1) / 4 == (p - 1) / 4
+                    && matches!((t - 1) % 4, 1 | 2);
+                assert_eq!(
+                    after_end || inside,
+                    transition_allowed(p as u8, t as u8),
+                    "{p} -> {t}"
+                );
             }
+        }
+        assert!(STARTS.iter().all(|&t| start_allowed(t as u8)));
+        assert!(ENDS.iter().all(|&t| end_allowed(t as u8)));
+    }
+
+    /// Viterbi over explicit predecessor lists, as a reference.
+    fn viterbi_reference(
+        em: &[[f32; N_TAGS]],
+        trans: &[f32],
+        start: &[f32],
+        end: &[f32],
+    ) -> Vec<u8> {
+        const NEG: f32 = f32::NEG_INFINITY;
+        let n = em.len();
+        let mut score = [NEG; N_TAGS];
+        for t in 0..N_TAGS {
+            if start_allowed(t as u8) {
+                score[t] = start[t] + em[0][t];
+            }
+        }
+        let mut back = vec![[0u8; N_TAGS]; n];
+        for i in 1..n {
+            let mut next = [NEG; N_TAGS];
+            for t in 0..N_TAGS {
+                let (mut best, mut arg) = (NEG, 0u8);
+                for p in 0..N_TAGS {
+                    let s = score[p] + trans[p * N_TAGS + t];
+                    if transition_allowed(p as u8, t as u8) && s > best {
+                        (best, arg) = (s, p as u8);
+                    }
+                }
+                if best > NEG {
+                    next[t] = best + em[i][t];
+                    back[i][t] = arg;
+                }
+            }
+            score = next;
+        }
+        let (mut best, mut last) = (NEG, 0u8);
+        for t in 0..N_TAGS {
+            if end_allowed(t as u8) && score[t] != NEG && score[t] + end[t] > best {
+                (best, last) = (score[t] + end[t], t as u8);
+            }
+        }
+        let mut tags = vec![0u8; n];
+        tags[n - 1] = last;
+        for i in (1..n).rev() {
+            tags[i - 1] = back[i][tags[i] as usize];
+        }
+        tags
+    }
+
+    #[test]
+    fn viterbi_matches_the_reference_including_ties() {
+        // A small deterministic generator; coarse values make many ties.
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        let mut next = |levels: u64| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % levels) as f32 - (levels / 2) as f32
+        };
+        for round in 0..300 {
+            let levels = if round % 2 == 0 { 3 } else { 1000 };
+            let n = 1 + round % 9;
+            let em: Vec<[f32; N_TAGS]> = (0..n)
+                .map(|_| std::array::from_fn(|_| next(levels)))
+                .collect();
+            let trans: Vec<f32> = (0..N_TAGS * N_TAGS).map(|_| next(levels)).collect();
+            let start: Vec<f32> = (0..N_TAGS).map(|_| next(levels)).collect();
+            let end: Vec<f32> = (0..N_TAGS).map(|_| next(levels)).collect();
+            assert_eq!(
+                viterbi(&em, &trans, &start, &end),
+                viterbi_reference(&em, &trans, &start, &end),
+                "round {round}"
+            );
         }
     }
 
