@@ -311,37 +311,14 @@ impl Model {
 
     /// The slots of many feature hashes at once, in order (empty slots for
     /// features without weights).
-    ///
-    /// The table is several MB, so many lookups miss the cache. Probing one
-    /// feature at a time serialises those misses behind an unpredictable
-    /// hit-or-miss branch; loading every home slot first in a branch-free
-    /// loop lets the misses overlap, and so does touching each row of
-    /// weights before the rows are summed.
     fn lookup_all(&self, hashes: &[u64], found: &mut Vec<Slot>) {
         found.clear();
-        let Some(mask) = self.slots.len().checked_sub(1) else {
-            found.resize(hashes.len(), Slot::default());
-            return;
-        };
-        found.extend(hashes.iter().map(|&h| self.slots[h as usize & mask]));
-        for (s, &h) in found.iter_mut().zip(hashes) {
-            if s.key != h {
-                *s = if s.key == 0 {
-                    Slot::default()
-                } else {
-                    self.probe_from(h, (h as usize + 1) & mask)
-                };
-            }
-        }
-        let mut touched = 0i16;
-        for s in found.iter() {
-            for r in [s.first, s.second] {
-                if let Some(row) = self.rows.get(r as usize) {
-                    touched ^= row[0];
-                }
-            }
-        }
-        std::hint::black_box(touched);
+        let mask = self.slots.len().wrapping_sub(1);
+        found.extend(
+            hashes
+                .iter()
+                .map(|&h| self.probe_from(h, h as usize & mask)),
+        );
     }
 
     /// Sums the first-pass rows (or second-pass rows when `second`) of
