@@ -904,6 +904,23 @@ mod tests {
     }
 
     #[test]
+    fn parts_given_once_give_the_same_events() -> Result<(), NerError> {
+        let text = "Jeremy Corbyn met Labour officials in London on Wednesday. Two days \
+                    later he was suspended.\n\nThe party said in 2015 it would act.";
+        let published = parse_published(THURSDAY);
+        let entities = extract_entities(text)?;
+        let dates = find_dates(text, published);
+        let from_parts = timeline_from_parts(text, &tokenize(text), &dates, &entities);
+        assert_eq!(from_parts.len(), 3);
+        assert_eq!(
+            from_parts,
+            timeline_with_entities(text, published, &entities)
+        );
+        assert!(timeline_from_parts(text, &tokenize(text), &[], &entities).is_empty());
+        Ok(())
+    }
+
+    #[test]
     fn no_dates_no_events() {
         assert!(events("").is_empty());
         assert!(events("Nothing dated here at all.").is_empty());
