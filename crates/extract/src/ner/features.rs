@@ -430,12 +430,17 @@ pub(crate) fn doc_features<S: AsRef<str>>(doc: &[Vec<S>], res: &Resources) -> Ve
     features_of(&tokens, res)
 }
 
-/// [`doc_features`] of a document's tokens.
-pub(crate) fn features_of(doc: &DocTokens, res: &Resources) -> Vec<SentFeatures> {
-    let (all, ranges) = doc.tokens();
+/// A document's sentences of tokens with each sentence's casing, and how
+/// the document cases each word.
+struct Prepared<'a> {
+    sentences: Vec<&'a [Tok<'a>]>,
+    cases: Vec<SentCase>,
+    case: DocCase,
+}
+
+fn prepare<'a>(all: &'a [Tok<'a>], ranges: &[std::ops::Range<usize>]) -> Prepared<'a> {
     let sentences: Vec<&[Tok<'_>]> = ranges.iter().map(|r| &all[r.clone()]).collect();
     let cases: Vec<SentCase> = sentences.iter().map(|s| sentence_case(s)).collect();
-
     let mut case = DocCase::default();
     for (si, sent) in sentences.iter().enumerate() {
         for (i, t) in sent.iter().enumerate() {
@@ -452,11 +457,21 @@ pub(crate) fn features_of(doc: &DocTokens, res: &Resources) -> Vec<SentFeatures>
             }
         }
     }
+    Prepared {
+        sentences,
+        cases,
+        case,
+    }
+}
 
-    sentences
+/// [`doc_features`] of a document's tokens.
+pub(crate) fn features_of(doc: &DocTokens, res: &Resources) -> Vec<SentFeatures> {
+    let (all, ranges) = doc.tokens();
+    let p = prepare(&all, ranges);
+    p.sentences
         .iter()
         .enumerate()
-        .map(|(si, sent)| sentence_features(sent, cases[si], &case, res))
+        .map(|(si, sent)| sentence_features(sent, p.cases[si], &p.case, res))
         .collect()
 }
 
@@ -464,6 +479,213 @@ fn is_after_opening_punct(sent: &[Tok], i: usize) -> bool {
     i > 0 && matches!(sent[i - 1].word, "\"" | "(" | ":" | "-" | "'")
 }
 
+// One function per feature template or group of templates, shared by the
+// per-token features (`sentence_features`, training's order) and the
+// per-word features of tagging (`local_features`).
+
+/// Bias, word, lower case, lower case with the sentence's casing.
+fn word_features(t: &Tok, caps_flag: &str, f: &mut Vec<u64>) {
+    f.push(Fh::new(T_BIAS).done());
+    f.push(Fh::new(T_WORD).part(t.word).done());
+    f.push(Fh::new(T_LOWER).part(t.norm).done());
+    f.push(Fh::new(T_LOWER_CAPS).part(t.norm).part(caps_flag).done());
+}
+
+/// The normalised word `d` tokens away (`<s>`, `</s>` past the ends).
+fn norm_at(d: isize, norm: &str) -> u64 {
+    Fh::new(T_NORM_AT).num(d as u64).part(norm).done()
+}
+
+/// The word as written `d` tokens away.
+fn word_at(d: isize, word: &str) -> u64 {
+    Fh::new(T_WORD_AT).num(d as u64).part(word).done()
+}
+
+/// Prefixes and suffixes of up to four characters, as slices.
+fn affix_features(t: &Tok, f: &mut Vec<u64>) {
+    let mut ends = t.lower.char_indices().map(|(b, c)| b + c.len_utf8());
+    let mut starts = t.lower.char_indices().rev().map(|(b, _)| b);
+    for _ in 0..4.min(t.lower_chars) {
+        if let (Some(e), Some(b)) = (ends.next(), starts.next()) {
+            f.push(Fh::new(T_PREFIX).part(&t.lower[..e]).done());
+            f.push(Fh::new(T_SUFFIX).part(&t.lower[b..]).done());
+        }
+    }
+}
+
+fn shape_feature(t: &Tok, caps_flag: &str) -> u64 {
+    Fh::new(T_SHAPE).part(t.shape).part(caps_flag).done()
+}
+
+/// Whether the token `d` places away is a listed first name or surname.
+fn person_name_at(d: isize, other: &Tok, caps_flag: &str, res: &Resources) -> Option<u64> {
+    let &mask = res.person_names.get(&other.lower_key)?;
+    Some(
+        Fh::new(T_PERSON_NAME)
+            .num(d as u64)
+            .num(mask as u64)
+            .num(other.first_upper as u64)
+            .part(caps_flag)
+            .done(),
+    )
+}
+
+/// The short shape `d` tokens away (`<s>`, `</s>` past the ends).
+fn short_at(d: isize, short: &str) -> u64 {
+    Fh::new(T_SHORT_AT).num(d as u64).part(short).done()
+}
+
+fn length_feature(t: &Tok) -> u64 {
+    Fh::new(T_LEN)
+        .num(t.lower_chars.min(12) as u64)
+        .part(t.short)
+        .done()
+}
+
+/// Word clusters of the token `d` places away.
+fn clusters_at(d: isize, other: &Tok, res: &Resources, f: &mut Vec<u64>) {
+    if let Some(ids) = res.clusters.ids.get(&other.lower_key) {
+        for (level, id) in ids.iter().enumerate() {
+            f.push(
+                Fh::new(T_CLUSTER_AT)
+                    .num(d as u64)
+                    .num(level as u64)
+                    .num(*id as u64)
+                    .done(),
+            );
+        }
+    }
+}
+
+/// One sentence as the features see it: its tokens, casing and gazetteer
+/// matches, with `<s>`/`</s>` past both ends.
+struct SentView<'s, 't> {
+    toks: &'s [Tok<'t>],
+    case: SentCase,
+    gaz: Vec<Vec<(u8, u8, usize)>>,
+}
+
+impl SentView<'_, '_> {
+    fn norm_at(&self, j: isize) -> &str {
+        match usize::try_from(j).ok().and_then(|j| self.toks.get(j)) {
+            Some(t) => t.norm,
+            None if j < 0 => "<s>",
+            None => "</s>",
+        }
+    }
+    fn short_at(&self, j: isize) -> &str {
+        match usize::try_from(j).ok().and_then(|j| self.toks.get(j)) {
+            Some(t) => t.short,
+            None if j < 0 => "<s>",
+            None => "</s>",
+        }
+    }
+    fn position(&self, i: usize) -> &'static str {
+        match i {
+            0 => "first",
+            _ if i + 1 == self.toks.len() => "last",
+            _ => "mid",
+        }
+    }
+}
+
+/// Word bigrams and the skip-gram around token `i`.
+fn ngram_features(s: &SentView, i: usize, f: &mut Vec<u64>) {
+    let (ii, norm) = (i as isize, s.toks[i].norm);
+    f.push(
+        Fh::new(T_BIGRAM_L)
+            .part(s.norm_at(ii - 1))
+            .part(norm)
+            .done(),
+    );
+    f.push(
+        Fh::new(T_BIGRAM_R)
+            .part(norm)
+            .part(s.norm_at(ii + 1))
+            .done(),
+    );
+    f.push(
+        Fh::new(T_SKIP)
+            .part(s.norm_at(ii - 1))
+            .part(s.norm_at(ii + 1))
+            .done(),
+    );
+}
+
+/// Shape n-grams around token `i`, its position and the sentence casing.
+fn shape_context_features(s: &SentView, i: usize, f: &mut Vec<u64>) {
+    let (ii, short) = (i as isize, s.toks[i].short);
+    let (before, after) = (s.short_at(ii - 1), s.short_at(ii + 1));
+    f.push(
+        Fh::new(T_SHORT_TRI)
+            .part(before)
+            .part(short)
+            .part(after)
+            .done(),
+    );
+    f.push(Fh::new(T_SHORT_BI_L).part(before).part(short).done());
+    f.push(Fh::new(T_SHORT_BI_R).part(short).part(after).done());
+    let position = s.position(i);
+    f.push(Fh::new(T_POSITION).part(position).part(short).done());
+    f.push(
+        Fh::new(T_CAPS_SENT)
+            .part(s.case.flag())
+            .part(short)
+            .part(position)
+            .done(),
+    );
+}
+
+/// How the document cases this word, and training-set names covering it.
+fn document_features(s: &SentView, i: usize, case: &DocCase, f: &mut Vec<u64>) {
+    let t = &s.toks[i];
+    if t.lower.chars().next().is_some_and(|c| c.is_alphabetic()) {
+        let (cap_mid, low) = case
+            .seen
+            .get(&t.lower_key)
+            .copied()
+            .unwrap_or((false, false));
+        let here = if s.case == SentCase::Caps {
+            "caps"
+        } else if s.case == SentCase::Title {
+            "title"
+        } else if i == 0 || is_after_opening_punct(s.toks, i) {
+            if t.first_upper {
+                "initial-upper"
+            } else {
+                "initial-lower"
+            }
+        } else if t.first_upper {
+            "upper"
+        } else {
+            "lower"
+        };
+        f.push(
+            Fh::new(T_DOC_CASE)
+                .part(here)
+                .num(cap_mid as u64)
+                .num(low as u64)
+                .done(),
+        );
+    }
+    for &(kind_mask, pos, len) in s.gaz.get(i).map(Vec::as_slice).unwrap_or(&[]) {
+        for k in 0..4u8 {
+            if kind_mask & (1 << k) != 0 {
+                f.push(Fh::new(T_GAZ).num(k as u64).num(pos as u64).done());
+                f.push(
+                    Fh::new(T_GAZ_LEN)
+                        .num(k as u64)
+                        .num(pos as u64)
+                        .num(len.min(4) as u64)
+                        .done(),
+                );
+            }
+        }
+    }
+}
+
+/// Every feature of every token of a sentence, in the order training has
+/// always produced them.
 fn sentence_features(
     sent: &[Tok],
     sent_case: SentCase,
@@ -475,210 +697,174 @@ fn sentence_features(
         feats: Vec::with_capacity(n * 64),
         starts: Vec::with_capacity(n + 1),
     };
-    let gaz = gazetteer_marks(sent, &res.gazetteer);
-    let norm_at = |j: isize| -> &str {
-        if j < 0 {
-            "<s>"
-        } else if j as usize >= n {
-            "</s>"
-        } else {
-            sent[j as usize].norm
-        }
-    };
-    let short_at = |j: isize| -> &str {
-        if j < 0 {
-            "<s>"
-        } else if j as usize >= n {
-            "</s>"
-        } else {
-            sent[j as usize].short
-        }
+    let s = SentView {
+        toks: sent,
+        case: sent_case,
+        gaz: gazetteer_marks(sent, &res.gazetteer),
     };
     let caps_flag = sent_case.flag();
+    let at = |i: usize, d: isize| i.checked_add_signed(d).and_then(|j| sent.get(j));
     for (i, t) in sent.iter().enumerate() {
         out.starts.push(out.feats.len());
         let f = &mut out.feats;
         let ii = i as isize;
-        f.push(Fh::new(T_BIAS).done());
-        f.push(Fh::new(T_WORD).part(&t.word).done());
-        f.push(Fh::new(T_LOWER).part(&t.norm).done());
-        f.push(Fh::new(T_LOWER_CAPS).part(&t.norm).part(caps_flag).done());
+        word_features(t, caps_flag, f);
         for d in [-2isize, -1, 1, 2] {
-            f.push(
-                Fh::new(T_NORM_AT)
-                    .num(d as u64)
-                    .part(norm_at(ii + d))
-                    .done(),
-            );
+            f.push(norm_at(d, s.norm_at(ii + d)));
         }
         for d in [-1isize, 1] {
-            let j = ii + d;
-            if j >= 0 && (j as usize) < n {
-                f.push(
-                    Fh::new(T_WORD_AT)
-                        .num(d as u64)
-                        .part(&sent[j as usize].word)
-                        .done(),
-                );
+            if let Some(other) = at(i, d) {
+                f.push(word_at(d, other.word));
             }
         }
-        f.push(
-            Fh::new(T_BIGRAM_L)
-                .part(norm_at(ii - 1))
-                .part(&t.norm)
-                .done(),
-        );
-        f.push(
-            Fh::new(T_BIGRAM_R)
-                .part(&t.norm)
-                .part(norm_at(ii + 1))
-                .done(),
-        );
-        f.push(
-            Fh::new(T_SKIP)
-                .part(norm_at(ii - 1))
-                .part(norm_at(ii + 1))
-                .done(),
-        );
-        // Prefixes and suffixes of up to four characters, as slices.
-        let char_count = t.lower_chars;
-        let mut ends = t.lower.char_indices().map(|(b, c)| b + c.len_utf8());
-        let mut starts = t.lower.char_indices().rev().map(|(b, _)| b);
-        for _ in 0..4.min(char_count) {
-            if let (Some(e), Some(b)) = (ends.next(), starts.next()) {
-                f.push(Fh::new(T_PREFIX).part(&t.lower[..e]).done());
-                f.push(Fh::new(T_SUFFIX).part(&t.lower[b..]).done());
-            }
-        }
-        f.push(Fh::new(T_SHAPE).part(&t.shape).part(caps_flag).done());
-        if !res.person_names.is_empty() {
-            for d in [-1isize, 0, 1] {
-                let j = ii + d;
-                if j < 0 || j as usize >= n {
-                    continue;
-                }
-                let other = &sent[j as usize];
-                if let Some(&mask) = res.person_names.get(&other.lower_key) {
-                    f.push(
-                        Fh::new(T_PERSON_NAME)
-                            .num(d as u64)
-                            .num(mask as u64)
-                            .num(other.first_upper as u64)
-                            .part(caps_flag)
-                            .done(),
-                    );
-                }
+        ngram_features(&s, i, f);
+        affix_features(t, f);
+        f.push(shape_feature(t, caps_flag));
+        for d in [-1isize, 0, 1] {
+            if let Some(h) = at(i, d).and_then(|o| person_name_at(d, o, caps_flag, res)) {
+                f.push(h);
             }
         }
         for d in [-1isize, 0, 1] {
-            f.push(
-                Fh::new(T_SHORT_AT)
-                    .num(d as u64)
-                    .part(short_at(ii + d))
-                    .done(),
-            );
+            f.push(short_at(d, s.short_at(ii + d)));
         }
-        f.push(
-            Fh::new(T_SHORT_TRI)
-                .part(short_at(ii - 1))
-                .part(&t.short)
-                .part(short_at(ii + 1))
-                .done(),
-        );
-        f.push(
-            Fh::new(T_SHORT_BI_L)
-                .part(short_at(ii - 1))
-                .part(&t.short)
-                .done(),
-        );
-        f.push(
-            Fh::new(T_SHORT_BI_R)
-                .part(&t.short)
-                .part(short_at(ii + 1))
-                .done(),
-        );
-        let position = match i {
-            0 => "first",
-            _ if i + 1 == n => "last",
-            _ => "mid",
-        };
-        f.push(Fh::new(T_POSITION).part(position).part(&t.short).done());
-        f.push(
-            Fh::new(T_CAPS_SENT)
-                .part(caps_flag)
-                .part(&t.short)
-                .part(position)
-                .done(),
-        );
-        f.push(
-            Fh::new(T_LEN)
-                .num(char_count.min(12) as u64)
-                .part(&t.short)
-                .done(),
-        );
-        if t.lower.chars().next().is_some_and(|c| c.is_alphabetic()) {
-            let (cap_mid, low) = case
-                .seen
-                .get(&t.lower_key)
-                .copied()
-                .unwrap_or((false, false));
-            let here = if sent_case == SentCase::Caps {
-                "caps"
-            } else if sent_case == SentCase::Title {
-                "title"
-            } else if i == 0 || is_after_opening_punct(sent, i) {
-                if t.first_upper {
-                    "initial-upper"
-                } else {
-                    "initial-lower"
-                }
-            } else if t.first_upper {
-                "upper"
-            } else {
-                "lower"
-            };
-            f.push(
-                Fh::new(T_DOC_CASE)
-                    .part(here)
-                    .num(cap_mid as u64)
-                    .num(low as u64)
-                    .done(),
-            );
-        }
-        for &(kind_mask, pos, len) in &gaz[i] {
-            for k in 0..4u8 {
-                if kind_mask & (1 << k) != 0 {
-                    f.push(Fh::new(T_GAZ).num(k as u64).num(pos as u64).done());
-                    f.push(
-                        Fh::new(T_GAZ_LEN)
-                            .num(k as u64)
-                            .num(pos as u64)
-                            .num(len.min(4) as u64)
-                            .done(),
-                    );
-                }
-            }
-        }
+        shape_context_features(&s, i, f);
+        f.push(length_feature(t));
+        document_features(&s, i, case, f);
         for d in [-1isize, 0, 1] {
-            let j = ii + d;
-            if j < 0 || j as usize >= n {
-                continue;
-            }
-            if let Some(ids) = res.clusters.ids.get(&sent[j as usize].lower_key) {
-                for (level, id) in ids.iter().enumerate() {
-                    f.push(
-                        Fh::new(T_CLUSTER_AT)
-                            .num(d as u64)
-                            .num(level as u64)
-                            .num(*id as u64)
-                            .done(),
-                    );
-                }
+            if let Some(other) = at(i, d) {
+                clusters_at(d, other, res, f);
             }
         }
     }
     out.starts.push(out.feats.len());
     out
+}
+
+/// The local (first-pass) features of a document arranged for tagging.
+///
+/// Most features of a token depend only on one word of the sentence and on
+/// the sentence's casing: the word itself, or a neighbour up to two places
+/// away (`the word before is "Mr"`). News repeats its words, so those are
+/// computed and summed once per distinct (word, casing) and document,
+/// grouped by the offset they are seen from; only the features that look at
+/// several words or at the position are made per token. Each token gets
+/// exactly the features [`sentence_features`] gives it (checked in tests).
+pub(crate) struct LocalFeatures {
+    /// Feature hashes of each distinct word; group `5 * w + d + 2` holds
+    /// those of word `w` seen from the token `d` places before it (`d` in
+    /// -2..=2): `word_feats[word_starts[g]..word_starts[g + 1]]`.
+    pub word_feats: Vec<u64>,
+    pub word_starts: Vec<usize>,
+    /// For a token whose position `d` places away lies outside the sentence,
+    /// the `<s>`/`</s>` features: `edges[d + 2]`.
+    pub edges: [Vec<u64>; 5],
+    /// Per sentence: each token's distinct word, and the features that
+    /// depend on its position and neighbours.
+    pub sentences: Vec<(Vec<u32>, SentFeatures)>,
+}
+
+impl LocalFeatures {
+    /// The features of distinct word `w` seen from `d` places before it.
+    pub fn word_group(&self, group: usize) -> &[u64] {
+        match (self.word_starts.get(group), self.word_starts.get(group + 1)) {
+            (Some(&a), Some(&b)) => &self.word_feats[a..b],
+            _ => &[],
+        }
+    }
+}
+
+/// A hasher for strings: FNV-1a with a final mix.
+#[derive(Default, Clone, Copy)]
+pub(crate) struct StrHasher(u64);
+
+impl Hasher for StrHasher {
+    fn finish(&self) -> u64 {
+        mix(self.0)
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        if self.0 == 0 {
+            self.0 = FNV_OFFSET;
+        }
+        for &b in bytes {
+            self.0 = (self.0 ^ b as u64).wrapping_mul(FNV_PRIME);
+        }
+    }
+}
+
+/// See [`LocalFeatures`].
+pub(crate) fn local_features(doc: &DocTokens, res: &Resources) -> LocalFeatures {
+    let (all, ranges) = doc.tokens();
+    let p = prepare(&all, ranges);
+    let mut out = LocalFeatures {
+        word_feats: Vec::new(),
+        word_starts: vec![0],
+        edges: Default::default(),
+        sentences: Vec::with_capacity(p.sentences.len()),
+    };
+    out.edges[0].push(norm_at(-2, "<s>"));
+    out.edges[1].extend([norm_at(-1, "<s>"), short_at(-1, "<s>")]);
+    out.edges[3].extend([norm_at(1, "</s>"), short_at(1, "</s>")]);
+    out.edges[4].push(norm_at(2, "</s>"));
+
+    // word as written → its index for each sentence casing
+    let mut words: HashMap<&str, [u32; 3], BuildHasherDefault<StrHasher>> = HashMap::default();
+    for (si, sent) in p.sentences.iter().enumerate() {
+        let case = p.cases[si];
+        let caps_flag = case.flag();
+        let mut ids = Vec::with_capacity(sent.len());
+        for t in sent.iter() {
+            let slot = &mut words.entry(t.word).or_insert([u32::MAX; 3])[case as usize];
+            if *slot == u32::MAX {
+                *slot = ((out.word_starts.len() - 1) / 5) as u32;
+                push_word_groups(t, caps_flag, res, &mut out);
+            }
+            ids.push(*slot);
+        }
+        let s = SentView {
+            toks: sent,
+            case,
+            gaz: gazetteer_marks(sent, &res.gazetteer),
+        };
+        let mut context = SentFeatures {
+            feats: Vec::with_capacity(sent.len() * 16),
+            starts: Vec::with_capacity(sent.len() + 1),
+        };
+        for i in 0..sent.len() {
+            context.starts.push(context.feats.len());
+            ngram_features(&s, i, &mut context.feats);
+            shape_context_features(&s, i, &mut context.feats);
+            document_features(&s, i, &p.case, &mut context.feats);
+        }
+        context.starts.push(context.feats.len());
+        out.sentences.push((ids, context));
+    }
+    out
+}
+
+/// The five groups of one distinct word (see [`LocalFeatures`]).
+fn push_word_groups(t: &Tok, caps_flag: &str, res: &Resources, out: &mut LocalFeatures) {
+    let f = &mut out.word_feats;
+    // seen from two places before or after: the normalised word only
+    f.push(norm_at(-2, t.norm));
+    out.word_starts.push(f.len());
+    for d in [-1isize, 0, 1] {
+        if d == 0 {
+            word_features(t, caps_flag, f);
+            affix_features(t, f);
+            f.push(shape_feature(t, caps_flag));
+            f.push(length_feature(t));
+        } else {
+            f.push(norm_at(d, t.norm));
+            f.push(word_at(d, t.word));
+        }
+        f.extend(person_name_at(d, t, caps_flag, res));
+        f.push(short_at(d, t.short));
+        clusters_at(d, t, res, f);
+        out.word_starts.push(f.len());
+    }
+    f.push(norm_at(2, t.norm));
+    out.word_starts.push(f.len());
 }
 
 /// For each token, the gazetteer matches covering it: (kind mask, BILOU
@@ -931,5 +1117,105 @@ fn part_position(j: usize, len: usize) -> usize {
         2
     } else {
         1
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ner::NerTagger;
+
+    /// Each token's features as tagging assembles them from
+    /// [`local_features`], sorted, per sentence.
+    fn assembled(lf: &LocalFeatures) -> Vec<Vec<Vec<u64>>> {
+        lf.sentences
+            .iter()
+            .map(|(words, context)| {
+                (0..words.len())
+                    .map(|i| {
+                        let mut f = context.token(i).to_vec();
+                        for (g, d) in (-2isize..=2).enumerate() {
+                            match i.checked_add_signed(d).and_then(|j| words.get(j)) {
+                                Some(&w) => f.extend(lf.word_group(5 * w as usize + g)),
+                                None => f.extend(&lf.edges[g]),
+                            }
+                        }
+                        f.sort_unstable();
+                        f
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
+    fn sorted_per_token(feats: &[SentFeatures]) -> Vec<Vec<Vec<u64>>> {
+        feats
+            .iter()
+            .map(|sf| {
+                (0..sf.len())
+                    .map(|i| {
+                        let mut f = sf.token(i).to_vec();
+                        f.sort_unstable();
+                        f
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
+    fn assert_same_features<S: AsRef<str>>(doc: &[Vec<S>], res: &Resources) {
+        let tokens = DocTokens::new(doc);
+        let per_token = sorted_per_token(&features_of(&tokens, res));
+        let per_word = assembled(&local_features(&tokens, res));
+        assert_eq!(per_token.len(), per_word.len());
+        for (si, (a, b)) in per_token.iter().zip(&per_word).enumerate() {
+            assert_eq!(a, b, "sentence {si}");
+        }
+    }
+
+    #[test]
+    fn per_word_features_are_the_per_token_features() {
+        let Ok(tagger) = NerTagger::shipped() else {
+            panic!("shipped model");
+        };
+        let res = &tagger.model.resources;
+        let text = "LABOUR ROW DEEPENS OVER NEC VOTE\n\
+                    Labour Leader Jeremy Corbyn Faces Fresh Row Over Suspension\n\
+                    Labour leader Jeremy Corbyn met Mr. O\u{2019}Neill in Z\u{fc}rich on 3 May 2019. \
+                    \u{201C}It is fine,\u{201D} Corbyn said. Corbyn said it again. Bank \
+                    of England. The bank said no.\n\nYes\n\nOK then";
+        let sentences: Vec<Vec<&str>> = crate::tokenize::tokenize(text)
+            .iter()
+            .map(|s| s.iter().map(|t| t.text).collect())
+            .collect();
+        assert!(sentences.iter().any(|s| s.len() == 1));
+        assert_same_features(&sentences, res);
+        assert_same_features::<&str>(&[], res);
+        // The same text without the weights' resources (no gazetteer, no
+        // name lists), and with word clusters.
+        let mut other = Resources::default();
+        other.clusters.ids.insert(key("corbyn"), [1, 2, 3]);
+        other.clusters.ids.insert(key("labour"), [4, 5, 6]);
+        assert_same_features(&sentences, &other);
+    }
+
+    #[test]
+    fn per_word_features_on_conll_dev() {
+        let shared = std::env::var_os("PARALLAX_SHARED")
+            .map(std::path::PathBuf::from)
+            .unwrap_or_else(|| {
+                std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared")
+            });
+        let path = shared.join("data/conll2003/dev.txt");
+        let Ok(docs) = crate::ner::read_conll(&path) else {
+            eprintln!("skipped: no CoNLL dev file at {}", path.display());
+            return;
+        };
+        let Ok(tagger) = NerTagger::shipped() else {
+            panic!("shipped model");
+        };
+        for d in &docs {
+            assert_same_features(&d.words(), &tagger.model.resources);
+        }
     }
 }

@@ -7,7 +7,8 @@
 //! small enough to embed with `include_bytes!`.
 
 use super::features::{
-    features_of, stacked_of, Clusters, DocTokens, Gazetteer, HashKeyMap, Resources, SentFeatures,
+    local_features, stacked_of, Clusters, DocTokens, Gazetteer, HashKeyMap, LocalFeatures,
+    Resources, SentFeatures,
 };
 use super::tags::{end_allowed, start_allowed, N_TAGS};
 use crate::NerError;
@@ -66,6 +67,9 @@ struct Slot {
 /// The weights of one feature in one pass, for every tag, in units of the
 /// pass's `scale`.
 type Row = [i16; N_TAGS];
+
+/// Summed rows of both passes.
+type Sums = [[i32; N_TAGS]; 2];
 
 /// Nonzero `(tag, weight)`s of one feature.
 type SparseRow = Vec<(u8, f32)>;
@@ -321,56 +325,71 @@ impl Model {
         );
     }
 
-    /// Sums the first-pass rows (or second-pass rows when `second`) of
-    /// `slots` and adds them to `scores`. Weights are integers in units of
-    /// the pass's scale and their sums stay far below 2^24, so the sums are
-    /// exact in any order and as `f32`.
-    fn add_rows(&self, slots: &[Slot], second: bool, scores: &mut [f32; N_TAGS]) {
-        let mut acc = [0i32; N_TAGS];
+    /// Sums the first-pass and second-pass rows of `slots`. Weights are
+    /// integers in units of their pass's scale and the sums stay far below
+    /// 2^24, so they are exact in any order and as `f32`.
+    fn sum_rows(&self, slots: &[Slot]) -> Sums {
+        let mut acc = [[0i32; N_TAGS]; 2];
         for s in slots {
-            let r = if second { s.second } else { s.first };
-            if let Some(row) = self.rows.get(r as usize) {
-                for (a, &w) in acc.iter_mut().zip(row) {
-                    *a += w as i32;
+            for (pass, r) in [s.first, s.second].into_iter().enumerate() {
+                if let Some(row) = self.rows.get(r as usize) {
+                    for (a, &w) in acc[pass].iter_mut().zip(row) {
+                        *a += w as i32;
+                    }
                 }
             }
         }
-        for (score, a) in scores.iter_mut().zip(acc) {
-            *score += a as f32;
-        }
+        acc
     }
 
-    /// Emission scores of both passes over the local features, in weight
-    /// units (multiply by `scale`).
-    fn emissions(
-        &self,
-        sf: &SentFeatures,
-        found: &mut Vec<Slot>,
-    ) -> (Vec<[f32; N_TAGS]>, Vec<[f32; N_TAGS]>) {
-        let n = sf.len();
-        self.lookup_all(&sf.feats, found);
-        let mut first = vec![[0f32; N_TAGS]; n];
-        let mut second = vec![[0f32; N_TAGS]; if self.second.is_some() { n } else { 0 }];
-        for (i, scores1) in first.iter_mut().enumerate() {
-            let slots = &found[sf.starts[i]..sf.starts[i + 1]];
-            self.add_rows(slots, false, scores1);
-            if let Some(scores2) = second.get_mut(i) {
-                self.add_rows(slots, true, scores2);
-            }
-        }
-        (first, second)
+    /// Emission scores of both passes over the local features of each
+    /// sentence, in weight units (multiply by `scale`).
+    fn local_emissions(&self, lf: &LocalFeatures) -> Vec<[Vec<[f32; N_TAGS]>; 2]> {
+        let mut found = Vec::new();
+        let mut sums = |hashes: &[u64]| {
+            self.lookup_all(hashes, &mut found);
+            self.sum_rows(&found)
+        };
+        let groups = lf.word_starts.len().saturating_sub(1);
+        let by_word: Vec<Sums> = (0..groups).map(|g| sums(lf.word_group(g))).collect();
+        let edges: Vec<Sums> = lf.edges.iter().map(|e| sums(e)).collect();
+        lf.sentences
+            .iter()
+            .map(|(words, context)| {
+                let n = words.len();
+                let mut out = [vec![[0f32; N_TAGS]; n], vec![[0f32; N_TAGS]; n]];
+                for i in 0..n.min(context.len()) {
+                    let mut acc = sums(context.token(i));
+                    for (g, d) in (-2isize..=2).enumerate() {
+                        let part = match i.checked_add_signed(d).and_then(|j| words.get(j)) {
+                            Some(&w) => by_word.get(5 * w as usize + g),
+                            None => edges.get(g),
+                        };
+                        for (pass, sum) in part.into_iter().flatten().enumerate() {
+                            for (a, &x) in acc[pass].iter_mut().zip(sum) {
+                                *a += x;
+                            }
+                        }
+                    }
+                    for (pass, scores) in out.iter_mut().enumerate() {
+                        for (s, &a) in scores[i].iter_mut().zip(&acc[pass]) {
+                            *s = a as f32;
+                        }
+                    }
+                }
+                out
+            })
+            .collect()
     }
 
     /// BILOU tags for each sentence of a document of tokens.
     pub fn tag_doc<S: AsRef<str>>(&self, doc: &[Vec<S>]) -> Vec<Vec<u8>> {
         let tokens = DocTokens::new(doc);
-        let feats = features_of(&tokens, &self.resources);
-        let mut found = Vec::new();
-        let mut first_tags = Vec::with_capacity(feats.len());
-        let mut second_em = Vec::with_capacity(feats.len());
+        let local = self.local_emissions(&local_features(&tokens, &self.resources));
+        let mut first_tags = Vec::with_capacity(local.len());
+        let mut second_em = Vec::with_capacity(local.len());
         let t = &self.first;
-        for sf in &feats {
-            let (mut e1, e2) = self.emissions(sf, &mut found);
+        for [mut e1, e2] in local {
             rescale(&mut e1, self.scale[0]);
             first_tags.push(viterbi(&e1, &t.trans, &t.start, &t.end));
             second_em.push(e2);
@@ -379,13 +398,17 @@ impl Model {
             return first_tags;
         };
         let extra = stacked_of(&tokens, &first_tags);
+        let mut found = Vec::new();
         second_em
             .into_iter()
             .zip(extra)
             .map(|(mut em, ex)| {
                 self.lookup_all(&ex.feats, &mut found);
                 for (i, scores) in em.iter_mut().enumerate().take(ex.len()) {
-                    self.add_rows(&found[ex.starts[i]..ex.starts[i + 1]], true, scores);
+                    let [_, second] = self.sum_rows(&found[ex.starts[i]..ex.starts[i + 1]]);
+                    for (s, a) in scores.iter_mut().zip(second) {
+                        *s += a as f32;
+                    }
                 }
                 rescale(&mut em, self.scale[1]);
                 viterbi(&em, &t2.trans, &t2.start, &t2.end)
