@@ -10,7 +10,6 @@
 use crate::ner::{Entity, EntityKind};
 use crate::tokenize::{tokenize, Token};
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
 use std::ops::Range;
 
 /// Where the role phrase stands relative to the name.
@@ -255,17 +254,26 @@ pub fn person_roles_in_tokens(
     sentences: &[Vec<Token<'_>>],
     entities: &[Entity],
 ) -> Vec<Role> {
-    // token start byte → (sentence, token)
-    let mut at: HashMap<usize, (usize, usize)> = HashMap::new();
-    let mut entity_kind: HashMap<(usize, usize), EntityKind> = HashMap::new();
-    for (si, s) in sentences.iter().enumerate() {
-        for (ti, t) in s.iter().enumerate() {
-            at.insert(t.span.start, (si, ti));
-        }
-    }
+    // Kind of the entity covering each token, per sentence.
+    let mut entity_kind: Vec<Vec<Option<EntityKind>>> =
+        sentences.iter().map(|s| vec![None; s.len()]).collect();
+    // (start byte, sentence, token), in text order as the tokens are.
+    let starts: Vec<(usize, usize, usize)> = sentences
+        .iter()
+        .enumerate()
+        .flat_map(|(si, s)| {
+            s.iter()
+                .enumerate()
+                .map(move |(ti, t)| (t.span.start, si, ti))
+        })
+        .collect();
+    let token_at = |start: usize| {
+        let k = starts.binary_search_by_key(&start, |x| x.0).ok()?;
+        starts.get(k).map(|&(_, si, ti)| (si, ti))
+    };
     let mut person_tokens: Vec<(usize, usize, usize, usize)> = Vec::new();
     for (ei, e) in entities.iter().enumerate() {
-        let Some(&(si, first)) = at.get(&e.span.start) else {
+        let Some((si, first)) = token_at(e.span.start) else {
             continue;
         };
         let sent = &sentences[si];
@@ -273,8 +281,8 @@ pub fn person_roles_in_tokens(
             .take_while(|&ti| sent[ti].span.end <= e.span.end)
             .last()
             .unwrap_or(first);
-        for ti in first..=last {
-            entity_kind.insert((si, ti), e.kind);
+        for kind in entity_kind[si].iter_mut().take(last + 1).skip(first) {
+            *kind = Some(e.kind);
         }
         if e.kind == EntityKind::Person {
             person_tokens.push((ei, si, first, last));
@@ -284,7 +292,7 @@ pub fn person_roles_in_tokens(
     let mut roles = Vec::new();
     for (ei, si, first, last) in person_tokens {
         let sent = &sentences[si];
-        let kind_at = |ti: usize| entity_kind.get(&(si, ti)).copied();
+        let kind_at = |ti: usize| entity_kind[si].get(ti).copied().flatten();
         if first == last && is_qualifier(sent, first, &kind_at) {
             // `Green` in `deputy Green leader Ola Brennan` describes the
             // role of the next name; it has none of its own.
