@@ -149,47 +149,6 @@ impl PassWeights {
         buf.extend_from_slice(&kept.to_le_bytes());
         buf.extend_from_slice(&body);
     }
-
-    fn read(r: &mut Reader<'_>) -> Result<PassWeights, NerError> {
-        let scale = r.f32()?;
-        let mut trans = Vec::with_capacity(N_TAGS * N_TAGS);
-        for _ in 0..N_TAGS * N_TAGS {
-            trans.push(r.f32()?);
-        }
-        let mut start = Vec::with_capacity(N_TAGS);
-        for _ in 0..N_TAGS {
-            start.push(r.f32()?);
-        }
-        let mut end = Vec::with_capacity(N_TAGS);
-        for _ in 0..N_TAGS {
-            end.push(r.f32()?);
-        }
-        let n = r.u32()? as usize;
-        let mut rows = Vec::with_capacity(n.min(1 << 22));
-        let mut last = 0u64;
-        for _ in 0..n {
-            last = last.wrapping_add(r.varint()?);
-            let m = r.take(3)?;
-            let mask = u32::from_le_bytes([m[0], m[1], m[2], 0]);
-            if mask >> N_TAGS != 0 {
-                return Err(NerError::Model("bad tag mask in model".into()));
-            }
-            let mut row = Vec::with_capacity(mask.count_ones() as usize);
-            for t in 0..N_TAGS {
-                if mask & (1 << t) != 0 {
-                    let b = r.take(2)?;
-                    row.push((t as u8, i16::from_le_bytes([b[0], b[1]]) as f32 * scale));
-                }
-            }
-            rows.push((last, row));
-        }
-        Ok(PassWeights {
-            rows,
-            trans,
-            start,
-            end,
-        })
-    }
 }
 
 /// Transition scores of one pass.
@@ -251,11 +210,9 @@ impl Model {
                 end: w.end,
             }
         });
-        let mut keys: Vec<u64> = rows.keys().copied().filter(|&h| h != 0).collect();
+        let mut keys: Vec<u64> = rows.keys().copied().collect();
         keys.sort_unstable();
-        let capacity = (keys.len() * 10 / 7 + 1).next_power_of_two().max(16);
-        let mask = capacity - 1;
-        let mut slots = vec![Slot::default(); capacity];
+        let mut index = Vec::with_capacity(keys.len());
         let mut dense: Vec<Row> = vec![[0; N_TAGS]];
         let mut add_row = |sparse: SparseRow, scale: f32| -> u32 {
             if sparse.is_empty() {
@@ -274,18 +231,10 @@ impl Model {
             let Some((r1, r2)) = rows.remove(&h) else {
                 continue;
             };
-            let mut i = h as usize & mask;
-            while slots[i].key != 0 {
-                i = (i + 1) & mask;
-            }
-            slots[i] = Slot {
-                key: h,
-                first: add_row(r1, scale[0]),
-                second: add_row(r2, scale[1]),
-            };
+            index.push((h, [add_row(r1, scale[0]), add_row(r2, scale[1])]));
         }
         Model {
-            slots,
+            slots: build_slots(index),
             rows: dense,
             first: Transitions {
                 trans: first.trans,
@@ -520,7 +469,9 @@ impl Model {
         Ok(enc.finish()?)
     }
 
-    /// Reads the format written by [`Model::to_bytes`].
+    /// Reads the format written by [`Model::to_bytes`], straight into the
+    /// dense table: the same model as [`Model::new`] on the file's rows, in
+    /// far less memory at its peak (no intermediate per-feature lists).
     pub fn from_bytes(gz: &[u8]) -> Result<Model, NerError> {
         let mut raw = Vec::new();
         GzDecoder::new(gz)
@@ -532,10 +483,12 @@ impl Model {
                 "not a Parallax NER model (bad magic)".into(),
             ));
         }
-        let first = PassWeights::read(&mut r)?;
+        let mut rows: Vec<Row> = vec![[0; N_TAGS]];
+        let mut index: HashKeyMap<[u32; 2]> = HashKeyMap::default();
+        let first = read_pass(&mut r, 0, &mut rows, &mut index)?;
         let second = match r.take(1)?[0] {
             0 => None,
-            1 => Some(PassWeights::read(&mut r)?),
+            1 => Some(read_pass(&mut r, 1, &mut rows, &mut index)?),
             other => return Err(NerError::Model(format!("bad second-pass flag {other}"))),
         };
 
@@ -571,16 +524,119 @@ impl Model {
         if r.pos != raw.len() {
             return Err(NerError::Model("trailing bytes after model".into()));
         }
-        Ok(Model::new(
-            first,
-            second,
-            Resources {
+        rows.shrink_to_fit();
+        let mut index: Vec<(u64, [u32; 2])> = index.into_iter().collect();
+        index.sort_unstable_by_key(|e| e.0);
+        Ok(Model {
+            slots: build_slots(index),
+            rows,
+            scale: [first.unit, second.as_ref().map_or(1.0, |p| p.unit)],
+            first_features: first.features,
+            second_features: second.as_ref().map_or(0, |p| p.features),
+            first: first.transitions,
+            second: second.map(|p| p.transitions),
+            resources: Resources {
                 gazetteer,
                 clusters,
                 person_names,
             },
-        ))
+        })
     }
+}
+
+/// The open-addressing table over `(feature hash, [first row, second row])`
+/// entries; hash 0 marks an empty slot, so a feature hashing to 0 is left
+/// out (as it always has been).
+fn build_slots(index: Vec<(u64, [u32; 2])>) -> Vec<Slot> {
+    let keys = index.iter().filter(|e| e.0 != 0).count();
+    let capacity = (keys * 10 / 7 + 1).next_power_of_two().max(16);
+    let mask = capacity - 1;
+    let mut slots = vec![Slot::default(); capacity];
+    for (h, [first, second]) in index {
+        if h == 0 {
+            continue;
+        }
+        let mut i = h as usize & mask;
+        while slots[i].key != 0 {
+            i = (i + 1) & mask;
+        }
+        slots[i] = Slot {
+            key: h,
+            first,
+            second,
+        };
+    }
+    slots
+}
+
+/// One pass as read by [`read_pass`].
+struct ReadPass {
+    transitions: Transitions,
+    /// Weight unit of the pass, as [`Model::new`] derives it.
+    unit: f32,
+    /// Rows in the file, as [`Model::new`] counts features.
+    features: usize,
+}
+
+/// Reads one pass of the shipping format into dense rows: each feature's
+/// row is appended to `rows` and its index recorded in `index[hash][pass]`.
+/// The weights are re-quantised to the pass's unit with exactly the
+/// arithmetic of [`Model::new`] (`i16` × file scale, divided by the unit),
+/// so the result is the same model.
+fn read_pass(
+    r: &mut Reader<'_>,
+    pass: usize,
+    rows: &mut Vec<Row>,
+    index: &mut HashKeyMap<[u32; 2]>,
+) -> Result<ReadPass, NerError> {
+    let file_scale = r.f32()?;
+    let mut read_f32s =
+        |n: usize| -> Result<Vec<f32>, NerError> { (0..n).map(|_| r.f32()).collect() };
+    let trans = read_f32s(N_TAGS * N_TAGS)?;
+    let start = read_f32s(N_TAGS)?;
+    let end = read_f32s(N_TAGS)?;
+    let n = r.u32()? as usize;
+    let first_row = rows.len();
+    let mut max = 0f32;
+    let mut last = 0u64;
+    for _ in 0..n {
+        last = last.wrapping_add(r.varint()?);
+        let m = r.take(3)?;
+        let mask = u32::from_le_bytes([m[0], m[1], m[2], 0]);
+        if mask >> N_TAGS != 0 {
+            return Err(NerError::Model("bad tag mask in model".into()));
+        }
+        let at = &mut index.entry(last).or_insert([0; 2])[pass];
+        if mask == 0 {
+            *at = 0;
+            continue;
+        }
+        let mut row = [0i16; N_TAGS];
+        for (t, q) in row.iter_mut().enumerate() {
+            if mask & (1 << t) != 0 {
+                let b = r.take(2)?;
+                *q = i16::from_le_bytes([b[0], b[1]]);
+                max = max.max((*q as f32 * file_scale).abs());
+            }
+        }
+        rows.push(row);
+        *at = (rows.len() - 1) as u32;
+    }
+    let unit = max.max(1e-9) / 32767.0;
+    for row in rows.iter_mut().skip(first_row) {
+        for q in row.iter_mut() {
+            if *q != 0 {
+                *q = ((*q as f32 * file_scale) / unit)
+                    .round()
+                    .clamp(-32767.0, 32767.0) as i16;
+            }
+        }
+    }
+    Ok(ReadPass {
+        transitions: Transitions { trans, start, end },
+        unit,
+        features: n,
+    })
 }
 
 fn rescale(em: &mut [[f32; N_TAGS]], scale: f32) {
@@ -836,6 +892,122 @@ mod tests {
         let tags = viterbi(&e, &zeros, &z, &z);
         assert!(start_allowed(tags[0]) && end_allowed(tags[1]));
         assert!(transition_allowed(tags[0], tags[1]));
+    }
+
+    /// The shipping format read the straightforward way: sparse rows of
+    /// `i16 × scale` per pass, then [`Model::new`] (the reference for
+    /// [`Model::from_bytes`]).
+    fn read_reference(gz: &[u8]) -> Model {
+        let mut raw = Vec::new();
+        GzDecoder::new(gz).read_to_end(&mut raw).ok();
+        let mut r = Reader { buf: &raw, pos: 0 };
+        r.take(MAGIC.len()).ok();
+        let pass = |r: &mut Reader<'_>| -> Option<PassWeights> {
+            let scale = r.f32().ok()?;
+            let mut f32s = |n: usize| (0..n).map(|_| r.f32().ok()).collect::<Option<Vec<f32>>>();
+            let (trans, start, end) = (f32s(N_TAGS * N_TAGS)?, f32s(N_TAGS)?, f32s(N_TAGS)?);
+            let n = r.u32().ok()?;
+            let mut rows = Vec::new();
+            let mut last = 0u64;
+            for _ in 0..n {
+                last = last.wrapping_add(r.varint().ok()?);
+                let m = r.take(3).ok()?;
+                let mask = u32::from_le_bytes([m[0], m[1], m[2], 0]);
+                let mut row = Vec::new();
+                for t in 0..N_TAGS {
+                    if mask & (1 << t) != 0 {
+                        let b = r.take(2).ok()?;
+                        row.push((t as u8, i16::from_le_bytes([b[0], b[1]]) as f32 * scale));
+                    }
+                }
+                rows.push((last, row));
+            }
+            Some(PassWeights {
+                rows,
+                trans,
+                start,
+                end,
+            })
+        };
+        let first = pass(&mut r).unwrap_or_default();
+        let second = match r.take(1).ok().map(|b| b[0]) {
+            Some(1) => pass(&mut r),
+            _ => None,
+        };
+        Model::new(first, second, Resources::default())
+    }
+
+    /// Everything tagging reads from a model's weights.
+    fn weights_of(m: &Model) -> (Vec<(u64, Sums)>, [f32; 2], usize, Vec<Vec<f32>>) {
+        let mut rows: Vec<(u64, Sums)> = m
+            .slots
+            .iter()
+            .filter(|s| s.key != 0)
+            .map(|s| (s.key, m.sum_rows(&[*s])))
+            .collect();
+        rows.sort_unstable_by_key(|r| r.0);
+        let mut trans = vec![
+            m.first.trans.clone(),
+            m.first.start.clone(),
+            m.first.end.clone(),
+        ];
+        if let Some(t) = &m.second {
+            trans.extend([t.trans.clone(), t.start.clone(), t.end.clone()]);
+        }
+        (rows, m.scale, m.feature_count(), trans)
+    }
+
+    #[test]
+    fn loading_matches_the_reference_reading() {
+        // A small model with uneven weights, a feature in one pass only, a
+        // feature hashing to 0, and a pass whose largest weight is small.
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let mut pass = |features: u64, size: f32| {
+            let mut rows: Vec<(u64, Vec<(u8, f32)>)> = (0..features)
+                .map(|k| {
+                    let mut row = Vec::new();
+                    for t in 0..N_TAGS as u8 {
+                        if next() % 3 == 0 {
+                            row.push((t, ((next() % 2001) as f32 - 1000.0) * size));
+                        }
+                    }
+                    (if k == 0 { 0 } else { next() % 5000 }, row)
+                })
+                .collect();
+            rows.sort_unstable_by_key(|r| r.0);
+            rows.dedup_by_key(|r| r.0);
+            let f32s = |n: usize| (0..n).map(|i| i as f32 * 0.25 - 3.0).collect::<Vec<f32>>();
+            PassWeights {
+                rows,
+                trans: f32s(N_TAGS * N_TAGS),
+                start: f32s(N_TAGS),
+                end: f32s(N_TAGS),
+            }
+        };
+        let first = pass(400, 0.01);
+        let second = pass(300, 0.0003);
+        let saved = Model::new(first, Some(second), Resources::default()).to_bytes(0.0);
+        let Ok(saved) = saved else {
+            panic!("serialising failed");
+        };
+        let loaded = Model::from_bytes(&saved);
+        let Ok(loaded) = loaded else {
+            panic!("loading failed");
+        };
+        assert_eq!(weights_of(&loaded), weights_of(&read_reference(&saved)));
+        assert_eq!(loaded.to_bytes(0.0).ok(), Some(saved));
+
+        let shipped = include_bytes!("../../model/ner.bin.gz");
+        let Ok(loaded) = Model::from_bytes(shipped) else {
+            panic!("shipped model");
+        };
+        assert_eq!(weights_of(&loaded), weights_of(&read_reference(shipped)));
     }
 
     #[test]
