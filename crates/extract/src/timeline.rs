@@ -605,10 +605,15 @@ fn is_word(t: &str) -> bool {
 /// Third-person present of a lexicon verb (`resigns`, `quits`). Base forms
 /// are left out: `back`, `end`, `face` are more often not verbs.
 fn news_verb_s_form(lower: &str) -> bool {
-    NEWS_VERBS.iter().any(|base| {
-        lower.strip_suffix('s') == Some(base)
-            || lower.strip_suffix("es") == Some(base)
-            || (base.ends_with('y') && lower.strip_suffix("ies") == Some(&base[..base.len() - 1]))
+    let Some(without_s) = lower.strip_suffix('s') else {
+        return false;
+    };
+    let without_es = lower.strip_suffix("es");
+    let without_ies = lower.strip_suffix("ies");
+    NEWS_VERBS.iter().any(|&base| {
+        without_s == base
+            || without_es == Some(base)
+            || (without_ies.is_some() && without_ies == base.strip_suffix('y'))
     })
 }
 
