@@ -937,8 +937,11 @@ mod tests {
         Model::new(first, second, Resources::default())
     }
 
-    /// Everything tagging reads from a model's weights.
-    fn weights_of(m: &Model) -> (Vec<(u64, Sums)>, [f32; 2], usize, Vec<Vec<f32>>) {
+    /// Everything tagging reads from a model's weights: each feature's rows,
+    /// the pass units, the feature count and the transition scores.
+    type Seen = (Vec<(u64, Sums)>, [f32; 2], usize, Vec<Vec<f32>>);
+
+    fn weights_of(m: &Model) -> Seen {
         let mut rows: Vec<(u64, Sums)> = m
             .slots
             .iter()
