@@ -7,6 +7,13 @@
 //!
 //! Features look only at the tokens, never at POS or chunk columns, so that
 //! running text tags exactly like the training data.
+//!
+//! Two arrangements of the same features: per token, in a fixed order
+//! (`doc_features`, what training sees), and for tagging per distinct word
+//! plus per-position context (`local_features`), which does most of the
+//! work once per word instead of once per token. Each template is one small
+//! function used by both, and a test checks that every token gets the same
+//! features either way.
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};

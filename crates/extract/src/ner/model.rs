@@ -167,9 +167,10 @@ struct Transitions {
 /// Both passes' weights live in one open-addressing table keyed by feature
 /// hash, each slot pointing at the feature's dense rows of `i16` weights:
 /// the second pass reuses every first-pass feature, so one probe serves
-/// both, and a dense row is summed with a few vector instructions (a row
-/// is one cache line at most), where sparse `(tag, weight)` lists meant a
-/// scattered add per weight.
+/// both, and a dense row (34 bytes) is summed with a few vector
+/// instructions, where sparse `(tag, weight)` lists meant a scattered,
+/// serially dependent add per weight. Tagging sums the rows of a distinct
+/// word's features once per document (see `features::LocalFeatures`).
 #[derive(Clone, Default)]
 pub(crate) struct Model {
     slots: Vec<Slot>,
