@@ -63,11 +63,20 @@ pub struct Extraction {
 /// text with the shipped tagger. Pass one article at a time: the tagger and
 /// the grouping both use the whole text as context.
 pub fn extract(text: &str) -> Result<Extraction, NerError> {
+    extract_tokens(text, &tokenize::tokenize(text))
+}
+
+/// [`extract`] over sentences already tokenised from `text` by
+/// [`tokenize::tokenize`], for callers that need the sentences too (the
+/// timeline, sentence spans) and should not tokenise twice.
+pub fn extract_tokens(
+    text: &str,
+    sentences: &[Vec<tokenize::Token<'_>>],
+) -> Result<Extraction, NerError> {
     let tagger = NerTagger::shipped()?;
-    let sentences = tokenize::tokenize(text);
-    let entities = tagger.entities_in_tokens(text, &sentences);
+    let entities = tagger.entities_in_tokens(text, sentences);
     let groups = join_misspellings(&entities, group_mentions(&entities));
-    let roles = person_roles_in_tokens(text, &sentences, &entities);
+    let roles = person_roles_in_tokens(text, sentences, &entities);
     let quotes = extract_quotes(text, &entities, &groups);
     Ok(Extraction {
         entities,
@@ -76,7 +85,9 @@ pub fn extract(text: &str) -> Result<Extraction, NerError> {
         quotes,
     })
 }
-pub use timeline::{sort_chronologically, timeline, timeline_with_entities, Event, VerbPhrase};
+pub use timeline::{
+    sort_chronologically, timeline, timeline_from_parts, timeline_with_entities, Event, VerbPhrase,
+};
 
 /// Errors from extraction.
 #[derive(Debug, thiserror::Error)]

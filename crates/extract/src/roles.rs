@@ -10,7 +10,6 @@
 use crate::ner::{Entity, EntityKind};
 use crate::tokenize::{tokenize, Token};
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
 use std::ops::Range;
 
 /// Where the role phrase stands relative to the name.
@@ -212,6 +211,17 @@ const MODIFIERS: &[&str] = &[
     "republican",
     "democratic",
     "first",
+    // bodies a role belongs to (`board chairwoman`, `council leader`)
+    "board",
+    "council",
+    "committee",
+    "cabinet",
+    "parliamentary",
+    "union",
+    "club",
+    "company",
+    "city",
+    "county",
 ];
 
 const DETERMINERS: &[&str] = &["the", "a", "an", "its", "his", "her", "their"];
@@ -244,17 +254,26 @@ pub fn person_roles_in_tokens(
     sentences: &[Vec<Token<'_>>],
     entities: &[Entity],
 ) -> Vec<Role> {
-    // token start byte → (sentence, token)
-    let mut at: HashMap<usize, (usize, usize)> = HashMap::new();
-    let mut entity_kind: HashMap<(usize, usize), EntityKind> = HashMap::new();
-    for (si, s) in sentences.iter().enumerate() {
-        for (ti, t) in s.iter().enumerate() {
-            at.insert(t.span.start, (si, ti));
-        }
-    }
+    // Kind of the entity covering each token, per sentence.
+    let mut entity_kind: Vec<Vec<Option<EntityKind>>> =
+        sentences.iter().map(|s| vec![None; s.len()]).collect();
+    // (start byte, sentence, token), in text order as the tokens are.
+    let starts: Vec<(usize, usize, usize)> = sentences
+        .iter()
+        .enumerate()
+        .flat_map(|(si, s)| {
+            s.iter()
+                .enumerate()
+                .map(move |(ti, t)| (t.span.start, si, ti))
+        })
+        .collect();
+    let token_at = |start: usize| {
+        let k = starts.binary_search_by_key(&start, |x| x.0).ok()?;
+        starts.get(k).map(|&(_, si, ti)| (si, ti))
+    };
     let mut person_tokens: Vec<(usize, usize, usize, usize)> = Vec::new();
     for (ei, e) in entities.iter().enumerate() {
-        let Some(&(si, first)) = at.get(&e.span.start) else {
+        let Some((si, first)) = token_at(e.span.start) else {
             continue;
         };
         let sent = &sentences[si];
@@ -262,8 +281,8 @@ pub fn person_roles_in_tokens(
             .take_while(|&ti| sent[ti].span.end <= e.span.end)
             .last()
             .unwrap_or(first);
-        for ti in first..=last {
-            entity_kind.insert((si, ti), e.kind);
+        for kind in entity_kind[si].iter_mut().take(last + 1).skip(first) {
+            *kind = Some(e.kind);
         }
         if e.kind == EntityKind::Person {
             person_tokens.push((ei, si, first, last));
@@ -273,7 +292,12 @@ pub fn person_roles_in_tokens(
     let mut roles = Vec::new();
     for (ei, si, first, last) in person_tokens {
         let sent = &sentences[si];
-        let kind_at = |ti: usize| entity_kind.get(&(si, ti)).copied();
+        let kind_at = |ti: usize| entity_kind[si].get(ti).copied().flatten();
+        if first == last && is_qualifier(sent, first, &kind_at) {
+            // `Green` in `deputy Green leader Ola Brennan` describes the
+            // role of the next name; it has none of its own.
+            continue;
+        }
         if let Some(r) = role_before(sent, first, &kind_at) {
             roles.push(make_role(text, ei, sent, r, RolePosition::Before));
         }
@@ -300,6 +324,22 @@ fn make_role(
     }
 }
 
+/// A one-word name right before a role word qualifies it (`a Green
+/// councillor`, `Trump adviser`), also when the tagger took the party for a
+/// person, as it often does with `Green`.
+fn is_qualifier(
+    sent: &[Token<'_>],
+    at: usize,
+    kind_at: &impl Fn(usize) -> Option<EntityKind>,
+) -> bool {
+    let alone = (at == 0 || kind_at(at - 1).is_none()) && kind_at(at + 1).is_none();
+    kind_at(at).is_some()
+        && alone
+        && sent
+            .get(at + 1)
+            .is_some_and(|n| ROLE_WORDS.contains(&bare(n.text).as_str()))
+}
+
 /// `[former] [Labour] leader` + name: token range before `first`.
 fn role_before(
     sent: &[Token<'_>],
@@ -317,7 +357,8 @@ fn role_before(
     while start > 0 {
         let j = start - 1;
         let w = bare(sent[j].text);
-        let in_entity = matches!(kind_at(j), Some(k) if k != EntityKind::Person);
+        let in_entity = matches!(kind_at(j), Some(k) if k != EntityKind::Person)
+            || is_qualifier(sent, j, kind_at);
         let possessive =
             matches!(w.as_str(), "'s" | "\u{2019}s") && j > 0 && kind_at(j - 1).is_some();
         if in_entity
@@ -352,7 +393,8 @@ fn role_after(
             break;
         }
         let w = bare(t);
-        let in_entity = matches!(kind_at(end), Some(k) if k != EntityKind::Person);
+        let in_entity = matches!(kind_at(end), Some(k) if k != EntityKind::Person)
+            || is_qualifier(sent, end, kind_at);
         let known = ROLE_WORDS.contains(&w.as_str())
             || MODIFIERS.contains(&w.as_str())
             || DETERMINERS.contains(&w.as_str())
@@ -424,6 +466,59 @@ mod tests {
                 (2, "a spokeswoman for the party", RolePosition::Apposition),
             ]
         );
+    }
+
+    /// The `nth` (from 0) occurrence of `text` in `whole` as an entity.
+    fn nth(text: &str, whole: &str, n: usize, kind: EntityKind) -> Entity {
+        let at = whole.match_indices(text).nth(n).map_or(0, |(i, _)| i);
+        Entity {
+            text: text.to_string(),
+            kind,
+            span: at..at + text.len(),
+        }
+    }
+
+    #[test]
+    fn bodies_and_one_word_names_qualify_roles() {
+        let text = "The board chairwoman Hanne Vries spoke. Ola Brennan, a Green councillor, \
+                    agreed with deputy Green leader Tom Reyes and Vries, the board chair.";
+        let person = EntityKind::Person;
+        // The tagger often takes the party `Green` for a person.
+        let ents = vec![
+            nth("Hanne Vries", text, 0, person),
+            nth("Ola Brennan", text, 0, person),
+            nth("Green", text, 0, person),
+            nth("Green", text, 1, person),
+            nth("Tom Reyes", text, 0, person),
+            nth("Vries", text, 1, person),
+        ];
+        let roles = person_roles(text, &ents);
+        let got: Vec<(usize, &str)> = roles.iter().map(|r| (r.entity, r.text.as_str())).collect();
+        assert_eq!(
+            got,
+            vec![
+                (0, "board chairwoman"),
+                (1, "a Green councillor"),
+                (4, "deputy Green leader"),
+                (5, "the board chair"),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_list_of_people_is_not_a_role() {
+        let text = "Ann Lee, Labour MP Bo Chan, and Cy Dorn left.";
+        let ents = vec![
+            ent("Ann Lee", text, EntityKind::Person),
+            ent("Labour", text, EntityKind::Organization),
+            ent("Bo Chan", text, EntityKind::Person),
+            ent("Cy Dorn", text, EntityKind::Person),
+        ];
+        let got: Vec<(usize, String)> = person_roles(text, &ents)
+            .into_iter()
+            .map(|r| (r.entity, r.text))
+            .collect();
+        assert_eq!(got, vec![(2, "Labour MP".to_string())]);
     }
 
     #[test]

@@ -27,6 +27,7 @@ use crate::tokenize::{tokenize, Token};
 use crate::NerError;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use std::ops::Range;
 
 /// The verb phrase of an event: auxiliaries and the main verb.
@@ -90,7 +91,18 @@ pub fn timeline_with_entities(
     if dates.is_empty() {
         return Vec::new();
     }
-    let sentences = tokenize(text);
+    timeline_from_parts(text, &tokenize(text), &dates, entities)
+}
+
+/// [`timeline_with_entities`] from parts the caller already has: the
+/// sentences of `text` from [`tokenize`], its temporal expressions from
+/// [`find_dates`] and its entities, so that none is computed twice.
+pub fn timeline_from_parts(
+    text: &str,
+    sentences: &[Vec<Token<'_>>],
+    dates: &[TemporalExpr],
+    entities: &[Entity],
+) -> Vec<Event> {
     let mut events = Vec::with_capacity(dates.len());
     for date in dates {
         let Some(tokens) = sentences.iter().find(|s| {
@@ -115,7 +127,7 @@ pub fn timeline_with_entities(
             .collect();
         let verb = find_verb(text, &tokens, &date.span);
         events.push(Event {
-            date,
+            date: date.clone(),
             sentence,
             entities: inside,
             verb,
@@ -593,10 +605,15 @@ fn is_word(t: &str) -> bool {
 /// Third-person present of a lexicon verb (`resigns`, `quits`). Base forms
 /// are left out: `back`, `end`, `face` are more often not verbs.
 fn news_verb_s_form(lower: &str) -> bool {
-    NEWS_VERBS.iter().any(|base| {
-        lower.strip_suffix('s') == Some(base)
-            || lower.strip_suffix("es") == Some(base)
-            || (base.ends_with('y') && lower.strip_suffix("ies") == Some(&base[..base.len() - 1]))
+    let Some(without_s) = lower.strip_suffix('s') else {
+        return false;
+    };
+    let without_es = lower.strip_suffix("es");
+    let without_ies = lower.strip_suffix("ies");
+    NEWS_VERBS.iter().any(|&base| {
+        without_s == base
+            || without_es == Some(base)
+            || (without_ies.is_some() && without_ies == base.strip_suffix('y'))
     })
 }
 
@@ -608,13 +625,27 @@ struct Candidate {
 }
 
 /// Is token `i` a verb head candidate?
-fn verb_candidate(tokens: &[Token<'_>], i: usize) -> Option<Candidate> {
+/// A token in lower case, borrowed when it already is.
+fn lowered(word: &str) -> Cow<'_, str> {
+    if word
+        .bytes()
+        .all(|b| b.is_ascii() && !b.is_ascii_uppercase())
+    {
+        Cow::Borrowed(word)
+    } else {
+        Cow::Owned(word.to_lowercase())
+    }
+}
+
+/// `lower[i]` is `tokens[i]` in lower case.
+fn verb_candidate(tokens: &[Token<'_>], lower: &[Cow<'_, str>], i: usize) -> Option<Candidate> {
     let word = tokens[i].text;
     if !is_word(word) || word.contains('-') {
         return None;
     }
-    let lower = word.to_lowercase();
-    if AUXILIARIES.contains(&lower.as_str()) {
+    let lower_at = |j: usize| lower.get(j).map_or("", |w| w.as_ref());
+    let lower = lower_at(i);
+    if AUXILIARIES.contains(&lower) {
         return None;
     }
     let capitalised = word.chars().next().is_some_and(char::is_uppercase);
@@ -623,33 +654,28 @@ fn verb_candidate(tokens: &[Token<'_>], i: usize) -> Option<Candidate> {
     }
     // Step back over adverbs to the word that governs this one.
     let mut j = i;
-    while j > 0 && ADVERBS.contains(&tokens[j - 1].text.to_lowercase().as_str()) {
+    while j > 0 && ADVERBS.contains(&lower_at(j - 1)) {
         j -= 1;
     }
-    let governor = (j > 0).then(|| tokens[j - 1].text.to_lowercase());
+    let governor = (j > 0).then(|| lower_at(j - 1));
     let after_modal = governor
-        .as_deref()
         .is_some_and(|g| MODALS.contains(&g) || g.ends_with("'ll") || g.ends_with("\u{2019}ll"));
-    let after_determiner = governor
-        .as_deref()
-        .is_some_and(|g| DETERMINERS.contains(&g));
-    let after_aux = governor
-        .as_deref()
-        .is_some_and(|g| AUXILIARIES.contains(&g));
-    let past = IRREGULAR_PAST.contains(&lower.as_str())
-        || (lower.ends_with("ed") && lower.len() >= 4 && !ED_NON_VERBS.contains(&lower.as_str()))
+    let after_determiner = governor.is_some_and(|g| DETERMINERS.contains(&g));
+    let after_aux = governor.is_some_and(|g| AUXILIARIES.contains(&g));
+    let past = IRREGULAR_PAST.contains(&lower)
+        || (lower.ends_with("ed") && lower.len() >= 4 && !ED_NON_VERBS.contains(&lower))
         || (lower == "led" || lower == "fled") && after_aux;
-    let present = news_verb_s_form(&lower);
+    let present = news_verb_s_form(lower);
     let base_after_modal = after_modal
-        && governor.as_deref() != Some("to")
+        && governor != Some("to")
         && lower.chars().all(char::is_alphabetic)
         && lower.len() > 1;
-    let to_verb = governor.as_deref() == Some("to") && NEWS_VERBS.contains(&lower.as_str());
+    let to_verb = governor == Some("to") && NEWS_VERBS.contains(&lower);
     if !(past || present || base_after_modal || to_verb) || after_determiner {
         return None;
     }
     Some(Candidate {
-        reporting: REPORTING.contains(&lower.as_str()),
+        reporting: REPORTING.contains(&lower),
         weak: present && !past && !base_after_modal,
     })
 }
@@ -670,12 +696,13 @@ fn find_verb(text: &str, tokens: &[Token<'_>], date: &Range<usize>) -> Option<Ve
         .rposition(|t| t.span.start < date.end)
         .unwrap_or(date_first);
     let date_clause = clause[date_first];
+    let lower: Vec<Cow<'_, str>> = tokens.iter().map(|t| lowered(t.text)).collect();
     let mut best: Option<(usize, usize)> = None;
     for (i, &token_clause) in clause.iter().enumerate() {
         if (date_first..=date_last).contains(&i) {
             continue;
         }
-        let Some(candidate) = verb_candidate(tokens, i) else {
+        let Some(candidate) = verb_candidate(tokens, &lower, i) else {
             continue;
         };
         let distance = if i < date_first {
@@ -701,19 +728,19 @@ fn find_verb(text: &str, tokens: &[Token<'_>], date: &Range<usize>) -> Option<Ve
     // Extend left over auxiliaries and adverbs.
     let mut first = head;
     while first > 0 {
-        let prev = tokens[first - 1].text.to_lowercase();
-        let aux = AUXILIARIES.contains(&prev.as_str())
+        let prev = lower[first - 1].as_ref();
+        let aux = AUXILIARIES.contains(&prev)
             || prev.ends_with("'ll")
             || prev.ends_with("\u{2019}ll")
             || prev == "n't"
-            || (ADVERBS.contains(&prev.as_str()) && first - 1 > 0);
+            || (ADVERBS.contains(&prev) && first - 1 > 0);
         if !aux {
             break;
         }
         first -= 1;
     }
     // Do not start a phrase with an adverb.
-    while first < head && ADVERBS.contains(&tokens[first].text.to_lowercase().as_str()) {
+    while first < head && ADVERBS.contains(&lower[first].as_ref()) {
         first += 1;
     }
     let span = tokens[first].span.start..tokens[head].span.end;
@@ -890,6 +917,23 @@ mod tests {
             april.and_then(|e| e.verb.as_ref()).map(|v| v.head.as_str()),
             Some("made")
         );
+    }
+
+    #[test]
+    fn parts_given_once_give_the_same_events() -> Result<(), NerError> {
+        let text = "Jeremy Corbyn met Labour officials in London on Wednesday. Two days \
+                    later he was suspended.\n\nThe party said in 2015 it would act.";
+        let published = parse_published(THURSDAY);
+        let entities = extract_entities(text)?;
+        let dates = find_dates(text, published);
+        let from_parts = timeline_from_parts(text, &tokenize(text), &dates, &entities);
+        assert_eq!(from_parts.len(), 3);
+        assert_eq!(
+            from_parts,
+            timeline_with_entities(text, published, &entities)
+        );
+        assert!(timeline_from_parts(text, &tokenize(text), &[], &entities).is_empty());
+        Ok(())
     }
 
     #[test]

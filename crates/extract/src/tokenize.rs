@@ -126,12 +126,13 @@ fn split_chunk<'a>(text: &'a str, base: usize, s: &'a str, out: &mut Vec<Token<'
     // Inside: split at remaining split punctuation, except digit groups (1,000).
     let inner = &text[start..end];
     let mut piece_start = start;
-    let chars: Vec<(usize, char)> = inner.char_indices().collect();
-    for (k, &(off, c)) in chars.iter().enumerate() {
+    let mut prev: Option<char> = None;
+    let mut chars = inner.char_indices().peekable();
+    while let Some((off, c)) = chars.next() {
         let at = start + off;
-        let between_digits = k > 0
-            && chars[k - 1].1.is_ascii_digit()
-            && chars.get(k + 1).is_some_and(|(_, n)| n.is_ascii_digit());
+        let between_digits = prev.is_some_and(|p| p.is_ascii_digit())
+            && chars.peek().is_some_and(|(_, n)| n.is_ascii_digit());
+        prev = Some(c);
         let splits = if c == '/' {
             !between_digits
         } else {
@@ -155,10 +156,15 @@ fn push_word<'a>(text: &'a str, r: Range<usize>, out: &mut Vec<Token<'a>>) {
         return;
     }
     let w = &text[r.clone()];
-    let lower = w.to_lowercase();
+    // Only `S`, `N` and `T` lower-case to the letters of these suffixes, so
+    // an ASCII case-insensitive comparison of the last bytes is enough.
     let mut cut = None;
     for suffix in ["'s", "\u{2019}s", "n't", "n\u{2019}t"] {
-        if lower.ends_with(suffix) && lower.len() > suffix.len() {
+        let tail = w.len().wrapping_sub(suffix.len());
+        if w.len() > suffix.len()
+            && w.get(tail..)
+                .is_some_and(|t| t.eq_ignore_ascii_case(suffix))
+        {
             cut = Some(r.end - suffix.len());
             break;
         }

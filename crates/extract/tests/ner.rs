@@ -112,6 +112,21 @@ fn full_extraction_of_an_article() {
 }
 
 #[test]
+fn extraction_over_given_tokens_is_the_same() {
+    let text = "Labour leader Jeremy Corbyn visited Derby on Monday.\n\n\
+                Corbyn told the BBC that \u{201C}the NHS needs money\u{201D}, aides said.";
+    let sentences = parallax_extract::tokenize::tokenize(text);
+    let given = parallax_extract::extract_tokens(text, &sentences).ok();
+    let own = parallax_extract::extract(text).ok();
+    assert!(given
+        .as_ref()
+        .is_some_and(|x| x.entities.len() >= 3 && !x.quotes.is_empty()));
+    assert_eq!(given, own);
+    let empty = parallax_extract::extract_tokens("", &[]).ok();
+    assert_eq!(empty.map(|x| x.entities.len()), Some(0));
+}
+
+#[test]
 fn empty_and_nameless_text() {
     assert_eq!(extract_entities("").unwrap_or_default(), vec![]);
     assert_eq!(extract_entities("  \n ").unwrap_or_default(), vec![]);

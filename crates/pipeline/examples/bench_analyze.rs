@@ -37,6 +37,7 @@ fn main() {
         std::process::exit(1);
     }
     let bytes: usize = articles.iter().map(|a| a.text.len()).sum();
+    let peak_before = peak_mib();
     let cpu0 = cpu_seconds();
     let start = Instant::now();
     let mut items = 0usize;
@@ -51,13 +52,14 @@ fn main() {
     let cpu = cpu_seconds() - cpu0;
     let n = (articles.len() * rounds) as f64;
     println!(
-        "Parallax extraction: {} articles x {rounds} ({:.1} KB avg), {} items, {:.0} articles/s wall, {:.0} articles/CPU-s, peak memory {:.1} MiB",
+        "Parallax extraction: {} articles x {rounds} ({:.1} KB avg), {} items, {:.0} articles/s wall, {:.0} articles/CPU-s, peak memory {:.1} MiB ({:.1} MiB after loading the articles and the tagger)",
         articles.len(),
         bytes as f64 / articles.len() as f64 / 1000.0,
         items,
         n / wall,
         n / cpu.max(1e-9),
-        peak_mib()
+        peak_mib(),
+        peak_before
     );
     println!("RUST_ARTICLES_PER_CPU_SEC={:.3}", n / cpu.max(1e-9));
 }

@@ -3,8 +3,9 @@
 //! item carries its byte span in `Article.text` and the span of the sentence
 //! it came from, so the UI can always show the source sentence.
 
+use parallax_extract::tokenize::Token;
 use parallax_extract::{
-    extract, find_dates, join_across, parse_published, timeline_with_entities, tokenize,
+    extract_tokens, find_dates, join_across, parse_published, timeline_from_parts, tokenize,
     EntityGroup, EntityKind, Event, NerError, QuoteKind, SpeakerKind, TemporalExpr,
 };
 use parallax_model::Article;
@@ -141,7 +142,11 @@ pub struct QuoteView {
 
 /// Sentence byte ranges of `text`, in order.
 pub fn sentence_spans(text: &str) -> Vec<Range<usize>> {
-    tokenize::tokenize(text)
+    spans_of(&tokenize::tokenize(text))
+}
+
+fn spans_of(sentences: &[Vec<Token<'_>>]) -> Vec<Range<usize>> {
+    sentences
         .iter()
         .filter_map(|s| Some(s.first()?.span.start..s.last()?.span.end))
         .collect()
@@ -156,12 +161,17 @@ fn sentence_of(sentences: &[Range<usize>], at: usize) -> Range<usize> {
     }
 }
 
-/// Run extraction on one clean article.
+/// Run extraction on one clean article. The text is tokenised once and its
+/// dates found once; the entities, the sentence spans and the timeline all
+/// share them.
 pub fn analyze_article(article: &Article) -> Result<Analysis, NerError> {
     let text = &article.text;
     let published = article.published.as_deref().and_then(parse_published);
-    let extraction = extract(text)?;
-    let sentences = sentence_spans(text);
+    let tokens = tokenize::tokenize(text);
+    let extraction = extract_tokens(text, &tokens)?;
+    let sentences = spans_of(&tokens);
+    let dates = find_dates(text, published);
+    let timeline = timeline_from_parts(text, &tokens, &dates, &extraction.entities);
     let entities = extraction
         .groups
         .iter()
@@ -210,7 +220,7 @@ pub fn analyze_article(article: &Article) -> Result<Analysis, NerError> {
     Ok(Analysis {
         quotes,
         entities,
-        dates: find_dates(text, published),
-        timeline: timeline_with_entities(text, published, &extraction.entities),
+        dates,
+        timeline,
     })
 }

@@ -7,7 +7,8 @@
 //! small enough to embed with `include_bytes!`.
 
 use super::features::{
-    doc_features, stacked_features, Clusters, Gazetteer, HashKeyMap, Resources, SentFeatures,
+    local_features, stacked_of, Clusters, DocTokens, Gazetteer, HashKeyMap, LocalFeatures,
+    Resources, SentFeatures,
 };
 use super::tags::{end_allowed, start_allowed, N_TAGS};
 use crate::NerError;
@@ -53,23 +54,22 @@ impl Weights {
 }
 
 /// A weight slot of the inference table; `key == 0` marks an empty slot.
-/// `entries[start..start + first]` are the feature's first-pass weights,
-/// the `second` entries after them its second-pass weights.
+/// `first` and `second` index the feature's weight rows of each pass in
+/// `Model::rows`; row 0 is all zeros and stands for "no weights", so that
+/// summing needs no branch.
 #[derive(Clone, Copy, Default)]
 struct Slot {
     key: u64,
-    start: u32,
-    first: u16,
-    second: u16,
+    first: u32,
+    second: u32,
 }
 
-/// One nonzero weight of a feature row.
-#[derive(Clone, Copy)]
-struct Entry {
-    tag: u8,
-    /// Weight in units of the pass's `scale`.
-    q: i16,
-}
+/// The weights of one feature in one pass, for every tag, in units of the
+/// pass's `scale`.
+type Row = [i16; N_TAGS];
+
+/// Summed rows of both passes.
+type Sums = [[i32; N_TAGS]; 2];
 
 /// Nonzero `(tag, weight)`s of one feature.
 type SparseRow = Vec<(u8, f32)>;
@@ -149,47 +149,6 @@ impl PassWeights {
         buf.extend_from_slice(&kept.to_le_bytes());
         buf.extend_from_slice(&body);
     }
-
-    fn read(r: &mut Reader<'_>) -> Result<PassWeights, NerError> {
-        let scale = r.f32()?;
-        let mut trans = Vec::with_capacity(N_TAGS * N_TAGS);
-        for _ in 0..N_TAGS * N_TAGS {
-            trans.push(r.f32()?);
-        }
-        let mut start = Vec::with_capacity(N_TAGS);
-        for _ in 0..N_TAGS {
-            start.push(r.f32()?);
-        }
-        let mut end = Vec::with_capacity(N_TAGS);
-        for _ in 0..N_TAGS {
-            end.push(r.f32()?);
-        }
-        let n = r.u32()? as usize;
-        let mut rows = Vec::with_capacity(n.min(1 << 22));
-        let mut last = 0u64;
-        for _ in 0..n {
-            last = last.wrapping_add(r.varint()?);
-            let m = r.take(3)?;
-            let mask = u32::from_le_bytes([m[0], m[1], m[2], 0]);
-            if mask >> N_TAGS != 0 {
-                return Err(NerError::Model("bad tag mask in model".into()));
-            }
-            let mut row = Vec::with_capacity(mask.count_ones() as usize);
-            for t in 0..N_TAGS {
-                if mask & (1 << t) != 0 {
-                    let b = r.take(2)?;
-                    row.push((t as u8, i16::from_le_bytes([b[0], b[1]]) as f32 * scale));
-                }
-            }
-            rows.push((last, row));
-        }
-        Ok(PassWeights {
-            rows,
-            trans,
-            start,
-            end,
-        })
-    }
 }
 
 /// Transition scores of one pass.
@@ -206,13 +165,16 @@ struct Transitions {
 /// the features consult.
 ///
 /// Both passes' weights live in one open-addressing table keyed by feature
-/// hash, each slot pointing at the feature's nonzero weights stored
-/// contiguously: the second pass reuses every first-pass feature, so one
-/// probe serves both, and sparse rows mean few cache lines per feature.
+/// hash, each slot pointing at the feature's dense rows of `i16` weights:
+/// the second pass reuses every first-pass feature, so one probe serves
+/// both, and a dense row (34 bytes) is summed with a few vector
+/// instructions, where sparse `(tag, weight)` lists meant a scattered,
+/// serially dependent add per weight. Tagging sums the rows of a distinct
+/// word's features once per document (see `features::LocalFeatures`).
 #[derive(Clone, Default)]
 pub(crate) struct Model {
     slots: Vec<Slot>,
-    entries: Vec<Entry>,
+    rows: Vec<Row>,
     first: Transitions,
     second: Option<Transitions>,
     first_features: usize,
@@ -249,37 +211,32 @@ impl Model {
                 end: w.end,
             }
         });
-        let mut keys: Vec<u64> = rows.keys().copied().filter(|&h| h != 0).collect();
+        let mut keys: Vec<u64> = rows.keys().copied().collect();
         keys.sort_unstable();
-        let capacity = (keys.len() * 10 / 7 + 1).next_power_of_two().max(16);
-        let mask = capacity - 1;
-        let mut slots = vec![Slot::default(); capacity];
-        let mut entries = Vec::new();
+        let mut index = Vec::with_capacity(keys.len());
+        let mut dense: Vec<Row> = vec![[0; N_TAGS]];
+        let mut add_row = |sparse: SparseRow, scale: f32| -> u32 {
+            if sparse.is_empty() {
+                return 0;
+            }
+            let mut row = [0i16; N_TAGS];
+            for (tag, w) in sparse {
+                if let Some(q) = row.get_mut(tag as usize) {
+                    *q = (w / scale).round().clamp(-32767.0, 32767.0) as i16;
+                }
+            }
+            dense.push(row);
+            (dense.len() - 1) as u32
+        };
         for h in keys {
             let Some((r1, r2)) = rows.remove(&h) else {
                 continue;
             };
-            let mut i = h as usize & mask;
-            while slots[i].key != 0 {
-                i = (i + 1) & mask;
-            }
-            let (n1, n2) = (r1.len().min(N_TAGS) as u16, r2.len().min(N_TAGS) as u16);
-            slots[i] = Slot {
-                key: h,
-                start: entries.len() as u32,
-                first: n1,
-                second: n2,
-            };
-            let quantise = |(tag, w): (u8, f32), scale: f32| Entry {
-                tag,
-                q: (w / scale).round().clamp(-32767.0, 32767.0) as i16,
-            };
-            entries.extend(r1.into_iter().take(N_TAGS).map(|e| quantise(e, scale[0])));
-            entries.extend(r2.into_iter().take(N_TAGS).map(|e| quantise(e, scale[1])));
+            index.push((h, [add_row(r1, scale[0]), add_row(r2, scale[1])]));
         }
         Model {
-            slots,
-            entries,
+            slots: build_slots(index),
+            rows: dense,
             first: Transitions {
                 trans: first.trans,
                 start: first.start,
@@ -293,53 +250,96 @@ impl Model {
         }
     }
 
-    fn slot(&self, h: u64) -> Option<Slot> {
-        let mask = self.slots.len().checked_sub(1)?;
-        let mut i = h as usize & mask;
-        loop {
-            let s = self.slots[i];
-            if s.key == h {
-                return Some(s);
-            }
-            if s.key == 0 {
-                return None;
+    /// The slot of feature `h`, probing from slot `i` on; an empty (all
+    /// zero) slot when the model has no weights for it.
+    fn probe_from(&self, h: u64, mut i: usize) -> Slot {
+        let mask = self.slots.len().wrapping_sub(1);
+        while let Some(&s) = self.slots.get(i) {
+            if s.key == h || s.key == 0 {
+                return if s.key == h { s } else { Slot::default() };
             }
             i = (i + 1) & mask;
         }
+        Slot::default()
     }
 
-    /// Emission scores of both passes over the local features, in weight
-    /// units (multiply by `scale`).
-    fn emissions(&self, sf: &SentFeatures) -> (Vec<[f32; N_TAGS]>, Vec<[f32; N_TAGS]>) {
-        let n = sf.len();
-        let mut first = vec![[0f32; N_TAGS]; n];
-        let mut second = vec![[0f32; N_TAGS]; if self.second.is_some() { n } else { 0 }];
-        for (i, scores1) in first.iter_mut().enumerate() {
-            for &h in sf.token(i) {
-                let Some(s) = self.slot(h) else { continue };
-                let start = s.start as usize;
-                let mid = start + s.first as usize;
-                for e in &self.entries[start..mid] {
-                    scores1[e.tag as usize] += e.q as f32;
-                }
-                if let Some(scores) = second.get_mut(i) {
-                    for e in &self.entries[mid..mid + s.second as usize] {
-                        scores[e.tag as usize] += e.q as f32;
+    /// The slots of many feature hashes at once, in order (empty slots for
+    /// features without weights).
+    fn lookup_all(&self, hashes: &[u64], found: &mut Vec<Slot>) {
+        found.clear();
+        let mask = self.slots.len().wrapping_sub(1);
+        found.extend(
+            hashes
+                .iter()
+                .map(|&h| self.probe_from(h, h as usize & mask)),
+        );
+    }
+
+    /// Sums the first-pass and second-pass rows of `slots`. Weights are
+    /// integers in units of their pass's scale and the sums stay far below
+    /// 2^24, so they are exact in any order and as `f32`.
+    fn sum_rows(&self, slots: &[Slot]) -> Sums {
+        let mut acc = [[0i32; N_TAGS]; 2];
+        for s in slots {
+            for (pass, r) in [s.first, s.second].into_iter().enumerate() {
+                if let Some(row) = self.rows.get(r as usize) {
+                    for (a, &w) in acc[pass].iter_mut().zip(row) {
+                        *a += w as i32;
                     }
                 }
             }
         }
-        (first, second)
+        acc
+    }
+
+    /// Emission scores of both passes over the local features of each
+    /// sentence, in weight units (multiply by `scale`).
+    fn local_emissions(&self, lf: &LocalFeatures) -> Vec<[Vec<[f32; N_TAGS]>; 2]> {
+        let mut found = Vec::new();
+        let mut sums = |hashes: &[u64]| {
+            self.lookup_all(hashes, &mut found);
+            self.sum_rows(&found)
+        };
+        let groups = lf.word_starts.len().saturating_sub(1);
+        let by_word: Vec<Sums> = (0..groups).map(|g| sums(lf.word_group(g))).collect();
+        let edges: Vec<Sums> = lf.edges.iter().map(|e| sums(e)).collect();
+        lf.sentences
+            .iter()
+            .map(|(words, context)| {
+                let n = words.len();
+                let mut out = [vec![[0f32; N_TAGS]; n], vec![[0f32; N_TAGS]; n]];
+                for i in 0..n.min(context.len()) {
+                    let mut acc = sums(context.token(i));
+                    for (g, d) in (-2isize..=2).enumerate() {
+                        let part = match i.checked_add_signed(d).and_then(|j| words.get(j)) {
+                            Some(&w) => by_word.get(5 * w as usize + g),
+                            None => edges.get(g),
+                        };
+                        for (pass, sum) in part.into_iter().flatten().enumerate() {
+                            for (a, &x) in acc[pass].iter_mut().zip(sum) {
+                                *a += x;
+                            }
+                        }
+                    }
+                    for (pass, scores) in out.iter_mut().enumerate() {
+                        for (s, &a) in scores[i].iter_mut().zip(&acc[pass]) {
+                            *s = a as f32;
+                        }
+                    }
+                }
+                out
+            })
+            .collect()
     }
 
     /// BILOU tags for each sentence of a document of tokens.
     pub fn tag_doc<S: AsRef<str>>(&self, doc: &[Vec<S>]) -> Vec<Vec<u8>> {
-        let feats = doc_features(doc, &self.resources);
-        let mut first_tags = Vec::with_capacity(feats.len());
-        let mut second_em = Vec::with_capacity(feats.len());
+        let tokens = DocTokens::new(doc);
+        let local = self.local_emissions(&local_features(&tokens, &self.resources));
+        let mut first_tags = Vec::with_capacity(local.len());
+        let mut second_em = Vec::with_capacity(local.len());
         let t = &self.first;
-        for sf in &feats {
-            let (mut e1, e2) = self.emissions(sf);
+        for [mut e1, e2] in local {
             rescale(&mut e1, self.scale[0]);
             first_tags.push(viterbi(&e1, &t.trans, &t.start, &t.end));
             second_em.push(e2);
@@ -347,18 +347,17 @@ impl Model {
         let Some(t2) = &self.second else {
             return first_tags;
         };
-        let extra = stacked_features(doc, &first_tags);
+        let extra = stacked_of(&tokens, &first_tags);
+        let mut found = Vec::new();
         second_em
             .into_iter()
             .zip(extra)
             .map(|(mut em, ex)| {
-                for (scores, hashes) in em.iter_mut().zip(ex) {
-                    for h in hashes {
-                        let Some(s) = self.slot(h) else { continue };
-                        let start = (s.start + s.first as u32) as usize;
-                        for e in &self.entries[start..start + s.second as usize] {
-                            scores[e.tag as usize] += e.q as f32;
-                        }
+                self.lookup_all(&ex.feats, &mut found);
+                for (i, scores) in em.iter_mut().enumerate().take(ex.len()) {
+                    let [_, second] = self.sum_rows(&found[ex.starts[i]..ex.starts[i + 1]]);
+                    for (s, a) in scores.iter_mut().zip(second) {
+                        *s += a as f32;
                     }
                 }
                 rescale(&mut em, self.scale[1]);
@@ -379,11 +378,14 @@ impl Model {
             .iter()
             .filter(|s| s.key != 0)
             .filter_map(|s| {
-                let start = s.start as usize + if second { s.first as usize } else { 0 };
-                let len = if second { s.second } else { s.first } as usize;
-                let row: Vec<(u8, f32)> = self.entries[start..start + len]
+                let r = if second { s.second } else { s.first };
+                let row: Vec<(u8, f32)> = self
+                    .rows
+                    .get(r as usize)?
                     .iter()
-                    .map(|e| (e.tag, e.q as f32 * self.scale[second as usize]))
+                    .enumerate()
+                    .filter(|(_, &q)| q != 0)
+                    .map(|(t, &q)| (t as u8, q as f32 * self.scale[second as usize]))
                     .collect();
                 (!row.is_empty()).then_some((s.key, row))
             })
@@ -468,7 +470,9 @@ impl Model {
         Ok(enc.finish()?)
     }
 
-    /// Reads the format written by [`Model::to_bytes`].
+    /// Reads the format written by [`Model::to_bytes`], straight into the
+    /// dense table: the same model as [`Model::new`] on the file's rows, in
+    /// far less memory at its peak (no intermediate per-feature lists).
     pub fn from_bytes(gz: &[u8]) -> Result<Model, NerError> {
         let mut raw = Vec::new();
         GzDecoder::new(gz)
@@ -480,10 +484,12 @@ impl Model {
                 "not a Parallax NER model (bad magic)".into(),
             ));
         }
-        let first = PassWeights::read(&mut r)?;
+        let mut rows: Vec<Row> = vec![[0; N_TAGS]];
+        let mut index: HashKeyMap<[u32; 2]> = HashKeyMap::default();
+        let first = read_pass(&mut r, 0, &mut rows, &mut index)?;
         let second = match r.take(1)?[0] {
             0 => None,
-            1 => Some(PassWeights::read(&mut r)?),
+            1 => Some(read_pass(&mut r, 1, &mut rows, &mut index)?),
             other => return Err(NerError::Model(format!("bad second-pass flag {other}"))),
         };
 
@@ -519,16 +525,119 @@ impl Model {
         if r.pos != raw.len() {
             return Err(NerError::Model("trailing bytes after model".into()));
         }
-        Ok(Model::new(
-            first,
-            second,
-            Resources {
+        rows.shrink_to_fit();
+        let mut index: Vec<(u64, [u32; 2])> = index.into_iter().collect();
+        index.sort_unstable_by_key(|e| e.0);
+        Ok(Model {
+            slots: build_slots(index),
+            rows,
+            scale: [first.unit, second.as_ref().map_or(1.0, |p| p.unit)],
+            first_features: first.features,
+            second_features: second.as_ref().map_or(0, |p| p.features),
+            first: first.transitions,
+            second: second.map(|p| p.transitions),
+            resources: Resources {
                 gazetteer,
                 clusters,
                 person_names,
             },
-        ))
+        })
     }
+}
+
+/// The open-addressing table over `(feature hash, [first row, second row])`
+/// entries; hash 0 marks an empty slot, so a feature hashing to 0 is left
+/// out (as it always has been).
+fn build_slots(index: Vec<(u64, [u32; 2])>) -> Vec<Slot> {
+    let keys = index.iter().filter(|e| e.0 != 0).count();
+    let capacity = (keys * 10 / 7 + 1).next_power_of_two().max(16);
+    let mask = capacity - 1;
+    let mut slots = vec![Slot::default(); capacity];
+    for (h, [first, second]) in index {
+        if h == 0 {
+            continue;
+        }
+        let mut i = h as usize & mask;
+        while slots[i].key != 0 {
+            i = (i + 1) & mask;
+        }
+        slots[i] = Slot {
+            key: h,
+            first,
+            second,
+        };
+    }
+    slots
+}
+
+/// One pass as read by [`read_pass`].
+struct ReadPass {
+    transitions: Transitions,
+    /// Weight unit of the pass, as [`Model::new`] derives it.
+    unit: f32,
+    /// Rows in the file, as [`Model::new`] counts features.
+    features: usize,
+}
+
+/// Reads one pass of the shipping format into dense rows: each feature's
+/// row is appended to `rows` and its index recorded in `index[hash][pass]`.
+/// The weights are re-quantised to the pass's unit with exactly the
+/// arithmetic of [`Model::new`] (`i16` × file scale, divided by the unit),
+/// so the result is the same model.
+fn read_pass(
+    r: &mut Reader<'_>,
+    pass: usize,
+    rows: &mut Vec<Row>,
+    index: &mut HashKeyMap<[u32; 2]>,
+) -> Result<ReadPass, NerError> {
+    let file_scale = r.f32()?;
+    let mut read_f32s =
+        |n: usize| -> Result<Vec<f32>, NerError> { (0..n).map(|_| r.f32()).collect() };
+    let trans = read_f32s(N_TAGS * N_TAGS)?;
+    let start = read_f32s(N_TAGS)?;
+    let end = read_f32s(N_TAGS)?;
+    let n = r.u32()? as usize;
+    let first_row = rows.len();
+    let mut max = 0f32;
+    let mut last = 0u64;
+    for _ in 0..n {
+        last = last.wrapping_add(r.varint()?);
+        let m = r.take(3)?;
+        let mask = u32::from_le_bytes([m[0], m[1], m[2], 0]);
+        if mask >> N_TAGS != 0 {
+            return Err(NerError::Model("bad tag mask in model".into()));
+        }
+        let at = &mut index.entry(last).or_insert([0; 2])[pass];
+        if mask == 0 {
+            *at = 0;
+            continue;
+        }
+        let mut row = [0i16; N_TAGS];
+        for (t, q) in row.iter_mut().enumerate() {
+            if mask & (1 << t) != 0 {
+                let b = r.take(2)?;
+                *q = i16::from_le_bytes([b[0], b[1]]);
+                max = max.max((*q as f32 * file_scale).abs());
+            }
+        }
+        rows.push(row);
+        *at = (rows.len() - 1) as u32;
+    }
+    let unit = max.max(1e-9) / 32767.0;
+    for row in rows.iter_mut().skip(first_row) {
+        for q in row.iter_mut() {
+            if *q != 0 {
+                *q = ((*q as f32 * file_scale) / unit)
+                    .round()
+                    .clamp(-32767.0, 32767.0) as i16;
+            }
+        }
+    }
+    Ok(ReadPass {
+        transitions: Transitions { trans, start, end },
+        unit,
+        features: n,
+    })
 }
 
 fn rescale(em: &mut [[f32; N_TAGS]], scale: f32) {
@@ -557,24 +666,51 @@ pub(crate) fn viterbi(
             score[t] = start[t] + emissions[0][t];
         }
     }
+    // BILOU structure: `O`, `B-*` and `U-*` (the tags that start something)
+    // all follow exactly `O`, `L-*` and `U-*` (the tags that end something);
+    // `I-k` and `L-k` follow exactly `B-k` and `I-k`. Gathering the
+    // transition scores into those two shapes once makes each step a few
+    // fixed-size, branch-free loops. Ties go to the lowest predecessor, as
+    // with the explicit predecessor lists.
+    let tr = |p: usize, t: usize| trans.get(p * N_TAGS + t).copied().unwrap_or(NEG);
+    let mut to_start = [[0f32; 9]; 9];
+    for (pi, &p) in ENDS.iter().enumerate() {
+        for (ti, &t) in STARTS.iter().enumerate() {
+            to_start[pi][ti] = tr(p, t);
+        }
+    }
     let mut back = vec![[0u8; N_TAGS]; n];
-    for i in 1..n {
+    for (em, back) in emissions.iter().zip(back.iter_mut()).skip(1) {
         let mut next = [NEG; N_TAGS];
-        for t in 0..N_TAGS {
-            let mut best = NEG;
-            let mut arg = 0u8;
-            let (preds, count) = &PREDECESSORS[t];
-            for &p in &preds[..*count] {
-                let p = p as usize;
-                let s = score[p] + trans[p * N_TAGS + t];
-                if s > best {
-                    best = s;
-                    arg = p as u8;
-                }
+        let mut best = [NEG; 9];
+        let mut arg = [0u32; 9];
+        for (pi, row) in to_start.iter().enumerate() {
+            let from = score[ENDS[pi]];
+            for ti in 0..9 {
+                let s = from + row[ti];
+                let better = s > best[ti];
+                best[ti] = if better { s } else { best[ti] };
+                arg[ti] = if better { ENDS[pi] as u32 } else { arg[ti] };
             }
-            if best > NEG {
-                next[t] = best + emissions[i][t];
-                back[i][t] = arg;
+        }
+        for ti in 0..9 {
+            let t = STARTS[ti];
+            next[t] = best[ti] + em[t];
+            back[t] = arg[ti] as u8;
+        }
+        for k in 0..4 {
+            let (b, i) = (1 + 4 * k, 2 + 4 * k);
+            for t in [i, i + 1] {
+                let (via_b, via_i) = (score[b] + tr(b, t), score[i] + tr(i, t));
+                let (s, p) = if via_i > via_b {
+                    (via_i, i)
+                } else {
+                    (via_b, b)
+                };
+                if s > NEG {
+                    next[t] = s + em[t];
+                    back[t] = p as u8;
+                }
             }
         }
         score = next;
@@ -595,50 +731,11 @@ pub(crate) fn viterbi(
     tags
 }
 
-static ALLOWED: [[bool; N_TAGS]; N_TAGS] = {
-    let mut a = [[false; N_TAGS]; N_TAGS];
-    let mut p = 0;
-    while p < N_TAGS {
-        let mut t = 0;
-        while t < N_TAGS {
-            a[p][t] = transition_allowed_const(p as u8, t as u8);
-            t += 1;
-        }
-        p += 1;
-    }
-    a
-};
-
-/// For each tag, the tags allowed before it (and how many there are).
-static PREDECESSORS: [([u8; N_TAGS], usize); N_TAGS] = {
-    let mut out = [([0u8; N_TAGS], 0usize); N_TAGS];
-    let mut t = 0;
-    while t < N_TAGS {
-        let mut p = 0;
-        while p < N_TAGS {
-            if ALLOWED[p][t] {
-                out[t].0[out[t].1] = p as u8;
-                out[t].1 += 1;
-            }
-            p += 1;
-        }
-        t += 1;
-    }
-    out
-};
-
-/// `const` twin of `tags::transition_allowed` (checked equal in tests).
-const fn transition_allowed_const(prev: u8, next: u8) -> bool {
-    // For a non-O tag `t`: kind `(t - 1) / 4`, position `(t - 1) % 4` (B I L U).
-    let prev_open = prev != 0 && (prev - 1) % 4 < 2;
-    if prev_open {
-        let next_pos = next.wrapping_sub(1) % 4;
-        next != 0 && (next - 1) / 4 == (prev - 1) / 4 && (next_pos == 1 || next_pos == 2)
-    } else {
-        let next_pos = next.wrapping_sub(1) % 4;
-        next == 0 || next_pos == 0 || next_pos == 3
-    }
-}
+/// Tags that end a span or are outside one (`O`, `L-*`, `U-*`): exactly
+/// the tags that `O`, `B-*` and `U-*` may follow.
+const ENDS: [usize; 9] = [0, 3, 4, 7, 8, 11, 12, 15, 16];
+/// Tags that may start after a span (`O`, `B-*`, `U-*`).
+const STARTS: [usize; 9] = [0, 1, 4, 5, 8, 9, 12, 13, 16];
 
 fn write_varint(buf: &mut Vec<u8>, mut v: u64) {
     while v >= 0x80 {
@@ -692,11 +789,97 @@ mod tests {
     use crate::ner::tags::transition_allowed;
 
     #[test]
-    fn const_constraints_match() {
-        for p in 0..N_TAGS as u8 {
-            for t in 0..N_TAGS as u8 {
-                assert_eq!(ALLOWED[p as usize][t as usize], transition_allowed(p, t));
+    fn bilou_shape_matches_the_constraints() {
+        for p in 0..N_TAGS {
+            for t in 0..N_TAGS {
+                let after_end = ENDS.contains(&p) && STARTS.contains(&t);
+                let inside = p % 4 != 0
+                    && p % 4 < 3
+                    && t != 0
+                    && (t - 1) / 4 == (p - 1) / 4
+                    && matches!((t - 1) % 4, 1 | 2);
+                assert_eq!(
+                    after_end || inside,
+                    transition_allowed(p as u8, t as u8),
+                    "{p} -> {t}"
+                );
             }
+        }
+        assert!(STARTS.iter().all(|&t| start_allowed(t as u8)));
+        assert!(ENDS.iter().all(|&t| end_allowed(t as u8)));
+    }
+
+    /// Viterbi over explicit predecessor lists, as a reference.
+    fn viterbi_reference(
+        em: &[[f32; N_TAGS]],
+        trans: &[f32],
+        start: &[f32],
+        end: &[f32],
+    ) -> Vec<u8> {
+        const NEG: f32 = f32::NEG_INFINITY;
+        let n = em.len();
+        let mut score = [NEG; N_TAGS];
+        for t in 0..N_TAGS {
+            if start_allowed(t as u8) {
+                score[t] = start[t] + em[0][t];
+            }
+        }
+        let mut back = vec![[0u8; N_TAGS]; n];
+        for i in 1..n {
+            let mut next = [NEG; N_TAGS];
+            for t in 0..N_TAGS {
+                let (mut best, mut arg) = (NEG, 0u8);
+                for p in 0..N_TAGS {
+                    let s = score[p] + trans[p * N_TAGS + t];
+                    if transition_allowed(p as u8, t as u8) && s > best {
+                        (best, arg) = (s, p as u8);
+                    }
+                }
+                if best > NEG {
+                    next[t] = best + em[i][t];
+                    back[i][t] = arg;
+                }
+            }
+            score = next;
+        }
+        let (mut best, mut last) = (NEG, 0u8);
+        for t in 0..N_TAGS {
+            if end_allowed(t as u8) && score[t] != NEG && score[t] + end[t] > best {
+                (best, last) = (score[t] + end[t], t as u8);
+            }
+        }
+        let mut tags = vec![0u8; n];
+        tags[n - 1] = last;
+        for i in (1..n).rev() {
+            tags[i - 1] = back[i][tags[i] as usize];
+        }
+        tags
+    }
+
+    #[test]
+    fn viterbi_matches_the_reference_including_ties() {
+        // A small deterministic generator; coarse values make many ties.
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        let mut next = |levels: u64| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % levels) as f32 - (levels / 2) as f32
+        };
+        for round in 0..300 {
+            let levels = if round % 2 == 0 { 3 } else { 1000 };
+            let n = 1 + round % 9;
+            let em: Vec<[f32; N_TAGS]> = (0..n)
+                .map(|_| std::array::from_fn(|_| next(levels)))
+                .collect();
+            let trans: Vec<f32> = (0..N_TAGS * N_TAGS).map(|_| next(levels)).collect();
+            let start: Vec<f32> = (0..N_TAGS).map(|_| next(levels)).collect();
+            let end: Vec<f32> = (0..N_TAGS).map(|_| next(levels)).collect();
+            assert_eq!(
+                viterbi(&em, &trans, &start, &end),
+                viterbi_reference(&em, &trans, &start, &end),
+                "round {round}"
+            );
         }
     }
 
@@ -710,6 +893,125 @@ mod tests {
         let tags = viterbi(&e, &zeros, &z, &z);
         assert!(start_allowed(tags[0]) && end_allowed(tags[1]));
         assert!(transition_allowed(tags[0], tags[1]));
+    }
+
+    /// The shipping format read the straightforward way: sparse rows of
+    /// `i16 × scale` per pass, then [`Model::new`] (the reference for
+    /// [`Model::from_bytes`]).
+    fn read_reference(gz: &[u8]) -> Model {
+        let mut raw = Vec::new();
+        GzDecoder::new(gz).read_to_end(&mut raw).ok();
+        let mut r = Reader { buf: &raw, pos: 0 };
+        r.take(MAGIC.len()).ok();
+        let pass = |r: &mut Reader<'_>| -> Option<PassWeights> {
+            let scale = r.f32().ok()?;
+            let mut f32s = |n: usize| (0..n).map(|_| r.f32().ok()).collect::<Option<Vec<f32>>>();
+            let (trans, start, end) = (f32s(N_TAGS * N_TAGS)?, f32s(N_TAGS)?, f32s(N_TAGS)?);
+            let n = r.u32().ok()?;
+            let mut rows = Vec::new();
+            let mut last = 0u64;
+            for _ in 0..n {
+                last = last.wrapping_add(r.varint().ok()?);
+                let m = r.take(3).ok()?;
+                let mask = u32::from_le_bytes([m[0], m[1], m[2], 0]);
+                let mut row = Vec::new();
+                for t in 0..N_TAGS {
+                    if mask & (1 << t) != 0 {
+                        let b = r.take(2).ok()?;
+                        row.push((t as u8, i16::from_le_bytes([b[0], b[1]]) as f32 * scale));
+                    }
+                }
+                rows.push((last, row));
+            }
+            Some(PassWeights {
+                rows,
+                trans,
+                start,
+                end,
+            })
+        };
+        let first = pass(&mut r).unwrap_or_default();
+        let second = match r.take(1).ok().map(|b| b[0]) {
+            Some(1) => pass(&mut r),
+            _ => None,
+        };
+        Model::new(first, second, Resources::default())
+    }
+
+    /// Everything tagging reads from a model's weights: each feature's rows,
+    /// the pass units, the feature count and the transition scores.
+    type Seen = (Vec<(u64, Sums)>, [f32; 2], usize, Vec<Vec<f32>>);
+
+    fn weights_of(m: &Model) -> Seen {
+        let mut rows: Vec<(u64, Sums)> = m
+            .slots
+            .iter()
+            .filter(|s| s.key != 0)
+            .map(|s| (s.key, m.sum_rows(&[*s])))
+            .collect();
+        rows.sort_unstable_by_key(|r| r.0);
+        let mut trans = vec![
+            m.first.trans.clone(),
+            m.first.start.clone(),
+            m.first.end.clone(),
+        ];
+        if let Some(t) = &m.second {
+            trans.extend([t.trans.clone(), t.start.clone(), t.end.clone()]);
+        }
+        (rows, m.scale, m.feature_count(), trans)
+    }
+
+    #[test]
+    fn loading_matches_the_reference_reading() {
+        // A small model with uneven weights, a feature in one pass only, a
+        // feature hashing to 0, and a pass whose largest weight is small.
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let mut pass = |features: u64, size: f32| {
+            let mut rows: Vec<(u64, Vec<(u8, f32)>)> = (0..features)
+                .map(|k| {
+                    let mut row = Vec::new();
+                    for t in 0..N_TAGS as u8 {
+                        if next() % 3 == 0 {
+                            row.push((t, ((next() % 2001) as f32 - 1000.0) * size));
+                        }
+                    }
+                    (if k == 0 { 0 } else { next() % 5000 }, row)
+                })
+                .collect();
+            rows.sort_unstable_by_key(|r| r.0);
+            rows.dedup_by_key(|r| r.0);
+            let f32s = |n: usize| (0..n).map(|i| i as f32 * 0.25 - 3.0).collect::<Vec<f32>>();
+            PassWeights {
+                rows,
+                trans: f32s(N_TAGS * N_TAGS),
+                start: f32s(N_TAGS),
+                end: f32s(N_TAGS),
+            }
+        };
+        let first = pass(400, 0.01);
+        let second = pass(300, 0.0003);
+        let saved = Model::new(first, Some(second), Resources::default()).to_bytes(0.0);
+        let Ok(saved) = saved else {
+            panic!("serialising failed");
+        };
+        let loaded = Model::from_bytes(&saved);
+        let Ok(loaded) = loaded else {
+            panic!("loading failed");
+        };
+        assert_eq!(weights_of(&loaded), weights_of(&read_reference(&saved)));
+        assert_eq!(loaded.to_bytes(0.0).ok(), Some(saved));
+
+        let shipped = include_bytes!("../../model/ner.bin.gz");
+        let Ok(loaded) = Model::from_bytes(shipped) else {
+            panic!("shipped model");
+        };
+        assert_eq!(weights_of(&loaded), weights_of(&read_reference(shipped)));
     }
 
     #[test]
