@@ -163,3 +163,24 @@ fn titles_and_roles_next_to_names() {
         Some("Dana Whitlock".into())
     );
 }
+
+#[test]
+fn a_sentence_opening_conjunction_is_not_part_of_the_name() {
+    let x = run(
+        "Labour MP Chris Howarth resigned on Monday. Although Howarth \
+         denied wrongdoing, the party suspended him. However Howarth said he would appeal.",
+    );
+    assert!(
+        x.entities
+            .iter()
+            .all(|e| !e.text.starts_with("Although") && !e.text.starts_with("However")),
+        "{:?}",
+        x.entities
+    );
+    let group = group_of(&x, "Howarth");
+    assert_eq!(
+        group.map(|g| g.0),
+        Some("Chris Howarth".to_string()),
+        "{x:?}"
+    );
+}

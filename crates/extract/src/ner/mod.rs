@@ -51,6 +51,59 @@ pub struct Entity {
     pub span: Range<usize>,
 }
 
+/// Words that open a sentence capitalised and that the tagger sometimes
+/// takes into the name that follows (`Although Williamson`); never the
+/// first word of a name in news text.
+const SENTENCE_OPENERS: &[&str] = &[
+    "Although",
+    "Though",
+    "But",
+    "However",
+    "When",
+    "Whenever",
+    "While",
+    "Whilst",
+    "After",
+    "Before",
+    "If",
+    "As",
+    "Because",
+    "Since",
+    "Yet",
+    "And",
+    "Or",
+    "So",
+    "Then",
+    "Meanwhile",
+    "Still",
+    "Also",
+    "Despite",
+    "Unlike",
+    "Until",
+    "Once",
+    "Where",
+    "Why",
+    "How",
+    "Whether",
+    "Even",
+    "Only",
+    "Now",
+    "Thus",
+    "Instead",
+    "Indeed",
+    "Nevertheless",
+    "Nonetheless",
+    "Moreover",
+    "Furthermore",
+    "Besides",
+    "Last",
+    "Earlier",
+    "Later",
+    "Asked",
+    "Says",
+    "Said",
+];
+
 /// A loaded tagger. Cheap to share: tagging takes `&self`.
 pub struct NerTagger {
     model: Model,
@@ -109,7 +162,17 @@ impl NerTagger {
             .collect();
         let mut out = Vec::new();
         for (sent, spans) in sentences.iter().zip(self.tag_tokens(&words)) {
-            for (range, kind) in spans {
+            for (mut range, kind) in spans {
+                // `Although Williamson …`: a capitalised conjunction or adverb
+                // opening the sentence is not part of the name after it.
+                if range.start == 0
+                    && range.len() > 1
+                    && sent
+                        .first()
+                        .is_some_and(|t| SENTENCE_OPENERS.contains(&t.text))
+                {
+                    range.start += 1;
+                }
                 let (Some(first), Some(last)) = (sent.get(range.start), sent.get(range.end - 1))
                 else {
                     continue;
