@@ -29,8 +29,9 @@ fn paragraphs(topic: &str) -> String {
         .collect()
 }
 
-#[test]
-fn feed_items_are_fetched_cleaned_and_stored() {
+/// A feed with two items and their pages, served on 127.0.0.1 for up to
+/// `requests` requests or 60 seconds. Returns the feed URL.
+fn feed_server(requests: usize) -> (String, std::thread::JoinHandle<()>) {
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
     let base = format!("http://{}", listener.local_addr().expect("addr"));
     let feed = format!(
@@ -60,9 +61,9 @@ fn feed_items_are_fetched_cleaned_and_stored() {
     );
     listener.set_nonblocking(true).expect("non-blocking");
     let server = std::thread::spawn(move || {
-        let deadline = Instant::now() + Duration::from_secs(30);
+        let deadline = Instant::now() + Duration::from_secs(60);
         let mut served = 0;
-        while served < 3 && Instant::now() < deadline {
+        while served < requests && Instant::now() < deadline {
             let Ok((mut stream, _)) = listener.accept() else {
                 std::thread::sleep(Duration::from_millis(5));
                 continue;
@@ -84,13 +85,18 @@ fn feed_items_are_fetched_cleaned_and_stored() {
             served += 1;
         }
     });
+    (format!("{base}/feed.xml"), server)
+}
 
+#[test]
+fn feed_items_are_fetched_cleaned_and_stored() {
+    let (feed_url, server) = feed_server(3);
     let tmp = tempfile::tempdir().expect("tempdir");
     let db = tmp.path().join("feed.db");
     let out = Command::new(env!("CARGO_BIN_EXE_parallax"))
         .arg("--db")
         .arg(&db)
-        .args(["ingest", "--feed", &format!("{base}/feed.xml")])
+        .args(["ingest", "--feed", &feed_url])
         .output()
         .expect("run parallax");
     let _ = server.join();
@@ -131,4 +137,79 @@ fn feed_items_are_fetched_cleaned_and_stored() {
         "the page, not the teaser, was stored: {text}"
     );
     assert!(!text.contains("Short teaser"), "{text}");
+}
+
+/// GET `path` from a server on `addr`; the body, or `None` while it is not
+/// answering yet.
+fn http_get(addr: &str, path: &str) -> Option<String> {
+    let mut stream = std::net::TcpStream::connect(addr).ok()?;
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .ok()?;
+    write!(stream, "GET {path} HTTP/1.0\r\nHost: {addr}\r\n\r\n").ok()?;
+    let mut response = String::new();
+    stream.read_to_string(&mut response).ok()?;
+    let (head, body) = response.split_once("\r\n\r\n")?;
+    (head.split_whitespace().nth(1) == Some("200")).then(|| body.to_string())
+}
+
+/// Kills the server when the test ends, however it ends.
+struct Running(std::process::Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[test]
+fn serve_with_feeds_polls_them_and_the_stories_appear() {
+    let (feed_url, server) = feed_server(3);
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let list = tmp.path().join("feeds.txt");
+    std::fs::write(&list, format!("# test feed\n{feed_url}\n")).expect("feed list");
+    let port = TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("free port")
+        .port();
+    let addr = format!("127.0.0.1:{port}");
+    let child = Command::new(env!("CARGO_BIN_EXE_parallax"))
+        .arg("--db")
+        .arg(tmp.path().join("live.db"))
+        .args(["serve", "--addr", &addr, "--feeds"])
+        .arg(&list)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("start parallax serve");
+    let _running = Running(child);
+
+    // The first poll runs at start; the stories appear without a restart.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let mut stories = serde_json::Value::Null;
+    while Instant::now() < deadline {
+        if let Some(body) = http_get(&addr, "/api/stories") {
+            stories = serde_json::from_str(&body).unwrap_or_default();
+            let n = stories["stories"]
+                .as_array()
+                .or_else(|| stories.as_array())
+                .map_or(0, Vec::len);
+            if n >= 1 {
+                break;
+            }
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    let _ = server.join();
+    let text = stories.to_string();
+    assert!(
+        text.contains("Sea wall approved") || text.contains("Ferry fares frozen"),
+        "no story from the feed within 60 s: {text}"
+    );
+    let page = http_get(&addr, "/stories").unwrap_or_default();
+    assert!(
+        page.contains("Sea wall approved") || page.contains("Ferry fares frozen"),
+        "{page}"
+    );
 }
