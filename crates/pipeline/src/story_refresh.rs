@@ -55,7 +55,7 @@ const SEEN_FORMAT: &str = "article-revisions/json/1";
 pub fn refresh_stories_incrementally(store: &mut dyn Store) -> Result<StoryRefresh, RefreshError> {
     let config = StoryConfig::default();
     let arrivals = store.revisions()?;
-    let revisions: BTreeMap<String, String> = arrivals.iter().cloned().collect();
+    let revisions: Seen = arrivals.iter().cloned().collect();
     let (mut engine, mut seen, rebuilt) = match load_engine(&*store, &config, &revisions)? {
         Some((engine, seen)) => (engine, seen, false),
         None => (
@@ -90,14 +90,15 @@ pub fn refresh_stories_incrementally(store: &mut dyn Store) -> Result<StoryRefre
     let changed: Vec<(Story, String)> = stories
         .into_iter()
         .map(|story| {
-            let key = members_key(&story);
+            let key = members_key(&story, &revisions);
             (story, key)
         })
         .filter(|(story, key)| stored_keys.get(&story.id) != Some(&Some(key.clone())))
         .collect();
     let (keys, changed): (Vec<String>, Vec<Story>) =
         changed.into_iter().map(|(s, k)| (k, s)).unzip();
-    let (views, compared) = views_with_coverage(&*store, changed)?;
+    // After a rebuild a stored comparison may be of an older text.
+    let (views, compared) = views_with_coverage(&*store, changed, !rebuilt)?;
     let outlets = outlets_by_id(&*store)?;
     let updates = views
         .iter()
@@ -196,9 +197,16 @@ fn key(ids: &[String]) -> Vec<String> {
     key
 }
 
-/// A digest of the story's and each event's articles.
-fn members_key(story: &Story) -> String {
-    let mut text = key(&story.articles).join("\u{1f}");
+/// A digest of the story's and each event's articles, with the revision
+/// of each article (an edited article changes its stories' keys).
+fn members_key(story: &Story, revisions: &Seen) -> String {
+    let mut text = String::new();
+    for id in key(&story.articles) {
+        text.push_str(&id);
+        text.push('@');
+        text.push_str(revisions.get(&id).map_or("", String::as_str));
+        text.push('\u{1f}');
+    }
     for event in &story.events {
         text.push('\u{1e}');
         text.push_str(&event.id);
@@ -238,8 +246,13 @@ fn stored_coverages(
 fn views_with_coverage(
     store: &dyn Store,
     stories: Vec<Story>,
+    reuse_stored: bool,
 ) -> Result<(Vec<StoryView>, usize), RefreshError> {
-    let mut known = stored_coverages(store, &stories)?;
+    let mut known = if reuse_stored {
+        stored_coverages(store, &stories)?
+    } else {
+        HashMap::new()
+    };
     // Sorted ids → the ids in the order the story lists them, which is the
     // order the comparison shows the articles in.
     let mut wanted: BTreeMap<Vec<String>, Vec<String>> = BTreeMap::new();

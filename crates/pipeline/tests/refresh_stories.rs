@@ -189,4 +189,9 @@ fn ingesting_in_two_runs_continues_the_saved_engine() {
     assert_eq!(updated.counts.updated, 1, "{:?}", updated.counts);
     let rebuilt = updated.refreshed.and_then(|r| r.story_refresh);
     assert!(rebuilt.is_some_and(|r| r.rebuilt), "{rebuilt:?}");
+    // The edited article's story is compared again, not kept from before.
+    assert!(
+        rebuilt.is_some_and(|r| r.written >= 1 && r.compared >= 1),
+        "{rebuilt:?}"
+    );
 }
