@@ -5,6 +5,44 @@
 use crate::{ArticleEntity, EngineState, EntityQuery, EntitySummary, StoreError, StoredAnalysis};
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 
+/// Large JSON documents (story documents, analyses) are stored deflated as
+/// BLOBs: they repeat sentences and quotes and shrink several-fold. A TEXT
+/// value (written before compression, or by hand) is read as it is.
+pub(crate) fn pack(json: &str) -> Vec<u8> {
+    use std::io::Write;
+    let mut encoder = flate2::write::DeflateEncoder::new(
+        Vec::with_capacity(json.len() / 4),
+        flate2::Compression::fast(),
+    );
+    // Writing into a Vec cannot fail.
+    let _ = encoder.write_all(json.as_bytes());
+    encoder.finish().unwrap_or_default()
+}
+
+/// The JSON text of a column written by [`pack`] (or plain TEXT).
+pub(crate) fn unpack(
+    id: &str,
+    what: &str,
+    value: rusqlite::types::Value,
+) -> Result<String, StoreError> {
+    use std::io::Read;
+    let corrupt = |detail: String| StoreError::Corrupt {
+        id: id.to_string(),
+        detail: format!("{what}: {detail}"),
+    };
+    match value {
+        rusqlite::types::Value::Text(s) => Ok(s),
+        rusqlite::types::Value::Blob(bytes) => {
+            let mut out = String::new();
+            flate2::read::DeflateDecoder::new(bytes.as_slice())
+                .read_to_string(&mut out)
+                .map_err(|e| corrupt(format!("cannot inflate: {e}")))?;
+            Ok(out)
+        }
+        other => Err(corrupt(format!("unexpected {:?}", other.data_type()))),
+    }
+}
+
 fn count(n: i64) -> u64 {
     u64::try_from(n).unwrap_or(0)
 }
@@ -87,7 +125,7 @@ pub(crate) fn put_analyses(
                     stored.article_id,
                     stored.revision,
                     stored.analyzer,
-                    stored.json
+                    pack(&stored.json)
                 ])
                 .map_err(StoreError::sqlite(context))?;
             clear
@@ -117,23 +155,32 @@ pub(crate) fn get_analysis(
     id: &str,
 ) -> Result<Option<StoredAnalysis>, StoreError> {
     let context = "reading an analysis";
-    conn.prepare_cached(
-        "SELECT x.revision, x.analyzer, x.analysis_json FROM analyses x \
-         JOIN articles a ON a.id = x.article_id AND a.revision = x.revision \
-         WHERE x.article_id = ?1",
-    )
-    .and_then(|mut s| {
-        s.query_row([id], |r| {
-            Ok(StoredAnalysis {
-                article_id: id.to_string(),
-                revision: r.get(0)?,
-                analyzer: r.get(1)?,
-                json: r.get(2)?,
+    let row = conn
+        .prepare_cached(
+            "SELECT x.revision, x.analyzer, x.analysis_json FROM analyses x \
+             JOIN articles a ON a.id = x.article_id AND a.revision = x.revision \
+             WHERE x.article_id = ?1",
+        )
+        .and_then(|mut s| {
+            s.query_row([id], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, rusqlite::types::Value>(2)?,
+                ))
             })
+            .optional()
         })
-        .optional()
-    })
-    .map_err(StoreError::sqlite(context))
+        .map_err(StoreError::sqlite(context))?;
+    let Some((revision, analyzer, json)) = row else {
+        return Ok(None);
+    };
+    Ok(Some(StoredAnalysis {
+        article_id: id.to_string(),
+        revision,
+        analyzer,
+        json: unpack(id, "analysis", json)?,
+    }))
 }
 
 fn entity_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ArticleEntity> {

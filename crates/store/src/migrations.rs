@@ -120,7 +120,7 @@ CREATE TABLE analyses (
     article_id    TEXT PRIMARY KEY NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
     revision      TEXT NOT NULL,
     analyzer      TEXT NOT NULL,
-    analysis_json TEXT NOT NULL
+    analysis_json BLOB NOT NULL        -- deflated JSON (TEXT read as is)
 );
 
 -- One row per entity of an article, written with its analysis, so entity
@@ -156,7 +156,8 @@ CREATE TABLE engine_state (
         sql: r#"
 -- A digest of which articles make a story and each of its events, so an
 -- incremental refresh rewrites only the stories whose membership changed.
--- NULL for stories written whole by replace_stories.
+-- NULL for stories written whole by replace_stories. From this version on
+-- story_json holds deflated JSON as a BLOB; TEXT rows are read as they are.
 ALTER TABLE stories ADD COLUMN members_key TEXT;
 "#,
     },

@@ -789,7 +789,7 @@ impl Store for SqliteStore {
                 .map_err(StoreError::sqlite(context))?;
             for (position, story) in stories.iter().enumerate() {
                 let outlets = to_json(&story.outlets)?;
-                let document = to_json(&story.document)?;
+                let document = derived::pack(&to_json(&story.document)?);
                 insert
                     .execute(rusqlite::params![
                         story.id,
@@ -882,7 +882,7 @@ impl Store for SqliteStore {
                         r.get::<_, Option<String>>(2)?,
                         r.get::<_, i64>(3)?,
                         r.get::<_, String>(4)?,
-                        r.get::<_, String>(5)?,
+                        r.get::<_, rusqlite::types::Value>(5)?,
                     ))
                 })
                 .optional()
@@ -891,6 +891,7 @@ impl Store for SqliteStore {
         let Some((title, date_from, date_to, count, outlets, document)) = row else {
             return Ok(None);
         };
+        let document = derived::unpack(id, "story document", document)?;
         Ok(Some(StoredStory {
             id: id.to_string(),
             title,

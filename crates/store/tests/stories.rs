@@ -96,3 +96,32 @@ fn update_stories_replaces_changed_keeps_the_rest_and_drops_the_gone() {
     ok(store.replace_stories(&[b]));
     assert_eq!(ok(store.story_keys()), [("b".to_string(), None)]);
 }
+
+#[test]
+fn documents_are_stored_deflated_and_old_text_rows_still_read() {
+    let mut store = ok(SqliteStore::open_in_memory());
+    let s = story("a", Some("2024-02-01"));
+    ok(store.replace_stories(std::slice::from_ref(&s)));
+    let kind: String = store
+        .connection()
+        .query_row("SELECT typeof(story_json) FROM stories", [], |r| r.get(0))
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(kind, "blob");
+    assert_eq!(ok(store.get_story("a")), Some(s.clone()));
+
+    // A row as an earlier build wrote it: plain JSON text.
+    let text = serde_json::to_string(&s.document).unwrap_or_else(|e| panic!("{e}"));
+    store
+        .connection()
+        .execute("UPDATE stories SET story_json = ?1", [&text])
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(ok(store.get_story("a")), Some(s));
+
+    // Damaged bytes are an error naming the story, not a panic.
+    store
+        .connection()
+        .execute("UPDATE stories SET story_json = x'00ff10'", [])
+        .unwrap_or_else(|e| panic!("{e}"));
+    let err = store.get_story("a").err().map(|e| e.to_string()).unwrap_or_default();
+    assert!(err.contains("story document"), "{err}");
+}
