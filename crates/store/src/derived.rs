@@ -426,6 +426,7 @@ pub(crate) fn update_stories(
             let document = serde_json::to_string(&story.document).map_err(|e| {
                 StoreError::Invalid(format!("cannot serialise story {}: {e}", story.id))
             })?;
+            let document = pack(&document);
             upsert
                 .execute(params![
                     story.id,

@@ -90,6 +90,17 @@ fn update_stories_replaces_changed_keeps_the_rest_and_drops_the_gone() {
     assert_eq!(ok(store.get_story("a")), Some(a2));
     assert_eq!(ok(store.get_story("b")), None, "b is no longer current");
     assert_eq!(ok(store.get_story("c")), Some(c));
+    let kinds: Vec<String> = {
+        let mut stmt = store
+            .connection()
+            .prepare("SELECT typeof(story_json) FROM stories")
+            .unwrap_or_else(|e| panic!("{e}"));
+        let rows = stmt
+            .query_map([], |r| r.get(0))
+            .unwrap_or_else(|e| panic!("{e}"));
+        rows.map(|r| r.unwrap_or_else(|e| panic!("{e}"))).collect()
+    };
+    assert!(kinds.iter().all(|k| k == "blob"), "{kinds:?}");
     let ids: Vec<String> = ok(store.list_stories()).into_iter().map(|s| s.id).collect();
     assert_eq!(ids, ["a", "c"]);
     // A whole replace clears the keys.
@@ -122,6 +133,10 @@ fn documents_are_stored_deflated_and_old_text_rows_still_read() {
         .connection()
         .execute("UPDATE stories SET story_json = x'00ff10'", [])
         .unwrap_or_else(|e| panic!("{e}"));
-    let err = store.get_story("a").err().map(|e| e.to_string()).unwrap_or_default();
+    let err = store
+        .get_story("a")
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
     assert!(err.contains("story document"), "{err}");
 }
