@@ -55,32 +55,41 @@ pub(crate) fn stale_analyses(
     conn: &Connection,
     analyzer: &str,
 ) -> Result<Vec<(String, String)>, StoreError> {
-    let context = "finding articles to analyse";
+    pairs(
+        conn,
+        "finding articles to analyse",
+        "SELECT a.id, a.revision FROM articles a \
+         LEFT JOIN analyses x ON x.article_id = a.id \
+         WHERE x.article_id IS NULL OR x.revision <> a.revision OR x.analyzer <> ?1 \
+         ORDER BY a.id",
+        [analyzer],
+    )
+}
+
+/// The rows of a two-column query.
+fn pairs<A: rusqlite::types::FromSql, B: rusqlite::types::FromSql>(
+    conn: &Connection,
+    context: &'static str,
+    sql: &str,
+    params: impl rusqlite::Params,
+) -> Result<Vec<(A, B)>, StoreError> {
     let mut stmt = conn
-        .prepare_cached(
-            "SELECT a.id, a.revision FROM articles a \
-             LEFT JOIN analyses x ON x.article_id = a.id \
-             WHERE x.article_id IS NULL OR x.revision <> a.revision OR x.analyzer <> ?1 \
-             ORDER BY a.id",
-        )
+        .prepare_cached(sql)
         .map_err(StoreError::sqlite(context))?;
     let rows = stmt
-        .query_map([analyzer], |r| Ok((r.get(0)?, r.get(1)?)))
+        .query_map(params, |r| Ok((r.get(0)?, r.get(1)?)))
         .map_err(StoreError::sqlite(context))?;
     rows.collect::<Result<_, _>>()
         .map_err(StoreError::sqlite(context))
 }
 
 pub(crate) fn revisions(conn: &Connection) -> Result<Vec<(String, String)>, StoreError> {
-    let context = "listing article revisions";
-    let mut stmt = conn
-        .prepare_cached("SELECT id, revision FROM articles ORDER BY rowid")
-        .map_err(StoreError::sqlite(context))?;
-    let rows = stmt
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-        .map_err(StoreError::sqlite(context))?;
-    rows.collect::<Result<_, _>>()
-        .map_err(StoreError::sqlite(context))
+    pairs(
+        conn,
+        "listing article revisions",
+        "SELECT id, revision FROM articles ORDER BY rowid",
+        [],
+    )
 }
 
 pub(crate) fn put_analyses(
@@ -375,15 +384,12 @@ pub(crate) fn put_state(
 }
 
 pub(crate) fn story_keys(conn: &Connection) -> Result<Vec<(String, Option<String>)>, StoreError> {
-    let context = "listing story keys";
-    let mut stmt = conn
-        .prepare_cached("SELECT id, members_key FROM stories ORDER BY id")
-        .map_err(StoreError::sqlite(context))?;
-    let rows = stmt
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-        .map_err(StoreError::sqlite(context))?;
-    rows.collect::<Result<_, _>>()
-        .map_err(StoreError::sqlite(context))
+    pairs(
+        conn,
+        "listing story keys",
+        "SELECT id, members_key FROM stories ORDER BY id",
+        [],
+    )
 }
 
 pub(crate) fn update_stories(
