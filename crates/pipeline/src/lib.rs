@@ -18,8 +18,8 @@ pub use analysis::{
 };
 pub use ingest::{ingest, IngestReport};
 pub use refresh::{
-    load_all_articles, load_analyses, read_analysis, refresh, refresh_analyses, refresh_entities,
-    refresh_stories, refresh_with_progress, RefreshError, RefreshReport, ANALYZER_VERSION,
+    read_analysis, refresh, refresh_analyses, refresh_entities, refresh_stories,
+    refresh_with_progress, RefreshError, RefreshReport, ANALYZER_VERSION,
 };
 
 pub use coverage::coverage;

@@ -4,12 +4,9 @@
 use crate::{analyze_articles, Analysis, Progress};
 use parallax_extract::{join_across, EntityGroup, EntityKind};
 use parallax_model::Article;
-use parallax_store::{ArticleEntity, ListQuery, Store, StoreError, StoredAnalysis};
+use parallax_store::{ArticleEntity, Store, StoreError, StoredAnalysis};
 use std::collections::HashMap;
 use std::fmt;
-
-/// Articles read per listing page while loading the whole store.
-const LOAD_PAGE: usize = 500;
 
 /// Why the stories could not be recomputed.
 #[derive(Debug)]
@@ -255,31 +252,6 @@ pub fn refresh_stories(store: &mut dyn Store) -> Result<usize, RefreshError> {
     Ok(crate::story_refresh::refresh_stories_incrementally(store)?.stories)
 }
 
-/// The analysis of each article: the stored one when it is current,
-/// else computed now.
-pub fn load_analyses(
-    store: &dyn Store,
-    articles: &[Article],
-) -> Result<Vec<Analysis>, RefreshError> {
-    let mut out: Vec<Option<Analysis>> = Vec::with_capacity(articles.len());
-    for article in articles {
-        out.push(read_analysis(store, &article.id)?);
-    }
-    let missing: Vec<Article> = articles
-        .iter()
-        .zip(&out)
-        .filter(|(_, a)| a.is_none())
-        .map(|(article, _)| article.clone())
-        .collect();
-    let mut computed = analyze_articles(&missing)
-        .map_err(|e| RefreshError::Analysis(e.to_string()))?
-        .into_iter();
-    Ok(out
-        .into_iter()
-        .filter_map(|a| a.or_else(|| computed.next()))
-        .collect())
-}
-
 /// The stored analysis of an article when it is current for this build;
 /// `None` when missing, stale, or written in a shape this build cannot read.
 pub fn read_analysis(store: &dyn Store, id: &str) -> Result<Option<Analysis>, StoreError> {
@@ -287,27 +259,4 @@ pub fn read_analysis(store: &dyn Store, id: &str) -> Result<Option<Analysis>, St
         .get_analysis(id)?
         .filter(|stored| stored.analyzer == ANALYZER_VERSION)
         .and_then(|stored| serde_json::from_str(&stored.json).ok()))
-}
-
-/// Every stored article, newest first.
-pub fn load_all_articles(store: &dyn Store) -> Result<Vec<Article>, StoreError> {
-    let mut articles = Vec::new();
-    let mut offset = 0;
-    loop {
-        let page = store.list(&ListQuery {
-            limit: LOAD_PAGE,
-            offset,
-            ..ListQuery::default()
-        })?;
-        if page.is_empty() {
-            return Ok(articles);
-        }
-        offset += page.len();
-        for summary in page {
-            // Deleted between the listing and the read: nothing to cluster.
-            if let Some(article) = store.get(&summary.id)? {
-                articles.push(article);
-            }
-        }
-    }
 }
