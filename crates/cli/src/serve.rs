@@ -29,7 +29,11 @@ pub fn serve(db: Option<PathBuf>, args: ServeArgs) -> Result<ExitCode> {
         let urls = read_feed_list(file)?;
         let every = Duration::from_secs(args.poll_minutes.max(1) * 60);
         let poll_db = db.clone();
+        // Each poll ingests, and an ingest also catches up derived data.
         std::thread::spawn(move || poll_feeds(&poll_db, &urls, every));
+    } else if db.is_file() {
+        let catch_up_db = db.clone();
+        std::thread::spawn(move || catch_up(&catch_up_db));
     }
     let config = parallax_serve::ServeConfig::new(db).with_addr(args.addr);
     parallax_serve::serve_blocking(config).context("running the server")?;
@@ -49,6 +53,27 @@ fn read_feed_list(file: &Path) -> Result<Vec<String>> {
         anyhow::bail!("{} lists no feed URLs (one a line)", file.display());
     }
     Ok(urls)
+}
+
+/// Bring analyses, entities and stories up to date once at start, in the
+/// background: a store written by an earlier build (or whose last refresh
+/// failed) gets its entity pages and stories without another ingest, while
+/// the pages are already served.
+fn catch_up(db: &Path) {
+    let result = SqliteStore::open(db)
+        .map_err(|e| e.to_string())
+        .and_then(|mut store| {
+            parallax_pipeline::refresh(&mut store, false).map_err(|e| e.to_string())
+        });
+    match result {
+        Ok(r) if r.analysed > 0 => eprintln!(
+            "caught up: {} articles analysed, {} stories",
+            r.analysed,
+            r.stories.unwrap_or(0)
+        ),
+        Ok(_) => {}
+        Err(e) => eprintln!("catching up analyses and stories failed: {e}"),
+    }
 }
 
 /// Ingest every feed, then sleep, forever. Errors are reported and the next

@@ -213,3 +213,59 @@ fn serve_with_feeds_polls_them_and_the_stories_appear() {
         "{page}"
     );
 }
+
+#[test]
+fn serve_catches_up_analyses_a_store_lacks() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let db = tmp.path().join("old.db");
+    let corpus = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/corpus");
+    let out = Command::new(env!("CARGO_BIN_EXE_parallax"))
+        .arg("--db")
+        .arg(&db)
+        .arg("ingest")
+        .arg(&corpus)
+        .output()
+        .expect("run parallax");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // As a store from an earlier build looks: no analyses, no entities.
+    {
+        let store = parallax_store::SqliteStore::open(&db).expect("open");
+        store
+            .connection()
+            .execute_batch("DELETE FROM analyses; DELETE FROM article_entities;")
+            .expect("forget analyses");
+    }
+    let port = TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("free port")
+        .port();
+    let addr = format!("127.0.0.1:{port}");
+    let child = Command::new(env!("CARGO_BIN_EXE_parallax"))
+        .arg("--db")
+        .arg(&db)
+        .args(["serve", "--addr", &addr])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("start parallax serve");
+    let _running = Running(child);
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let mut entities = String::new();
+    while Instant::now() < deadline {
+        if let Some(body) = http_get(&addr, "/api/entities?name=aldous") {
+            entities = body;
+            if entities.contains("maren aldous") {
+                break;
+            }
+        }
+        std::thread::sleep(Duration::from_millis(300));
+    }
+    assert!(
+        entities.contains("maren aldous"),
+        "entities were not caught up within 60 s: {entities}"
+    );
+}
