@@ -16,6 +16,10 @@
 //! index written by another tantivy version is rebuilt rather than trusted
 //! (see [`SCHEMA_VERSION`]).
 
+mod query_check;
+
+pub use query_check::{check_query, MAX_CLAUSES, MAX_PAREN_DEPTH, MAX_QUERY_CHARS, MAX_UNARY_RUN};
+
 use parallax_model::Article;
 use parallax_store::{ArticleSummary, ListQuery, Store, StoreError};
 use serde::{Deserialize, Serialize};
@@ -606,6 +610,9 @@ impl SearchIndex {
         let f = &self.fields;
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::with_capacity(4);
         if !blank {
+            // Before parsing: tantivy's parser recurses per nesting level
+            // and a deep query would overflow the stack (see query_check).
+            check_query(&request.query)?;
             let (text_query, _errors) = self.parser.parse_query_lenient(&request.query);
             clauses.push((Occur::Must, text_query));
         }

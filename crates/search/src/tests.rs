@@ -453,3 +453,40 @@ fn stemmed_words_far_into_an_article_still_get_highlighted() {
     assert_eq!(hit.highlights.len(), 1, "{hit:?}");
     assert_eq!(&hit.snippet[hit.highlights[0].clone()], "ferries");
 }
+
+#[test]
+fn deeply_nested_queries_are_refused_before_parsing() {
+    let index = SearchIndex::in_memory().unwrap();
+    index.index_articles(&sample()).unwrap();
+    // Each of these overflowed the stack in tantivy's parser and aborted
+    // the process; run on a small stack so a regression fails here too.
+    let handle = std::thread::Builder::new()
+        .stack_size(256 * 1024)
+        .spawn(move || {
+            for query in [
+                "(".repeat(800),
+                "NOT ".repeat(3000),
+                "-(".repeat(1000),
+                "NOT ".repeat(200),
+                format!("ferry {}", "(".repeat(100)),
+            ] {
+                let err = index.search_with(&SearchRequest::new(query.clone(), 5));
+                assert!(
+                    matches!(err, Err(SearchError::Invalid(_))),
+                    "{}: {err:?}",
+                    &query[..20]
+                );
+            }
+            // Ordinary syntax still searches.
+            for query in [
+                "\"ferry strike\"",
+                "+ferry -storm",
+                "title:ferry",
+                "(ferry OR harbour) AND (strike OR walkout)",
+            ] {
+                index.search_with(&SearchRequest::new(query, 5)).unwrap();
+            }
+        })
+        .unwrap();
+    handle.join().unwrap();
+}
