@@ -8,7 +8,7 @@ use axum::http::{header, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use parallax_model::Article;
-use parallax_search::{SearchHit, SearchOrder, SearchRequest};
+use parallax_search::{check_query, SearchError, SearchHit, SearchOrder, SearchRequest};
 use parallax_store::{ArticleSummary, DuplicateLink, EntitySummary, ListQuery};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
@@ -298,6 +298,14 @@ impl SearchParams {
         let limit = parse_count("limit", &self.limit, default_limit, 1, MAX_LIMIT)?;
         let offset = parse_count("offset", &self.offset, 0, 0, 10_000)?;
         let query = non_empty(&self.q);
+        // Refuse a query tantivy could not parse safely before any work
+        // (entity matching, the search itself) is spent on it.
+        if let Some(q) = &query {
+            check_query(q).map_err(|e| match e {
+                SearchError::Invalid(message) => message,
+                other => other.to_string(),
+            })?;
+        }
         let entity = non_empty(&self.entity);
         let order = match non_empty(&self.sort).as_deref() {
             None if query.is_none() => SearchOrder::Newest,
@@ -328,7 +336,11 @@ pub(crate) async fn run_search(
     tokio::task::spawn_blocking(move || index.search_with(&request))
         .await
         .map_err(|e| ApiError::internal(format!("search failed: {e}")))?
-        .map_err(|e| ApiError::internal(e.to_string()))
+        .map_err(|e| match e {
+            // The request's fault (a query too deep or long to parse).
+            SearchError::Invalid(message) => ApiError::bad_request(message),
+            other => ApiError::internal(other.to_string()),
+        })
 }
 
 /// Entities shown above the hits of a search.
