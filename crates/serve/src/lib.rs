@@ -213,6 +213,9 @@ impl BoundServer {
             ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
             loop {
                 ticks.tick().await;
+                if let Err(e) = stories::warm_story_list(&sync_state).await {
+                    eprintln!("parallax serve: reading story leans failed: {e}");
+                }
                 if let Err(e) = sync_state.sync_search_if_changed().await {
                     eprintln!("parallax serve: search index sync failed: {e}");
                 }

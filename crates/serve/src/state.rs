@@ -1,9 +1,10 @@
 //! Shared server state: a pool of store connections and the search index.
 
 use crate::ServeError;
+use parallax_compare::LeanDistribution;
 use parallax_search::{SearchIndex, SyncReport};
 use parallax_store::{ArticleEntity, EntityQuery, EntitySummary, SqliteStore, Store, StoreError};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -117,6 +118,9 @@ pub(crate) struct Inner {
     /// Held while the entity list is read again, so concurrent requests
     /// wait for one reload instead of each starting their own.
     pub(crate) entities_reload: tokio::sync::Mutex<()>,
+    /// The same for story leans: concurrent views of a cold story list
+    /// wait for one read of the documents.
+    pub(crate) leans_reload: tokio::sync::Mutex<()>,
     pub(crate) db_path: PathBuf,
 }
 
@@ -131,10 +135,17 @@ pub(crate) struct DerivedCache {
     checked: Option<Instant>,
     entities: Option<Arc<Vec<EntitySummary>>>,
     rows: HashMap<String, Arc<Vec<ArticleEntity>>>,
+    /// Each story's outlet lean (`None`: its document has none), for the
+    /// story list. The lean sits inside the whole story document, which
+    /// the store inflates and parses in full: reading fifty of them made
+    /// every `/stories` view take over a second.
+    leans: HashMap<String, Option<LeanDistribution>>,
 }
 
 /// Entities whose rows are kept at once; the cache starts over when full.
 const CACHED_ENTITIES: usize = 256;
+/// Story leans kept at once (each a few numbers); starts over when full.
+const CACHED_LEANS: usize = 100_000;
 
 /// How long a cached article count is shown before it is read again.
 pub(crate) const COUNT_TTL: Duration = Duration::from_secs(2);
@@ -209,6 +220,7 @@ impl AppState {
                 article_count: Mutex::new(None),
                 derived: Mutex::new(DerivedCache::default()),
                 entities_reload: tokio::sync::Mutex::new(()),
+                leans_reload: tokio::sync::Mutex::new(()),
                 db_path,
             }),
         }
@@ -314,6 +326,7 @@ impl AppState {
         if !unchanged {
             cache.entities = None;
             cache.rows.clear();
+            cache.leans.clear();
             cache.stamp = Some(stamp);
         }
         cache.checked = Some(Instant::now());
@@ -364,6 +377,52 @@ impl AppState {
         }
         cache.rows.insert(id.to_string(), Arc::clone(&rows));
         Ok(rows)
+    }
+
+    /// The outlet lean of each of `ids` that has one, read from the
+    /// story documents once and then kept until the database changes.
+    pub(crate) async fn story_leans(
+        &self,
+        ids: &[String],
+    ) -> Result<HashMap<String, LeanDistribution>, PoolError> {
+        let missing = |cache: &DerivedCache| -> Vec<String> {
+            ids.iter()
+                .filter(|id| !cache.leans.contains_key(*id))
+                .cloned()
+                .collect()
+        };
+        if !missing(&self.derived()).is_empty() {
+            let _reloading = self.inner.leans_reload.lock().await;
+            // Another request may have read them while this one waited.
+            let wanted = missing(&self.derived());
+            if !wanted.is_empty() {
+                let read = self
+                    .inner
+                    .pool
+                    .read(move |s| {
+                        let mut leans = Vec::with_capacity(wanted.len());
+                        for id in wanted {
+                            let lean = s.get_story(&id)?.and_then(|story| {
+                                let lean = story.document.get("coverage")?.get("lean")?;
+                                LeanDistribution::deserialize(lean).ok()
+                            });
+                            leans.push((id, lean));
+                        }
+                        Ok(leans)
+                    })
+                    .await?;
+                let mut cache = self.derived();
+                if cache.leans.len() + read.len() > CACHED_LEANS {
+                    cache.leans.clear();
+                }
+                cache.leans.extend(read);
+            }
+        }
+        let cache = self.derived();
+        Ok(ids
+            .iter()
+            .filter_map(|id| Some((id.clone(), cache.leans.get(id)?.clone()?)))
+            .collect())
     }
 
     pub(crate) fn sync_status(&self) -> SyncStatus {

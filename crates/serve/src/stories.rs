@@ -9,7 +9,7 @@
 use crate::api::{non_empty, parse_count, ApiError, ListParams, DEFAULT_LIMIT, MAX_LIMIT};
 use crate::html::{self, page, url_encode, Html};
 use crate::pages::PageError;
-use crate::state::AppState;
+use crate::state::{AppState, PoolError};
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -17,7 +17,7 @@ use axum::Json;
 use parallax_compare::{ArticleEntry, Coverage, LeanDistribution, SharedQuote};
 use parallax_store::StorySummary;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::ops::Range;
 
 /// The parts of a stored story document (the pipeline's `StoryView`)
@@ -161,37 +161,33 @@ pub(crate) async fn story_list(
     });
     let older = (offset + STORIES_PER_PAGE < total)
         .then(|| format!("/stories?offset={}", offset + STORIES_PER_PAGE));
-    // The lean bar needs each story's coverage; read only that part.
+    // The lean bar needs each story's coverage: kept by the state, since
+    // it sits inside the whole story document.
     let ids: Vec<String> = stories.iter().map(|s| s.id.clone()).collect();
-    let leans = state
-        .inner
-        .pool
-        .read(move |s| {
-            let mut leans = BTreeMap::new();
-            for id in ids {
-                if let Some(story) = s.get_story(&id)? {
-                    let lean = story
-                        .document
-                        .get("coverage")
-                        .and_then(|c| c.get("lean"))
-                        .and_then(|l| serde_json::from_value(l.clone()).ok());
-                    if let Some(lean) = lean {
-                        leans.insert(id, lean);
-                    }
-                }
-            }
-            Ok(leans)
-        })
-        .await?;
+    let leans = state.story_leans(&ids).await?;
     let mut body = render_story_list(&stories, total, &leans);
     crate::pages::pager(&mut body, newer, older);
     Ok(html::response(StatusCode::OK, page("Stories", "", body)))
 }
 
+/// Reads the leans of the first page of stories into the state's cache,
+/// so the first view of `/stories` after a start or an ingest does not
+/// wait for the story documents. Cheap when they are kept already.
+pub(crate) async fn warm_story_list(state: &AppState) -> Result<(), PoolError> {
+    let all = state.inner.pool.read(|s| s.list_stories()).await?;
+    let ids: Vec<String> = all
+        .into_iter()
+        .take(STORIES_PER_PAGE)
+        .map(|s| s.id)
+        .collect();
+    state.story_leans(&ids).await?;
+    Ok(())
+}
+
 fn render_story_list(
     stories: &[StorySummary],
     total: usize,
-    leans: &BTreeMap<String, LeanDistribution>,
+    leans: &HashMap<String, LeanDistribution>,
 ) -> Html {
     let mut h = Html::new();
     h.element("h1", None, "Stories");
