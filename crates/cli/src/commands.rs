@@ -21,15 +21,43 @@ pub struct InputArgs {
     /// Largest record accepted, in MB (decompressed); bigger ones are skipped.
     #[arg(long, default_value_t = 20)]
     max_record_mb: usize,
+    /// Read every file inside folders, not only article formats (.txt, .html,
+    /// .jsonl, .warc, feeds, and their .gz).
+    #[arg(long)]
+    all_files: bool,
 }
 
 impl InputArgs {
     fn limits(&self) -> Limits {
-        Limits {
-            max_record_bytes: self.max_record_mb.saturating_mul(1024 * 1024),
-            ..Limits::default()
-        }
+        limits(self.max_record_mb, self.all_files)
     }
+}
+
+fn limits(max_record_mb: usize, all_files: bool) -> Limits {
+    Limits {
+        max_record_bytes: max_record_mb.saturating_mul(1024 * 1024),
+        list: parallax_ingest::ListOptions { all_files },
+        ..Limits::default()
+    }
+}
+
+/// `text` safe to print on a terminal: control characters (in file names,
+/// in a feed's error text) are shown escaped, never sent raw.
+pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(char::is_control) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    std::borrow::Cow::Owned(
+        text.chars()
+            .map(|c| {
+                if c.is_control() {
+                    c.escape_default().to_string()
+                } else {
+                    c.to_string()
+                }
+            })
+            .collect(),
+    )
 }
 
 #[derive(Args)]
@@ -43,6 +71,10 @@ pub struct IngestArgs {
     /// Largest record accepted, in MB (decompressed); bigger ones are skipped.
     #[arg(long, default_value_t = 20)]
     max_record_mb: usize,
+    /// Read every file inside folders, not only article formats (.txt, .html,
+    /// .jsonl, .warc, feeds, and their .gz).
+    #[arg(long)]
+    all_files: bool,
     /// List every skipped input, not only the first 50.
     #[arg(long)]
     all_skipped: bool,
@@ -107,7 +139,7 @@ fn report_skipped(skipped: &[Skipped], all: bool) {
     const SHOWN: usize = 50;
     let shown = if all { skipped.len() } else { SHOWN };
     for s in skipped.iter().take(shown) {
-        eprintln!("skipped {s}");
+        eprintln!("skipped {}", printable(&s.to_string()));
     }
     if skipped.len() > shown {
         let mut by_reason: std::collections::BTreeMap<&str, usize> = Default::default();
@@ -116,7 +148,7 @@ fn report_skipped(skipped: &[Skipped], all: bool) {
         }
         eprintln!("… and {} more skipped:", skipped.len() - shown);
         for (reason, n) in by_reason.iter().take(10) {
-            eprintln!("  {n} × {reason}");
+            eprintln!("  {n} × {}", printable(reason));
         }
         eprintln!("(--all-skipped lists every one)");
     }
@@ -231,10 +263,7 @@ fn open_existing_store(db: Option<PathBuf>) -> Result<SqliteStore> {
 
 pub fn ingest(db: Option<PathBuf>, args: IngestArgs) -> Result<ExitCode> {
     let mut store = open_store(db)?;
-    let limits = Limits {
-        max_record_bytes: args.max_record_mb.saturating_mul(1024 * 1024),
-        ..Limits::default()
-    };
+    let limits = limits(args.max_record_mb, args.all_files);
     let bar = Bar::new("ingesting");
     let report = parallax_pipeline::ingest(&mut store, &args.paths, &args.feeds, &limits, &|p| {
         bar.update(p)
@@ -267,6 +296,13 @@ pub fn ingest(db: Option<PathBuf>, args: IngestArgs) -> Result<ExitCode> {
         near,
         report.skipped.len()
     );
+    if !report.left_out.is_empty() {
+        println!(
+            "left out: {} file(s) inside the folders that are not article formats \
+             (README, .tsv, .json, images …); --all-files reads them",
+            report.left_out.len()
+        );
+    }
     if let Some(r) = report.refreshed.filter(|r| r.analysed > 0) {
         println!(
             "analysed: {} articles (entities, quotes, dates)",

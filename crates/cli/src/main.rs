@@ -47,8 +47,26 @@ enum Command {
     Serve(serve::ServeArgs),
 }
 
+/// Exit status for a command line that cannot be understood (sysexits'
+/// `EX_USAGE`): distinct from [`EXIT_SKIPPED`], which scripts read as
+/// "the run finished, some inputs were skipped".
+pub const EXIT_USAGE: u8 = 64;
+
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            // Help and version requests print and succeed; the rest are
+            // usage errors, explained by clap.
+            let usage = e.use_stderr();
+            let _ = e.print();
+            return if usage {
+                ExitCode::from(EXIT_USAGE)
+            } else {
+                ExitCode::SUCCESS
+            };
+        }
+    };
     let result = match cli.command {
         Command::Ingest(args) => commands::ingest(cli.db, args),
         Command::Clean(args) => commands::clean(args),

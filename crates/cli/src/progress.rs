@@ -26,6 +26,10 @@ impl Bar {
             Progress::Total(n) => self.bar.set_length(n),
             Progress::FileDone => self.bar.inc(1),
             Progress::ArticlesDone(n) => self.bar.inc(n),
+            Progress::LeftOut(n) => self.bar.println(format!(
+                "note: {n} file(s) inside the folders are not article formats and are left \
+                 out (--all-files reads them)"
+            )),
             Progress::Stage(name, total) => {
                 self.bar.set_prefix(name);
                 self.bar.set_message("articles");

@@ -399,3 +399,128 @@ fn analyze_groups_the_seeds() {
     );
     assert_eq!(arcs.len(), 1, "all five seeds in one arc: {arcs:?}");
 }
+
+/// A wget mirror: one `index.html` per folder. Every page is kept under an
+/// id of its own, the ids stay the same on a re-run (from another working
+/// directory too), and files that are not articles are left out and said.
+#[test]
+fn a_mirror_tree_keeps_every_page_and_reports_what_it_left() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let mirror = tmp.path().join("mirror");
+    let towns = ["velland", "ostry", "marrow-bay", "kessing"];
+    for (i, town) in towns.iter().enumerate() {
+        let dir = mirror.join(format!("news/{town}"));
+        std::fs::create_dir_all(&dir).expect("mkdir");
+        let page = format!(
+            "<html><head><title>{town} council votes</title></head><body><article>\
+             <h1>{town} council votes on the harbour plan</h1>\
+             <p>The {town} council voted {i} times on Tuesday on the harbour plan, \
+             after a debate that ran late into the evening.</p>\
+             <p>Residents of {town} said the plan would change the waterfront for good.</p>\
+             </article></body></html>"
+        );
+        write(&dir, "index.html", page.as_bytes());
+    }
+    write(&mirror, "README", b"mirror of the island papers");
+    write(&mirror, "labels.tsv", b"id\tlabel\n");
+    write(&mirror, "news/velland/index.expected.json", b"{}");
+    let db = tmp.path().join("store.db");
+    let first = run(&["ingest", mirror.to_str().expect("utf-8")], &db);
+    assert!(first.status.success(), "{}", stderr(&first));
+    assert!(
+        stdout(&first).contains("ingested 4 new, 0 updated"),
+        "{}",
+        stdout(&first)
+    );
+    assert!(
+        stdout(&first).contains("left out: 3 file(s)"),
+        "{}",
+        stdout(&first)
+    );
+    let ids = |db: &Path| -> Vec<String> {
+        let list = run(&["articles", "--json"], db);
+        let mut ids: Vec<String> = stdout(&list)
+            .lines()
+            .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+            .filter_map(|v| v["id"].as_str().map(str::to_string))
+            .collect();
+        ids.sort();
+        ids
+    };
+    let before = ids(&db);
+    assert_eq!(before.len(), 4, "{before:?}");
+    assert_eq!(before.iter().filter(|id| *id == "index").count(), 1);
+
+    // Again, named by another path from another directory: nothing new.
+    let again = bin()
+        .arg("--db")
+        .arg(&db)
+        .arg("ingest")
+        .arg("mirror")
+        .current_dir(tmp.path())
+        .output()
+        .expect("runs");
+    assert!(again.status.success(), "{}", stderr(&again));
+    assert!(
+        stdout(&again).contains("ingested 0 new, 0 updated, 4 unchanged"),
+        "{}",
+        stdout(&again)
+    );
+    assert_eq!(ids(&db), before);
+
+    // --all-files reads the rest, and reports what is not an article.
+    let all = run(
+        &["ingest", "--all-files", mirror.to_str().expect("utf-8")],
+        &db,
+    );
+    assert!(!stdout(&all).contains("left out"), "{}", stdout(&all));
+}
+
+/// A JSONL export that repeats an id: the first record is kept, the
+/// repeat is reported with both places, nothing is replaced silently.
+#[test]
+fn a_repeated_jsonl_id_is_reported_not_replaced() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let line = |id: &str, title: &str, text: &str| {
+        serde_json::json!({"id": id, "title": title, "text": text}).to_string()
+    };
+    let body = format!(
+        "{}\n{}\n{}\n",
+        line("story-1", "First", &ARTICLE.replace("ferry", "bus")),
+        line("story-2", "Second", ARTICLE),
+        line("story-1", "Other", &ARTICLE.replace("ferry", "tram")),
+    );
+    let file = write(tmp.path(), "export.jsonl", body.as_bytes());
+    let db = tmp.path().join("store.db");
+    let out = run(&["ingest", file.to_str().expect("utf-8")], &db);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("story-1"), "{err}");
+    assert!(err.contains("already given to"), "{err}");
+    let shown = run(&["show", "story-1", "--json"], &db);
+    assert!(stdout(&shown).contains("First"), "{}", stdout(&shown));
+}
+
+/// A usage error is not "some inputs were skipped" (2).
+#[test]
+fn usage_errors_have_their_own_exit_code() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let out = run(&["ingest", "--no-such-flag", "x"], &tmp.path().join("db"));
+    assert_eq!(out.status.code(), Some(64), "{}", stderr(&out));
+    let help = run(&["--help"], &tmp.path().join("db"));
+    assert_eq!(help.status.code(), Some(0));
+}
+
+/// File names with control characters are printed escaped.
+#[test]
+fn control_characters_in_names_do_not_reach_the_terminal() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let file = write(tmp.path(), "bad\u{1b}[31mname.txt", b"");
+    let out = run(
+        &["ingest", file.to_str().expect("utf-8")],
+        &tmp.path().join("db"),
+    );
+    let err = stderr(&out);
+    assert!(!err.contains('\u{1b}'), "{err:?}");
+    assert!(err.contains("\\u{1b}[31mname"), "{err:?}");
+}

@@ -26,8 +26,9 @@ fn main() -> ExitCode {
         eprintln!("usage: stories [--json] [--pairs] PATH...");
         return ExitCode::from(2);
     }
-    let (files, skipped) = parallax_ingest::list_inputs(&paths);
-    for s in skipped {
+    let listed = parallax_ingest::list_inputs(&paths, &Default::default());
+    let files: Vec<_> = listed.files.into_iter().map(|f| f.path).collect();
+    for s in listed.skipped {
         eprintln!("skipped {s}");
     }
     let mut inputs = Vec::new();

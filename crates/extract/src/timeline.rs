@@ -104,10 +104,18 @@ pub fn timeline_from_parts(
     entities: &[Entity],
 ) -> Vec<Event> {
     let mut events = Vec::with_capacity(dates.len());
+    // Sentences come in text order; entities are put in text order here,
+    // so each date finds its sentence and the entities inside it by binary
+    // search: the work is linear in the dates plus what each event holds,
+    // never dates × sentences or dates × entities.
+    let mut by_start: Vec<&Entity> = entities.iter().collect();
+    by_start.sort_by_key(|e| (e.span.start, e.span.end));
     for date in dates {
-        let Some(tokens) = sentences.iter().find(|s| {
-            s.first().is_some_and(|t| t.span.start <= date.span.start)
-                && s.last().is_some_and(|t| date.span.start < t.span.end)
+        let at = date.span.start;
+        let i = sentences.partition_point(|s| s.last().is_some_and(|t| t.span.end <= at));
+        let Some(tokens) = sentences.get(i).filter(|s| {
+            s.first().is_some_and(|t| t.span.start <= at)
+                && s.last().is_some_and(|t| at < t.span.end)
         }) else {
             continue;
         };
@@ -120,10 +128,12 @@ pub fn timeline_from_parts(
             .filter(|t| t.span.start >= sentence.start && t.span.end <= sentence.end)
             .cloned()
             .collect();
-        let inside: Vec<Entity> = entities
+        let from = by_start.partition_point(|e| e.span.start < sentence.start);
+        let inside: Vec<Entity> = by_start[from..]
             .iter()
-            .filter(|e| e.span.start >= sentence.start && e.span.end <= sentence.end)
-            .cloned()
+            .take_while(|e| e.span.start < sentence.end)
+            .filter(|e| e.span.end <= sentence.end)
+            .map(|e| (*e).clone())
             .collect();
         let verb = find_verb(text, &tokens, &date.span);
         events.push(Event {

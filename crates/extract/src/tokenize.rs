@@ -192,10 +192,23 @@ fn is_closing(t: &str) -> bool {
     matches!(t, "\"" | "'" | "\u{201D}" | "\u{2019}" | ")" | "]")
 }
 
+/// Longest sentence, in tokens. Text without sentence punctuation (a
+/// lowercase dump, a run of repeated phrases) would otherwise be one
+/// "sentence" of the whole input, and every stage that works per sentence
+/// (tagging windows, quotes, timeline entities) would grow with its square.
+/// Real news sentences stay far below this (PolNeAR's longest is ~120).
+pub const MAX_SENTENCE_TOKENS: usize = 200;
+
+/// Once a sentence is this long, a comma, semicolon, colon or dash ends it:
+/// a forced break then falls on a clause boundary when there is one.
+const SOFT_SENTENCE_TOKENS: usize = 150;
+
 /// Splits text into sentences of tokens. A sentence ends at `.`, `!` or `?`
 /// (plus any closing quotes or brackets) before a token that does not start
 /// in lower case, and at a blank line or a line break that is not a mere
-/// wrap inside a paragraph.
+/// wrap inside a paragraph. No sentence is longer than
+/// [`MAX_SENTENCE_TOKENS`]: a longer run is cut at a clause mark past
+/// [`SOFT_SENTENCE_TOKENS`], or at the limit itself.
 pub fn tokenize(text: &str) -> Vec<Vec<Token<'_>>> {
     let mut sentences = Vec::new();
     let mut current: Vec<Token<'_>> = Vec::new();
@@ -261,6 +274,12 @@ pub fn tokenize(text: &str) -> Vec<Vec<Token<'_>>> {
             if !next_closes && !next_lower {
                 sentences.push(std::mem::take(&mut current));
             }
+        }
+        let clause_mark = matches!(t, "," | ";" | ":" | "\u{2014}" | "\u{2013}");
+        if current.len() >= MAX_SENTENCE_TOKENS
+            || (current.len() >= SOFT_SENTENCE_TOKENS && clause_mark)
+        {
+            sentences.push(std::mem::take(&mut current));
         }
     }
     if !current.is_empty() {
@@ -345,6 +364,18 @@ mod tests {
         let s = words("LABOUR ROW DEEPENS\nThe party said on Monday that it would act.");
         assert_eq!(s.len(), 2);
         assert_eq!(s[0], vec!["LABOUR", "ROW", "DEEPENS"]);
+    }
+
+    #[test]
+    fn sentences_are_bounded_without_punctuation() {
+        let text = "word ".repeat(10_000);
+        let sentences = tokenize(&text);
+        assert_eq!(sentences.iter().map(Vec::len).sum::<usize>(), 10_000);
+        assert!(sentences.iter().all(|s| s.len() <= MAX_SENTENCE_TOKENS));
+        // A clause mark past the soft limit takes the break.
+        let text = format!("{}, tail words here", "word ".repeat(160));
+        let first = &tokenize(&text)[0];
+        assert_eq!(first.last().map(|t| t.text), Some(","));
     }
 
     #[test]

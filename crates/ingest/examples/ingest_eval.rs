@@ -59,7 +59,9 @@ fn main() {
 
 fn report(paths: &[PathBuf], limits: &Limits) {
     let started = Instant::now();
-    let (files, mut skipped) = list_inputs(paths);
+    let listed = list_inputs(paths, &limits.list);
+    let files: Vec<PathBuf> = listed.files.into_iter().map(|f| f.path).collect();
+    let mut skipped = listed.skipped;
     let mut by_format: BTreeMap<String, usize> = BTreeMap::new();
     let mut warnings = 0usize;
     let mut content_bytes = 0usize;

@@ -48,6 +48,16 @@ pub fn id_from_file_name(path: &str, content: &str) -> String {
     sanitize_id(stem)
 }
 
+/// The id of a file whose name-derived id (`stem`) is already taken by
+/// another file: the stem and a short hash of the file's path inside the
+/// folder it was ingested from (see `InputFile::relative`), so
+/// `mirror/a/index.html` and `mirror/b/index.html` stay two articles and
+/// each keeps its id on every later run.
+pub fn qualified_id(stem: &str, relative_path: &str) -> String {
+    let hash = stable_hash(relative_path.as_bytes()) as u32;
+    format!("{stem}-{hash:08x}")
+}
+
 /// Makes an id safe for file names and URLs: ASCII letters, digits, `-`,
 /// `_` and `.` only. When anything had to change, a hash of the original is
 /// appended so that two ids differing only in unsafe characters stay apart.

@@ -35,7 +35,7 @@ mod sniff;
 mod warc;
 
 pub use feed::{fetch_feed, FeedError};
-pub use ids::{content_id, id_from_file_name, sanitize_id, stable_hash};
+pub use ids::{content_id, id_from_file_name, qualified_id, sanitize_id, stable_hash};
 pub use parallax_model::{ContentKind, Hints, Origin, RawDoc, Skipped, SourceFormat};
 
 use flate2::read::MultiGzDecoder;
@@ -63,6 +63,8 @@ pub struct Limits {
     pub fetch_timeout: Duration,
     /// `User-Agent` sent when fetching feeds and pages.
     pub user_agent: String,
+    /// Which folder entries are read.
+    pub list: ListOptions,
 }
 
 impl Default for Limits {
@@ -73,6 +75,7 @@ impl Default for Limits {
             max_feed_items: 1000,
             fetch_timeout: Duration::from_secs(30),
             user_agent: concat!("parallax-ingest/", env!("CARGO_PKG_VERSION")).to_string(),
+            list: ListOptions::default(),
         }
     }
 }
@@ -110,33 +113,118 @@ impl std::fmt::Debug for Records {
     }
 }
 
+/// One file to read, as found by [`list_inputs`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InputFile {
+    pub path: PathBuf,
+    /// The path inside the folder it was found in, with that folder's own
+    /// name first (`mirror/a/index.html` for `parallax ingest
+    /// ~/crawl/mirror`); the path as given for a file named explicitly.
+    /// Ids that need a path to stay apart hash this, so they survive the
+    /// tree being moved or named from another working directory.
+    pub relative: String,
+}
+
+/// What [`list_inputs`] found.
+#[derive(Debug, Clone, Default)]
+pub struct InputList {
+    pub files: Vec<InputFile>,
+    /// Paths that could not be read or listed, and entries that are not
+    /// regular files (FIFOs, sockets, devices, symlinked folders), each with
+    /// the reason.
+    pub skipped: Vec<Skipped>,
+    /// Files inside folders that are not of a known article format
+    /// (`README`, `.tsv`, `.json`, images): left out unless
+    /// [`ListOptions::all_files`]; callers say how many.
+    pub left_out: Vec<PathBuf>,
+}
+
+/// How [`list_inputs`] walks folders.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ListOptions {
+    /// Take every regular file in a folder, not only known article formats.
+    pub all_files: bool,
+}
+
+/// Extensions of the formats a folder walk takes by default (each may be
+/// followed by `.gz`). A single `.json` object is a format too, but inside
+/// data folders `.json` files are mostly annotations and settings, so only
+/// an explicit path (or `--all-files`) takes them.
+const ARTICLE_EXTENSIONS: &[&str] = &[
+    "txt", "text", "html", "htm", "xhtml", "shtml", "jsonl", "ndjson", "warc", "xml", "rss", "atom",
+];
+
+/// True for a file name a folder walk takes by default.
+pub fn is_article_file_name(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    let base = lower.strip_suffix(".gz").unwrap_or(&lower);
+    base.rsplit_once('.')
+        .is_some_and(|(stem, ext)| !stem.is_empty() && ARTICLE_EXTENSIONS.contains(&ext))
+}
+
 /// Expand files and folders (recursively, sorted by name, hidden entries
 /// skipped) into the files to read. `-` stands for stdin and is kept as is.
-/// Paths that do not exist or cannot be listed come back as [`Skipped`].
-/// Files named explicitly are kept even when hidden: the user asked for them.
-pub fn list_inputs(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Skipped>) {
-    let mut files = Vec::new();
-    let mut skipped = Vec::new();
+/// Paths that do not exist or cannot be listed, and folder entries that are
+/// not regular files, come back as [`Skipped`]; files of other formats in
+/// folders as [`InputList::left_out`]. Files named explicitly are kept even
+/// when hidden or of another format: the user asked for them.
+pub fn list_inputs(paths: &[PathBuf], options: &ListOptions) -> InputList {
+    let mut list = InputList::default();
     for path in paths {
         if path.as_os_str() == "-" {
-            files.push(path.clone());
+            list.files.push(InputFile {
+                path: path.clone(),
+                relative: "-".to_string(),
+            });
             continue;
         }
         match fs::metadata(path) {
-            Ok(meta) if meta.is_dir() => walk_dir(path, &mut files, &mut skipped),
-            Ok(meta) if meta.is_file() => files.push(path.clone()),
-            Ok(_) => skipped.push(skip_file(path, "not a regular file or folder")),
-            Err(err) => skipped.push(skip_file(path, io_reason(&err))),
+            Ok(meta) if meta.is_dir() => {
+                let root = path
+                    .canonicalize()
+                    .ok()
+                    .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+                    .unwrap_or_default();
+                walk_dir(path, &root, options, &mut list)
+            }
+            Ok(meta) if meta.is_file() => list.files.push(InputFile {
+                path: path.clone(),
+                relative: path.to_string_lossy().trim_start_matches("./").to_string(),
+            }),
+            Ok(meta) => list
+                .skipped
+                .push(skip_file(path, not_regular(&meta.file_type()))),
+            Err(err) => list.skipped.push(skip_file(path, io_reason(&err))),
         }
     }
-    (files, skipped)
+    list
 }
 
-fn walk_dir(dir: &Path, files: &mut Vec<PathBuf>, skipped: &mut Vec<Skipped>) {
+#[cfg(unix)]
+fn not_regular(kind: &fs::FileType) -> String {
+    use std::os::unix::fs::FileTypeExt;
+    let what = if kind.is_fifo() {
+        "a named pipe (FIFO)"
+    } else if kind.is_socket() {
+        "a socket"
+    } else if kind.is_block_device() || kind.is_char_device() {
+        "a device"
+    } else {
+        "not a regular file or folder"
+    };
+    format!("{what}: not read (only regular files are)")
+}
+
+#[cfg(not(unix))]
+fn not_regular(_kind: &fs::FileType) -> String {
+    "not a regular file or folder: not read".to_string()
+}
+
+fn walk_dir(dir: &Path, relative: &str, options: &ListOptions, list: &mut InputList) {
     let entries = match fs::read_dir(dir) {
         Ok(entries) => entries,
         Err(err) => {
-            skipped.push(skip_file(
+            list.skipped.push(skip_file(
                 dir,
                 format!("cannot list folder: {}", io_reason(&err)),
             ));
@@ -152,7 +240,7 @@ fn walk_dir(dir: &Path, files: &mut Vec<PathBuf>, skipped: &mut Vec<Skipped>) {
                     children.push(entry.path());
                 }
             }
-            Err(err) => skipped.push(skip_file(
+            Err(err) => list.skipped.push(skip_file(
                 dir,
                 format!("cannot list folder: {}", io_reason(&err)),
             )),
@@ -160,15 +248,39 @@ fn walk_dir(dir: &Path, files: &mut Vec<PathBuf>, skipped: &mut Vec<Skipped>) {
     }
     children.sort();
     for child in children {
+        let name = child
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let child_relative = if relative.is_empty() {
+            name.clone()
+        } else {
+            format!("{relative}/{name}")
+        };
         // Symlinked folders are not followed, so a link loop cannot trap the walk.
         let link = fs::symlink_metadata(&child)
             .map(|m| m.file_type().is_symlink())
             .unwrap_or(false);
         match fs::metadata(&child) {
-            Ok(meta) if meta.is_dir() && !link => walk_dir(&child, files, skipped),
-            Ok(meta) if meta.is_file() => files.push(child),
-            Ok(_) => {}
-            Err(err) => skipped.push(skip_file(&child, io_reason(&err))),
+            Ok(meta) if meta.is_dir() && link => list.skipped.push(skip_file(
+                &child,
+                "a symbolic link to a folder: not followed (name the folder itself to ingest it)",
+            )),
+            Ok(meta) if meta.is_dir() => walk_dir(&child, &child_relative, options, list),
+            Ok(meta) if meta.is_file() => {
+                if options.all_files || is_article_file_name(&name) {
+                    list.files.push(InputFile {
+                        path: child,
+                        relative: child_relative,
+                    });
+                } else {
+                    list.left_out.push(child);
+                }
+            }
+            Ok(meta) => list
+                .skipped
+                .push(skip_file(&child, not_regular(&meta.file_type()))),
+            Err(err) => list.skipped.push(skip_file(&child, io_reason(&err))),
         }
     }
 }
@@ -410,7 +522,7 @@ pub(crate) fn read_bounded(mut stream: impl Read, limit: usize) -> io::Result<(V
 pub(crate) fn over_limit_reason(what: &str, size: &str, limit: usize) -> String {
     format!(
         "{what}{size} is larger than the record limit of {} ({limit} bytes); \
-         raise Limits::max_record_bytes (CLI: --max-record-bytes) to read it",
+         raise Limits::max_record_bytes (CLI: --max-record-mb) to read it",
         human_bytes(limit as u64)
     )
 }

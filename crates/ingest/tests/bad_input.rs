@@ -365,8 +365,14 @@ fn a_batch_with_bad_files_still_lands_the_good_ones() {
         "05_good.html",
         html_page("Fine", "Fine page.").as_bytes(),
     );
-    let (files, listing_problems) = list_inputs(&[dir.path().to_path_buf()]);
-    assert!(listing_problems.is_empty());
+    // `--all-files`: the JPEG is read (and reported) rather than left out.
+    let listed = list_inputs(
+        &[dir.path().to_path_buf()],
+        &parallax_ingest::ListOptions { all_files: true },
+    );
+    assert!(listed.skipped.is_empty());
+    assert!(listed.left_out.is_empty());
+    let files: Vec<_> = listed.files.into_iter().map(|f| f.path).collect();
     let mut landed = Vec::new();
     let mut reported = Vec::new();
     for file in &files {

@@ -39,7 +39,11 @@ fn shared_seeds_read_cleanly() {
         );
         return;
     }
-    let (files, skipped) = list_inputs(&[seeds]);
+    let listed = list_inputs(&[seeds], &Default::default());
+    let (files, skipped): (Vec<_>, _) = (
+        listed.files.into_iter().map(|f| f.path).collect(),
+        listed.skipped,
+    );
     assert!(skipped.is_empty());
     assert!(files.len() >= 5);
     for file in files {
@@ -396,12 +400,19 @@ fn list_inputs_walks_folders_sorted_and_skips_hidden() {
     write(dir.path(), ".git/config", b"x");
     let explicit_hidden = write(dir.path(), "other/.kept.txt", b"k");
     let missing = dir.path().join("nope.txt");
-    let (files, skipped) = list_inputs(&[
-        dir.path().to_path_buf(),
-        PathBuf::from("-"),
-        missing.clone(),
-        explicit_hidden.clone(),
-    ]);
+    let listed = list_inputs(
+        &[
+            dir.path().to_path_buf(),
+            PathBuf::from("-"),
+            missing.clone(),
+            explicit_hidden.clone(),
+        ],
+        &Default::default(),
+    );
+    let (files, skipped): (Vec<_>, _) = (
+        listed.files.into_iter().map(|f| f.path).collect(),
+        listed.skipped,
+    );
     let names: Vec<String> = files
         .iter()
         .map(|p| {

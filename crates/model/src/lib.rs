@@ -295,6 +295,104 @@ impl Article {
     pub fn block_text(&self, block: &Block) -> &str {
         self.text.get(block.span.clone()).unwrap_or("")
     }
+
+    /// The article cut to the first `limit` bytes of its text (as
+    /// [`text_opening`] cuts it), with blocks and offset runs clipped to
+    /// match; borrowed as is when the text is short enough. The stages
+    /// after cleaning read only this much (see [`MAX_ANALYSED_BYTES`]).
+    pub fn opening(&self, limit: usize) -> std::borrow::Cow<'_, Article> {
+        let head = text_opening(&self.text, limit).len();
+        if head == self.text.len() {
+            return std::borrow::Cow::Borrowed(self);
+        }
+        let clip = |r: &Range<usize>| r.start.min(head)..r.end.min(head);
+        let mut cut = Article {
+            text: self.text[..head].to_string(),
+            blocks: Vec::new(),
+            removed: Vec::new(),
+            offsets: OffsetMap::default(),
+            ..self.clone_meta()
+        };
+        cut.blocks = self
+            .blocks
+            .iter()
+            .filter(|b| b.span.start < head)
+            .map(|b| Block {
+                kind: b.kind,
+                span: clip(&b.span),
+            })
+            .collect();
+        cut.offsets.runs = self
+            .offsets
+            .runs
+            .iter()
+            .filter(|r| r.clean.start < head)
+            .map(|r| {
+                let keep = r.clean.end.min(head) - r.clean.start;
+                // An exact run stays exact; an interpolated one keeps its
+                // source range, which still covers the clipped part.
+                let source = if r.clean.len() == r.source.len() {
+                    r.source.start..r.source.start + keep
+                } else {
+                    r.source.clone()
+                };
+                OffsetRun {
+                    clean: clip(&r.clean),
+                    source,
+                }
+            })
+            .collect();
+        std::borrow::Cow::Owned(cut)
+    }
+
+    /// Everything but the text and its parts.
+    fn clone_meta(&self) -> Article {
+        Article {
+            id: self.id.clone(),
+            origin: self.origin.clone(),
+            format: self.format,
+            url: self.url.clone(),
+            outlet: self.outlet.clone(),
+            title: self.title.clone(),
+            author: self.author.clone(),
+            published: self.published.clone(),
+            language: self.language.clone(),
+            text: String::new(),
+            blocks: Vec::new(),
+            removed: Vec::new(),
+            offsets: OffsetMap::default(),
+            warnings: self.warnings.clone(),
+        }
+    }
+}
+
+/// Longest stretch of an article's clean text that the stages after
+/// cleaning (extraction, stories, comparison) read. News articles are far
+/// shorter (PolNeAR's longest is ~60 KB); past this a text is a dump, a
+/// book or an attack, and the analyses cover its opening only and say so.
+/// With sentence length bounded by the tokenizer, this bounds the time and
+/// memory each article can cost.
+pub const MAX_ANALYSED_BYTES: usize = 256 * 1024;
+
+/// The opening of `text` up to `limit` bytes, ending at a line break or a
+/// space in the last 4 KiB before the limit when there is one, always on a
+/// character boundary.
+pub fn text_opening(text: &str, limit: usize) -> &str {
+    if text.len() <= limit {
+        return text;
+    }
+    let mut end = limit;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let head = &text[..end];
+    let floor = end.saturating_sub(4096);
+    let cut = head
+        .rfind('\n')
+        .filter(|&i| i >= floor)
+        .or_else(|| head.rfind(char::is_whitespace).filter(|&i| i >= floor))
+        .unwrap_or(end);
+    &text[..cut]
 }
 
 /// Byte-range helpers that never panic on bad input.
@@ -305,6 +403,62 @@ pub fn slice(text: &str, range: Range<usize>) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn openings_cut_on_boundaries_and_clip_parts() {
+        assert_eq!(text_opening("short", 10), "short");
+        let text = format!("{}\n\n{}", "é".repeat(3000), "word ".repeat(2000));
+        let head = text_opening(&text, 7001);
+        assert!(head.len() <= 7001 && text.starts_with(head));
+        assert!(
+            head.ends_with("word") || head.ends_with('\n'),
+            "{:?}",
+            &head[head.len() - 8..]
+        );
+        let no_space = "é".repeat(5000);
+        let head = text_opening(&no_space, 1001);
+        assert_eq!(head.len(), 1000);
+
+        let article = Article {
+            id: "a".into(),
+            origin: Origin::file("a.txt"),
+            format: SourceFormat::Text,
+            url: None,
+            outlet: None,
+            title: None,
+            author: None,
+            published: None,
+            language: None,
+            text: "one two\n\nthree four".into(),
+            blocks: vec![
+                Block {
+                    kind: BlockKind::Paragraph,
+                    span: 0..7,
+                },
+                Block {
+                    kind: BlockKind::Paragraph,
+                    span: 9..19,
+                },
+            ],
+            removed: Vec::new(),
+            offsets: OffsetMap {
+                runs: vec![OffsetRun {
+                    clean: 0..19,
+                    source: 5..24,
+                }],
+            },
+            warnings: Vec::new(),
+        };
+        assert!(matches!(
+            article.opening(100),
+            std::borrow::Cow::Borrowed(_)
+        ));
+        let cut = article.opening(12);
+        assert_eq!(cut.text, "one two\n");
+        assert_eq!(cut.blocks.len(), 1);
+        assert_eq!(cut.offsets.runs[0].clean, 0..8);
+        assert_eq!(cut.offsets.runs[0].source, 5..13);
+    }
 
     #[test]
     fn offset_map_exact_and_interpolated() {

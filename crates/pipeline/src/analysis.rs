@@ -8,7 +8,7 @@ use parallax_extract::{
     extract_tokens, find_dates, join_across, parse_published, timeline_from_parts, tokenize,
     EntityGroup, EntityKind, Event, NerError, QuoteKind, SpeakerKind, TemporalExpr,
 };
-use parallax_model::Article;
+use parallax_model::{text_opening, Article, MAX_ANALYSED_BYTES};
 use serde::{Deserialize, Serialize};
 use std::ops::Range;
 
@@ -114,6 +114,11 @@ pub struct Analysis {
     pub timeline: Vec<Event>,
     /// Direct and reported speech with speakers, and the narrator's scare quotes.
     pub quotes: Vec<QuoteView>,
+    /// Why this analysis covers less than the whole article (a text past
+    /// [`MAX_ANALYSED_BYTES`], more items than a page can show, an
+    /// extractor failure). Empty for a complete analysis.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub degraded: Vec<String>,
 }
 
 /// One quote as the JSON outputs show it.
@@ -140,6 +145,10 @@ pub struct QuoteView {
     pub cue: Option<String>,
 }
 
+/// Distinct roles kept per entity: a name repeated thousands of times with
+/// its title would otherwise list every variant.
+const MAX_ROLES: usize = 16;
+
 /// Sentence byte ranges of `text`, in order.
 pub fn sentence_spans(text: &str) -> Vec<Range<usize>> {
     spans_of(&tokenize::tokenize(text))
@@ -161,21 +170,108 @@ fn sentence_of(sentences: &[Range<usize>], at: usize) -> Range<usize> {
     }
 }
 
+/// Most quotes, dates and timeline events kept per article: a real article
+/// has tens; a text of thousands is repetitive junk, and keeping them all
+/// would make its stored analysis and every story it joins huge.
+pub const MAX_ITEMS: usize = 1_000;
+
+fn mib(bytes: usize) -> String {
+    format!("{:.1} MiB", bytes as f64 / (1024.0 * 1024.0))
+}
+
 /// Run extraction on one clean article. The text is tokenised once and its
 /// dates found once; the entities, the sentence spans and the timeline all
 /// share them.
+///
+/// The work is bounded per article: at most [`MAX_ANALYSED_BYTES`] of text
+/// are read, at most [`MAX_ITEMS`] quotes, dates and events kept, and a
+/// panic inside an extractor gives an empty analysis that says why instead
+/// of failing the batch. Only a missing tagger model is an error.
 pub fn analyze_article(article: &Article) -> Result<Analysis, NerError> {
-    let text = &article.text;
-    let published = article.published.as_deref().and_then(parse_published);
+    // Load the model outside the guarded call: its absence is the one
+    // failure that concerns every article, not this one.
+    parallax_extract::NerTagger::shipped()?;
+    let text = text_opening(&article.text, MAX_ANALYSED_BYTES);
+    let guarded = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        analyze_text(text, article.published.as_deref())
+    }));
+    let mut analysis = match guarded {
+        Ok(result) => result?,
+        Err(panic) => {
+            let why = panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unknown cause".to_string());
+            Analysis {
+                entities: Vec::new(),
+                dates: Vec::new(),
+                timeline: Vec::new(),
+                quotes: Vec::new(),
+                degraded: vec![format!(
+                    "extraction failed on this article ({why}); nothing was extracted"
+                )],
+            }
+        }
+    };
+    if text.len() < article.text.len() {
+        analysis.degraded.insert(
+            0,
+            format!(
+                "the text is {}: entities, quotes and dates cover its first {} only",
+                mib(article.text.len()),
+                mib(text.len())
+            ),
+        );
+    }
+    for (what, len) in [
+        ("quotes", analysis.quotes.len()),
+        ("dates", analysis.dates.len()),
+        ("dated events", analysis.timeline.len()),
+    ] {
+        if len > MAX_ITEMS {
+            analysis.degraded.push(format!(
+                "{len} {what} found: the first {MAX_ITEMS} are kept"
+            ));
+        }
+    }
+    analysis.quotes.truncate(MAX_ITEMS);
+    analysis.dates.truncate(MAX_ITEMS);
+    analysis.timeline.truncate(MAX_ITEMS);
+    Ok(analysis)
+}
+
+fn analyze_text(text: &str, published: Option<&str>) -> Result<Analysis, NerError> {
+    let published = published.and_then(parse_published);
     let tokens = tokenize::tokenize(text);
     let extraction = extract_tokens(text, &tokens)?;
     let sentences = spans_of(&tokens);
     let dates = find_dates(text, published);
     let timeline = timeline_from_parts(text, &tokens, &dates, &extraction.entities);
+    // Roles by the group of the mention they were stated for, in text
+    // order, each once: one pass over the roles, not groups × roles.
+    let mut group_of: std::collections::HashMap<usize, usize> = std::collections::HashMap::new();
+    for (g, group) in extraction.groups.iter().enumerate() {
+        for &m in &group.mentions {
+            group_of.entry(m).or_insert(g);
+        }
+    }
+    let mut roles_of: Vec<Vec<String>> = vec![Vec::new(); extraction.groups.len()];
+    for role in &extraction.roles {
+        if let Some(roles) = group_of
+            .get(&role.entity)
+            .and_then(|&g| roles_of.get_mut(g))
+        {
+            if !roles.contains(&role.text) && roles.len() < MAX_ROLES {
+                roles.push(role.text.clone());
+            }
+        }
+    }
     let entities = extraction
         .groups
         .iter()
-        .map(|group| EntityView {
+        .zip(roles_of)
+        .map(|(group, roles)| EntityView {
             name: group.name.clone(),
             kind: group.kind,
             mentions: group
@@ -188,17 +284,7 @@ pub fn analyze_article(article: &Article) -> Result<Analysis, NerError> {
                     sentence: sentence_of(&sentences, e.span.start),
                 })
                 .collect(),
-            roles: extraction
-                .roles
-                .iter()
-                .filter(|r| group.mentions.contains(&r.entity))
-                .map(|r| r.text.clone())
-                .fold(Vec::new(), |mut roles, role| {
-                    if !roles.contains(&role) {
-                        roles.push(role);
-                    }
-                    roles
-                }),
+            roles,
             corpus_id: None,
         })
         .collect();
@@ -222,5 +308,6 @@ pub fn analyze_article(article: &Article) -> Result<Analysis, NerError> {
         entities,
         dates,
         timeline,
+        degraded: Vec::new(),
     })
 }

@@ -7,12 +7,19 @@ use parallax_compare::{
     SpeakerKind,
 };
 use parallax_extract::Granularity;
-use parallax_model::Article;
+use parallax_model::{Article, MAX_ANALYSED_BYTES};
 
 /// The comparison of one story's articles. `analyses[i]` belongs to
 /// `articles[i]`.
+///
+/// Each article is compared over the opening its analysis covers
+/// ([`MAX_ANALYSED_BYTES`]), so a huge text costs no more than that.
 pub fn coverage(articles: &[&Article], analyses: &[&Analysis]) -> Coverage {
-    let inputs: Vec<CoverageInput<'_>> = articles
+    let openings: Vec<std::borrow::Cow<'_, Article>> = articles
+        .iter()
+        .map(|a| a.opening(MAX_ANALYSED_BYTES))
+        .collect();
+    let inputs: Vec<CoverageInput<'_>> = openings
         .iter()
         .zip(analyses)
         .map(|(article, analysis)| CoverageInput {

@@ -10,12 +10,14 @@ use parallax_dedup::{
     content_hash, LshIndex, MinHasher, DEFAULT_CONTAINMENT, DEFAULT_NEAR_JACCARD,
 };
 use parallax_ingest::Limits;
-use parallax_model::{Article, Origin, Skipped};
+use parallax_model::{Article, Origin, RawDoc, Skipped};
 use parallax_store::{
     load_lsh_index, DuplicateLink, LinkKind, NewArticle, PutCounts, PutOutcome, Store, StoreError,
+    StoreTx,
 };
 use rayon::prelude::*;
-use std::path::PathBuf;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 
 /// Files read and cleaned in parallel, then committed together.
 const CHUNK_FILES: usize = 64;
@@ -28,6 +30,9 @@ pub struct IngestReport {
     /// the later-published or more contained text, not the later-stored).
     pub duplicates: Vec<DuplicateLink>,
     pub skipped: Vec<Skipped>,
+    /// Files inside the given folders that are not of a known article
+    /// format, left unread (`Limits::list.all_files` takes them).
+    pub left_out: Vec<PathBuf>,
     /// What refreshing the analyses, entities and stories did.
     pub refreshed: Option<crate::RefreshReport>,
     /// Stories stored after the run (`refreshed.stories`).
@@ -52,20 +57,25 @@ pub fn ingest(
     let mut lsh = load_lsh_index(&*store, hasher.params())?.index;
     let mut report = IngestReport::default();
 
-    let (files, missing) = parallax_ingest::list_inputs(paths);
-    report.skipped.extend(missing);
+    let listed = parallax_ingest::list_inputs(paths, &limits.list);
+    report.skipped.extend(listed.skipped);
+    // Said once, in the report's summary.
+    report.left_out = listed.left_out;
+    let files = listed.files;
     progress(Progress::Total((files.len() + feeds.len()) as u64));
+    let mut ids = IdClaims::default();
 
     for chunk in files.chunks(CHUNK_FILES) {
-        let outcomes: Vec<Outcome> = chunk
+        let outcomes: Vec<(Outcome, &str)> = chunk
             .par_iter()
-            .flat_map_iter(|path| {
-                let out = process_file(path, limits);
+            .flat_map_iter(|file| {
+                let out = process_file(&file.path, limits);
                 progress(Progress::FileDone);
-                out
+                out.into_iter().map(|o| (o, file.relative.as_str()))
             })
             .collect();
-        store_batch(store, &hasher, &mut lsh, outcomes, &mut report)?;
+        store_batch(store, &hasher, &mut lsh, outcomes, &mut ids, &mut report)?;
+        crate::failpoint("articles");
     }
 
     for url in feeds {
@@ -80,7 +90,8 @@ pub fn ingest(
             })],
         };
         progress(Progress::FileDone);
-        store_batch(store, &hasher, &mut lsh, outcomes, &mut report)?;
+        let outcomes = outcomes.into_iter().map(|o| (o, url.as_str())).collect();
+        store_batch(store, &hasher, &mut lsh, outcomes, &mut ids, &mut report)?;
     }
     // Always called: it is one query when nothing is stale, and it catches
     // up after a failed refresh or a new extractor version.
@@ -133,27 +144,106 @@ fn directed_link(
     }
 }
 
+/// The ids this run has stored, with where each came from, so that no
+/// record silently replaces another one of the same run.
+#[derive(Default)]
+struct IdClaims {
+    /// id → origin (`path` or `path:locator`) and clean-text hash.
+    taken: HashMap<String, (String, String)>,
+}
+
+/// Same file on disk: equal paths, or equal once both resolve.
+fn same_file(a: &str, b: &str) -> bool {
+    if a == b {
+        return true;
+    }
+    match (Path::new(a).canonicalize(), Path::new(b).canonicalize()) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => false,
+    }
+}
+
+/// Gives a record whose id came from its file name an id of its own when
+/// another file already holds that id (every `index.html` of a mirror):
+/// the stem plus a hash of the file's path inside the ingested folder.
+/// The file that first took the stem keeps it, on this run and later ones:
+/// a stored article with that id from the same file (or with the same
+/// text, for a tree that moved) is this file's own.
+fn resolve_file_id(
+    tx: &mut dyn StoreTx,
+    claims: &IdClaims,
+    raw: &mut RawDoc,
+    article: &mut Article,
+    relative: &str,
+) -> Result<(), StoreError> {
+    let path = &raw.origin.path;
+    let from_name = raw.origin.locator.is_none()
+        && path != "-"
+        && raw.id == parallax_ingest::id_from_file_name(path, &raw.content);
+    if !from_name {
+        return Ok(());
+    }
+    let hash = content_hash(&article.text);
+    let taken_by_other = match claims.taken.get(&raw.id) {
+        Some((origin, _)) => !same_file(origin, path),
+        None => match tx.origin_of(&raw.id)? {
+            Some((origin, stored_hash)) => !same_file(&origin, path) && stored_hash != hash,
+            None => false,
+        },
+    };
+    if taken_by_other {
+        let id = parallax_ingest::qualified_id(&raw.id, relative);
+        raw.id.clone_from(&id);
+        article.id = id;
+    }
+    Ok(())
+}
+
 /// Write one batch of outcomes in a single transaction, linking exact and
-/// near copies to the article they copy.
+/// near copies to the article they copy. Each outcome comes with the
+/// relative path of its file (see [`resolve_file_id`]).
 fn store_batch(
     store: &mut dyn Store,
     hasher: &MinHasher,
     lsh: &mut LshIndex<String>,
-    outcomes: Vec<Outcome>,
+    outcomes: Vec<(Outcome, &str)>,
+    claims: &mut IdClaims,
     report: &mut IngestReport,
 ) -> Result<(), StoreError> {
     // A failed batch aborts the run, so the in-memory index may run ahead
     // of the transaction: it is rebuilt from the store on the next run.
     let mut tx = store.begin()?;
     let mut links = Vec::new();
-    for outcome in outcomes {
-        let (raw, article) = match outcome {
+    for (outcome, relative) in outcomes {
+        let (mut raw, mut article) = match outcome {
             Ok(pair) => pair,
             Err(skipped) => {
                 report.skipped.push(skipped);
                 continue;
             }
         };
+        resolve_file_id(&mut *tx, claims, &mut raw, &mut article, relative)?;
+        let origin = article.origin.to_string();
+        let text_hash = content_hash(&article.text);
+        if let Some((first, first_hash)) = claims.taken.get(&article.id) {
+            if *first != origin {
+                let same = if *first_hash == text_hash {
+                    "the same text"
+                } else {
+                    "a different text"
+                };
+                report.skipped.push(Skipped {
+                    origin: article.origin.clone(),
+                    reason: format!(
+                        "id {:?} was already given to {first} in this run ({same}); \
+                         the first is kept: give each record an id of its own",
+                        article.id
+                    ),
+                });
+                continue;
+            }
+        }
+        claims.taken.insert(article.id.clone(), (origin, text_hash));
         let signature = hasher.signature(&article.text);
         let exact = tx.ids_by_content_hash(&content_hash(&article.text))?;
         let outcome = tx.put(&NewArticle {

@@ -37,6 +37,23 @@ use parallax_model::{Article, RawDoc, Skipped};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
+/// Crash points for the kill-at-every-point test (`crates/cli/tests/crash.rs`):
+/// when `PARALLAX_CRASH_AT` names this point, the process aborts right
+/// there, as a kill or a power cut would stop it, with no destructor or
+/// rollback run. The points are the commits an ingest makes: `articles`
+/// (after an article batch), `analyses` (after an analysis batch),
+/// `entities` (after the entity join), `stories` (after the stories are
+/// written), `engine` (between the two engine-state rows). Unset, this is
+/// one cached environment lookup.
+pub fn failpoint(point: &str) {
+    static CRASH_AT: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
+    let target = CRASH_AT.get_or_init(|| std::env::var("PARALLAX_CRASH_AT").ok());
+    if target.as_deref() == Some(point) {
+        eprintln!("PARALLAX_CRASH_AT={point}: aborting here");
+        std::process::abort();
+    }
+}
+
 /// Progress notifications, so callers can drive a progress bar.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Progress {
@@ -48,6 +65,9 @@ pub enum Progress {
     Stage(&'static str, u64),
     /// This many more articles of the current stage are done.
     ArticlesDone(u64),
+    /// This many files inside the given folders are not of a known article
+    /// format and were left unread (`--all-files` reads them).
+    LeftOut(u64),
 }
 
 /// One input record after cleaning: the article with the raw record it came
@@ -81,18 +101,46 @@ pub fn process_paths(
     limits: &Limits,
     progress: &(dyn Fn(Progress) + Sync),
 ) -> Vec<Outcome> {
-    let (files, missing) = parallax_ingest::list_inputs(paths);
+    let listed = parallax_ingest::list_inputs(paths, &limits.list);
+    if !listed.left_out.is_empty() {
+        progress(Progress::LeftOut(listed.left_out.len() as u64));
+    }
+    let files = listed.files;
     progress(Progress::Total(files.len() as u64));
-    let mut outcomes: Vec<Outcome> = missing.into_iter().map(Err).collect();
+    let mut outcomes: Vec<Outcome> = listed.skipped.into_iter().map(Err).collect();
     let per_file: Vec<Vec<Outcome>> = files
         .par_iter()
-        .map(|path| {
-            let out = process_file(path, limits);
+        .map(|file| {
+            let out = process_file(&file.path, limits);
             progress(Progress::FileDone);
             out
         })
         .collect();
-    outcomes.extend(per_file.into_iter().flatten());
+    // Two files whose names give one id (`a/index.html`, `b/index.html`)
+    // stay apart, as `ingest` keeps them: the later one takes the stem
+    // with a hash of its path.
+    let mut taken: std::collections::HashMap<String, String> = std::collections::HashMap::new();
+    for (file, out) in files.iter().zip(per_file) {
+        for mut outcome in out {
+            if let Ok((raw, article)) = &mut outcome {
+                let from_name = raw.origin.locator.is_none()
+                    && raw.origin.path != "-"
+                    && raw.id == parallax_ingest::id_from_file_name(&raw.origin.path, &raw.content);
+                let clash = taken
+                    .get(&raw.id)
+                    .is_some_and(|first| *first != raw.origin.path);
+                if from_name && clash {
+                    let id = parallax_ingest::qualified_id(&raw.id, &file.relative);
+                    raw.id.clone_from(&id);
+                    article.id = id;
+                }
+                taken
+                    .entry(raw.id.clone())
+                    .or_insert_with(|| raw.origin.path.clone());
+            }
+            outcomes.push(outcome);
+        }
+    }
     outcomes
 }
 

@@ -83,12 +83,17 @@ pub fn refresh_with_progress(
     articles_changed: bool,
     progress: &(dyn Fn(Progress) + Sync),
 ) -> Result<RefreshReport, RefreshError> {
+    // Read before any work: article changes committed while this refresh
+    // runs stay pending for the next one.
+    let generation = store.derived_generation()?;
     let analysed = analyse_stale(store, progress)?;
-    if analysed == 0 && !articles_changed {
+    if analysed == 0 && !articles_changed && !generation.pending() {
         return Ok(RefreshReport::default());
     }
     let entities = refresh_entities(store)?;
+    crate::failpoint("entities");
     let stories = crate::refresh_stories_incrementally(store)?;
+    store.settle_derived(generation.generation)?;
     Ok(RefreshReport {
         analysed,
         entities: Some(entities),
@@ -135,6 +140,7 @@ fn analyse_stale(
             })
             .collect::<Result<Vec<_>, _>>()?;
         store.put_analyses(&items)?;
+        crate::failpoint("analyses");
         done += items.len();
         progress(Progress::ArticlesDone(batch.len() as u64));
     }
@@ -153,22 +159,29 @@ fn stored_analysis(
             article.id
         ))
     })?;
+    let mut quotes_by_name: HashMap<&str, usize> = HashMap::new();
+    for speaker in analysis.quotes.iter().filter_map(|q| q.speaker.as_deref()) {
+        *quotes_by_name.entry(speaker).or_default() += 1;
+    }
     let mut entities: Vec<ArticleEntity> = Vec::with_capacity(analysis.entities.len());
+    let mut rows: HashMap<(&str, &str), usize> = HashMap::new();
     for entity in &analysis.entities {
         let kind = kind_name(entity.kind);
-        let quotes_by = analysis
-            .quotes
-            .iter()
-            .filter(|q| q.speaker.as_deref() == Some(entity.name.as_str()))
-            .count();
+        let quotes_by = quotes_by_name
+            .get(entity.name.as_str())
+            .copied()
+            .unwrap_or(0);
         // Two groups with one canonical name and kind are one row.
-        if let Some(row) = entities
-            .iter_mut()
-            .find(|r| r.name == entity.name && r.kind == kind)
+        if let Some(row) = rows
+            .get(&(entity.name.as_str(), kind))
+            .and_then(|&i| entities.get_mut(i))
         {
-            row.mentions += u32::try_from(entity.mentions.len()).unwrap_or(u32::MAX);
+            row.mentions = row
+                .mentions
+                .saturating_add(u32::try_from(entity.mentions.len()).unwrap_or(u32::MAX));
             continue;
         }
+        rows.insert((entity.name.as_str(), kind), entities.len());
         entities.push(ArticleEntity {
             article_id: article.id.clone(),
             name: entity.name.clone(),

@@ -106,6 +106,7 @@ pub fn refresh_stories_incrementally(store: &mut dyn Store) -> Result<StoryRefre
         .map(|(view, key)| Ok((stored_story(view, &outlets)?, key)))
         .collect::<Result<Vec<_>, StoreError>>()?;
     store.update_stories(&updates, &current)?;
+    crate::failpoint("stories");
     save_engine(store, &engine, &seen)?;
     Ok(StoryRefresh {
         stories: total,
@@ -161,6 +162,7 @@ fn save_engine(
             bytes: engine.save(),
         },
     )?;
+    crate::failpoint("engine");
     store.put_state(
         SEEN_STATE,
         &EngineState {

@@ -339,6 +339,20 @@ pub struct EngineState {
 
 /// A write transaction. Dropping it without [`StoreTx::commit`] rolls
 /// everything in it back.
+/// See [`Store::derived_generation`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DerivedGeneration {
+    pub generation: u64,
+    pub settled: u64,
+}
+
+impl DerivedGeneration {
+    /// True when articles changed since the last complete refresh.
+    pub fn pending(&self) -> bool {
+        self.generation > self.settled
+    }
+}
+
 pub trait StoreTx {
     /// Inserts or updates one article with its raw input and signature.
     /// Idempotent: putting the same content again is [`PutOutcome::Unchanged`].
@@ -360,6 +374,11 @@ pub trait StoreTx {
     /// or is not stored), including articles put earlier in this
     /// transaction; decides which of two copies is the original.
     fn published_of(&mut self, id: &str) -> Result<Option<String>, StoreError>;
+
+    /// Where the stored article `id` came from and the hash of its clean
+    /// text (`origin_path`, `content_hash`), to tell a re-read of the same
+    /// file from another file that derived the same id.
+    fn origin_of(&mut self, id: &str) -> Result<Option<(String, String)>, StoreError>;
 
     fn commit(self: Box<Self>) -> Result<(), StoreError>;
 }
@@ -487,6 +506,20 @@ pub trait Store: Send {
 
     /// Save (replace) the state of the engine `name`.
     fn put_state(&mut self, name: &str, state: &EngineState) -> Result<(), StoreError>;
+
+    /// How far the derived data lags the articles: `generation` counts
+    /// article changes (bumped in the same transaction as each change),
+    /// `settled` is the generation the last complete refresh reached. A
+    /// refresh is pending while `generation > settled`, which survives a
+    /// crash at any point between the article commit and the end of the
+    /// refresh.
+    fn derived_generation(&self) -> Result<DerivedGeneration, StoreError>;
+
+    /// Records that everything derived is up to date with the articles as
+    /// of `generation` (as read by [`Store::derived_generation`] before the
+    /// refresh began); never moves `settled` backwards, so a refresh that
+    /// raced a later ingest leaves that ingest pending.
+    fn settle_derived(&mut self, generation: u64) -> Result<(), StoreError>;
 
     /// Every stored signature with its article id, in insertion order.
     fn signatures(&self) -> Result<Vec<(String, Signature)>, StoreError> {

@@ -161,6 +161,32 @@ CREATE TABLE engine_state (
 ALTER TABLE stories ADD COLUMN members_key TEXT;
 "#,
     },
+    Migration {
+        version: 5,
+        name: "pending derived data",
+        sql: r#"
+-- What is derived from the articles (analyses, entity ids, stories) is
+-- brought up to date after the articles are committed, in later
+-- transactions. `generation` counts article changes and is bumped by
+-- triggers in the very transaction that changes an article; a refresh
+-- records the generation it brought everything up to in `settled`. So
+-- generation > settled says, durably, that a refresh is pending, whatever
+-- point a killed run stopped at. A store upgraded to this version starts
+-- pending, so stores left half-refreshed by earlier builds are repaired.
+CREATE TABLE derived_pending (
+    id         INTEGER PRIMARY KEY CHECK (id = 1),
+    generation INTEGER NOT NULL,
+    settled    INTEGER NOT NULL
+);
+INSERT INTO derived_pending (id, generation, settled) VALUES (1, 1, 0);
+CREATE TRIGGER articles_pending_insert AFTER INSERT ON articles
+BEGIN UPDATE derived_pending SET generation = generation + 1 WHERE id = 1; END;
+CREATE TRIGGER articles_pending_update AFTER UPDATE ON articles
+BEGIN UPDATE derived_pending SET generation = generation + 1 WHERE id = 1; END;
+CREATE TRIGGER articles_pending_delete AFTER DELETE ON articles
+BEGIN UPDATE derived_pending SET generation = generation + 1 WHERE id = 1; END;
+"#,
+    },
 ];
 
 /// The schema version this build writes.

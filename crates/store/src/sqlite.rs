@@ -3,9 +3,9 @@
 use crate::derived;
 use crate::migrations::{self, user_version, MIGRATIONS};
 use crate::{
-    ArticleEntity, ArticleSummary, DuplicateLink, EngineState, EntityQuery, EntitySummary,
-    LinkKind, ListQuery, NewArticle, PutOutcome, Store, StoreError, StoreTx, StoredAnalysis,
-    StoredStory, StorySummary,
+    ArticleEntity, ArticleSummary, DerivedGeneration, DuplicateLink, EngineState, EntityQuery,
+    EntitySummary, LinkKind, ListQuery, NewArticle, PutOutcome, Store, StoreError, StoreTx,
+    StoredAnalysis, StoredStory, StorySummary,
 };
 use parallax_dedup::{content_hash, Signature};
 use parallax_model::{
@@ -575,6 +575,13 @@ impl StoreTx for SqliteTx<'_> {
             .map_err(StoreError::sqlite("reading a publication date"))
     }
 
+    fn origin_of(&mut self, id: &str) -> Result<Option<(String, String)>, StoreError> {
+        self.tx
+            .prepare_cached("SELECT origin_path, content_hash FROM articles WHERE id = ?1")
+            .and_then(|mut s| s.query_row([id], |r| Ok((r.get(0)?, r.get(1)?))).optional())
+            .map_err(StoreError::sqlite("reading an article's origin"))
+    }
+
     fn commit(self: Box<Self>) -> Result<(), StoreError> {
         self.tx
             .commit()
@@ -1008,6 +1015,32 @@ impl Store for SqliteStore {
 
     fn put_state(&mut self, name: &str, state: &EngineState) -> Result<(), StoreError> {
         derived::put_state(&self.conn, name, state, now_unix())
+    }
+
+    fn derived_generation(&self) -> Result<DerivedGeneration, StoreError> {
+        self.conn
+            .prepare_cached("SELECT generation, settled FROM derived_pending WHERE id = 1")
+            .and_then(|mut s| {
+                s.query_row([], |r| {
+                    Ok(DerivedGeneration {
+                        generation: r.get::<_, i64>(0)?.max(0) as u64,
+                        settled: r.get::<_, i64>(1)?.max(0) as u64,
+                    })
+                })
+            })
+            .map_err(StoreError::sqlite("reading the pending refresh"))
+    }
+
+    fn settle_derived(&mut self, generation: u64) -> Result<(), StoreError> {
+        let generation = i64::try_from(generation).unwrap_or(i64::MAX);
+        self.conn
+            .prepare_cached(
+                "UPDATE derived_pending SET settled = MAX(settled, MIN(?1, generation)) \
+                 WHERE id = 1",
+            )
+            .and_then(|mut s| s.execute([generation]))
+            .map_err(StoreError::sqlite("recording a finished refresh"))?;
+        Ok(())
     }
 }
 

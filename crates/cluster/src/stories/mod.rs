@@ -110,7 +110,10 @@ impl StoryInput {
         StoryInput {
             id: article.id.clone(),
             title: article.title.clone(),
-            text: article.text.clone(),
+            // The opening the other stages read: a huge text costs the
+            // engine no more than a long article.
+            text: parallax_model::text_opening(&article.text, parallax_model::MAX_ANALYSED_BYTES)
+                .to_string(),
             date: article
                 .published
                 .as_deref()

@@ -150,7 +150,11 @@ fn build_doc<'a>(
     let mut start = 0;
     let mut i = 0;
     while i < toks.len() {
-        if i > start && toks[i].break_before {
+        // The same bound as the tagger's sentences: text without sentence
+        // punctuation must not become one sentence that every reported
+        // quote in it runs to the end of.
+        let too_long = i - start >= crate::tokenize::MAX_SENTENCE_TOKENS;
+        if i > start && (toks[i].break_before || too_long) {
             sentences.push(start..i);
             start = i;
         }

@@ -91,6 +91,9 @@ struct Segment {
     glued_after_sentence: bool,
 }
 
+/// Longest quotation, in tokens, before an unclosed one is cut off.
+const MAX_QUOTE_TOKENS: usize = 400;
+
 /// Quoted stretches of double quotation marks, then single ones outside
 /// them, in text order.
 pub(crate) fn pair_quotes(text: &str, toks: &[Tok]) -> Vec<Quoted> {
@@ -98,6 +101,20 @@ pub(crate) fn pair_quotes(text: &str, toks: &[Tok]) -> Vec<Quoted> {
     let mut open: Option<usize> = None;
     let mut para_start = 0usize;
     for (i, tok) in toks.iter().enumerate() {
+        // A quotation mark that nothing closes within a long paragraph's
+        // length ends there: text with stray marks and no paragraph breaks
+        // would otherwise make quotes as long as the input.
+        if let Some(o) = open.filter(|&o| i - o >= MAX_QUOTE_TOKENS) {
+            segs.push(Segment {
+                open: o,
+                close: None,
+                end: i,
+                open_ended: true,
+                starts_paragraph: o == para_start,
+                glued_after_sentence: false,
+            });
+            open = None;
+        }
         if tok.break_before && i > 0 {
             if let Some(o) = open.take() {
                 segs.push(Segment {
