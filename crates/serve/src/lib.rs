@@ -39,11 +39,13 @@
 mod api;
 mod entities;
 pub mod html;
+mod limits;
 mod marks;
 mod pages;
 mod state;
 mod stories;
 
+pub use limits::Limits;
 pub use state::{AppState, PoolError, SyncStatus};
 
 use axum::routing::get;
@@ -95,6 +97,8 @@ pub struct ServeConfig {
     /// How often the search index catches up with the store (new articles
     /// from a running pipeline). It is always synced once at start.
     pub search_sync_every: Duration,
+    /// Connection and request bounds (see [`Limits`]).
+    pub limits: Limits,
 }
 
 impl ServeConfig {
@@ -105,6 +109,7 @@ impl ServeConfig {
             index_dir: None,
             readers: None,
             search_sync_every: Duration::from_secs(30),
+            limits: Limits::default(),
         }
     }
 
@@ -127,8 +132,15 @@ impl ServeConfig {
     }
 }
 
-/// All routes (see the table in the crate docs).
+/// All routes (see the table in the crate docs), within the default
+/// [`Limits`].
 pub fn router(state: AppState) -> Router {
+    router_with(state, Limits::default())
+}
+
+/// All routes, with the per-request `limits` and the response headers of
+/// [`limits::respond`] around them.
+pub fn router_with(state: AppState, limits: Limits) -> Router {
     Router::new()
         .route("/", get(pages::article_list))
         .route("/articles/{id}", get(pages::article_page))
@@ -149,11 +161,15 @@ pub fn router(state: AppState) -> Router {
         .route("/api/openapi.json", get(api::openapi))
         .fallback(not_found)
         .with_state(state)
+        .layer(axum::middleware::from_fn_with_state(
+            std::sync::Arc::new(limits),
+            limits::respond,
+        ))
 }
 
 /// Unknown paths: a JSON error under `/api/`, a page elsewhere.
 async fn not_found(uri: axum::http::Uri) -> axum::response::Response {
-    if uri.path() == "/api" || uri.path().starts_with("/api/") {
+    if limits::is_api(uri.path()) {
         api::not_found(uri).await
     } else {
         pages::not_found(uri).await
@@ -166,6 +182,7 @@ pub struct BoundServer {
     listener: TcpListener,
     state: AppState,
     sync_every: Duration,
+    limits: Limits,
 }
 
 /// Opens the store and index and binds the address (port 0 picks a free
@@ -187,6 +204,7 @@ pub async fn bind(config: ServeConfig) -> Result<BoundServer, ServeError> {
         listener,
         state,
         sync_every: config.search_sync_every,
+        limits: config.limits,
     })
 }
 
@@ -199,8 +217,8 @@ impl BoundServer {
         &self.state
     }
 
-    /// Answers requests until `shutdown` completes, then finishes the
-    /// requests in flight. The search index syncs in the background: first
+    /// Answers requests within its [`Limits`] until `shutdown` completes,
+    /// then finishes the requests in flight. The search index syncs in the background: first
     /// at once, then every `search_sync_every` when the database changed.
     pub async fn run_until(
         self,
@@ -221,12 +239,10 @@ impl BoundServer {
                 }
             }
         });
-        let app = router(self.state);
-        let served = axum::serve(self.listener, app)
-            .with_graceful_shutdown(shutdown)
-            .await;
+        let app = router_with(self.state, self.limits.clone());
+        limits::serve_connections(self.listener, app, &self.limits, shutdown).await;
         syncer.abort();
-        Ok(served?)
+        Ok(())
     }
 }
 

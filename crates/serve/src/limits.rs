@@ -1,0 +1,259 @@
+//! What one client may cost the server, and the headers every answer
+//! carries.
+//!
+//! `axum::serve` accepts every connection it is offered and waits on each
+//! for as long as the client likes, so thousands of idle or slowly-typing
+//! clients used up the process's file descriptors and normal requests
+//! timed out. Connections are served here instead by our own accept loop
+//! over hyper: at most [`Limits::max_connections`] at once (the rest wait
+//! in the kernel's accept queue), each closed when a request's header does
+//! not arrive within [`Limits::header_read_timeout`] (which also closes
+//! idle keep-alive connections, freeing their place), each request cut off
+//! after [`Limits::request_timeout`], and no request body accepted beyond
+//! [`Limits::max_body_bytes`] (every route is a GET).
+//!
+//! [`respond`] is the middleware around every route: the limits above that
+//! apply per request, `X-Content-Type-Options: nosniff` and
+//! `X-Frame-Options: DENY` on every response, and errors the framework
+//! itself produces (a 405, an undecodable path) re-worded as JSON under
+//! `/api/` and as a page elsewhere, so a client always gets the shape the
+//! API description promises.
+
+use crate::api::ApiError;
+use crate::html::error_page;
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderValue, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum::Router;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::server::graceful::GracefulShutdown;
+use hyper_util::service::TowerToHyperService;
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::net::TcpListener;
+use tokio::sync::Semaphore;
+
+/// Bounds on what a client may hold of the server (see the module docs).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Limits {
+    /// Connections served at once; further ones wait to be accepted.
+    pub max_connections: usize,
+    /// Time a connection has to deliver a complete request header, counted
+    /// from when the server starts waiting for one (so also between the
+    /// requests of a keep-alive connection).
+    pub header_read_timeout: Duration,
+    /// Time a request has to be answered; a 503 after that.
+    pub request_timeout: Duration,
+    /// Largest request body accepted (`Content-Length`); a 413 above it.
+    pub max_body_bytes: u64,
+    /// Time in-flight requests get to finish once shutdown starts.
+    pub shutdown_grace: Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            // Well under the usual 1,024 descriptors per process, leaving
+            // room for the store, the index and the blocking pool.
+            max_connections: 512,
+            header_read_timeout: Duration::from_secs(10),
+            request_timeout: Duration::from_secs(30),
+            max_body_bytes: 16 * 1024,
+            shutdown_grace: Duration::from_secs(10),
+        }
+    }
+}
+
+/// Largest request head (request line and headers) read into memory per
+/// connection; hyper answers 431 above it.
+const MAX_HEAD_BYTES: usize = 64 * 1024;
+
+/// Serves `app` on `listener` within `limits` until `shutdown` completes,
+/// then gives the requests in flight [`Limits::shutdown_grace`] to finish.
+pub(crate) async fn serve_connections(
+    listener: TcpListener,
+    app: Router,
+    limits: &Limits,
+    shutdown: impl Future<Output = ()>,
+) {
+    let places = Arc::new(Semaphore::new(limits.max_connections.max(1)));
+    let graceful = GracefulShutdown::new();
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(TokioTimer::new())
+        .header_read_timeout(limits.header_read_timeout)
+        .max_buf_size(MAX_HEAD_BYTES)
+        .keep_alive(true);
+    tokio::pin!(shutdown);
+    loop {
+        // A place first, then a connection: while every place is taken,
+        // new connections wait in the accept queue rather than holding a
+        // file descriptor here.
+        let place = tokio::select! {
+            place = Arc::clone(&places).acquire_owned() => match place {
+                Ok(place) => place,
+                Err(_) => break,
+            },
+            () = &mut shutdown => break,
+        };
+        let stream = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => stream,
+                Err(e) => {
+                    // Out of descriptors or a connection reset before it
+                    // was accepted: not fatal, but don't spin on it.
+                    eprintln!("parallax serve: accepting a connection failed: {e}");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        let _ = stream.set_nodelay(true);
+        let connection =
+            http.serve_connection(TokioIo::new(stream), TowerToHyperService::new(app.clone()));
+        let connection = graceful.watch(connection);
+        tokio::spawn(async move {
+            // Errors here are the client's (a reset, a header timeout).
+            let _ = connection.await;
+            drop(place);
+        });
+    }
+    drop(listener);
+    // Idle connections close at once; busy ones finish their request.
+    tokio::select! {
+        () = graceful.shutdown() => {}
+        () = tokio::time::sleep(limits.shutdown_grace) => {}
+    }
+}
+
+/// Whether a path belongs to the JSON API.
+pub(crate) fn is_api(path: &str) -> bool {
+    path == "/api" || path.starts_with("/api/")
+}
+
+/// Middleware around every route (see the module docs).
+pub(crate) async fn respond(
+    State(limits): State<Arc<Limits>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let api = is_api(request.uri().path());
+    let method = request.method().clone();
+    let mut response = if let Some(refusal) = body_refusal(&request, limits.max_body_bytes) {
+        let mut refused = error_response(api, StatusCode::PAYLOAD_TOO_LARGE, &refusal);
+        // The unread body is still on the wire: don't read it.
+        refused
+            .headers_mut()
+            .insert(header::CONNECTION, HeaderValue::from_static("close"));
+        refused
+    } else {
+        match tokio::time::timeout(limits.request_timeout, next.run(request)).await {
+            Ok(response) => reword_rejection(api, &method, response).await,
+            Err(_) => error_response(
+                api,
+                StatusCode::SERVICE_UNAVAILABLE,
+                &format!(
+                    "the request took longer than {} s; try again later",
+                    limits.request_timeout.as_secs_f32()
+                ),
+            ),
+        }
+    };
+    let headers = response.headers_mut();
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    response
+}
+
+/// Why a request's body is refused: larger than `max` by its
+/// `Content-Length`, or of unknown length (chunked), which no route here
+/// takes.
+fn body_refusal(request: &Request, max: u64) -> Option<String> {
+    let headers = request.headers();
+    if headers.contains_key(header::TRANSFER_ENCODING) {
+        return Some("request bodies of unknown length are not accepted".to_string());
+    }
+    let length = headers.get(header::CONTENT_LENGTH)?;
+    match length
+        .to_str()
+        .ok()
+        .and_then(|l| l.trim().parse::<u64>().ok())
+    {
+        Some(n) if n <= max => None,
+        Some(n) => Some(format!(
+            "the request body is {n} bytes; at most {max} are accepted"
+        )),
+        None => Some("the Content-Length header is not a number".to_string()),
+    }
+}
+
+/// An error in the shape the path promises: JSON under `/api/`, a page
+/// elsewhere.
+fn error_response(api: bool, status: StatusCode, message: &str) -> Response {
+    if api {
+        ApiError {
+            status,
+            message: message.to_string(),
+        }
+        .into_response()
+    } else {
+        error_page(status, message)
+    }
+}
+
+/// Most of a framework rejection's plain-text body kept as the message.
+const REJECTION_BYTES: usize = 2048;
+
+/// An error response that is neither JSON nor HTML came from the framework
+/// (an extractor's rejection, a 405): answered again in the route's shape,
+/// with its text as the message and its headers (`Allow`) kept.
+async fn reword_rejection(api: bool, method: &Method, response: Response) -> Response {
+    let status = response.status();
+    if !(status.is_client_error() || status.is_server_error()) {
+        return response;
+    }
+    let content_type = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let shaped = if api {
+        content_type.starts_with("application/json")
+    } else {
+        content_type.starts_with("text/html")
+    };
+    if shaped {
+        return response;
+    }
+    let (parts, body) = response.into_parts();
+    let text = axum::body::to_bytes(body, REJECTION_BYTES)
+        .await
+        .map(|b| String::from_utf8_lossy(&b).trim().to_string())
+        .unwrap_or_default();
+    let message = if !text.is_empty() {
+        text
+    } else if status == StatusCode::METHOD_NOT_ALLOWED {
+        format!("{method} is not allowed here; every route answers GET")
+    } else {
+        status
+            .canonical_reason()
+            .unwrap_or("request refused")
+            .to_string()
+    };
+    let mut reworded = error_response(api, status, &message);
+    for (name, value) in &parts.headers {
+        if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
+            reworded.headers_mut().insert(name.clone(), value.clone());
+        }
+    }
+    if *method == Method::HEAD {
+        *reworded.body_mut() = Body::empty();
+    }
+    reworded
+}
