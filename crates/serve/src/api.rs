@@ -17,6 +17,61 @@ use std::sync::Arc;
 pub(crate) const DEFAULT_LIMIT: usize = 50;
 /// The most a single request may ask for.
 pub(crate) const MAX_LIMIT: usize = 500;
+/// The largest paging offset of a listing (declared in `openapi.json`):
+/// far beyond any real store's page count, and small enough that
+/// `offset + limit` never overflows.
+pub(crate) const MAX_OFFSET: usize = 1_000_000;
+/// The largest offset into search hits: every hit before it is ranked.
+pub(crate) const MAX_SEARCH_OFFSET: usize = 10_000;
+
+/// Names of the API's query parameters: [`ApiQuery`] refuses them empty
+/// or repeated.
+const API_PARAMETERS: [&str; 11] = [
+    "q", "entity", "sort", "outlet", "language", "from", "to", "name", "kind", "limit", "offset",
+];
+
+/// Query parameters of an API route. Stricter than the pages' forms (which
+/// send empty fields): a parameter given empty or twice is a 400 saying
+/// so, rather than silently meaning "not set" or "the last one", so that
+/// what the server accepts is what `openapi.json` declares. Parameters the
+/// API does not know are ignored.
+pub(crate) struct ApiQuery<T>(pub(crate) T);
+
+impl<S: Send + Sync, T: serde::de::DeserializeOwned> axum::extract::FromRequestParts<S>
+    for ApiQuery<T>
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        _state: &S,
+    ) -> Result<Self, ApiError> {
+        let Query(pairs) = Query::<Vec<(String, String)>>::try_from_uri(&parts.uri)
+            .map_err(|e| ApiError::bad_request(format!("unreadable query string: {e}")))?;
+        let mut fields = serde_json::Map::new();
+        for (name, value) in pairs {
+            if !API_PARAMETERS.contains(&name.as_str()) {
+                continue;
+            }
+            if value.is_empty() {
+                return Err(ApiError::bad_request(format!(
+                    "{name} is empty; leave it out to not set it"
+                )));
+            }
+            if fields
+                .insert(name.clone(), serde_json::Value::String(value))
+                .is_some()
+            {
+                return Err(ApiError::bad_request(format!(
+                    "{name} is given more than once"
+                )));
+            }
+        }
+        serde_json::from_value(serde_json::Value::Object(fields))
+            .map(ApiQuery)
+            .map_err(|e| ApiError::bad_request(format!("bad query parameters: {e}")))
+    }
+}
 
 /// An error as JSON: `{"error": "...", "status": 404}`.
 #[derive(Debug)]
@@ -66,10 +121,20 @@ struct ErrorBody<'a> {
     status: u16,
 }
 
+/// What a client is told of an internal error: its details (store and
+/// index errors name files on the server's disk) go to the log instead.
+pub(crate) const INTERNAL_MESSAGE: &str = "internal error; the details are in the server's log";
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
+        let message = if self.status == StatusCode::INTERNAL_SERVER_ERROR {
+            eprintln!("parallax serve: {}", self.message);
+            INTERNAL_MESSAGE
+        } else {
+            &self.message
+        };
         let body = ErrorBody {
-            error: &self.message,
+            error: message,
             status: self.status.as_u16(),
         };
         (self.status, Json(body)).into_response()
@@ -109,9 +174,11 @@ pub(crate) fn parse_count(
     let Some(text) = non_empty(value) else {
         return Ok(default);
     };
-    let n: usize = text
-        .parse()
-        .map_err(|_| format!("{name} must be a whole number, got {text:?}"))?;
+    // Digits only: `parse` would also take a sign (`+5`).
+    let n: usize = Some(&text)
+        .filter(|t| t.bytes().all(|b| b.is_ascii_digit()))
+        .and_then(|t| t.parse().ok())
+        .ok_or_else(|| format!("{name} must be a whole number, got {text:?}"))?;
     if n < min || n > max {
         return Err(format!("{name} must be between {min} and {max}, got {n}"));
     }
@@ -136,12 +203,25 @@ pub(crate) fn parse_date(name: &str, value: &Option<String>) -> Result<Option<St
         && bytes[4] == b'-'
         && bytes[7] == b'-'
         && digits(0..4).is_some()
-        && digits(5..7).is_some_and(|m| (1..=12).contains(&m))
-        && digits(8..10).is_some_and(|d| (1..=31).contains(&d));
+        && match (digits(0..4), digits(5..7), digits(8..10)) {
+            (Some(y), Some(m), Some(d)) => d >= 1 && d <= days_in_month(y, m),
+            _ => false,
+        };
     if valid {
         Ok(Some(text))
     } else {
         Err(format!("{name} must be a date YYYY-MM-DD, got {text:?}"))
+    }
+}
+
+/// Days in month `m` of year `y` (0 for a month that does not exist).
+fn days_in_month(y: u32, m: u32) -> u32 {
+    match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
+        2 => 28,
+        _ => 0,
     }
 }
 
@@ -153,8 +233,29 @@ impl ListParams {
             published_from: parse_date("from", &self.from)?,
             published_to: parse_date("to", &self.to)?,
             limit: parse_count("limit", &self.limit, default_limit, 1, MAX_LIMIT)?,
-            offset: parse_count("offset", &self.offset, 0, 0, usize::MAX / 2)?,
+            offset: parse_count("offset", &self.offset, 0, 0, MAX_OFFSET)?,
         })
+    }
+}
+
+/// Where an article was read from, as clients are shown it: a feed URL
+/// whole, a file by its name only. The stored path is whatever the
+/// ingesting command was given, often absolute, and would tell every
+/// visitor how the server's disk is laid out.
+pub(crate) fn public_origin(origin: &parallax_model::Origin) -> parallax_model::Origin {
+    let path = if crate::html::is_web_url(&origin.path) {
+        origin.path.clone()
+    } else {
+        origin
+            .path
+            .rsplit(['/', '\\'])
+            .find(|part| !part.is_empty())
+            .unwrap_or("")
+            .to_string()
+    };
+    parallax_model::Origin {
+        path,
+        locator: origin.locator.clone(),
     }
 }
 
@@ -172,6 +273,9 @@ pub(crate) async fn list_page(state: &AppState, query: ListQuery) -> Result<List
     let mut probe = query;
     probe.limit = limit + 1;
     let mut articles = state.inner.pool.read(move |s| s.list(&probe)).await?;
+    for article in &mut articles {
+        article.origin = public_origin(&article.origin);
+    }
     let next_offset = if articles.len() > limit {
         articles.truncate(limit);
         Some(offset + limit)
@@ -194,9 +298,10 @@ pub(crate) async fn load_article(
         .inner
         .pool
         .read(move |s| {
-            let Some(article) = s.get(&id)? else {
+            let Some(mut article) = s.get(&id)? else {
                 return Ok(None);
             };
+            article.origin = public_origin(&article.origin);
             let links = s.links(&id)?;
             Ok(Some((article, links)))
         })
@@ -241,7 +346,7 @@ struct ArticlesPage {
 
 pub(crate) async fn articles(
     State(state): State<AppState>,
-    Query(params): Query<ListParams>,
+    ApiQuery(params): ApiQuery<ListParams>,
 ) -> Result<Response, ApiError> {
     let query = params
         .to_query(DEFAULT_LIMIT)
@@ -296,7 +401,7 @@ impl SearchParams {
     /// were given.
     pub(crate) fn to_request(&self, default_limit: usize) -> Result<Option<SearchRequest>, String> {
         let limit = parse_count("limit", &self.limit, default_limit, 1, MAX_LIMIT)?;
-        let offset = parse_count("offset", &self.offset, 0, 0, 10_000)?;
+        let offset = parse_count("offset", &self.offset, 0, 0, MAX_SEARCH_OFFSET)?;
         let query = non_empty(&self.q);
         // Refuse a query tantivy could not parse safely before any work
         // (entity matching, the search itself) is spent on it.
@@ -307,8 +412,9 @@ impl SearchParams {
             })?;
         }
         let entity = non_empty(&self.entity);
+        // `*` matches every article: there is no relevance to order by.
         let order = match non_empty(&self.sort).as_deref() {
-            None if query.is_none() => SearchOrder::Newest,
+            None if query.as_deref().is_none_or(|q| q == "*") => SearchOrder::Newest,
             None | Some("relevance") => SearchOrder::Relevance,
             Some("newest") => SearchOrder::Newest,
             Some(other) => return Err(format!("sort must be relevance or newest, got {other:?}")),
@@ -406,21 +512,27 @@ struct SearchPage {
 
 pub(crate) async fn search(
     State(state): State<AppState>,
-    Query(params): Query<SearchParams>,
+    ApiQuery(params): ApiQuery<SearchParams>,
 ) -> Result<Response, ApiError> {
+    // Unlike the page, the API always wants words: `*` with `entity` for
+    // every article about an entity. (An OpenAPI description cannot say
+    // "q or entity", and a client should know what it asked for.)
+    if non_empty(&params.q).is_none() {
+        return Err(ApiError::bad_request(
+            "q (the search words, or * for every article) is required",
+        ));
+    }
     let request = params
         .to_request(20)
         .map_err(ApiError::bad_request)?
-        .ok_or_else(|| {
-            ApiError::bad_request("q (the search query) or entity (an entity id) is required")
-        })?;
+        .ok_or_else(|| ApiError::bad_request("q (the search words) is required"))?;
     let (query, entity, limit, offset) = (
         request.query.clone(),
         request.entity.clone(),
         request.limit,
         request.offset,
     );
-    let entities = if offset == 0 && !query.is_empty() {
+    let entities = if offset == 0 && !query.is_empty() && query != "*" {
         matching_entities(&state, &query).await?
     } else {
         Vec::new()
@@ -453,11 +565,34 @@ mod tests {
     use super::*;
 
     #[test]
+    fn origins_are_shown_without_directories() {
+        use parallax_model::Origin;
+        let shown = |path: &str| public_origin(&Origin::file(path)).path;
+        assert_eq!(shown("/home/ana/corpus/a.html"), "a.html");
+        assert_eq!(shown("C:\\corpus\\b.txt"), "b.txt");
+        assert_eq!(shown("c.jsonl"), "c.jsonl");
+        assert_eq!(shown("-"), "-");
+        assert_eq!(
+            shown("https://news.example/feed.xml"),
+            "https://news.example/feed.xml"
+        );
+        let at = public_origin(&Origin::at("/srv/x.warc", "record 3"));
+        assert_eq!(
+            (at.path.as_str(), at.locator.as_deref()),
+            ("x.warc", Some("record 3"))
+        );
+    }
+
+    #[test]
     fn dates_must_be_iso_days() {
         let d = |s: &str| parse_date("from", &Some(s.to_string()));
         assert_eq!(d("2026-03-01"), Ok(Some("2026-03-01".into())));
         assert_eq!(d(" "), Ok(None));
         assert!(d("2026-13-01").is_err());
+        assert!(d("2026-02-30").is_err());
+        assert!(d("2025-02-29").is_err());
+        assert_eq!(d("2024-02-29"), Ok(Some("2024-02-29".into())));
+        assert!(d("2026-04-31").is_err());
         assert!(d("2026-1-01").is_err());
         assert!(d("yesterday").is_err());
         assert!(d("2026-03-0é").is_err());

@@ -7,7 +7,7 @@
 //! entity page costs one analysis per article shown. Pages therefore list a
 //! bounded number of articles (newest first) with their quotes, and page on.
 
-use crate::api::{non_empty, parse_count, ApiError, MAX_LIMIT};
+use crate::api::{non_empty, parse_count, ApiError, ApiQuery, MAX_LIMIT, MAX_OFFSET};
 use crate::html::{self, page, url_encode, Html};
 use crate::marks::{entity_href, inside_same_speaker, kind_label};
 use crate::pages::{display_title, meta_line, pager, PageError};
@@ -59,7 +59,7 @@ impl EntityListParams {
             name: non_empty(&self.name),
             kind: parse_kind(&self.kind)?,
             limit: parse_count("limit", &self.limit, default_limit, 1, MAX_LIMIT)?,
-            offset: parse_count("offset", &self.offset, 0, 0, usize::MAX / 2)?,
+            offset: parse_count("offset", &self.offset, 0, 0, MAX_OFFSET)?,
         })
     }
 }
@@ -110,7 +110,7 @@ struct EntitiesPage {
 
 pub(crate) async fn api_entities(
     State(state): State<AppState>,
-    Query(params): Query<EntityListParams>,
+    ApiQuery(params): ApiQuery<EntityListParams>,
 ) -> Result<Response, ApiError> {
     let query = params.to_query(50).map_err(ApiError::bad_request)?;
     let (limit, offset) = (query.limit, query.offset);
@@ -555,7 +555,7 @@ impl EntityPageParams {
                 1,
                 MAX_ARTICLES_PER_REQUEST,
             )?,
-            parse_count("offset", &self.offset, 0, 0, usize::MAX / 2)?,
+            parse_count("offset", &self.offset, 0, 0, MAX_OFFSET)?,
         ))
     }
 }
@@ -580,7 +580,7 @@ async fn read_entity(
 pub(crate) async fn api_entity(
     State(state): State<AppState>,
     Path(id): Path<String>,
-    Query(params): Query<EntityPageParams>,
+    ApiQuery(params): ApiQuery<EntityPageParams>,
 ) -> Result<Response, ApiError> {
     let (limit, offset) = params
         .paging(ARTICLES_PER_PAGE)

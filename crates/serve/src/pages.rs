@@ -47,6 +47,11 @@ impl From<ApiError> for PageError {
 
 impl IntoResponse for PageError {
     fn into_response(self) -> Response {
+        // As in the API, internal details (file paths) go to the log.
+        if self.0 == StatusCode::INTERNAL_SERVER_ERROR {
+            eprintln!("parallax serve: {}", self.1);
+            return error_page(self.0, api::INTERNAL_MESSAGE);
+        }
         error_page(self.0, &self.1)
     }
 }
@@ -386,7 +391,10 @@ fn render_article(
             .raw("</tr>");
     };
     row("Id", &article.id);
-    row("Read from", &article.origin.to_string());
+    row(
+        "Read from",
+        &api::public_origin(&article.origin).to_string(),
+    );
     row("Format", &article.format.to_string());
     for warning in &article.warnings {
         row("Warning", warning);
@@ -765,7 +773,7 @@ pub(crate) async fn source_page(
                 &format!(
                     "The {} input as ingested from {}, shown as text ({} bytes).",
                     raw.format,
-                    raw.origin,
+                    api::public_origin(&raw.origin),
                     raw.content.len()
                 ),
             );

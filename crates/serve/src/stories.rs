@@ -6,7 +6,9 @@
 //! articles is linked column to column), and the voice it speaks in. Every
 //! finding links to its sentence in the article (`?hl=start-end`).
 
-use crate::api::{non_empty, parse_count, ApiError, ListParams, DEFAULT_LIMIT, MAX_LIMIT};
+use crate::api::{
+    non_empty, parse_count, ApiError, ApiQuery, ListParams, DEFAULT_LIMIT, MAX_LIMIT, MAX_OFFSET,
+};
 use crate::html::{self, page, url_encode, Html};
 use crate::pages::PageError;
 use crate::state::{AppState, PoolError};
@@ -80,12 +82,12 @@ struct StoriesPage {
 
 pub(crate) async fn api_stories(
     State(state): State<AppState>,
-    Query(params): Query<ListParams>,
+    ApiQuery(params): ApiQuery<ListParams>,
 ) -> Result<Response, ApiError> {
     let limit = parse_count("limit", &params.limit, DEFAULT_LIMIT, 1, MAX_LIMIT)
         .map_err(ApiError::bad_request)?;
-    let offset = parse_count("offset", &params.offset, 0, 0, usize::MAX / 2)
-        .map_err(ApiError::bad_request)?;
+    let offset =
+        parse_count("offset", &params.offset, 0, 0, MAX_OFFSET).map_err(ApiError::bad_request)?;
     let outlet = non_empty(&params.outlet);
     let all = state.inner.pool.read(|s| s.list_stories()).await?;
     let matching: Vec<StorySummary> = all
@@ -142,7 +144,7 @@ pub(crate) async fn story_list(
     State(state): State<AppState>,
     Query(params): Query<ListParams>,
 ) -> Result<Response, PageError> {
-    let offset = parse_count("offset", &params.offset, 0, 0, usize::MAX / 2)
+    let offset = parse_count("offset", &params.offset, 0, 0, MAX_OFFSET)
         .map_err(|e| PageError(StatusCode::BAD_REQUEST, e))?;
     let all = state.inner.pool.read(|s| s.list_stories()).await?;
     let total = all.len();

@@ -696,20 +696,29 @@ fn entity_routes_survive_hostile_and_out_of_range_input() {
     assert_eq!(wild.status, 200);
     assert_eq!(wild.json()["entities"].as_array().map(Vec::len), Some(0));
 
-    let far = get(&server().url("/entities?offset=9999999999"));
+    // Far pages within the declared bound are empty pages; beyond it, 400.
+    let far = get(&server().url("/entities?offset=1000000"));
     assert_eq!(far.status, 200);
     assert!(far.body.contains("No entities on this page."));
     assert!(far.body.contains("← Previous"));
-    let url = format!("/entities/{}?offset=9999999999", url_encode(OKAFOR));
+    let url = format!("/entities/{}?offset=999999", url_encode(OKAFOR));
     let far_page = get(&server().url(&url));
     assert_eq!(far_page.status, 200);
     assert!(far_page.body.contains("No articles on this page."));
     let api_far = get(&server().url(&format!(
-        "/api/entities/{}?offset=9999999999",
+        "/api/entities/{}?offset=1000000",
         url_encode(OKAFOR)
     )));
     assert_eq!(api_far.status, 200);
     assert_eq!(api_far.json()["articles"].as_array().map(Vec::len), Some(0));
+    let beyond = get(&server().url(&format!(
+        "/api/entities/{}?offset=1000001",
+        url_encode(OKAFOR)
+    )));
+    assert_eq!(beyond.status, 400);
+    assert!(beyond.json()["error"]
+        .as_str()
+        .is_some_and(|e| e.contains("between 0 and 1000000")));
     assert_eq!(
         get(&server().url(&format!("/api/entities/{}?limit=101", url_encode(OKAFOR)))).status,
         400
@@ -745,11 +754,17 @@ fn search_lists_matching_entities_and_filters_by_entity() {
     let api = get(&server().url("/api/search?q=okafor")).json();
     assert_eq!(api["entities"][0]["id"], OKAFOR);
     assert_eq!(api["hits"][0]["id"], "harbour-master");
+    // The API wants words: `*` for every article about the entity.
     let by_entity =
-        get(&server().url(&format!("/api/search?entity={}", url_encode(OKAFOR)))).json();
+        get(&server().url(&format!("/api/search?q=*&entity={}", url_encode(OKAFOR)))).json();
     assert_eq!(by_entity["total"], 1);
     assert_eq!(by_entity["entity"], OKAFOR);
     assert_eq!(by_entity["entities"].as_array().map(Vec::len), Some(0));
+    let without_words = get(&server().url(&format!("/api/search?entity={}", url_encode(OKAFOR))));
+    assert_eq!(without_words.status, 400);
+    assert!(without_words.json()["error"]
+        .as_str()
+        .is_some_and(|e| e.contains("q (the search words")));
     // An unknown or hostile entity id matches nothing, escaped on the page.
     let unknown = get(&server().url("/search?entity=%3Cscript%3E"));
     assert_eq!(unknown.status, 200);
