@@ -1,6 +1,6 @@
 //! Bytes to UTF-8: declared charsets first, then UTF-8, then a guess.
 
-use encoding_rs::{Encoding, UTF_8};
+use encoding_rs::{Encoding, UTF_16BE, UTF_16LE, UTF_8};
 
 /// Decodes a plain-text file. UTF-8 (or a BOM) is trusted; otherwise the
 /// bytes decide between "UTF-8 with a few bad bytes" (decoded lossily, with
@@ -57,6 +57,22 @@ fn decode_declared(bytes: &[u8], enc: &'static Encoding, by: &str) -> (String, V
             return (String::from_utf8_lossy(bytes).into_owned(), Vec::new());
         }
         return decode_undeclared(bytes, Some(by));
+    }
+    // Valid UTF-8 with non-ASCII characters is almost never legacy text
+    // (its bytes would have to form exact multi-byte sequences): the
+    // declaration is the CMS default left in place. Decoding as declared
+    // would store mojibake (`cafÃ©`), so read it as UTF-8 and say why.
+    if enc != UTF_16LE && enc != UTF_16BE && !bytes.is_ascii() {
+        if let Ok(text) = std::str::from_utf8(bytes) {
+            return (
+                text.to_string(),
+                vec![format!(
+                    "declared {} by {by}, but the content is valid UTF-8 with non-ASCII \
+                     characters: read as UTF-8",
+                    enc.name()
+                )],
+            );
+        }
     }
     let (text, had_errors) = enc.decode_without_bom_handling(bytes);
     let mut warnings = Vec::new();

@@ -90,6 +90,25 @@ fn html_in_legacy_charset_is_decoded_by_its_declaration() {
 }
 
 #[test]
+fn valid_utf8_declared_as_windows_1252_is_read_as_utf8_with_a_warning() {
+    let page = "<html><head><meta charset=\"windows-1252\"></head><body>\
+                <p>“Café” owner – interview in Zürich</p></body></html>";
+    let (docs, _) = split(read_bytes("x.html", page.as_bytes(), &limits()));
+    assert!(
+        docs[0]
+            .content
+            .contains("“Café” owner – interview in Zürich"),
+        "{}",
+        docs[0].content
+    );
+    assert!(
+        docs[0].warnings.iter().any(|w| w.contains("valid UTF-8")),
+        "{:?}",
+        docs[0].warnings
+    );
+}
+
+#[test]
 fn html_without_declaration_is_sniffed() {
     let page = b"<html><body><p>\xc9l\xe8ve et professeur \xe0 l'\xe9cole, la r\xe9forme pr\xe9vue.</p></body></html>";
     let (docs, _) = split(read_bytes("page.htm", page, &limits()));
@@ -471,4 +490,59 @@ fn json_feed_is_read_as_a_feed() {
     assert_eq!(docs[0].kind, ContentKind::Html);
     assert_eq!(docs[0].hints.outlet.as_deref(), Some("JSON Daily"));
     assert_eq!(docs[0].hints.url.as_deref(), Some("https://j.example/1"));
+}
+
+/// A data folder: only article formats are taken; the rest is left out and
+/// listed; a FIFO and a symlinked folder are reported, never silently
+/// dropped; `all_files` takes everything regular.
+#[cfg(unix)]
+#[test]
+fn folder_walks_take_article_formats_and_report_the_rest() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "a.txt", b"a");
+    write(dir.path(), "b.html.gz", b"b");
+    write(dir.path(), "feed.rss", b"<rss/>");
+    write(dir.path(), "crawl.warc", b"WARC/1.0");
+    write(dir.path(), "README", b"readme");
+    write(dir.path(), "README.md", b"# readme");
+    write(dir.path(), "labels.tsv", b"a\tb");
+    write(dir.path(), "x.expected.json", b"{}");
+    let sub = dir.path().join("sub");
+    std::fs::create_dir_all(&sub).unwrap();
+    std::os::unix::fs::symlink(&sub, dir.path().join("link-to-sub")).unwrap();
+    let fifo = dir.path().join("pipe.txt");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    let names = |files: &[parallax_ingest::InputFile]| -> Vec<String> {
+        files.iter().map(|f| f.relative.clone()).collect()
+    };
+    let root = dir
+        .path()
+        .canonicalize()
+        .unwrap()
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .into_owned();
+    let listed = list_inputs(&[dir.path().to_path_buf()], &Default::default());
+    assert_eq!(
+        names(&listed.files),
+        ["a.txt", "b.html.gz", "crawl.warc", "feed.rss"].map(|n| format!("{root}/{n}"))
+    );
+    assert_eq!(listed.left_out.len(), 4, "{:?}", listed.left_out);
+    let reasons: Vec<&str> = listed.skipped.iter().map(|s| s.reason.as_str()).collect();
+    assert!(
+        reasons
+            .iter()
+            .any(|r| r.contains("symbolic link to a folder")),
+        "{reasons:?}"
+    );
+    if made.is_ok_and(|s| s.success()) {
+        assert!(reasons.iter().any(|r| r.contains("FIFO")), "{reasons:?}");
+    }
+    let all = list_inputs(
+        &[dir.path().to_path_buf()],
+        &parallax_ingest::ListOptions { all_files: true },
+    );
+    assert_eq!(all.files.len(), 8);
+    assert!(all.left_out.is_empty());
 }
