@@ -14,7 +14,7 @@ mod view;
 
 pub use analysis::{
     analyze_article, link_corpus_entities, sentence_spans, Analysis, CorpusEntityView, EntityView,
-    Mention, QuoteView,
+    Mention, QuoteView, MAX_ITEMS,
 };
 pub use ingest::{ingest, IngestReport};
 pub use refresh::{
