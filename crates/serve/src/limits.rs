@@ -5,8 +5,9 @@
 //! for as long as the client likes, so thousands of idle or slowly-typing
 //! clients used up the process's file descriptors and normal requests
 //! timed out. Connections are served here instead by our own accept loop
-//! over hyper: at most [`Limits::max_connections`] at once (the rest wait
-//! in the kernel's accept queue), each closed when a request's header does
+//! over hyper: at most [`Limits::max_connections`] at once (a new one
+//! takes the place of an idle one, see [`serve_connections`]), each closed
+//! when a request's header does
 //! not arrive within [`Limits::header_read_timeout`] (which also closes
 //! idle keep-alive connections, freeing their place), each request cut off
 //! after [`Limits::request_timeout`], and no request body accepted beyond
@@ -30,11 +31,14 @@ use axum::Router;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
 use hyper_util::service::TowerToHyperService;
+use std::collections::BTreeMap;
 use std::future::Future;
-use std::sync::Arc;
-use std::time::Duration;
+use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 use tokio::net::TcpListener;
-use tokio::sync::Semaphore;
+use tokio::sync::{Notify, Semaphore};
 
 /// Bounds on what a client may hold of the server (see the module docs).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -71,8 +75,107 @@ impl Default for Limits {
 /// connection; hyper answers 431 above it.
 const MAX_HEAD_BYTES: usize = 64 * 1024;
 
+/// How long a connection that has answered a request must have been idle
+/// before a new one may take its place when every place is taken (capped
+/// by the header timeout): long enough that the response just handed to
+/// hyper has been written out. One that never had a request goes at once.
+const IDLE_BEFORE_EVICTION: Duration = Duration::from_secs(1);
+
+/// What the accept loop knows of one open connection.
+struct Tracked {
+    /// Requests in flight on it.
+    busy: AtomicUsize,
+    /// Whether it has answered a request (whose response may still be
+    /// being written).
+    answered: AtomicBool,
+    /// When it last became idle (accepted, or a response finished).
+    idle_since: Mutex<Instant>,
+    /// Told to close (it is idle and a new connection needs its place).
+    close: Notify,
+}
+
+impl Tracked {
+    /// Whether a new connection may take this one's place.
+    fn evictable(&self, after: Duration) -> bool {
+        if self.busy.load(Ordering::Acquire) > 0 {
+            return false;
+        }
+        !self.answered.load(Ordering::Acquire)
+            || self
+                .idle_since
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .elapsed()
+                >= after
+    }
+}
+
+/// Open connections by accept order, oldest first.
+type Open = Arc<Mutex<BTreeMap<u64, Arc<Tracked>>>>;
+
+/// Tells the longest-open connection that may give up its place (see
+/// [`Tracked::evictable`]) to close; false when there is none.
+fn evict_idle(open: &Open, after: Duration) -> bool {
+    let mut open = open.lock().unwrap_or_else(|p| p.into_inner());
+    let victim = open
+        .iter()
+        .find(|(_, c)| c.evictable(after))
+        .map(|(id, _)| *id);
+    match victim.and_then(|id| open.remove(&id)) {
+        Some(connection) => {
+            connection.close.notify_one();
+            true
+        }
+        None => false,
+    }
+}
+
+/// The router as a hyper service that keeps its connection's [`Tracked`]
+/// state: busy while a request is answered, idle from when it is.
+#[derive(Clone)]
+struct TrackedService {
+    inner: TowerToHyperService<Router>,
+    state: Arc<Tracked>,
+}
+
+/// Marks a connection idle again when its request's answer is done (or
+/// dropped).
+struct BusyGuard(Arc<Tracked>);
+
+impl Drop for BusyGuard {
+    fn drop(&mut self) {
+        *self.0.idle_since.lock().unwrap_or_else(|p| p.into_inner()) = Instant::now();
+        self.0.answered.store(true, Ordering::Release);
+        self.0.busy.fetch_sub(1, Ordering::AcqRel);
+    }
+}
+
+impl hyper::service::Service<hyper::Request<hyper::body::Incoming>> for TrackedService {
+    type Response = Response;
+    type Error = std::convert::Infallible;
+    type Future = Pin<Box<dyn Future<Output = Result<Response, Self::Error>> + Send>>;
+
+    fn call(&self, request: hyper::Request<hyper::body::Incoming>) -> Self::Future {
+        self.state.busy.fetch_add(1, Ordering::AcqRel);
+        let guard = BusyGuard(Arc::clone(&self.state));
+        let answer = self.inner.call(request);
+        Box::pin(async move {
+            let response = answer.await;
+            drop(guard);
+            response
+        })
+    }
+}
+
 /// Serves `app` on `listener` within `limits` until `shutdown` completes,
 /// then gives the requests in flight [`Limits::shutdown_grace`] to finish.
+///
+/// When every place is taken, a new connection takes the place of the
+/// longest-open idle one: a client that connected and has not completed a
+/// request yet, or a keep-alive connection idle for a second. So a crowd
+/// of idle or slow clients cannot keep a real request waiting for their
+/// header timeouts. Only when every connection is busy does accepting
+/// wait.
 pub(crate) async fn serve_connections(
     listener: TcpListener,
     app: Router,
@@ -80,24 +183,17 @@ pub(crate) async fn serve_connections(
     shutdown: impl Future<Output = ()>,
 ) {
     let places = Arc::new(Semaphore::new(limits.max_connections.max(1)));
+    let open: Open = Arc::default();
+    let evict_after = IDLE_BEFORE_EVICTION.min(limits.header_read_timeout);
     let graceful = GracefulShutdown::new();
     let mut http = hyper::server::conn::http1::Builder::new();
     http.timer(TokioTimer::new())
         .header_read_timeout(limits.header_read_timeout)
         .max_buf_size(MAX_HEAD_BYTES)
         .keep_alive(true);
+    let mut next_id: u64 = 0;
     tokio::pin!(shutdown);
     loop {
-        // A place first, then a connection: while every place is taken,
-        // new connections wait in the accept queue rather than holding a
-        // file descriptor here.
-        let place = tokio::select! {
-            place = Arc::clone(&places).acquire_owned() => match place {
-                Ok(place) => place,
-                Err(_) => break,
-            },
-            () = &mut shutdown => break,
-        };
         let stream = tokio::select! {
             accepted = listener.accept() => match accepted {
                 Ok((stream, _)) => stream,
@@ -111,13 +207,57 @@ pub(crate) async fn serve_connections(
             },
             () = &mut shutdown => break,
         };
+        // A place for it: free, or freed by closing an idle connection,
+        // or (all busy) the first to finish.
+        let place = loop {
+            if let Ok(place) = Arc::clone(&places).try_acquire_owned() {
+                break Some(place);
+            }
+            let evicted = evict_idle(&open, evict_after);
+            let wait = if evicted {
+                Duration::from_secs(1)
+            } else {
+                Duration::from_millis(100)
+            };
+            tokio::select! {
+                place = Arc::clone(&places).acquire_owned() => break place.ok(),
+                () = tokio::time::sleep(wait) => {}
+                () = &mut shutdown => break None,
+            }
+        };
+        let Some(place) = place else { break };
         let _ = stream.set_nodelay(true);
-        let connection =
-            http.serve_connection(TokioIo::new(stream), TowerToHyperService::new(app.clone()));
-        let connection = graceful.watch(connection);
+        next_id += 1;
+        let id = next_id;
+        let state = Arc::new(Tracked {
+            busy: AtomicUsize::new(0),
+            answered: AtomicBool::new(false),
+            idle_since: Mutex::new(Instant::now()),
+            close: Notify::new(),
+        });
+        open.lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(id, Arc::clone(&state));
+        let service = TrackedService {
+            inner: TowerToHyperService::new(app.clone()),
+            state: Arc::clone(&state),
+        };
+        let connection = graceful.watch(http.serve_connection(TokioIo::new(stream), service));
+        let open = Arc::clone(&open);
         tokio::spawn(async move {
-            // Errors here are the client's (a reset, a header timeout).
-            let _ = connection.await;
+            tokio::pin!(connection);
+            tokio::select! {
+                // Errors here are the client's (a reset, a header timeout).
+                _ = &mut connection => {}
+                // Idle and wanted elsewhere: dropping it closes the socket,
+                // unless a request arrived since it was picked.
+                () = state.close.notified() => {
+                    if state.busy.load(Ordering::Acquire) > 0 {
+                        let _ = connection.await;
+                    }
+                }
+            }
+            open.lock().unwrap_or_else(|p| p.into_inner()).remove(&id);
             drop(place);
         });
     }

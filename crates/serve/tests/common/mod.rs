@@ -199,7 +199,24 @@ impl TestServer {
     /// Serves an existing database `db` inside `dir` (kept alive with the
     /// server).
     pub fn start_on(dir: tempfile::TempDir, db: PathBuf) -> TestServer {
-        let config = ServeConfig::new(&db).with_addr(SocketAddr::from(([127, 0, 0, 1], 0)));
+        TestServer::start_on_with(dir, db, parallax_serve::Limits::default())
+    }
+
+    /// [`TestServer::start`] within other connection and request limits.
+    pub fn start_with(articles: &[Article], limits: parallax_serve::Limits) -> TestServer {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let db: PathBuf = dir.path().join("parallax.db");
+        fill_store(&db, articles);
+        TestServer::start_on_with(dir, db, limits)
+    }
+
+    pub fn start_on_with(
+        dir: tempfile::TempDir,
+        db: PathBuf,
+        limits: parallax_serve::Limits,
+    ) -> TestServer {
+        let mut config = ServeConfig::new(&db).with_addr(SocketAddr::from(([127, 0, 0, 1], 0)));
+        config.limits = limits;
         let (addr_tx, addr_rx) = mpsc::channel();
         let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
         let thread = std::thread::spawn(move || {
