@@ -21,6 +21,17 @@ pub struct ServeArgs {
     /// Minutes between feed polls.
     #[arg(long, default_value_t = 15)]
     poll_minutes: u64,
+    /// Connections served at once; when all are taken a new one replaces
+    /// an idle one, or waits.
+    #[arg(long, default_value_t = parallax_serve::Limits::default().max_connections)]
+    max_connections: usize,
+    /// Seconds a client has to send a complete request header (also the
+    /// keep-alive idle time).
+    #[arg(long, default_value_t = parallax_serve::Limits::default().header_read_timeout.as_secs())]
+    header_timeout: u64,
+    /// Seconds a request has to be answered before it gets a 503.
+    #[arg(long, default_value_t = parallax_serve::Limits::default().request_timeout.as_secs())]
+    request_timeout: u64,
 }
 
 pub fn serve(db: Option<PathBuf>, args: ServeArgs) -> Result<ExitCode> {
@@ -35,7 +46,10 @@ pub fn serve(db: Option<PathBuf>, args: ServeArgs) -> Result<ExitCode> {
         let catch_up_db = db.clone();
         std::thread::spawn(move || catch_up(&catch_up_db));
     }
-    let config = parallax_serve::ServeConfig::new(db).with_addr(args.addr);
+    let mut config = parallax_serve::ServeConfig::new(db).with_addr(args.addr);
+    config.limits.max_connections = args.max_connections.max(1);
+    config.limits.header_read_timeout = Duration::from_secs(args.header_timeout.max(1));
+    config.limits.request_timeout = Duration::from_secs(args.request_timeout.max(1));
     parallax_serve::serve_blocking(config).context("running the server")?;
     Ok(ExitCode::SUCCESS)
 }
