@@ -143,6 +143,10 @@ pub struct QuoteView {
     /// The reporting verb (`said`, `wrote`, `claimed`, `tweeted`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cue: Option<String>,
+    /// For a quote left unattributed on weak evidence: the name the
+    /// evidence pointed to, a hint only (never the speaker).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub candidate: Option<String>,
 }
 
 /// Distinct roles kept per entity: a name repeated thousands of times with
@@ -301,6 +305,7 @@ fn analyze_text(text: &str, published: Option<&str>) -> Result<Analysis, NerErro
             speaker_kind: q.speaker.as_ref().map(|s| s.kind),
             speaker_span: q.speaker.as_ref().map(|s| s.span.clone()),
             cue: q.cue.clone(),
+            candidate: q.candidate.clone(),
         })
         .collect();
     Ok(Analysis {

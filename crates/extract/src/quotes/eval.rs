@@ -10,7 +10,7 @@
 //! mention a pronoun was resolved to, or any mention of its entity group
 //! overlaps the gold source.
 
-use super::{analyze_with, Extraction, Quote, QuoteKind};
+use super::{analyze_with, Extraction, Quote, QuoteKind, SpeakerKind};
 use crate::ner::NerTagger;
 use crate::NerError;
 use std::collections::HashMap;
@@ -31,6 +31,19 @@ pub struct SpanScores {
     pub speaker_checked: usize,
     /// ... whose predicted speaker is right.
     pub speaker_correct: usize,
+    /// Matched gold spans whose source names someone (a capitalised name
+    /// word, not only a pronoun or a description): the strict measure's
+    /// base.
+    pub named_checked: usize,
+    /// ... whose predicted speaker is the same entity: its mention chain
+    /// overlaps the gold source, or its name shares a name word with it.
+    pub named_correct: usize,
+    /// ... where a person or organisation was named as the speaker (a
+    /// name, or a pronoun resolved to one), right or wrong.
+    pub named_predicted: usize,
+    /// ... where that named speaker is someone else: the error that costs
+    /// a fact-checker most.
+    pub named_wrong: usize,
 }
 
 impl SpanScores {
@@ -53,6 +66,17 @@ impl SpanScores {
     pub fn speaker_accuracy(&self) -> f64 {
         ratio(self.speaker_correct, self.speaker_checked)
     }
+    /// Named-speaker accuracy: of matched gold quotes whose source names
+    /// someone, the share attributed to that same entity (an
+    /// `unattributed` answer counts as not right).
+    pub fn named_accuracy(&self) -> f64 {
+        ratio(self.named_correct, self.named_checked)
+    }
+    /// Wrong-speaker rate: of the named speakers predicted on those
+    /// quotes, the share that are another entity.
+    pub fn wrong_speaker_rate(&self) -> f64 {
+        ratio(self.named_wrong, self.named_predicted)
+    }
     fn add(&mut self, o: &SpanScores) {
         self.predicted += o.predicted;
         self.predicted_matched += o.predicted_matched;
@@ -60,6 +84,10 @@ impl SpanScores {
         self.gold_matched += o.gold_matched;
         self.speaker_checked += o.speaker_checked;
         self.speaker_correct += o.speaker_correct;
+        self.named_checked += o.named_checked;
+        self.named_correct += o.named_correct;
+        self.named_predicted += o.named_predicted;
+        self.named_wrong += o.named_wrong;
     }
 }
 
@@ -108,6 +136,25 @@ impl fmt::Display for QuoteScores {
                 100.0 * s.recall(),
                 100.0 * s.f1(),
                 100.0 * s.speaker_accuracy()
+            )?;
+        }
+        writeln!(
+            f,
+            "{:<16} {:>7} {:>9} {:>9} {:>11}",
+            "named sources", "gold", "accuracy", "named", "wrong-rate"
+        )?;
+        for (name, s) in [
+            ("direct quotes", &self.direct),
+            ("all attributions", &self.all),
+        ] {
+            writeln!(
+                f,
+                "{:<16} {:>7} {:>8.2}% {:>9} {:>10.2}%",
+                name,
+                s.named_checked,
+                100.0 * s.named_accuracy(),
+                s.named_predicted,
+                100.0 * s.wrong_speaker_rate()
             )?;
         }
         write!(
@@ -212,7 +259,85 @@ fn speaker_right(q: &Quote, g: &GoldAttribution, x: &Extraction) -> bool {
         })
 }
 
-fn score(preds: &[&Quote], gold: &[&GoldAttribution], x: &Extraction) -> SpanScores {
+/// Words that open a source phrase capitalised without naming anyone.
+const NOT_NAMES: &[&str] = &[
+    "the",
+    "a",
+    "an",
+    "he",
+    "she",
+    "they",
+    "it",
+    "his",
+    "her",
+    "their",
+    "its",
+    "we",
+    "i",
+    "you",
+    "this",
+    "that",
+    "these",
+    "those",
+    "our",
+    "my",
+    "one",
+    "some",
+    "many",
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "sen",
+    "rep",
+    "gov",
+    "president",
+    "senator",
+    "former",
+    "both",
+    "several",
+    "other",
+    "others",
+    "officials",
+    "aides",
+    "critics",
+    "supporters",
+    "advisers",
+    "sources",
+];
+
+/// The name words of a gold source as written (`Donald Trump` → donald,
+/// trump; `his campaign` → none): capitalised words that are not
+/// determiners, pronouns or titles.
+fn name_words(text: &str) -> Vec<String> {
+    text.split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '\u{2019}' || c == '-'))
+        .filter(|w| w.chars().next().is_some_and(char::is_uppercase) && w.chars().count() >= 2)
+        .map(|w| {
+            w.trim_end_matches("'s")
+                .trim_end_matches("\u{2019}s")
+                .to_lowercase()
+        })
+        .filter(|w| !NOT_NAMES.contains(&w.as_str()))
+        .collect()
+}
+
+/// Whether the predicted speaker is the entity the gold source names.
+fn same_named_speaker(q: &Quote, g: &GoldAttribution, x: &Extraction, text: &str) -> bool {
+    let Some(s) = &q.speaker else { return false };
+    if speaker_right(q, g, x) {
+        return true;
+    }
+    let gold: Vec<String> = g
+        .source
+        .iter()
+        .filter_map(|r| text.get(r.clone()))
+        .flat_map(name_words)
+        .collect();
+    let predicted = name_words(&s.name);
+    predicted.iter().any(|w| gold.contains(w))
+}
+
+fn score(preds: &[&Quote], gold: &[&GoldAttribution], x: &Extraction, text: &str) -> SpanScores {
     let mut s = SpanScores {
         predicted: preds.len(),
         gold: gold.len(),
@@ -249,6 +374,27 @@ fn score(preds: &[&Quote], gold: &[&GoldAttribution], x: &Extraction) -> SpanSco
                 if speaker_right(q, g, x) {
                     s.speaker_correct += 1;
                 }
+                let names_someone = g
+                    .source
+                    .iter()
+                    .filter_map(|r| text.get(r.clone()))
+                    .any(|t| !name_words(t).is_empty());
+                if names_someone {
+                    s.named_checked += 1;
+                    let right = same_named_speaker(q, g, x, text);
+                    if right {
+                        s.named_correct += 1;
+                    }
+                    let named = q.speaker.as_ref().is_some_and(|sp| {
+                        matches!(sp.kind, SpeakerKind::Named | SpeakerKind::Pronoun)
+                    });
+                    if named {
+                        s.named_predicted += 1;
+                        if !right {
+                            s.named_wrong += 1;
+                        }
+                    }
+                }
             }
         }
     }
@@ -256,7 +402,7 @@ fn score(preds: &[&Quote], gold: &[&GoldAttribution], x: &Extraction) -> SpanSco
 }
 
 /// Scores one article's extraction against its gold attributions.
-pub(crate) fn score_doc(x: &Extraction, gold: &[GoldAttribution]) -> QuoteScores {
+pub(crate) fn score_doc(x: &Extraction, gold: &[GoldAttribution], text: &str) -> QuoteScores {
     let speech: Vec<&Quote> = x
         .quotes
         .iter()
@@ -272,8 +418,8 @@ pub(crate) fn score_doc(x: &Extraction, gold: &[GoldAttribution]) -> QuoteScores
         .collect();
     QuoteScores {
         docs: 1,
-        direct: score(&direct, &gold_direct, x),
-        all: score(&speech, &gold_all, x),
+        direct: score(&direct, &gold_direct, x, text),
+        all: score(&speech, &gold_all, x, text),
         scare: scare.len(),
         scare_overlapping_gold: scare
             .iter()
@@ -355,7 +501,7 @@ pub fn eval_polnear_sample(dir: &Path, max_docs: usize) -> Result<QuoteScores, N
             let ann = String::from_utf8_lossy(&std::fs::read(&ann_path)?).into_owned();
             let gold = parse_ann(&ann, &text);
             let x = analyze_with(tagger, &text);
-            let s = score_doc(&x, &gold);
+            let s = score_doc(&x, &gold, &text);
             if debug {
                 dump(&text_path, &text, &x, &gold);
             }
@@ -403,10 +549,15 @@ fn dump(path: &Path, text: &str, x: &Extraction, gold: &[GoldAttribution]) {
         let Some(c) = g.content.first() else { continue };
         match best {
             None => eprintln!("FN-direct {name}: {}", show(c)),
-            Some(q) if !g.source.is_empty() && !speaker_right(q, g, x) => eprintln!(
+            Some(q) if !g.source.is_empty() && !same_named_speaker(q, g, x, text) => eprintln!(
                 "SPK {name}: gold {:?} pred {:?} :: {}",
                 g.source.first().map(|s| &text[s.clone()]),
-                q.speaker.as_ref().map(|s| (&s.name, &text[s.span.clone()])),
+                q.speaker.as_ref().map(|s| (
+                    &s.name,
+                    &text[s.span.clone()],
+                    s.kind,
+                    s.group.and_then(|gi| x.groups.get(gi)).map(|grp| grp.kind)
+                )),
                 show(c)
             ),
             _ => {}
@@ -431,6 +582,17 @@ fn ceil_char(t: &str, mut i: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn name_words_leave_out_pronouns_titles_and_descriptions() {
+        assert_eq!(name_words("Donald Trump"), ["donald", "trump"]);
+        assert_eq!(name_words("Mr. Trump's campaign"), ["trump"]);
+        assert_eq!(name_words("Clinton\u{2019}s campaign"), ["clinton"]);
+        assert!(name_words("He").is_empty());
+        assert!(name_words("the spokesman").is_empty());
+        assert!(name_words("said").is_empty());
+        assert_eq!(name_words("The White House"), ["white", "house"]);
+    }
 
     #[test]
     fn brat_offsets_are_characters() {

@@ -117,6 +117,12 @@ pub struct Quote {
     /// Quoted word for word (`true`) or reported (`false`).
     pub direct: bool,
     pub kind: QuoteKind,
+    /// When the quote is left unattributed because the evidence was weak
+    /// (the nearest name was a place or a thing, or stood inside the
+    /// quoted words): that name, as a hint for a reader, never claimed
+    /// as the speaker.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub candidate: Option<String>,
 }
 
 /// Quotes in `text`, given its entities (as from [`NerTagger::entities`] on
