@@ -6,7 +6,9 @@
 # article page, the stories and entities APIs, the most covered person's
 # entity page, and searches, each for DURATION, and prints requests/s,
 # p50/p99 latency and errors. Stops the server (and removes its store) on
-# exit. The search for `district17` matches 1 article in 200, a realistic
+# exit. `/stories` is the HTML twin of `/api/stories` (same data, plus
+# each story's outlet lean, which the server keeps between requests). The
+# search for `district17` matches 1 article in 200, a realistic
 # selectivity; `ferry strike` matches every synthetic article (worst case:
 # all are scored and counted). PARALLAX_BENCH_NO_STORIES=1 skips computing
 # stories (slow on a large store).
@@ -68,6 +70,7 @@ for route in \
     "/api/articles/bench-000042" \
     "/articles/bench-000042" \
     "/api/stories" \
+    "/stories" \
     "/api/entities" \
     "/api/entities/$ENTITY" \
     "/entities/$ENTITY" \
