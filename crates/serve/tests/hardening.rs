@@ -302,3 +302,29 @@ fn a_client_that_never_finishes_its_header_is_disconnected() {
     // And the server still answers.
     assert_eq!(get(&server.url("/api/health")).status, 200);
 }
+
+#[test]
+fn story_list_shows_each_story_lean_from_its_document_every_view() {
+    // The lean bar used to cost a read of every listed story document per
+    // view; now the server keeps the leans. The page must not change.
+    let stories = get(&server().url("/api/stories")).json();
+    let id = stories["stories"][0]["id"]
+        .as_str()
+        .expect("a story")
+        .to_string();
+    let document = get(&server().url(&format!("/api/stories/{id}"))).json();
+    let lean = &document["coverage"]["lean"];
+    let count = |side: &str| lean[side].as_u64().unwrap_or(0);
+    let rated = count("left") + count("centre") + count("right") + count("unknown");
+    assert!(rated > 0, "{lean}");
+    let first = get(&server().url("/stories"));
+    assert_eq!(first.status, 200);
+    assert!(first.body.contains("Outlet lean: "), "{}", first.body);
+    if count("unknown") > 0 {
+        assert!(first
+            .body
+            .contains(&format!("{} unrated", count("unknown"))));
+    }
+    let again = get(&server().url("/stories"));
+    assert_eq!(again.body, first.body);
+}
