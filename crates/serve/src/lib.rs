@@ -25,6 +25,16 @@
 //! | `GET /api/stories/{id}` | one story document: events, arcs, coverage comparison |
 //! | `GET /api/openapi.json` | OpenAPI 3 description of the API |
 //!
+//! # Limits
+//!
+//! The server may face the network: [`Limits`] bounds connections, the
+//! time to send a request header and to answer a request, and request
+//! bodies; every response says `nosniff` and `DENY` to framing; errors
+//! under `/api/` are always JSON (see the `limits` module). Search queries
+//! are checked before tantivy parses them
+//! ([`parallax_search::check_query`]): its parser recurses per nesting
+//! level, and one deep query overflowed the stack and aborted the process.
+//!
 //! # Where the data comes from
 //!
 //! Stories are read from the store's stories document, which
@@ -138,8 +148,8 @@ pub fn router(state: AppState) -> Router {
     router_with(state, Limits::default())
 }
 
-/// All routes, with the per-request `limits` and the response headers of
-/// [`limits::respond`] around them.
+/// All routes, within the per-request `limits`, with the response headers
+/// and error shapes the server gives every route.
 pub fn router_with(state: AppState, limits: Limits) -> Router {
     Router::new()
         .route("/", get(pages::article_list))
