@@ -397,3 +397,77 @@ async fn reword_rejection(api: bool, method: &Method, response: Response) -> Res
     }
     reworded
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::routing::get;
+    use std::io::{Read, Write};
+
+    /// A GET over a plain socket, read until the server closes it.
+    fn exchange(addr: std::net::SocketAddr, path: &str) -> String {
+        let mut stream = std::net::TcpStream::connect(addr).expect("connect");
+        stream
+            .set_read_timeout(Some(Duration::from_secs(10)))
+            .expect("timeout");
+        write!(
+            stream,
+            "GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+        )
+        .expect("write");
+        let mut answer = String::new();
+        let _ = stream.read_to_string(&mut answer);
+        answer
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_request_past_its_time_is_a_503_in_the_route_shape() {
+        let limits = Limits {
+            request_timeout: Duration::from_millis(300),
+            ..Limits::default()
+        };
+        let slow = || async {
+            tokio::time::sleep(Duration::from_secs(5)).await;
+            "late"
+        };
+        let app = Router::new()
+            .route("/api/slow", get(slow))
+            .route("/slow", get(slow))
+            .route("/api/quick", get(|| async { "quick" }))
+            .layer(axum::middleware::from_fn_with_state(
+                Arc::new(limits.clone()),
+                respond,
+            ));
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let server = tokio::spawn(async move {
+            serve_connections(listener, app, &limits, async {
+                let _ = stopped.await;
+            })
+            .await;
+        });
+
+        let started = Instant::now();
+        let api = tokio::task::spawn_blocking(move || exchange(addr, "/api/slow"))
+            .await
+            .expect("client");
+        assert!(started.elapsed() < Duration::from_secs(3));
+        assert!(api.starts_with("HTTP/1.1 503"), "{api}");
+        assert!(api.contains("application/json"), "{api}");
+        assert!(api.contains("longer than 0.3 s"), "{api}");
+        let page = tokio::task::spawn_blocking(move || exchange(addr, "/slow"))
+            .await
+            .expect("client");
+        assert!(page.starts_with("HTTP/1.1 503"), "{page}");
+        assert!(page.contains("text/html"), "{page}");
+        let quick = tokio::task::spawn_blocking(move || exchange(addr, "/api/quick"))
+            .await
+            .expect("client");
+        assert!(quick.starts_with("HTTP/1.1 200"), "{quick}");
+        assert!(quick.to_ascii_lowercase().contains("x-frame-options: deny"));
+
+        let _ = stop.send(());
+        server.await.expect("server");
+    }
+}
