@@ -175,6 +175,7 @@ fn finish(
         blocks,
         removed,
         warnings,
+        outlet_via: None,
     })
 }
 

@@ -25,20 +25,83 @@ pub struct InputArgs {
     /// .jsonl, .warc, feeds, and their .gz).
     #[arg(long)]
     all_files: bool,
+    /// The outlet that published these inputs (when they do not say).
+    #[arg(long)]
+    outlet: Option<String>,
+    /// The URL of the article (for a single file without one).
+    #[arg(long)]
+    url: Option<String>,
+    /// Publication date, YYYY-MM-DD, for inputs that do not give one.
+    #[arg(long)]
+    published: Option<String>,
+    /// CSV or JSONL file: path → outlet, url, title, published, per input file.
+    #[arg(long)]
+    manifest: Option<PathBuf>,
 }
 
 impl InputArgs {
-    fn limits(&self) -> Limits {
-        limits(self.max_record_mb, self.all_files)
+    fn limits(&self) -> Result<Limits> {
+        limits(
+            self.max_record_mb,
+            self.all_files,
+            given(&self.outlet, &self.url, &self.published, &self.manifest)?,
+        )
     }
 }
 
-fn limits(max_record_mb: usize, all_files: bool) -> Limits {
-    Limits {
+/// What the user states about the inputs, from the flags and manifest.
+fn given(
+    outlet: &Option<String>,
+    url: &Option<String>,
+    published: &Option<String>,
+    manifest: &Option<PathBuf>,
+) -> Result<parallax_ingest::InputMeta> {
+    if let Some(date) = published {
+        let ok = date.len() == 10
+            && chrono_like_date(date)
+            && date.as_bytes().get(4) == Some(&b'-')
+            && date.as_bytes().get(7) == Some(&b'-');
+        if !ok {
+            anyhow::bail!("--published {date:?}: give the date as YYYY-MM-DD");
+        }
+    }
+    let manifest = match manifest {
+        Some(path) => Some(std::sync::Arc::new(
+            parallax_ingest::Manifest::read(path).map_err(anyhow::Error::msg)?,
+        )),
+        None => None,
+    };
+    Ok(parallax_ingest::InputMeta {
+        all: parallax_ingest::Given {
+            outlet: outlet.clone(),
+            url: url.clone(),
+            title: None,
+            published: published.clone(),
+        },
+        manifest,
+    })
+}
+
+/// `YYYY-MM-DD` with a real month and day.
+fn chrono_like_date(d: &str) -> bool {
+    let num = |r: std::ops::Range<usize>| d.get(r).and_then(|s| s.parse::<u32>().ok());
+    matches!(
+        (num(0..4), num(5..7), num(8..10)),
+        (Some(_), Some(1..=12), Some(1..=31))
+    )
+}
+
+fn limits(
+    max_record_mb: usize,
+    all_files: bool,
+    meta: parallax_ingest::InputMeta,
+) -> Result<Limits> {
+    Ok(Limits {
         max_record_bytes: max_record_mb.saturating_mul(1024 * 1024),
         list: parallax_ingest::ListOptions { all_files },
+        meta,
         ..Limits::default()
-    }
+    })
 }
 
 /// `text` safe to print on a terminal: control characters (in file names,
@@ -75,6 +138,18 @@ pub struct IngestArgs {
     /// .jsonl, .warc, feeds, and their .gz).
     #[arg(long)]
     all_files: bool,
+    /// The outlet that published these inputs (when they do not say).
+    #[arg(long)]
+    outlet: Option<String>,
+    /// The URL of the article (for a single file without one).
+    #[arg(long)]
+    url: Option<String>,
+    /// Publication date, YYYY-MM-DD, for inputs that do not give one.
+    #[arg(long)]
+    published: Option<String>,
+    /// CSV or JSONL file: path → outlet, url, title, published, per input file.
+    #[arg(long)]
+    manifest: Option<PathBuf>,
     /// List every skipped input, not only the first 50.
     #[arg(long)]
     all_skipped: bool,
@@ -125,12 +200,12 @@ pub struct ShowArgs {
 
 /// Read and clean inputs with a progress bar; skipped records are reported
 /// on stderr as they are collected.
-fn read_and_clean(input: &InputArgs) -> (Vec<Article>, Vec<Skipped>) {
+fn read_and_clean(input: &InputArgs) -> Result<(Vec<Article>, Vec<Skipped>)> {
+    let limits = input.limits()?;
     let bar = Bar::new("cleaning");
-    let outcomes =
-        parallax_pipeline::process_paths(&input.paths, &input.limits(), &|p| bar.update(p));
+    let outcomes = parallax_pipeline::process_paths(&input.paths, &limits, &|p| bar.update(p));
     bar.finish();
-    parallax_pipeline::partition(outcomes)
+    Ok(parallax_pipeline::partition(outcomes))
 }
 
 /// Skipped inputs listed on stderr; past `SHOWN` lines, the rest are
@@ -163,7 +238,7 @@ fn exit_for(skipped: &[Skipped]) -> ExitCode {
 }
 
 pub fn clean(args: CleanArgs) -> Result<ExitCode> {
-    let (articles, skipped) = read_and_clean(&args.input);
+    let (articles, skipped) = read_and_clean(&args.input)?;
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
     for article in &articles {
@@ -215,7 +290,7 @@ fn one_line(s: &str, max_chars: usize) -> String {
 
 pub fn analyze(args: AnalyzeArgs) -> Result<ExitCode> {
     let _ = args.json; // JSON is the only format; the flag keeps scripts explicit.
-    let (articles, skipped) = read_and_clean(&args.input);
+    let (articles, skipped) = read_and_clean(&args.input)?;
     let mut analyses =
         parallax_pipeline::analyze_articles(&articles).context("extracting entities")?;
     let entities = parallax_pipeline::link_corpus_entities(&articles, &mut analyses);
@@ -263,7 +338,11 @@ fn open_existing_store(db: Option<PathBuf>) -> Result<SqliteStore> {
 
 pub fn ingest(db: Option<PathBuf>, args: IngestArgs) -> Result<ExitCode> {
     let mut store = open_store(db)?;
-    let limits = limits(args.max_record_mb, args.all_files);
+    let limits = limits(
+        args.max_record_mb,
+        args.all_files,
+        given(&args.outlet, &args.url, &args.published, &args.manifest)?,
+    )?;
     let bar = Bar::new("ingesting");
     let report = parallax_pipeline::ingest(&mut store, &args.paths, &args.feeds, &limits, &|p| {
         bar.update(p)

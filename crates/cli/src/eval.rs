@@ -36,6 +36,14 @@ enum EvalWhat {
         /// A split folder (e.g. ../shared/data/polnear/dev) or the PolNeAR root.
         dir: PathBuf,
     },
+    /// Outlet resolution on a labelled set's publisher column (PolNeAR's
+    /// `metadata.tsv`): the share of articles whose outlet resolves, and
+    /// the share that carry at least one cited rating.
+    Outlets {
+        /// A TSV with a `publisher` (or `outlet`) column, or a folder
+        /// holding `metadata.tsv` (e.g. ../shared/data/polnear).
+        path: PathBuf,
+    },
     /// Event clustering on MStream-style JSONL (`clusterNo`, `textCleaned`):
     /// NMI, pairwise and B-cubed P/R/F1.
     Clusters {
@@ -74,6 +82,60 @@ pub fn eval(args: EvalArgs) -> Result<ExitCode> {
             let scores = parallax_extract::eval_conll(&file)
                 .with_context(|| format!("evaluating the tagger on {}", file.display()))?;
             println!("{scores}");
+        }
+        EvalWhat::Outlets { path } => {
+            let file = if path.is_dir() {
+                path.join("metadata.tsv")
+            } else {
+                path.clone()
+            };
+            let text = std::fs::read_to_string(&file)
+                .with_context(|| format!("reading {}", file.display()))?;
+            let mut lines = text.lines();
+            let header: Vec<&str> = lines.next().unwrap_or("").split('\t').collect();
+            let col = header
+                .iter()
+                .position(|h| matches!(*h, "publisher" | "outlet"))
+                .with_context(|| {
+                    format!("{}: no `publisher` or `outlet` column", file.display())
+                })?;
+            // Given a folder, only the articles it holds count (PolNeAR's
+            // metadata also lists PARC rows whose texts are not there).
+            let name_col = header.iter().position(|h| *h == "filename");
+            let held = |name: &str| -> bool {
+                if !path.is_dir() {
+                    return true;
+                }
+                std::fs::read_dir(&path)
+                    .into_iter()
+                    .flatten()
+                    .flatten()
+                    .any(|split| {
+                        let text = split.path().join("text");
+                        text.join(name).exists() || text.join(format!("{name}.txt")).exists()
+                    })
+            };
+            let publishers: Vec<&str> = lines
+                .filter(|l| match name_col.and_then(|i| l.split('\t').nth(i)) {
+                    Some(name) => held(name),
+                    None => true,
+                })
+                .filter_map(|l| l.split('\t').nth(col))
+                .filter(|p| !p.trim().is_empty())
+                .collect();
+            let c = parallax_outlets::current().coverage(publishers.iter().copied());
+            let pct = |n: usize| 100.0 * n as f64 / c.articles.max(1) as f64;
+            println!(
+                "{} articles: outlet resolved {} ({:.1}%), with a cited rating {} ({:.1}%)",
+                c.articles,
+                c.resolved,
+                pct(c.resolved),
+                c.rated,
+                pct(c.rated)
+            );
+            for (spelling, n) in c.unresolved.iter().take(20) {
+                println!("  unresolved: {spelling:?} × {n}");
+            }
         }
         EvalWhat::Quotes { dir } => {
             let scores = parallax_extract::eval_polnear(&dir)

@@ -3,6 +3,7 @@
 
 mod commands;
 mod eval;
+mod outlets;
 mod progress;
 mod serve;
 
@@ -45,6 +46,9 @@ enum Command {
     Train(eval::TrainArgs),
     /// Serve the web UI and JSON API over the store (and poll feeds with --feeds).
     Serve(serve::ServeArgs),
+    /// The outlet registry: list, show, set, rate, import (your own tables
+    /// in the data directory; upgrades never touch them).
+    Outlets(outlets::OutletsArgs),
 }
 
 /// Exit status for a command line that cannot be understood (sysexits'
@@ -76,6 +80,7 @@ fn main() -> ExitCode {
         Command::Eval(args) => eval::eval(args),
         Command::Train(args) => eval::train(args),
         Command::Serve(args) => serve::serve(cli.db, args),
+        Command::Outlets(args) => outlets::outlets(args),
     };
     match result {
         Ok(code) => code,

@@ -111,6 +111,7 @@ mod tests {
             removed: Vec::new(),
             offsets: Default::default(),
             warnings: Vec::new(),
+            outlet_via: None,
         }
     }
 

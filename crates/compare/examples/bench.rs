@@ -155,6 +155,7 @@ fn article(rng: &mut Rng, story: &Story, i: usize) -> Article {
         removed: Vec::new(),
         offsets: Default::default(),
         warnings: Vec::new(),
+        outlet_via: None,
     }
 }
 

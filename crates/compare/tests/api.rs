@@ -23,6 +23,7 @@ fn article(id: &str, url: Option<&str>, outlet: Option<&str>, text: &str) -> Art
         removed: Vec::new(),
         offsets: Default::default(),
         warnings: Vec::new(),
+        outlet_via: None,
     }
 }
 

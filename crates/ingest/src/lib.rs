@@ -31,11 +31,13 @@ mod feed;
 mod http;
 mod ids;
 mod jsonl;
+mod manifest;
 mod sniff;
 mod warc;
 
 pub use feed::{fetch_feed, FeedError};
 pub use ids::{content_id, id_from_file_name, qualified_id, sanitize_id, stable_hash};
+pub use manifest::{Given, InputMeta, Manifest};
 pub use parallax_model::{ContentKind, Hints, Origin, RawDoc, Skipped, SourceFormat};
 
 use flate2::read::MultiGzDecoder;
@@ -65,6 +67,8 @@ pub struct Limits {
     pub user_agent: String,
     /// Which folder entries are read.
     pub list: ListOptions,
+    /// What the user states about the inputs (`--outlet`, `--manifest`).
+    pub meta: InputMeta,
 }
 
 impl Default for Limits {
@@ -76,6 +80,7 @@ impl Default for Limits {
             fetch_timeout: Duration::from_secs(30),
             user_agent: concat!("parallax-ingest/", env!("CARGO_PKG_VERSION")).to_string(),
             list: ListOptions::default(),
+            meta: InputMeta::default(),
         }
     }
 }

@@ -288,6 +288,12 @@ pub struct Article {
     pub removed: Vec<Removal>,
     pub offsets: OffsetMap,
     pub warnings: Vec<String>,
+    /// How [`Article::outlet`] was decided, as a reader should see it
+    /// (`domain: nytimes.com`, `self-reference: "… co-host of our
+    /// podcast"`, `manifest`); absent when the outlet is unknown or came
+    /// from an earlier build.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outlet_via: Option<String>,
 }
 
 impl Article {
@@ -362,6 +368,7 @@ impl Article {
             removed: Vec::new(),
             offsets: OffsetMap::default(),
             warnings: self.warnings.clone(),
+            outlet_via: self.outlet_via.clone(),
         }
     }
 }
@@ -448,6 +455,7 @@ mod tests {
                 }],
             },
             warnings: Vec::new(),
+            outlet_via: None,
         };
         assert!(matches!(
             article.opening(100),

@@ -158,6 +158,33 @@ pub fn host_of(url: &str) -> Option<String> {
     plausible.then_some(host)
 }
 
+/// Where a user's own tables live: `PARALLAX_DATA_DIR` when set, else
+/// `parallax/` in the platform's data directory (next to the default
+/// store; `~/.local/share/parallax` on Linux). Upgrades never write there.
+pub fn user_dir() -> PathBuf {
+    match std::env::var_os("PARALLAX_DATA_DIR").filter(|v| !v.is_empty()) {
+        Some(dir) => PathBuf::from(dir),
+        None => dirs::data_dir()
+            .map(|d| d.join("parallax"))
+            .unwrap_or_else(|| PathBuf::from(".")),
+    }
+}
+
+/// The registry this process uses: the shipped tables and the user's from
+/// [`user_dir`], loaded once. A user table that cannot be read is reported
+/// on stderr once and left out (the shipped tables still apply), so one
+/// typo does not stop an ingest.
+pub fn current() -> &'static Registry {
+    static CURRENT: OnceLock<Registry> = OnceLock::new();
+    CURRENT.get_or_init(|| match Registry::load(&user_dir()) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("warning: outlet tables: {e}; using the shipped tables only");
+            Registry::shipped().clone()
+        }
+    })
+}
+
 /// The registry: the shipped tables, plus a user's where loaded.
 #[derive(Debug, Clone, Default)]
 pub struct Registry {
@@ -411,4 +438,102 @@ pub(crate) fn prefix(text: &str, max: usize) -> &str {
         end -= 1;
     }
     &text[..end]
+}
+
+/// One outlet row in the `outlets.tsv` shape.
+pub fn outlet_row(o: &Outlet) -> String {
+    let names: Vec<&str> = std::iter::once(o.name.as_str())
+        .chain(o.aliases.iter().map(String::as_str))
+        .collect();
+    [
+        names.join("|"),
+        o.domains.join(","),
+        o.country.clone().unwrap_or_default(),
+        o.language.clone().unwrap_or_default(),
+        o.kind
+            .map(OutletKind::as_str)
+            .unwrap_or_default()
+            .to_string(),
+        o.owner.clone().unwrap_or_default(),
+    ]
+    .map(|c| c.replace(['\t', '\n'], " "))
+    .join("\t")
+}
+
+/// One rating row in the `ratings.tsv` shape.
+pub fn rating_row(outlet: &str, r: &Rating) -> String {
+    [
+        outlet,
+        &r.source,
+        &r.rating,
+        r.factuality.as_deref().unwrap_or(""),
+        &r.citation,
+    ]
+    .map(|c| c.replace(['\t', '\n'], " "))
+    .join("\t")
+}
+
+/// Appends rows to a user table in `dir` (created with its header when
+/// missing). Later rows of the same outlet (or outlet and source) replace
+/// earlier ones when the tables are loaded, so appending is how a setting
+/// is changed, and the file stays a readable history.
+pub fn append_user_rows(dir: &Path, file: &str, rows: &[String]) -> Result<PathBuf, OutletError> {
+    use std::io::Write;
+    let path = dir.join(file);
+    let io = |e: std::io::Error| OutletError::Io {
+        path: path.clone(),
+        reason: e.to_string(),
+    };
+    std::fs::create_dir_all(dir).map_err(io)?;
+    let fresh = !path.exists();
+    let mut f = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&path)
+        .map_err(io)?;
+    if fresh {
+        let header = if file == USER_RATINGS {
+            "outlet\tsource\trating\tfactuality\tcitation"
+        } else {
+            "name\tdomains\tcountry\tlanguage\ttype\towner"
+        };
+        writeln!(
+            f,
+            "# Your own Parallax outlet table: same columns as the shipped one.\n{header}"
+        )
+        .map_err(io)?;
+    }
+    for row in rows {
+        writeln!(f, "{row}").map_err(io)?;
+    }
+    Ok(path)
+}
+
+/// How many articles of a set resolve to a known outlet, and how many of
+/// those outlets carry at least one cited rating.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Coverage {
+    pub articles: usize,
+    pub resolved: usize,
+    pub rated: usize,
+    /// Spellings that resolved to nothing, with their counts.
+    pub unresolved: std::collections::BTreeMap<String, usize>,
+}
+
+impl Registry {
+    /// [`Coverage`] of articles given by their publisher as written.
+    pub fn coverage<'a>(&self, publishers: impl IntoIterator<Item = &'a str>) -> Coverage {
+        let mut c = Coverage::default();
+        for p in publishers {
+            c.articles += 1;
+            match self.by_name(p) {
+                Some(o) => {
+                    c.resolved += 1;
+                    c.rated += usize::from(o.ratings.iter().any(|r| !r.citation.is_empty()));
+                }
+                None => *c.unresolved.entry(p.to_string()).or_default() += 1,
+            }
+        }
+        c
+    }
 }

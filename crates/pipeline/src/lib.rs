@@ -74,22 +74,100 @@ pub enum Progress {
 /// from (the store keeps both), or the reason it was skipped.
 pub type Outcome = Result<(RawDoc, Article), Skipped>;
 
-/// Read one input file and clean every record in it.
+/// Read one input file and clean every record in it. What the user said
+/// about the file (`--outlet`, a manifest row) goes in as the record's
+/// hints, ahead of what the page says.
 pub fn process_file(path: &Path, limits: &Limits) -> Vec<Outcome> {
     parallax_ingest::read_file(path, limits)
         .into_iter()
-        .map(|record| record.and_then(clean_record))
+        .map(|record| {
+            record.and_then(|mut doc| {
+                let given = limits.meta.for_path(&doc.origin.path);
+                if let Some((given, _)) = &given {
+                    let hints = &mut doc.hints;
+                    for (slot, value) in [
+                        (&mut hints.outlet, &given.outlet),
+                        (&mut hints.url, &given.url),
+                        (&mut hints.title, &given.title),
+                        (&mut hints.published, &given.published),
+                    ] {
+                        if value.is_some() {
+                            slot.clone_from(value);
+                        }
+                    }
+                    if given.published.is_some() {
+                        hints.published_is_capture_date = false;
+                    }
+                }
+                let user = given.and_then(|(g, from)| Some((g.outlet?, from)));
+                clean_record_with(doc, user)
+            })
+        })
         .collect()
 }
 
 /// Clean one record, turning a cleaning failure into a [`Skipped`] entry.
 pub fn clean_record(doc: RawDoc) -> Outcome {
+    clean_record_with(doc, None)
+}
+
+fn clean_record_with(doc: RawDoc, user_outlet: Option<(String, &str)>) -> Outcome {
     match parallax_clean::clean(&doc) {
-        Ok(article) => Ok((doc, article)),
+        Ok(mut article) => {
+            resolve_outlet(
+                &mut article,
+                user_outlet.as_ref().map(|(o, f)| (o.as_str(), *f)),
+            );
+            Ok((doc, article))
+        }
         Err(e) => Err(Skipped {
             origin: doc.origin.clone(),
             reason: e.to_string(),
         }),
+    }
+}
+
+/// Names the article's outlet the one way the registry does
+/// ([`parallax_outlets`]) and records how it was decided in
+/// [`Article::outlet_via`]: the user's word (with where they said it), the
+/// URL's domain, the page's or export's publisher field, a dateline, or
+/// the text's first-person mention of itself. Nothing found leaves the
+/// outlet unknown.
+pub fn resolve_outlet(article: &mut Article, user: Option<(&str, &str)>) {
+    let registry = parallax_outlets::current();
+    let field = article.outlet.clone();
+    // An outlet names itself in its own furniture more often than in the
+    // article ("an associate editor of … and co-host of our podcast" in
+    // the author bio): the removed bios and footers are read too.
+    let own_words: String = std::iter::once(article.text.as_str())
+        .chain(
+            article
+                .removed
+                .iter()
+                .filter(|r| matches!(r.kind.as_str(), "author_bio" | "newsletter" | "boilerplate"))
+                .map(|r| r.text.as_str()),
+        )
+        .collect::<Vec<_>>()
+        .join("\n");
+    let signals = parallax_outlets::Signals {
+        user: user.map(|(outlet, _)| outlet),
+        url: article.url.as_deref(),
+        field: field.as_deref(),
+        text: &own_words,
+    };
+    match registry.resolve(&signals) {
+        Some(r) => {
+            let how = match (r.via, user) {
+                (parallax_outlets::ResolvedVia::User, Some((_, from))) => from.to_string(),
+                (via, _) => via.as_str().to_string(),
+            };
+            article.outlet_via = Some(format!("{how}: {}", r.evidence));
+            article.outlet = Some(r.outlet);
+        }
+        None => {
+            article.outlet = None;
+            article.outlet_via = None;
+        }
     }
 }
 

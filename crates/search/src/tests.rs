@@ -18,6 +18,7 @@ fn article(id: &str, outlet: &str, title: &str, text: &str) -> Article {
         removed: Vec::new(),
         offsets: OffsetMap::default(),
         warnings: Vec::new(),
+        outlet_via: None,
     }
 }
 

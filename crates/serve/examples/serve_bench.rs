@@ -118,6 +118,7 @@ fn synthetic(i: usize, rng: &mut Lcg) -> (Article, RawDoc) {
         removed: Vec::new(),
         offsets: OffsetMap::default(),
         warnings: Vec::new(),
+        outlet_via: None,
     };
     let raw = RawDoc {
         id,

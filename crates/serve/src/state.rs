@@ -456,6 +456,7 @@ mod tests {
             removed: Vec::new(),
             offsets: OffsetMap::default(),
             warnings: Vec::new(),
+            outlet_via: None,
         };
         let raw = RawDoc {
             id: id.into(),

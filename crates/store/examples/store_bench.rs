@@ -111,6 +111,7 @@ fn make(i: usize) -> (Article, RawDoc) {
             source: Some(11..15),
         }],
         warnings: Vec::new(),
+        outlet_via: None,
         text,
     };
     (article, raw)

@@ -266,6 +266,8 @@ struct DetailRef<'a> {
     removed: &'a [Removal],
     offsets: &'a OffsetMap,
     warnings: &'a [String],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    outlet_via: &'a Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -278,6 +280,8 @@ struct Detail {
     offsets: OffsetMap,
     #[serde(default)]
     warnings: Vec<String>,
+    #[serde(default)]
+    outlet_via: Option<String>,
 }
 
 /// [`RawDoc`] fields besides its content and kind.
@@ -384,6 +388,7 @@ impl StoreTx for SqliteTx<'_> {
             removed: &article.removed,
             offsets: &article.offsets,
             warnings: &article.warnings,
+            outlet_via: &article.outlet_via,
         })?;
         let raw_meta = to_json(&RawMetaRef {
             id: &raw.id,
@@ -669,6 +674,7 @@ impl Store for SqliteStore {
             removed: detail.removed,
             offsets: detail.offsets,
             warnings: detail.warnings,
+            outlet_via: detail.outlet_via,
         }))
     }
 

@@ -49,6 +49,7 @@ pub fn article(
         removed: Vec::new(),
         offsets: OffsetMap::default(),
         warnings: Vec::new(),
+        outlet_via: None,
     }
 }
 
