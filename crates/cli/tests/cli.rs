@@ -538,3 +538,113 @@ fn control_characters_in_names_do_not_reach_the_terminal() {
     assert!(!err.contains('\u{1b}'), "{err:?}");
     assert!(err.contains("\\u{1b}[31mname"), "{err:?}");
 }
+
+/// The seeds with the example manifest: five named outlets, each saying it
+/// came from the manifest; without it, only 003 names itself and the rest
+/// stay unknown.
+#[test]
+fn seeds_get_their_outlets_from_the_manifest_or_stay_unknown() {
+    let seeds = repo().join("../shared/seeds");
+    if !seeds.is_dir() {
+        eprintln!("skipping: ../shared/seeds not found");
+        return;
+    }
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let outlets_of = |db: &Path| -> Vec<(String, String, String)> {
+        let list = run(&["articles", "--json"], db);
+        let mut v: Vec<(String, String, String)> = stdout(&list)
+            .lines()
+            .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+            .map(|a| {
+                let id = a["id"].as_str().unwrap_or("").to_string();
+                let shown = run(&["show", &id, "--json"], db);
+                let doc: serde_json::Value =
+                    serde_json::from_str(&stdout(&shown)).unwrap_or_default();
+                let art = &doc["article"];
+                (
+                    id,
+                    art["outlet"].as_str().unwrap_or("unknown").to_string(),
+                    art["outlet_via"].as_str().unwrap_or("").to_string(),
+                )
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    let plain = tmp.path().join("plain.db");
+    let out = bin()
+        .env("PARALLAX_DATA_DIR", tmp.path())
+        .arg("--db")
+        .arg(&plain)
+        .args(["ingest", "../shared/seeds"])
+        .current_dir(repo())
+        .output()
+        .expect("runs");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let got = outlets_of(&plain);
+    let named: Vec<&str> = got.iter().map(|(_, o, _)| o.as_str()).collect();
+    assert_eq!(
+        named,
+        [
+            "unknown",
+            "unknown",
+            "unknown",
+            "The Electronic Intifada",
+            "unknown"
+        ]
+    );
+    assert!(got[3].2.starts_with("self-reference"), "{:?}", got[3]);
+
+    let with = tmp.path().join("manifest.db");
+    let out = bin()
+        .env("PARALLAX_DATA_DIR", tmp.path())
+        .arg("--db")
+        .arg(&with)
+        .args([
+            "ingest",
+            "../shared/seeds",
+            "--manifest",
+            "examples/seeds-manifest.csv",
+        ])
+        .current_dir(repo())
+        .output()
+        .expect("runs");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let got = outlets_of(&with);
+    let named: Vec<&str> = got.iter().map(|(_, o, _)| o.as_str()).collect();
+    assert_eq!(
+        named,
+        [
+            "Arutz Sheva",
+            "The Jerusalem Post",
+            "Evening Standard",
+            "The Electronic Intifada",
+            "On London"
+        ]
+    );
+    assert!(
+        got.iter().all(|(_, _, via)| via.starts_with("manifest")),
+        "{got:?}"
+    );
+    // Rated where a source rates it, "none" where none does.
+    let jpost = bin()
+        .env("PARALLAX_DATA_DIR", tmp.path())
+        .args(["outlets", "show", "jpost"])
+        .output()
+        .expect("runs");
+    assert!(
+        stdout(&jpost).contains("mediabiasfactcheck.com"),
+        "{}",
+        stdout(&jpost)
+    );
+    let on_london = bin()
+        .env("PARALLAX_DATA_DIR", tmp.path())
+        .args(["outlets", "show", "on london"])
+        .output()
+        .expect("runs");
+    assert!(
+        stdout(&on_london).contains("ratings:  none"),
+        "{}",
+        stdout(&on_london)
+    );
+}

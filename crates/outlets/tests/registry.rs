@@ -183,3 +183,29 @@ fn resolution_says_how_and_never_guesses() {
         .expect("user");
     assert_eq!((user.via, user.known), (ResolvedVia::User, false));
 }
+
+/// PolNeAR's seven publisher codes: every article's outlet resolves and
+/// carries at least one cited rating (the floor is 95%).
+#[test]
+fn polnear_publishers_resolve_and_are_rated() {
+    let meta = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/data/polnear/metadata.tsv");
+    let Ok(text) = std::fs::read_to_string(&meta) else {
+        eprintln!("skipping: {} not found", meta.display());
+        return;
+    };
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().unwrap_or("").split('\t').collect();
+    let col = |name: &str| header.iter().position(|h| *h == name);
+    let (Some(part), Some(publisher)) = (col("compartment"), col("publisher")) else {
+        panic!("metadata.tsv columns changed: {header:?}");
+    };
+    let publishers: Vec<&str> = lines
+        .map(|l| l.split('\t').collect::<Vec<_>>())
+        .filter(|c| matches!(c.get(part).copied(), Some("train" | "dev")))
+        .filter_map(|c| c.get(publisher).copied())
+        .collect();
+    let c = Registry::shipped().coverage(publishers.iter().copied());
+    assert_eq!(c.articles, 924);
+    assert!(c.rated * 100 >= c.articles * 95, "{c:?}");
+}
