@@ -19,7 +19,8 @@ pub use analysis::{
 pub use ingest::{ingest, IngestReport};
 pub use refresh::{
     read_analysis, refresh, refresh_analyses, refresh_entities, refresh_stories,
-    refresh_with_progress, RefreshError, RefreshReport, ANALYZER_VERSION,
+    refresh_with_progress, reresolve_outlets, RefreshError, RefreshReport, ANALYZER_VERSION,
+    OUTLETS_STATE,
 };
 
 pub use coverage::coverage;

@@ -83,9 +83,11 @@ pub fn refresh_with_progress(
     articles_changed: bool,
     progress: &(dyn Fn(Progress) + Sync),
 ) -> Result<RefreshReport, RefreshError> {
+    let renamed = reresolve_outlets(store)?;
     // Read before any work: article changes committed while this refresh
     // runs stay pending for the next one.
     let generation = store.derived_generation()?;
+    let articles_changed = articles_changed || renamed > 0;
     let analysed = analyse_stale(store, progress)?;
     if analysed == 0 && !articles_changed && !generation.pending() {
         return Ok(RefreshReport::default());
@@ -100,6 +102,89 @@ pub fn refresh_with_progress(
         stories: Some(stories.stories),
         story_refresh: Some(stories),
     })
+}
+
+/// `engine_state` row holding the fingerprint of the outlet registry the
+/// stored outlet names were resolved with.
+pub const OUTLETS_STATE: &str = "outlets-registry";
+
+/// A digest of every outlet row and rating the registry holds.
+fn registry_fingerprint(registry: &parallax_outlets::Registry) -> String {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    for o in registry.outlets() {
+        h.update(parallax_outlets::outlet_row(o).as_bytes());
+        for r in &o.ratings {
+            h.update(parallax_outlets::rating_row(&o.name, r).as_bytes());
+        }
+        h.update(b"\n");
+    }
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Names the outlets of stored articles again when the registry changed
+/// since they were named (a store from a build before the registry, a new
+/// shipped table, the user's edits), so every page and filter uses one
+/// name per outlet without a re-ingest. What the user stated (a manifest,
+/// `--outlet`) is kept. When any name changed, the story engine is rebuilt
+/// so stories list the new names. Returns the number of articles renamed.
+pub fn reresolve_outlets(store: &mut dyn Store) -> Result<usize, RefreshError> {
+    let registry = parallax_outlets::current();
+    let fingerprint = registry_fingerprint(registry);
+    let current = store.get_state(OUTLETS_STATE)?;
+    if current.is_some_and(|s| s.bytes == fingerprint.as_bytes()) {
+        return Ok(0);
+    }
+    let mut changes = Vec::new();
+    let mut offset = 0;
+    loop {
+        let page = store.list(&parallax_store::ListQuery {
+            limit: 500,
+            offset,
+            ..parallax_store::ListQuery::default()
+        })?;
+        if page.is_empty() {
+            break;
+        }
+        offset += page.len();
+        for summary in page {
+            let Some(mut article) = store.get(&summary.id)? else {
+                continue;
+            };
+            let stated = article
+                .outlet_via
+                .as_deref()
+                .is_some_and(|v| v.starts_with("manifest") || v.starts_with("command line"));
+            if stated {
+                continue;
+            }
+            let before = (article.outlet.clone(), article.outlet_via.clone());
+            crate::resolve_outlet(&mut article, None);
+            if (article.outlet.clone(), article.outlet_via.clone()) != before {
+                changes.push((article.id, article.outlet, article.outlet_via));
+            }
+        }
+    }
+    if !changes.is_empty() {
+        store.set_outlets(&changes)?;
+        // Stories carry outlet names in their stored documents: build them
+        // afresh rather than reuse comparisons made under the old names.
+        store.put_state(
+            crate::story_refresh::ENGINE_STATE,
+            &parallax_store::EngineState {
+                format: "invalidated: outlets renamed".into(),
+                bytes: Vec::new(),
+            },
+        )?;
+    }
+    store.put_state(
+        OUTLETS_STATE,
+        &parallax_store::EngineState {
+            format: "sha256".into(),
+            bytes: fingerprint.into_bytes(),
+        },
+    )?;
+    Ok(changes.len())
 }
 
 /// Analyse every article whose stored analysis is missing or stale and

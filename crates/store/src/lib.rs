@@ -515,6 +515,16 @@ pub trait Store: Send {
     /// refresh.
     fn derived_generation(&self) -> Result<DerivedGeneration, StoreError>;
 
+    /// Re-names the outlets of stored articles (`(id, outlet, how)`), in
+    /// one transaction, without touching their text or revision: for a
+    /// store written before the outlet registry, or after the registry
+    /// changed. Unknown ids are ignored. Counts as an article change for
+    /// [`Store::derived_generation`].
+    fn set_outlets(
+        &mut self,
+        changes: &[(String, Option<String>, Option<String>)],
+    ) -> Result<(), StoreError>;
+
     /// Records that everything derived is up to date with the articles as
     /// of `generation` (as read by [`Store::derived_generation`] before the
     /// refresh began); never moves `settled` backwards, so a refresh that

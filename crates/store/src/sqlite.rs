@@ -1037,6 +1037,40 @@ impl Store for SqliteStore {
             .map_err(StoreError::sqlite("reading the pending refresh"))
     }
 
+    fn set_outlets(
+        &mut self,
+        changes: &[(String, Option<String>, Option<String>)],
+    ) -> Result<(), StoreError> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(StoreError::sqlite("starting a write"))?;
+        for (id, outlet, via) in changes {
+            let detail: Option<String> = tx
+                .prepare_cached("SELECT detail_json FROM articles WHERE id = ?1")
+                .and_then(|mut s| s.query_row([id], |r| r.get(0)).optional())
+                .map_err(StoreError::sqlite("reading an article's detail"))?;
+            let Some(detail) = detail else { continue };
+            let mut value: serde_json::Value = from_json(id, "article detail", &detail)?;
+            if let Some(map) = value.as_object_mut() {
+                match via {
+                    Some(v) => {
+                        map.insert("outlet_via".into(), serde_json::Value::String(v.clone()));
+                    }
+                    None => {
+                        map.remove("outlet_via");
+                    }
+                }
+            }
+            let detail = to_json(&value)?;
+            tx.prepare_cached("UPDATE articles SET outlet = ?2, detail_json = ?3 WHERE id = ?1")
+                .and_then(|mut s| s.execute(params![id, outlet, detail]))
+                .map_err(StoreError::sqlite("renaming an article's outlet"))?;
+        }
+        tx.commit()
+            .map_err(StoreError::sqlite("committing outlet names"))
+    }
+
     fn settle_derived(&mut self, generation: u64) -> Result<(), StoreError> {
         let generation = i64::try_from(generation).unwrap_or(i64::MAX);
         self.conn
