@@ -159,6 +159,12 @@ pub fn reresolve_outlets(store: &mut dyn Store) -> Result<usize, RefreshError> {
                 continue;
             }
             let before = (article.outlet.clone(), article.outlet_via.clone());
+            // Resolve from what the input said, not from an earlier answer:
+            // an older build's outlet is the field as written; a resolved
+            // one keeps the written field in its evidence (`field: fox`).
+            if let Some(via) = article.outlet_via.as_deref() {
+                article.outlet = via.strip_prefix("field: ").map(str::to_string);
+            }
             crate::resolve_outlet(&mut article, None);
             if (article.outlet.clone(), article.outlet_via.clone()) != before {
                 changes.push((article.id, article.outlet, article.outlet_via));
