@@ -517,15 +517,36 @@ pub(crate) async fn search(
     // Unlike the page, the API always wants words: `*` with `entity` for
     // every article about an entity. (An OpenAPI description cannot say
     // "q or entity", and a client should know what it asked for.)
-    if non_empty(&params.q).is_none() {
+    //
+    // "Blank" is ASCII whitespace only, as the description's pattern says:
+    // regex engines disagree on which other code points are spaces (U+0085
+    // is one to Rust and Python, not to ECMAScript). Other space-only words
+    // are a valid query that matches nothing.
+    let blank = params
+        .q
+        .as_deref()
+        .map(|q| q.trim_matches(|c: char| c.is_ascii_whitespace() || c == '\x0b'))
+        .is_none_or(str::is_empty);
+    if blank {
         return Err(ApiError::bad_request(
             "q (the search words, or * for every article) is required",
         ));
     }
-    let request = params
-        .to_request(20)
-        .map_err(ApiError::bad_request)?
-        .ok_or_else(|| ApiError::bad_request("q (the search words) is required"))?;
+    let Some(request) = params.to_request(20).map_err(ApiError::bad_request)? else {
+        let limit = parse_count("limit", &params.limit, 20, 1, MAX_LIMIT).unwrap_or(20);
+        let offset = parse_count("offset", &params.offset, 0, 0, MAX_SEARCH_OFFSET).unwrap_or(0);
+        return Ok(Json(SearchPage {
+            query: String::new(),
+            entity: None,
+            total: 0,
+            limit,
+            offset,
+            next_offset: None,
+            entities: Vec::new(),
+            hits: Vec::new(),
+        })
+        .into_response());
+    };
     let (query, entity, limit, offset) = (
         request.query.clone(),
         request.entity.clone(),

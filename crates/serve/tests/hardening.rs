@@ -114,6 +114,27 @@ fn queries_that_overflowed_the_parser_are_400s_and_the_server_lives() {
     assert_eq!(all["total"], fixtures().len());
 }
 
+/// The description says "blank" is ASCII white space; other space-only
+/// words (U+0085, U+3000) are a valid query that matches nothing, so a
+/// schema-valid request is never refused.
+#[test]
+fn space_only_words_are_a_query_that_matches_nothing() {
+    for blank in ["/api/search?q=", "/api/search?q=%20%09"] {
+        assert_eq!(get(&server().url(blank)).status, 400, "{blank}");
+    }
+    for spaces in [
+        "%C2%85",
+        "%E3%80%80",
+        "%C2%85&entity=nobody&outlet=Unknown+outlet",
+    ] {
+        let answer = get(&server().url(&format!("/api/search?q={spaces}&limit=3")));
+        assert_eq!(answer.status, 200, "{spaces}: {}", answer.body);
+        let page = answer.json();
+        assert_eq!(page["total"], 0, "{spaces}");
+        assert_eq!(page["limit"], 3, "{spaces}");
+    }
+}
+
 #[test]
 fn every_response_carries_nosniff_and_deny() {
     for path in [
