@@ -64,7 +64,10 @@ fn check(doc: &RawDoc) -> Result<(), TestCaseError> {
         last = run.clean.end;
     }
     for b in &article.blocks {
-        prop_assert!(article.text.get(b.span.clone()).is_some(), "block off the text");
+        prop_assert!(
+            article.text.get(b.span.clone()).is_some(),
+            "block off the text"
+        );
     }
     Ok(())
 }

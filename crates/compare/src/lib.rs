@@ -53,7 +53,7 @@ use std::ops::Range;
 pub use facts::{ArticleFacts, Fact, FactCell, FactsMatrix};
 pub use lexicon::{Lexicon, VerbTone};
 pub use outlets::{
-    blindspots, Blindspot, LeanDistribution, OutletInfo, OutletMatch, OutletTable, Side, StoryLean,
+    blindspots, match_article, Blindspot, LeanDistribution, OutletMatch, Side, StoryLean,
 };
 pub use quotes::{find_quotes_fallback, QuoteForm, QuoteOccurrence, SharedQuote, SpellingVariant};
 pub use voice::{
@@ -67,9 +67,6 @@ pub enum CompareError {
     /// A lexicon file is malformed or unreadable.
     #[error("lexicon: {0}")]
     Lexicon(String),
-    /// The outlets table is malformed or unreadable.
-    #[error("outlets table: {0}")]
-    Outlets(String),
 }
 
 /// Whether a quotation reports speech or distances the writer from a word.
@@ -243,8 +240,10 @@ pub struct Coverage {
     pub notes: Vec<String>,
 }
 
-/// Current [`Coverage::schema`].
-pub const SCHEMA_VERSION: u32 = 1;
+/// Current [`Coverage::schema`]. 2: an article's outlet match is the
+/// registry's row with every rating and the combined lean with how.
+/// Stored coverages of another version are compared again, not reused.
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// Tunable limits and thresholds.
 #[derive(Debug, Clone)]
@@ -277,20 +276,22 @@ impl Default for CompareOptions {
     }
 }
 
-/// Builds [`Coverage`] with one lexicon and outlets table.
+/// Builds [`Coverage`] with one lexicon and outlet registry.
 #[derive(Debug, Clone)]
 pub struct Comparer<'l> {
     pub lexicon: &'l Lexicon,
-    pub outlets: std::borrow::Cow<'l, OutletTable>,
+    /// The outlet registry articles are matched against.
+    pub outlets: &'l parallax_outlets::Registry,
     pub options: CompareOptions,
 }
 
 impl Comparer<'static> {
-    /// The shipped lexicon and outlets table, default options.
+    /// The shipped lexicon, the outlet registry with the user's
+    /// overrides ([`parallax_outlets::current`]), default options.
     pub fn shipped() -> Comparer<'static> {
         Comparer {
             lexicon: Lexicon::shipped(),
-            outlets: std::borrow::Cow::Borrowed(OutletTable::shipped()),
+            outlets: parallax_outlets::current(),
             options: CompareOptions::default(),
         }
     }
@@ -323,7 +324,7 @@ impl<'l> Comparer<'l> {
         let mut matches = Vec::with_capacity(prepared.len());
         for p in &prepared {
             let a = p.article;
-            let m = self.outlets.match_article(a);
+            let m = outlets::match_article(self.outlets, a);
             matches.push(m.clone());
             articles.push(ArticleEntry {
                 id: a.id.clone(),
@@ -352,7 +353,7 @@ impl<'l> Comparer<'l> {
     }
 }
 
-/// Compare clean articles with the shipped lexicon and outlets table and
+/// Compare clean articles with the shipped lexicon, the outlet registry and
 /// no extractor output (fallback quotes, no timeline).
 pub fn compare_articles(articles: &[Article]) -> Coverage {
     let inputs: Vec<CoverageInput<'_>> = articles.iter().map(CoverageInput::new).collect();
@@ -378,7 +379,7 @@ fn outlet_summaries(
             None => {
                 out.push(OutletSummary {
                     outlet: name,
-                    lean: a.outlet_match.as_ref().and_then(|m| m.outlet.lean),
+                    lean: a.outlet_match.as_ref().and_then(OutletMatch::lean_step),
                     articles: Vec::new(),
                     attribution_verbs: Vec::new(),
                     evaluative_share: 0.0,

@@ -2,8 +2,7 @@
 //! included.
 
 use parallax_compare::{
-    Comparer, CoverageInput, DateGranularity, DatedSentence, OutletTable, QuoteKind, QuoteRef,
-    SpeakerKind,
+    Comparer, CoverageInput, DateGranularity, DatedSentence, QuoteKind, QuoteRef, SpeakerKind,
 };
 use parallax_model::{Article, Origin, SourceFormat};
 
@@ -212,20 +211,48 @@ fn empty_and_odd_inputs_do_not_panic() {
 }
 
 #[test]
-fn user_outlet_table_overrides_shipped_rows() {
+fn user_outlet_rows_and_ratings_reach_the_lean() {
     let dir = std::env::temp_dir().join(format!("parallax-compare-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("tmp");
-    let path = dir.join("outlets.tsv");
-    std::fs::write(&path, "# mine\nThe Eastport Echo\teastport-echo.example\tGB\t-1\tleft-center\t\tmy newsroom's rating\n")
-        .expect("write");
-    let table = OutletTable::with_override(&path).expect("table");
-    let c = article("c", None, Some("Eastport Echo"), C);
+    let outlets = parallax_outlets::outlet_row(&parallax_outlets::Outlet {
+        name: "The Eastport Echo".into(),
+        aliases: vec!["Echo".into()],
+        domains: vec!["eastport-echo.example".into()],
+        country: Some("GB".into()),
+        language: Some("en".into()),
+        kind: None,
+        owner: None,
+        ratings: Vec::new(),
+    });
+    let rating = parallax_outlets::rating_row(
+        "The Eastport Echo",
+        &parallax_outlets::Rating {
+            source: "my-newsroom".into(),
+            rating: "left-center".into(),
+            factuality: None,
+            citation: "our style guide, 2026".into(),
+        },
+    );
+    parallax_outlets::append_user_rows(&dir, parallax_outlets::USER_OUTLETS, &[outlets])
+        .expect("outlet row");
+    parallax_outlets::append_user_rows(&dir, parallax_outlets::USER_RATINGS, &[rating])
+        .expect("rating row");
+    let registry = parallax_outlets::Registry::load(&dir).expect("registry");
+    let c = article("c", None, Some("eastport echo"), C);
     let mut comparer = Comparer::shipped();
-    comparer.outlets = std::borrow::Cow::Owned(table);
+    comparer.outlets = &registry;
     let cov = comparer.compare(&[CoverageInput::new(&c)]);
     assert_eq!(cov.lean.left, 1);
-    std::fs::write(&path, "broken row").expect("write");
-    assert!(OutletTable::with_override(&path).is_err());
+    let m = cov.articles[0].outlet_match.as_ref().expect("matched");
+    assert_eq!(m.outlet.name, "The Eastport Echo");
+    assert_eq!(m.outlet.ratings[0].citation, "our style guide, 2026");
+    assert!(m
+        .lean
+        .as_ref()
+        .is_some_and(|l| l.explanation.contains("my-newsroom")));
+    assert_eq!(cov.outlets[0].outlet, "The Eastport Echo");
+    std::fs::write(dir.join(parallax_outlets::USER_OUTLETS), "broken row").expect("write");
+    assert!(parallax_outlets::Registry::load(&dir).is_err());
     let _ = std::fs::remove_dir_all(&dir);
 }
 

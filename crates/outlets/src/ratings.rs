@@ -112,7 +112,7 @@ pub fn lean_of_label(label: &str) -> Option<i8> {
 }
 
 /// A lean computed from several ratings, with how.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CombinedLean {
     /// The mean of the ratings' leans on the −3 … +3 scale.
     pub value: f32,

@@ -126,8 +126,9 @@ fn registry_fingerprint(registry: &parallax_outlets::Registry) -> String {
 /// since they were named (a store from a build before the registry, a new
 /// shipped table, the user's edits), so every page and filter uses one
 /// name per outlet without a re-ingest. What the user stated (a manifest,
-/// `--outlet`) is kept. When any name changed, the story engine is rebuilt
-/// so stories list the new names. Returns the number of articles renamed.
+/// `--outlet`) is kept. When the registry changed and the store holds
+/// articles, the story engine is rebuilt so stories list the new names and
+/// leans. Returns the number of articles renamed.
 pub fn reresolve_outlets(store: &mut dyn Store) -> Result<usize, RefreshError> {
     let registry = parallax_outlets::current();
     let fingerprint = registry_fingerprint(registry);
@@ -173,12 +174,15 @@ pub fn reresolve_outlets(store: &mut dyn Store) -> Result<usize, RefreshError> {
     }
     if !changes.is_empty() {
         store.set_outlets(&changes)?;
-        // Stories carry outlet names in their stored documents: build them
-        // afresh rather than reuse comparisons made under the old names.
+    }
+    if offset > 0 {
+        // Stories carry outlet names and leans in their stored documents:
+        // when any row or rating changed, build them afresh rather than
+        // reuse comparisons made under the old table.
         store.put_state(
             crate::story_refresh::ENGINE_STATE,
             &parallax_store::EngineState {
-                format: "invalidated: outlets renamed".into(),
+                format: "invalidated: outlet registry changed".into(),
                 bytes: Vec::new(),
             },
         )?;

@@ -234,7 +234,11 @@ fn stored_coverages(
         let events = doc["events"].as_array().into_iter().flatten();
         for part in std::iter::once(doc).chain(events) {
             let ids: Option<Vec<String>> = serde_json::from_value(part["articles"].clone()).ok();
-            let cov: Option<Coverage> = serde_json::from_value(part["coverage"].clone()).ok();
+            // A coverage of another schema is compared again, not reused.
+            let cov: Option<Coverage> =
+                serde_json::from_value::<Coverage>(part["coverage"].clone())
+                    .ok()
+                    .filter(|c| c.schema == parallax_compare::SCHEMA_VERSION);
             if let (Some(ids), Some(cov)) = (ids, cov) {
                 known.insert(key(&ids), cov);
             }

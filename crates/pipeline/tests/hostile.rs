@@ -23,7 +23,11 @@ fn soup(n: usize) -> String {
             .wrapping_mul(6364136223846793005)
             .wrapping_add(1442695040888963407);
         out.push_str(words[(x >> 33) as usize % words.len()]);
-        out.push_str(if (x >> 40).is_multiple_of(3) { "s " } else { " " });
+        out.push_str(if (x >> 40).is_multiple_of(3) {
+            "s "
+        } else {
+            " "
+        });
     }
     out
 }

@@ -48,7 +48,7 @@ proptest! {
             std::fs::write(folder.join(name), body).expect("write");
         }
         let mut store = SqliteStore::open(tmp.path().join("s.db")).expect("store");
-        let first = parallax_pipeline::ingest(&mut store, &[root.clone()], &[], &Limits::default(), &|_| {})
+        let first = parallax_pipeline::ingest(&mut store, std::slice::from_ref(&root), &[], &Limits::default(), &|_| {})
             .expect("ingest");
         prop_assert_eq!(first.counts.inserted, files.len(), "{:?}", first.skipped);
         let before = ids(&store);

@@ -41,8 +41,18 @@ use tantivy::{
 };
 
 /// Bumped whenever the schema or the analysis changes; an index carrying
-/// another version is wiped and rebuilt from the store.
-pub const SCHEMA_VERSION: u32 = 2;
+/// another version is wiped and rebuilt from the store. 3: the outlet
+/// filter field holds [`outlet_key`], not the name as written.
+pub const SCHEMA_VERSION: u32 = 3;
+/// The outlet filter's term: case and runs of white space ignored.
+pub fn outlet_key(outlet: &str) -> String {
+    outlet
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
 /// File in the index folder naming the schema version and tantivy version.
 const VERSION_FILE: &str = "parallax-search.version";
 /// Memory the writer may buffer before flushing a segment.
@@ -230,7 +240,9 @@ pub struct SearchRequest {
     pub query: String,
     pub limit: usize,
     pub offset: usize,
-    /// Only articles from this outlet (exact name).
+    /// Only articles from this outlet: the name as stored, in any case and
+    /// spacing (callers turn an alias into the name first; this crate
+    /// knows nothing of the outlet registry).
     pub outlet: Option<String>,
     /// Only articles in this language (ISO 639-1).
     pub language: Option<String>,
@@ -417,7 +429,7 @@ impl SearchIndex {
         doc.add_text(f.text, &a.text);
         if let Some(outlet) = &a.outlet {
             doc.add_text(f.outlet, outlet);
-            doc.add_text(f.outlet_exact, outlet);
+            doc.add_text(f.outlet_exact, outlet_key(outlet));
         }
         if let Some(language) = &a.language {
             doc.add_text(f.language, language);
@@ -627,7 +639,7 @@ impl SearchIndex {
                 ));
             }
         };
-        filter(f.outlet_exact, &request.outlet);
+        filter(f.outlet_exact, &request.outlet.as_deref().map(outlet_key));
         filter(f.language, &request.language);
         filter(f.entity, &request.entity);
         let query = BooleanQuery::new(clauses);

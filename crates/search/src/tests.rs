@@ -123,6 +123,18 @@ fn filters_by_outlet_and_language_and_pages() {
     let only = index.search_with(&request).unwrap();
     assert_eq!(only.total, 1);
     assert_eq!(only.hits[0].id, "budget");
+    request.outlet = Some("  capital   LEDGER ".into());
+    assert_eq!(
+        index.search_with(&request).unwrap().total,
+        1,
+        "case and spacing"
+    );
+    request.outlet = Some("Capital".into());
+    assert_eq!(
+        index.search_with(&request).unwrap().total,
+        0,
+        "a part is not the name"
+    );
 
     request.outlet = None;
     request.language = Some("en".into());

@@ -225,10 +225,25 @@ fn days_in_month(y: u32, m: u32) -> u32 {
     }
 }
 
+/// An outlet filter as the user typed it, turned into the registry's name
+/// (`fox`, `FOX`, `foxnews.com` → `Fox News`); a name the registry does not
+/// know is kept as typed and matched in any case.
+pub(crate) fn outlet_filter(value: &Option<String>) -> Option<String> {
+    non_empty(value).map(|v| parallax_outlets::current().canonical(&v).to_string())
+}
+
+/// Whether a stored outlet name is the outlet a filter names (both through
+/// the registry, case and spelling ignored).
+pub(crate) fn same_outlet(stored: &str, filter: &str) -> bool {
+    let registry = parallax_outlets::current();
+    parallax_outlets::name_key(registry.canonical(stored))
+        == parallax_outlets::name_key(registry.canonical(filter))
+}
+
 impl ListParams {
     pub(crate) fn to_query(&self, default_limit: usize) -> Result<ListQuery, String> {
         Ok(ListQuery {
-            outlet: non_empty(&self.outlet),
+            outlet: outlet_filter(&self.outlet),
             language: non_empty(&self.language),
             published_from: parse_date("from", &self.from)?,
             published_to: parse_date("to", &self.to)?,
@@ -426,7 +441,7 @@ impl SearchParams {
             query: query.unwrap_or_default(),
             limit,
             offset,
-            outlet: non_empty(&self.outlet),
+            outlet: outlet_filter(&self.outlet),
             language: non_empty(&self.language),
             entity,
             order,

@@ -211,6 +211,8 @@ aside.entities li{margin:.25rem 0}
 @media (min-width:64rem){.article-page{display:grid;grid-template-columns:minmax(0,46rem) 17rem;gap:2.5rem;align-items:start}aside.entities{border-top:0;margin-top:3.2rem;position:sticky;top:1rem;max-height:calc(100vh - 2rem);overflow-y:auto}}
 h1 .ent{border-bottom-width:3px}
 .facts-table th{width:7rem;white-space:nowrap}
+.outlet-box dl{display:grid;grid-template-columns:max-content 1fr;gap:.2rem .8rem;margin:.4rem 0}.outlet-box dt{font-weight:600}.outlet-box dd{margin:0}
+table.outlets td{vertical-align:top;padding:.3rem .4rem;border-top:1px solid var(--line)}table.outlets ul{margin:0;padding-left:1rem}.outlets-wrap{overflow-x:auto}
 .quote-group{margin:.8rem 0 1rem;padding:.5rem .7rem;background:var(--panel);border-radius:6px}
 .quote-group h3{font-size:1rem;margin:0}
 .quote-group h3 a{text-decoration:none}
@@ -241,7 +243,7 @@ pub fn page(title: &str, query: &str, body: Html) -> String {
         .raw("</style></head><body>")
         .raw("<header class=\"site\"><a class=\"brand\" href=\"/\">Parallax</a>")
         .raw("<nav><a href=\"/\">Articles</a><a href=\"/stories\">Stories</a>")
-        .raw("<a href=\"/entities\">Entities</a>")
+        .raw("<a href=\"/entities\">Entities</a><a href=\"/outlets\">Outlets</a>")
         .raw("<a href=\"/search\">Search</a>")
         .raw("<a href=\"/api/openapi.json\">API</a></nav>")
         .raw("<form action=\"/search\" method=\"get\" role=\"search\">")

@@ -51,6 +51,7 @@ mod entities;
 pub mod html;
 mod limits;
 mod marks;
+mod outlets;
 mod pages;
 mod state;
 mod stories;
@@ -158,6 +159,7 @@ pub fn router_with(state: AppState, limits: Limits) -> Router {
         .route("/search", get(pages::search_page))
         .route("/entities", get(entities::entity_list))
         .route("/entities/{id}", get(entities::entity_page))
+        .route("/outlets", get(outlets::outlet_list))
         .route("/stories", get(stories::story_list))
         .route("/stories/{id}", get(stories::story_page))
         .route("/api/health", get(api::health))
@@ -168,6 +170,8 @@ pub fn router_with(state: AppState, limits: Limits) -> Router {
         .route("/api/entities/{id}", get(entities::api_entity))
         .route("/api/stories", get(stories::api_stories))
         .route("/api/stories/{id}", get(stories::api_story))
+        .route("/api/outlets", get(outlets::api_outlets))
+        .route("/api/outlets/{name}", get(outlets::api_outlet))
         .route("/api/openapi.json", get(api::openapi))
         .fallback(not_found)
         .with_state(state)

@@ -348,6 +348,7 @@ fn render_article(
         article.published.as_deref(),
         &extra_refs,
     );
+    crate::outlets::render_article_outlet(&mut h, article);
     h.raw("<p class=\"meta\">");
     if let Some(url) = &article.url {
         if is_web_url(url) {

@@ -92,7 +92,13 @@ pub(crate) async fn api_stories(
     let all = state.inner.pool.read(|s| s.list_stories()).await?;
     let matching: Vec<StorySummary> = all
         .into_iter()
-        .filter(|s| outlet.as_ref().is_none_or(|o| s.outlets.contains(o)))
+        .filter(|s| {
+            outlet.as_ref().is_none_or(|o| {
+                s.outlets
+                    .iter()
+                    .any(|name| crate::api::same_outlet(name, o))
+            })
+        })
         .collect();
     let total = matching.len();
     let stories = matching
@@ -523,8 +529,17 @@ fn render_column(
             .text(date)
             .raw("</time></span>");
     }
-    if let Some(lean) = entry.outlet_match.as_ref().and_then(|m| m.outlet.lean) {
-        h.element("span", None, &format!("lean {lean:+}"));
+    if let Some(m) = &entry.outlet_match {
+        let (label, how) = crate::outlets::lean_text(m.lean.as_ref());
+        h.raw("<span")
+            .attr("title", &how)
+            .raw(">")
+            .text(&label)
+            .raw("</span>");
+        h.raw("<span")
+            .attr("title", "how the outlet was decided")
+            .raw(">");
+        h.text(&format!("outlet: {}", m.matched_by)).raw("</span>");
     }
     h.raw("</div>");
 

@@ -472,7 +472,9 @@ fn every_route_in_the_openapi_description_answers() {
         } else {
             "budget".to_string()
         };
-        let mut url = path.replace("{id}", &id);
+        let mut url = path
+            .replace("{id}", &id)
+            .replace("{name}", "Capital%20Ledger");
         if !required_query.is_empty() {
             url = format!("{url}?{}", required_query.join("&"));
         }

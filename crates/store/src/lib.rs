@@ -167,6 +167,7 @@ pub struct ArticleSummary {
 /// first (undated last), then by id, so paging is stable.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ListQuery {
+    /// Only this outlet, as stored, in any ASCII case.
     pub outlet: Option<String>,
     pub language: Option<String>,
     /// Inclusive ISO date bounds on `published`.
@@ -424,6 +425,9 @@ pub trait Store: Send {
 
     /// Number of stored articles.
     fn count(&self) -> Result<u64, StoreError>;
+
+    /// Articles per stored outlet name (`None`: no outlet), most first.
+    fn outlet_counts(&self) -> Result<Vec<(Option<String>, u64)>, StoreError>;
 
     /// Ids of articles whose text has this [`parallax_dedup::content_hash`]
     /// (exact copies), oldest first.

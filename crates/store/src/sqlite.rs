@@ -719,7 +719,8 @@ impl Store for SqliteStore {
                 sql.push_str(&format!(" AND {clause} ?{}", args.len()));
             }
         };
-        filter("outlet =", &query.outlet);
+        // Outlet names in any ASCII case: callers map aliases to the name.
+        filter("outlet COLLATE NOCASE =", &query.outlet);
         filter("language =", &query.language);
         filter("published >=", &query.published_from);
         filter("published <=", &query.published_to);
@@ -778,6 +779,26 @@ impl Store for SqliteStore {
             .and_then(|mut s| s.query_row([], |r| r.get(0)))
             .map_err(StoreError::sqlite("counting articles"))?;
         Ok(u64::try_from(n).unwrap_or(0))
+    }
+
+    fn outlet_counts(&self) -> Result<Vec<(Option<String>, u64)>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT outlet, count(*) AS n FROM articles GROUP BY outlet \
+                 ORDER BY n DESC, outlet",
+            )
+            .map_err(StoreError::sqlite("counting outlets"))?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok((r.get::<_, Option<String>>(0)?, r.get::<_, i64>(1)?))
+            })
+            .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
+            .map_err(StoreError::sqlite("counting outlets"))?;
+        Ok(rows
+            .into_iter()
+            .map(|(o, n)| (o, u64::try_from(n).unwrap_or(0)))
+            .collect())
     }
 
     fn ids_by_content_hash(&self, hash: &str) -> Result<Vec<String>, StoreError> {
