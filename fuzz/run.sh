@@ -16,15 +16,23 @@ ALL=(html_extract clean_text warc jsonl feed dates quotes search_query)
 TARGETS=("$@")
 [ ${#TARGETS[@]} -eq 0 ] && TARGETS=("${ALL[@]}")
 
+# Exit 3: the fuzzer could not be installed or built (no crash was looked
+# for); exit 1: a target crashed, timed out or ran out of memory.
 if ! command -v cargo-fuzz >/dev/null 2>&1; then
   echo "fuzz: installing cargo-fuzz" >&2
-  cargo install cargo-fuzz --locked
+  cargo install cargo-fuzz --locked || { echo "fuzz: cannot install cargo-fuzz" >&2; exit 3; }
 fi
 NIGHTLY="${FUZZ_TOOLCHAIN:-nightly}"
 # One build of every target (cargo fuzz build takes one target or all).
 SAN="${FUZZ_SANITIZER:-none}"
 MAX_LEN="${FUZZ_MAX_LEN:-65536}"
-cargo +"$NIGHTLY" fuzz build -O -s "$SAN" 2>&1 | tail -3
+build_log=$(mktemp)
+if ! cargo +"$NIGHTLY" fuzz build -O -s "$SAN" >"$build_log" 2>&1; then
+  tail -30 "$build_log"; rm -f "$build_log"
+  echo "fuzz: the targets did not build (see above)" >&2
+  exit 3
+fi
+tail -1 "$build_log"; rm -f "$build_log"
 
 seed() {
   local target=$1 dir=corpus/$1
