@@ -44,6 +44,16 @@ enum EvalWhat {
         /// holding `metadata.tsv` (e.g. ../shared/data/polnear).
         path: PathBuf,
     },
+    /// Cross-article fact links on ECB+ same-event sentence pairs: each
+    /// sub-topic compared on its own, precision and recall of the sentence
+    /// pairs the facts matrix links.
+    Facts {
+        /// e.g. ../shared/data/events/ecb_dev_fact_pairs.json
+        pairs: PathBuf,
+        /// The article texts (default: `ecb_dev.jsonl` beside PAIRS).
+        #[arg(long)]
+        articles: Option<PathBuf>,
+    },
     /// Event clustering on MStream-style JSONL (`clusterNo`, `textCleaned`):
     /// NMI, pairwise and B-cubed P/R/F1.
     Clusters {
@@ -140,6 +150,24 @@ pub fn eval(args: EvalArgs) -> Result<ExitCode> {
         EvalWhat::Quotes { dir } => {
             let scores = parallax_extract::eval_polnear(&dir)
                 .with_context(|| format!("evaluating quotes on {}", dir.display()))?;
+            println!("{scores}");
+        }
+        EvalWhat::Facts { pairs, articles } => {
+            let articles = articles.unwrap_or_else(|| pairs.with_file_name("ecb_dev.jsonl"));
+            let bar = indicatif::ProgressBar::new(0);
+            bar.set_style(
+                indicatif::ProgressStyle::with_template(
+                    "comparing [{bar:30}] {pos}/{len} sub-topics  eta {eta}",
+                )
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            );
+            let scores = parallax_pipeline::eval_facts(&pairs, &articles, &|done, total| {
+                bar.set_length(total as u64);
+                bar.set_position(done as u64);
+            })
+            .map_err(anyhow::Error::msg)
+            .with_context(|| format!("evaluating facts on {}", pairs.display()))?;
+            bar.finish_and_clear();
             println!("{scores}");
         }
         EvalWhat::Clusters { file } => {

@@ -113,10 +113,18 @@ fn feature_hash(tag: u8, text: &str) -> u64 {
 }
 
 /// Features of one sentence's words, as hashes (sorted, deduplicated).
-pub(crate) fn features(p: &Prepared<'_>, words: Range<usize>, lexicon: &Lexicon) -> Vec<u64> {
+/// A sentence's features, and the subset that anchors a link (see
+/// [`CompareOptions::anchored_threshold`]): numbers, days of a month, and
+/// capitalised words inside the sentence (names, mostly).
+pub(crate) fn features(
+    p: &Prepared<'_>,
+    words: Range<usize>,
+    lexicon: &Lexicon,
+) -> (Vec<u64>, Vec<u64>) {
     let ws = &p.words[words];
     let stems: Vec<&str> = ws.iter().map(|w| w.stem.as_str()).collect();
     let mut out = Vec::with_capacity(ws.len());
+    let mut anchors = Vec::new();
     let mut k = 0;
     while k < ws.len() {
         if let Some((concept, n)) = lexicon.paraphrase_at(&stems[k..]) {
@@ -136,22 +144,37 @@ pub(crate) fn features(p: &Prepared<'_>, words: Range<usize>, lexicon: &Lexicon)
                 if let Some(d) =
                     day(ws.get(k + 1)).or_else(|| day(k.checked_sub(1).and_then(|i| ws.get(i))))
                 {
-                    out.push(feature_hash(b'd', &format!("{m}-{d}")));
+                    let h = feature_hash(b'd', &format!("{m}-{d}"));
+                    out.push(h);
+                    anchors.push(h);
                 }
                 k += 1;
                 continue;
             }
         }
         if let Some(v) = number_value(&w.norm) {
-            out.push(feature_hash(b'#', &v));
+            let h = feature_hash(b'#', &v);
+            out.push(h);
+            // Small counts ("two", "3") are everywhere; a figure is evidence.
+            if v.parse::<f64>()
+                .map_or(true, |x| !(0.0..=12.0).contains(&x))
+            {
+                anchors.push(h);
+            }
         } else if w.norm.len() >= 2 && !is_stopword(&w.norm) {
-            out.push(feature_hash(b'w', &w.stem));
+            let h = feature_hash(b'w', &w.stem);
+            out.push(h);
+            if k > 0 && w.capitalised {
+                anchors.push(h);
+            }
         }
         k += 1;
     }
     out.sort_unstable();
     out.dedup();
-    out
+    anchors.sort_unstable();
+    anchors.dedup();
+    (out, anchors)
 }
 
 /// A scored pair of sentences: (similarity, lower index, higher index).
@@ -203,6 +226,218 @@ impl UnionFind {
     }
 }
 
+/// Whether a sentence can be a fact: a statement about the event, not page
+/// furniture. Markup, embedded-post signatures, bylines, credits, sign-offs,
+/// "read more" lines and bare timestamps are not, however many words they
+/// share with another outlet's page (every live blog has "9:05 p.m. ET").
+pub(crate) fn is_claim(text: &str) -> bool {
+    let t = text.trim();
+    let lower = t.to_lowercase();
+    // Markup that reached the text: `<tweet>`, `</p>`, escaped tags, templates.
+    let bytes = lower.as_bytes();
+    // `<name` then a space, `>` or `/` (or the end), or `</`, `<!`: a tag,
+    // closed or cut off by the sentence splitter inside an attribute.
+    let tag = bytes.iter().enumerate().any(|(i, &b)| {
+        if b != b'<' {
+            return false;
+        }
+        let rest = &bytes[i + 1..];
+        match rest.first() {
+            Some(b'/' | b'!') => true,
+            Some(c) if c.is_ascii_alphabetic() => {
+                let name = rest
+                    .iter()
+                    .take_while(|c| c.is_ascii_alphanumeric())
+                    .count();
+                matches!(rest.get(name), None | Some(b' ' | b'>' | b'/'))
+            }
+            _ => false,
+        }
+    });
+    if tag || lower.contains("&lt;") || lower.contains("{{") || lower.contains("pic.twitter.com") {
+        return false;
+    }
+    // An embedded post's signature: "— Name (@handle) March 4, 2026".
+    if lower.contains("(@") {
+        return false;
+    }
+    const FURNITURE: &[&str] = &[
+        "reporting by",
+        "additional reporting",
+        "editing by",
+        "writing by",
+        "compiled by",
+        "follow us",
+        "follow @",
+        "read more",
+        "read the full",
+        "click here",
+        "sign up",
+        "subscribe to",
+        "share this",
+        "share on",
+        "related:",
+        "see also",
+        "advertisement",
+        "image:",
+        "photo:",
+        "picture:",
+        "video:",
+        "watch:",
+        "listen:",
+        "copyright",
+        "all rights reserved",
+        "©",
+        "this story has been updated",
+        "an earlier version of this",
+        "this article originally appeared",
+        "this article was amended",
+        "updated:",
+        "published:",
+        "posted:",
+        "last updated",
+        "last modified",
+    ];
+    if FURNITURE.iter().any(|f| lower.starts_with(f)) {
+        return false;
+    }
+    let words: Vec<&str> = t
+        .split(|c: char| !(c.is_alphabetic() || c == '\'' || c == '’' || c == '.'))
+        .map(|w| w.trim_matches(|c: char| c == '.' || c == '\'' || c == '’'))
+        .filter(|w| w.chars().count() >= 2)
+        .collect();
+    // A byline: "By Ana Ruiz and Tom Hale, Staff Writers".
+    if lower.starts_with("by ") {
+        const BYLINE: &[&str] = &[
+            "by",
+            "and",
+            "in",
+            "at",
+            "for",
+            "of",
+            "the",
+            "with",
+            "staff",
+            "writer",
+            "writers",
+            "correspondent",
+            "reporter",
+            "editor",
+            "senior",
+            "political",
+            "chief",
+            "news",
+        ];
+        let all_names = words.iter().all(|w| {
+            w.chars().next().is_some_and(char::is_uppercase)
+                || BYLINE.contains(&w.to_lowercase().as_str())
+        });
+        if all_names && words.len() <= 12 {
+            return false;
+        }
+    }
+    // What is left beside times, dates and their words: a bare timestamp
+    // ("Updated 9:05 p.m. ET, Jan. 5, 2019") leaves nothing.
+    const TIME_WORDS: &[&str] = &[
+        "a.m",
+        "am",
+        "p.m",
+        "pm",
+        "et",
+        "est",
+        "edt",
+        "ct",
+        "cst",
+        "cdt",
+        "pt",
+        "pst",
+        "pdt",
+        "gmt",
+        "bst",
+        "utc",
+        "cet",
+        "cest",
+        "updated",
+        "published",
+        "posted",
+        "last",
+        "modified",
+        "on",
+        "at",
+        "the",
+        "of",
+        "today",
+        "yesterday",
+        "ago",
+        "hours",
+        "hour",
+        "minutes",
+        "minute",
+        "min",
+        "mins",
+        "local",
+        "time",
+        "th",
+        "st",
+        "nd",
+        "rd",
+    ];
+    let content = words
+        .iter()
+        .filter(|w| {
+            let n = w.to_lowercase();
+            let n = n.trim_end_matches('.');
+            month_number(n).is_none()
+                && weekday(n).is_none()
+                && !TIME_WORDS.contains(&n)
+                && !is_stopword(n)
+        })
+        .count();
+    content >= 2
+}
+
+fn weekday(n: &str) -> Option<u8> {
+    const DAYS: &[&str] = &[
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "mon",
+        "tue",
+        "tues",
+        "wed",
+        "thu",
+        "thur",
+        "thurs",
+        "fri",
+        "sat",
+        "sun",
+    ];
+    DAYS.iter().position(|d| *d == n).map(|i| i as u8)
+}
+
+/// Whether two sorted feature lists share an anchor feature.
+fn shares_anchor(a: &[u32], b: &[u32], is_anchor: &[bool]) -> bool {
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                if is_anchor.get(a[i] as usize).copied().unwrap_or(false) {
+                    return true;
+                }
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    false
+}
+
 pub(crate) fn build(
     prepared: &[Prepared<'_>],
     lexicon: &Lexicon,
@@ -226,21 +461,24 @@ pub(crate) fn build(
     let mut sent_feats: Vec<Vec<u32>> = Vec::new();
     // Feature hashes per article in parallel; interning stays sequential
     // so that ids do not depend on the thread count.
-    let hashed: Vec<Vec<(usize, Vec<u64>)>> = crate::prepare::par_ranges(prepared.len(), 64, |r| {
+    type Hashed = (usize, (Vec<u64>, Vec<u64>));
+    let hashed: Vec<Vec<Hashed>> = crate::prepare::par_ranges(prepared.len(), 64, |r| {
         prepared[r]
             .iter()
             .map(|p| {
                 p.sentence_words
                     .iter()
                     .enumerate()
+                    .filter(|(si, _)| p.sentences.get(*si).is_some_and(|r| is_claim(p.slice(r))))
                     .map(|(si, wr)| (si, features(p, wr.clone(), lexicon)))
-                    .filter(|(_, fs)| fs.len() >= options.min_features)
+                    .filter(|(_, (fs, _))| fs.len() >= options.min_features)
                     .collect()
             })
             .collect()
     });
+    let mut is_anchor: Vec<bool> = Vec::new();
     for (ai, sentences) in hashed.into_iter().enumerate() {
-        for (si, fs) in sentences {
+        for (si, (fs, anchors)) in sentences {
             let mut ids: Vec<u32> = fs
                 .into_iter()
                 .map(|f| match vocab.get(&f) {
@@ -248,10 +486,18 @@ pub(crate) fn build(
                     None => {
                         let id = vocab.len() as u32;
                         vocab.insert(f, id);
+                        is_anchor.push(false);
                         id
                     }
                 })
                 .collect();
+            // A feature is an anchor when any sentence used it as one (a
+            // name capitalised mid-sentence anywhere is a name).
+            for a in anchors {
+                if let Some(&id) = vocab.get(&a) {
+                    is_anchor[id as usize] = true;
+                }
+            }
             ids.sort_unstable();
             sent_article.push(ai as u32);
             sent_local.push(si as u32);
@@ -342,7 +588,10 @@ pub(crate) fn build(
                     .iter()
                     .map(|&(f, w)| dense[f as usize] * w)
                     .sum();
-                if sim >= options.fact_threshold {
+                let linked = sim >= options.fact_threshold
+                    || (sim >= options.anchored_threshold
+                        && shares_anchor(&sent_feats[s], &sent_feats[t as usize], &is_anchor));
+                if linked {
                     let (a, b) = if (t as usize) < s {
                         (t, s as u32)
                     } else {
@@ -550,5 +799,44 @@ pub(crate) fn build(
         matrix: FactsMatrix { facts, per_article },
         by_sentence,
         members: fact_members,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_claim;
+
+    #[test]
+    fn furniture_is_not_a_claim() {
+        for furniture in [
+            "9:05 p.m. ET",
+            "Updated 9:05 p.m. ET, Jan. 5, 2019",
+            "Posted on Tuesday, March 4, 2026 at 10:15 am GMT",
+            "<tweet>The harbour is closed tonight</tweet>",
+            "<tweet tweet-author=\" that the harbour board has closed the north berth.",
+            "&lt;p&gt;The harbour board met&lt;/p&gt;",
+            "— Mara Ostrel (@mostrel) March 4, 2026",
+            "By Ana Ruiz and Tom Hale, Staff Writers",
+            "Reporting by Ana Ruiz; Editing by Tom Hale",
+            "Read more: the harbour board's full statement",
+            "Copyright 2026 The Eastport Echo. All rights reserved.",
+            "Photo: harbour cranes at dawn",
+        ] {
+            assert!(!is_claim(furniture), "{furniture}");
+        }
+    }
+
+    #[test]
+    fn claims_are_claims() {
+        for claim in [
+            "The harbour board voted on Tuesday to close the north berth.",
+            "By Tuesday evening, crews had cleared the flooded quay.",
+            "Ferry crews walked off the job at 9 a.m. over rosters.",
+            "The mayor resigned.",
+            "Turnout was <40% in the north ward, officials said.",
+            "Officials said 40 people were hurt in the blast on March 4.",
+        ] {
+            assert!(is_claim(claim), "{claim}");
+        }
     }
 }

@@ -251,6 +251,12 @@ pub struct CompareOptions {
     /// Cosine similarity (IDF-weighted) at which two sentences of different
     /// articles count as the same fact.
     pub fact_threshold: f32,
+    /// A lower similarity that links two sentences when they also share an
+    /// anchor: a figure, a day of a month, or a name (a word capitalised
+    /// inside a sentence). Shared words alone are weak evidence that two
+    /// sentences state one fact; shared words around one name or figure
+    /// are stronger.
+    pub anchored_threshold: f32,
     /// Candidate sentences scored per sentence (bounds the work to
     /// `sentences × max_candidates`).
     pub max_candidates: usize,
@@ -268,6 +274,9 @@ impl Default for CompareOptions {
     fn default() -> Self {
         CompareOptions {
             fact_threshold: 0.30,
+            // Chosen on ECB+ dev (eval facts): 0.30 alone links P 0.950 /
+            // R 0.242 of same-event pairs; anchored at 0.22, P 0.936 / R 0.362.
+            anchored_threshold: 0.22,
             max_candidates: 24,
             postings_window: 32,
             omitted_share: 0.5,

@@ -6,6 +6,7 @@
 
 mod analysis;
 mod coverage;
+mod eval_facts;
 mod ingest;
 mod refresh;
 mod stories;
@@ -24,6 +25,7 @@ pub use refresh::{
 };
 
 pub use coverage::coverage;
+pub use eval_facts::{eval_facts, FactScores};
 pub use stories::{stories, EventView, StoryView};
 pub use story_refresh::{refresh_stories_incrementally, StoryRefresh};
 pub use view::{AnalyzeDoc, AnalyzedArticle, ArticleView};
