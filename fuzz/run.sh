@@ -37,6 +37,8 @@ tail -1 "$build_log"; rm -f "$build_log"
 seed() {
   local target=$1 dir=corpus/$1
   mkdir -p "$dir"
+  # Inputs that once crashed a target stay in its corpus.
+  cp regressions/"$target"/* "$dir"/ 2>/dev/null || true
   case $target in
     html_extract) cp ../examples/corpus/*.html "$dir"/ 2>/dev/null || true
                   zcat ../examples/corpus/*.html.gz > "$dir/gz.html" 2>/dev/null || true ;;

@@ -74,6 +74,10 @@ pub struct PageBlock {
 pub enum ExtractError {
     #[error("no article text found in the page")]
     NoArticle,
+    #[error(
+        "the HTML parser failed on this page (a bug in it, not in the page); the page was skipped"
+    )]
+    ParserFailed,
 }
 
 /// Which extractor runs.
@@ -164,7 +168,19 @@ pub fn extract_with(html: &str, url: Option<&str>, opts: &Options) -> Result<Pag
     if !html.contains('<') && html.trim().is_empty() {
         return Err(ExtractError::NoArticle);
     }
-    let doc = trafilatura::dom::Document::parse(&sanitize::limit_depth(html));
+    // A panic inside the third-party parser or extractor is that page's
+    // error, never the batch's (the inputs that caused one are defused
+    // below, but a parser has more corners than a fuzzer has found).
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        with_trafilatura(html, url, opts)
+    }))
+    .unwrap_or(Err(ExtractError::ParserFailed))
+}
+
+/// The [`Mode::Trafilatura`] / [`Mode::TrafilaturaFast`] extraction.
+fn with_trafilatura(html: &str, url: Option<&str>, opts: &Options) -> Result<Page, ExtractError> {
+    let defused = sanitize::defuse_meta_charset(html);
+    let doc = trafilatura::dom::Document::parse(&sanitize::limit_depth(&defused));
     let meta = meta::read(&doc, url);
     let embeds = removed::embedded_texts(&doc);
     let furniture = if opts.record_removed {

@@ -217,3 +217,87 @@ mod tests {
         }
     }
 }
+
+/// The page with every `charset` inside a `<meta …>` tag that is not
+/// followed by `=` spelt `charsex`; borrowed when there is none (the
+/// common case).
+///
+/// html5ever 0.39 (under the `trafilatura` crate) indexes past the end of a
+/// `content` attribute that ends in the word `charset`
+/// (`content="text/html; charset"`), a panic on a page a browser shows
+/// fine. Such a word names no encoding, so nothing is lost; found by the
+/// `html_extract` fuzz target.
+pub fn defuse_meta_charset(html: &str) -> Cow<'_, str> {
+    let bytes = html.as_bytes();
+    let mut hits: Vec<usize> = Vec::new();
+    let mut i = 0;
+    while let Some(at) = find_ci(&bytes[i..], b"<meta") {
+        let start = i + at;
+        let end = bytes[start..]
+            .iter()
+            .position(|&b| b == b'>')
+            .map_or(bytes.len(), |e| start + e);
+        let mut j = start;
+        while let Some(c) = find_ci(&bytes[j..end], b"charset") {
+            let word = j + c;
+            let after = word + b"charset".len();
+            let next = bytes[after..end]
+                .iter()
+                .find(|b| !b.is_ascii_whitespace())
+                .copied();
+            if next != Some(b'=') {
+                hits.push(word + b"charse".len());
+            }
+            j = after;
+        }
+        i = end.max(start + 1);
+        if i >= bytes.len() {
+            break;
+        }
+    }
+    if hits.is_empty() {
+        return Cow::Borrowed(html);
+    }
+    let mut out = String::with_capacity(html.len());
+    let mut copied = 0;
+    for h in hits {
+        // `t`/`T` is ASCII: `h` is a character boundary.
+        out.push_str(&html[copied..h]);
+        out.push('x');
+        copied = h + 1;
+    }
+    out.push_str(&html[copied..]);
+    Cow::Owned(out)
+}
+
+fn find_ci(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len())
+        .position(|w| w.eq_ignore_ascii_case(needle))
+}
+
+#[cfg(test)]
+mod charset_tests {
+    use super::defuse_meta_charset;
+
+    #[test]
+    fn a_charset_without_a_value_is_defused_and_others_kept() {
+        let page = "<meta http-equiv=\"Content-Type\" content=\"text/html; charset\">\
+                    <meta charset=\"utf-8\"><META CONTENT='x; CHARSET = utf-8'>\
+                    <p>charset</p>";
+        let out = defuse_meta_charset(page);
+        assert_eq!(
+            out,
+            "<meta http-equiv=\"Content-Type\" content=\"text/html; charsex\">\
+             <meta charset=\"utf-8\"><META CONTENT='x; CHARSET = utf-8'>\
+             <p>charset</p>"
+        );
+        assert!(matches!(
+            defuse_meta_charset("<p>plain</p>"),
+            std::borrow::Cow::Borrowed(_)
+        ));
+        assert_eq!(
+            defuse_meta_charset("<meta content=\"charset"),
+            "<meta content=\"charsex"
+        );
+    }
+}

@@ -314,3 +314,32 @@ fn bare_fragment_is_read_and_its_furniture_recorded() {
         .expect("closing link recorded");
     assert_eq!(newsletter.kind, RemovalKind::Newsletter);
 }
+
+/// A `content` attribute ending in the bare word `charset` made the
+/// parser under the trafilatura path index past its end (found by the
+/// `html_extract` fuzz target). Every mode reads the page.
+#[test]
+fn a_meta_content_ending_in_charset_is_read() {
+    let page = "<!DOCTYPE html><html><head>\
+        <meta http-equiv=\"Content-Type\" content=\"text/html; charset\">\
+        <title>Ferry services resume</title></head><body><article>\
+        <h1>Ferry services resume</h1>\
+        <p>Ferry services across the Varnholm strait resumed on Sunday after two \
+        days of fog kept every boat in harbour, the operator said.</p>\
+        <p>Crews worked through the night to clear the backlog of freight, and \
+        the first crossing left at six in the morning with a full deck.</p>\
+        </article></body></html>";
+    for mode in [Mode::Native, Mode::Trafilatura, Mode::TrafilaturaFast] {
+        let opts = Options {
+            mode,
+            ..Options::default()
+        };
+        let page = extract_with(page, None, &opts).expect("an article");
+        assert!(
+            page.blocks
+                .iter()
+                .any(|b| b.text.contains("Varnholm strait")),
+            "{mode:?}"
+        );
+    }
+}
