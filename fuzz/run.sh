@@ -8,6 +8,11 @@
 #                      safe Rust, so the sanitizer finds little that a panic
 #                      would not, and costs 3-30x the executions.
 #   FUZZ_MAX_LEN=N     longest input tried, bytes (default 65536)
+#   FUZZ_SEED=N        libFuzzer's random seed (default: from the clock)
+#   FUZZ_RUNS=N        stop a target after N inputs (default: SECONDS only).
+#                      With a seed and one worker, a run is a prefix of the
+#                      same sequence everywhere: CI uses both, so what
+#                      passes here passes there.
 set -euo pipefail
 cd "$(dirname "$0")"
 SECONDS_PER="${1:?usage: fuzz/run.sh SECONDS [TARGET...]}"
@@ -55,24 +60,36 @@ seed() {
 }
 
 status=0
-printf '%-14s %14s %10s %s\n' target executions exec/s result
+jobs=()
+if [ "${FUZZ_JOBS:-1}" -gt 1 ]; then
+  jobs=(-jobs="$FUZZ_JOBS" -workers="$FUZZ_JOBS")
+fi
+printf '%-14s %14s %10s %8s %s\n' target executions exec/s seconds result
 for t in "${TARGETS[@]}"; do
   seed "$t"
   mkdir -p artifacts/"$t"
   log=$(mktemp)
+  began=$(date +%s)
   if cargo +"$NIGHTLY" fuzz run -O -s "$SAN" "$t" corpus/"$t" -- \
       -max_total_time="$SECONDS_PER" -timeout=10 -rss_limit_mb=1024 -max_len="$MAX_LEN" \
-      -print_final_stats=1 -jobs="${FUZZ_JOBS:-1}" -workers="${FUZZ_JOBS:-1}" \
+      ${FUZZ_SEED:+-seed="$FUZZ_SEED"} ${FUZZ_RUNS:+-runs="$FUZZ_RUNS"} \
+      -print_final_stats=1 "${jobs[@]}" \
       -artifact_prefix=artifacts/"$t"/ >"$log" 2>&1; then
     result=ok
   else
     result="CRASH (see fuzz/artifacts/$t, log below)"
     status=1
   fi
+  took=$(( $(date +%s) - began ))
   execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | awk '{s+=$2} END {print s+0}')
-  rate=$(( execs / (SECONDS_PER > 0 ? SECONDS_PER : 1) ))
-  printf '%-14s %14s %10s %s\n' "$t" "$execs" "$rate" "$result"
-  if [ "$result" != ok ]; then tail -40 "$log"; fi
+  rate=$(grep -o 'stat::average_exec_per_sec: *[0-9]*' "$log" | awk '{s+=$2} END {print s+0}')
+  printf '%-14s %14s %10s %8s %s\n' "$t" "$execs" "$rate" "$took" "$result"
+  if [ "$result" != ok ]; then
+    # The panic and where, then libFuzzer's own summary.
+    grep -v '^ *at \|^ *[0-9]*: ' "$log" | grep -B2 -A12 'panicked at\|ERROR: libFuzzer' | head -40
+    grep -A3 'Failing input\|Reproduce with' "$log" | grep -v '^\s*\[' | head -12
+  fi
   rm -f "$log"
 done
+rm -f fuzz-*.log
 exit $status
