@@ -59,7 +59,11 @@ pub struct ArticleFacts {
     pub article: String,
     /// Facts reported by this article alone.
     pub exclusive: Vec<usize>,
-    /// Facts most other articles report that this one does not.
+    /// Facts that at least two other outlets, and at least
+    /// [`CompareOptions::omitted_share`] of them, report and this article
+    /// does not, most widely carried first; none for an article shorter
+    /// than half the median length of those that carry the fact (or than
+    /// 4 sentences), nor when the story has fewer than three outlets.
     pub omitted: Vec<usize>,
 }
 
@@ -225,6 +229,10 @@ impl UnionFind {
         true
     }
 }
+
+/// An article shorter than half of this many sentences is not said to
+/// leave anything out (see the omission rule in [`build`]).
+const MIN_SENTENCES_FOR_OMISSIONS: usize = 8;
 
 /// Whether a sentence can be a fact: a statement about the event, not page
 /// furniture. Markup, embedded-post signatures, bylines, credits, sign-offs,
@@ -767,6 +775,22 @@ pub(crate) fn build(
         .enumerate()
         .map(|(i, p)| (p.id(), i))
         .collect();
+    // Omissions are counted by outlet (two copies of one wire story are
+    // one outlet's report), and only against articles long enough to be
+    // expected to carry what the others carry: a 4-sentence brief does not
+    // "leave out" the tenth paragraph of a feature.
+    let outlet_of: Vec<String> = prepared
+        .iter()
+        .map(|p| match p.article.outlet.as_deref().map(str::trim) {
+            Some(o) if !o.is_empty() => o.to_lowercase(),
+            _ => format!("article:{}", p.id()),
+        })
+        .collect();
+    let n_outlets = outlet_of
+        .iter()
+        .collect::<std::collections::HashSet<_>>()
+        .len();
+    let mut omitted: Vec<Vec<(usize, usize)>> = vec![Vec::new(); n_articles];
     for f in &facts {
         if f.articles.len() == 1 {
             if let Some(&i) = index_of.get(f.articles[0].as_str()) {
@@ -774,26 +798,41 @@ pub(crate) fn build(
             }
             continue;
         }
-        if n_articles < 3 {
+        if n_outlets < 3 {
             continue;
         }
-        let need = ((n_articles - 1) as f32 * options.omitted_share)
-            .ceil()
-            .max(2.0) as usize;
-        if f.articles.len() < need {
-            continue;
-        }
-        let mut present = vec![false; n_articles];
-        for a in &f.articles {
-            if let Some(&i) = index_of.get(a.as_str()) {
-                present[i] = true;
+        let carriers: Vec<usize> = f
+            .articles
+            .iter()
+            .filter_map(|a| index_of.get(a.as_str()).copied())
+            .collect();
+        let mut carrying_outlets: Vec<&str> =
+            carriers.iter().map(|&i| outlet_of[i].as_str()).collect();
+        carrying_outlets.sort_unstable();
+        carrying_outlets.dedup();
+        let mut lengths: Vec<usize> = carriers
+            .iter()
+            .map(|&i| prepared[i].sentences.len())
+            .collect();
+        lengths.sort_unstable();
+        let median = lengths.get(lengths.len() / 2).copied().unwrap_or(0);
+        for i in 0..n_articles {
+            if carriers.contains(&i) || carrying_outlets.contains(&outlet_of[i].as_str()) {
+                continue;
+            }
+            let others = n_outlets - 1;
+            let need = ((others as f32 * options.omitted_share).ceil() as usize).max(2);
+            let long_enough =
+                prepared[i].sentences.len() * 2 >= median.max(MIN_SENTENCES_FOR_OMISSIONS);
+            if carrying_outlets.len() >= need && long_enough {
+                omitted[i].push((carrying_outlets.len(), f.id));
             }
         }
-        for (i, pa) in per_article.iter_mut().enumerate() {
-            if !present[i] && f.articles.len() >= need {
-                pa.omitted.push(f.id);
-            }
-        }
+    }
+    // Most widely carried first.
+    for (pa, mut list) in per_article.iter_mut().zip(omitted) {
+        list.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        pa.omitted = list.into_iter().map(|(_, id)| id).collect();
     }
     Built {
         matrix: FactsMatrix { facts, per_article },

@@ -369,3 +369,77 @@ fn reported_speech_counts_as_a_source_but_not_as_quoted_words() {
     assert_eq!(cov.voice[0].loaded_in_quotes, 0);
     assert!(cov.quotes.is_empty());
 }
+
+/// "Leaves out" is said of an article only when at least two other
+/// outlets carry the fact and the article is long enough to be expected
+/// to; a brief is not blamed, and the widest-carried omission comes first.
+#[test]
+fn omissions_need_two_outlets_and_a_long_enough_article() {
+    let berth = "The harbour board voted on Tuesday to close the north berth at Eastport.";
+    let cranes = "Dock workers said the Varnholm cranes would stand idle for a month.";
+    let filler = |n: usize| -> String {
+        (0..n)
+            .map(|i| {
+                format!("Paragraph {i} describes the weather over Saltmere bay in detail {i}.")
+            })
+            .collect::<Vec<_>>()
+            .join("\n\n")
+    };
+    let a = article(
+        "a",
+        None,
+        Some("Outlet One"),
+        &format!("{berth}\n\n{cranes}\n\n{}", filler(3)),
+    );
+    let b = article(
+        "b",
+        None,
+        Some("Outlet Two"),
+        &format!("{berth}\n\n{cranes}\n\n{}", filler(3)),
+    );
+    let c = article(
+        "c",
+        None,
+        Some("Outlet Three"),
+        &format!("{berth}\n\n{}", filler(3)),
+    );
+    let long = article("long", None, Some("Outlet Four"), &filler(10));
+    let brief = article(
+        "brief",
+        None,
+        Some("Outlet Five"),
+        "The Saltmere ferry ran late on Tuesday evening.",
+    );
+    let inputs: Vec<CoverageInput<'_>> = [&a, &b, &c, &long, &brief]
+        .into_iter()
+        .map(CoverageInput::new)
+        .collect();
+    let cov = Comparer::shipped().compare(&inputs);
+    let fact_of = |text: &str| {
+        cov.facts
+            .facts
+            .iter()
+            .find(|f| f.cells.iter().any(|c| c.text.contains(text)))
+            .map(|f| f.id)
+    };
+    let (berth_id, cranes_id) = (
+        fact_of("north berth").expect("berth"),
+        fact_of("cranes").expect("cranes"),
+    );
+    let omitted = |id: &str| {
+        cov.facts
+            .per_article
+            .iter()
+            .find(|p| p.article == id)
+            .map(|p| p.omitted.clone())
+            .unwrap_or_default()
+    };
+    assert_eq!(
+        omitted("long"),
+        vec![berth_id, cranes_id],
+        "three outlets first, then two"
+    );
+    assert!(omitted("brief").is_empty(), "a brief is not blamed");
+    assert_eq!(omitted("c"), vec![cranes_id]);
+    assert!(omitted("a").is_empty());
+}

@@ -219,8 +219,9 @@ mod tests {
 }
 
 /// The page with every `charset` inside a `<meta …>` tag that is not
-/// followed by `=` spelt `charsex`; borrowed when there is none (the
-/// common case).
+/// followed by `=` spelt `charsex`, and every `http-equiv` there spelt
+/// `http-equix`; borrowed when there is none (the common case). Lengths are
+/// kept, so offsets into the page still hold.
 ///
 /// html5ever 0.39 (under the `trafilatura` crate) indexes past the end of a
 /// `content` attribute that ends in the word `charset`
@@ -233,10 +234,7 @@ pub fn defuse_meta_charset(html: &str) -> Cow<'_, str> {
     let mut i = 0;
     while let Some(at) = find_ci(&bytes[i..], b"<meta") {
         let start = i + at;
-        let end = bytes[start..]
-            .iter()
-            .position(|&b| b == b'>')
-            .map_or(bytes.len(), |e| start + e);
+        let end = tag_end(bytes, start);
         let mut j = start;
         while let Some(c) = find_ci(&bytes[j..end], b"charset") {
             let word = j + c;
@@ -250,6 +248,14 @@ pub fn defuse_meta_charset(html: &str) -> Cow<'_, str> {
             }
             j = after;
         }
+        // And the parser never looks for an encoding in `content` at all:
+        // it does so only for a `<meta http-equiv="content-type">`, and an
+        // attribute name has no entities or other spellings to miss.
+        let mut j = start;
+        while let Some(c) = find_ci(&bytes[j..end], b"http-equiv") {
+            hits.push(j + c + b"http-equi".len());
+            j += c + b"http-equiv".len();
+        }
         i = end.max(start + 1);
         if i >= bytes.len() {
             break;
@@ -258,16 +264,39 @@ pub fn defuse_meta_charset(html: &str) -> Cow<'_, str> {
     if hits.is_empty() {
         return Cow::Borrowed(html);
     }
+    hits.sort_unstable();
     let mut out = String::with_capacity(html.len());
     let mut copied = 0;
     for h in hits {
-        // `t`/`T` is ASCII: `h` is a character boundary.
+        // `t`/`v` (any case) is ASCII: `h` is a character boundary.
         out.push_str(&html[copied..h]);
         out.push('x');
         copied = h + 1;
     }
     out.push_str(&html[copied..]);
     Cow::Owned(out)
+}
+
+/// Where the tag opening at `start` ends: its `>` outside quoted attribute
+/// values (a quoted value runs past any `>` to its closing quote, as the
+/// parser reads it), or the end of the page.
+fn tag_end(bytes: &[u8], start: usize) -> usize {
+    let mut quote: Option<u8> = None;
+    let mut prev_eq = false;
+    for (k, &b) in bytes.iter().enumerate().skip(start) {
+        match quote {
+            Some(q) if b == q => quote = None,
+            Some(_) => {}
+            None if b == b'>' => return k,
+            // A quote opens a value only right after `=` (spaces allowed).
+            None if (b == b'"' || b == b'\'') && prev_eq => quote = Some(b),
+            None => {}
+        }
+        if quote.is_none() && !b.is_ascii_whitespace() {
+            prev_eq = b == b'=';
+        }
+    }
+    bytes.len()
 }
 
 fn find_ci(hay: &[u8], needle: &[u8]) -> Option<usize> {
@@ -287,7 +316,7 @@ mod charset_tests {
         let out = defuse_meta_charset(page);
         assert_eq!(
             out,
-            "<meta http-equiv=\"Content-Type\" content=\"text/html; charsex\">\
+            "<meta http-equix=\"Content-Type\" content=\"text/html; charsex\">\
              <meta charset=\"utf-8\"><META CONTENT='x; CHARSET = utf-8'>\
              <p>charset</p>"
         );
@@ -298,6 +327,11 @@ mod charset_tests {
         assert_eq!(
             defuse_meta_charset("<meta content=\"charset"),
             "<meta content=\"charsex"
+        );
+        // A quoted value runs past a `>` to its closing quote.
+        assert_eq!(
+            defuse_meta_charset("<meta content=\"a</b>c; charset\"><p>charset</p>"),
+            "<meta content=\"a</b>c; charsex\"><p>charset</p>"
         );
     }
 }

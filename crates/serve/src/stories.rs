@@ -383,6 +383,25 @@ pub(crate) fn render_story(
     h
 }
 
+/// "in Outlet One and 2 other outlets": who carries an omitted fact,
+/// outlets counted once.
+fn carried_by(coverage: &Coverage, fact: &parallax_compare::Fact, first: &str) -> String {
+    let mut outlets: Vec<String> = fact
+        .articles
+        .iter()
+        .filter_map(|id| coverage.articles.iter().find(|a| &a.id == id))
+        .map(outlet_name)
+        .collect();
+    outlets.sort();
+    outlets.dedup();
+    let others = outlets.len().saturating_sub(1);
+    match others {
+        0 => format!("in {}", short_label(coverage, first)),
+        1 => format!("in {} and 1 other outlet", short_label(coverage, first)),
+        n => format!("in {} and {n} other outlets", short_label(coverage, first)),
+    }
+}
+
 fn outlet_name(entry: &ArticleEntry) -> String {
     entry
         .outlet_match
@@ -616,7 +635,7 @@ fn render_column(
         h.element(
             "p",
             Some("muted"),
-            "Nothing that most of the others report.",
+            "Nothing that at least two other outlets report.",
         );
     } else {
         h.raw("<ul class=\"facts omitted\">");
@@ -632,7 +651,7 @@ fn render_column(
                         .element(
                             "span",
                             Some("badge"),
-                            &format!("in {}", short_label(coverage, &cell.article)),
+                            &carried_by(coverage, fact, &cell.article),
                         );
                 }
                 None => {
