@@ -779,18 +779,21 @@ pub(crate) fn build(
     // one outlet's report), and only against articles long enough to be
     // expected to carry what the others carry: a 4-sentence brief does not
     // "leave out" the tenth paragraph of a feature.
-    let outlet_of: Vec<String> = prepared
+    let mut outlet_ids: HashMap<String, usize> = HashMap::new();
+    let outlet_of: Vec<usize> = prepared
         .iter()
-        .map(|p| match p.article.outlet.as_deref().map(str::trim) {
-            Some(o) if !o.is_empty() => o.to_lowercase(),
-            _ => format!("article:{}", p.id()),
+        .map(|p| {
+            let key = match p.article.outlet.as_deref().map(str::trim) {
+                Some(o) if !o.is_empty() => o.to_lowercase(),
+                _ => format!("article:{}", p.id()),
+            };
+            let next = outlet_ids.len();
+            *outlet_ids.entry(key).or_insert(next)
         })
         .collect();
-    let n_outlets = outlet_of
-        .iter()
-        .collect::<std::collections::HashSet<_>>()
-        .len();
+    let n_outlets = outlet_ids.len();
     let mut omitted: Vec<Vec<(usize, usize)>> = vec![Vec::new(); n_articles];
+    let mut carries = vec![false; n_outlets];
     for f in &facts {
         if f.articles.len() == 1 {
             if let Some(&i) = index_of.get(f.articles[0].as_str()) {
@@ -806,26 +809,25 @@ pub(crate) fn build(
             .iter()
             .filter_map(|a| index_of.get(a.as_str()).copied())
             .collect();
-        let mut carrying_outlets: Vec<&str> =
-            carriers.iter().map(|&i| outlet_of[i].as_str()).collect();
-        carrying_outlets.sort_unstable();
-        carrying_outlets.dedup();
+        carries.iter_mut().for_each(|c| *c = false);
+        for &i in &carriers {
+            carries[outlet_of[i]] = true;
+        }
+        let carrying = carries.iter().filter(|c| **c).count();
+        let need = (((n_outlets - 1) as f32 * options.omitted_share).ceil() as usize).max(2);
+        if carrying < need {
+            continue;
+        }
         let mut lengths: Vec<usize> = carriers
             .iter()
             .map(|&i| prepared[i].sentences.len())
             .collect();
         lengths.sort_unstable();
         let median = lengths.get(lengths.len() / 2).copied().unwrap_or(0);
+        let expected = median.max(MIN_SENTENCES_FOR_OMISSIONS);
         for i in 0..n_articles {
-            if carriers.contains(&i) || carrying_outlets.contains(&outlet_of[i].as_str()) {
-                continue;
-            }
-            let others = n_outlets - 1;
-            let need = ((others as f32 * options.omitted_share).ceil() as usize).max(2);
-            let long_enough =
-                prepared[i].sentences.len() * 2 >= median.max(MIN_SENTENCES_FOR_OMISSIONS);
-            if carrying_outlets.len() >= need && long_enough {
-                omitted[i].push((carrying_outlets.len(), f.id));
+            if !carries[outlet_of[i]] && prepared[i].sentences.len() * 2 >= expected {
+                omitted[i].push((carrying, f.id));
             }
         }
     }

@@ -211,7 +211,12 @@ fn attributes(s: &str) -> (String, Option<String>) {
             }
         }
         if name.is_empty() {
+            // Step over one character (not one byte: after a value it may
+            // be the first of several).
             i += 1;
+            while i < b.len() && !s.is_char_boundary(i) {
+                i += 1;
+            }
             continue;
         }
         if name.eq_ignore_ascii_case("class") || name.eq_ignore_ascii_case("id") {
@@ -611,6 +616,18 @@ pub fn push_decoded(raw: &str, out: &mut String) {
 
 #[cfg(test)]
 mod tests {
+
+    /// A value followed by a multi-byte character where the next name
+    /// should start (`="x"…`) was stepped into byte by byte (found by the
+    /// `html_extract` fuzz target).
+    #[test]
+    fn attributes_after_a_nameless_value_keep_to_characters() {
+        let (classes, lang) = attributes(" =\"x\"\u{fffd}é class=\"lead\" lang=\"en\"");
+        assert!(classes.contains("lead"), "{classes}");
+        assert_eq!(lang.as_deref(), Some("en"));
+        let _ = attributes("=\"\u{fffd}\"\u{fffd}\u{fffd}=\u{fffd}");
+    }
+
     use super::*;
 
     fn tree(d: &Dom, ix: NodeIx, out: &mut String) {
