@@ -201,6 +201,32 @@ fn is_speech_verb(p: &Prepared<'_>, k: usize, lexicon: &Lexicon) -> Option<(Stri
         .map(|(v, t)| (v.to_string(), t))
 }
 
+/// Quoted words that are a title or a name ("The American President",
+/// "Sharknado 3", "Brexit Party") or a token (a handle, an id, a link), not
+/// the writer keeping a word at arm's length: every word capitalised
+/// (small words aside), or a digit, `@`, `#` or `/` in it.
+pub(crate) fn is_title_or_token(text: &str) -> bool {
+    if text.chars().any(|c| c.is_ascii_digit() || "@#/".contains(c)) {
+        return true;
+    }
+    let t = text.trim_matches(|c: char| !c.is_alphanumeric());
+    if t.is_empty() {
+        return true;
+    }
+    const SMALL: &[&str] = &[
+        "a", "an", "the", "of", "and", "in", "on", "at", "to", "for", "or", "with", "de",
+    ];
+    let words: Vec<&str> = t.split_whitespace().collect();
+    words.len() >= 2
+        && words
+            .first()
+            .is_some_and(|w| w.chars().next().is_some_and(char::is_uppercase))
+        && words.iter().all(|w| {
+            w.chars().next().is_some_and(char::is_uppercase)
+                || SMALL.contains(&w.to_lowercase().as_str())
+        })
+}
+
 pub(crate) fn voices(prepared: &[Prepared<'_>], lexicon: &Lexicon) -> Vec<ArticleVoice> {
     // Short quoted phrases per article, for narrator assertions.
     let mut quoted: HashMap<Vec<String>, Vec<usize>> = HashMap::new();
@@ -272,6 +298,9 @@ pub(crate) fn voices(prepared: &[Prepared<'_>], lexicon: &Lexicon) -> Vec<Articl
                 if !quoted_first.contains(ws[k].norm.as_str()) {
                     continue;
                 }
+                // The longest phrase starting here that others quote: one
+                // flag per place, not one per length of it.
+                let mut longest: Option<(usize, Vec<String>)> = None;
                 for n in 2..=5usize {
                     if k + n > ws.len() || (gk..gk + n).any(|i| p.quote_of_word[i].is_some()) {
                         break;
@@ -285,10 +314,19 @@ pub(crate) fn voices(prepared: &[Prepared<'_>], lexicon: &Lexicon) -> Vec<Articl
                         .filter(|&&b| b != ai)
                         .map(|&b| prepared[b].id().to_string())
                         .collect();
-                    if others.is_empty() {
+                    if !others.is_empty() {
+                        longest = Some((n, others));
+                    }
+                }
+                if let Some((n, others)) = longest {
+                    let span = ws[k].span.start..ws[k + n - 1].span.end;
+                    // Inside a phrase already flagged from an earlier word.
+                    if narrator_assertions
+                        .last()
+                        .is_some_and(|a: &NarratorAssertion| a.span.end >= span.end)
+                    {
                         continue;
                     }
-                    let span = ws[k].span.start..ws[k + n - 1].span.end;
                     narrator_assertions.push(NarratorAssertion {
                         phrase: p.slice(&span).to_string(),
                         span,
@@ -299,16 +337,17 @@ pub(crate) fn voices(prepared: &[Prepared<'_>], lexicon: &Lexicon) -> Vec<Articl
                 }
             }
         }
-        let scare_quotes = p
+        let mut scare_quotes: Vec<ScareQuote> = p
             .quotes
             .iter()
-            .filter(|q| q.kind == QuoteKind::Scare)
+            .filter(|q| q.kind == QuoteKind::Scare && !is_title_or_token(&q.text))
             .map(|q| ScareQuote {
                 text: q.text.clone(),
                 span: q.span.clone(),
                 sentence: q.sentence.clone().unwrap_or(q.span.clone()),
             })
             .collect();
+        scare_quotes.dedup_by(|b, a| a.span == b.span);
         let mut attribution_verbs: Vec<VerbCount> = verbs
             .into_iter()
             .map(|(verb, (tone, count))| VerbCount { verb, tone, count })
@@ -395,6 +434,30 @@ pub(crate) fn sources(prepared: &[Prepared<'_>]) -> Vec<ArticleSources> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn titles_names_and_tokens_are_not_scare_quotes() {
+        use super::is_title_or_token;
+        for t in [
+            "The American President",
+            "Sharknado 3",
+            "@mostrel",
+            "1234567890",
+            "Brexit Party",
+            "Lord of the Rings",
+        ] {
+            assert!(is_title_or_token(t), "{t}");
+        }
+        for t in [
+            "experts",
+            "peace process",
+            "independent",
+            "Zionist entity",
+            "migrants",
+        ] {
+            assert!(!is_title_or_token(t), "{t}");
+        }
+    }
+
     use super::*;
 
     #[test]
