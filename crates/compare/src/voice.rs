@@ -206,7 +206,10 @@ fn is_speech_verb(p: &Prepared<'_>, k: usize, lexicon: &Lexicon) -> Option<(Stri
 /// the writer keeping a word at arm's length: every word capitalised
 /// (small words aside), or a digit, `@`, `#` or `/` in it.
 pub(crate) fn is_title_or_token(text: &str) -> bool {
-    if text.chars().any(|c| c.is_ascii_digit() || "@#/".contains(c)) {
+    if text
+        .chars()
+        .any(|c| c.is_ascii_digit() || "@#/".contains(c))
+    {
         return true;
     }
     let t = text.trim_matches(|c: char| !c.is_alphanumeric());

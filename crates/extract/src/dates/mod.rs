@@ -392,6 +392,9 @@ pub(crate) enum Recognised {
     Ago {
         count: Option<i64>,
         unit: Unit,
+        /// The other end of `40 or 50 years ago` (`None` inside when that
+        /// end is itself vague); absent for a single count.
+        low: Option<Option<i64>>,
     },
     /// `count` units after (or before, if negative) the anchor.
     Later {
@@ -610,7 +613,27 @@ fn resolve(
                 None,
             )
         }
-        Recognised::Ago { count, unit } => {
+        Recognised::Ago {
+            count,
+            unit,
+            low: Some(low),
+        } => {
+            // An approximate span: vague, with the range both ends give.
+            let range = match (low, count, pubd) {
+                (Some(a), Some(b), Some(p)) => {
+                    let gran = unit_granularity(unit);
+                    let at =
+                        |n: i64| shift_date(p, unit, -n).map(|d| DateValue::Day(d).truncate(gran));
+                    match (at(a.max(b)), at(a.min(b))) {
+                        (Some(from), Some(to)) => Some((from, to)),
+                        _ => None,
+                    }
+                }
+                _ => None,
+            };
+            (Granularity::Vague, None, range)
+        }
+        Recognised::Ago { count, unit, .. } => {
             // `a week ago` is a day, not a calendar week.
             let (gran, value) = match count {
                 None => (Granularity::Vague, None),

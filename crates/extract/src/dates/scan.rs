@@ -56,7 +56,11 @@ fn pattern() -> String {
         r"(?P<deic>\b(?i:yesterday|today|tomorrow|tonight|last~night)\b)".to_string(),
         r"(?P<uo>\b(?i:(?P<uo_mod>(?:earlier|later)~this|last|next|this)~(?P<uo_u>week|month|year))\b)"
             .to_string(),
-        format!(r"(?P<ago>\b(?i:(?P<ago_n>{num})~(?P<ago_u>{unit})~ago)\b)"),
+        // `40 or 50 years ago`, `two to three weeks ago`, `10-15 years ago`:
+        // one approximate span, not three dates.
+        format!(
+            r"(?P<ago>\b(?i:(?:(?P<ago_lo>{num})~(?:or|to)~|(?P<ago_lo2>[0-9]{{1,3}})(?:~)?[-–](?:~)?)?(?P<ago_n>{num})~(?P<ago_u>{unit})~ago)\b)"
+        ),
         format!(r"(?P<lat>\b(?i:(?P<lat_n>{num})~(?P<lat_u>{unit})~(?P<lat_d>later|earlier))\b)"),
         r"(?P<nxt>\b(?i:the~(?P<nxt_d>next|following|previous|preceding)~(?P<nxt_u>day|week|month|year))\b)"
             .to_string(),
@@ -686,6 +690,7 @@ fn recognise(text: &str, caps: &Captures<'_>) -> Option<Match> {
         Recognised::Ago {
             count: count_word(g("ago_n")?),
             unit: unit(g("ago_u")?)?,
+            low: g("ago_lo").or_else(|| g("ago_lo2")).map(count_word),
         }
     } else if caps.name("lat").is_some() {
         let n = count_word(g("lat_n")?)?;

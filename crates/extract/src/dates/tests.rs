@@ -528,3 +528,26 @@ fn date_values_read_back_what_they_write() {
     let back: Vec<TemporalExpr> = serde_json::from_str(&json).unwrap_or_default();
     assert_eq!(back, exprs);
 }
+
+#[test]
+fn an_approximate_span_ago_is_one_vague_date() {
+    let text = "The quay was built 40 or 50 years ago. Crews left two to three weeks ago. \
+                It closed 10-15 years ago. He arrived 50 years ago.";
+    let got = find_dates(text, THURSDAY.map(day));
+    let texts: Vec<&str> = got.iter().map(|e| e.text.as_str()).collect();
+    assert_eq!(
+        texts,
+        [
+            "40 or 50 years ago",
+            "two to three weeks ago",
+            "10-15 years ago",
+            "50 years ago"
+        ]
+    );
+    for e in &got[..3] {
+        assert_eq!(e.granularity, Granularity::Vague, "{}", e.text);
+        assert!(e.value.is_none(), "{}", e.text);
+        assert!(e.range.is_some(), "{}", e.text);
+    }
+    assert_eq!(got[3].granularity, Granularity::Year);
+}
