@@ -791,9 +791,51 @@ pub(crate) fn build(
             *outlet_ids.entry(key).or_insert(next)
         })
         .collect();
-    let n_outlets = outlet_ids.len();
+    // Copies (a wire story printed by two outlets, a live blog republished)
+    // are one report: articles that share most of their sentences count as
+    // one outlet here, so a copy neither makes a fact "widely carried" nor
+    // is blamed for what its twin also lacks.
+    let mut parent: Vec<usize> = (0..outlet_ids.len()).collect();
+    fn root(parent: &mut [usize], mut x: usize) -> usize {
+        while parent[x] != x {
+            parent[x] = parent[parent[x]];
+            x = parent[x];
+        }
+        x
+    }
+    let mut pairs: HashMap<(usize, usize), usize> = HashMap::new();
+    for f in facts
+        .iter()
+        .filter(|f| (2..=64).contains(&f.articles.len()))
+    {
+        let ix: Vec<usize> = f
+            .articles
+            .iter()
+            .filter_map(|a| index_of.get(a.as_str()).copied())
+            .collect();
+        for (k, &a) in ix.iter().enumerate() {
+            for &b in &ix[k + 1..] {
+                *pairs.entry((a.min(b), a.max(b))).or_default() += 1;
+            }
+        }
+    }
+    for ((a, b), shared) in pairs {
+        let shorter = prepared[a].sentences.len().min(prepared[b].sentences.len());
+        if shorter >= 3 && shared * 5 >= shorter * 4 {
+            let (ra, rb) = (
+                root(&mut parent, outlet_of[a]),
+                root(&mut parent, outlet_of[b]),
+            );
+            parent[ra] = rb;
+        }
+    }
+    let outlet_of: Vec<usize> = outlet_of.iter().map(|&o| root(&mut parent, o)).collect();
+    let n_outlets = outlet_of
+        .iter()
+        .collect::<std::collections::HashSet<_>>()
+        .len();
     let mut omitted: Vec<Vec<(usize, usize)>> = vec![Vec::new(); n_articles];
-    let mut carries = vec![false; n_outlets];
+    let mut carries = vec![false; outlet_ids.len()];
     for f in &facts {
         if f.articles.len() == 1 {
             if let Some(&i) = index_of.get(f.articles[0].as_str()) {

@@ -377,10 +377,20 @@ fn reported_speech_counts_as_a_source_but_not_as_quoted_words() {
 fn omissions_need_two_outlets_and_a_long_enough_article() {
     let berth = "The harbour board voted on Tuesday to close the north berth at Eastport.";
     let cranes = "Dock workers said the Varnholm cranes would stand idle for a month.";
-    let filler = |n: usize| -> String {
+    // Sentences of words no other article uses: never a shared fact.
+    let filler = |seed: usize, n: usize| -> String {
+        const A: [&str; 8] = ["ka", "lo", "mi", "nu", "pe", "ra", "su", "ti"];
+        const B: [&str; 12] = ["b", "d", "f", "g", "h", "j", "k", "l", "m", "n", "p", "r"];
         (0..n)
             .map(|i| {
-                format!("Paragraph {i} describes the weather over Saltmere bay in detail {i}.")
+                let w = |k: &str| format!("{}{}{k}", A[seed], B[i]);
+                format!(
+                    "The {} {} {} the {}.",
+                    w("zan"),
+                    w("xel"),
+                    w("vor"),
+                    w("wum")
+                )
             })
             .collect::<Vec<_>>()
             .join("\n\n")
@@ -389,21 +399,21 @@ fn omissions_need_two_outlets_and_a_long_enough_article() {
         "a",
         None,
         Some("Outlet One"),
-        &format!("{berth}\n\n{cranes}\n\n{}", filler(3)),
+        &format!("{berth}\n\n{cranes}\n\n{}", filler(0, 3)),
     );
     let b = article(
         "b",
         None,
         Some("Outlet Two"),
-        &format!("{berth}\n\n{cranes}\n\n{}", filler(3)),
+        &format!("{berth}\n\n{cranes}\n\n{}", filler(1, 3)),
     );
     let c = article(
         "c",
         None,
         Some("Outlet Three"),
-        &format!("{berth}\n\n{}", filler(3)),
+        &format!("{berth}\n\n{}", filler(2, 3)),
     );
-    let long = article("long", None, Some("Outlet Four"), &filler(10));
+    let long = article("long", None, Some("Outlet Four"), &filler(3, 10));
     let brief = article(
         "brief",
         None,
@@ -442,4 +452,42 @@ fn omissions_need_two_outlets_and_a_long_enough_article() {
     assert!(omitted("brief").is_empty(), "a brief is not blamed");
     assert_eq!(omitted("c"), vec![cranes_id]);
     assert!(omitted("a").is_empty());
+}
+
+/// A wire story printed by two outlets is one report: its copy does not
+/// make a fact "carried by two outlets", so a third outlet is not blamed
+/// for leaving out what only the wire reported.
+#[test]
+fn copies_count_as_one_report_for_omissions() {
+    let wire: Vec<String> = (0..6)
+        .map(|i| format!("The Varnholm ferry operator said crossing number {i} was cancelled after the storm damaged pier {i}."))
+        .collect();
+    let own = |who: &str| -> String {
+        (0..6)
+            .map(|i| format!("{who} reporters counted {i} boats moored in the Saltmere marina before dawn on day {i}."))
+            .collect::<Vec<_>>()
+            .join("\n\n")
+    };
+    let a = article("a", None, Some("Wire Service"), &wire.join("\n\n"));
+    let b = article("b", None, Some("Republisher"), &wire.join("\n\n"));
+    let c = article("c", None, Some("Third Paper"), &own("Third"));
+    let d = article("d", None, Some("Fourth Paper"), &own("Fourth"));
+    let inputs: Vec<CoverageInput<'_>> = [&a, &b, &c, &d]
+        .into_iter()
+        .map(CoverageInput::new)
+        .collect();
+    let cov = Comparer::shipped().compare(&inputs);
+    let omitted = |id: &str| {
+        cov.facts
+            .per_article
+            .iter()
+            .find(|p| p.article == id)
+            .map(|p| p.omitted.len())
+            .unwrap_or(0)
+    };
+    assert_eq!(
+        omitted("c"),
+        0,
+        "only the wire (twice) carries the ferry lines"
+    );
 }
