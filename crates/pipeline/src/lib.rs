@@ -21,7 +21,7 @@ pub use ingest::{ingest, IngestReport};
 pub use refresh::{
     read_analysis, refresh, refresh_analyses, refresh_entities, refresh_stories,
     refresh_with_progress, reresolve_outlets, RefreshError, RefreshReport, ANALYZER_VERSION,
-    OUTLETS_STATE,
+    COVERAGE_STATE, OUTLETS_STATE,
 };
 
 pub use coverage::coverage;

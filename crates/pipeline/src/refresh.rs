@@ -84,10 +84,17 @@ pub fn refresh_with_progress(
     progress: &(dyn Fn(Progress) + Sync),
 ) -> Result<RefreshReport, RefreshError> {
     let renamed = reresolve_outlets(store)?;
+    invalidate_stale_coverage(store)?;
     // Read before any work: article changes committed while this refresh
     // runs stay pending for the next one.
     let generation = store.derived_generation()?;
-    let articles_changed = articles_changed || renamed > 0;
+    // An invalidated engine (renamed outlets, a changed registry or
+    // comparison, or a refresh killed before rebuilding) is rebuilt now,
+    // not at the next change of an article.
+    let invalidated = store
+        .get_state(crate::story_refresh::ENGINE_STATE)?
+        .is_some_and(|s| s.format.starts_with("invalidated"));
+    let articles_changed = articles_changed || renamed > 0 || invalidated;
     let analysed = analyse_stale(store, progress)?;
     if analysed == 0 && !articles_changed && !generation.pending() {
         return Ok(RefreshReport::default());
@@ -102,6 +109,38 @@ pub fn refresh_with_progress(
         stories: Some(stories.stories),
         story_refresh: Some(stories),
     })
+}
+
+/// `engine_state` row naming the comparison schema stored stories were
+/// compared with.
+pub const COVERAGE_STATE: &str = "coverage-schema";
+
+/// Stories store their comparison; when the comparison's schema changed
+/// since (a new build), the story engine is invalidated so every story is
+/// compared again rather than shown in an older shape.
+fn invalidate_stale_coverage(store: &mut dyn Store) -> Result<(), RefreshError> {
+    let current = parallax_compare::SCHEMA_VERSION.to_string();
+    let stored = store.get_state(COVERAGE_STATE)?;
+    if stored.is_some_and(|s| s.bytes == current.as_bytes()) {
+        return Ok(());
+    }
+    if store.count()? > 0 {
+        store.put_state(
+            crate::story_refresh::ENGINE_STATE,
+            &parallax_store::EngineState {
+                format: "invalidated: comparison schema changed".into(),
+                bytes: Vec::new(),
+            },
+        )?;
+    }
+    store.put_state(
+        COVERAGE_STATE,
+        &parallax_store::EngineState {
+            format: "schema".into(),
+            bytes: current.into_bytes(),
+        },
+    )?;
+    Ok(())
 }
 
 /// `engine_state` row holding the fingerprint of the outlet registry the
