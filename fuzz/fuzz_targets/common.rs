@@ -39,3 +39,26 @@ pub fn check_article(raw: &RawDoc, a: &Article) {
         }
     }
 }
+
+/// A reader over arbitrary bytes, by the file name that picks it: every
+/// record ends as a document with an id or a skip with a reason, never a
+/// panic, and cleaning a document keeps its invariants.
+pub fn check_reader(file_name: &str, data: &[u8]) {
+    let limits = parallax_ingest::Limits {
+        max_record_bytes: 256 * 1024,
+        max_feed_bytes: 256 * 1024,
+        max_feed_items: 50,
+        ..parallax_ingest::Limits::default()
+    };
+    for record in parallax_ingest::read_bytes(file_name, bounded(data), &limits) {
+        match record {
+            Ok(raw) => {
+                assert!(!raw.id.is_empty(), "a record without an id");
+                if let Ok(article) = parallax_clean::clean(&raw) {
+                    check_article(&raw, &article);
+                }
+            }
+            Err(skipped) => assert!(!skipped.reason.is_empty(), "a skip without a reason"),
+        }
+    }
+}
