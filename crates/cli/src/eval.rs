@@ -54,6 +54,17 @@ enum EvalWhat {
         #[arg(long)]
         articles: Option<PathBuf>,
     },
+    /// Story events on a labelled article set (JSONL of `id`, `text`,
+    /// optional `title`, `date`, `outlet`; labels `{id: event}`), fed to
+    /// the story engine as one stream: B-cubed P/R/F1 of its events and
+    /// stories, and the number of each.
+    Events {
+        /// e.g. ../shared/data/events/ecb_dev.jsonl
+        file: PathBuf,
+        /// e.g. ../shared/data/events/ecb_dev_labels.json (default: the
+        /// file's name with `_labels.json` for `.jsonl`).
+        labels: Option<PathBuf>,
+    },
     /// Event clustering on MStream-style JSONL (`clusterNo`, `textCleaned`):
     /// NMI, pairwise and B-cubed P/R/F1.
     Clusters {
@@ -169,6 +180,27 @@ pub fn eval(args: EvalArgs) -> Result<ExitCode> {
             .with_context(|| format!("evaluating facts on {}", pairs.display()))?;
             bar.finish_and_clear();
             println!("{scores}");
+        }
+        EvalWhat::Events { file, labels } => {
+            let labels = labels.unwrap_or_else(|| {
+                let stem = file
+                    .file_stem()
+                    .and_then(|s| s.to_str())
+                    .unwrap_or("events");
+                file.with_file_name(format!("{stem}_labels.json"))
+            });
+            let set =
+                parallax_cluster::load_labelled_articles(&file, &labels).with_context(|| {
+                    format!(
+                        "reading {} with labels {}",
+                        file.display(),
+                        labels.display()
+                    )
+                })?;
+            let config = parallax_cluster::StoryConfig::default();
+            let report = parallax_cluster::evaluate_events(&set, &config)
+                .context("the story engine refused its default settings")?;
+            println!("{report}");
         }
         EvalWhat::Clusters { file } => {
             let config = parallax_cluster::ClusterConfig::default();

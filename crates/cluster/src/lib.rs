@@ -65,6 +65,7 @@ pub mod analyze;
 pub mod arcs;
 pub mod doc;
 pub mod eval;
+pub mod eval_events;
 pub mod metrics;
 pub mod stories;
 pub mod stream;
@@ -77,6 +78,7 @@ pub use eval::{
     evaluate_docs, evaluate_mstream, evaluate_swapped_halves, evaluate_two_halves, load_mstream,
     order_agreement, parse_mstream, EvalError, EvalReport, LabelledDoc, SplitReport,
 };
+pub use eval_events::{evaluate_events, load_labelled_articles, EventsReport, LabelledArticles};
 pub use metrics::{score_partition, PartitionScores, Prf};
 pub use stories::{
     build_stories, ArcLink, DateSpan, Drained, Event, Membership, StateError, Story, StoryConfig,
