@@ -131,6 +131,10 @@ impl StoryInput {
 pub struct StoryConfig {
     /// Cosine similarity at which two articles belong to one event.
     pub event_similarity: f64,
+    /// Mean cosine over all pairs across two groups needed to join them
+    /// into one event (average linkage): one strong pair is not enough to
+    /// join two events of one kind through their most similar articles.
+    pub event_group_similarity: f64,
     /// Dated articles further apart than this are never linked directly.
     pub event_max_gap_days: i64,
     /// An event never spans more days than this.
@@ -187,6 +191,7 @@ impl Default for StoryConfig {
     fn default() -> Self {
         StoryConfig {
             event_similarity: 0.3,
+            event_group_similarity: 0.25,
             event_max_gap_days: 4,
             event_max_span_days: 10,
             arc_similarity: 0.12,
@@ -221,6 +226,7 @@ impl StoryConfig {
     pub fn validate(&self) -> Result<(), String> {
         for (name, v) in [
             ("event_similarity", self.event_similarity),
+            ("event_group_similarity", self.event_group_similarity),
             ("arc_similarity", self.arc_similarity),
         ] {
             if !(v.is_finite() && v > 0.0 && v <= 1.0) {
@@ -721,6 +727,32 @@ fn sparse_dot(a: &[(u32, f32)], b: &[(u32, f32)]) -> f32 {
     dot
 }
 
+/// Sum of two term vectors sorted by term id.
+fn sparse_add(a: &[(u32, f32)], b: &[(u32, f32)]) -> Vec<(u32, f32)> {
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].0.cmp(&b[j].0) {
+            std::cmp::Ordering::Less => {
+                out.push(a[i]);
+                i += 1;
+            }
+            std::cmp::Ordering::Greater => {
+                out.push(b[j]);
+                j += 1;
+            }
+            std::cmp::Ordering::Equal => {
+                out.push((a[i].0, a[i].1 + b[j].1));
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    out.extend_from_slice(&a[i..]);
+    out.extend_from_slice(&b[j..]);
+    out
+}
+
 fn sparse_dot64(a: &[(u64, f32)], b: &[(u64, f32)]) -> f32 {
     let (mut i, mut j, mut dot) = (0, 0, 0.0f32);
     while i < a.len() && j < b.len() {
@@ -1141,6 +1173,11 @@ impl StoryEngine {
                 to: item.date,
             })
             .collect();
+        // Sum of the members' unit vectors and size of each group: the mean
+        // cosine over all pairs across two groups is the dot product of
+        // their sums over the product of their sizes.
+        let mut sums: Vec<Vec<(u32, f32)>> = weights.clone();
+        let mut sizes: Vec<u32> = vec![1; n];
         fn root(parent: &mut [u32], mut x: u32) -> u32 {
             while parent[x as usize] != x {
                 let up = parent[parent[x as usize] as usize];
@@ -1166,8 +1203,19 @@ impl StoryEngine {
             if sim <= 1.0 && width > self.config.event_max_span_days {
                 continue;
             }
-            parent[rb as usize] = ra;
-            span[ra as usize] = joined;
+            let (ia, ib) = (ra as usize, rb as usize);
+            if sim <= 1.0 {
+                let pairs = (sizes[ia] * sizes[ib]) as f32;
+                let mean = sparse_dot(&sums[ia], &sums[ib]) / pairs;
+                if f64::from(mean) < self.config.event_group_similarity {
+                    continue;
+                }
+            }
+            parent[ib] = ra;
+            span[ia] = joined;
+            let taken = std::mem::take(&mut sums[ib]);
+            sums[ia] = sparse_add(&sums[ia], &taken);
+            sizes[ia] += sizes[ib];
         }
         let mut groups: FxHashMap<u32, EventState> = FxHashMap::default();
         for p in 0..n as u32 {
