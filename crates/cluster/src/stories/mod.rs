@@ -11,9 +11,12 @@
 //! features) reaches [`StoryConfig::event_similarity`] and, when both are
 //! dated, they lie at most [`StoryConfig::event_max_gap_days`] apart; a
 //! link that would stretch an event beyond
-//! [`StoryConfig::event_max_span_days`] is refused. Near-duplicates found by
+//! [`StoryConfig::event_max_span_days`] is refused, and so is one between
+//! two groups whose mean cosine over all their cross pairs is under
+//! [`StoryConfig::event_group_similarity`] (average linkage, computed
+//! exactly from the groups' summed vectors). Near-duplicates found by
 //! MinHash/LSH (`parallax-dedup`) always link and are marked `copy_of`.
-//! Events are the connected components of these links. Candidates come
+//! Events are the groups these links make, strongest link first. Candidates come
 //! from an inverted index over the live articles' best terms, so the cost
 //! of an article does not grow with the stream.
 //!
@@ -1118,10 +1121,11 @@ impl StoryEngine {
         }
     }
 
-    /// The live events: connected components of the live articles' links,
-    /// re-scored with the current document frequencies and joined strongest
-    /// first (near-duplicates before all), refusing a join that would make
-    /// an event span more than `event_max_span_days`. Joining by strength
+    /// The live events: groups of the live articles' links, re-scored with
+    /// the current document frequencies and joined strongest first
+    /// (near-duplicates before all, always), refusing a join that would
+    /// make an event span more than `event_max_span_days` or whose groups'
+    /// mean cross-pair cosine is under `event_group_similarity`. Joining by strength
     /// makes the result independent of arrival order for a given set of
     /// links.
     fn partition(&self) -> Vec<EventState> {
