@@ -489,3 +489,30 @@ fn supplied_entities_replace_guessed_names() {
         .iter()
         .any(|e| e == "mary okafor"));
 }
+
+#[test]
+fn ids_captions_and_placeholders_never_title_a_story() {
+    let body = "The Corrin Vale ferry service resumed on Monday after a three-week stoppage \
+                over pay. Crews at Corrin Vale accepted the operator's offer late on Sunday.";
+    for bad in [
+        "IMG_2034.jpg",
+        "article-88213",
+        "(untitled)",
+        "https://corrinvale.example/news/ferry",
+        "Photo: crews at the Corrin Vale pier",
+        "Crews return to the pier (AP Photo/Staff)",
+        "12345",
+    ] {
+        let input = article("f1", "2026-05-04", bad, body);
+        let stories = build_stories(&[input], &StoryConfig::default()).unwrap();
+        let title = &stories[0].title;
+        assert!(
+            title.starts_with("The Corrin Vale ferry service resumed on Monday"),
+            "{bad:?} gave the title {title:?}"
+        );
+        assert_eq!(&stories[0].events[0].title, title);
+    }
+    let good = article("f2", "2026-05-04", "Corrin Vale ferries sail again", body);
+    let stories = build_stories(&[good], &StoryConfig::default()).unwrap();
+    assert_eq!(stories[0].title, "Corrin Vale ferries sail again");
+}

@@ -930,7 +930,7 @@ impl StoryEngine {
         let edges = self.find_links(&weights, input.date);
 
         let headline = match &input.title {
-            Some(t) if !t.trim().is_empty() => (t.trim().into(), true),
+            Some(t) if usable_headline(t) => (t.trim().into(), true),
             _ => (lead_excerpt(&input.text).into(), false),
         };
         self.items.insert(
@@ -2052,6 +2052,52 @@ fn term_weight(v: &[(u32, f32)], term: u32) -> f32 {
 
 /// The first sentence of a text, cut to 14 words: a readable stand-in for a
 /// missing headline.
+/// Whether an article's title can name a story: not blank, not a
+/// placeholder, not an id, file name or address, not a photo caption or
+/// credit (what a page's `<title>` or a feed's item often is instead of a
+/// headline). A title that fails gives way to the lead sentence.
+fn usable_headline(title: &str) -> bool {
+    let t = title.trim();
+    if t.is_empty() {
+        return false;
+    }
+    let lower = t.to_lowercase();
+    let placeholder = matches!(
+        lower.trim_matches(|c: char| c == '(' || c == ')' || c == '[' || c == ']'),
+        "untitled" | "no title" | "title" | "home" | "index" | "article" | "news"
+    );
+    let address = ["http://", "https://", "www."]
+        .iter()
+        .any(|p| lower.starts_with(p));
+    let id_like = !t.contains(char::is_whitespace)
+        && (t.chars().count() > 30
+            || t.chars()
+                .any(|c| c.is_ascii_digit() || matches!(c, '_' | '/' | '.' | '=' | '#')));
+    let caption = [
+        "photo:",
+        "photo by",
+        "photos:",
+        "image:",
+        "picture:",
+        "credit:",
+        "file photo",
+        "caption:",
+    ]
+    .iter()
+    .any(|p| lower.starts_with(p))
+        || [
+            "(ap photo",
+            "getty images",
+            "(reuters/",
+            "/reuters)",
+            "photograph:",
+        ]
+        .iter()
+        .any(|p| lower.contains(p));
+    let has_letters = t.chars().any(char::is_alphabetic);
+    has_letters && !placeholder && !address && !id_like && !caption
+}
+
 fn lead_excerpt(text: &str) -> String {
     let first = text
         .split("\n\n")
