@@ -182,13 +182,7 @@ pub fn eval(args: EvalArgs) -> Result<ExitCode> {
             println!("{scores}");
         }
         EvalWhat::Events { file, labels } => {
-            let labels = labels.unwrap_or_else(|| {
-                let stem = file
-                    .file_stem()
-                    .and_then(|s| s.to_str())
-                    .unwrap_or("events");
-                file.with_file_name(format!("{stem}_labels.json"))
-            });
+            let labels = labels.unwrap_or_else(|| parallax_cluster::default_labels_path(&file));
             let set =
                 parallax_cluster::load_labelled_articles(&file, &labels).with_context(|| {
                     format!(

@@ -6,7 +6,7 @@
 //! (labels: `FILE_labels.json` beside each file). Keys are `StoryConfig`
 //! field names of the numeric settings.
 
-use parallax_cluster::{evaluate_events, load_labelled_articles, StoryConfig};
+use parallax_cluster::{default_labels_path, evaluate_events, load_labelled_articles, StoryConfig};
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -53,7 +53,7 @@ fn main() -> ExitCode {
             .file_stem()
             .and_then(|s| s.to_str())
             .unwrap_or("events");
-        let labels = path.with_file_name(format!("{stem}_labels.json"));
+        let labels = default_labels_path(path);
         let set = match load_labelled_articles(path, &labels) {
             Ok(s) => s,
             Err(e) => {

@@ -68,6 +68,15 @@ pub fn load_mstream(path: &Path) -> Result<Vec<LabelledDoc>, EvalError> {
     Ok(docs)
 }
 
+/// A label or id that may be written as a JSON string or number.
+pub(crate) fn json_scalar(v: &serde_json::Value) -> Option<String> {
+    match v {
+        serde_json::Value::String(s) => Some(s.clone()),
+        serde_json::Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
 /// Parses MStream JSONL text; errors carry the 1-based line number.
 pub fn parse_mstream(text: &str) -> Result<Vec<LabelledDoc>, (usize, String)> {
     let mut docs = Vec::new();
@@ -78,10 +87,9 @@ pub fn parse_mstream(text: &str) -> Result<Vec<LabelledDoc>, (usize, String)> {
         }
         let record: MStreamLine =
             serde_json::from_str(line).map_err(|e| (number + 1, e.to_string()))?;
-        let scalar = |v: &serde_json::Value, field: &str| match v {
-            serde_json::Value::String(s) => Ok(s.clone()),
-            serde_json::Value::Number(n) => Ok(n.to_string()),
-            _ => Err((number + 1, format!("`{field}` must be a string or number"))),
+        let scalar = |v: &serde_json::Value, field: &str| {
+            json_scalar(v)
+                .ok_or_else(|| (number + 1, format!("`{field}` must be a string or number")))
         };
         let id = scalar(&record.id, "Id")?;
         let gold = scalar(&record.cluster, "clusterNo")?;

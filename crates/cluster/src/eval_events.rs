@@ -7,14 +7,14 @@
 //! at a time in file order, as a stream: the engine is told neither the
 //! number of events nor anything about the labels.
 
+use crate::eval::json_scalar as scalar;
 use crate::eval::EvalError;
 use crate::metrics::{score_partition, PartitionScores};
-use crate::stories::{StoryConfig, StoryEngine, StoryInput};
-use chrono::NaiveDate;
+use crate::stories::{leading_date, StoryConfig, StoryEngine, StoryInput};
 use rustc_hash::FxHashMap;
 use serde::Deserialize;
 use std::fmt;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 #[derive(Deserialize)]
@@ -80,11 +80,7 @@ pub fn load_labelled_articles(
             out.unlabelled += 1;
             continue;
         };
-        let date = record
-            .date
-            .as_deref()
-            .and_then(|d| d.get(..10))
-            .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
+        let date = record.date.as_deref().and_then(leading_date);
         out.inputs.push(StoryInput {
             id,
             title: record.title.filter(|t| !t.trim().is_empty()),
@@ -103,12 +99,14 @@ pub fn load_labelled_articles(
     Ok(out)
 }
 
-fn scalar(v: &serde_json::Value) -> Option<String> {
-    match v {
-        serde_json::Value::String(s) => Some(s.clone()),
-        serde_json::Value::Number(n) => Some(n.to_string()),
-        _ => None,
-    }
+/// Where the labels of `articles` are when not named: `NAME_labels.json`
+/// beside `NAME.jsonl`, as in `../shared/data/events/`.
+pub fn default_labels_path(articles: &Path) -> PathBuf {
+    let stem = articles
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or("events");
+    articles.with_file_name(format!("{stem}_labels.json"))
 }
 
 /// Events and stories of one run against the gold events.

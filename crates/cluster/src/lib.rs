@@ -88,11 +88,13 @@ pub use eval::{
     evaluate_docs, evaluate_mstream, evaluate_swapped_halves, evaluate_two_halves, load_mstream,
     order_agreement, parse_mstream, EvalError, EvalReport, LabelledDoc, SplitReport,
 };
-pub use eval_events::{evaluate_events, load_labelled_articles, EventsReport, LabelledArticles};
+pub use eval_events::{
+    default_labels_path, evaluate_events, load_labelled_articles, EventsReport, LabelledArticles,
+};
 pub use metrics::{score_partition, PartitionScores, Prf};
 pub use stories::{
-    build_stories, ArcLink, DateSpan, Drained, Event, Membership, StateError, Story, StoryConfig,
-    StoryEngine, StoryInput, StoryOutline, StoryStateSize, STATE_FORMAT,
+    build_stories, leading_date, ArcLink, DateSpan, Drained, Event, Membership, StateError, Story,
+    StoryConfig, StoryEngine, StoryInput, StoryOutline, StoryStateSize, STATE_FORMAT,
 };
 pub use stream::{
     Assignment, ClusterConfig, ClusterId, ClusterSummary, StateSize, StreamClusterer,

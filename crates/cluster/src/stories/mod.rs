@@ -117,15 +117,18 @@ impl StoryInput {
             // engine no more than a long article.
             text: parallax_model::text_opening(&article.text, parallax_model::MAX_ANALYSED_BYTES)
                 .to_string(),
-            date: article
-                .published
-                .as_deref()
-                .and_then(|p| p.get(..10))
-                .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()),
+            date: article.published.as_deref().and_then(leading_date),
             outlet: article.outlet.clone(),
             entities: Vec::new(),
         }
     }
+}
+
+/// The leading `YYYY-MM-DD` of a timestamp; `None` when it does not parse
+/// (a date is left out, not guessed).
+pub fn leading_date(stamp: &str) -> Option<NaiveDate> {
+    let day = stamp.get(..10)?;
+    NaiveDate::parse_from_str(day, "%Y-%m-%d").ok()
 }
 
 /// Settings of the story engine. Defaults were chosen on the seeds, the
@@ -1180,7 +1183,9 @@ impl StoryEngine {
         // Sum of the members' unit vectors and size of each group: the mean
         // cosine over all pairs across two groups is the dot product of
         // their sums over the product of their sizes.
-        let mut sums: Vec<Vec<(u32, f32)>> = weights.clone();
+        // A single article's sum is its own vector, borrowed.
+        let mut sums: Vec<Cow<[(u32, f32)]>> =
+            weights.iter().map(|w| Cow::Borrowed(&w[..])).collect();
         let mut sizes: Vec<u32> = vec![1; n];
         fn root(parent: &mut [u32], mut x: u32) -> u32 {
             while parent[x as usize] != x {
@@ -1218,7 +1223,7 @@ impl StoryEngine {
             parent[ib] = ra;
             span[ia] = joined;
             let taken = std::mem::take(&mut sums[ib]);
-            sums[ia] = sparse_add(&sums[ia], &taken);
+            sums[ia] = Cow::Owned(sparse_add(&sums[ia], &taken));
             sizes[ia] += sizes[ib];
         }
         let mut groups: FxHashMap<u32, EventState> = FxHashMap::default();
@@ -2050,8 +2055,6 @@ fn term_weight(v: &[(u32, f32)], term: u32) -> f32 {
         .map_or(0.0, |i| v[i].1)
 }
 
-/// The first sentence of a text, cut to 14 words: a readable stand-in for a
-/// missing headline.
 /// Whether an article's title can name a story: not blank, not a
 /// placeholder, not an id, file name or address, not a photo caption or
 /// credit (what a page's `<title>` or a feed's item often is instead of a
@@ -2098,6 +2101,8 @@ fn usable_headline(title: &str) -> bool {
     has_letters && !placeholder && !address && !id_like && !caption
 }
 
+/// The first sentence of a text, cut to 14 words: a readable stand-in for a
+/// missing headline.
 fn lead_excerpt(text: &str) -> String {
     let first = text
         .split("\n\n")
