@@ -10,6 +10,7 @@ mod eval_facts;
 mod ingest;
 mod refresh;
 mod stories;
+mod story_identity;
 mod story_refresh;
 mod view;
 
@@ -27,6 +28,7 @@ pub use refresh::{
 pub use coverage::coverage;
 pub use eval_facts::{eval_facts, FactScores};
 pub use stories::{stories, EventView, StoryView};
+pub use story_identity::{assign as assign_story_ids, Identity, PreviousStory};
 pub use story_refresh::{refresh_stories_incrementally, StoryRefresh};
 pub use view::{AnalyzeDoc, AnalyzedArticle, ArticleView};
 

@@ -14,13 +14,14 @@
 use crate::analysis::Analysis;
 use crate::refresh::{read_analysis, RefreshError};
 use crate::stories::{story_view, StoryView};
+use crate::story_identity::PreviousStory;
 use crate::{analyze_article, coverage};
 use parallax_cluster::{Story, StoryConfig, StoryEngine, StoryInput, STATE_FORMAT};
 use parallax_compare::Coverage;
 use parallax_model::Article;
 use parallax_store::{EngineState, ListQuery, Store, StoreError, StoredStory};
 use sha2::{Digest, Sha256};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 /// `engine_state` row of the story engine.
 pub const ENGINE_STATE: &str = "stories";
@@ -80,7 +81,12 @@ pub fn refresh_stories_incrementally(store: &mut dyn Store) -> Result<StoryRefre
         seen.insert(id.clone(), revision.clone());
     }
 
-    let stories = engine.stories();
+    let mut stories = engine.stories();
+    // Old links keep answering: stored ids pass to the stories that hold
+    // most of their articles, the others redirect.
+    let previous = previous_stories(&*store)?;
+    let moved: HashSet<String> = store.story_moves()?.into_iter().map(|m| m.from).collect();
+    let identity = crate::story_identity::assign(&previous, &mut stories, &moved);
     let total = stories.len();
     let current: Vec<String> = stories.iter().map(|s| s.id.clone()).collect();
     let stored_keys: HashMap<String, Option<String>> = store.story_keys()?.into_iter().collect();
@@ -105,7 +111,7 @@ pub fn refresh_stories_incrementally(store: &mut dyn Store) -> Result<StoryRefre
         .zip(keys)
         .map(|(view, key)| Ok((stored_story(view, &outlets)?, key)))
         .collect::<Result<Vec<_>, StoreError>>()?;
-    store.update_stories(&updates, &current)?;
+    store.update_stories(&updates, &current, &identity.moves)?;
     crate::failpoint("stories");
     save_engine(store, &engine, &seen)?;
     Ok(StoryRefresh {
@@ -170,6 +176,37 @@ fn save_engine(
             bytes: seen,
         },
     )
+}
+
+/// The stored stories with their articles. A store written before story
+/// members were kept has none: the articles are read from the documents.
+fn previous_stories(store: &dyn Store) -> Result<Vec<PreviousStory>, StoreError> {
+    let listed = store.list_stories()?;
+    if listed.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut members: HashMap<String, Vec<String>> = HashMap::new();
+    for (story, article) in store.story_members()? {
+        members.entry(story).or_default().push(article);
+    }
+    let mut previous = Vec::with_capacity(listed.len());
+    for s in listed {
+        let articles = match members.remove(&s.id) {
+            Some(articles) => articles,
+            None => store
+                .get_story(&s.id)?
+                .and_then(|stored| {
+                    serde_json::from_value::<Vec<String>>(stored.document["articles"].clone()).ok()
+                })
+                .unwrap_or_default(),
+        };
+        previous.push(PreviousStory {
+            id: s.id,
+            title: s.title,
+            articles,
+        });
+    }
+    Ok(previous)
 }
 
 fn outlets_by_id(store: &dyn Store) -> Result<HashMap<String, String>, StoreError> {
@@ -314,18 +351,44 @@ fn views_with_coverage(
     ))
 }
 
+/// Distinct reports behind a story: outlets (by name, case aside), each
+/// article of no known outlet on its own, and copies of another member
+/// (wire reprints, republications) not at all.
+fn sources(view: &StoryView, outlets: &HashMap<String, String>) -> usize {
+    let copies: HashSet<&str> = view
+        .events
+        .iter()
+        .flat_map(|e| &e.event.members)
+        .filter(|m| m.copy_of.is_some())
+        .map(|m| m.article.as_str())
+        .collect();
+    let reports: HashSet<String> = view
+        .articles
+        .iter()
+        .filter(|id| !copies.contains(id.as_str()))
+        .map(|id| match outlets.get(id).map(|o| o.trim()) {
+            Some(o) if !o.is_empty() => format!("outlet:{}", o.to_lowercase()),
+            _ => format!("article:{id}"),
+        })
+        .collect();
+    // A story of copies only is still one report.
+    reports.len().max(usize::from(!view.articles.is_empty()))
+}
+
 fn stored_story(
     view: &StoryView,
-    outlets: &HashMap<String, String>,
+    outlets_of: &HashMap<String, String>,
 ) -> Result<StoredStory, StoreError> {
     let outlets: BTreeSet<&str> = view
         .articles
         .iter()
-        .filter_map(|id| outlets.get(id).map(String::as_str))
+        .filter_map(|id| outlets_of.get(id).map(String::as_str))
         .collect();
     let document = serde_json::to_value(view)
         .map_err(|e| StoreError::Invalid(format!("cannot serialise story {}: {e}", view.id)))?;
     Ok(StoredStory {
+        sources: sources(view, outlets_of),
+        articles: view.articles.clone(),
         id: view.id.clone(),
         title: view.title.clone(),
         date_from: view.date_span.from.map(|d| d.to_string()),

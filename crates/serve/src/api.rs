@@ -26,8 +26,19 @@ pub(crate) const MAX_SEARCH_OFFSET: usize = 10_000;
 
 /// Names of the API's query parameters: [`ApiQuery`] refuses them empty
 /// or repeated.
-const API_PARAMETERS: [&str; 11] = [
-    "q", "entity", "sort", "outlet", "language", "from", "to", "name", "kind", "limit", "offset",
+const API_PARAMETERS: [&str; 12] = [
+    "q",
+    "entity",
+    "sort",
+    "outlet",
+    "language",
+    "from",
+    "to",
+    "name",
+    "kind",
+    "limit",
+    "offset",
+    "single_source",
 ];
 
 /// Query parameters of an API route. Stricter than the pages' forms (which

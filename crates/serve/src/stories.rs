@@ -7,7 +7,7 @@
 //! finding links to its sentence in the article (`?hl=start-end`).
 
 use crate::api::{
-    non_empty, parse_count, ApiError, ApiQuery, ListParams, DEFAULT_LIMIT, MAX_LIMIT, MAX_OFFSET,
+    non_empty, parse_count, ApiError, ApiQuery, DEFAULT_LIMIT, MAX_LIMIT, MAX_OFFSET,
 };
 use crate::html::{self, page, url_encode, Html};
 use crate::pages::PageError;
@@ -53,6 +53,10 @@ pub(crate) struct StoryListing {
     title: String,
     article_count: usize,
     outlets: Vec<String>,
+    /// Distinct reports: outlets, unknown-outlet articles one by one,
+    /// copies not counted.
+    sources: usize,
+    single_source: bool,
     first_published: Option<String>,
     last_published: Option<String>,
 }
@@ -60,12 +64,63 @@ pub(crate) struct StoryListing {
 impl From<StorySummary> for StoryListing {
     fn from(s: StorySummary) -> Self {
         StoryListing {
+            single_source: s.single_source(),
             id: s.id,
             title: s.title,
             article_count: s.article_count,
             outlets: s.outlets,
+            sources: s.sources,
             first_published: s.date_from,
             last_published: s.date_to,
+        }
+    }
+}
+
+/// Query parameters of the story list page and `/api/stories`.
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct StoryListParams {
+    pub(crate) outlet: Option<String>,
+    pub(crate) limit: Option<String>,
+    pub(crate) offset: Option<String>,
+    /// `hide` (the default), `show` or `only`.
+    pub(crate) single_source: Option<String>,
+}
+
+/// Which stories of one source a listing shows. A story one outlet alone
+/// reported is not yet a story told by several sides, so by default it is
+/// left out of the list (and counted, with a way to show it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum SingleSource {
+    Hide,
+    Show,
+    Only,
+}
+
+impl SingleSource {
+    pub(crate) fn parse(value: &Option<String>) -> Result<Self, String> {
+        match non_empty(value).as_deref() {
+            None | Some("hide") => Ok(SingleSource::Hide),
+            Some("show") => Ok(SingleSource::Show),
+            Some("only") => Ok(SingleSource::Only),
+            Some(other) => Err(format!(
+                "single_source must be hide, show or only, not {other:?}"
+            )),
+        }
+    }
+
+    fn keeps(self, story: &StorySummary) -> bool {
+        match self {
+            SingleSource::Hide => !story.single_source(),
+            SingleSource::Show => true,
+            SingleSource::Only => story.single_source(),
+        }
+    }
+
+    fn query(self) -> &'static str {
+        match self {
+            SingleSource::Hide => "",
+            SingleSource::Show => "single_source=show",
+            SingleSource::Only => "single_source=only",
         }
     }
 }
@@ -82,16 +137,18 @@ struct StoriesPage {
 
 pub(crate) async fn api_stories(
     State(state): State<AppState>,
-    ApiQuery(params): ApiQuery<ListParams>,
+    ApiQuery(params): ApiQuery<StoryListParams>,
 ) -> Result<Response, ApiError> {
     let limit = parse_count("limit", &params.limit, DEFAULT_LIMIT, 1, MAX_LIMIT)
         .map_err(ApiError::bad_request)?;
     let offset =
         parse_count("offset", &params.offset, 0, 0, MAX_OFFSET).map_err(ApiError::bad_request)?;
+    let single = SingleSource::parse(&params.single_source).map_err(ApiError::bad_request)?;
     let outlet = non_empty(&params.outlet);
     let all = state.inner.pool.read(|s| s.list_stories()).await?;
     let matching: Vec<StorySummary> = all
         .into_iter()
+        .filter(|s| single.keeps(s))
         .filter(|s| {
             outlet.as_ref().is_none_or(|o| {
                 s.outlets
@@ -122,11 +179,58 @@ pub(crate) async fn api_story(
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
     let wanted = id.clone();
-    let story = state.inner.pool.read(move |s| s.get_story(&wanted)).await?;
+    let story = state.inner.pool.read(move |s| lookup(s, &wanted)).await?;
     match story {
-        Some(story) => Ok(Json(story.document).into_response()),
-        None => Err(ApiError::not_found(format!("no story with id {id:?}"))),
+        Found::Story(story) => Ok(Json(story.document).into_response()),
+        Found::Moved(to) => {
+            let location = format!("/api/stories/{}", url_encode(&to));
+            let body = serde_json::json!({
+                "id": id,
+                "moved_to": to,
+                "location": location,
+            });
+            Ok((
+                StatusCode::MOVED_PERMANENTLY,
+                [(axum::http::header::LOCATION, location)],
+                Json(body),
+            )
+                .into_response())
+        }
+        Found::Nothing => Err(ApiError::not_found(format!("no story with id {id:?}"))),
     }
+}
+
+/// What a story id leads to.
+enum Found {
+    Story(parallax_store::StoredStory),
+    /// The story merged into, or split from, this one, which holds most
+    /// of its articles now.
+    Moved(String),
+    Nothing,
+}
+
+fn lookup(
+    store: &dyn parallax_store::Store,
+    id: &str,
+) -> Result<Found, parallax_store::StoreError> {
+    if let Some(story) = store.get_story(id)? {
+        return Ok(Found::Story(story));
+    }
+    Ok(match store.story_moved_to(id)? {
+        Some(to) => Found::Moved(to),
+        None => Found::Nothing,
+    })
+}
+
+fn moved_notice(location: &str) -> Html {
+    let mut h = Html::new();
+    h.element("h1", None, "This story moved");
+    h.raw("<p>It joined another story, which now holds most of its articles: <a")
+        .attr("href", location)
+        .raw(">")
+        .text(location)
+        .raw("</a>.</p>");
+    h
 }
 
 fn story_href(id: &str) -> String {
@@ -148,32 +252,48 @@ const STORIES_PER_PAGE: usize = 50;
 
 pub(crate) async fn story_list(
     State(state): State<AppState>,
-    Query(params): Query<ListParams>,
+    Query(params): Query<StoryListParams>,
 ) -> Result<Response, PageError> {
     let offset = parse_count("offset", &params.offset, 0, 0, MAX_OFFSET)
         .map_err(|e| PageError(StatusCode::BAD_REQUEST, e))?;
+    let single = SingleSource::parse(&params.single_source)
+        .map_err(|e| PageError(StatusCode::BAD_REQUEST, e))?;
     let all = state.inner.pool.read(|s| s.list_stories()).await?;
-    let total = all.len();
-    let stories: Vec<StorySummary> = all
+    let hidden = all.iter().filter(|s| !single.keeps(s)).count();
+    let singles = all.iter().filter(|s| s.single_source()).count();
+    let matching: Vec<StorySummary> = all.into_iter().filter(|s| single.keeps(s)).collect();
+    let total = matching.len();
+    let stories: Vec<StorySummary> = matching
         .into_iter()
         .skip(offset)
         .take(STORIES_PER_PAGE)
         .collect();
-    let newer = (offset > 0).then(|| {
-        let previous = offset.saturating_sub(STORIES_PER_PAGE);
-        if previous == 0 {
+    let href = |offset: usize| {
+        let mut query: Vec<String> = Vec::new();
+        if !single.query().is_empty() {
+            query.push(single.query().to_string());
+        }
+        if offset > 0 {
+            query.push(format!("offset={offset}"));
+        }
+        if query.is_empty() {
             "/stories".to_string()
         } else {
-            format!("/stories?offset={previous}")
+            format!("/stories?{}", query.join("&"))
         }
-    });
-    let older = (offset + STORIES_PER_PAGE < total)
-        .then(|| format!("/stories?offset={}", offset + STORIES_PER_PAGE));
+    };
+    let newer = (offset > 0).then(|| href(offset.saturating_sub(STORIES_PER_PAGE)));
+    let older = (offset + STORIES_PER_PAGE < total).then(|| href(offset + STORIES_PER_PAGE));
     // The lean bar needs each story's coverage: kept by the state, since
     // it sits inside the whole story document.
     let ids: Vec<String> = stories.iter().map(|s| s.id.clone()).collect();
     let leans = state.story_leans(&ids).await?;
-    let mut body = render_story_list(&stories, total, &leans);
+    let shown = Shown {
+        single,
+        hidden,
+        singles,
+    };
+    let mut body = render_story_list(&stories, total, &shown, &leans);
     crate::pages::pager(&mut body, newer, older);
     Ok(html::response(StatusCode::OK, page("Stories", "", body)))
 }
@@ -192,14 +312,62 @@ pub(crate) async fn warm_story_list(state: &AppState) -> Result<(), PoolError> {
     Ok(())
 }
 
+/// Which stories the list shows, and how many it leaves out.
+struct Shown {
+    single: SingleSource,
+    /// Stories the filter leaves out.
+    hidden: usize,
+    /// Single-source stories in the store.
+    singles: usize,
+}
+
+impl Shown {
+    /// The sentence that says what is hidden, with the link that shows it.
+    fn filter_line(&self, h: &mut Html) {
+        let (text, link, label) = match self.single {
+            SingleSource::Hide if self.hidden > 0 => (
+                format!(
+                    "{} reported by one source only are not listed.",
+                    plural(self.hidden, "story", "stories")
+                ),
+                "/stories?single_source=show",
+                "Show them",
+            ),
+            SingleSource::Hide => return,
+            SingleSource::Show if self.singles > 0 => (
+                format!(
+                    "Listing every story, {} of one source included.",
+                    self.singles
+                ),
+                "/stories",
+                "Hide single-source stories",
+            ),
+            SingleSource::Show => return,
+            SingleSource::Only => (
+                "Listing only stories reported by one source.".to_string(),
+                "/stories",
+                "Back to stories told by several sources",
+            ),
+        };
+        h.raw("<p class=\"muted filter\">")
+            .text(&text)
+            .raw(" <a")
+            .attr("href", link)
+            .raw(">")
+            .text(label)
+            .raw("</a></p>");
+    }
+}
+
 fn render_story_list(
     stories: &[StorySummary],
     total: usize,
+    shown: &Shown,
     leans: &HashMap<String, LeanDistribution>,
 ) -> Html {
     let mut h = Html::new();
     h.element("h1", None, "Stories");
-    if total == 0 {
+    if total == 0 && shown.hidden == 0 {
         h.element(
             "p",
             Some("notice"),
@@ -207,6 +375,7 @@ fn render_story_list(
         );
         return h;
     }
+    shown.filter_line(&mut h);
     if stories.is_empty() {
         h.element("p", Some("notice"), "No stories on this page.");
         return h;
@@ -221,7 +390,12 @@ fn render_story_list(
             .attr("href", &story_href(&story.id))
             .raw(">")
             .text(&story.title)
-            .raw("</a><div class=\"meta\">");
+            .raw("</a>");
+        if story.single_source() {
+            h.raw(" ")
+                .element("span", Some("badge single-source"), "single source");
+        }
+        h.raw("<div class=\"meta\">");
         h.element("span", None, &span_text(&story.date_from, &story.date_to));
         h.element(
             "span",
@@ -295,11 +469,26 @@ pub(crate) async fn story_page(
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let wanted = id.clone();
-    let Some(stored) = state.inner.pool.read(move |s| s.get_story(&wanted)).await? else {
-        return Err(PageError(
-            StatusCode::NOT_FOUND,
-            format!("There is no story with id “{id}”."),
-        ));
+    let stored = match state.inner.pool.read(move |s| lookup(s, &wanted)).await? {
+        Found::Story(stored) => stored,
+        Found::Moved(to) => {
+            let location = story_href(&to);
+            return Ok((
+                StatusCode::MOVED_PERMANENTLY,
+                [(axum::http::header::LOCATION, location.clone())],
+                html::response(
+                    StatusCode::MOVED_PERMANENTLY,
+                    page("Story moved", "", moved_notice(&location)),
+                ),
+            )
+                .into_response());
+        }
+        Found::Nothing => {
+            return Err(PageError(
+                StatusCode::NOT_FOUND,
+                format!("There is no story with id “{id}”."),
+            ))
+        }
     };
     let doc: StoryDoc = serde_json::from_value(stored.document).map_err(|e| {
         PageError(

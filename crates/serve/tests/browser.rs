@@ -214,7 +214,8 @@ fn williamson_story_page_compares_the_seed_articles() {
         "003_dc1ac0e99add50fc",
     ];
     let listing: serde_json::Value =
-        serde_json::from_str(&dump_json(&server.url("/api/stories"))).expect("stories JSON");
+        serde_json::from_str(&dump_json(&server.url("/api/stories?single_source=show")))
+            .expect("stories JSON");
     let story_id = listing["stories"]
         .as_array()
         .into_iter()
@@ -325,7 +326,12 @@ fn williamson_story_page_compares_the_seed_articles() {
         screenshot(&article_url, "article-marked-desktop", 1280, 1100),
         screenshot(&article_url, "article-marked-phone", 390, 1200),
         screenshot(&url, "story-williamson-phone", 390, 1400),
-        screenshot(&server.url("/stories"), "stories-phone", 390, 844),
+        screenshot(
+            &server.url("/stories?single_source=show"),
+            "stories-phone",
+            390,
+            844,
+        ),
     ];
     for shot in &shots {
         eprintln!("screenshot: {}", shot.display());

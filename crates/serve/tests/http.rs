@@ -341,8 +341,10 @@ fn api_search_returns_hits_with_snippets() {
     );
 }
 
+/// The first story of the fixtures, single-source ones included (the
+/// fixtures are one outlet's story each, and a wire copy of one).
 fn first_story_id() -> String {
-    let json = get(&server().url("/api/stories")).json();
+    let json = get(&server().url("/api/stories?single_source=show")).json();
     json["stories"][0]["id"]
         .as_str()
         .unwrap_or_else(|| panic!("no stories: {json}"))
@@ -357,13 +359,33 @@ fn api_stories_lists_the_stored_stories() {
     let json = response.json();
     assert_eq!(json["available"], true);
     let stories = json["stories"].as_array().expect("stories");
-    assert!(!stories.is_empty());
-    let total: u64 = stories
+    // Listed by default: stories told by two or more sources only.
+    assert!(
+        stories
+            .iter()
+            .all(|s| s["single_source"] == false && s["sources"].as_u64() >= Some(2)),
+        "{json}"
+    );
+    let every = get(&server().url("/api/stories?single_source=show&limit=100")).json();
+    let all = every["stories"].as_array().expect("stories");
+    let total: u64 = all
         .iter()
         .map(|s| s["article_count"].as_u64().unwrap_or(0))
         .sum();
-    assert_eq!(total, 5, "every fixture article is in one story: {json}");
-    let one = get(&server().url("/api/stories?limit=1")).json();
+    assert_eq!(total, 5, "every fixture article is in one story: {every}");
+    let only = get(&server().url("/api/stories?single_source=only&limit=100")).json();
+    let singles = only["stories"].as_array().map_or(0, Vec::len);
+    assert_eq!(singles + stories.len(), all.len(), "{every}");
+    assert!(only["stories"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .all(|s| s["single_source"] == true && s["sources"] == 1));
+    assert_eq!(
+        get(&server().url("/api/stories?single_source=maybe")).status,
+        400
+    );
+    let one = get(&server().url("/api/stories?single_source=show&limit=1")).json();
     assert_eq!(one["stories"].as_array().map(Vec::len), Some(1));
     assert_eq!(one["next_offset"], 1);
     assert_eq!(get(&server().url("/api/stories?limit=0")).status, 400);
@@ -381,10 +403,25 @@ fn api_stories_lists_the_stored_stories() {
 
 #[test]
 fn story_pages_list_and_compare_with_escaping() {
-    let list = get(&server().url("/stories"));
+    let list = get(&server().url("/stories?single_source=show"));
     assert_eq!(list.status, 200);
     assert_eq!(list.content_type, HTML);
     let id = first_story_id();
+    // By default the fixtures' single-source stories are counted, not
+    // listed, with a link that shows them.
+    let default = get(&server().url("/stories")).body;
+    assert!(
+        default.contains("reported by one source only are not listed")
+            && default.contains("href=\"/stories?single_source=show\""),
+        "{default}"
+    );
+    let singles = get(&server().url("/api/stories?single_source=only")).json();
+    for single in singles["stories"].as_array().into_iter().flatten() {
+        let href = format!("href=\"/stories/{}\"", single["id"].as_str().unwrap_or(""));
+        assert!(!default.contains(&href), "{href} listed by default");
+        assert!(list.body.contains(&href), "{href} not shown on request");
+    }
+    assert!(list.body.contains("single source"));
     assert!(list.body.contains(&format!("href=\"/stories/{id}\"")));
     assert!(get(&server().url("/")).body.contains("href=\"/stories\""));
 
@@ -394,7 +431,7 @@ fn story_pages_list_and_compare_with_escaping() {
     assert!(page.body.contains("class=\"column\""));
     assert!(page.body.contains("?hl="), "findings link to sentences");
     // Every story page escapes what it shows.
-    let json = get(&server().url("/api/stories")).json();
+    let json = get(&server().url("/api/stories?single_source=show")).json();
     for story in json["stories"].as_array().into_iter().flatten() {
         let id = story["id"].as_str().unwrap_or_default();
         let body = get(&server().url(&format!("/stories/{id}"))).body;
@@ -780,7 +817,7 @@ fn search_lists_matching_entities_and_filters_by_entity() {
 
 #[test]
 fn story_pages_link_quoted_speakers_to_their_entities() {
-    let json = get(&server().url("/api/stories")).json();
+    let json = get(&server().url("/api/stories?single_source=show")).json();
     let okafor = format!("href=\"/entities/{}\"", url_encode(OKAFOR));
     let mut linked = false;
     for story in json["stories"].as_array().into_iter().flatten() {
@@ -795,4 +832,44 @@ fn story_pages_link_quoted_speakers_to_their_entities() {
         }
     }
     assert!(linked, "no story page shows the harbour master's quote");
+}
+
+#[test]
+fn a_moved_story_id_redirects_to_the_story_that_holds_its_articles() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("parallax.db");
+    common::fill_store(&db, &fixtures());
+    let target = {
+        use parallax_store::Store;
+        let mut store = parallax_store::SqliteStore::open(&db).expect("open");
+        let current: Vec<String> = store
+            .list_stories()
+            .expect("stories")
+            .into_iter()
+            .map(|s| s.id)
+            .collect();
+        let target = current[0].clone();
+        let moves = [parallax_store::StoryMove {
+            from: "st-merged-away".into(),
+            to: target.clone(),
+        }];
+        store
+            .update_stories(&[], &current, &moves)
+            .expect("record the move");
+        target
+    };
+    let server = TestServer::start_on(dir, db);
+    let page = common::get_no_redirect(&server.url("/stories/st-merged-away"));
+    assert_eq!(page.status, 301);
+    let location = format!("/stories/{target}");
+    assert_eq!(page.header("location"), Some(location.as_str()));
+    assert!(page.body.contains(&location), "{}", page.body);
+    let api = common::get_no_redirect(&server.url("/api/stories/st-merged-away"));
+    assert_eq!(api.status, 301);
+    assert_eq!(api.json()["moved_to"], target.as_str());
+    // A client that follows redirects lands on the story itself.
+    let followed = get(&server.url("/api/stories/st-merged-away"));
+    assert_eq!(followed.status, 200);
+    assert_eq!(followed.json()["id"], target.as_str());
+    assert_eq!(get(&server.url("/stories/st-never-was")).status, 404);
 }

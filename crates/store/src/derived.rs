@@ -396,6 +396,8 @@ pub(crate) fn update_stories(
     conn: &mut Connection,
     changed: &[(crate::StoredStory, String)],
     current: &[String],
+    moves: &[crate::StoryMove],
+    now: i64,
 ) -> Result<(), StoreError> {
     let context = "updating the stories";
     let keep: std::collections::HashSet<&str> = current.iter().map(String::as_str).collect();
@@ -416,14 +418,18 @@ pub(crate) fn update_stories(
         let mut delete = tx
             .prepare_cached("DELETE FROM stories WHERE id = ?1")
             .map_err(StoreError::sqlite(context))?;
+        let mut forget = tx
+            .prepare_cached("DELETE FROM story_members WHERE story_id = ?1")
+            .map_err(StoreError::sqlite(context))?;
         for id in stored.iter().filter(|id| !keep.contains(id.as_str())) {
             delete.execute([id]).map_err(StoreError::sqlite(context))?;
+            forget.execute([id]).map_err(StoreError::sqlite(context))?;
         }
         let mut upsert = tx
             .prepare_cached(
                 "INSERT OR REPLACE INTO stories (id, position, title, date_from, date_to, \
-                 article_count, outlets_json, story_json, members_key) \
-                 VALUES (?1, 0, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                 article_count, outlets_json, story_json, members_key, sources) \
+                 VALUES (?1, 0, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
             )
             .map_err(StoreError::sqlite(context))?;
         for (story, key) in changed {
@@ -442,10 +448,111 @@ pub(crate) fn update_stories(
                     i64::try_from(story.article_count).unwrap_or(i64::MAX),
                     outlets,
                     document,
-                    key
+                    key,
+                    i64::try_from(story.sources).unwrap_or(i64::MAX)
                 ])
                 .map_err(StoreError::sqlite(context))?;
+            forget
+                .execute([&story.id])
+                .map_err(StoreError::sqlite(context))?;
+            put_members(&tx, story)?;
+        }
+        let mut follow = tx
+            .prepare_cached("UPDATE story_moves SET moved_to = ?2 WHERE moved_to = ?1")
+            .map_err(StoreError::sqlite(context))?;
+        let mut record = tx
+            .prepare_cached(
+                "INSERT OR REPLACE INTO story_moves (id, moved_to, moved_at) VALUES (?1, ?2, ?3)",
+            )
+            .map_err(StoreError::sqlite(context))?;
+        for m in moves.iter().filter(|m| m.from != m.to) {
+            follow
+                .execute([&m.from, &m.to])
+                .map_err(StoreError::sqlite(context))?;
+            record
+                .execute(params![m.from, m.to, now])
+                .map_err(StoreError::sqlite(context))?;
+        }
+        let mut settle = tx
+            .prepare_cached("DELETE FROM story_moves WHERE id = ?1")
+            .map_err(StoreError::sqlite(context))?;
+        for id in current {
+            settle.execute([id]).map_err(StoreError::sqlite(context))?;
         }
     }
+    drop_dangling_moves(&tx, context)?;
     tx.commit().map_err(StoreError::sqlite(context))
+}
+
+/// Writes a story's membership rows (the caller removed the old ones).
+pub(crate) fn put_members(conn: &Connection, story: &crate::StoredStory) -> Result<(), StoreError> {
+    let context = "saving a story's articles";
+    let mut insert = conn
+        .prepare_cached(
+            "INSERT INTO story_members (story_id, position, article_id) VALUES (?1, ?2, ?3)",
+        )
+        .map_err(StoreError::sqlite(context))?;
+    for (position, article) in story.articles.iter().enumerate() {
+        insert
+            .execute(params![
+                story.id,
+                i64::try_from(position).unwrap_or(i64::MAX),
+                article
+            ])
+            .map_err(StoreError::sqlite(context))?;
+    }
+    Ok(())
+}
+
+/// A moved id must lead to a stored story: moves to a story that is gone
+/// (its articles deleted) are dropped, so the id answers "not found".
+pub(crate) fn drop_dangling_moves(
+    conn: &Connection,
+    context: &'static str,
+) -> Result<(), StoreError> {
+    conn.execute(
+        "DELETE FROM story_moves WHERE moved_to NOT IN (SELECT id FROM stories) \
+         OR id IN (SELECT id FROM stories)",
+        [],
+    )
+    .map(|_| ())
+    .map_err(StoreError::sqlite(context))
+}
+
+pub(crate) fn story_members(conn: &Connection) -> Result<Vec<(String, String)>, StoreError> {
+    pairs(
+        conn,
+        "listing story members",
+        "SELECT story_id, article_id FROM story_members ORDER BY story_id, position",
+        [],
+    )
+}
+
+pub(crate) fn members_of(conn: &Connection, story: &str) -> Result<Vec<String>, StoreError> {
+    let context = "reading a story's articles";
+    let mut stmt = conn
+        .prepare_cached(
+            "SELECT article_id FROM story_members WHERE story_id = ?1 ORDER BY position",
+        )
+        .map_err(StoreError::sqlite(context))?;
+    let rows = stmt
+        .query_map([story], |r| r.get(0))
+        .map_err(StoreError::sqlite(context))?;
+    rows.collect::<Result<_, _>>()
+        .map_err(StoreError::sqlite(context))
+}
+
+pub(crate) fn story_moved_to(conn: &Connection, id: &str) -> Result<Option<String>, StoreError> {
+    conn.prepare_cached("SELECT moved_to FROM story_moves WHERE id = ?1")
+        .and_then(|mut s| s.query_row([id], |r| r.get(0)).optional())
+        .map_err(StoreError::sqlite("reading a story move"))
+}
+
+pub(crate) fn story_moves(conn: &Connection) -> Result<Vec<(String, String)>, StoreError> {
+    pairs(
+        conn,
+        "listing story moves",
+        "SELECT id, moved_to FROM story_moves ORDER BY id",
+        [],
+    )
 }

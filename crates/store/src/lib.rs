@@ -242,6 +242,11 @@ pub struct StoredStory {
     pub article_count: usize,
     /// Outlets of the story's articles, each once.
     pub outlets: Vec<String>,
+    /// Distinct reports behind it (see [`StorySummary::sources`]).
+    pub sources: usize,
+    /// The story's article ids, in its order: the membership the next
+    /// refresh hands its id on by.
+    pub articles: Vec<String>,
     pub document: serde_json::Value,
 }
 
@@ -254,6 +259,18 @@ pub struct StorySummary {
     pub date_to: Option<String>,
     pub article_count: usize,
     pub outlets: Vec<String>,
+    /// Distinct reports behind the story: its outlets, with each article
+    /// of no known outlet counted on its own and copies (a wire story
+    /// printed twice) not counted again. One source is not yet a story
+    /// told by several sides, so listings show such stories apart.
+    pub sources: usize,
+}
+
+impl StorySummary {
+    /// True when one report (one outlet, or one article) is all there is.
+    pub fn single_source(&self) -> bool {
+        self.sources <= 1
+    }
 }
 
 impl StoredStory {
@@ -265,8 +282,17 @@ impl StoredStory {
             date_to: self.date_to.clone(),
             article_count: self.article_count,
             outlets: self.outlets.clone(),
+            sources: self.sources,
         }
     }
+}
+
+/// An old story id that now answers with the story holding most of its
+/// articles (it merged into that story, or split from it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoryMove {
+    pub from: String,
+    pub to: String,
 }
 
 /// What extraction found in one article, kept so later runs and the server
@@ -453,12 +479,26 @@ pub trait Store: Send {
     /// Updates the stored stories in one transaction: stories whose id is
     /// not in `current` are removed, and each `(story, key)` in `changed`
     /// is inserted or replaced with its membership key. Stories in
-    /// `current` but not in `changed` stay as they are.
+    /// `current` but not in `changed` stay as they are. Each of `moves`
+    /// makes an old id answer with another story; ids that already moved
+    /// to a `from` follow it to its `to`, an id in `current` never moves,
+    /// and a move whose target is gone is dropped.
     fn update_stories(
         &mut self,
         changed: &[(StoredStory, String)],
         current: &[String],
+        moves: &[StoryMove],
     ) -> Result<(), StoreError>;
+
+    /// Every stored story's articles as `(story id, article id)`, each
+    /// story's in its order.
+    fn story_members(&self) -> Result<Vec<(String, String)>, StoreError>;
+
+    /// The story an old story id moved to, if it did.
+    fn story_moved_to(&self, id: &str) -> Result<Option<String>, StoreError>;
+
+    /// Every old story id that redirects, with its story.
+    fn story_moves(&self) -> Result<Vec<StoryMove>, StoreError>;
 
     /// The stored stories without their documents, newest first (by the
     /// end of their date span, undated last), then by id.

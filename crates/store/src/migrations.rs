@@ -187,6 +187,33 @@ CREATE TRIGGER articles_pending_delete AFTER DELETE ON articles
 BEGIN UPDATE derived_pending SET generation = generation + 1 WHERE id = 1; END;
 "#,
     },
+    Migration {
+        version: 6,
+        name: "story identity",
+        sql: r#"
+-- Which articles each stored story holds, in the story's order, so the
+-- next refresh can hand each old story id to the new story that holds
+-- most of its articles (story links outlive re-clustering).
+CREATE TABLE story_members (
+    story_id   TEXT NOT NULL,
+    position   INTEGER NOT NULL,
+    article_id TEXT NOT NULL,
+    PRIMARY KEY (story_id, position)
+);
+-- Old story ids that merged into, or split off from, a story that now
+-- holds most of their articles: the server answers them with a redirect.
+-- An id here is never the id of a stored story.
+CREATE TABLE story_moves (
+    id       TEXT PRIMARY KEY,
+    moved_to TEXT NOT NULL,
+    moved_at INTEGER NOT NULL
+);
+-- Distinct reports behind a story: outlets, with articles of no known
+-- outlet counted one by one and copies (wire reprints) not at all. A
+-- story of one source is listed apart. NULL for stories stored before.
+ALTER TABLE stories ADD COLUMN sources INTEGER;
+"#,
+    },
 ];
 
 /// The schema version this build writes.

@@ -5,7 +5,7 @@ use crate::migrations::{self, user_version, MIGRATIONS};
 use crate::{
     ArticleEntity, ArticleSummary, DerivedGeneration, DuplicateLink, EngineState, EntityQuery,
     EntitySummary, LinkKind, ListQuery, NewArticle, PutOutcome, Store, StoreError, StoreTx,
-    StoredAnalysis, StoredStory, StorySummary,
+    StoredAnalysis, StoredStory, StoryMove, StorySummary,
 };
 use parallax_dedup::{content_hash, Signature};
 use parallax_model::{
@@ -334,6 +334,16 @@ fn from_json<T: DeserializeOwned>(id: &str, what: &str, json: &str) -> Result<T,
         id: id.to_string(),
         detail: format!("{what}: {e}"),
     })
+}
+
+/// The stored count of a story's sources; for a story stored before the
+/// count was kept, the most it can be (its articles, at least its outlets),
+/// so an old story is never hidden as single-source by mistake.
+fn stored_sources(sources: Option<i64>, articles: usize, outlets: &[String]) -> usize {
+    match sources {
+        Some(n) => usize::try_from(n).unwrap_or(0),
+        None => articles.max(outlets.len()),
+    }
 }
 
 fn now_unix() -> i64 {
@@ -811,14 +821,14 @@ impl Store for SqliteStore {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(StoreError::sqlite(context))?;
-        tx.execute("DELETE FROM stories", [])
+        tx.execute_batch("DELETE FROM stories; DELETE FROM story_members;")
             .map_err(StoreError::sqlite(context))?;
         {
             let mut insert = tx
                 .prepare_cached(
                     "INSERT INTO stories (id, position, title, date_from, date_to, \
-                     article_count, outlets_json, story_json) \
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                     article_count, outlets_json, story_json, sources) \
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
                 )
                 .map_err(StoreError::sqlite(context))?;
             for (position, story) in stories.iter().enumerate() {
@@ -834,6 +844,7 @@ impl Store for SqliteStore {
                         as_i64(story.article_count),
                         outlets,
                         document,
+                        as_i64(story.sources),
                     ])
                     .map_err(|source| {
                         if matches!(
@@ -845,8 +856,10 @@ impl Store for SqliteStore {
                             StoreError::from_sqlite(context, source)
                         }
                     })?;
+                derived::put_members(&tx, story)?;
             }
         }
+        derived::drop_dangling_moves(&tx, context)?;
         tx.commit().map_err(StoreError::sqlite(context))
     }
 
@@ -858,8 +871,24 @@ impl Store for SqliteStore {
         &mut self,
         changed: &[(StoredStory, String)],
         current: &[String],
+        moves: &[StoryMove],
     ) -> Result<(), StoreError> {
-        derived::update_stories(&mut self.conn, changed, current)
+        derived::update_stories(&mut self.conn, changed, current, moves, now_unix())
+    }
+
+    fn story_members(&self) -> Result<Vec<(String, String)>, StoreError> {
+        derived::story_members(&self.conn)
+    }
+
+    fn story_moved_to(&self, id: &str) -> Result<Option<String>, StoreError> {
+        derived::story_moved_to(&self.conn, id)
+    }
+
+    fn story_moves(&self) -> Result<Vec<StoryMove>, StoreError> {
+        Ok(derived::story_moves(&self.conn)?
+            .into_iter()
+            .map(|(from, to)| StoryMove { from, to })
+            .collect())
     }
 
     fn list_stories(&self) -> Result<Vec<StorySummary>, StoreError> {
@@ -867,8 +896,8 @@ impl Store for SqliteStore {
         let mut stmt = self
             .conn
             .prepare_cached(
-                "SELECT id, title, date_from, date_to, article_count, outlets_json FROM stories \
-                 ORDER BY date_to IS NULL, date_to DESC, id",
+                "SELECT id, title, date_from, date_to, article_count, outlets_json, sources \
+                 FROM stories ORDER BY date_to IS NULL, date_to DESC, id",
             )
             .map_err(StoreError::sqlite(context))?;
         let rows = stmt
@@ -880,21 +909,25 @@ impl Store for SqliteStore {
                     r.get::<_, Option<String>>(3)?,
                     r.get::<_, i64>(4)?,
                     r.get::<_, String>(5)?,
+                    r.get::<_, Option<i64>>(6)?,
                 ))
             })
             .map_err(StoreError::sqlite(context))?;
         let mut out = Vec::new();
         for row in rows {
-            let (id, title, date_from, date_to, count, outlets) =
+            let (id, title, date_from, date_to, count, outlets, sources) =
                 row.map_err(StoreError::sqlite(context))?;
-            let outlets = from_json(&id, "story outlets", &outlets)?;
+            let outlets: Vec<String> = from_json(&id, "story outlets", &outlets)?;
+            let article_count = usize::try_from(count).unwrap_or(0);
+            let sources = stored_sources(sources, article_count, &outlets);
             out.push(StorySummary {
                 id,
                 title,
                 date_from,
                 date_to,
-                article_count: usize::try_from(count).unwrap_or(0),
+                article_count,
                 outlets,
+                sources,
             });
         }
         Ok(out)
@@ -905,8 +938,8 @@ impl Store for SqliteStore {
         let row = self
             .conn
             .prepare_cached(
-                "SELECT title, date_from, date_to, article_count, outlets_json, story_json \
-                 FROM stories WHERE id = ?1",
+                "SELECT title, date_from, date_to, article_count, outlets_json, story_json, \
+                 sources FROM stories WHERE id = ?1",
             )
             .and_then(|mut s| {
                 s.query_row([id], |r| {
@@ -917,22 +950,27 @@ impl Store for SqliteStore {
                         r.get::<_, i64>(3)?,
                         r.get::<_, String>(4)?,
                         r.get::<_, rusqlite::types::Value>(5)?,
+                        r.get::<_, Option<i64>>(6)?,
                     ))
                 })
                 .optional()
             })
             .map_err(StoreError::sqlite(context))?;
-        let Some((title, date_from, date_to, count, outlets, document)) = row else {
+        let Some((title, date_from, date_to, count, outlets, document, sources)) = row else {
             return Ok(None);
         };
         let document = derived::unpack(id, "story document", document)?;
+        let article_count = usize::try_from(count).unwrap_or(0);
+        let outlets: Vec<String> = from_json(id, "story outlets", &outlets)?;
         Ok(Some(StoredStory {
             id: id.to_string(),
             title,
             date_from,
             date_to,
-            article_count: usize::try_from(count).unwrap_or(0),
-            outlets: from_json(id, "story outlets", &outlets)?,
+            article_count,
+            sources: stored_sources(sources, article_count, &outlets),
+            outlets,
+            articles: derived::members_of(&self.conn, id)?,
             document: from_json(id, "story document", &document)?,
         }))
     }

@@ -290,8 +290,19 @@ impl Fetched {
 }
 
 pub fn get(url: &str) -> Fetched {
+    fetch(url, 10)
+}
+
+/// A GET that reports a redirect instead of following it.
+#[allow(dead_code)]
+pub fn get_no_redirect(url: &str) -> Fetched {
+    fetch(url, 0)
+}
+
+fn fetch(url: &str, redirects: u32) -> Fetched {
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .http_status_as_error(false)
+        .max_redirects(redirects)
         .build()
         .into();
     let mut response = agent
