@@ -90,21 +90,22 @@ pub fn refresh_stories_incrementally(store: &mut dyn Store) -> Result<StoryRefre
     let total = stories.len();
     let current: Vec<String> = stories.iter().map(|s| s.id.clone()).collect();
     let stored_keys: HashMap<String, Option<String>> = store.story_keys()?.into_iter().collect();
+    let stamps: Stamps = store.analysis_stamps()?.into_iter().collect();
     // Only stories whose membership changed are compared and written; the
     // others keep their stored document (explanation scores included, as
     // they were when the story last changed).
     let changed: Vec<(Story, String)> = stories
         .into_iter()
         .map(|story| {
-            let key = members_key(&story, &revisions);
+            let key = members_key(&story, &revisions, &stamps);
             (story, key)
         })
         .filter(|(story, key)| stored_keys.get(&story.id) != Some(&Some(key.clone())))
         .collect();
     let (keys, changed): (Vec<String>, Vec<Story>) =
         changed.into_iter().map(|(s, k)| (k, s)).unzip();
-    // After a rebuild a stored comparison may be of an older text.
-    let (views, compared) = views_with_coverage(&*store, changed, !rebuilt)?;
+    let (views, compared) =
+        views_with_coverage(&*store, changed, &stored_keys, &revisions, &stamps)?;
     let outlets = outlets_by_id(&*store)?;
     let updates = views
         .iter()
@@ -236,38 +237,92 @@ fn key(ids: &[String]) -> Vec<String> {
     key
 }
 
-/// A digest of the story's and each event's articles, with the revision
-/// of each article (an edited article changes its stories' keys).
-fn members_key(story: &Story, revisions: &Seen) -> String {
-    let mut text = String::new();
-    for id in key(&story.articles) {
+/// Article id → analyzer version of its current analysis.
+type Stamps = HashMap<String, String>;
+
+/// What a story's stored comparison was derived from: the comparison
+/// schema, each article with its revision and the analyzer version of its
+/// analysis, and each event's articles. Any change of these (an edited
+/// article, a new analyzer or comparison schema, a new membership) changes
+/// the key, so the story is compared and written again; nothing else does.
+fn members_key(story: &Story, revisions: &Seen, stamps: &Stamps) -> String {
+    derivation_key(
+        &story.articles,
+        story
+            .events
+            .iter()
+            .map(|e| (e.id.as_str(), e.articles.as_slice())),
+        revisions,
+        stamps,
+    )
+}
+
+/// [`members_key`] of a stored story document, or `None` when the
+/// document does not list its articles and events.
+fn document_key(doc: &serde_json::Value, revisions: &Seen, stamps: &Stamps) -> Option<String> {
+    let articles: Vec<String> = serde_json::from_value(doc["articles"].clone()).ok()?;
+    let mut events = Vec::new();
+    for event in doc["events"].as_array()? {
+        let id = event["id"].as_str()?.to_string();
+        let ids: Vec<String> = serde_json::from_value(event["articles"].clone()).ok()?;
+        events.push((id, ids));
+    }
+    Some(derivation_key(
+        &articles,
+        events.iter().map(|(id, ids)| (id.as_str(), ids.as_slice())),
+        revisions,
+        stamps,
+    ))
+}
+
+fn derivation_key<'a>(
+    articles: &[String],
+    events: impl Iterator<Item = (&'a str, &'a [String])>,
+    revisions: &Seen,
+    stamps: &Stamps,
+) -> String {
+    let mut text = format!("compare/{}\u{1d}", parallax_compare::SCHEMA_VERSION);
+    for id in key(articles) {
         text.push_str(&id);
         text.push('@');
         text.push_str(revisions.get(&id).map_or("", String::as_str));
+        text.push('@');
+        text.push_str(stamps.get(&id).map_or("", String::as_str));
         text.push('\u{1f}');
     }
-    for event in &story.events {
+    for (id, ids) in events {
         text.push('\u{1e}');
-        text.push_str(&event.id);
+        text.push_str(id);
         text.push('\u{1f}');
-        text.push_str(&key(&event.articles).join("\u{1f}"));
+        text.push_str(&key(ids).join("\u{1f}"));
     }
     let digest = Sha256::digest(text.as_bytes());
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Coverage already compared for a set of articles, from the stored
-/// documents of these stories (story and event level).
+/// documents of these stories (story and event level). Only a document
+/// still current is read: its stored key matches what it was derived from
+/// today (same revisions, analyzer versions and comparison schema).
 fn stored_coverages(
     store: &dyn Store,
     stories: &[Story],
+    stored_keys: &HashMap<String, Option<String>>,
+    revisions: &Seen,
+    stamps: &Stamps,
 ) -> Result<HashMap<Vec<String>, Coverage>, StoreError> {
     let mut known = HashMap::new();
     for id in stories.iter().map(|s| &s.id) {
+        let Some(Some(stored_key)) = stored_keys.get(id) else {
+            continue;
+        };
         let Some(story) = store.get_story(id)? else {
             continue;
         };
         let doc = &story.document;
+        if document_key(doc, revisions, stamps).as_ref() != Some(stored_key) {
+            continue;
+        }
         let events = doc["events"].as_array().into_iter().flatten();
         for part in std::iter::once(doc).chain(events) {
             let ids: Option<Vec<String>> = serde_json::from_value(part["articles"].clone()).ok();
@@ -289,13 +344,11 @@ fn stored_coverages(
 fn views_with_coverage(
     store: &dyn Store,
     stories: Vec<Story>,
-    reuse_stored: bool,
+    stored_keys: &HashMap<String, Option<String>>,
+    revisions: &Seen,
+    stamps: &Stamps,
 ) -> Result<(Vec<StoryView>, usize), RefreshError> {
-    let mut known = if reuse_stored {
-        stored_coverages(store, &stories)?
-    } else {
-        HashMap::new()
-    };
+    let mut known = stored_coverages(store, &stories, stored_keys, revisions, stamps)?;
     // Sorted ids → the ids in the order the story lists them, which is the
     // order the comparison shows the articles in.
     let mut wanted: BTreeMap<Vec<String>, Vec<String>> = BTreeMap::new();

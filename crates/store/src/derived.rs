@@ -66,6 +66,19 @@ pub(crate) fn stale_analyses(
     )
 }
 
+/// Article id → analyzer version of every analysis computed from the
+/// article's current revision, in id order.
+pub(crate) fn analysis_stamps(conn: &Connection) -> Result<Vec<(String, String)>, StoreError> {
+    pairs(
+        conn,
+        "reading analysis versions",
+        "SELECT x.article_id, x.analyzer FROM analyses x \
+         JOIN articles a ON a.id = x.article_id AND a.revision = x.revision \
+         ORDER BY x.article_id",
+        [],
+    )
+}
+
 /// The rows of a two-column query.
 fn pairs<A: rusqlite::types::FromSql, B: rusqlite::types::FromSql>(
     conn: &Connection,

@@ -511,6 +511,12 @@ pub trait Store: Send {
     /// `analyzer` version; in id order.
     fn stale_analyses(&self, analyzer: &str) -> Result<Vec<(String, String)>, StoreError>;
 
+    /// Article id → analyzer version of each article's current analysis
+    /// (one computed from its current revision), in id order: what derived
+    /// data built from analyses records, so that a new analyzer version
+    /// invalidates exactly it.
+    fn analysis_stamps(&self) -> Result<Vec<(String, String)>, StoreError>;
+
     /// Every article's id and revision in the order the articles were first
     /// stored (their arrival order): what incremental engines compare with
     /// the articles they have seen, and the order they take new ones in.

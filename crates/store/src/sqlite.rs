@@ -1039,6 +1039,10 @@ impl Store for SqliteStore {
         derived::stale_analyses(&self.conn, analyzer)
     }
 
+    fn analysis_stamps(&self) -> Result<Vec<(String, String)>, StoreError> {
+        derived::analysis_stamps(&self.conn)
+    }
+
     fn revisions(&self) -> Result<Vec<(String, String)>, StoreError> {
         derived::revisions(&self.conn)
     }
