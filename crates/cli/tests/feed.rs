@@ -189,7 +189,7 @@ fn serve_with_feeds_polls_them_and_the_stories_appear() {
     let deadline = Instant::now() + Duration::from_secs(60);
     let mut stories = serde_json::Value::Null;
     while Instant::now() < deadline {
-        if let Some(body) = http_get(&addr, "/api/stories") {
+        if let Some(body) = http_get(&addr, "/api/stories?single_source=show") {
             stories = serde_json::from_str(&body).unwrap_or_default();
             let n = stories["stories"]
                 .as_array()
@@ -207,7 +207,7 @@ fn serve_with_feeds_polls_them_and_the_stories_appear() {
         text.contains("Sea wall approved") || text.contains("Ferry fares frozen"),
         "no story from the feed within 60 s: {text}"
     );
-    let page = http_get(&addr, "/stories").unwrap_or_default();
+    let page = http_get(&addr, "/stories?single_source=show").unwrap_or_default();
     assert!(
         page.contains("Sea wall approved") || page.contains("Ferry fares frozen"),
         "{page}"

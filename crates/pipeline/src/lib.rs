@@ -27,7 +27,7 @@ pub use refresh::{
 
 pub use coverage::coverage;
 pub use eval_facts::{eval_facts, FactScores};
-pub use stories::{stories, EventView, StoryView};
+pub use stories::{stories, EventView, Republication, StoryView, VIEW_VERSION};
 pub use story_identity::{assign as assign_story_ids, Identity, PreviousStory};
 pub use story_refresh::{refresh_stories_incrementally, StoryRefresh};
 pub use view::{AnalyzeDoc, AnalyzedArticle, ArticleView};

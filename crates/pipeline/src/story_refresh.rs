@@ -104,9 +104,12 @@ pub fn refresh_stories_incrementally(store: &mut dyn Store) -> Result<StoryRefre
         .collect();
     let (keys, changed): (Vec<String>, Vec<Story>) =
         changed.into_iter().map(|(s, k)| (k, s)).unzip();
-    let (views, compared) =
+    let (mut views, compared) =
         views_with_coverage(&*store, changed, &stored_keys, &revisions, &stamps)?;
     let outlets = outlets_by_id(&*store)?;
+    for r in views.iter_mut().flat_map(|v| &mut v.republished) {
+        r.outlet = outlets.get(&r.article).cloned();
+    }
     let updates = views
         .iter()
         .zip(keys)
@@ -281,7 +284,11 @@ fn derivation_key<'a>(
     revisions: &Seen,
     stamps: &Stamps,
 ) -> String {
-    let mut text = format!("compare/{}\u{1d}", parallax_compare::SCHEMA_VERSION);
+    let mut text = format!(
+        "compare/{} view/{}\u{1d}",
+        parallax_compare::SCHEMA_VERSION,
+        crate::stories::VIEW_VERSION
+    );
     for id in key(articles) {
         text.push_str(&id);
         text.push('@');
@@ -325,13 +332,14 @@ fn stored_coverages(
         }
         let events = doc["events"].as_array().into_iter().flatten();
         for part in std::iter::once(doc).chain(events) {
-            let ids: Option<Vec<String>> = serde_json::from_value(part["articles"].clone()).ok();
             // A coverage of another schema is compared again, not reused.
             let cov: Option<Coverage> =
                 serde_json::from_value::<Coverage>(part["coverage"].clone())
                     .ok()
                     .filter(|c| c.schema == parallax_compare::SCHEMA_VERSION);
-            if let (Some(ids), Some(cov)) = (ids, cov) {
+            // Keyed by the articles it compared (copies left out).
+            if let Some(cov) = cov {
+                let ids: Vec<String> = cov.articles.iter().map(|a| a.id.clone()).collect();
                 known.insert(key(&ids), cov);
             }
         }
@@ -353,17 +361,17 @@ fn views_with_coverage(
     // order the comparison shows the articles in.
     let mut wanted: BTreeMap<Vec<String>, Vec<String>> = BTreeMap::new();
     for story in &stories {
+        let copies = crate::stories::copies_of(story);
         let single = matches!(story.events.as_slice(),
             [only] if only.articles.len() == story.articles.len());
-        if !single {
-            wanted
-                .entry(key(&story.articles))
-                .or_insert_with(|| story.articles.clone());
-        }
-        for event in &story.events {
-            wanted
-                .entry(key(&event.articles))
-                .or_insert_with(|| event.articles.clone());
+        let sets = story
+            .events
+            .iter()
+            .map(|e| &e.articles)
+            .chain((!single).then_some(&story.articles));
+        for ids in sets {
+            let ids = crate::stories::compared_articles(&copies, ids);
+            wanted.entry(key(&ids)).or_insert(ids);
         }
     }
     wanted.retain(|k, _| !known.contains_key(k));

@@ -29,6 +29,17 @@ pub(crate) struct StoryDoc {
     pub(crate) title: String,
     pub(crate) events: Vec<EventDoc>,
     pub(crate) coverage: Coverage,
+    /// Wire copies and republications, left out of the comparison (absent
+    /// from documents written before copies were collapsed).
+    #[serde(default)]
+    pub(crate) republished: Vec<RepublicationDoc>,
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct RepublicationDoc {
+    pub(crate) article: String,
+    pub(crate) copy_of: String,
+    pub(crate) outlet: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -548,6 +559,19 @@ pub(crate) fn render_story(
         None,
         &plural(doc.coverage.articles.len(), "article", "articles"),
     );
+    if !doc.republished.is_empty() {
+        h.raw("<span")
+            .attr(
+                "title",
+                "copies of another article here (same text): counted once",
+            )
+            .raw(">")
+            .text(&format!(
+                "{} not counted",
+                plural(doc.republished.len(), "republication", "republications")
+            ))
+            .raw("</span>");
+    }
     h.element("span", None, &plural(doc.events.len(), "event", "events"));
     h.raw("<span>")
         .link(&format!("/api/stories/{}", url_encode(id)), "JSON")
@@ -559,7 +583,7 @@ pub(crate) fn render_story(
     let mut events: Vec<(usize, &EventDoc)> = doc.events.iter().enumerate().collect();
     events.sort_by_key(|(index, event)| (usize::MAX - event.articles.len(), *index));
     for (index, event) in events {
-        render_event(&mut h, index, event, names);
+        render_event(&mut h, index, event, &doc.republished, names);
     }
     if !doc.coverage.notes.is_empty() {
         h.raw("<details><summary>How this comparison was made</summary><ul>");
@@ -589,6 +613,32 @@ fn carried_by(coverage: &Coverage, fact: &parallax_compare::Fact, first: &str) -
         1 => format!("in {} and 1 other outlet", short_label(coverage, first)),
         n => format!("in {} and {n} other outlets", short_label(coverage, first)),
     }
+}
+
+/// "Also published by …": the copies of this column's article, each a
+/// link to the copy (the same text, counted once in every figure).
+fn render_republished(h: &mut Html, original: &str, republished: &[RepublicationDoc]) {
+    let copies: Vec<&RepublicationDoc> = republished
+        .iter()
+        .filter(|r| r.copy_of == original)
+        .collect();
+    if copies.is_empty() {
+        return;
+    }
+    h.raw("<p class=\"also-published\">Also published by ");
+    for (i, copy) in copies.iter().enumerate() {
+        if i > 0 {
+            h.text(", ");
+        }
+        let label = copy
+            .outlet
+            .as_deref()
+            .map(str::trim)
+            .filter(|o| !o.is_empty())
+            .unwrap_or("an article of no named outlet");
+        h.link(&format!("/articles/{}", url_encode(&copy.article)), label);
+    }
+    h.raw(" <span class=\"muted\">(same text; counted once)</span></p>");
 }
 
 fn outlet_name(entry: &ArticleEntry) -> String {
@@ -677,7 +727,13 @@ fn is_shared(quote: &SharedQuote) -> bool {
     carriers.len() > 1
 }
 
-fn render_event(h: &mut Html, index: usize, event: &EventDoc, names: &NameLinks) {
+fn render_event(
+    h: &mut Html,
+    index: usize,
+    event: &EventDoc,
+    republished: &[RepublicationDoc],
+    names: &NameLinks,
+) {
     let coverage = &event.coverage;
     h.raw("<section class=\"event\"")
         .attr("id", &format!("event-{}", event.id))
@@ -708,7 +764,7 @@ fn render_event(h: &mut Html, index: usize, event: &EventDoc, names: &NameLinks)
     );
     h.raw("</div><div class=\"columns\">");
     for entry in &coverage.articles {
-        render_column(h, index, coverage, entry, names);
+        render_column(h, index, coverage, entry, republished, names);
     }
     h.raw("</div></section>");
 }
@@ -718,6 +774,7 @@ fn render_column(
     event: usize,
     coverage: &Coverage,
     entry: &ArticleEntry,
+    republished: &[RepublicationDoc],
     names: &NameLinks,
 ) {
     let id = entry.id.as_str();
@@ -750,6 +807,7 @@ fn render_column(
         h.text(&format!("outlet: {}", m.matched_by)).raw("</span>");
     }
     h.raw("</div>");
+    render_republished(h, id, republished);
 
     // Facts: shared ones first, then those only this article reports.
     let per_article = coverage.facts.per_article.iter().find(|p| p.article == id);

@@ -873,3 +873,34 @@ fn a_moved_story_id_redirects_to_the_story_that_holds_its_articles() {
     assert_eq!(followed.json()["id"], target.as_str());
     assert_eq!(get(&server.url("/stories/st-never-was")).status, 404);
 }
+
+#[test]
+fn a_wire_copy_is_one_column_also_published_by_its_outlet() {
+    let json = get(&server().url("/api/stories?single_source=show")).json();
+    let id = json["stories"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|s| s["id"].as_str())
+        .find(|id| {
+            let doc = get(&server().url(&format!("/api/stories/{id}"))).json();
+            doc["articles"]
+                .as_array()
+                .is_some_and(|a| a.iter().any(|x| x == "ferry-strike-wire"))
+        })
+        .expect("a story holds the wire copy")
+        .to_string();
+    let doc = get(&server().url(&format!("/api/stories/{id}"))).json();
+    assert_eq!(doc["republished"][0]["article"], "ferry-strike-wire");
+    assert_eq!(doc["republished"][0]["copy_of"], "ferry-strike");
+    let page = get(&server().url(&format!("/stories/{id}"))).body;
+    assert!(page.contains("Also published by"), "{page}");
+    assert!(page.contains("href=\"/articles/ferry-strike-wire\">Daily Tribune</a>"));
+    assert!(page.contains("1 republication not counted"));
+    // One column: the copy has none of its own.
+    assert!(page.contains("data-article=\"ferry-strike\""));
+    assert!(
+        !page.contains("data-article=\"ferry-strike-wire\""),
+        "{page}"
+    );
+}
