@@ -148,6 +148,25 @@ fn reported_speech_with_cues() {
 }
 
 #[test]
+fn said_that_opens_a_clause_even_with_a_preposition() {
+    let t = "Harbour master Ilse Varga said that for decades the quay had been left to rot.";
+    let qs = quotes(t);
+    let a = starting(&qs, "for decades the quay");
+    assert_eq!(speaker(a).0, "Ilse Varga");
+    assert!(!a.direct);
+}
+
+#[test]
+fn a_quotation_inside_reported_speech_is_its_speaker_s() {
+    let t = "The ferry line closed in March. Councillor Bram Oduya said that the \
+             residents of the island deserved \u{201C}a straight answer\u{201D} and left the hall.";
+    let qs = quotes(t);
+    let q = starting(&qs, "a straight answer");
+    assert!(q.direct);
+    assert!(speaker(q).0.ends_with("Bram Oduya"), "{:?}", speaker(q));
+}
+
+#[test]
 fn tweeted_colon_and_nyt_marks() {
     let t = "Young Labour chairwoman Miriam Mirwitch tweeted: \u{201C}It is disgraceful.\u{201D} \
              \n\n''We finally may be seeing wage growth,'' said Jason Furman.";
@@ -313,4 +332,14 @@ fn polnear_dev_floor() {
         s.direct.speaker_accuracy()
     );
     assert!(s.all.f1() > 0.77, "all F1 {}", s.all.f1());
+    assert!(
+        s.direct.named_accuracy() > 0.92,
+        "named-speaker accuracy {}",
+        s.direct.named_accuracy()
+    );
+    assert!(
+        s.direct.wrong_speaker_rate() < 0.06,
+        "wrong-speaker rate {}",
+        s.direct.wrong_speaker_rate()
+    );
 }

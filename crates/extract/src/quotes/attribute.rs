@@ -880,34 +880,38 @@ fn reported_content(d: &Doc, frames: &[Frame], k: usize) -> Option<Range<usize>>
     }
     // After the cue: a clause (not a quotation mark opening right away).
     let c = f.complement;
+    // After `said that` a preposition opens the clause (`said that for
+    // decades critics had…`), not an adverbial of the saying.
+    let after_that = c > f.right && d.lower_is(c - 1, |l| l == "that");
     if f.lemma != "according to"
         && c < next_left
         && d.toks
             .get(c)
             .is_some_and(|t| t.kind != TokKind::DoubleQuote && !t.break_before)
         && d.is_word(c)
-        && !d.lower_is(c, |l| {
-            matches!(
-                l,
-                "in" | "on"
-                    | "at"
-                    | "of"
-                    | "about"
-                    | "for"
-                    | "with"
-                    | "by"
-                    | "from"
-                    | "during"
-                    | "after"
-                    | "before"
-                    | "last"
-                    | "and"
-                    | "but"
-                    | "as"
-                    | "when"
-                    | "while"
-            )
-        })
+        && (after_that
+            || !d.lower_is(c, |l| {
+                matches!(
+                    l,
+                    "in" | "on"
+                        | "at"
+                        | "of"
+                        | "about"
+                        | "for"
+                        | "with"
+                        | "by"
+                        | "from"
+                        | "during"
+                        | "after"
+                        | "before"
+                        | "last"
+                        | "and"
+                        | "but"
+                        | "as"
+                        | "when"
+                        | "while"
+                )
+            }))
         && !(d.lower_is(c, |l| l == "to")
             && matches!(
                 f.lemma,
@@ -1564,6 +1568,7 @@ pub(crate) fn attribute(
             last_speech = Some((out.len() - 1, q.end_tok));
         }
     }
+    inside_reported_speech(&d, &frames, &mut out);
     // Reported speech.
     for f in &frames {
         let Some(c) = f.content.clone() else { continue };
@@ -1597,6 +1602,55 @@ pub(crate) fn attribute(
     vet_speakers(&mut out);
     out.sort_by_key(|q| (q.span.start, q.span.end));
     out
+}
+
+/// A quotation inside the content of reported speech (`Mr. Minor said
+/// that … “had no insurance”`, `After Scalia said that students might do
+/// better at “less advanced schools,” Trump said…`) is the words of that
+/// frame's speaker, whatever cue follows the quotation: the innermost frame
+/// holding it decides, when it names its speaker.
+fn inside_reported_speech(d: &Doc, frames: &[Frame], out: &mut [Quote]) {
+    for q in out
+        .iter_mut()
+        .filter(|q| q.direct && q.kind == QuoteKind::Speech)
+        .filter(|q| {
+            q.speaker
+                .as_ref()
+                .is_none_or(|s| s.kind == SpeakerKind::Unresolved)
+        })
+    {
+        let holder = frames
+            .iter()
+            .filter_map(|f| {
+                let content = d.bytes(f.content.clone()?);
+                let cue = d.bytes(f.cue.clone());
+                let sentence = d.sentence_bytes(f.sentence);
+                // Words of the content before the quotation: a quotation
+                // that opens the content is the frame's own, left to the
+                // rules for direct quotes.
+                let words_before = d
+                    .text
+                    .get(content.start..q.span.start)
+                    .is_some_and(|t| t.chars().filter(|c| c.is_alphanumeric()).count() > 1);
+                let holds = content.start <= q.span.start
+                    && q.span.start < content.end
+                    && q.span.end <= content.end + 4
+                    && cue.end <= q.span.start
+                    && sentence.start <= q.span.start
+                    && q.span.start < sentence.end
+                    && words_before;
+                holds.then_some((content.len(), f))
+            })
+            .max_by_key(|(len, _)| *len)
+            .map(|(_, f)| f);
+        let Some(speaker) = holder.and_then(|f| f.resolved.as_ref()) else {
+            continue;
+        };
+        if speaker.kind == SpeakerKind::Unresolved {
+            continue;
+        }
+        q.speaker = Some(speaker.clone());
+    }
 }
 
 /// Longest description taken as an unnamed source (`a senior Labour

@@ -388,6 +388,20 @@ fn score(preds: &[&Quote], gold: &[&GoldAttribution], x: &Extraction, text: &str
                     let named = q.speaker.as_ref().is_some_and(|sp| {
                         matches!(sp.kind, SpeakerKind::Named | SpeakerKind::Pronoun)
                     });
+                    if named && std::env::var_os("PARALLAX_QUOTES_DEBUG").is_some() {
+                        let sp = q.speaker.as_ref();
+                        eprintln!(
+                            "NAMED {} {:?} {:?} direct={} {:?}",
+                            if right { "ok" } else { "wrong" },
+                            sp.and_then(|sp| sp
+                                .group
+                                .and_then(|gi| x.groups.get(gi))
+                                .map(|g| g.kind)),
+                            sp.map(|sp| sp.kind),
+                            q.direct,
+                            sp.map(|sp| &sp.name)
+                        );
+                    }
                     if named {
                         s.named_predicted += 1;
                         if !right {
