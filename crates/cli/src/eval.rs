@@ -54,6 +54,18 @@ enum EvalWhat {
         #[arg(long)]
         articles: Option<PathBuf>,
     },
+    /// Narrator voice (loaded words and scare quotes the outlet uses in its
+    /// own voice): on PTC, span precision/recall/F1 against the loaded-
+    /// language spans outside direct speech; on BABE, sentence macro-F1
+    /// (a flagged sentence is predicted biased). Give a PTC folder, the
+    /// BABE JSONL, or neither for both under ../shared/data/loaded.
+    Voice {
+        /// `…/loaded/ptc` (holding `spans.json`) or `…/babe_sentences.jsonl`.
+        path: Option<PathBuf>,
+        /// BABE only: keep one group (`SG1`, `SG2`).
+        #[arg(long)]
+        group: Option<String>,
+    },
     /// Story events on a labelled article set (JSONL of `id`, `text`,
     /// optional `title`, `date`, `outlet`; labels `{id: event}`), fed to
     /// the story engine as one stream: B-cubed P/R/F1 of its events and
@@ -180,6 +192,40 @@ pub fn eval(args: EvalArgs) -> Result<ExitCode> {
             .with_context(|| format!("evaluating facts on {}", pairs.display()))?;
             bar.finish_and_clear();
             println!("{scores}");
+        }
+        EvalWhat::Voice { path, group } => {
+            let root = PathBuf::from("../shared/data/loaded");
+            let paths = match path {
+                Some(p) => vec![p],
+                None => vec![root.join("ptc"), root.join("babe_sentences.jsonl")],
+            };
+            for p in paths {
+                let bar = indicatif::ProgressBar::new(0);
+                bar.set_style(
+                    indicatif::ProgressStyle::with_template(
+                        "flagging [{bar:30}] {pos}/{len}  eta {eta}",
+                    )
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+                );
+                let progress = |done: usize, total: usize| {
+                    bar.set_length(total as u64);
+                    bar.set_position(done as u64);
+                };
+                if p.is_dir() {
+                    let scores = parallax_pipeline::eval_voice_ptc(&p, &progress)
+                        .map_err(anyhow::Error::msg)
+                        .with_context(|| format!("evaluating voice on PTC {}", p.display()))?;
+                    bar.finish_and_clear();
+                    println!("PTC {}\n{scores}", p.display());
+                } else {
+                    let scores =
+                        parallax_pipeline::eval_voice_babe(&p, group.as_deref(), &progress)
+                            .map_err(anyhow::Error::msg)
+                            .with_context(|| format!("evaluating voice on BABE {}", p.display()))?;
+                    bar.finish_and_clear();
+                    println!("BABE {}\n{scores}", p.display());
+                }
+            }
         }
         EvalWhat::Events { file, labels } => {
             let labels = labels.unwrap_or_else(|| parallax_cluster::default_labels_path(&file));

@@ -154,10 +154,14 @@ pub struct Lexicon {
     paraphrase_first: FastSet<String>,
     /// Longest paraphrase form, in words.
     paraphrase_max: usize,
-    /// Loaded terms as stem sequences, with the entry as written.
-    loaded: Vec<(Vec<String>, String)>,
+    /// Loaded terms as stem sequences, with the entry as written and the
+    /// section of the list it sits in (the reason a hit gives).
+    loaded: Vec<(Vec<String>, String, String)>,
     /// First stem → indices into `loaded`.
     loaded_index: FastMap<String, Vec<usize>>,
+    /// Loaded entries that match one word form only (`=claimed`): the
+    /// normalised word → (entry as written, section).
+    loaded_exact: FastMap<String, (String, String)>,
     /// Verb stem → (base form, tone).
     attribution: FastMap<String, (String, VerbTone)>,
 }
@@ -177,6 +181,7 @@ impl Lexicon {
                     paraphrase_max: 0,
                     loaded: Vec::new(),
                     loaded_index: FastMap::default(),
+                    loaded_exact: FastMap::default(),
                     attribution: FastMap::default(),
                 }
             })
@@ -198,6 +203,7 @@ impl Lexicon {
             paraphrase_max: 1,
             loaded: Vec::new(),
             loaded_index: FastMap::default(),
+            loaded_exact: FastMap::default(),
             attribution: FastMap::default(),
         };
         for (n, line) in data_lines(paraphrase) {
@@ -222,8 +228,18 @@ impl Lexicon {
                 lex.paraphrase.insert(stems, concept.clone());
             }
         }
-        for (_, line) in data_lines(loaded) {
-            lex.add_loaded(line);
+        // A comment line directly above entries names their section
+        // (`# Verbs that pass judgement`); a hit says which one.
+        let mut category = String::from("loaded words");
+        for line in loaded.lines().map(str::trim) {
+            if let Some(c) = line.strip_prefix('#') {
+                let c = c.trim();
+                if !c.is_empty() {
+                    category = c.to_string();
+                }
+            } else if !line.is_empty() {
+                lex.add_loaded_in(line, &category);
+            }
         }
         for (n, line) in data_lines(attribution) {
             let mut parts = line.split_whitespace();
@@ -275,15 +291,29 @@ impl Lexicon {
         )
     }
 
-    /// Add one loaded term (word or phrase).
+    /// Add one loaded term (word or phrase), in a section of its own.
     pub fn add_loaded(&mut self, term: &str) {
+        self.add_loaded_in(term, "added at run time");
+    }
+
+    /// Add one loaded term under a section name (the reason its hits give).
+    pub fn add_loaded_in(&mut self, term: &str, category: &str) {
+        if let Some(form) = term.trim().strip_prefix('=') {
+            let norm = normalise_word(&form.trim().to_lowercase(), &self.spelling);
+            if !norm.is_empty() {
+                self.loaded_exact
+                    .insert(norm, (form.trim().to_string(), category.to_string()));
+            }
+            return;
+        }
         let stems = self.stems_of(term);
         if let Some(first) = stems.first() {
             self.loaded_index
                 .entry(first.clone())
                 .or_default()
                 .push(self.loaded.len());
-            self.loaded.push((stems, term.trim().to_string()));
+            self.loaded
+                .push((stems, term.trim().to_string(), category.to_string()));
         }
     }
 
@@ -318,16 +348,30 @@ impl Lexicon {
     /// Loaded terms starting at `stems[0]`: (entry as written, words
     /// covered). Longest first.
     pub fn loaded_at(&self, stems: &[&str]) -> Option<(&str, usize)> {
+        self.loaded_entry_at(stems).map(|(term, _, n)| (term, n))
+    }
+
+    /// A loaded entry for exactly this normalised word form (`=claimed`):
+    /// (entry, section).
+    pub fn loaded_exact(&self, norm: &str) -> Option<(&str, &str)> {
+        self.loaded_exact
+            .get(norm)
+            .map(|(t, c)| (t.as_str(), c.as_str()))
+    }
+
+    /// Like [`Lexicon::loaded_at`], with the entry's section:
+    /// (entry, section, words covered).
+    pub fn loaded_entry_at(&self, stems: &[&str]) -> Option<(&str, &str, usize)> {
         let first = stems.first()?;
         let candidates = self.loaded_index.get(*first)?;
         candidates
             .iter()
             .filter_map(|&i| self.loaded.get(i))
-            .filter(|(seq, _)| {
+            .filter(|(seq, _, _)| {
                 seq.len() <= stems.len() && seq.iter().zip(stems).all(|(a, b)| a == b)
             })
-            .max_by_key(|(seq, _)| seq.len())
-            .map(|(seq, term)| (term.as_str(), seq.len()))
+            .max_by_key(|(seq, _, _)| seq.len())
+            .map(|(seq, term, cat)| (term.as_str(), cat.as_str(), seq.len()))
     }
 
     /// The attribution verb a stem belongs to, with its tone.

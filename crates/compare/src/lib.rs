@@ -241,9 +241,11 @@ pub struct Coverage {
 }
 
 /// Current [`Coverage::schema`]. 2: an article's outlet match is the
-/// registry's row with every rating and the combined lean with how.
+/// registry's row with every rating and the combined lean with how. 3:
+/// every loaded-word and scare-quote flag says why (`why`); scare quotes
+/// exclude partial quotations and mentions of a word.
 /// Stored coverages of another version are compared again, not reused.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// Tunable limits and thresholds.
 #[derive(Debug, Clone)]

@@ -14,6 +14,11 @@ use std::ops::Range;
 pub struct LoadedHit {
     /// The lexicon entry.
     pub term: String,
+    /// Why it is flagged, for a reader: the list and section the entry
+    /// comes from (`loaded-word lexicon, "Verbs that pass judgement":
+    /// slammed`).
+    #[serde(default)]
+    pub why: String,
     /// The words as printed.
     pub text: String,
     pub span: Range<usize>,
@@ -24,6 +29,10 @@ pub struct LoadedHit {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ScareQuote {
     pub text: String,
+    /// Why these marks are the narrator's distance, for a reader
+    /// (`so-called “…”`, or the rule that kept them).
+    #[serde(default)]
+    pub why: String,
     pub span: Range<usize>,
     pub sentence: Range<usize>,
 }
@@ -230,6 +239,134 @@ pub(crate) fn is_title_or_token(text: &str) -> bool {
         })
 }
 
+/// Longest quoted run taken as scare quotes: past it, the marks hold a
+/// partial quotation of someone, not a term held at arm's length.
+const MAX_SCARE_WORDS: usize = 4;
+
+/// How many words before the opening mark a speech verb makes the
+/// quotation the speaker's (the verb and up to three words between).
+const SPEECH_VERB_REACH: usize = 4;
+
+/// Words before quotation marks that make them a mention of the words
+/// themselves (`the term “…”`, `a book entitled “…”`), not distance.
+const MENTION_LEADS: &[&str] = &[
+    "word",
+    "words",
+    "term",
+    "terms",
+    "phrase",
+    "hashtag",
+    "slogan",
+    "headline",
+    "headlined",
+    "titled",
+    "entitled",
+    "nicknamed",
+    "codenamed",
+    "dubbed",
+    "named",
+    "spelled",
+    "letters",
+];
+
+/// Why the narrator's quotation marks around `q` are scare quotes, or
+/// `None` when they are something else: a title, name or token; a partial
+/// quotation (too long, or in a sentence whose speech verb introduces it,
+/// or words a source of the article says in direct speech); a mention of
+/// the word itself (`the term “…”`, `‘Gender’ (69)`).
+fn scare_quote_reason(p: &Prepared<'_>, q: &crate::QuoteRef, lexicon: &Lexicon) -> Option<String> {
+    if is_title_or_token(&q.text) {
+        return None;
+    }
+    let wr = p.words_in(&q.span);
+    let ws = &p.words[wr.clone()];
+    if ws.is_empty() || ws.len() > MAX_SCARE_WORDS {
+        return None;
+    }
+    // One capitalised word inside a sentence: a name or a term mentioned
+    // (`‘Liberalism’`, `“Jews”`), not distance.
+    let sentence_start = q.sentence.as_ref().map_or(q.span.start, |s| s.start);
+    if ws.len() == 1
+        && ws[0].capitalised
+        && p.slice(&(sentence_start..q.span.start))
+            .chars()
+            .any(char::is_alphanumeric)
+    {
+        return None;
+    }
+    let text = &p.article.text;
+    let after = text.get(q.span.end..).unwrap_or("");
+    let after = after.trim_start_matches(|c: char| !c.is_alphanumeric() && c != '(' && c != '\n');
+    if after.starts_with('(') && after[1..].starts_with(|c: char| c.is_ascii_digit()) {
+        return None;
+    }
+    // The word before the opening mark.
+    let before_words: Vec<&crate::text::Word> = p.words[..wr.start]
+        .iter()
+        .rev()
+        .take_while(|w| w.span.start >= sentence_start)
+        .take(3)
+        .collect();
+    if before_words
+        .first()
+        .is_some_and(|w| MENTION_LEADS.contains(&w.norm.as_str()))
+    {
+        return None;
+    }
+    // `so-called “…”`, `the supposed “…”`: distance the narrator states.
+    let lead = |i: usize| before_words.get(i).map_or("", |w| w.norm.as_str());
+    if (lead(0) == "called" && lead(1) == "so")
+        || (lead(0) == "styled" && lead(1) == "self")
+        || matches!(lead(0), "supposed" | "alleged" | "purported")
+    {
+        let from = before_words
+            .get(usize::from(matches!(lead(0), "called" | "styled")))
+            .map_or(q.span.start, |w| w.span.start);
+        return Some(format!(
+            "scare quotes: {}{}",
+            p.slice(&(from..q.span.start)),
+            q.text
+        ));
+    }
+    // A speech verb just before introduces the quotation (`she called the
+    // plan “a disaster”`, `described as “arrogant”`): the speaker's words.
+    // Farther back (`told reporters that the “inquiry” would go on`) the
+    // marks are the narrator's again.
+    let sentence_words = p
+        .sentence_for(&q.span)
+        .and_then(|si| p.sentence_words.get(si).cloned())
+        .unwrap_or(wr.start..wr.start);
+    let from = sentence_words
+        .start
+        .max(wr.start.saturating_sub(SPEECH_VERB_REACH));
+    if (from..wr.start)
+        .any(|k| p.quote_of_word[k].is_none() && is_speech_verb(p, k, lexicon).is_some())
+    {
+        return None;
+    }
+    // The same words inside direct speech elsewhere in the article: an
+    // echo of a source.
+    let norms: Vec<&str> = ws.iter().map(|w| w.norm.as_str()).collect();
+    let said_by_source = p.quotes.iter().any(|o| {
+        o.direct && o.kind == QuoteKind::Speech && o.span != q.span && {
+            let owr = p.words_in(&o.span);
+            p.words[owr].windows(norms.len()).any(|win| {
+                win.iter()
+                    .map(|w| w.norm.as_str())
+                    .eq(norms.iter().copied())
+            })
+        }
+    });
+    if said_by_source {
+        return None;
+    }
+    Some(
+        "scare quotes: the narrator's own words in quotation marks, said by no source \
+         in the article and not a title, name or term mentioned"
+            .to_string(),
+    )
+}
+
 pub(crate) fn voices(prepared: &[Prepared<'_>], lexicon: &Lexicon) -> Vec<ArticleVoice> {
     // Short quoted phrases per article, for narrator assertions.
     let mut quoted: HashMap<Vec<String>, Vec<usize>> = HashMap::new();
@@ -284,12 +421,18 @@ pub(crate) fn voices(prepared: &[Prepared<'_>], lexicon: &Lexicon) -> Vec<Articl
                         }
                     }
                 }
-                if let Some((term, n)) = lexicon.loaded_at(&stems[k..]) {
+                let hit = lexicon.loaded_entry_at(&stems[k..]).or_else(|| {
+                    lexicon
+                        .loaded_exact(&ws[k].norm)
+                        .map(|(term, section)| (term, section, 1))
+                });
+                if let Some((term, section, n)) = hit {
                     let all_out = (gk..gk + n).all(|i| p.quote_of_word[i].is_none());
                     if all_out {
                         let span = ws[k].span.start..ws[k + n - 1].span.end;
                         loaded.push(LoadedHit {
                             term: term.to_string(),
+                            why: format!("loaded-word lexicon, \"{section}\": {term}"),
                             text: p.slice(&span).to_string(),
                             span,
                             sentence: sentence.clone(),
@@ -343,11 +486,15 @@ pub(crate) fn voices(prepared: &[Prepared<'_>], lexicon: &Lexicon) -> Vec<Articl
         let mut scare_quotes: Vec<ScareQuote> = p
             .quotes
             .iter()
-            .filter(|q| q.kind == QuoteKind::Scare && !is_title_or_token(&q.text))
-            .map(|q| ScareQuote {
-                text: q.text.clone(),
-                span: q.span.clone(),
-                sentence: q.sentence.clone().unwrap_or(q.span.clone()),
+            .filter(|q| q.kind == QuoteKind::Scare)
+            .filter_map(|q| {
+                let why = scare_quote_reason(p, q, lexicon)?;
+                Some(ScareQuote {
+                    text: q.text.clone(),
+                    why,
+                    span: q.span.clone(),
+                    sentence: q.sentence.clone().unwrap_or(q.span.clone()),
+                })
             })
             .collect();
         scare_quotes.dedup_by(|b, a| a.span == b.span);

@@ -491,3 +491,65 @@ fn copies_count_as_one_report_for_omissions() {
         "only the wire (twice) carries the ferry lines"
     );
 }
+
+/// Narrator flags of one article compared alone (fallback quote finder).
+fn voice_of(text: &str) -> parallax_compare::voice::ArticleVoice {
+    let a = article("v", None, None, text);
+    let cov = Comparer::shipped().compare(&[CoverageInput::new(&a)]);
+    match cov.voice.into_iter().next() {
+        Some(v) => v,
+        None => panic!("no voice for one article"),
+    }
+}
+
+#[test]
+fn scare_quotes_are_the_narrator_s_distance_only() {
+    let v = voice_of(
+        "Residents have waited a year for the council’s “reforms” to reach the harbour.\n\n\
+         Critics call it the so-called “jobs guarantee” of the port.\n\n\
+         The survey counts ‘Identity’ (55) and ‘Gender’ (69) among its headings.\n\n\
+         The harbour master described the plan as “reckless” and left.\n\n\
+         The word “quay” comes from Old French.",
+    );
+    let texts: Vec<&str> = v.scare_quotes.iter().map(|s| s.text.as_str()).collect();
+    assert!(texts.contains(&"reforms"), "{texts:?}");
+    assert!(texts.contains(&"jobs guarantee"), "{texts:?}");
+    for not in ["Identity", "Gender", "reckless", "quay"] {
+        assert!(!texts.contains(&not), "{not} flagged: {texts:?}");
+    }
+    // Every flag says why, once.
+    for s in &v.scare_quotes {
+        assert!(s.why.starts_with("scare quotes"), "{s:?}");
+    }
+    let so_called = v.scare_quotes.iter().find(|s| s.text == "jobs guarantee");
+    assert!(
+        so_called.is_some_and(|s| s.why.contains("so-called")),
+        "{so_called:?}"
+    );
+    let spans: std::collections::HashSet<_> = v.scare_quotes.iter().map(|s| &s.span).collect();
+    assert_eq!(spans.len(), v.scare_quotes.len());
+}
+
+#[test]
+fn loaded_words_say_which_list_and_section_and_exact_forms_stay_exact() {
+    let v = voice_of(
+        "The minister claimed the bridge was safe.\n\n\
+         Insurance claims rose after the flood, and the bizarre plan was dropped.",
+    );
+    let hits: Vec<(&str, &str)> = v
+        .loaded
+        .iter()
+        .map(|h| (h.text.as_str(), h.why.as_str()))
+        .collect();
+    assert!(
+        hits.iter()
+            .any(|(t, why)| *t == "claimed" && why.contains("cast doubt")),
+        "{hits:?}"
+    );
+    assert!(!hits.iter().any(|(t, _)| *t == "claims"), "{hits:?}");
+    assert!(
+        hits.iter()
+            .any(|(t, why)| *t == "bizarre" && why.starts_with("loaded-word lexicon")),
+        "{hits:?}"
+    );
+}

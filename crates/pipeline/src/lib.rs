@@ -7,6 +7,7 @@
 mod analysis;
 mod coverage;
 mod eval_facts;
+mod eval_voice;
 mod ingest;
 mod refresh;
 mod stories;
@@ -27,6 +28,7 @@ pub use refresh::{
 
 pub use coverage::coverage;
 pub use eval_facts::{eval_facts, FactScores};
+pub use eval_voice::{eval_voice_babe, eval_voice_ptc, SentenceScores, SpanScores};
 pub use stories::{stories, EventView, Republication, StoryView, VIEW_VERSION};
 pub use story_identity::{assign as assign_story_ids, Identity, PreviousStory};
 pub use story_refresh::{refresh_stories_incrementally, StoryRefresh};

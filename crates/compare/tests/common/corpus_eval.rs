@@ -297,10 +297,10 @@ fn score_voice(expected: &Value, ids: &[&str], c: &Coverage, s: &mut CorpusScore
         {
             s.loaded += 1;
             let t = norm(term);
-            if v.loaded
-                .iter()
-                .any(|l| t.contains(&norm(&l.text)) || norm(&l.text).contains(&t))
-            {
+            if v.loaded.iter().any(|l| {
+                let lt = norm(&l.text);
+                !lt.trim().is_empty() && (t.contains(&lt) || lt.contains(&t))
+            }) {
                 s.loaded_found += 1;
             }
         }
@@ -312,8 +312,15 @@ fn score_voice(expected: &Value, ids: &[&str], c: &Coverage, s: &mut CorpusScore
         {
             s.scare += 1;
             let t = norm(sq);
-            if v.scare_quotes.iter().any(|q| t.contains(&norm(&q.text))) {
+            // A flag whose words normalise to nothing (a quoted dash)
+            // matches no labelled scare quote.
+            if v.scare_quotes.iter().any(|q| {
+                let qt = norm(&q.text);
+                !qt.trim().is_empty() && t.contains(&qt)
+            }) {
                 s.scare_found += 1;
+            } else {
+                println!("scare quote missed: {sq}");
             }
         }
         for na in truth["narrator_assertions"]
