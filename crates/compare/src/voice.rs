@@ -239,6 +239,43 @@ pub(crate) fn is_title_or_token(text: &str) -> bool {
         })
 }
 
+/// Whether a lexicon hit is another sense of the word than the loaded
+/// one: part of a name or title (`the Radical Party`, `Evil Dead`: a
+/// capital inside a sentence that is not a title-case headline), or `lies`
+/// as "is located" (`the answer lies in…`).
+fn is_other_sense(
+    ws: &[crate::text::Word],
+    k: usize,
+    n: usize,
+    term: &str,
+    title_case: bool,
+) -> bool {
+    if !title_case && k > 0 && ws[k..k + n].iter().any(|w| w.capitalised) {
+        return true;
+    }
+    term == "lies"
+        && ws.get(k + n).is_some_and(|w| {
+            matches!(
+                w.norm.as_str(),
+                "in" | "on"
+                    | "at"
+                    | "with"
+                    | "within"
+                    | "ahead"
+                    | "behind"
+                    | "beneath"
+                    | "between"
+                    | "outside"
+                    | "inside"
+                    | "near"
+                    | "there"
+                    | "here"
+                    | "dormant"
+                    | "low"
+            )
+        })
+}
+
 /// Longest quoted run taken as scare quotes: past it, the marks hold a
 /// partial quotation of someone, not a term held at arm's length.
 const MAX_SCARE_WORDS: usize = 4;
@@ -408,6 +445,9 @@ pub(crate) fn voices(prepared: &[Prepared<'_>], lexicon: &Lexicon) -> Vec<Articl
                 || p.quotes
                     .iter()
                     .any(|q| q.sentence.as_ref() == Some(&sentence));
+            // A headline in title case capitalises every word; elsewhere a
+            // capital marks a name.
+            let title_case = ws.iter().filter(|w| w.capitalised).count() * 5 > ws.len() * 3;
             let mut first_verb: Option<usize> = None;
             for k in 0..ws.len() {
                 let gk = wr.start + k;
@@ -426,6 +466,7 @@ pub(crate) fn voices(prepared: &[Prepared<'_>], lexicon: &Lexicon) -> Vec<Articl
                         .loaded_exact(&ws[k].norm)
                         .map(|(term, section)| (term, section, 1))
                 });
+                let hit = hit.filter(|&(term, _, n)| !is_other_sense(ws, k, n, term, title_case));
                 if let Some((term, section, n)) = hit {
                     let all_out = (gk..gk + n).all(|i| p.quote_of_word[i].is_none());
                     if all_out {

@@ -1067,7 +1067,13 @@ fn render_voice(h: &mut Html, coverage: &Coverage, id: &str) {
                 .attr("href", &span_href(id, &scare.span))
                 .raw(">“")
                 .text(&scare.text)
-                .raw("”</a></li>");
+                .raw("”</a>");
+            if !scare.why.is_empty() {
+                h.raw(" <span class=\"why muted\">")
+                    .text(&scare.why)
+                    .raw("</span>");
+            }
+            h.raw("</li>");
         }
         for hit in &voice.loaded {
             h.raw("<li class=\"flag loaded\"><span class=\"kind\">loaded</span><a")
@@ -1075,7 +1081,12 @@ fn render_voice(h: &mut Html, coverage: &Coverage, id: &str) {
                 .raw(">")
                 .text(&hit.text)
                 .raw("</a>");
-            if !hit.text.eq_ignore_ascii_case(&hit.term) {
+            // Why it is flagged: the list, its section and the entry.
+            if !hit.why.is_empty() {
+                h.raw(" <span class=\"why muted\">")
+                    .text(&hit.why)
+                    .raw("</span>");
+            } else if !hit.text.eq_ignore_ascii_case(&hit.term) {
                 h.raw(" <span class=\"muted\">(")
                     .text(&hit.term)
                     .raw(")</span>");

@@ -43,6 +43,14 @@ fn chromium(args: &[String]) -> String {
         .stdout(Stdio::piped())
         .stderr(Stdio::null());
     let mut child = command.spawn().expect("start chromium");
+    // Read stdout while Chromium runs: a page dump larger than the pipe's
+    // buffer (64 KiB) would otherwise block it before it can exit.
+    let mut stdout = child.stdout.take().expect("chromium stdout");
+    let reader = std::thread::spawn(move || {
+        let mut out = Vec::new();
+        let _ = std::io::Read::read_to_end(&mut stdout, &mut out);
+        out
+    });
     let started = Instant::now();
     loop {
         match child.try_wait().expect("wait for chromium") {
@@ -55,8 +63,8 @@ fn chromium(args: &[String]) -> String {
             None => std::thread::sleep(Duration::from_millis(50)),
         }
     }
-    let output = child.wait_with_output().expect("chromium output");
-    String::from_utf8_lossy(&output.stdout).into_owned()
+    let out = reader.join().unwrap_or_default();
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 fn dump_dom(url: &str) -> String {
