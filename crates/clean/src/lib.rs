@@ -76,6 +76,7 @@ struct Found {
     outlet: Option<String>,
     url: Option<String>,
     language: Option<String>,
+    genre: Option<String>,
 }
 
 /// Clean one record. HTML goes through `parallax-html` first.
@@ -176,6 +177,7 @@ fn finish(
         removed,
         warnings,
         outlet_via: None,
+        genre: found.genre,
     })
 }
 
@@ -400,6 +402,7 @@ fn html_units(
     found.published = page.published.as_deref().and_then(normalize_date);
     found.author = page.author.clone();
     found.outlet = page.outlet.clone();
+    found.genre = page.genre.clone();
     found.url = page.url.clone();
     found.language = page
         .language

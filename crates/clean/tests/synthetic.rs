@@ -391,6 +391,7 @@ fn extracted_page_blocks_are_cleaned_and_mapped() {
         outlet: Some("Local News".into()),
         url: None,
         language: Some("en-GB".into()),
+        genre: None,
         blocks: vec![
             PageBlock {
                 kind: BlockKind::Heading,

@@ -112,6 +112,7 @@ mod tests {
             offsets: Default::default(),
             warnings: Vec::new(),
             outlet_via: None,
+            genre: None,
         }
     }
 

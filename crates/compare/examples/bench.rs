@@ -156,6 +156,7 @@ fn article(rng: &mut Rng, story: &Story, i: usize) -> Article {
         offsets: Default::default(),
         warnings: Vec::new(),
         outlet_via: None,
+        genre: None,
     }
 }
 

@@ -448,6 +448,7 @@ fn shares_anchor(a: &[u32], b: &[u32], is_anchor: &[bool]) -> bool {
 
 pub(crate) fn build(
     prepared: &[Prepared<'_>],
+    news: &[bool],
     lexicon: &Lexicon,
     options: &CompareOptions,
     notes: &mut Vec<String>,
@@ -830,8 +831,14 @@ pub(crate) fn build(
         }
     }
     let outlet_of: Vec<usize> = outlet_of.iter().map(|&o| root(&mut parent, o)).collect();
+    // Opinion, letters and press releases are counted apart: they neither
+    // make a fact widely reported nor are blamed for leaving one out.
+    let is_news = |i: usize| news.get(i).copied().unwrap_or(true);
     let n_outlets = outlet_of
         .iter()
+        .enumerate()
+        .filter(|(i, _)| is_news(*i))
+        .map(|(_, o)| o)
         .collect::<std::collections::HashSet<_>>()
         .len();
     let mut omitted: Vec<Vec<(usize, usize)>> = vec![Vec::new(); n_articles];
@@ -850,6 +857,7 @@ pub(crate) fn build(
             .articles
             .iter()
             .filter_map(|a| index_of.get(a.as_str()).copied())
+            .filter(|&i| is_news(i))
             .collect();
         carries.iter_mut().for_each(|c| *c = false);
         for &i in &carriers {
@@ -868,7 +876,7 @@ pub(crate) fn build(
         let median = lengths.get(lengths.len() / 2).copied().unwrap_or(0);
         let expected = median.max(MIN_SENTENCES_FOR_OMISSIONS);
         for i in 0..n_articles {
-            if !carries[outlet_of[i]] && prepared[i].sentences.len() * 2 >= expected {
+            if is_news(i) && !carries[outlet_of[i]] && prepared[i].sentences.len() * 2 >= expected {
                 omitted[i].push((carrying, f.id));
             }
         }

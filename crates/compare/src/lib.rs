@@ -38,6 +38,7 @@
 //! ```
 
 pub mod facts;
+pub mod kind;
 pub mod lexicon;
 pub mod outlets;
 pub mod quotes;
@@ -51,6 +52,7 @@ use serde::{Deserialize, Serialize};
 use std::ops::Range;
 
 pub use facts::{ArticleFacts, Fact, FactCell, FactsMatrix};
+pub use kind::{classify as classify_kind, DocKind, KindVerdict};
 pub use lexicon::{Lexicon, VerbTone};
 pub use outlets::{
     blindspots, match_article, Blindspot, LeanDistribution, OutletMatch, Side, StoryLean,
@@ -187,6 +189,15 @@ pub struct ArticleEntry {
     pub published: Option<String>,
     /// Sentences the comparison read.
     pub sentences: usize,
+    /// News, wire copy, live blog, opinion, letters or press release.
+    /// Opinion, letters and press releases are shown but counted apart:
+    /// they neither carry a fact for an omission nor are blamed for one.
+    #[serde(default)]
+    pub kind: DocKind,
+    /// The signal that decided [`ArticleEntry::kind`] (`address:
+    /// /opinion/`, `dateline: LONDON (AP)`); absent for plain news.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind_why: Option<String>,
 }
 
 /// One dated event, merged across articles.
@@ -243,9 +254,11 @@ pub struct Coverage {
 /// Current [`Coverage::schema`]. 2: an article's outlet match is the
 /// registry's row with every rating and the combined lean with how. 3:
 /// every loaded-word and scare-quote flag says why (`why`); scare quotes
-/// exclude partial quotations and mentions of a word.
+/// exclude partial quotations and mentions of a word. 4: each article
+/// entry has a document `kind` (opinion, letters and press releases are
+/// counted apart for omissions) and `kind_why`.
 /// Stored coverages of another version are compared again, not reused.
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 
 /// Tunable limits and thresholds.
 #[derive(Debug, Clone)]
@@ -323,7 +336,9 @@ impl<'l> Comparer<'l> {
         };
         let prepared = prepare::prepare_all(inputs, self.lexicon, &mut notes);
         lap("prepared");
-        let facts = facts::build(&prepared, self.lexicon, &self.options, &mut notes);
+        let kinds: Vec<KindVerdict> = prepared.iter().map(|p| kind::classify(p.article)).collect();
+        let news: Vec<bool> = kinds.iter().map(|k| k.kind.is_news()).collect();
+        let facts = facts::build(&prepared, &news, self.lexicon, &self.options, &mut notes);
         lap("facts");
         let quotes = quotes::link(&prepared, &facts);
         lap("quotes");
@@ -345,6 +360,8 @@ impl<'l> Comparer<'l> {
                 url: a.url.clone(),
                 published: a.published.clone(),
                 sentences: p.sentences.len(),
+                kind: kinds[articles.len()].kind,
+                kind_why: kinds[articles.len()].why.clone(),
             });
         }
         let lean = LeanDistribution::from_matches(&matches);

@@ -23,6 +23,7 @@ fn article(id: &str, url: Option<&str>, outlet: Option<&str>, text: &str) -> Art
         offsets: Default::default(),
         warnings: Vec::new(),
         outlet_via: None,
+        genre: None,
     }
 }
 
@@ -551,5 +552,98 @@ fn loaded_words_say_which_list_and_section_and_exact_forms_stay_exact() {
         hits.iter()
             .any(|(t, why)| *t == "bizarre" && why.starts_with("loaded-word lexicon")),
         "{hits:?}"
+    );
+}
+
+/// Opinion and letters are shown but counted apart: an opinion column is
+/// not blamed for leaving out a fact, and a letters page does not make a
+/// fact "carried by two outlets". Each says why it is typed so.
+#[test]
+fn opinion_and_letters_are_counted_apart_for_omissions() {
+    let berth = "The harbour board voted on Tuesday to close the north berth at Eastport.";
+    let cranes = "Dock workers said the Varnholm cranes would stand idle for a month.";
+    // Sentences of words no other article uses: never a shared fact.
+    let filler = |seed: usize, n: usize| -> String {
+        const A: [&str; 8] = ["ka", "lo", "mi", "nu", "pe", "ra", "su", "ti"];
+        const B: [&str; 12] = ["b", "d", "f", "g", "h", "j", "k", "l", "m", "n", "p", "r"];
+        (0..n)
+            .map(|i| {
+                let w = |k: &str| format!("{}{}{k}", A[seed], B[i]);
+                format!(
+                    "The {} {} {} the {}.",
+                    w("zan"),
+                    w("xel"),
+                    w("vor"),
+                    w("wum")
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("\n\n")
+    };
+    let a = article(
+        "a",
+        None,
+        Some("Outlet One"),
+        &format!("{berth}\n\n{cranes}\n\n{}", filler(0, 3)),
+    );
+    let mut b = article(
+        "b",
+        None,
+        Some("Outlet Two"),
+        &format!("{berth}\n\n{cranes}\n\n{}", filler(1, 3)),
+    );
+    b.title = Some("Letters: keep the north berth open".into());
+    let c = article(
+        "c",
+        None,
+        Some("Outlet Three"),
+        &format!("{berth}\n\n{}", filler(2, 3)),
+    );
+    let long = article(
+        "long",
+        Some("https://four.example/opinion/2026/03/04/berth"),
+        Some("Outlet Four"),
+        &filler(3, 10),
+    );
+    let other = article(
+        "other",
+        None,
+        Some("Outlet Five"),
+        &format!("{berth}\n\n{}", filler(4, 4)),
+    );
+    let inputs: Vec<CoverageInput<'_>> = [&a, &b, &c, &long, &other]
+        .into_iter()
+        .map(CoverageInput::new)
+        .collect();
+    let cov = Comparer::shipped().compare(&inputs);
+    let entry = |id: &str| cov.articles.iter().find(|e| e.id == id).expect("entry");
+    assert_eq!(entry("b").kind, parallax_compare::DocKind::Letters);
+    assert_eq!(
+        entry("b").kind_why.as_deref(),
+        Some("title: Letters: keep the north berth open")
+    );
+    assert_eq!(entry("long").kind, parallax_compare::DocKind::Opinion);
+    assert_eq!(
+        entry("long").kind_why.as_deref(),
+        Some("address: /opinion/")
+    );
+    assert_eq!(entry("a").kind, parallax_compare::DocKind::News);
+    let omitted = |id: &str| {
+        cov.facts
+            .per_article
+            .iter()
+            .find(|p| p.article == id)
+            .map(|p| p.omitted.clone())
+            .unwrap_or_default()
+    };
+    assert!(
+        omitted("long").is_empty(),
+        "an opinion column is not blamed"
+    );
+    assert!(
+        omitted("c").is_empty() && omitted("other").is_empty(),
+        "the cranes are reported by one news outlet only: {:?} {:?}",
+        omitted("c"),
+        omitted("other")
     );
 }

@@ -52,6 +52,9 @@ pub struct Page {
     pub url: Option<String>,
     /// `<html lang>`.
     pub language: Option<String>,
+    /// What kind of piece the page says it is (`type: OpinionNewsArticle`,
+    /// `section: Opinion`), from its JSON-LD or `article:section`.
+    pub genre: Option<String>,
     /// Article body in reading order.
     pub blocks: Vec<PageBlock>,
     /// Furniture rejected in and around the article (captions, share
@@ -161,6 +164,7 @@ pub fn extract_with(html: &str, url: Option<&str>, opts: &Options) -> Result<Pag
             outlet: meta.outlet,
             url: meta.url,
             language: meta.language,
+            genre: meta.genre,
             blocks,
             removed,
         });
@@ -230,6 +234,7 @@ fn with_trafilatura(html: &str, url: Option<&str>, opts: &Options) -> Result<Pag
         outlet: meta.outlet.or_else(|| non_empty(&tm.sitename)),
         url: meta.url.or_else(|| non_empty(&tm.url)),
         language: meta.language.or_else(|| non_empty(&tm.language)),
+        genre: meta.genre,
         blocks,
         removed: removed_list,
     })

@@ -21,6 +21,11 @@ pub struct Meta {
     pub language: Option<String>,
     /// JSON-LD `articleBody`, when the page publishes one.
     pub ld_body: Option<String>,
+    /// What kind of piece the page says it is: a specific JSON-LD type
+    /// (`OpinionNewsArticle`, `LiveBlogPosting`, `Report`…) or its section
+    /// (`article:section`, JSON-LD `articleSection`), as `type: …` or
+    /// `section: …`.
+    pub genre: Option<String>,
 }
 
 #[derive(Default)]
@@ -30,9 +35,15 @@ struct LdArticle {
     authors: Vec<String>,
     publisher: Option<String>,
     body: Option<String>,
+    /// The first specific `@type` (not plain `Article`/`NewsArticle`).
+    kind: Option<String>,
+    section: Option<String>,
 }
 
-const ARTICLE_TYPES: [&str; 8] = [
+const ARTICLE_TYPES: [&str; 11] = [
+    "LiveBlogPosting",
+    "Report",
+    "Review",
     "Article",
     "NewsArticle",
     "BlogPosting",
@@ -97,6 +108,25 @@ fn walk_ld(v: &Value, found: &mut LdArticle, depth: usize) {
                         names(p, &mut n);
                         found.publisher = n.into_iter().next();
                     }
+                }
+                if found.kind.is_none() {
+                    let specific = |t: &str| !matches!(t, "Article" | "NewsArticle");
+                    found.kind = match o.get("@type") {
+                        Some(Value::String(t)) if specific(t) => Some(t.clone()),
+                        Some(Value::Array(a)) => a
+                            .iter()
+                            .filter_map(Value::as_str)
+                            .find(|t| specific(t))
+                            .map(str::to_string),
+                        _ => None,
+                    };
+                }
+                if found.section.is_none() {
+                    found.section = match o.get("articleSection") {
+                        Some(Value::String(t)) => clean(t),
+                        Some(Value::Array(a)) => a.iter().filter_map(Value::as_str).find_map(clean),
+                        _ => None,
+                    };
                 }
                 if found.body.is_none() {
                     found.body = o
@@ -408,6 +438,11 @@ pub fn resolve(raw: &RawMeta, url: Option<&str>) -> Meta {
         url: canonical,
         language: raw.lang.clone(),
         ld_body: ld.body,
+        genre: ld.kind.map(|t| format!("type: {t}")).or_else(|| {
+            ld.section
+                .or_else(|| m("article:section"))
+                .map(|s| format!("section: {s}"))
+        }),
     }
 }
 

@@ -294,6 +294,12 @@ pub struct Article {
     /// from an earlier build.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub outlet_via: Option<String>,
+    /// What kind of piece the page says it is (`type: OpinionNewsArticle`,
+    /// `section: Letters`), from its markup; absent for text and for pages
+    /// that do not say. The comparison types documents from this, the URL,
+    /// the title, the byline and the text's opening.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub genre: Option<String>,
 }
 
 impl Article {
@@ -369,6 +375,7 @@ impl Article {
             offsets: OffsetMap::default(),
             warnings: self.warnings.clone(),
             outlet_via: self.outlet_via.clone(),
+            genre: self.genre.clone(),
         }
     }
 }
@@ -456,6 +463,7 @@ mod tests {
             },
             warnings: Vec::new(),
             outlet_via: None,
+            genre: None,
         };
         assert!(matches!(
             article.opening(100),

@@ -48,8 +48,9 @@ pub struct Republication {
 
 /// What a change of the story document's shape invalidates: stored
 /// stories of another version are compared and written again. 2: wire
-/// copies left out of the comparison and listed as republications.
-pub const VIEW_VERSION: u32 = 2;
+/// copies left out of the comparison and listed as republications. 3:
+/// opinion, letters and press releases not counted as news sources.
+pub const VIEW_VERSION: u32 = 3;
 
 /// Copy → original of every member marked a copy, each resolved to a
 /// member that is no copy itself (a copy of a copy repeats the same text);

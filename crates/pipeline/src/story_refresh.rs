@@ -414,15 +414,27 @@ fn views_with_coverage(
 
 /// Distinct reports behind a story: outlets (by name, case aside), each
 /// article of no known outlet on its own, and copies of another member
-/// (wire reprints, republications) not at all.
+/// (wire reprints, republications) not at all. Opinion, letters and press
+/// releases are counted apart (not as news sources) when news covers the
+/// story too.
 fn sources(view: &StoryView, outlets: &HashMap<String, String>) -> usize {
-    let copies: HashSet<&str> = view
+    let mut copies: HashSet<&str> = view
         .events
         .iter()
         .flat_map(|e| &e.event.members)
         .filter(|m| m.copy_of.is_some())
         .map(|m| m.article.as_str())
         .collect();
+    let apart: Vec<&str> = view
+        .coverage
+        .articles
+        .iter()
+        .filter(|a| !a.kind.is_news())
+        .map(|a| a.id.as_str())
+        .collect();
+    if apart.len() < view.articles.len() {
+        copies.extend(apart);
+    }
     let reports: HashSet<String> = view
         .articles
         .iter()

@@ -32,6 +32,7 @@ fn old_article(id: &str, outlet: &str, url: Option<&str>, text: &str) -> (RawDoc
         offsets: OffsetMap::default(),
         warnings: Vec::new(),
         outlet_via: None,
+        genre: None,
     };
     (raw, article)
 }

@@ -19,6 +19,7 @@ fn article(id: &str, outlet: &str, title: &str, text: &str) -> Article {
         offsets: OffsetMap::default(),
         warnings: Vec::new(),
         outlet_via: None,
+        genre: None,
     }
 }
 

@@ -119,6 +119,7 @@ fn synthetic(i: usize, rng: &mut Lcg) -> (Article, RawDoc) {
         offsets: OffsetMap::default(),
         warnings: Vec::new(),
         outlet_via: None,
+        genre: None,
     };
     let raw = RawDoc {
         id,

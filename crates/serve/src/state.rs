@@ -457,6 +457,7 @@ mod tests {
             offsets: OffsetMap::default(),
             warnings: Vec::new(),
             outlet_via: None,
+            genre: None,
         };
         let raw = RawDoc {
             id: id.into(),

@@ -572,6 +572,31 @@ pub(crate) fn render_story(
             ))
             .raw("</span>");
     }
+    let apart: Vec<&str> = doc
+        .coverage
+        .articles
+        .iter()
+        .filter(|a| !a.kind.is_news())
+        .map(|a| a.kind.label())
+        .collect();
+    if !apart.is_empty() {
+        let mut kinds: Vec<&str> = apart.clone();
+        kinds.sort_unstable();
+        kinds.dedup();
+        h.raw("<span")
+            .attr(
+                "title",
+                "opinion, letters and press releases are shown but neither carry nor \
+                 are blamed for omissions",
+            )
+            .raw(">")
+            .text(&format!(
+                "{} ({}) counted apart",
+                plural(apart.len(), "piece", "pieces"),
+                kinds.join(", ")
+            ))
+            .raw("</span>");
+    }
     h.element("span", None, &plural(doc.events.len(), "event", "events"));
     h.raw("<span>")
         .link(&format!("/api/stories/{}", url_encode(id)), "JSON")
@@ -787,6 +812,20 @@ fn render_column(
         .text(entry.title.as_deref().unwrap_or(id))
         .raw("</a></h3><div class=\"meta\">");
     h.element("span", Some("outlet"), &outlet_name(entry));
+    if entry.kind != parallax_compare::DocKind::News {
+        // The kind with the signal that decided it.
+        let why = entry.kind_why.as_deref().unwrap_or("");
+        let how = if entry.kind.is_news() {
+            format!("typed from {why}")
+        } else {
+            format!("typed from {why}; counted apart from news coverage")
+        };
+        h.raw("<span class=\"doc-kind\"")
+            .attr("title", &how)
+            .raw(">")
+            .text(entry.kind.label())
+            .raw("</span>");
+    }
     if let Some(date) = &entry.published {
         h.raw("<span><time")
             .attr("datetime", date)

@@ -112,6 +112,7 @@ fn make(i: usize) -> (Article, RawDoc) {
         }],
         warnings: Vec::new(),
         outlet_via: None,
+        genre: None,
         text,
     };
     (article, raw)

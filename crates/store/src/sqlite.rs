@@ -268,6 +268,8 @@ struct DetailRef<'a> {
     warnings: &'a [String],
     #[serde(skip_serializing_if = "Option::is_none")]
     outlet_via: &'a Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    genre: &'a Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -282,6 +284,8 @@ struct Detail {
     warnings: Vec<String>,
     #[serde(default)]
     outlet_via: Option<String>,
+    #[serde(default)]
+    genre: Option<String>,
 }
 
 /// [`RawDoc`] fields besides its content and kind.
@@ -399,6 +403,7 @@ impl StoreTx for SqliteTx<'_> {
             offsets: &article.offsets,
             warnings: &article.warnings,
             outlet_via: &article.outlet_via,
+            genre: &article.genre,
         })?;
         let raw_meta = to_json(&RawMetaRef {
             id: &raw.id,
@@ -685,6 +690,7 @@ impl Store for SqliteStore {
             offsets: detail.offsets,
             warnings: detail.warnings,
             outlet_via: detail.outlet_via,
+            genre: detail.genre,
         }))
     }
 

@@ -50,6 +50,7 @@ pub fn article(
         offsets: OffsetMap::default(),
         warnings: Vec::new(),
         outlet_via: None,
+        genre: None,
     }
 }
 

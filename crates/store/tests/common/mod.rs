@@ -66,6 +66,7 @@ pub fn article(id: &str, body: &str) -> Article {
         },
         warnings: vec!["headline guessed".into()],
         outlet_via: None,
+        genre: None,
         text,
     }
 }
