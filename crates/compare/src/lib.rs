@@ -26,7 +26,7 @@
 //! #         format: parallax_model::SourceFormat::Text, url: None, outlet: Some(outlet.into()),
 //! #         title: None, author: None, published: None, language: None, text: text.into(),
 //! #         blocks: vec![], removed: vec![], offsets: Default::default(), warnings: vec![],
-//! #         outlet_via: None }
+//! #         outlet_via: None, genre: None }
 //! # }
 //! let a = article("a", "Reuters", "The minister quit on Monday after the audit. \"I have done nothing wrong,\" she said.");
 //! let b = article("b", "Breitbart", "The disgraced minister resigned on Monday following an audit.");

@@ -212,9 +212,11 @@ fn flags_of(id: &str, text: &str) -> Result<(Vec<Flag>, Vec<Range<usize>>), Stri
 /// Convert byte offsets of `text` to char offsets (PTC counts characters).
 fn char_range(text: &str, r: &Range<usize>) -> Range<usize> {
     let at = |b: usize| {
-        let b = b.min(text.len());
-        text.get(..b)
-            .map_or_else(|| text[..].chars().count(), |t| t.chars().count())
+        let mut b = b.min(text.len());
+        while !text.is_char_boundary(b) {
+            b -= 1;
+        }
+        text[..b].chars().count()
     };
     at(r.start)..at(r.end)
 }
@@ -493,6 +495,7 @@ mod tests {
     fn char_offsets_count_characters() {
         let t = "é “a” b";
         assert_eq!(char_range(t, &(0..2)), 0..1);
-        assert_eq!(char_range(t, &(3..9)), 2..5);
+        assert_eq!(char_range(t, &(3..10)), 2..5);
+        assert_eq!(char_range(t, &(3..9)), 2..4);
     }
 }
