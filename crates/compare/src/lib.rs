@@ -211,6 +211,97 @@ pub struct TimelineEntry {
     pub text: String,
     /// Every sentence that dates this event.
     pub sources: Vec<SentenceRef>,
+    /// A date well before the story (its period ends more than
+    /// [`BACKGROUND_DAYS`] days before the earliest article): background,
+    /// folded away, with why.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub background: Option<String>,
+    /// One of the story's few key dated events, shown before the rest: at
+    /// most [`KEY_DATES`], the dates most articles report (two or more),
+    /// or the first dates when no two articles share one.
+    #[serde(default)]
+    pub key: bool,
+}
+
+/// Days before a story's earliest article past which a date is
+/// background (a law passed years ago, "in 1995").
+pub const BACKGROUND_DAYS: i64 = 60;
+
+/// Key dated events a story shows before "more".
+pub const KEY_DATES: usize = 5;
+
+/// Day number of `YYYY[-MM[-DD]]` at the end of its period (a year's last
+/// day, a month's last day), or `None` for anything else.
+fn period_end_day(date: &str) -> Option<i64> {
+    let mut parts = date.split('-');
+    let y: i64 = parts.next()?.get(..4)?.parse().ok()?;
+    let m: Option<u32> = parts.next().and_then(|m| m.get(..2)?.parse().ok());
+    let d: Option<u32> = parts.next().and_then(|d| d.get(..2)?.parse().ok());
+    let (m, d) = match (m, d) {
+        (Some(m @ 1..=12), Some(d @ 1..=31)) => (m, d),
+        (Some(m @ 1..=12), _) => (m, 31),
+        _ => (12, 31),
+    };
+    Some(civil_day(y, m, d))
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (a day past the
+/// month's end rolls over, which is harmless for a period's end).
+fn civil_day(y: i64, m: u32, d: u32) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let m = i64::from(m);
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(d) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// Mark background dates and the few key ones.
+fn rank_timeline(entries: &mut [TimelineEntry], prepared: &[prepare::Prepared<'_>]) {
+    let earliest = prepared
+        .iter()
+        .filter_map(|p| p.article.published.as_deref())
+        .filter_map(|d| d.get(..10))
+        .min()
+        .map(str::to_string);
+    if let Some(first) = earliest.as_deref() {
+        if let Some(start) = period_end_day(first) {
+            for e in entries.iter_mut() {
+                if period_end_day(&e.date).is_some_and(|end| end < start - BACKGROUND_DAYS) {
+                    e.background = Some(format!(
+                        "dated {}, more than {BACKGROUND_DAYS} days before the earliest \
+                         article ({first})",
+                        e.date
+                    ));
+                }
+            }
+        }
+    }
+    // Key: the most widely dated events of the story itself, at least two
+    // sources when several articles are compared.
+    let articles = prepared.len();
+    let mut order: Vec<usize> = (0..entries.len())
+        .filter(|&i| entries[i].background.is_none())
+        .filter(|&i| articles < 2 || distinct_articles(&entries[i]) >= 2)
+        .collect();
+    order.sort_by_key(|&i| (usize::MAX - distinct_articles(&entries[i]), i));
+    if order.is_empty() {
+        // No date two articles share: the story's first dates, in order.
+        order = (0..entries.len())
+            .filter(|&i| entries[i].background.is_none())
+            .collect();
+    }
+    for &i in order.iter().take(KEY_DATES) {
+        entries[i].key = true;
+    }
+}
+
+fn distinct_articles(e: &TimelineEntry) -> usize {
+    let mut ids: Vec<&str> = e.sources.iter().map(|s| s.article.as_str()).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    ids.len()
 }
 
 /// One outlet's coverage of the story, summed over its articles.
@@ -256,7 +347,8 @@ pub struct Coverage {
 /// every loaded-word and scare-quote flag says why (`why`); scare quotes
 /// exclude partial quotations and mentions of a word. 4: each article
 /// entry has a document `kind` (opinion, letters and press releases are
-/// counted apart for omissions) and `kind_why`.
+/// counted apart for omissions) and `kind_why`; timeline entries are
+/// marked `background` and `key`.
 /// Stored coverages of another version are compared again, not reused.
 pub const SCHEMA_VERSION: u32 = 4;
 
@@ -481,6 +573,8 @@ fn timeline(prepared: &[prepare::Prepared<'_>], facts: &facts::Built) -> Vec<Tim
                     fact,
                     text: text.clone(),
                     sources: Vec::new(),
+                    background: None,
+                    key: false,
                 });
             if !entry
                 .sources
@@ -495,5 +589,22 @@ fn timeline(prepared: &[prepare::Prepared<'_>], facts: &facts::Built) -> Vec<Tim
             }
         }
     }
-    groups.into_values().collect()
+    let mut entries: Vec<TimelineEntry> = groups.into_values().collect();
+    rank_timeline(&mut entries, prepared);
+    entries
+}
+
+#[cfg(test)]
+mod timeline_tests {
+    use super::{civil_day, period_end_day};
+
+    #[test]
+    fn day_numbers_of_periods() {
+        assert_eq!(civil_day(1970, 1, 1), 0);
+        assert_eq!(civil_day(2000, 3, 1), 11_017);
+        assert_eq!(period_end_day("2026-03-04"), Some(civil_day(2026, 3, 4)));
+        assert_eq!(period_end_day("1995"), Some(civil_day(1995, 12, 31)));
+        assert_eq!(period_end_day("2019-02"), Some(civil_day(2019, 2, 31)));
+        assert_eq!(period_end_day("soon"), None);
+    }
 }

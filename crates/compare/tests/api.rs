@@ -647,3 +647,82 @@ fn opinion_and_letters_are_counted_apart_for_omissions() {
         omitted("other")
     );
 }
+
+/// Dates well before the story are background, with why; the dates most
+/// articles report are the few key ones.
+#[test]
+fn timeline_marks_background_and_key_dates() {
+    let text = "The ferry line opened in 1995.\n\n\
+                The harbour board closed the north berth on Tuesday.\n\n\
+                Dock workers will meet the board on Friday.";
+    let mut a = article("a", None, None, text);
+    let mut b = article("b", None, None, text);
+    a.published = Some("2026-03-04".into());
+    b.published = Some("2026-03-05".into());
+    let sentence = |t: &str| {
+        let start = text.find(t).expect("sentence");
+        start..start + t.len()
+    };
+    let dated = |id: &str, t: &str, date: &str, granularity| DatedSentence {
+        article: id.into(),
+        span: sentence(t),
+        date: date.into(),
+        granularity,
+    };
+    let inputs = [
+        CoverageInput {
+            article: &a,
+            quotes: None,
+            dates: vec![
+                dated(
+                    "a",
+                    "The ferry line opened in 1995.",
+                    "1995",
+                    DateGranularity::Year,
+                ),
+                dated(
+                    "a",
+                    "The harbour board closed the north berth on Tuesday.",
+                    "2026-03-03",
+                    DateGranularity::Day,
+                ),
+                dated(
+                    "a",
+                    "Dock workers will meet the board on Friday.",
+                    "2026-03-06",
+                    DateGranularity::Day,
+                ),
+            ],
+        },
+        CoverageInput {
+            article: &b,
+            quotes: None,
+            dates: vec![dated(
+                "b",
+                "The harbour board closed the north berth on Tuesday.",
+                "2026-03-03",
+                DateGranularity::Day,
+            )],
+        },
+    ];
+    let cov = Comparer::shipped().compare(&inputs);
+    let entry = |date: &str| {
+        cov.timeline
+            .iter()
+            .find(|e| e.date == date)
+            .unwrap_or_else(|| panic!("no {date} in {:#?}", cov.timeline))
+    };
+    let old = entry("1995");
+    assert!(
+        old.background
+            .as_deref()
+            .is_some_and(|why| why.contains("before the earliest article (2026-03-04)")),
+        "{old:?}"
+    );
+    assert!(!old.key);
+    assert!(entry("2026-03-03").key, "reported by both articles");
+    assert!(entry("2026-03-03").background.is_none());
+    // One article only: not a key date while another date is shared.
+    assert!(!entry("2026-03-06").key);
+    assert!(entry("2026-03-06").background.is_none());
+}

@@ -698,18 +698,21 @@ fn render_timeline(h: &mut Html, coverage: &Coverage) {
         h.raw("</section>");
         return;
     }
-    h.raw("<ol>");
-    for (i, entry) in coverage.timeline.iter().enumerate() {
-        // A long timeline would push the comparison off the first screen:
-        // the rest folds away, still without script.
-        if i == TIMELINE_SHOWN {
-            h.raw("</ol><details class=\"more-dates\"><summary>")
-                .text(&format!(
-                    "{} more dated events",
-                    coverage.timeline.len() - TIMELINE_SHOWN
-                ))
-                .raw("</summary><ol>");
+    // The story's key dated events first; the rest and the background
+    // (dates well before the story) fold away, still without script. A
+    // comparison stored before keys existed shows its first entries.
+    let any_key = coverage.timeline.iter().any(|e| e.key);
+    let (mut key, mut more, mut background) = (Vec::new(), Vec::new(), Vec::new());
+    for (i, e) in coverage.timeline.iter().enumerate() {
+        if e.background.is_some() {
+            background.push(e);
+        } else if e.key || (!any_key && i < TIMELINE_SHOWN) {
+            key.push(e);
+        } else {
+            more.push(e);
         }
+    }
+    let entry_html = |h: &mut Html, entry: &parallax_compare::TimelineEntry| {
         h.raw("<li><time")
             .attr("datetime", &entry.date)
             .raw(">")
@@ -726,11 +729,47 @@ fn render_timeline(h: &mut Html, coverage: &Coverage) {
                 &short_label(coverage, &source.article),
             );
         }
-        h.raw("</span></li>");
+        h.raw("</span>");
+        if let Some(why) = &entry.background {
+            h.raw(" <span class=\"why muted\">")
+                .text(why)
+                .raw("</span>");
+        }
+        h.raw("</li>");
+    };
+    if key.is_empty() {
+        h.element(
+            "p",
+            Some("muted"),
+            "No date is reported by more than one article.",
+        );
+    } else {
+        h.raw("<ol>");
+        for e in &key {
+            entry_html(h, e);
+        }
+        h.raw("</ol>");
     }
-    h.raw("</ol>");
-    if coverage.timeline.len() > TIMELINE_SHOWN {
-        h.raw("</details>");
+    if !more.is_empty() {
+        h.raw("<details class=\"more-dates\"><summary>")
+            .text(&format!("{} more dated events", more.len()))
+            .raw("</summary><ol>");
+        for e in &more {
+            entry_html(h, e);
+        }
+        h.raw("</ol></details>");
+    }
+    if !background.is_empty() {
+        h.raw("<details class=\"background-dates\"><summary>")
+            .text(&format!(
+                "{} background dates (well before the story)",
+                background.len()
+            ))
+            .raw("</summary><ol>");
+        for e in &background {
+            entry_html(h, e);
+        }
+        h.raw("</ol></details>");
     }
     h.raw("</section>");
 }
