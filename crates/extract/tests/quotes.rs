@@ -167,6 +167,23 @@ fn a_quotation_inside_reported_speech_is_its_speaker_s() {
 }
 
 #[test]
+fn a_new_person_just_before_a_quotation_stops_the_previous_speaker() {
+    let t = "\u{201C}The harbour will reopen in spring,\u{201D} said port director Ilse Varga.\n\n\
+             Councillor Bram Oduya disagreed.\n\n\
+             \u{201C}Nobody believes that any more, least of all the crews who have waited two years.\u{201D}\n\n\
+             \u{201C}We will publish the survey next week,\u{201D} Varga said. \
+             \u{201C}The crews will see every figure in it before anyone else does.\u{201D}";
+    let qs = quotes(t);
+    let first = starting(&qs, "The harbour will reopen");
+    assert_eq!(speaker(first).0, "Ilse Varga");
+    let reply = starting(&qs, "Nobody believes");
+    assert_ne!(speaker(reply).0, "Ilse Varga", "{reply:?}");
+    // A continuation with nobody else named in between keeps its speaker.
+    let more = starting(&qs, "The crews will see");
+    assert_eq!(speaker(more).0, "Ilse Varga", "{more:?}");
+}
+
+#[test]
 fn tweeted_colon_and_nyt_marks() {
     let t = "Young Labour chairwoman Miriam Mirwitch tweeted: \u{201C}It is disgraceful.\u{201D} \
              \n\n''We finally may be seeing wage growth,'' said Jason Furman.";
@@ -338,7 +355,7 @@ fn polnear_dev_floor() {
         s.direct.named_accuracy()
     );
     assert!(
-        s.direct.wrong_speaker_rate() < 0.06,
+        s.direct.wrong_speaker_rate() < 0.055,
         "wrong-speaker rate {}",
         s.direct.wrong_speaker_rate()
     );

@@ -1344,6 +1344,55 @@ pub(crate) fn attribute(
 
     let mut out: Vec<Quote> = Vec::new();
     let mut last_speech: Option<(usize, usize)> = None; // (quote index in out, end token)
+                                                        // The entity group of each entity, to tell the previous speaker from
+                                                        // someone else named since.
+    let mut group_of: Vec<Option<usize>> = vec![None; entities.len()];
+    for (gi, g) in groups.iter().enumerate() {
+        for &m in &g.mentions {
+            if let Some(slot) = group_of.get_mut(m) {
+                *slot = Some(gi);
+            }
+        }
+    }
+    // Another person named between the previous quote and this one (`…,”
+    // Robinson said. Bystrom agreed. “…”`): continuing the previous
+    // speaker would be a guess.
+    let someone_else_between = |prev: &Quote, from: usize, to: usize| -> bool {
+        // Only a short sentence just before the quotation (`Bystrom
+        // agreed.`, `Rubio fired back:`), or the quotation's own sentence
+        // before it: a name farther back is the narrator's, not a new
+        // speaker's.
+        let at = toks.partition_point(|t| t.span.start < to);
+        let Some(&sent) = d.sent_of.get(at) else {
+            return false;
+        };
+        let before = (sent as usize).saturating_sub(1);
+        let short = |si: usize| {
+            let r = d.sentences.get(si).cloned().unwrap_or(0..0);
+            r.len() <= 14
+        };
+        let from = if toks.get(at).is_some_and(|t| t.break_before)
+            || d.sentences
+                .get(sent as usize)
+                .is_some_and(|r| r.start == at)
+        {
+            if !short(before) {
+                return false;
+            }
+            d.sentence_bytes(before).start.max(from)
+        } else {
+            d.sentence_bytes(sent as usize).start.max(from)
+        };
+        entities.iter().enumerate().any(|(i, e)| {
+            e.kind == crate::ner::EntityKind::Person
+                && from <= e.span.start
+                && e.span.end <= to
+                && prev.speaker.as_ref().is_none_or(|sp| {
+                    sp.group.is_none_or(|g| group_of[i] != Some(g))
+                        && !sp.name.contains(e.text.as_str())
+                })
+        })
+    };
     for q in &quoted {
         let after = q.end_tok;
         // frame right after the quote
@@ -1529,6 +1578,9 @@ pub(crate) fn attribute(
                             <= 2
                     })
                     .and_then(|(prev, _)| out.get(prev))
+                    .filter(|p: &&Quote| {
+                        !someone_else_between(p, p.span.end, toks[q.open_tok].span.start)
+                    })
                     .and_then(|p: &Quote| p.speaker.clone())
             });
             (
@@ -1537,11 +1589,14 @@ pub(crate) fn attribute(
                     .then(|| (text_of(&d.bytes(f.cue.clone())), d.bytes(f.cue.clone()))),
                 QuoteKind::Speech,
             )
-        } else if let Some((prev, prev_end)) = last_speech.filter(|&(_, end)| {
+        } else if let Some((prev, prev_end)) = last_speech.filter(|&(prev, end)| {
             (starts_paragraph || glued || words >= 6)
                 && d.sent_of.get(q.open_tok).copied().unwrap_or(0) as i64
                     - d.sent_of.get(end.saturating_sub(1)).copied().unwrap_or(0) as i64
                     <= 4
+                && out.get(prev).is_some_and(|p| {
+                    !someone_else_between(p, p.span.end, toks[q.open_tok].span.start)
+                })
         }) {
             let _ = prev_end;
             let p: &Quote = &out[prev];
