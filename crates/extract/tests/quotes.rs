@@ -184,6 +184,18 @@ fn a_new_person_just_before_a_quotation_stops_the_previous_speaker() {
 }
 
 #[test]
+fn a_name_after_a_preposition_is_not_the_speaker() {
+    let t = "Councillor Bram Oduya compared himself to Ilse Varga, saying, \
+             \u{201C}I have never taken a fee from the port.\u{201D}\n\n\
+             Mayor Tomas Lind added about Varga: \u{201C}She kept the ferry running.\u{201D}";
+    let qs = quotes(t);
+    let a = starting(&qs, "I have never taken");
+    assert_ne!(speaker(a).0, "Ilse Varga", "{a:?}");
+    let b = starting(&qs, "She kept the ferry");
+    assert_ne!(speaker(b).0, "Ilse Varga", "{b:?}");
+}
+
+#[test]
 fn tweeted_colon_and_nyt_marks() {
     let t = "Young Labour chairwoman Miriam Mirwitch tweeted: \u{201C}It is disgraceful.\u{201D} \
              \n\n''We finally may be seeing wage growth,'' said Jason Furman.";

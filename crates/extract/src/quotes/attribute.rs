@@ -242,7 +242,9 @@ fn speaker_before(d: &Doc, j: usize, floor: usize) -> Option<SpeakerAt> {
     if (w == "," || w == "\u{2014}") && j > floor {
         // `his wife, Gabriela Lazar, said`
         if let Some(e) = d.ent[j - 1].map(|e| e as usize) {
-            if d.entities[e].kind == EntityKind::Person {
+            if d.entities[e].kind == EntityKind::Person
+                && !after_preposition(d, d.entity_toks(e, j - 1).start)
+            {
                 return Some(SpeakerAt {
                     mention: Mention::Entity(e),
                     toks: d.entity_toks(e, j - 1),
@@ -453,6 +455,33 @@ fn speaker_before(d: &Doc, j: usize, floor: usize) -> Option<SpeakerAt> {
         }
     }
     None
+}
+
+/// Whether the token before `start` is a preposition: a name there is an
+/// object (`compared himself to Clinton, saying`, `added about Carson:`),
+/// never the speaker.
+fn after_preposition(d: &Doc, start: usize) -> bool {
+    start > 0
+        && d.lower_is(start - 1, |l| {
+            matches!(
+                l,
+                "to" | "about"
+                    | "of"
+                    | "with"
+                    | "for"
+                    | "against"
+                    | "at"
+                    | "from"
+                    | "toward"
+                    | "towards"
+                    | "than"
+                    | "like"
+                    | "on"
+                    | "into"
+                    | "over"
+                    | "upon"
+            )
+        })
 }
 
 /// Start of the noun phrase whose head is token `j`: back over modifiers to
@@ -1937,7 +1966,8 @@ fn sentence_subject(d: &Doc, start: usize, before: usize) -> Option<SpeakerAt> {
             })
             && !d.word(next).starts_with('\'')
             && !d.word(next).starts_with('\u{2019}');
-        if verb_like {
+        // `Chaffetz's latest request`: a possessor is not the subject.
+        if verb_like && !(possessive && matches!(m.mention, Mention::Entity(_))) {
             return Some(m);
         }
         if first.is_none() && m.toks.start < start + 6 {
@@ -2005,7 +2035,8 @@ fn colon_frames(d: &Doc, quoted: &[Quoted], frames: &mut Vec<Frame>) {
             .map(|e| SpeakerAt {
                 mention: Mention::Entity(e),
                 toks: d.entity_toks(e, c - 1),
-            });
+            })
+            .filter(|sp| !after_preposition(d, sp.toks.start));
         let Some(sp) = named_before.or_else(|| sentence_subject(d, start, c)) else {
             continue;
         };
