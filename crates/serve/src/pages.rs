@@ -232,6 +232,8 @@ struct ArticleExtras {
     /// Why there is no analysis, when extraction failed.
     analysis_error: Option<String>,
     entities: Vec<ArticleEntity>,
+    /// The stories that hold it: `(story id, title)`.
+    stories: Vec<(String, String)>,
 }
 
 /// The article with everything its page shows, read on one connection.
@@ -261,6 +263,7 @@ fn load_article_page(
         },
     };
     let entities = s.article_entities(id)?;
+    let stories = s.stories_of_article(id)?;
     Ok(Some((
         article,
         links,
@@ -269,6 +272,7 @@ fn load_article_page(
             analysis,
             analysis_error,
             entities,
+            stories,
         },
     )))
 }
@@ -371,6 +375,17 @@ fn render_article(
     .raw("</p>");
 
     render_duplicates(&mut h, article, links, &extras.titles);
+    if !extras.stories.is_empty() {
+        h.raw("<p class=\"in-story\">In ");
+        for (i, (story, title)) in extras.stories.iter().enumerate() {
+            if i > 0 {
+                h.raw(", ");
+            }
+            h.text("the story ")
+                .link(&format!("/stories/{}", url_encode(story)), title);
+        }
+        h.raw("</p>");
+    }
 
     let marks = match (&extras.analysis, show_marks) {
         (Some(analysis), true) => analysis_marks(&article.text, analysis, &extras.entities),

@@ -904,3 +904,27 @@ fn a_wire_copy_is_one_column_also_published_by_its_outlet() {
         "{page}"
     );
 }
+
+#[test]
+fn an_article_page_links_to_its_story() {
+    let json = get(&server().url("/api/stories?single_source=show")).json();
+    let id = json["stories"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|s| s["id"].as_str())
+        .find(|id| {
+            let doc = get(&server().url(&format!("/api/stories/{id}"))).json();
+            doc["articles"]
+                .as_array()
+                .is_some_and(|a| a.iter().any(|x| x == "ferry-strike"))
+        })
+        .expect("a story holds ferry-strike")
+        .to_string();
+    let page = get(&server().url("/articles/ferry-strike")).body;
+    assert!(
+        page.contains(&format!("href=\"/stories/{id}\"")),
+        "no link to story {id}:\n{page}"
+    );
+    assert!(page.contains("In the story"));
+}

@@ -541,6 +541,19 @@ pub(crate) fn story_members(conn: &Connection) -> Result<Vec<(String, String)>, 
     )
 }
 
+pub(crate) fn stories_of_article(
+    conn: &Connection,
+    article: &str,
+) -> Result<Vec<(String, String)>, StoreError> {
+    pairs(
+        conn,
+        "listing an article's stories",
+        "SELECT DISTINCT m.story_id, s.title FROM story_members m \
+         JOIN stories s ON s.id = m.story_id WHERE m.article_id = ?1 ORDER BY m.story_id",
+        [article],
+    )
+}
+
 pub(crate) fn members_of(conn: &Connection, story: &str) -> Result<Vec<String>, StoreError> {
     let context = "reading a story's articles";
     let mut stmt = conn

@@ -494,6 +494,9 @@ pub trait Store: Send {
     /// story's in its order.
     fn story_members(&self) -> Result<Vec<(String, String)>, StoreError>;
 
+    /// The stored stories that hold an article, as `(story id, title)`.
+    fn stories_of_article(&self, article_id: &str) -> Result<Vec<(String, String)>, StoreError>;
+
     /// The story an old story id moved to, if it did.
     fn story_moved_to(&self, id: &str) -> Result<Option<String>, StoreError>;
 

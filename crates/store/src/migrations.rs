@@ -214,6 +214,14 @@ CREATE TABLE story_moves (
 ALTER TABLE stories ADD COLUMN sources INTEGER;
 "#,
     },
+    Migration {
+        version: 7,
+        name: "stories of an article",
+        sql: r#"
+-- An article's page links to the stories that hold it.
+CREATE INDEX story_members_article ON story_members (article_id);
+"#,
+    },
 ];
 
 /// The schema version this build writes.

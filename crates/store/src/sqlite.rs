@@ -882,6 +882,10 @@ impl Store for SqliteStore {
         derived::update_stories(&mut self.conn, changed, current, moves, now_unix())
     }
 
+    fn stories_of_article(&self, article_id: &str) -> Result<Vec<(String, String)>, StoreError> {
+        derived::stories_of_article(&self.conn, article_id)
+    }
+
     fn story_members(&self) -> Result<Vec<(String, String)>, StoreError> {
         derived::story_members(&self.conn)
     }
