@@ -179,6 +179,9 @@ main:has(.story-page){max-width:96rem}
 .column li{margin:.3rem 0;overflow-wrap:anywhere}
 .column a{text-decoration:none}.column a:hover{text-decoration:underline}
 .badge{font-family:system-ui,sans-serif;font-size:11px;color:var(--muted);border:1px solid var(--line);border-radius:3px;padding:0 .25rem;white-space:nowrap}
+.badge.blindspot{color:#8a4b00;border-color:#d9a35b}
+.doc-kind{font-variant:small-caps}
+.why{font-size:12px}
 li.omitted{color:var(--muted)}
 li.quote.shared{background:var(--mark);border-left:4px solid #c99a00;padding:.2rem .4rem;list-style:none;margin-left:-1rem}
 li.quote.shared:target{outline:2px solid var(--accent)}
@@ -242,7 +245,7 @@ pub fn page(title: &str, query: &str, body: Html) -> String {
         .raw(STYLE)
         .raw("</style></head><body>")
         .raw("<header class=\"site\"><a class=\"brand\" href=\"/\">Parallax</a>")
-        .raw("<nav><a href=\"/\">Articles</a><a href=\"/stories\">Stories</a>")
+        .raw("<nav><a href=\"/stories\">Stories</a><a href=\"/articles\">Articles</a>")
         .raw("<a href=\"/entities\">Entities</a><a href=\"/outlets\">Outlets</a>")
         .raw("<a href=\"/search\">Search</a>")
         .raw("<a href=\"/api/openapi.json\">API</a></nav>")
@@ -284,7 +287,7 @@ pub fn error_page(status: StatusCode, message: &str) -> Response {
     let mut body = Html::new();
     body.element("h1", None, status.canonical_reason().unwrap_or("Error"))
         .element("p", Some("notice"), message)
-        .raw("<p><a href=\"/\">All articles</a></p>");
+        .raw("<p><a href=\"/\">All stories</a> · <a href=\"/articles\">All articles</a></p>");
     let title = status.canonical_reason().unwrap_or("Error");
     response(status, page(title, "", body))
 }

@@ -153,7 +153,10 @@ pub fn router(state: AppState) -> Router {
 /// and error shapes the server gives every route.
 pub fn router_with(state: AppState, limits: Limits) -> Router {
     Router::new()
-        .route("/", get(pages::article_list))
+        // Home is the stories: what a reader comes for. Articles have
+        // their own list.
+        .route("/", get(stories::story_list))
+        .route("/articles", get(pages::article_list))
         .route("/articles/{id}", get(pages::article_page))
         .route("/articles/{id}/source", get(pages::source_page))
         .route("/search", get(pages::search_page))

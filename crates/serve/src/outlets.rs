@@ -291,7 +291,7 @@ pub(crate) async fn outlet_list(State(state): State<AppState>) -> Result<Respons
             .text(&o.name)
             .raw("</td><td>")
             .link(
-                &format!("/?outlet={}", url_encode(&o.name)),
+                &format!("/articles?outlet={}", url_encode(&o.name)),
                 &o.articles.to_string(),
             )
             .raw("</td><td>")

@@ -110,9 +110,9 @@ fn list_href(query: &ListQuery, offset: usize) -> String {
         parts.push(format!("offset={offset}"));
     }
     if parts.is_empty() {
-        "/".to_string()
+        "/articles".to_string()
     } else {
-        format!("/?{}", parts.join("&"))
+        format!("/articles?{}", parts.join("&"))
     }
 }
 

@@ -406,6 +406,9 @@ fn render_story_list(
             h.raw(" ")
                 .element("span", Some("badge single-source"), "single source");
         }
+        if let Some(lean) = leans.get(&story.id) {
+            blindspot(&mut h, &story.id, lean);
+        }
         h.raw("<div class=\"meta\">");
         h.element("span", None, &span_text(&story.date_from, &story.date_to));
         h.element(
@@ -437,6 +440,45 @@ fn span_text(from: &Option<String>, to: &Option<String>) -> String {
         (Some(a), None) | (None, Some(a)) => a.clone(),
         (None, None) => "Undated".to_string(),
     }
+}
+
+/// Rated articles a story needs before it can be called a blindspot.
+pub(crate) const BLINDSPOT_MIN_RATED: usize = 3;
+
+/// The blindspot flag of a story, with the rule spelt out: at least
+/// [`BLINDSPOT_MIN_RATED`] rated articles, some from one side (left or
+/// right) and none from the other; centre outlets neither make nor break
+/// one.
+fn blindspot(h: &mut Html, story: &str, lean: &LeanDistribution) {
+    let found = parallax_compare::blindspots(
+        &[parallax_compare::StoryLean {
+            story: story.to_string(),
+            lean: lean.clone(),
+        }],
+        BLINDSPOT_MIN_RATED,
+    );
+    let Some(b) = found.first() else {
+        return;
+    };
+    let side = |s: parallax_compare::Side| match s {
+        parallax_compare::Side::Left => "left",
+        parallax_compare::Side::Centre => "centre",
+        parallax_compare::Side::Right => "right",
+    };
+    let why = format!(
+        "{} of {} rated articles come from {}-leaning outlets and none from the {}; \
+         a blindspot needs at least {BLINDSPOT_MIN_RATED} rated articles, and centre \
+         outlets do not count either way",
+        b.articles,
+        b.rated,
+        side(b.covered_by),
+        side(b.missed_by)
+    );
+    h.raw(" <span class=\"badge blindspot\"")
+        .attr("title", &why)
+        .raw(">")
+        .text(&format!("blindspot: no {} coverage", side(b.missed_by)))
+        .raw("</span>");
 }
 
 /// Left / centre / right / unrated shares of a story's articles, as a bar
@@ -602,6 +644,14 @@ pub(crate) fn render_story(
         .link(&format!("/api/stories/{}", url_encode(id)), "JSON")
         .raw("</span></div>");
     lean_bar(&mut h, &doc.coverage.lean);
+    {
+        let mut flag = Html::new();
+        blindspot(&mut flag, id, &doc.coverage.lean);
+        let flag = flag.into_string();
+        if !flag.is_empty() {
+            h.raw("<p class=\"blindspot-line\">").raw(&flag).raw("</p>");
+        }
+    }
     render_timeline(&mut h, &doc.coverage);
     // Events covered by several articles first (they are where outlets can
     // be compared), then in story order.
@@ -1200,6 +1250,31 @@ mod tests {
             "2019-02-01 – 2019-03-01"
         );
         assert_eq!(span_text(&None, &None), "Undated");
+    }
+
+    #[test]
+    fn blindspot_needs_enough_rated_articles_and_one_side_only() {
+        let flag = |left: usize, centre: usize, right: usize| {
+            let lean = LeanDistribution {
+                left,
+                centre,
+                right,
+                ..LeanDistribution::default()
+            };
+            let mut h = Html::new();
+            blindspot(&mut h, "st-1", &lean);
+            h.into_string()
+        };
+        let html = flag(3, 1, 0);
+        assert!(html.contains("blindspot: no right coverage"), "{html}");
+        assert!(
+            html.contains("3 of 4 rated articles come from left-leaning outlets"),
+            "{html}"
+        );
+        assert!(flag(2, 0, 0).is_empty(), "too few rated articles");
+        assert!(flag(3, 0, 1).is_empty(), "both sides covered it");
+        assert!(flag(0, 5, 0).is_empty(), "centre alone is no blindspot");
+        assert!(flag(0, 1, 4).contains("blindspot: no left coverage"));
     }
 
     #[test]

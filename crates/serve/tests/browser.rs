@@ -112,7 +112,7 @@ fn pages_render_in_headless_chromium() {
     }
     let server = TestServer::start(&fixtures());
 
-    let list = dump_dom(&server.url("/"));
+    let list = dump_dom(&server.url("/articles"));
     assert!(list.contains("<h1>Articles</h1>"), "{list}");
     assert!(list.contains("Ferry crews strike over rosters"));
     // The hostile title stayed text: the browser built no script element.
@@ -135,8 +135,8 @@ fn pages_render_in_headless_chromium() {
     assert!(search.contains("<mark>libraries</mark>"), "{search}");
 
     let shots = [
-        screenshot(&server.url("/"), "articles-phone", 390, 844),
-        screenshot(&server.url("/"), "articles-desktop", 1280, 900),
+        screenshot(&server.url("/articles"), "articles-phone", 390, 844),
+        screenshot(&server.url("/articles"), "articles-desktop", 1280, 900),
         screenshot(&server.url("/articles/budget"), "article-phone", 390, 844),
         screenshot(
             &server.url("/articles/ferry-strike-wire"),

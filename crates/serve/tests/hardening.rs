@@ -207,7 +207,7 @@ fn framework_rejections_under_api_are_json() {
         assert!(message.contains(says), "{path}: {message}");
     }
     // The pages' forms send empty fields: still "not set" there.
-    assert_eq!(get(&server().url("/?to=&outlet=")).status, 200);
+    assert_eq!(get(&server().url("/articles?to=&outlet=")).status, 200);
     assert_eq!(get(&server().url("/search?q=ferry&sort=")).status, 200);
 }
 

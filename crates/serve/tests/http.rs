@@ -17,7 +17,7 @@ const JSON: &str = "application/json";
 
 #[test]
 fn article_list_page_is_newest_first_with_outlet_and_date() {
-    let page = get(&server().url("/"));
+    let page = get(&server().url("/articles"));
     assert_eq!(page.status, 200);
     assert_eq!(page.content_type, HTML);
     assert!(page
@@ -45,16 +45,16 @@ fn article_list_page_is_newest_first_with_outlet_and_date() {
 
 #[test]
 fn article_list_filters_and_rejects_bad_dates() {
-    let page = get(&server().url("/?outlet=Capital+Ledger"));
+    let page = get(&server().url("/articles?outlet=Capital+Ledger"));
     assert_eq!(page.status, 200);
     assert!(page.body.contains("/articles/budget"));
     assert!(!page.body.contains("/articles/ferry-strike\""));
-    let page = get(&server().url("/?from=2026-03-04"));
+    let page = get(&server().url("/articles?from=2026-03-04"));
     assert!(page.body.contains("/articles/ferry-strike\""));
     assert!(!page.body.contains("/articles/budget"));
-    let page = get(&server().url("/?outlet=Nobody"));
+    let page = get(&server().url("/articles?outlet=Nobody"));
     assert!(page.body.contains("No articles match these filters."));
-    let bad = get(&server().url("/?from=March"));
+    let bad = get(&server().url("/articles?from=March"));
     assert_eq!(bad.status, 400);
     assert_eq!(bad.content_type, HTML);
     assert!(bad.body.contains("from must be a date YYYY-MM-DD"));
@@ -62,9 +62,13 @@ fn article_list_filters_and_rejects_bad_dates() {
 
 #[test]
 fn article_list_pages_with_previous_and_next_links() {
-    let page = get(&server().url("/?limit=2"));
-    assert!(page.body.contains("href=\"/?offset=2\""), "{}", page.body);
-    let second = get(&server().url("/?limit=2&offset=3"));
+    let page = get(&server().url("/articles?limit=2"));
+    assert!(
+        page.body.contains("href=\"/articles?offset=2\""),
+        "{}",
+        page.body
+    );
+    let second = get(&server().url("/articles?limit=2&offset=3"));
     assert!(second.body.contains("/articles/hostile"));
     assert!(second.body.contains("← Previous"));
     assert!(!second.body.contains("Next →"));
@@ -124,7 +128,7 @@ fn untrusted_article_content_is_escaped_everywhere() {
     // The <title> element too.
     assert!(body.contains("<title>Mayor &lt;script&gt;"));
 
-    let list = get(&server().url("/"));
+    let list = get(&server().url("/articles"));
     assert!(!list.body.contains("<script>"));
     assert!(list.body.contains("Mayor &lt;script&gt;"));
 
@@ -423,7 +427,9 @@ fn story_pages_list_and_compare_with_escaping() {
     }
     assert!(list.body.contains("single source"));
     assert!(list.body.contains(&format!("href=\"/stories/{id}\"")));
-    assert!(get(&server().url("/")).body.contains("href=\"/stories\""));
+    assert!(get(&server().url("/articles"))
+        .body
+        .contains("href=\"/stories\""));
 
     let page = get(&server().url(&format!("/stories/{id}")));
     assert_eq!(page.status, 200);
@@ -927,4 +933,14 @@ fn an_article_page_links_to_its_story() {
         "no link to story {id}:\n{page}"
     );
     assert!(page.contains("In the story"));
+}
+
+#[test]
+fn home_is_the_stories() {
+    let home = get(&server().url("/"));
+    assert_eq!(home.status, 200);
+    assert!(home.body.contains("<h1>Stories</h1>"), "{}", home.body);
+    assert!(home.body.contains("href=\"/articles\""));
+    let articles = get(&server().url("/articles"));
+    assert!(articles.body.contains("<h1>Articles</h1>"));
 }

@@ -90,7 +90,7 @@ fn api_filters_accept_any_alias_in_any_case() {
 
 #[test]
 fn ui_filters_accept_an_alias() {
-    for path in ["/?outlet=hh", "/search?q=ferry&outlet=The+Herald"] {
+    for path in ["/articles?outlet=hh", "/search?q=ferry&outlet=The+Herald"] {
         let page = get(&server().url(path));
         assert_eq!(page.status, 200, "{path}");
         assert!(page.body.contains("/articles/ferry-strike\""), "{path}");
