@@ -168,7 +168,7 @@ pub struct CleanArgs {
 pub struct AnalyzeArgs {
     #[command(flatten)]
     input: InputArgs,
-    /// Print the JSON document (the only output format for now).
+    /// Print the whole JSON document instead of the readable report.
     #[arg(long)]
     json: bool,
 }
@@ -289,7 +289,6 @@ fn one_line(s: &str, max_chars: usize) -> String {
 }
 
 pub fn analyze(args: AnalyzeArgs) -> Result<ExitCode> {
-    let _ = args.json; // JSON is the only format; the flag keeps scripts explicit.
     let (articles, skipped) = read_and_clean(&args.input)?;
     let mut analyses =
         parallax_pipeline::analyze_articles(&articles).context("extracting entities")?;
@@ -310,8 +309,13 @@ pub fn analyze(args: AnalyzeArgs) -> Result<ExitCode> {
     };
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
-    serde_json::to_writer_pretty(&mut out, &doc).context("writing the JSON document")?;
-    writeln!(out)?;
+    if args.json {
+        serde_json::to_writer_pretty(&mut out, &doc).context("writing the JSON document")?;
+        writeln!(out)?;
+    } else {
+        crate::report::write(&mut out, &doc.stories, doc.articles.len())
+            .context("writing the report")?;
+    }
     out.flush()?;
     report_skipped(&skipped, false);
     Ok(exit_for(&skipped))

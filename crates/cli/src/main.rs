@@ -5,6 +5,7 @@ mod commands;
 mod eval;
 mod outlets;
 mod progress;
+mod report;
 mod serve;
 
 use clap::{Parser, Subcommand};

@@ -246,6 +246,44 @@ fn analyze_prints_one_document() {
     assert!(doc["stories"].is_array());
 }
 
+/// Without `--json`, `analyze` prints a report a person reads in a
+/// terminal: each story with its outlets, shared facts, quotes, narrator
+/// flags (with why) and key dates, every line with its article@range.
+#[test]
+fn analyze_prints_a_readable_report() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let out = run(&["analyze", "examples/corpus"], &tmp.path().join("x.db"));
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.starts_with("12 articles, "), "{text}");
+    assert!(!text.trim_start().starts_with('{'), "not JSON");
+    assert!(
+        text.len() < 40_000,
+        "sized for a terminal: {} bytes",
+        text.len()
+    );
+    for section in [
+        "Story 1: ",
+        "  Outlets:",
+        "  Shared facts:",
+        "  Quotes carried by several articles:",
+        "  Narrator flags:",
+        "  Key dates:",
+    ] {
+        assert!(text.contains(section), "no {section:?} in:\n{text}");
+    }
+    // References point at an article and a byte range.
+    assert!(text.contains("herald-aldous@"), "{text}");
+    // The wire copy is one column, said once.
+    assert!(
+        text.contains("also published herald-saltmere-wire"),
+        "{text}"
+    );
+    // Flags say why.
+    assert!(text.contains("loaded-word lexicon"), "{text}");
+    assert!(text.contains("[wire copy]"), "{text}");
+}
+
 #[test]
 fn reading_commands_explain_a_missing_store_or_id() {
     let tmp = tempfile::tempdir().expect("tempdir");

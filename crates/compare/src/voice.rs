@@ -359,8 +359,14 @@ fn scare_quote_reason(p: &Prepared<'_>, q: &crate::QuoteRef, lexicon: &Lexicon) 
         let from = before_words
             .get(usize::from(matches!(lead(0), "called" | "styled")))
             .map_or(q.span.start, |w| w.span.start);
+        let close: String = text
+            .get(q.span.end..)
+            .and_then(|t| t.chars().next())
+            .filter(|c| matches!(c, '"' | '\'' | '\u{201D}' | '\u{2019}'))
+            .map(String::from)
+            .unwrap_or_default();
         return Some(format!(
-            "scare quotes: {}{}",
+            "scare quotes: {}{}{close}",
             p.slice(&(from..q.span.start)),
             q.text
         ));
