@@ -27,11 +27,7 @@ fn cut(text: &str) -> String {
 }
 
 fn side(step: i8) -> &'static str {
-    match step {
-        i8::MIN..=-1 => "left",
-        0 => "centre",
-        _ => "right",
-    }
+    parallax_compare::Side::of_step(step).label()
 }
 
 /// Outlet name and lean step of each compared article.

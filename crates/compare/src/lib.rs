@@ -223,6 +223,14 @@ pub struct TimelineEntry {
     pub key: bool,
 }
 
+impl Coverage {
+    /// The articles shown but counted apart from news coverage (opinion,
+    /// letters, press releases; see [`DocKind::is_news`]).
+    pub fn counted_apart(&self) -> impl Iterator<Item = &ArticleEntry> {
+        self.articles.iter().filter(|a| !a.kind.is_news())
+    }
+}
+
 /// Days before a story's earliest article past which a date is
 /// background (a law passed years ago, "in 1995").
 pub const BACKGROUND_DAYS: i64 = 60;

@@ -63,6 +63,25 @@ pub enum Side {
     Right,
 }
 
+impl Side {
+    /// The side of a lean step (`-3` … `3`): below zero left, zero centre.
+    pub fn of_step(step: i8) -> Side {
+        match step {
+            i8::MIN..=-1 => Side::Left,
+            0 => Side::Centre,
+            _ => Side::Right,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Side::Left => "left",
+            Side::Centre => "centre",
+            Side::Right => "right",
+        }
+    }
+}
+
 /// How a story's articles spread over the lean scale.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct LeanDistribution {

@@ -371,31 +371,36 @@ fn reported_speech_counts_as_a_source_but_not_as_quoted_words() {
     assert!(cov.quotes.is_empty());
 }
 
+/// Two sentences several outlets share in the omission tests.
+const BERTH: &str = "The harbour board voted on Tuesday to close the north berth at Eastport.";
+const CRANES: &str = "Dock workers said the Varnholm cranes would stand idle for a month.";
+
+/// `n` sentences of words no other article uses (one vocabulary per
+/// `seed`): never a shared fact.
+fn filler(seed: usize, n: usize) -> String {
+    const A: [&str; 8] = ["ka", "lo", "mi", "nu", "pe", "ra", "su", "ti"];
+    const B: [&str; 12] = ["b", "d", "f", "g", "h", "j", "k", "l", "m", "n", "p", "r"];
+    (0..n)
+        .map(|i| {
+            let w = |k: &str| format!("{}{}{k}", A[seed], B[i]);
+            format!(
+                "The {} {} {} the {}.",
+                w("zan"),
+                w("xel"),
+                w("vor"),
+                w("wum")
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n\n")
+}
+
 /// "Leaves out" is said of an article only when at least two other
 /// outlets carry the fact and the article is long enough to be expected
 /// to; a brief is not blamed, and the widest-carried omission comes first.
 #[test]
 fn omissions_need_two_outlets_and_a_long_enough_article() {
-    let berth = "The harbour board voted on Tuesday to close the north berth at Eastport.";
-    let cranes = "Dock workers said the Varnholm cranes would stand idle for a month.";
-    // Sentences of words no other article uses: never a shared fact.
-    let filler = |seed: usize, n: usize| -> String {
-        const A: [&str; 8] = ["ka", "lo", "mi", "nu", "pe", "ra", "su", "ti"];
-        const B: [&str; 12] = ["b", "d", "f", "g", "h", "j", "k", "l", "m", "n", "p", "r"];
-        (0..n)
-            .map(|i| {
-                let w = |k: &str| format!("{}{}{k}", A[seed], B[i]);
-                format!(
-                    "The {} {} {} the {}.",
-                    w("zan"),
-                    w("xel"),
-                    w("vor"),
-                    w("wum")
-                )
-            })
-            .collect::<Vec<_>>()
-            .join("\n\n")
-    };
+    let (berth, cranes) = (BERTH, CRANES);
     let a = article(
         "a",
         None,
@@ -560,26 +565,7 @@ fn loaded_words_say_which_list_and_section_and_exact_forms_stay_exact() {
 /// fact "carried by two outlets". Each says why it is typed so.
 #[test]
 fn opinion_and_letters_are_counted_apart_for_omissions() {
-    let berth = "The harbour board voted on Tuesday to close the north berth at Eastport.";
-    let cranes = "Dock workers said the Varnholm cranes would stand idle for a month.";
-    // Sentences of words no other article uses: never a shared fact.
-    let filler = |seed: usize, n: usize| -> String {
-        const A: [&str; 8] = ["ka", "lo", "mi", "nu", "pe", "ra", "su", "ti"];
-        const B: [&str; 12] = ["b", "d", "f", "g", "h", "j", "k", "l", "m", "n", "p", "r"];
-        (0..n)
-            .map(|i| {
-                let w = |k: &str| format!("{}{}{k}", A[seed], B[i]);
-                format!(
-                    "The {} {} {} the {}.",
-                    w("zan"),
-                    w("xel"),
-                    w("vor"),
-                    w("wum")
-                )
-            })
-            .collect::<Vec<_>>()
-            .join("\n\n")
-    };
+    let (berth, cranes) = (BERTH, CRANES);
     let a = article(
         "a",
         None,

@@ -427,9 +427,7 @@ fn sources(view: &StoryView, outlets: &HashMap<String, String>) -> usize {
         .collect();
     let apart: Vec<&str> = view
         .coverage
-        .articles
-        .iter()
-        .filter(|a| !a.kind.is_news())
+        .counted_apart()
         .map(|a| a.id.as_str())
         .collect();
     if apart.len() < view.articles.len() {

@@ -186,11 +186,7 @@ pub(crate) fn lean_text(lean: Option<&CombinedLean>) -> (String, String) {
 }
 
 fn side(step: i8) -> &'static str {
-    match step {
-        i8::MIN..=-1 => "left",
-        0 => "centre",
-        _ => "right",
-    }
+    parallax_compare::Side::of_step(step).label()
 }
 
 /// The article page's outlet box: who published it, how Parallax knows,

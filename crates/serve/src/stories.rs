@@ -460,11 +460,7 @@ fn blindspot(h: &mut Html, story: &str, lean: &LeanDistribution) {
     let Some(b) = found.first() else {
         return;
     };
-    let side = |s: parallax_compare::Side| match s {
-        parallax_compare::Side::Left => "left",
-        parallax_compare::Side::Centre => "centre",
-        parallax_compare::Side::Right => "right",
-    };
+    let side = parallax_compare::Side::label;
     let why = format!(
         "{} of {} rated articles come from {}-leaning outlets and none from the {}; \
          a blindspot needs at least {BLINDSPOT_MIN_RATED} rated articles, and centre \
@@ -616,9 +612,7 @@ pub(crate) fn render_story(
     }
     let apart: Vec<&str> = doc
         .coverage
-        .articles
-        .iter()
-        .filter(|a| !a.kind.is_news())
+        .counted_apart()
         .map(|a| a.kind.label())
         .collect();
     if !apart.is_empty() {

@@ -880,10 +880,11 @@ fn a_moved_story_id_redirects_to_the_story_that_holds_its_articles() {
     assert_eq!(get(&server.url("/stories/st-never-was")).status, 404);
 }
 
-#[test]
-fn a_wire_copy_is_one_column_also_published_by_its_outlet() {
+/// The id of the listed story (single-source ones included) that holds
+/// `article`.
+fn story_holding(article: &str) -> String {
     let json = get(&server().url("/api/stories?single_source=show")).json();
-    let id = json["stories"]
+    json["stories"]
         .as_array()
         .into_iter()
         .flatten()
@@ -892,10 +893,15 @@ fn a_wire_copy_is_one_column_also_published_by_its_outlet() {
             let doc = get(&server().url(&format!("/api/stories/{id}"))).json();
             doc["articles"]
                 .as_array()
-                .is_some_and(|a| a.iter().any(|x| x == "ferry-strike-wire"))
+                .is_some_and(|a| a.iter().any(|x| x == article))
         })
-        .expect("a story holds the wire copy")
-        .to_string();
+        .unwrap_or_else(|| panic!("no story holds {article}"))
+        .to_string()
+}
+
+#[test]
+fn a_wire_copy_is_one_column_also_published_by_its_outlet() {
+    let id = story_holding("ferry-strike-wire");
     let doc = get(&server().url(&format!("/api/stories/{id}"))).json();
     assert_eq!(doc["republished"][0]["article"], "ferry-strike-wire");
     assert_eq!(doc["republished"][0]["copy_of"], "ferry-strike");
@@ -913,20 +919,7 @@ fn a_wire_copy_is_one_column_also_published_by_its_outlet() {
 
 #[test]
 fn an_article_page_links_to_its_story() {
-    let json = get(&server().url("/api/stories?single_source=show")).json();
-    let id = json["stories"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|s| s["id"].as_str())
-        .find(|id| {
-            let doc = get(&server().url(&format!("/api/stories/{id}"))).json();
-            doc["articles"]
-                .as_array()
-                .is_some_and(|a| a.iter().any(|x| x == "ferry-strike"))
-        })
-        .expect("a story holds ferry-strike")
-        .to_string();
+    let id = story_holding("ferry-strike");
     let page = get(&server().url("/articles/ferry-strike")).body;
     assert!(
         page.contains(&format!("href=\"/stories/{id}\"")),

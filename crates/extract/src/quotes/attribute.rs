@@ -1412,15 +1412,21 @@ pub(crate) fn attribute(
         } else {
             d.sentence_bytes(sent as usize).start.max(from)
         };
-        entities.iter().enumerate().any(|(i, e)| {
-            e.kind == crate::ner::EntityKind::Person
-                && from <= e.span.start
-                && e.span.end <= to
-                && prev.speaker.as_ref().is_none_or(|sp| {
-                    sp.group.is_none_or(|g| group_of[i] != Some(g))
-                        && !sp.name.contains(e.text.as_str())
-                })
-        })
+        // Entities come in text order: only those from `from` on.
+        let first = entities.partition_point(|e| e.span.start < from);
+        entities[first..]
+            .iter()
+            .take_while(|e| e.span.start < to)
+            .enumerate()
+            .map(|(k, e)| (first + k, e))
+            .any(|(i, e)| {
+                e.kind == crate::ner::EntityKind::Person
+                    && e.span.end <= to
+                    && prev.speaker.as_ref().is_none_or(|sp| {
+                        sp.group.is_none_or(|g| group_of[i] != Some(g))
+                            && !sp.name.contains(e.text.as_str())
+                    })
+            })
     };
     for q in &quoted {
         let after = q.end_tok;
