@@ -5,42 +5,38 @@
 use crate::{ArticleEntity, EngineState, EntityQuery, EntitySummary, StoreError, StoredAnalysis};
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 
-/// Large JSON documents (story documents, analyses) are stored deflated as
-/// BLOBs: they repeat sentences and quotes and shrink several-fold. A TEXT
-/// value (written before compression, or by hand) is read as it is.
-pub(crate) fn pack(json: &str) -> Vec<u8> {
-    use std::io::Write;
-    let mut encoder = flate2::write::DeflateEncoder::new(
-        Vec::with_capacity(json.len() / 4),
-        flate2::Compression::fast(),
-    );
-    // Writing into a Vec cannot fail.
-    let _ = encoder.write_all(json.as_bytes());
-    encoder.finish().unwrap_or_default()
-}
+pub(crate) use crate::codec::pack;
 
-/// The JSON text of a column written by [`pack`] (or plain TEXT).
+/// The JSON text of a column written by [`pack`], or of a plain TEXT
+/// value (written before compression, or by hand).
 pub(crate) fn unpack(
     id: &str,
     what: &str,
     value: rusqlite::types::Value,
 ) -> Result<String, StoreError> {
-    use std::io::Read;
-    let corrupt = |detail: String| StoreError::Corrupt {
-        id: id.to_string(),
-        detail: format!("{what}: {detail}"),
-    };
     match value {
         rusqlite::types::Value::Text(s) => Ok(s),
-        rusqlite::types::Value::Blob(bytes) => {
-            let mut out = String::new();
-            flate2::read::DeflateDecoder::new(bytes.as_slice())
-                .read_to_string(&mut out)
-                .map_err(|e| corrupt(format!("cannot inflate: {e}")))?;
-            Ok(out)
-        }
-        other => Err(corrupt(format!("unexpected {:?}", other.data_type()))),
+        rusqlite::types::Value::Blob(bytes) => crate::codec::inflate(id, what, &bytes),
+        other => Err(StoreError::Corrupt {
+            id: id.to_string(),
+            detail: format!("{what}: unexpected {:?}", other.data_type()),
+        }),
     }
+}
+
+/// Counts one visible write in the open transaction (see migration 8).
+pub(crate) fn bump_changes(conn: &Connection) -> Result<(), StoreError> {
+    conn.prepare_cached("UPDATE store_changes SET n = n + 1 WHERE id = 1")
+        .and_then(|mut s| s.execute([]))
+        .map(|_| ())
+        .map_err(StoreError::sqlite("counting a change"))
+}
+
+pub(crate) fn generation(conn: &Connection) -> Result<u64, StoreError> {
+    conn.prepare_cached("SELECT n FROM store_changes WHERE id = 1")
+        .and_then(|mut s| s.query_row([], |r| r.get::<_, i64>(0)))
+        .map(|n| u64::try_from(n).unwrap_or(0))
+        .map_err(StoreError::sqlite("reading the change counter"))
 }
 
 fn count(n: i64) -> u64 {
@@ -169,6 +165,7 @@ pub(crate) fn put_analyses(
             }
         }
     }
+    bump_changes(&tx)?;
     tx.commit().map_err(StoreError::sqlite(context))
 }
 
@@ -299,6 +296,7 @@ pub(crate) fn set_entity_ids(
                 .map_err(StoreError::sqlite(context))?;
         }
     }
+    bump_changes(&tx)?;
     tx.commit().map_err(StoreError::sqlite(context))
 }
 
@@ -494,6 +492,7 @@ pub(crate) fn update_stories(
         }
     }
     drop_dangling_moves(&tx, context)?;
+    bump_changes(&tx)?;
     tx.commit().map_err(StoreError::sqlite(context))
 }
 

@@ -1,5 +1,10 @@
 use std::path::PathBuf;
 
+/// The error a backend's client library reported, kept whole for its
+/// message and source chain but typed by no library, so no SQLite or
+/// PostgreSQL type appears in any store signature.
+pub type BackendError = Box<dyn std::error::Error + Send + Sync>;
+
 /// Store failures, each saying what the user can do about it.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -20,7 +25,7 @@ pub enum StoreError {
     )]
     Open {
         path: PathBuf,
-        source: rusqlite::Error,
+        source: BackendError,
     },
 
     #[error(
@@ -58,7 +63,7 @@ pub enum StoreError {
     Migration {
         version: i64,
         name: &'static str,
-        source: rusqlite::Error,
+        source: BackendError,
     },
 
     #[error(
@@ -67,13 +72,13 @@ pub enum StoreError {
     )]
     Busy {
         context: String,
-        source: rusqlite::Error,
+        source: BackendError,
     },
 
     #[error("database error while {context}: {source}")]
-    Sqlite {
+    Backend {
         context: String,
-        source: rusqlite::Error,
+        source: BackendError,
     },
 
     #[error(
@@ -111,12 +116,12 @@ impl StoreError {
         if busy {
             StoreError::Busy {
                 context: context.to_string(),
-                source,
+                source: Box::new(source),
             }
         } else {
-            StoreError::Sqlite {
+            StoreError::Backend {
                 context: context.to_string(),
-                source,
+                source: Box::new(source),
             }
         }
     }

@@ -60,13 +60,18 @@
 //! # Ok(()) }
 //! ```
 
+mod codec;
 mod derived;
 mod error;
+mod location;
 pub mod migrations;
+mod pg;
 mod sqlite;
 
-pub use error::StoreError;
+pub use error::{BackendError, StoreError};
+pub use location::StoreLocation;
 pub use migrations::{latest_version, Migration, MIGRATIONS};
+pub use pg::{pg_latest_version, redact_url, PostgresStore, PG_MIGRATIONS};
 pub use sqlite::SqliteStore;
 
 use parallax_dedup::{LshIndex, MinHashParams, Signature};
@@ -583,6 +588,18 @@ pub trait Store: Send {
     /// refresh began); never moves `settled` backwards, so a refresh that
     /// raced a later ingest leaves that ingest pending.
     fn settle_derived(&mut self, generation: u64) -> Result<(), StoreError>;
+
+    /// A counter that grows with every committed write a reader can see
+    /// (articles, links, analyses, entity ids, stories, outlet names). Equal
+    /// values read at two times mean nothing visible changed in between, so
+    /// a server keeps its caches and search index by one cheap read, on any
+    /// backend, across processes and machines.
+    fn generation(&self) -> Result<u64, StoreError>;
+
+    /// Checks the store's own consistency (what the backend can check: on
+    /// SQLite its integrity and foreign-key checks, on PostgreSQL the
+    /// relations the schema does not enforce). An error lists what is wrong.
+    fn check_integrity(&self) -> Result<(), StoreError>;
 
     /// Every stored signature with its article id, in insertion order.
     fn signatures(&self) -> Result<Vec<(String, Signature)>, StoreError> {

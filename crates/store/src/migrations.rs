@@ -222,6 +222,21 @@ ALTER TABLE stories ADD COLUMN sources INTEGER;
 CREATE INDEX story_members_article ON story_members (article_id);
 "#,
     },
+    Migration {
+        version: 8,
+        name: "change counter",
+        sql: r#"
+-- Grows by one with every committed write a reader can see (articles,
+-- links, analyses, entity ids, stories, outlet names), so a server tells
+-- "nothing changed" by one read of one row, on any backend, instead of
+-- watching the database files.
+CREATE TABLE store_changes (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    n  INTEGER NOT NULL
+);
+INSERT INTO store_changes (id, n) VALUES (1, 1);
+"#,
+    },
 ];
 
 /// The schema version this build writes.
@@ -249,10 +264,10 @@ pub(crate) fn migrate(
         });
     }
     for migration in migrations.iter().filter(|m| m.version > found) {
-        let failed = |source| StoreError::Migration {
+        let failed = |source: rusqlite::Error| StoreError::Migration {
             version: migration.version,
             name: migration.name,
-            source,
+            source: Box::new(source),
         };
         let tx = conn
             .transaction_with_behavior(TransactionBehavior::Immediate)

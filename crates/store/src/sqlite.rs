@@ -7,17 +7,13 @@ use crate::{
     EntitySummary, LinkKind, ListQuery, NewArticle, PutOutcome, Store, StoreError, StoreTx,
     StoredAnalysis, StoredStory, StoryMove, StorySummary,
 };
-use parallax_dedup::{content_hash, Signature};
-use parallax_model::{
-    Article, Block, ContentKind, Hints, OffsetMap, Origin, RawDoc, Removal, SourceFormat,
-};
+use crate::codec::{self, as_i64, from_json, now_unix, stored_sources, to_json, ArticleRow};
+use parallax_dedup::Signature;
+use parallax_model::{Article, Origin, RawDoc};
 use rusqlite::types::Value;
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension, TransactionBehavior};
-use serde::de::DeserializeOwned;
-use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 /// `PRAGMA application_id` of Parallax databases ("PXDB"), so we never
 /// migrate some other program's SQLite file.
@@ -73,7 +69,7 @@ impl SqliteStore {
         }
         let conn = Connection::open(&path).map_err(|source| StoreError::Open {
             path: path.clone(),
-            source,
+            source: Box::new(source),
         })?;
         Self::init(conn, path, true)
     }
@@ -86,7 +82,7 @@ impl SqliteStore {
         let conn =
             Connection::open_with_flags(&path, flags).map_err(|source| StoreError::Open {
                 path: path.clone(),
-                source,
+                source: Box::new(source),
             })?;
         Self::init(conn, path, false)
     }
@@ -96,7 +92,7 @@ impl SqliteStore {
         let path = PathBuf::from(":memory:");
         let conn = Connection::open_in_memory().map_err(|source| StoreError::Open {
             path: path.clone(),
-            source,
+            source: Box::new(source),
         })?;
         Self::init(conn, path, true)
     }
@@ -111,7 +107,7 @@ impl SqliteStore {
             } else {
                 StoreError::Open {
                     path: path.clone(),
-                    source,
+                    source: Box::new(source),
                 }
             }
         };
@@ -167,9 +163,7 @@ impl SqliteStore {
             if !(mode.eq_ignore_ascii_case("wal") || mode.eq_ignore_ascii_case("memory")) {
                 return Err(StoreError::Open {
                     path,
-                    source: rusqlite::Error::InvalidParameterName(format!(
-                        "the file system refused WAL journaling (got {mode})"
-                    )),
+                    source: format!("the file system refused WAL journaling (got {mode})").into(),
                 });
             }
             conn.pragma_update(None, "synchronous", "NORMAL")
@@ -259,118 +253,6 @@ impl SqliteStore {
     }
 }
 
-/// Nested parts of an [`Article`] kept as one JSON column.
-#[derive(Serialize)]
-struct DetailRef<'a> {
-    blocks: &'a [Block],
-    removed: &'a [Removal],
-    offsets: &'a OffsetMap,
-    warnings: &'a [String],
-    #[serde(skip_serializing_if = "Option::is_none")]
-    outlet_via: &'a Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    genre: &'a Option<String>,
-}
-
-#[derive(Deserialize)]
-struct Detail {
-    #[serde(default)]
-    blocks: Vec<Block>,
-    #[serde(default)]
-    removed: Vec<Removal>,
-    #[serde(default)]
-    offsets: OffsetMap,
-    #[serde(default)]
-    warnings: Vec<String>,
-    #[serde(default)]
-    outlet_via: Option<String>,
-    #[serde(default)]
-    genre: Option<String>,
-}
-
-/// [`RawDoc`] fields besides its content and kind.
-#[derive(Serialize)]
-struct RawMetaRef<'a> {
-    id: &'a str,
-    origin: &'a Origin,
-    format: SourceFormat,
-    hints: &'a Hints,
-    warnings: &'a [String],
-}
-
-#[derive(Deserialize)]
-struct RawMeta {
-    id: String,
-    origin: Origin,
-    format: SourceFormat,
-    #[serde(default)]
-    hints: Hints,
-    #[serde(default)]
-    warnings: Vec<String>,
-}
-
-/// The serde name of a unit enum variant (`SourceFormat::Jsonl` → "jsonl").
-fn enum_name<T: Serialize>(value: &T) -> Result<String, StoreError> {
-    match serde_json::to_value(value) {
-        Ok(serde_json::Value::String(s)) => Ok(s),
-        _ => Err(StoreError::Invalid(
-            "enum did not serialise to a name".into(),
-        )),
-    }
-}
-
-fn enum_from_name<T: DeserializeOwned>(id: &str, name: String) -> Result<T, StoreError> {
-    serde_json::from_value(serde_json::Value::String(name.clone())).map_err(|_| {
-        StoreError::Corrupt {
-            id: id.to_string(),
-            detail: format!("unknown value {name:?}"),
-        }
-    })
-}
-
-fn to_json<T: Serialize>(value: &T) -> Result<String, StoreError> {
-    serde_json::to_string(value)
-        .map_err(|e| StoreError::Invalid(format!("cannot serialise article: {e}")))
-}
-
-fn from_json<T: DeserializeOwned>(id: &str, what: &str, json: &str) -> Result<T, StoreError> {
-    serde_json::from_str(json).map_err(|e| StoreError::Corrupt {
-        id: id.to_string(),
-        detail: format!("{what}: {e}"),
-    })
-}
-
-/// The stored count of a story's sources; for a story stored before the
-/// count was kept, the most it can be (its articles, at least its outlets),
-/// so an old story is never hidden as single-source by mistake.
-fn stored_sources(sources: Option<i64>, articles: usize, outlets: &[String]) -> usize {
-    match sources {
-        Some(n) => usize::try_from(n).unwrap_or(0),
-        None => articles.max(outlets.len()),
-    }
-}
-
-fn now_unix() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
-        .unwrap_or(0)
-}
-
-fn hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut s = String::with_capacity(bytes.len() * 2);
-    for &b in bytes {
-        s.push(char::from(DIGITS[usize::from(b >> 4)]));
-        s.push(char::from(DIGITS[usize::from(b & 0xF)]));
-    }
-    s
-}
-
-fn as_i64(n: usize) -> i64 {
-    i64::try_from(n).unwrap_or(i64::MAX)
-}
-
 fn count_objects(conn: &Connection) -> rusqlite::Result<i64> {
     conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))
 }
@@ -385,52 +267,24 @@ fn foreign_tables(path: PathBuf) -> StoreError {
 /// An open write transaction on a [`SqliteStore`].
 struct SqliteTx<'c> {
     tx: rusqlite::Transaction<'c>,
+    /// Whether anything a reader sees changed (counted at commit).
+    wrote: bool,
 }
 
 impl StoreTx for SqliteTx<'_> {
     fn put(&mut self, item: &NewArticle<'_>) -> Result<PutOutcome, StoreError> {
         let article = item.article;
         let raw = item.raw;
-        if article.id.trim().is_empty() {
-            return Err(StoreError::Invalid(format!(
-                "article from {} has an empty id",
-                article.origin
-            )));
-        }
-        let detail = to_json(&DetailRef {
-            blocks: &article.blocks,
-            removed: &article.removed,
-            offsets: &article.offsets,
-            warnings: &article.warnings,
-            outlet_via: &article.outlet_via,
-            genre: &article.genre,
-        })?;
-        let raw_meta = to_json(&RawMetaRef {
-            id: &raw.id,
-            origin: &raw.origin,
-            format: raw.format,
-            hints: &raw.hints,
-            warnings: &raw.warnings,
-        })?;
-        let raw_kind = enum_name(&raw.kind)?;
-        let format = enum_name(&article.format)?;
-        let signature = item.signature.map(Signature::to_bytes);
-
-        // Fingerprint of everything stored, to tell a re-put of the same
-        // content (skip) from a changed one (update).
-        let mut hasher = Sha256::new();
-        let article_json = to_json(article)?;
-        for part in [
-            article_json.as_bytes(),
-            raw_kind.as_bytes(),
-            raw_meta.as_bytes(),
-            raw.content.as_bytes(),
-            signature.as_deref().unwrap_or(b"-"),
-        ] {
-            hasher.update((part.len() as u64).to_le_bytes());
-            hasher.update(part);
-        }
-        let revision = hex(&hasher.finalize());
+        let codec::Encoded {
+            detail,
+            raw_meta,
+            raw_kind,
+            format,
+            signature,
+            revision,
+            text_chars,
+            content_hash: hash,
+        } = codec::encode(item)?;
 
         let existing: Option<String> = self
             .tx
@@ -442,8 +296,6 @@ impl StoreTx for SqliteTx<'_> {
         }
 
         let now = now_unix();
-        let text_chars = as_i64(article.text.chars().count());
-        let hash = content_hash(&article.text);
         let origin_path = &article.origin.path;
         let origin_locator = &article.origin.locator;
         // The same values, in the same order, for the UPDATE and the INSERT.
@@ -494,6 +346,7 @@ impl StoreTx for SqliteTx<'_> {
                 .map_err(StoreError::sqlite("inserting an article"))?;
             PutOutcome::Inserted
         };
+        self.wrote = true;
 
         self.tx
             .prepare_cached(
@@ -571,6 +424,7 @@ impl StoreTx for SqliteTx<'_> {
                 ])
             })
             .map_err(StoreError::sqlite("recording a duplicate link"))?;
+        self.wrote = true;
         Ok(())
     }
 
@@ -580,6 +434,7 @@ impl StoreTx for SqliteTx<'_> {
             .prepare_cached("DELETE FROM articles WHERE id = ?1")
             .and_then(|mut s| s.execute([id]))
             .map_err(StoreError::sqlite("deleting an article"))?;
+        self.wrote |= n > 0;
         Ok(n > 0)
     }
 
@@ -603,6 +458,9 @@ impl StoreTx for SqliteTx<'_> {
     }
 
     fn commit(self: Box<Self>) -> Result<(), StoreError> {
+        if self.wrote {
+            derived::bump_changes(&self.tx)?;
+        }
         self.tx
             .commit()
             .map_err(StoreError::sqlite("committing a write"))
@@ -615,7 +473,7 @@ impl Store for SqliteStore {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(StoreError::sqlite("starting a write"))?;
-        Ok(Box::new(SqliteTx { tx }))
+        Ok(Box::new(SqliteTx { tx, wrote: false }))
     }
 
     fn get(&self, id: &str) -> Result<Option<Article>, StoreError> {
@@ -673,25 +531,23 @@ impl Store for SqliteStore {
         else {
             return Ok(None);
         };
-        let detail: Detail = from_json(id, "article detail", &detail)?;
-        Ok(Some(Article {
-            id: id.to_string(),
-            origin: Origin { path, locator },
-            format: enum_from_name(id, format)?,
-            url,
-            outlet,
-            title,
-            author,
-            published,
-            language,
-            text,
-            blocks: detail.blocks,
-            removed: detail.removed,
-            offsets: detail.offsets,
-            warnings: detail.warnings,
-            outlet_via: detail.outlet_via,
-            genre: detail.genre,
-        }))
+        codec::decode_article(
+            id,
+            ArticleRow {
+                title,
+                outlet,
+                url,
+                author,
+                published,
+                language,
+                format,
+                origin_path: path,
+                origin_locator: locator,
+                text,
+                detail,
+            },
+        )
+        .map(Some)
     }
 
     fn get_raw(&self, id: &str) -> Result<Option<RawDoc>, StoreError> {
@@ -706,21 +562,7 @@ impl Store for SqliteStore {
         let Some((kind, content, meta)) = row else {
             return Ok(None);
         };
-        let meta: RawMeta = from_json(id, "raw input metadata", &meta)?;
-        let kind: ContentKind = enum_from_name(id, kind)?;
-        let content = String::from_utf8(content).map_err(|e| StoreError::Corrupt {
-            id: id.to_string(),
-            detail: format!("raw input is not UTF-8: {e}"),
-        })?;
-        Ok(Some(RawDoc {
-            id: meta.id,
-            origin: meta.origin,
-            format: meta.format,
-            kind,
-            content,
-            hints: meta.hints,
-            warnings: meta.warnings,
-        }))
+        codec::decode_raw(id, kind, content, &meta).map(Some)
     }
 
     fn list(&self, query: &ListQuery) -> Result<Vec<ArticleSummary>, StoreError> {
@@ -772,7 +614,7 @@ impl Store for SqliteStore {
         for row in rows {
             let (id, title, outlet, url, published, format, path, locator, chars, language) =
                 row.map_err(StoreError::sqlite(context))?;
-            let format = enum_from_name(&id, format)?;
+            let format = codec::enum_from_name(&id, format)?;
             out.push(ArticleSummary {
                 id,
                 title,
@@ -866,6 +708,7 @@ impl Store for SqliteStore {
             }
         }
         derived::drop_dangling_moves(&tx, context)?;
+        derived::bump_changes(&tx)?;
         tx.commit().map_err(StoreError::sqlite(context))
     }
 
@@ -1124,24 +967,22 @@ impl Store for SqliteStore {
                 .and_then(|mut s| s.query_row([id], |r| r.get(0)).optional())
                 .map_err(StoreError::sqlite("reading an article's detail"))?;
             let Some(detail) = detail else { continue };
-            let mut value: serde_json::Value = from_json(id, "article detail", &detail)?;
-            if let Some(map) = value.as_object_mut() {
-                match via {
-                    Some(v) => {
-                        map.insert("outlet_via".into(), serde_json::Value::String(v.clone()));
-                    }
-                    None => {
-                        map.remove("outlet_via");
-                    }
-                }
-            }
-            let detail = to_json(&value)?;
+            let detail = codec::detail_with_outlet_via(id, &detail, via)?;
             tx.prepare_cached("UPDATE articles SET outlet = ?2, detail_json = ?3 WHERE id = ?1")
                 .and_then(|mut s| s.execute(params![id, outlet, detail]))
                 .map_err(StoreError::sqlite("renaming an article's outlet"))?;
         }
+        derived::bump_changes(&tx)?;
         tx.commit()
             .map_err(StoreError::sqlite("committing outlet names"))
+    }
+
+    fn check_integrity(&self) -> Result<(), StoreError> {
+        SqliteStore::check_integrity(self)
+    }
+
+    fn generation(&self) -> Result<u64, StoreError> {
+        derived::generation(&self.conn)
     }
 
     fn settle_derived(&mut self, generation: u64) -> Result<(), StoreError> {

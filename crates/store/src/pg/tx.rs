@@ -1,0 +1,226 @@
+//! An article batch on PostgreSQL: [`StoreTx`] over one transaction.
+
+use super::{col, derived, pg, Db};
+use crate::codec::{self, now_unix};
+use crate::{DuplicateLink, NewArticle, PutOutcome, StoreError, StoreTx};
+use postgres::{GenericClient, Statement, Transaction};
+use std::collections::HashMap;
+
+pub(crate) struct PgTx<'c> {
+    tx: Transaction<'c>,
+    stmts: &'c mut HashMap<String, Statement>,
+    /// Whether anything a reader sees changed (counted at commit).
+    wrote: bool,
+}
+
+impl<'c> PgTx<'c> {
+    pub(crate) fn new(tx: Transaction<'c>, stmts: &'c mut HashMap<String, Statement>) -> Self {
+        PgTx {
+            tx,
+            stmts,
+            wrote: false,
+        }
+    }
+
+    fn db(&mut self) -> Db<'_, Transaction<'c>> {
+        Db {
+            c: &mut self.tx,
+            stmts: self.stmts,
+        }
+    }
+}
+
+pub(crate) fn ids_by_content_hash<C: GenericClient>(
+    db: &mut Db<'_, C>,
+    hash: &str,
+) -> Result<Vec<String>, StoreError> {
+    db.query(
+        "looking up exact copies",
+        "SELECT id FROM articles WHERE content_hash = $1 ORDER BY created_at, seq",
+        &[&hash],
+    )?
+    .iter()
+    .map(|r| col(r, 0, hash))
+    .collect()
+}
+
+impl StoreTx for PgTx<'_> {
+    fn put(&mut self, item: &NewArticle<'_>) -> Result<PutOutcome, StoreError> {
+        let article = item.article;
+        let raw = item.raw;
+        let e = codec::encode(item)?;
+        let mut db = self.db();
+        let existing = db.opt(
+            "looking up an article",
+            "SELECT revision FROM articles WHERE id = $1",
+            &[&article.id],
+        )?;
+        let existing: Option<String> = existing
+            .map(|r| col(&r, 0, &article.id))
+            .transpose()?;
+        if existing.as_deref() == Some(e.revision.as_str()) {
+            return Ok(PutOutcome::Unchanged);
+        }
+        let now = now_unix();
+        // The same values, in the same order, for the UPDATE and the INSERT.
+        let row: [&(dyn postgres::types::ToSql + Sync); 16] = [
+            &article.id,
+            &article.title,
+            &article.outlet,
+            &article.url,
+            &article.author,
+            &article.published,
+            &article.language,
+            &e.format,
+            &article.origin.path,
+            &article.origin.locator,
+            &e.text_chars,
+            &e.content_hash,
+            &e.revision,
+            &now,
+            &article.text,
+            &e.detail,
+        ];
+        let outcome = if existing.is_some() {
+            db.exec(
+                "updating an article",
+                "UPDATE articles SET title = $2, outlet = $3, url = $4, author = $5, \
+                 published = $6, language = $7, format = $8, origin_path = $9, \
+                 origin_locator = $10, text_chars = $11, content_hash = $12, \
+                 revision = $13, version = version + 1, updated_at = $14, text = $15, \
+                 detail_json = $16 WHERE id = $1",
+                &row,
+            )?;
+            // Links computed from the old text no longer hold.
+            db.exec(
+                "dropping stale duplicate links",
+                "DELETE FROM duplicate_links WHERE article_id = $1",
+                &[&article.id],
+            )?;
+            PutOutcome::Updated
+        } else {
+            db.exec(
+                "inserting an article",
+                "INSERT INTO articles (id, title, outlet, url, author, published, language, \
+                 format, origin_path, origin_locator, text_chars, content_hash, revision, \
+                 version, created_at, updated_at, text, detail_json) VALUES ($1, $2, $3, \
+                 $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 1, $14, $14, $15, $16)",
+                &row,
+            )?;
+            PutOutcome::Inserted
+        };
+        let content = raw.content.as_bytes();
+        db.exec(
+            "storing the raw input",
+            "INSERT INTO raw_inputs (article_id, kind, content, meta_json) \
+             VALUES ($1, $2, $3, $4) ON CONFLICT (article_id) DO UPDATE SET \
+             kind = excluded.kind, content = excluded.content, meta_json = excluded.meta_json",
+            &[&article.id, &e.raw_kind, &content, &e.raw_meta],
+        )?;
+        match &e.signature {
+            Some(bytes) => db.exec(
+                "storing the signature",
+                "INSERT INTO signatures (article_id, signature) VALUES ($1, $2) \
+                 ON CONFLICT (article_id) DO UPDATE SET signature = excluded.signature",
+                &[&article.id, bytes],
+            )?,
+            None => db.exec(
+                "storing the signature",
+                "DELETE FROM signatures WHERE article_id = $1",
+                &[&article.id],
+            )?,
+        };
+        self.wrote = true;
+        Ok(outcome)
+    }
+
+    fn add_link(&mut self, link: &DuplicateLink) -> Result<(), StoreError> {
+        if !(0.0..=1.0).contains(&link.score) {
+            return Err(StoreError::Invalid(format!(
+                "duplicate score {} for {} → {} must be between 0 and 1",
+                link.score, link.article_id, link.of_id
+            )));
+        }
+        if link.article_id == link.of_id {
+            return Err(StoreError::Invalid(format!(
+                "article {} cannot be a duplicate of itself",
+                link.article_id
+            )));
+        }
+        let mut db = self.db();
+        for id in [&link.article_id, &link.of_id] {
+            let exists = db
+                .opt(
+                    "checking a linked article",
+                    "SELECT 1 FROM articles WHERE id = $1",
+                    &[id],
+                )?
+                .is_some();
+            if !exists {
+                return Err(StoreError::UnknownArticle {
+                    article_id: link.article_id.clone(),
+                    of_id: link.of_id.clone(),
+                    missing: id.clone(),
+                });
+            }
+        }
+        db.exec(
+            "recording a duplicate link",
+            "INSERT INTO duplicate_links (article_id, of_id, kind, score, created_at) \
+             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (article_id, of_id, kind) \
+             DO UPDATE SET score = excluded.score",
+            &[
+                &link.article_id,
+                &link.of_id,
+                &link.kind.as_str(),
+                &link.score,
+                &now_unix(),
+            ],
+        )?;
+        self.wrote = true;
+        Ok(())
+    }
+
+    fn delete(&mut self, id: &str) -> Result<bool, StoreError> {
+        let n = self.db().exec(
+            "deleting an article",
+            "DELETE FROM articles WHERE id = $1",
+            &[&id],
+        )?;
+        self.wrote |= n > 0;
+        Ok(n > 0)
+    }
+
+    fn ids_by_content_hash(&mut self, hash: &str) -> Result<Vec<String>, StoreError> {
+        ids_by_content_hash(&mut self.db(), hash)
+    }
+
+    fn published_of(&mut self, id: &str) -> Result<Option<String>, StoreError> {
+        let row = self.db().opt(
+            "reading a publication date",
+            "SELECT published FROM articles WHERE id = $1",
+            &[&id],
+        )?;
+        Ok(row
+            .map(|r| col::<Option<String>>(&r, 0, id))
+            .transpose()?
+            .flatten())
+    }
+
+    fn origin_of(&mut self, id: &str) -> Result<Option<(String, String)>, StoreError> {
+        let row = self.db().opt(
+            "reading an article's origin",
+            "SELECT origin_path, content_hash FROM articles WHERE id = $1",
+            &[&id],
+        )?;
+        row.map(|r| Ok((col(&r, 0, id)?, col(&r, 1, id)?)))
+            .transpose()
+    }
+
+    fn commit(mut self: Box<Self>) -> Result<(), StoreError> {
+        if self.wrote {
+            derived::bump_changes(&mut self.db())?;
+        }
+        self.tx.commit().map_err(pg("committing a write"))
+    }
+}
