@@ -8,7 +8,7 @@ use clap::Args;
 use parallax_ingest::Limits;
 use parallax_model::{Article, Skipped};
 use parallax_pipeline::{AnalyzeDoc, AnalyzedArticle, ArticleView};
-use parallax_store::{resolve_db_path, LinkKind, ListQuery, SqliteStore, Store};
+use parallax_store::{LinkKind, ListQuery, Store, StoreLocation};
 use std::io::{self, BufWriter, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -321,34 +321,36 @@ pub fn analyze(args: AnalyzeArgs) -> Result<ExitCode> {
     Ok(exit_for(&skipped))
 }
 
-fn open_store(db: Option<PathBuf>) -> Result<SqliteStore> {
-    let path = resolve_db_path(db.as_deref());
-    SqliteStore::open(&path).with_context(|| format!("opening the store at {}", path.display()))
+pub(crate) fn open_store(db: Option<String>) -> Result<(Box<dyn Store>, StoreLocation)> {
+    let at = StoreLocation::resolve(db.as_deref());
+    let store = at
+        .open()
+        .with_context(|| format!("opening the store at {at}"))?;
+    Ok((store, at))
 }
 
 /// Open an existing store for reading; a missing one is a clear error rather
 /// than a silently created empty database.
-fn open_existing_store(db: Option<PathBuf>) -> Result<SqliteStore> {
-    let path = resolve_db_path(db.as_deref());
-    if !path.exists() {
+fn open_existing_store(db: Option<String>) -> Result<Box<dyn Store>> {
+    let at = StoreLocation::resolve(db.as_deref());
+    if !at.may_exist() {
         anyhow::bail!(
-            "no database at {}: run `parallax ingest PATH...` first, or point --db / PARALLAX_DB at one",
-            path.display()
+            "no database at {at}: run `parallax ingest PATH...` first, or point --db / PARALLAX_DB at one"
         );
     }
-    SqliteStore::open_read_only(&path)
-        .with_context(|| format!("opening the store at {}", path.display()))
+    at.open_read_only()
+        .with_context(|| format!("opening the store at {at}"))
 }
 
-pub fn ingest(db: Option<PathBuf>, args: IngestArgs) -> Result<ExitCode> {
-    let mut store = open_store(db)?;
+pub fn ingest(db: Option<String>, args: IngestArgs) -> Result<ExitCode> {
+    let (mut store, at) = open_store(db)?;
     let limits = limits(
         args.max_record_mb,
         args.all_files,
         given(&args.outlet, &args.url, &args.published, &args.manifest)?,
     )?;
     let bar = Bar::new("ingesting");
-    let report = parallax_pipeline::ingest(&mut store, &args.paths, &args.feeds, &limits, &|p| {
+    let report = parallax_pipeline::ingest(&mut *store, &args.paths, &args.feeds, &limits, &|p| {
         bar.update(p)
     });
     bar.finish();
@@ -415,15 +417,11 @@ pub fn ingest(db: Option<PathBuf>, args: IngestArgs) -> Result<ExitCode> {
              recomputed: {e}; the next `parallax ingest` retries"
         );
     }
-    println!(
-        "store: {} ({} articles)",
-        store.path().display(),
-        store.count()?
-    );
+    println!("store: {} ({} articles)", at, store.count()?);
     Ok(exit_for(&report.skipped))
 }
 
-pub fn articles(db: Option<PathBuf>, args: ArticlesArgs) -> Result<ExitCode> {
+pub fn articles(db: Option<String>, args: ArticlesArgs) -> Result<ExitCode> {
     let store = open_existing_store(db)?;
     let query = ListQuery {
         outlet: args.outlet,
@@ -456,7 +454,7 @@ pub fn articles(db: Option<PathBuf>, args: ArticlesArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-pub fn show(db: Option<PathBuf>, args: ShowArgs) -> Result<ExitCode> {
+pub fn show(db: Option<String>, args: ShowArgs) -> Result<ExitCode> {
     let store = open_existing_store(db)?;
     let Some(article) = store.get(&args.id)? else {
         anyhow::bail!(

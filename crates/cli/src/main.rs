@@ -9,7 +9,6 @@ mod report;
 mod serve;
 
 use clap::{Parser, Subcommand};
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 /// Exit status when the run finished but some inputs were skipped.
@@ -22,9 +21,10 @@ pub const EXIT_SKIPPED: u8 = 2;
     about = "Parallax: lay news coverage side by side — ingest, clean, compare."
 )]
 struct Cli {
-    /// SQLite database to use (default: a file in your data directory).
-    #[arg(long, global = true, env = "PARALLAX_DB")]
-    db: Option<PathBuf>,
+    /// Store to use: a SQLite file (PATH or sqlite:PATH; default: a file in
+    /// your data directory) or a PostgreSQL server (postgres://USER@HOST:PORT/DB).
+    #[arg(long, global = true, env = "PARALLAX_DB", value_name = "PATH|URL")]
+    db: Option<String>,
     #[command(subcommand)]
     command: Command,
 }

@@ -4,7 +4,7 @@
 use anyhow::{Context, Result};
 use clap::Args;
 use parallax_ingest::Limits;
-use parallax_store::{resolve_db_path, SqliteStore};
+use parallax_store::StoreLocation;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -34,19 +34,19 @@ pub struct ServeArgs {
     request_timeout: u64,
 }
 
-pub fn serve(db: Option<PathBuf>, args: ServeArgs) -> Result<ExitCode> {
-    let db = resolve_db_path(db.as_deref());
+pub fn serve(db: Option<String>, args: ServeArgs) -> Result<ExitCode> {
+    let db = StoreLocation::resolve(db.as_deref());
     if let Some(file) = &args.feeds {
         let urls = read_feed_list(file)?;
         let every = Duration::from_secs(args.poll_minutes.max(1) * 60);
         let poll_db = db.clone();
         // Each poll ingests, and an ingest also catches up derived data.
         std::thread::spawn(move || poll_feeds(&poll_db, &urls, every));
-    } else if db.is_file() {
+    } else if db.sqlite_path().is_none_or(Path::is_file) {
         let catch_up_db = db.clone();
         std::thread::spawn(move || catch_up(&catch_up_db));
     }
-    let mut config = parallax_serve::ServeConfig::new(db).with_addr(args.addr);
+    let mut config = parallax_serve::ServeConfig::for_store(db).with_addr(args.addr);
     config.limits.max_connections = args.max_connections.max(1);
     config.limits.header_read_timeout = Duration::from_secs(args.header_timeout.max(1));
     config.limits.request_timeout = Duration::from_secs(args.request_timeout.max(1));
@@ -73,12 +73,10 @@ fn read_feed_list(file: &Path) -> Result<Vec<String>> {
 /// background: a store written by an earlier build (or whose last refresh
 /// failed) gets its entity pages and stories without another ingest, while
 /// the pages are already served.
-fn catch_up(db: &Path) {
-    let result = SqliteStore::open(db)
-        .map_err(|e| e.to_string())
-        .and_then(|mut store| {
-            parallax_pipeline::refresh(&mut store, false).map_err(|e| e.to_string())
-        });
+fn catch_up(db: &StoreLocation) {
+    let result = db.open().map_err(|e| e.to_string()).and_then(|mut store| {
+        parallax_pipeline::refresh(&mut *store, false).map_err(|e| e.to_string())
+    });
     match result {
         Ok(r) if r.analysed > 0 => eprintln!(
             "caught up: {} articles analysed, {} stories",
@@ -92,11 +90,11 @@ fn catch_up(db: &Path) {
 
 /// Ingest every feed, then sleep, forever. Errors are reported and the next
 /// poll tries again: a feed that is down must not stop the server.
-fn poll_feeds(db: &Path, urls: &[String], every: Duration) {
+fn poll_feeds(db: &StoreLocation, urls: &[String], every: Duration) {
     loop {
-        match SqliteStore::open(db) {
+        match db.open() {
             Ok(mut store) => {
-                match parallax_pipeline::ingest(&mut store, &[], urls, &Limits::default(), &|_| {})
+                match parallax_pipeline::ingest(&mut *store, &[], urls, &Limits::default(), &|_| {})
                 {
                     Ok(report) => {
                         eprintln!(
@@ -113,7 +111,7 @@ fn poll_feeds(db: &Path, urls: &[String], every: Duration) {
                     Err(e) => eprintln!("feeds: writing to the store failed: {e}"),
                 }
             }
-            Err(e) => eprintln!("feeds: cannot open the store at {}: {e}", db.display()),
+            Err(e) => eprintln!("feeds: cannot open the store at {db}: {e}"),
         }
         std::thread::sleep(every);
     }

@@ -62,7 +62,7 @@ pub use state::{AppState, PoolError, SyncStatus};
 use axum::routing::get;
 use axum::Router;
 use parallax_search::{index_dir_for_db, SearchError};
-use parallax_store::StoreError;
+use parallax_store::{StoreError, StoreLocation};
 use std::future::Future;
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -94,13 +94,35 @@ pub enum ServeError {
     Task(String),
 }
 
+/// Where the search index of a store lives by default: beside a SQLite
+/// file (`<db>.search`); for a PostgreSQL store, on this machine (each
+/// server process keeps its own tantivy index, caught up from the store),
+/// in `<data dir>/parallax/search-<digest of the URL>`.
+pub fn index_dir_for(db: &StoreLocation) -> PathBuf {
+    match db {
+        StoreLocation::Sqlite(path) => index_dir_for_db(path),
+        StoreLocation::Postgres(url) => {
+            use sha2::{Digest, Sha256};
+            let digest = Sha256::digest(parallax_store::redact_url(url).as_bytes());
+            let short: String = digest[..6].iter().map(|b| format!("{b:02x}")).collect();
+            dirs::data_dir()
+                .unwrap_or_else(|| PathBuf::from("."))
+                .join("parallax")
+                .join(format!("search-{short}"))
+        }
+    }
+}
+
 /// How to run the server.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ServeConfig {
     pub addr: SocketAddr,
-    /// The database file (`--db`); created if missing.
-    pub db: PathBuf,
-    /// Search index folder; `None` means `<db>.search` beside the database.
+    /// The store (`--db`): a SQLite file, created if missing, or a
+    /// PostgreSQL server.
+    pub db: StoreLocation,
+    /// Search index folder; `None` means `<db>.search` beside a SQLite
+    /// file, or a folder per server in the data directory (see
+    /// [`index_dir_for`]).
     pub index_dir: Option<PathBuf>,
     /// Read connections for requests; `None` picks twice the CPU count
     /// (at least 2, at most 16).
@@ -114,9 +136,13 @@ pub struct ServeConfig {
 
 impl ServeConfig {
     pub fn new(db: impl Into<PathBuf>) -> ServeConfig {
+        ServeConfig::for_store(StoreLocation::Sqlite(db.into()))
+    }
+
+    pub fn for_store(db: StoreLocation) -> ServeConfig {
         ServeConfig {
             addr: SocketAddr::from(([127, 0, 0, 1], 8080)),
-            db: db.into(),
+            db,
             index_dir: None,
             readers: None,
             search_sync_every: Duration::from_secs(30),
@@ -132,7 +158,7 @@ impl ServeConfig {
     fn index_dir(&self) -> PathBuf {
         self.index_dir
             .clone()
-            .unwrap_or_else(|| index_dir_for_db(&self.db))
+            .unwrap_or_else(|| index_dir_for(&self.db))
     }
 
     fn readers(&self) -> usize {
@@ -269,7 +295,7 @@ pub async fn serve(config: ServeConfig) -> Result<(), ServeError> {
     let server = bind(config).await?;
     eprintln!(
         "parallax: serving {} at http://{}/",
-        server.state.inner.db_path.display(),
+        server.state.inner.location,
         server.local_addr()?
     );
     server.run_until(shutdown_signal()).await

@@ -3,10 +3,10 @@
 use crate::ServeError;
 use parallax_compare::LeanDistribution;
 use parallax_search::{SearchIndex, SyncReport};
-use parallax_store::{ArticleEntity, EntityQuery, EntitySummary, SqliteStore, Store, StoreError};
+use parallax_store::{ArticleEntity, EntityQuery, EntitySummary, Store, StoreError, StoreLocation};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use tokio::sync::Semaphore;
@@ -105,9 +105,9 @@ pub(crate) struct Inner {
     /// hold one of the request connections.
     pub(crate) sync_store: Mutex<Box<dyn Store>>,
     pub(crate) sync_status: Mutex<SyncStatus>,
-    /// Size and modification time of the database files at the last
-    /// successful sync; unchanged files mean nothing to sync.
-    pub(crate) synced_files: Mutex<Option<FilesStamp>>,
+    /// The store's change counter at the last successful sync; the same
+    /// value means nothing to sync.
+    pub(crate) synced_generation: Mutex<Option<u64>>,
     /// The article count shown on list pages, refreshed at most every
     /// [`COUNT_TTL`]: `count(*)` walks an index, which adds up on a large
     /// store when every page view asks.
@@ -121,17 +121,17 @@ pub(crate) struct Inner {
     /// The same for story leans: concurrent views of a cold story list
     /// wait for one read of the documents.
     pub(crate) leans_reload: tokio::sync::Mutex<()>,
-    pub(crate) db_path: PathBuf,
+    pub(crate) location: StoreLocation,
 }
 
-/// Entity data read from the store, kept while the database files stay
-/// unchanged (checked at most every [`COUNT_TTL`]). The store computes the
+/// Entity data read from the store, kept while the store's change counter
+/// stays the same (checked at most every [`COUNT_TTL`]). The store computes the
 /// entity list by grouping every entity row, and an entity's rows by
 /// joining each with its article; both are far too slow to repeat per
 /// request on a large store, and they only change when the pipeline writes.
 #[derive(Default)]
 pub(crate) struct DerivedCache {
-    stamp: Option<FilesStamp>,
+    generation: Option<u64>,
     checked: Option<Instant>,
     entities: Option<Arc<Vec<EntitySummary>>>,
     rows: HashMap<String, Arc<Vec<ArticleEntity>>>,
@@ -150,23 +150,6 @@ const CACHED_LEANS: usize = 100_000;
 /// How long a cached article count is shown before it is read again.
 pub(crate) const COUNT_TTL: Duration = Duration::from_secs(2);
 
-/// `(length, modified)` of the database file and its write-ahead log.
-/// Every commit grows or rewrites the WAL, and a checkpoint rewrites the
-/// database, so an equal stamp means no write happened in between.
-pub(crate) type FilesStamp = Vec<Option<(u64, SystemTime)>>;
-
-fn files_stamp(db: &Path) -> FilesStamp {
-    let mut wal = db.as_os_str().to_os_string();
-    wal.push("-wal");
-    [db.to_path_buf(), PathBuf::from(wal)]
-        .iter()
-        .map(|path| {
-            let meta = std::fs::metadata(path).ok()?;
-            Some((meta.len(), meta.modified().ok()?))
-        })
-        .collect()
-}
-
 /// Everything handlers need. Cheap to clone.
 #[derive(Clone)]
 pub struct AppState {
@@ -176,30 +159,29 @@ pub struct AppState {
 impl std::fmt::Debug for AppState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("AppState")
-            .field("db", &self.inner.db_path)
+            .field("db", &self.inner.location)
             .field("search", &self.inner.search)
             .finish()
     }
 }
 
 impl AppState {
-    /// Opens the database at `db` (creating and migrating it if needed),
-    /// `readers` read-only connections for requests, and the search index
-    /// in `index_dir`. Blocking: call it before starting the runtime or in
-    /// `spawn_blocking`.
-    pub fn open(db: &Path, index_dir: &Path, readers: usize) -> Result<AppState, ServeError> {
-        let primary = SqliteStore::open(db)?;
+    /// Opens the store at `db` (a SQLite file or a PostgreSQL server;
+    /// created and migrated if needed), `readers` read-only connections for
+    /// requests, and the search index in `index_dir`. Blocking: call it
+    /// before starting the runtime or in `spawn_blocking`.
+    pub fn open(
+        db: &StoreLocation,
+        index_dir: &Path,
+        readers: usize,
+    ) -> Result<AppState, ServeError> {
+        let primary = db.open()?;
         let mut stores: Vec<Box<dyn Store>> = Vec::with_capacity(readers.max(1));
         for _ in 0..readers.max(1) {
-            stores.push(Box::new(SqliteStore::open_read_only(db)?));
+            stores.push(db.open_read_only()?);
         }
         let search = SearchIndex::open_or_create(index_dir)?;
-        Ok(AppState::from_parts(
-            stores,
-            Box::new(primary),
-            search,
-            db.to_path_buf(),
-        ))
+        Ok(AppState::from_parts(stores, primary, search, db.clone()))
     }
 
     /// State over any [`Store`] implementation: `readers` serve requests,
@@ -208,7 +190,7 @@ impl AppState {
         readers: Vec<Box<dyn Store>>,
         sync_store: Box<dyn Store>,
         search: SearchIndex,
-        db_path: PathBuf,
+        location: StoreLocation,
     ) -> AppState {
         AppState {
             inner: Arc::new(Inner {
@@ -216,12 +198,12 @@ impl AppState {
                 search: Arc::new(search),
                 sync_store: Mutex::new(sync_store),
                 sync_status: Mutex::new(SyncStatus::default()),
-                synced_files: Mutex::new(None),
+                synced_generation: Mutex::new(None),
                 article_count: Mutex::new(None),
                 derived: Mutex::new(DerivedCache::default()),
                 entities_reload: tokio::sync::Mutex::new(()),
                 leans_reload: tokio::sync::Mutex::new(()),
-                db_path,
+                location,
             }),
         }
     }
@@ -262,33 +244,42 @@ impl AppState {
         }
     }
 
-    /// [`AppState::sync_search`], skipped when the database files have not
-    /// changed since the last successful sync (the periodic case: a
+    /// [`AppState::sync_search`], skipped when the store's change counter
+    /// has not moved since the last successful sync (the periodic case: a
     /// no-change sync still lists every article).
     pub async fn sync_search_if_changed(&self) -> Result<Option<SyncReport>, ServeError> {
-        let db = self.inner.db_path.clone();
-        let before = tokio::task::spawn_blocking(move || files_stamp(&db))
-            .await
-            .map_err(|e| ServeError::Task(e.to_string()))?;
-        let unchanged = self
+        let before = self.store_generation().await?;
+        let unchanged = *self
             .inner
-            .synced_files
+            .synced_generation
             .lock()
             .unwrap_or_else(|p| p.into_inner())
-            .as_ref()
-            .is_some_and(|last| *last == before && before.iter().any(Option::is_some));
+            == Some(before);
         if unchanged {
             return Ok(None);
         }
         let report = self.sync_search().await?;
-        // The stamp from before the sync: a write during it triggers the
+        // The counter from before the sync: a write during it triggers the
         // next one.
         *self
             .inner
-            .synced_files
+            .synced_generation
             .lock()
             .unwrap_or_else(|p| p.into_inner()) = Some(before);
         Ok(Some(report))
+    }
+
+    /// The store's change counter ([`Store::generation`]), read on the sync
+    /// connection so it never waits behind requests.
+    async fn store_generation(&self) -> Result<u64, ServeError> {
+        let inner = Arc::clone(&self.inner);
+        tokio::task::spawn_blocking(move || {
+            let store = inner.sync_store.lock().unwrap_or_else(|p| p.into_inner());
+            store.generation()
+        })
+        .await
+        .map_err(|e| ServeError::Task(e.to_string()))?
+        .map_err(ServeError::from)
     }
 
     /// The number of stored articles, at most [`COUNT_TTL`] old.
@@ -312,29 +303,35 @@ impl AppState {
         Ok(count)
     }
 
-    /// The derived cache, emptied first when the database files changed
-    /// since it was filled.
-    fn derived(&self) -> std::sync::MutexGuard<'_, DerivedCache> {
-        let mut cache = self.inner.derived.lock().unwrap_or_else(|p| p.into_inner());
-        if cache.checked.is_some_and(|at| at.elapsed() < COUNT_TTL) {
-            return cache;
+    /// Empties the derived cache when the store changed since it was
+    /// filled (asked at most every [`COUNT_TTL`]).
+    async fn check_derived(&self) -> Result<(), PoolError> {
+        let fresh = {
+            let cache = self.inner.derived.lock().unwrap_or_else(|p| p.into_inner());
+            cache.checked.is_some_and(|at| at.elapsed() < COUNT_TTL)
+        };
+        if fresh {
+            return Ok(());
         }
-        // Two stat calls: cheap enough to make here.
-        let stamp = files_stamp(&self.inner.db_path);
-        // Without files (a store that is not one) nothing can be kept.
-        let unchanged = cache.stamp.as_ref() == Some(&stamp) && stamp.iter().any(Option::is_some);
-        if !unchanged {
+        let generation = self.inner.pool.read(|s| s.generation()).await?;
+        let mut cache = self.inner.derived.lock().unwrap_or_else(|p| p.into_inner());
+        if cache.generation != Some(generation) {
             cache.entities = None;
             cache.rows.clear();
             cache.leans.clear();
-            cache.stamp = Some(stamp);
+            cache.generation = Some(generation);
         }
         cache.checked = Some(Instant::now());
-        cache
+        Ok(())
+    }
+
+    fn derived(&self) -> std::sync::MutexGuard<'_, DerivedCache> {
+        self.inner.derived.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     /// Every corpus-wide entity, most covered first (the store's order).
     pub(crate) async fn entities(&self) -> Result<Arc<Vec<EntitySummary>>, PoolError> {
+        self.check_derived().await?;
         if let Some(kept) = self.derived().entities.clone() {
             return Ok(kept);
         }
@@ -361,6 +358,7 @@ impl AppState {
     /// The rows of one entity, newest article first
     /// (`Store::entity_articles`).
     pub(crate) async fn entity_rows(&self, id: &str) -> Result<Arc<Vec<ArticleEntity>>, PoolError> {
+        self.check_derived().await?;
         if let Some(kept) = self.derived().rows.get(id) {
             return Ok(Arc::clone(kept));
         }
@@ -385,6 +383,7 @@ impl AppState {
         &self,
         ids: &[String],
     ) -> Result<HashMap<String, LeanDistribution>, PoolError> {
+        self.check_derived().await?;
         let missing = |cache: &DerivedCache| -> Vec<String> {
             ids.iter()
                 .filter(|id| !cache.leans.contains_key(*id))
@@ -438,7 +437,7 @@ impl AppState {
 mod tests {
     use super::*;
     use parallax_model::{Article, ContentKind, Hints, OffsetMap, Origin, RawDoc, SourceFormat};
-    use parallax_store::NewArticle;
+    use parallax_store::{NewArticle, SqliteStore};
 
     fn put(db: &Path, id: &str, text: &str) {
         let article = Article {
@@ -483,7 +482,12 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let db = dir.path().join("p.db");
         put(&db, "first", "A lighthouse keeper retired.");
-        let state = AppState::open(&db, &dir.path().join("idx"), 2).unwrap();
+        let state = AppState::open(
+            &StoreLocation::Sqlite(db.clone()),
+            &dir.path().join("idx"),
+            2,
+        )
+        .unwrap();
 
         let first = state.sync_search_if_changed().await.unwrap();
         assert_eq!(first.map(|r| r.indexed), Some(1));
@@ -509,7 +513,12 @@ mod tests {
             "Harbour master Ada Okafor opened the new pier.",
         );
         parallax_pipeline::refresh(&mut SqliteStore::open(&db).unwrap(), true).unwrap();
-        let state = AppState::open(&db, &dir.path().join("idx"), 2).unwrap();
+        let state = AppState::open(
+            &StoreLocation::Sqlite(db.clone()),
+            &dir.path().join("idx"),
+            2,
+        )
+        .unwrap();
         let ids =
             |all: &[EntitySummary]| -> Vec<String> { all.iter().map(|e| e.id.clone()).collect() };
 
@@ -548,7 +557,12 @@ mod tests {
     #[tokio::test]
     async fn opening_a_directory_as_database_fails_cleanly() {
         let dir = tempfile::tempdir().unwrap();
-        let err = AppState::open(dir.path(), &dir.path().join("idx"), 2).unwrap_err();
+        let err = AppState::open(
+            &StoreLocation::Sqlite(dir.path().to_path_buf()),
+            &dir.path().join("idx"),
+            2,
+        )
+        .unwrap_err();
         assert!(matches!(err, ServeError::Store(_)), "{err}");
     }
 }

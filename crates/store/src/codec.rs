@@ -87,7 +87,11 @@ pub(crate) fn to_json<T: Serialize>(value: &T) -> Result<String, StoreError> {
         .map_err(|e| StoreError::Invalid(format!("cannot serialise article: {e}")))
 }
 
-pub(crate) fn from_json<T: DeserializeOwned>(id: &str, what: &str, json: &str) -> Result<T, StoreError> {
+pub(crate) fn from_json<T: DeserializeOwned>(
+    id: &str,
+    what: &str,
+    json: &str,
+) -> Result<T, StoreError> {
     serde_json::from_str(json).map_err(|e| StoreError::Corrupt {
         id: id.to_string(),
         detail: format!("{what}: {e}"),
@@ -124,7 +128,6 @@ pub(crate) fn hex(bytes: &[u8]) -> String {
 pub(crate) fn as_i64(n: usize) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
 }
-
 
 /// An article as its row columns, ready for any backend's INSERT.
 pub(crate) struct Encoded {

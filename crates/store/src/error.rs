@@ -23,10 +23,7 @@ pub enum StoreError {
         "cannot open database at {}: {source} (check the path or set --db / PARALLAX_DB)",
         path.display()
     )]
-    Open {
-        path: PathBuf,
-        source: BackendError,
-    },
+    Open { path: PathBuf, source: BackendError },
 
     #[error(
         "{} is not a Parallax database ({detail}); choose another file with --db / PARALLAX_DB",

@@ -21,9 +21,9 @@ impl StoreLocation {
             return StoreLocation::Postgres(value.to_string());
         }
         match value.strip_prefix("sqlite:") {
-            Some(rest) => StoreLocation::Sqlite(PathBuf::from(
-                rest.strip_prefix("//").unwrap_or(rest),
-            )),
+            Some(rest) => {
+                StoreLocation::Sqlite(PathBuf::from(rest.strip_prefix("//").unwrap_or(rest)))
+            }
             None => StoreLocation::Sqlite(PathBuf::from(value)),
         }
     }

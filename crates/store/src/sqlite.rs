@@ -1,5 +1,6 @@
 //! The SQLite implementation of [`Store`].
 
+use crate::codec::{self, as_i64, from_json, now_unix, stored_sources, to_json, ArticleRow};
 use crate::derived;
 use crate::migrations::{self, user_version, MIGRATIONS};
 use crate::{
@@ -7,7 +8,6 @@ use crate::{
     EntitySummary, LinkKind, ListQuery, NewArticle, PutOutcome, Store, StoreError, StoreTx,
     StoredAnalysis, StoredStory, StoryMove, StorySummary,
 };
-use crate::codec::{self, as_i64, from_json, now_unix, stored_sources, to_json, ArticleRow};
 use parallax_dedup::Signature;
 use parallax_model::{Article, Origin, RawDoc};
 use rusqlite::types::Value;

@@ -121,7 +121,11 @@ pub(crate) fn update_stories<C: GenericClient>(
         .collect::<Result<_, _>>()?;
     for id in stored.iter().filter(|id| !keep.contains(id.as_str())) {
         db.exec(context, "DELETE FROM stories WHERE id = $1", &[id])?;
-        db.exec(context, "DELETE FROM story_members WHERE story_id = $1", &[id])?;
+        db.exec(
+            context,
+            "DELETE FROM story_members WHERE story_id = $1",
+            &[id],
+        )?;
     }
     for (story, key) in changed {
         let (outlets, document) = story_row(story)?;
@@ -175,7 +179,10 @@ pub(crate) fn update_stories<C: GenericClient>(
 }
 
 /// Writes a story's membership rows (the caller removed the old ones).
-fn put_members<C: GenericClient>(db: &mut Db<'_, C>, story: &StoredStory) -> Result<(), StoreError> {
+fn put_members<C: GenericClient>(
+    db: &mut Db<'_, C>,
+    story: &StoredStory,
+) -> Result<(), StoreError> {
     if story.articles.is_empty() {
         return Ok(());
     }

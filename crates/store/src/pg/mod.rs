@@ -38,8 +38,8 @@ mod tx;
 use crate::codec::{self, from_json, stored_sources, ArticleRow};
 use crate::{
     ArticleEntity, ArticleSummary, DerivedGeneration, DuplicateLink, EngineState, EntityQuery,
-    EntitySummary, LinkKind, ListQuery, Store, StoreError, StoreTx, StoredAnalysis,
-    StoredStory, StoryMove, StorySummary,
+    EntitySummary, LinkKind, ListQuery, Store, StoreError, StoreTx, StoredAnalysis, StoredStory,
+    StoryMove, StorySummary,
 };
 pub use migrations::{pg_latest_version, PG_MIGRATIONS};
 use parallax_dedup::Signature;
@@ -70,8 +70,44 @@ impl std::fmt::Debug for PostgresStore {
 }
 
 pub(crate) struct Conn {
-    client: Client,
+    client: ClientSlot,
     stmts: HashMap<String, Statement>,
+}
+
+/// The blocking client, which may be dropped anywhere. Closing a blocking
+/// `postgres::Client` runs its own small runtime, which panics on a tokio
+/// worker thread (a server dropping its pool at shutdown does exactly
+/// that): there the client is closed on a thread of its own.
+struct ClientSlot(Option<Client>);
+
+impl std::ops::Deref for ClientSlot {
+    type Target = Client;
+    fn deref(&self) -> &Client {
+        match &self.0 {
+            Some(c) => c,
+            // Only `drop` empties the slot, and nothing runs after it.
+            None => unreachable!("a PostgreSQL client used after it was closed"),
+        }
+    }
+}
+
+impl std::ops::DerefMut for ClientSlot {
+    fn deref_mut(&mut self) -> &mut Client {
+        match &mut self.0 {
+            Some(c) => c,
+            None => unreachable!("a PostgreSQL client used after it was closed"),
+        }
+    }
+}
+
+impl Drop for ClientSlot {
+    fn drop(&mut self) {
+        if let Some(client) = self.0.take() {
+            if tokio::runtime::Handle::try_current().is_ok() {
+                std::thread::spawn(move || drop(client));
+            }
+        }
+    }
 }
 
 /// A connection or a transaction with the statement cache beside it.
@@ -220,7 +256,7 @@ impl PostgresStore {
         })?;
         Ok(PostgresStore {
             conn: Mutex::new(Conn {
-                client,
+                client: ClientSlot(Some(client)),
                 stmts: HashMap::new(),
             }),
             shown,
@@ -349,11 +385,8 @@ impl Store for PostgresStore {
         let mut tx = conn.client.transaction().map_err(pg(context))?;
         // The write lock (see the module comment): article batches commit
         // one at a time.
-        tx.execute(
-            "SELECT 1 FROM derived_pending WHERE id = 1 FOR UPDATE",
-            &[],
-        )
-        .map_err(pg(context))?;
+        tx.execute("SELECT 1 FROM derived_pending WHERE id = 1 FOR UPDATE", &[])
+            .map_err(pg(context))?;
         Ok(Box::new(tx::PgTx::new(tx, &mut conn.stmts)))
     }
 
@@ -526,8 +559,9 @@ impl Store for PostgresStore {
     }
 
     fn replace_stories(&mut self, stories: &[StoredStory]) -> Result<(), StoreError> {
-        self.conn_mut()
-            .write("replacing the stories", |db| derived::replace_stories(db, stories))
+        self.conn_mut().write("replacing the stories", |db| {
+            derived::replace_stories(db, stories)
+        })
     }
 
     fn story_keys(&self) -> Result<Vec<(String, Option<String>)>, StoreError> {

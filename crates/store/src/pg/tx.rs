@@ -55,9 +55,7 @@ impl StoreTx for PgTx<'_> {
             "SELECT revision FROM articles WHERE id = $1",
             &[&article.id],
         )?;
-        let existing: Option<String> = existing
-            .map(|r| col(&r, 0, &article.id))
-            .transpose()?;
+        let existing: Option<String> = existing.map(|r| col(&r, 0, &article.id)).transpose()?;
         if existing.as_deref() == Some(e.revision.as_str()) {
             return Ok(PutOutcome::Unchanged);
         }
