@@ -66,6 +66,7 @@ mod error;
 mod location;
 pub mod migrations;
 mod pg;
+pub mod scratch;
 mod sqlite;
 
 pub use error::{BackendError, StoreError};

@@ -8,7 +8,8 @@ use parallax_model::{
     SourceFormat,
 };
 use parallax_serve::ServeConfig;
-use parallax_store::{DuplicateLink, LinkKind, NewArticle, SqliteStore, Store};
+use parallax_store::scratch::PgScratch;
+use parallax_store::{DuplicateLink, LinkKind, NewArticle, Store, StoreLocation};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::mpsc;
@@ -156,7 +157,12 @@ fn raw_for(a: &Article) -> RawDoc {
 
 /// Writes the fixtures (and a wire-copy link) into a new database.
 pub fn fill_store(db: &std::path::Path, articles: &[Article]) {
-    let mut store = SqliteStore::open(db).expect("open test store");
+    fill_store_at(&StoreLocation::Sqlite(db.to_path_buf()), articles);
+}
+
+/// [`fill_store`] into any backend.
+pub fn fill_store_at(at: &StoreLocation, articles: &[Article]) {
+    let mut store = at.open().expect("open test store");
     let raws: Vec<RawDoc> = articles.iter().map(raw_for).collect();
     let items: Vec<NewArticle<'_>> = articles
         .iter()
@@ -179,7 +185,7 @@ pub fn fill_store(db: &std::path::Path, articles: &[Article]) {
             .expect("store link");
     }
     // The stories document, as `parallax ingest` leaves it.
-    parallax_pipeline::refresh(&mut store, true).expect("compute stories");
+    parallax_pipeline::refresh(&mut *store, true).expect("compute stories");
 }
 
 /// A running server; stops when dropped.
@@ -188,6 +194,8 @@ pub struct TestServer {
     pub dir: tempfile::TempDir,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     thread: Option<JoinHandle<()>>,
+    /// The PostgreSQL schema served, dropped after the server stops.
+    _scratch: Option<PgScratch>,
 }
 
 impl TestServer {
@@ -217,7 +225,35 @@ impl TestServer {
         db: PathBuf,
         limits: parallax_serve::Limits,
     ) -> TestServer {
-        let mut config = ServeConfig::new(&db).with_addr(SocketAddr::from(([127, 0, 0, 1], 0)));
+        TestServer::start_at(dir, StoreLocation::Sqlite(db), None, limits)
+    }
+
+    /// The fixtures served from a fresh PostgreSQL schema, or `None` (the
+    /// reason printed) when no test server is configured.
+    pub fn start_postgres(test: &str, articles: &[Article]) -> Option<TestServer> {
+        let scratch = PgScratch::from_env(test).expect("PostgreSQL test server")?;
+        fill_store_at(&scratch.location(), articles);
+        let dir = tempfile::tempdir().expect("temp dir");
+        Some(TestServer::start_at(
+            dir,
+            scratch.location(),
+            Some(scratch),
+            parallax_serve::Limits::default(),
+        ))
+    }
+
+    /// Serves the store at `at`; its search index lives in `dir`.
+    pub fn start_at(
+        dir: tempfile::TempDir,
+        at: StoreLocation,
+        scratch: Option<PgScratch>,
+        limits: parallax_serve::Limits,
+    ) -> TestServer {
+        let mut config =
+            ServeConfig::for_store(at.clone()).with_addr(SocketAddr::from(([127, 0, 0, 1], 0)));
+        if at.sqlite_path().is_none() {
+            config.index_dir = Some(dir.path().join("search"));
+        }
         config.limits = limits;
         let (addr_tx, addr_rx) = mpsc::channel();
         let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
@@ -250,6 +286,7 @@ impl TestServer {
             dir,
             stop: Some(stop_tx),
             thread: Some(thread),
+            _scratch: scratch,
         }
     }
 
