@@ -332,7 +332,10 @@ pub(crate) fn open_store(db: Option<String>) -> Result<(Box<dyn Store>, StoreLoc
 /// Open an existing store for reading; a missing one is a clear error rather
 /// than a silently created empty database.
 fn open_existing_store(db: Option<String>) -> Result<Box<dyn Store>> {
-    let at = StoreLocation::resolve(db.as_deref());
+    open_existing_at(&StoreLocation::resolve(db.as_deref()))
+}
+
+fn open_existing_at(at: &StoreLocation) -> Result<Box<dyn Store>> {
     if !at.may_exist() {
         anyhow::bail!(
             "no database at {at}: run `parallax ingest PATH...` first, or point --db / PARALLAX_DB at one"
@@ -483,5 +486,56 @@ pub fn show(db: Option<String>, args: ShowArgs) -> Result<ExitCode> {
         }
     }
     out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+#[derive(Args)]
+pub struct MigrateArgs {
+    /// The store to copy from (default: --db / PARALLAX_DB).
+    #[arg(long, value_name = "PATH|URL")]
+    from: Option<String>,
+    /// The store to copy into: a SQLite file (PATH or sqlite:PATH) or a
+    /// PostgreSQL server (postgres://USER@HOST:PORT/DB). Created and
+    /// migrated if needed; what it already holds is kept.
+    #[arg(long, value_name = "PATH|URL")]
+    to: String,
+}
+
+/// `parallax migrate`: copies a store into another, of either backend.
+pub fn migrate(db: Option<String>, args: MigrateArgs) -> Result<ExitCode> {
+    let from_at = StoreLocation::resolve(args.from.as_deref().or(db.as_deref()));
+    let to_at = StoreLocation::parse(&args.to);
+    if from_at == to_at {
+        anyhow::bail!("--from and --to both name {from_at}: choose another target");
+    }
+    let from = open_existing_at(&from_at)?;
+    let mut to = to_at
+        .open()
+        .with_context(|| format!("opening the target store at {to_at}"))?;
+    let bar = Bar::new("copying");
+    let shown = std::cell::Cell::new(None::<usize>);
+    let report = parallax_store::copy_store(&*from, &mut *to, &|done, total| {
+        let last = shown.get().unwrap_or_else(|| {
+            bar.update(parallax_pipeline::Progress::Stage("copying", total as u64));
+            0
+        });
+        bar.update(parallax_pipeline::Progress::ArticlesDone(
+            done.saturating_sub(last) as u64,
+        ));
+        shown.set(Some(done));
+    });
+    bar.finish();
+    let r = report.with_context(|| format!("copying {from_at} into {to_at}"))?;
+    println!(
+        "copied {} articles ({} already there), {} duplicate links, {} analyses, {} stories, \
+         {} engine states from {from_at} into {to_at} ({} articles there now)",
+        r.articles,
+        r.unchanged,
+        r.links,
+        r.analyses,
+        r.stories,
+        r.states,
+        to.count()?
+    );
     Ok(ExitCode::SUCCESS)
 }

@@ -47,6 +47,9 @@ enum Command {
     Train(eval::TrainArgs),
     /// Serve the web UI and JSON API over the store (and poll feeds with --feeds).
     Serve(serve::ServeArgs),
+    /// Copy a store into another (SQLite ⇄ PostgreSQL): articles, raw
+    /// inputs, links, analyses, stories and engine state.
+    Migrate(commands::MigrateArgs),
     /// The outlet registry: list, show, set, rate, import (your own tables
     /// in the data directory; upgrades never touch them).
     Outlets(outlets::OutletsArgs),
@@ -82,6 +85,7 @@ fn main() -> ExitCode {
         Command::Train(args) => eval::train(args),
         Command::Serve(args) => serve::serve(cli.db, args),
         Command::Outlets(args) => outlets::outlets(args),
+        Command::Migrate(args) => commands::migrate(cli.db, args),
     };
     match result {
         Ok(code) => code,

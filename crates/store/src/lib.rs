@@ -61,6 +61,7 @@
 //! ```
 
 mod codec;
+mod copy;
 mod derived;
 mod error;
 mod location;
@@ -69,6 +70,7 @@ mod pg;
 pub mod scratch;
 mod sqlite;
 
+pub use copy::{copy_store, CopyReport, COPY_BATCH};
 pub use error::{BackendError, StoreError};
 pub use location::StoreLocation;
 pub use migrations::{latest_version, Migration, MIGRATIONS};
@@ -565,6 +567,10 @@ pub trait Store: Send {
 
     /// Save (replace) the state of the engine `name`.
     fn put_state(&mut self, name: &str, state: &EngineState) -> Result<(), StoreError>;
+
+    /// The names of every saved engine state, in name order (to copy a
+    /// store whole).
+    fn state_names(&self) -> Result<Vec<String>, StoreError>;
 
     /// How far the derived data lags the articles: `generation` counts
     /// article changes (bumped in the same transaction as each change),

@@ -935,6 +935,19 @@ impl Store for SqliteStore {
         derived::get_state(&self.conn, name)
     }
 
+    fn state_names(&self) -> Result<Vec<String>, StoreError> {
+        let context = "listing engine states";
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT name FROM engine_state ORDER BY name")
+            .map_err(StoreError::sqlite(context))?;
+        let rows = stmt
+            .query_map([], |r| r.get(0))
+            .map_err(StoreError::sqlite(context))?;
+        rows.collect::<Result<_, _>>()
+            .map_err(StoreError::sqlite(context))
+    }
+
     fn put_state(&mut self, name: &str, state: &EngineState) -> Result<(), StoreError> {
         derived::put_state(&self.conn, name, state, now_unix())
     }
