@@ -1,16 +1,19 @@
 //! Crash consistency: a writer killed with SIGKILL in the middle of writing
-//! leaves a sound database holding only whole batches, and re-running the
-//! same puts completes the set.
+//! leaves a sound store holding only whole batches, and re-running the
+//! same puts completes the set. Run on SQLite and, when
+//! `PARALLAX_TEST_POSTGRES` names a server, on PostgreSQL.
 //!
 //! The writer is this test binary itself, re-run with the ignored
-//! `crash_child_writer` test selected and an env var naming the database.
+//! `crash_child_writer` test selected and an env var naming the store (a
+//! file path, or a PostgreSQL URL with the test's schema in it).
 
 mod common;
 
+use common::fixture::{Fixture, PgFixture, SqliteFixture};
 use common::{article, body, raw};
 use parallax_dedup::MinHasher;
 use parallax_model::{Article, RawDoc};
-use parallax_store::{NewArticle, PutOutcome, SqliteStore, Store, StoreError};
+use parallax_store::{NewArticle, PutOutcome, Store, StoreError, StoreLocation};
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
@@ -44,7 +47,7 @@ fn batch(b: usize) -> Vec<(Article, RawDoc)> {
 /// the transaction so the child spends nearly all its time between BEGIN and
 /// COMMIT, where the kill should land.
 fn put_batch(
-    store: &mut SqliteStore,
+    store: &mut dyn Store,
     hasher: &MinHasher,
     b: usize,
 ) -> Result<Vec<PutOutcome>, StoreError> {
@@ -63,17 +66,17 @@ fn put_batch(
 }
 
 #[test]
-#[ignore = "child process of sigkill_mid_write_keeps_whole_batches"]
+#[ignore = "child process of the *_sigkill_mid_write_keeps_whole_batches tests"]
 fn crash_child_writer() {
-    let Some(path) = std::env::var_os(CHILD_ENV) else {
+    let Some(location) = std::env::var(CHILD_ENV).ok().filter(|l| !l.is_empty()) else {
         eprintln!("skipped: only runs as the child of the crash test");
         return;
     };
-    let mut store = ok(SqliteStore::open(&path));
+    let mut store = ok(StoreLocation::parse(&location).open());
     let hasher = MinHasher::default();
     for b in 0..MAX_BATCHES {
         println!("begin {b}");
-        ok(put_batch(&mut store, &hasher, b));
+        ok(put_batch(&mut *store, &hasher, b));
         println!("committed {b}");
     }
 }
@@ -88,11 +91,11 @@ struct Killed {
 
 /// Runs the child until it has committed 3 batches past `resume_from`, lets
 /// it run `extra` more, then kills it.
-fn run_and_kill(path: &std::path::Path, resume_from: Option<usize>, extra: Duration) -> Killed {
+fn run_and_kill(location: &str, resume_from: Option<usize>, extra: Duration) -> Killed {
     let exe = std::env::current_exe().unwrap_or_else(|e| panic!("{e}"));
     let mut child = Command::new(exe)
         .args(["--exact", "crash_child_writer", "--ignored", "--nocapture"])
-        .env(CHILD_ENV, path)
+        .env(CHILD_ENV, location)
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -148,56 +151,73 @@ fn run_and_kill(path: &std::path::Path, resume_from: Option<usize>, extra: Durat
 }
 
 #[test]
-fn sigkill_mid_write_keeps_whole_batches() {
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-    let path = dir.path().join("crash.db");
-    drop(ok(SqliteStore::open(&path)));
+fn sqlite_sigkill_mid_write_keeps_whole_batches() {
+    sigkill_mid_write_keeps_whole_batches(&SqliteFixture::new());
+}
+
+#[test]
+fn postgres_sigkill_mid_write_keeps_whole_batches() {
+    if let Some(fx) = PgFixture::new() {
+        sigkill_mid_write_keeps_whole_batches(&fx);
+    }
+}
+
+/// Checks the store holds whole batches `0..n` only, each article with its
+/// raw input and signature, and returns `n`.
+fn whole_batches(store: &dyn Store, round: usize) -> usize {
+    ok(store.check_integrity());
+    let revisions = ok(store.revisions());
+    let mut per_batch: BTreeMap<String, usize> = BTreeMap::new();
+    for (id, _) in &revisions {
+        let b = id.get(..7).unwrap_or_else(|| panic!("unexpected id {id}"));
+        *per_batch.entry(b.to_string()).or_default() += 1;
+    }
+    for (b, n) in &per_batch {
+        assert_eq!(*n, PER_BATCH, "round {round}: batch {b} is partial");
+    }
+    // Batches commit in order, so the present ones are 0..count.
+    let batches = per_batch.len();
+    for b in 0..batches {
+        assert!(
+            per_batch.contains_key(&format!("k{b:06}")),
+            "round {round}: batch {b} missing"
+        );
+    }
+    assert_eq!(ok(store.count()) as usize, batches * PER_BATCH);
+    assert_eq!(
+        ok(store.signatures()).len(),
+        batches * PER_BATCH,
+        "round {round}: signatures"
+    );
+    let raws = revisions
+        .iter()
+        .filter(|(id, _)| ok(store.get_raw(id)).is_some())
+        .count();
+    assert_eq!(raws, batches * PER_BATCH, "round {round}: raw inputs");
+    batches
+}
+
+fn sigkill_mid_write_keeps_whole_batches(fx: &dyn Fixture) {
+    drop(fx.open());
+    let location = fx.location();
 
     let mut reported: Option<usize> = None;
     let mut mid_write_kills = 0;
     for (round, pause_ms) in [7u64, 23, 41].into_iter().enumerate() {
-        let killed = run_and_kill(&path, reported, Duration::from_millis(pause_ms));
+        let killed = run_and_kill(&location, reported, Duration::from_millis(pause_ms));
         reported = reported.max(killed.last_committed);
         mid_write_kills += usize::from(killed.mid_write);
 
-        let store = ok(SqliteStore::open(&path));
-        ok(store.check_integrity());
-        let conn = store.connection();
-        let mut per_batch: BTreeMap<String, i64> = BTreeMap::new();
-        let mut stmt = conn
-            .prepare("SELECT substr(id, 1, 7), count(*) FROM articles GROUP BY 1")
-            .unwrap_or_else(|e| panic!("{e}"));
-        let rows = stmt
-            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))
-            .unwrap_or_else(|e| panic!("{e}"));
-        for row in rows {
-            let (b, n) = row.unwrap_or_else(|e| panic!("{e}"));
-            per_batch.insert(b, n);
-        }
-        for (b, n) in &per_batch {
-            assert_eq!(*n, PER_BATCH as i64, "round {round}: batch {b} is partial");
-        }
-        // Batches commit in order, so the present ones are 0..count.
-        let batches = per_batch.len();
-        for b in 0..batches {
-            assert!(
-                per_batch.contains_key(&format!("k{b:06}")),
-                "batch {b} missing"
-            );
-        }
+        let store = fx.open();
+        let batches = whole_batches(&*store, round);
         let reported_n = reported.map_or(0, |r| r + 1);
         assert!(
             batches >= reported_n,
             "round {round}: child reported {reported_n} batches committed, only {batches} survived"
         );
-        for table in ["raw_inputs", "signatures"] {
-            let n: i64 = conn
-                .query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
-                .unwrap_or_else(|e| panic!("{e}"));
-            assert_eq!(n as usize, batches * PER_BATCH, "round {round}: {table}");
-        }
         eprintln!(
-            "round {round}: killed {} after {batches} whole batches, integrity ok",
+            "{} round {round}: killed {} after {batches} whole batches, integrity ok",
+            fx.backend(),
             if killed.mid_write {
                 "mid-write"
             } else {
@@ -211,11 +231,11 @@ fn sigkill_mid_write_keeps_whole_batches() {
     );
 
     // Re-running the same puts completes the set without duplicating.
-    let mut store = ok(SqliteStore::open(&path));
+    let mut store = fx.open();
     let before = ok(store.count()) as usize / PER_BATCH;
     let hasher = MinHasher::default();
     for b in 0..before + 2 {
-        let outcomes = ok(put_batch(&mut store, &hasher, b));
+        let outcomes = ok(put_batch(&mut *store, &hasher, b));
         let expected = if b < before {
             PutOutcome::Unchanged
         } else {
@@ -226,6 +246,5 @@ fn sigkill_mid_write_keeps_whole_batches() {
             "batch {b}: {outcomes:?}"
         );
     }
-    assert_eq!(ok(store.count()) as usize, (before + 2) * PER_BATCH);
-    ok(store.check_integrity());
+    assert_eq!(whole_batches(&*store, 3), before + 2);
 }

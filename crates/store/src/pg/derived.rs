@@ -12,6 +12,20 @@ use postgres::GenericClient;
 /// comment in `mod.rs`): "PXST".
 const STORIES_LOCK: i64 = 0x5058_5354;
 
+/// The write lock article batches take first (see the module comment in
+/// `mod.rs`): the one `derived_pending` row, which every article change
+/// updates anyway.
+pub(crate) const ARTICLES_LOCK_SQL: &str = "SELECT 1 FROM derived_pending WHERE id = 1 FOR UPDATE";
+
+/// Takes the article write lock in the open transaction. Every write that
+/// locks article rows takes it first, so no two such writes ever hold row
+/// locks the other waits for (a rename or an analysis touching articles in
+/// another order than a batch would otherwise deadlock with it).
+pub(crate) fn lock_articles<C: GenericClient>(db: &mut Db<'_, C>) -> Result<(), StoreError> {
+    db.exec("waiting for another article write", ARTICLES_LOCK_SQL, &[])
+        .map(|_| ())
+}
+
 /// Counts one visible write in the open transaction.
 pub(crate) fn bump_changes<C: GenericClient>(db: &mut Db<'_, C>) -> Result<(), StoreError> {
     db.exec(
@@ -231,58 +245,96 @@ pub(crate) fn put_analyses<C: GenericClient>(
     items: &[(StoredAnalysis, Vec<ArticleEntity>)],
 ) -> Result<(), StoreError> {
     let context = "storing analyses";
-    for (stored, entities) in items {
-        // Locks the article row, so a concurrent delete waits or wins
-        // cleanly (no analysis of a gone article).
-        let present = db
-            .opt(
-                context,
-                "SELECT 1 FROM articles WHERE id = $1 FOR SHARE",
-                &[&stored.article_id],
-            )?
-            .is_some();
-        if !present {
-            continue;
+    if items.is_empty() {
+        return Ok(());
+    }
+    lock_articles(db)?;
+    // A handful of statements per call, whatever its size: each column
+    // goes over as one array (round trips, not rows, are what a server
+    // store pays for).
+    let wanted: Vec<&str> = items.iter().map(|(a, _)| a.article_id.as_str()).collect();
+    // Locks the article rows, so a concurrent delete waits or wins
+    // cleanly (no analysis of a gone article).
+    let present: std::collections::HashSet<String> = db
+        .query(
+            context,
+            "SELECT id FROM articles WHERE id = ANY($1::text[]) FOR SHARE",
+            &[&wanted],
+        )?
+        .iter()
+        .map(|r| col(r, 0, context))
+        .collect::<Result<_, _>>()?;
+    // The last analysis of an article wins, as one upsert after another.
+    let mut last: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for (i, (a, _)) in items.iter().enumerate() {
+        if present.contains(&a.article_id) {
+            last.insert(a.article_id.as_str(), i);
         }
-        db.exec(
-            context,
-            "INSERT INTO analyses (article_id, revision, analyzer, analysis_json) \
-             VALUES ($1, $2, $3, $4) ON CONFLICT (article_id) DO UPDATE SET \
-             revision = excluded.revision, analyzer = excluded.analyzer, \
-             analysis_json = excluded.analysis_json",
-            &[
-                &stored.article_id,
-                &stored.revision,
-                &stored.analyzer,
-                &pack(&stored.json),
-            ],
-        )?;
-        db.exec(
-            context,
-            "DELETE FROM article_entities WHERE article_id = $1",
-            &[&stored.article_id],
-        )?;
+    }
+    let mut chosen: Vec<usize> = last.into_values().collect();
+    chosen.sort_unstable();
+    if chosen.is_empty() {
+        return Ok(());
+    }
+    let ids: Vec<&str> = chosen
+        .iter()
+        .map(|&i| items[i].0.article_id.as_str())
+        .collect();
+    let revisions: Vec<&str> = chosen
+        .iter()
+        .map(|&i| items[i].0.revision.as_str())
+        .collect();
+    let analyzers: Vec<&str> = chosen
+        .iter()
+        .map(|&i| items[i].0.analyzer.as_str())
+        .collect();
+    let packed: Vec<Vec<u8>> = chosen.iter().map(|&i| pack(&items[i].0.json)).collect();
+    db.exec(
+        context,
+        "INSERT INTO analyses (article_id, revision, analyzer, analysis_json) \
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bytea[]) \
+         ON CONFLICT (article_id) DO UPDATE SET \
+         revision = excluded.revision, analyzer = excluded.analyzer, \
+         analysis_json = excluded.analysis_json",
+        &[&ids, &revisions, &analyzers, &packed],
+    )?;
+    db.exec(
+        context,
+        "DELETE FROM article_entities WHERE article_id = ANY($1::text[])",
+        &[&ids],
+    )?;
+    // Entity rows, one per (article, name, kind): a repeat replaces the
+    // earlier one, as the row-by-row upsert did.
+    let mut rows: std::collections::BTreeMap<(&str, &str, &str), (i64, i64)> =
+        std::collections::BTreeMap::new();
+    for &i in &chosen {
+        let (stored, entities) = &items[i];
         for e in entities
             .iter()
             .filter(|e| e.article_id == stored.article_id)
         {
-            db.exec(
-                context,
-                "INSERT INTO article_entities \
-                 (article_id, name, kind, entity_id, mentions, quotes_by) \
-                 VALUES ($1, $2, $3, NULL, $4, $5) \
-                 ON CONFLICT (article_id, name, kind) DO UPDATE SET entity_id = NULL, \
-                 mentions = excluded.mentions, quotes_by = excluded.quotes_by",
-                &[
-                    &e.article_id,
-                    &e.name,
-                    &e.kind,
-                    &i64::from(e.mentions),
-                    &i64::from(e.quotes_by),
-                ],
-            )?;
+            rows.insert(
+                (&e.article_id, &e.name, &e.kind),
+                (i64::from(e.mentions), i64::from(e.quotes_by)),
+            );
         }
     }
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let articles: Vec<&str> = rows.keys().map(|k| k.0).collect();
+    let names: Vec<&str> = rows.keys().map(|k| k.1).collect();
+    let kinds: Vec<&str> = rows.keys().map(|k| k.2).collect();
+    let mentions: Vec<i64> = rows.values().map(|v| v.0).collect();
+    let quotes: Vec<i64> = rows.values().map(|v| v.1).collect();
+    db.exec(
+        context,
+        "INSERT INTO article_entities (article_id, name, kind, entity_id, mentions, quotes_by) \
+         SELECT a, n, k, NULL, m, q \
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bigint[]) \
+         AS v(a, n, k, m, q)",
+        &[&articles, &names, &kinds, &mentions, &quotes],
+    )?;
     Ok(())
 }
 
@@ -323,13 +375,26 @@ pub(crate) fn set_entity_ids<C: GenericClient>(
     db: &mut Db<'_, C>,
     ids: &[(ArticleEntity, String)],
 ) -> Result<(), StoreError> {
-    for (row, id) in ids {
+    // A row named twice takes its last id, as updates one after another.
+    let mut last: std::collections::HashMap<(&str, &str, &str), &str> =
+        std::collections::HashMap::new();
+    for (r, id) in ids {
+        last.insert((&r.article_id, &r.name, &r.kind), id);
+    }
+    let unique: Vec<((&str, &str, &str), &str)> = last.into_iter().collect();
+    // In slices of arrays, one UPDATE each, rows only where the id changes.
+    for chunk in unique.chunks(10_000) {
+        let articles: Vec<&str> = chunk.iter().map(|(k, _)| k.0).collect();
+        let names: Vec<&str> = chunk.iter().map(|(k, _)| k.1).collect();
+        let kinds: Vec<&str> = chunk.iter().map(|(k, _)| k.2).collect();
+        let entity_ids: Vec<&str> = chunk.iter().map(|(_, id)| *id).collect();
         db.exec(
             "joining entities across articles",
-            "UPDATE article_entities SET entity_id = $4 \
-             WHERE article_id = $1 AND name = $2 AND kind = $3 \
-             AND entity_id IS DISTINCT FROM $4",
-            &[&row.article_id, &row.name, &row.kind, id],
+            "UPDATE article_entities e SET entity_id = v.id \
+             FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS v(a, n, k, id) \
+             WHERE e.article_id = v.a AND e.name = v.n AND e.kind = v.k \
+             AND e.entity_id IS DISTINCT FROM v.id",
+            &[&articles, &names, &kinds, &entity_ids],
         )?;
     }
     Ok(())
@@ -399,6 +464,7 @@ pub(crate) fn set_outlets<C: GenericClient>(
     db: &mut Db<'_, C>,
     changes: &[(String, Option<String>, Option<String>)],
 ) -> Result<(), StoreError> {
+    lock_articles(db)?;
     for (id, outlet, via) in changes {
         let row = db.opt(
             "reading an article's detail",

@@ -4,7 +4,7 @@
 //! edit a shipped step. Versions count on their own (PostgreSQL step 1 is
 //! SQLite steps 1–8 at once, since no PostgreSQL store existed before).
 
-use super::pg;
+use super::{backend_error, pg};
 use crate::{Migration, StoreError};
 use postgres::Client;
 use std::path::PathBuf;
@@ -134,8 +134,10 @@ BEGIN
     UPDATE derived_pending SET generation = generation + 1 WHERE id = 1;
     RETURN NULL;
 END $$;
+-- Per row, as SQLite's triggers: a statement that changes no article (the
+-- delete of an id not stored) leaves nothing pending.
 CREATE TRIGGER articles_pending AFTER INSERT OR UPDATE OR DELETE ON articles
-    FOR EACH STATEMENT EXECUTE FUNCTION parallax_articles_changed();
+    FOR EACH ROW EXECUTE FUNCTION parallax_articles_changed();
 
 -- Every visible write, as SQLite's migration 8.
 CREATE TABLE store_changes (
@@ -248,7 +250,7 @@ pub(crate) fn migrate_with(
         let failed = |source: postgres::Error| StoreError::Migration {
             version: step.version,
             name: step.name,
-            source: Box::new(source),
+            source: backend_error(source),
         };
         let mut tx = client.transaction().map_err(failed)?;
         tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATE_LOCK])

@@ -10,8 +10,11 @@
 //!   batches commit one at a time, in the role SQLite's `BEGIN IMMEDIATE`
 //!   plays: the pending-refresh counter a batch bumps is then always the
 //!   counter of committed articles, and two workers putting one id never
-//!   race to insert it. Readers never wait for writers (MVCC). Cleaning and
-//!   analysis run before the batch, in parallel, so only the writes queue.
+//!   race to insert it. Outlet renames and stored analyses, which lock
+//!   article rows too, take the same lock first, so they queue with the
+//!   batches instead of deadlocking with them. Readers never wait for
+//!   writers (MVCC). Cleaning and analysis run before the batch, in
+//!   parallel, so only the writes queue.
 //! - **Stories.** A story write takes a transaction-scoped advisory lock
 //!   (`pg_advisory_xact_lock`), so two refreshes never interleave their
 //!   deletes and inserts. Row locks would not do: a refresh also deletes
@@ -173,6 +176,49 @@ pub(crate) fn col<'r, T: FromSql<'r>>(row: &'r Row, i: usize, id: &str) -> Resul
     })
 }
 
+/// A PostgreSQL error that says why in its own message. The client's error
+/// alone reads "db error" or "error connecting to server", with the
+/// server's message or the I/O error only in its source, which a plain
+/// `{}` of a [`StoreError`] does not show.
+#[derive(Debug)]
+pub(crate) struct PgError(postgres::Error);
+
+impl std::fmt::Display for PgError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if let Some(db) = self.0.as_db_error() {
+            write!(
+                f,
+                "{}: {} (SQLSTATE {})",
+                db.severity(),
+                db.message(),
+                db.code().code()
+            )?;
+            if let Some(detail) = db.detail() {
+                write!(f, "; {detail}")?;
+            }
+            if let Some(hint) = db.hint() {
+                write!(f, "; hint: {hint}")?;
+            }
+            return Ok(());
+        }
+        write!(f, "{}", self.0)?;
+        let mut cause = std::error::Error::source(&self.0);
+        while let Some(c) = cause {
+            write!(f, ": {c}")?;
+            cause = c.source();
+        }
+        Ok(())
+    }
+}
+
+/// The whole chain is in the message already.
+impl std::error::Error for PgError {}
+
+/// `source` as a [`crate::BackendError`] whose message says why.
+pub(crate) fn backend_error(source: postgres::Error) -> crate::BackendError {
+    Box::new(PgError(source))
+}
+
 /// Builds a `map_err` closure tagging a PostgreSQL error with what was
 /// being done; lock timeouts, deadlocks and serialisation failures are
 /// [`StoreError::Busy`] (retry), everything else [`StoreError::Backend`].
@@ -187,12 +233,12 @@ pub(crate) fn pg(context: &str) -> impl Fn(postgres::Error) -> StoreError + '_ {
         if busy {
             StoreError::Busy {
                 context: context.to_string(),
-                source: Box::new(source),
+                source: backend_error(source),
             }
         } else {
             StoreError::Backend {
                 context: context.to_string(),
-                source: Box::new(source),
+                source: backend_error(source),
             }
         }
     }
@@ -229,10 +275,19 @@ impl PostgresStore {
 
     /// Connects without migrating: the schema must be this build's (a
     /// server or a second process that only reads).
+    ///
+    /// Every transaction on it is read-only, so a write fails as it does on
+    /// a SQLite file opened read-only.
     pub fn open_read_only(url: &str) -> Result<PostgresStore, StoreError> {
         let mut store = Self::connect(url)?;
         let shown = store.shown.clone();
         let conn = store.conn.get_mut().unwrap_or_else(|p| p.into_inner());
+        conn.client
+            .batch_execute("SET default_transaction_read_only = on")
+            .map_err(|e| StoreError::Open {
+                path: PathBuf::from(&shown),
+                source: backend_error(e),
+            })?;
         migrations::check_current(&mut conn.client, &shown)?;
         Ok(store)
     }
@@ -252,7 +307,7 @@ impl PostgresStore {
         }
         let client = config.connect(NoTls).map_err(|e| StoreError::Open {
             path: PathBuf::from(&shown),
-            source: Box::new(e),
+            source: backend_error(e),
         })?;
         Ok(PostgresStore {
             conn: Mutex::new(Conn {
@@ -385,7 +440,7 @@ impl Store for PostgresStore {
         let mut tx = conn.client.transaction().map_err(pg(context))?;
         // The write lock (see the module comment): article batches commit
         // one at a time.
-        tx.execute("SELECT 1 FROM derived_pending WHERE id = 1 FOR UPDATE", &[])
+        tx.execute(derived::ARTICLES_LOCK_SQL, &[])
             .map_err(pg(context))?;
         Ok(Box::new(tx::PgTx::new(tx, &mut conn.stmts)))
     }
@@ -421,18 +476,20 @@ impl Store for PostgresStore {
              text_chars, language FROM articles WHERE TRUE",
         );
         let mut args: Vec<&(dyn ToSql + Sync)> = Vec::new();
-        // Outlet names in any ASCII case (lower() of a "C" column is
-        // ASCII-only, as SQLite's NOCASE): callers map aliases to the name.
-        let filters: [(&str, &Option<String>); 4] = [
-            ("lower(outlet) = lower", &query.outlet),
-            ("language =", &query.language),
-            ("published >=", &query.published_from),
-            ("published <=", &query.published_to),
+        // Outlet names in any ASCII case (lower() under "C" is ASCII-only,
+        // as SQLite's NOCASE): callers map aliases to the name. The value
+        // is lowered under "C" too, not the server's locale, which would
+        // fold other letters on one side only.
+        let filters: [(&str, &str, &Option<String>); 4] = [
+            ("lower(outlet) = lower(", " COLLATE \"C\")", &query.outlet),
+            ("language = (", ")", &query.language),
+            ("published >= (", ")", &query.published_from),
+            ("published <= (", ")", &query.published_to),
         ];
-        for (clause, value) in filters {
+        for (clause, close, value) in filters {
             if let Some(v) = value {
                 args.push(v);
-                sql.push_str(&format!(" AND {clause}(${}::text)", args.len()));
+                sql.push_str(&format!(" AND {clause}${}::text{close}", args.len()));
             }
         }
         let limit = codec::as_i64(query.limit);
@@ -801,6 +858,19 @@ impl Store for PostgresStore {
             })
         })
         .transpose()
+    }
+
+    fn state_names(&self) -> Result<Vec<String>, StoreError> {
+        self.lock()
+            .db()
+            .query(
+                "listing engine states",
+                "SELECT name FROM engine_state ORDER BY name",
+                &[],
+            )?
+            .iter()
+            .map(|r| col(r, 0, "(engine state)"))
+            .collect()
     }
 
     fn put_state(&mut self, name: &str, state: &EngineState) -> Result<(), StoreError> {

@@ -3,6 +3,7 @@
 use super::{col, derived, pg, Db};
 use crate::codec::{self, now_unix};
 use crate::{DuplicateLink, NewArticle, PutOutcome, StoreError, StoreTx};
+use parallax_model::Article;
 use postgres::{GenericClient, Statement, Transaction};
 use std::collections::HashMap;
 
@@ -44,11 +45,42 @@ pub(crate) fn ids_by_content_hash<C: GenericClient>(
     .collect()
 }
 
+/// PostgreSQL text cannot hold a NUL character (SQLite's can): refuse one
+/// up front with the reason, before the statement would fail with a bare
+/// encoding error and abort the whole transaction. The JSON columns and the
+/// raw input (bytes) hold NULs fine.
+fn refuse_nul(article: &Article) -> Result<(), StoreError> {
+    let fields: [(&str, Option<&str>); 10] = [
+        ("id", Some(&article.id)),
+        ("title", article.title.as_deref()),
+        ("outlet", article.outlet.as_deref()),
+        ("url", article.url.as_deref()),
+        ("author", article.author.as_deref()),
+        ("published date", article.published.as_deref()),
+        ("language", article.language.as_deref()),
+        ("origin path", Some(&article.origin.path)),
+        ("origin locator", article.origin.locator.as_deref()),
+        ("text", Some(&article.text)),
+    ];
+    match fields
+        .iter()
+        .find(|(_, v)| v.is_some_and(|v| v.contains('\0')))
+    {
+        Some((field, _)) => Err(StoreError::Invalid(format!(
+            "article {} has a NUL character in its {field}, which PostgreSQL cannot store \
+             (remove it before storing, or use a SQLite store)",
+            article.id.escape_debug()
+        ))),
+        None => Ok(()),
+    }
+}
+
 impl StoreTx for PgTx<'_> {
     fn put(&mut self, item: &NewArticle<'_>) -> Result<PutOutcome, StoreError> {
         let article = item.article;
         let raw = item.raw;
         let e = codec::encode(item)?;
+        refuse_nul(article)?;
         let mut db = self.db();
         let existing = db.opt(
             "looking up an article",

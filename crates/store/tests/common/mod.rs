@@ -1,6 +1,8 @@
 //! Builders for test articles (invented text).
 #![allow(dead_code)]
 
+pub mod fixture;
+
 use parallax_model::{
     Article, Block, BlockKind, ContentKind, Hints, OffsetMap, OffsetRun, Origin, RawDoc, Removal,
     RemovalKind, SourceFormat,
