@@ -187,10 +187,8 @@ pub fn reresolve_outlets(store: &mut dyn Store) -> Result<usize, RefreshError> {
             break;
         }
         offset += page.len();
-        for summary in page {
-            let Some(mut article) = store.get(&summary.id)? else {
-                continue;
-            };
+        let ids: Vec<String> = page.into_iter().map(|s| s.id).collect();
+        for mut article in store.get_many(&ids)? {
             let stated = article
                 .outlet_via
                 .as_deref()
@@ -252,13 +250,9 @@ fn analyse_stale(
     }
     let mut done = 0;
     for batch in stale.chunks(ANALYSE_BATCH) {
-        let mut articles = Vec::with_capacity(batch.len());
-        for (id, _) in batch {
-            // Deleted since the listing: nothing to analyse.
-            if let Some(article) = store.get(id)? {
-                articles.push(article);
-            }
-        }
+        // Deleted since the listing: nothing to analyse (left out).
+        let ids: Vec<String> = batch.iter().map(|(id, _)| id.clone()).collect();
+        let articles = store.get_many(&ids)?;
         let revisions: HashMap<&str, &str> = batch
             .iter()
             .map(|(id, rev)| (id.as_str(), rev.as_str()))
@@ -402,8 +396,27 @@ pub fn refresh_stories(store: &mut dyn Store) -> Result<usize, RefreshError> {
 /// The stored analysis of an article when it is current for this build;
 /// `None` when missing, stale, or written in a shape this build cannot read.
 pub fn read_analysis(store: &dyn Store, id: &str) -> Result<Option<Analysis>, StoreError> {
+    Ok(store.get_analysis(id)?.and_then(current_analysis))
+}
+
+/// [`read_analysis`] of many articles in one read: article id → analysis,
+/// for those that have a current one.
+pub fn read_analyses(
+    store: &dyn Store,
+    ids: &[String],
+) -> Result<HashMap<String, Analysis>, StoreError> {
     Ok(store
-        .get_analysis(id)?
-        .filter(|stored| stored.analyzer == ANALYZER_VERSION)
-        .and_then(|stored| serde_json::from_str(&stored.json).ok()))
+        .get_analyses(ids)?
+        .into_iter()
+        .filter_map(|stored| {
+            let id = stored.article_id.clone();
+            Some((id, current_analysis(stored)?))
+        })
+        .collect())
+}
+
+fn current_analysis(stored: StoredAnalysis) -> Option<Analysis> {
+    (stored.analyzer == ANALYZER_VERSION)
+        .then(|| serde_json::from_str(&stored.json).ok())
+        .flatten()
 }

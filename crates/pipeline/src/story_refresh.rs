@@ -12,7 +12,7 @@
 //! changed or gone, since its old text already shaped the clusters.
 
 use crate::analysis::Analysis;
-use crate::refresh::{read_analysis, RefreshError};
+use crate::refresh::{read_analyses, RefreshError};
 use crate::stories::{story_view, StoryView};
 use crate::story_identity::PreviousStory;
 use crate::{analyze_article, coverage};
@@ -52,6 +52,9 @@ fn engine_format() -> String {
 
 const SEEN_FORMAT: &str = "article-revisions/json/1";
 
+/// Articles read from the store at once (one read on a server store).
+const READ_BATCH: usize = 500;
+
 /// Bring the stored stories up to date with the stored articles.
 pub fn refresh_stories_incrementally(store: &mut dyn Store) -> Result<StoryRefresh, RefreshError> {
     let config = StoryConfig::default();
@@ -73,12 +76,18 @@ pub fn refresh_stories_incrementally(store: &mut dyn Store) -> Result<StoryRefre
         .filter(|(id, _)| !seen.contains_key(id))
         .collect();
     let pushed = new.len();
-    for (id, revision) in new {
-        let Some(article) = store.get(id)? else {
-            continue;
-        };
-        engine.push(&StoryInput::from_article(&article));
-        seen.insert(id.clone(), revision.clone());
+    for chunk in new.chunks(READ_BATCH) {
+        let ids: Vec<String> = chunk.iter().map(|(id, _)| id.clone()).collect();
+        let articles = store.get_many(&ids)?;
+        let revisions: HashMap<&str, &str> = chunk
+            .iter()
+            .map(|(id, rev)| (id.as_str(), rev.as_str()))
+            .collect();
+        for article in &articles {
+            engine.push(&StoryInput::from_article(article));
+            let revision = revisions.get(article.id.as_str()).copied().unwrap_or("");
+            seen.insert(article.id.clone(), revision.to_string());
+        }
     }
 
     let mut stories = engine.stories();
@@ -380,15 +389,18 @@ fn views_with_coverage(
     // Load each article needed once, with its analysis.
     let needed: BTreeSet<&String> = wanted.values().flatten().collect();
     let mut loaded: HashMap<String, (Article, Analysis)> = HashMap::new();
-    for id in needed {
-        let Some(article) = store.get(id)? else {
-            continue;
-        };
-        let analysis = match read_analysis(store, id)? {
-            Some(a) => a,
-            None => analyze_article(&article).map_err(|e| RefreshError::Analysis(e.to_string()))?,
-        };
-        loaded.insert(id.clone(), (article, analysis));
+    let needed: Vec<String> = needed.into_iter().cloned().collect();
+    for chunk in needed.chunks(READ_BATCH) {
+        let mut analyses = read_analyses(store, chunk)?;
+        for article in store.get_many(chunk)? {
+            let analysis = match analyses.remove(&article.id) {
+                Some(a) => a,
+                None => {
+                    analyze_article(&article).map_err(|e| RefreshError::Analysis(e.to_string()))?
+                }
+            };
+            loaded.insert(article.id.clone(), (article, analysis));
+        }
     }
     for (sorted, ids) in wanted {
         let parts: Vec<&(Article, Analysis)> = ids.iter().filter_map(|id| loaded.get(id)).collect();

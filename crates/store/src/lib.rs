@@ -452,6 +452,17 @@ pub trait Store: Send {
 
     fn get(&self, id: &str) -> Result<Option<Article>, StoreError>;
 
+    /// The stored articles among `ids`, in `ids` order (missing ones left
+    /// out). One read where a backend can (a server store pays per round
+    /// trip, not per row); callers pass a few hundred ids at a time.
+    fn get_many(&self, ids: &[String]) -> Result<Vec<Article>, StoreError> {
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            out.extend(self.get(id)?);
+        }
+        Ok(out)
+    }
+
     /// The input an article was cleaned from.
     fn get_raw(&self, id: &str) -> Result<Option<RawDoc>, StoreError>;
 
@@ -545,6 +556,16 @@ pub trait Store: Send {
     /// The stored analysis of an article, if one was computed from its
     /// current revision (whatever the analyzer version).
     fn get_analysis(&self, id: &str) -> Result<Option<StoredAnalysis>, StoreError>;
+
+    /// [`Store::get_analysis`] of each of `ids` that has one, in `ids`
+    /// order; one read where a backend can.
+    fn get_analyses(&self, ids: &[String]) -> Result<Vec<StoredAnalysis>, StoreError> {
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            out.extend(self.get_analysis(id)?);
+        }
+        Ok(out)
+    }
 
     /// Every article's entities, in article order, for corpus-wide joining.
     fn all_article_entities(&self) -> Result<Vec<ArticleEntity>, StoreError>;

@@ -127,50 +127,85 @@ pub(crate) fn update_stories<C: GenericClient>(
 ) -> Result<(), StoreError> {
     let context = "updating the stories";
     lock_stories(db)?;
-    let keep: std::collections::HashSet<&str> = current.iter().map(String::as_str).collect();
-    let stored: Vec<String> = db
-        .query(context, "SELECT id FROM stories", &[])?
-        .iter()
-        .map(|r| col(r, 0, context))
-        .collect::<Result<_, _>>()?;
-    for id in stored.iter().filter(|id| !keep.contains(id.as_str())) {
-        db.exec(context, "DELETE FROM stories WHERE id = $1", &[id])?;
-        db.exec(
-            context,
-            "DELETE FROM story_members WHERE story_id = $1",
-            &[id],
-        )?;
+    // Whole columns as arrays: a handful of statements per refresh, not a
+    // few per story.
+    db.exec(
+        context,
+        "DELETE FROM stories WHERE NOT (id = ANY($1::text[]))",
+        &[&current],
+    )?;
+    db.exec(
+        context,
+        "DELETE FROM story_members WHERE NOT (story_id = ANY($1::text[]))",
+        &[&current],
+    )?;
+    // A story named twice takes its last version, as upserts in turn.
+    let mut last: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for (i, (story, _)) in changed.iter().enumerate() {
+        last.insert(story.id.as_str(), i);
     }
-    for (story, key) in changed {
-        let (outlets, document) = story_row(story)?;
+    let mut chosen: Vec<usize> = last.into_values().collect();
+    chosen.sort_unstable();
+    for slice in chosen.chunks(500) {
+        let mut ids = Vec::with_capacity(slice.len());
+        let mut titles = Vec::with_capacity(slice.len());
+        let mut froms = Vec::with_capacity(slice.len());
+        let mut tos = Vec::with_capacity(slice.len());
+        let mut counts = Vec::with_capacity(slice.len());
+        let mut outlets = Vec::with_capacity(slice.len());
+        let mut documents = Vec::with_capacity(slice.len());
+        let mut keys = Vec::with_capacity(slice.len());
+        let mut sources = Vec::with_capacity(slice.len());
+        let mut member_story = Vec::new();
+        let mut member_position = Vec::new();
+        let mut member_article = Vec::new();
+        for &i in slice {
+            let (story, key) = &changed[i];
+            let (o, d) = story_row(story)?;
+            ids.push(story.id.as_str());
+            titles.push(story.title.as_str());
+            froms.push(story.date_from.as_deref());
+            tos.push(story.date_to.as_deref());
+            counts.push(as_i64(story.article_count));
+            outlets.push(o);
+            documents.push(d);
+            keys.push(key.as_str());
+            sources.push(as_i64(story.sources));
+            for (position, article) in story.articles.iter().enumerate() {
+                member_story.push(story.id.as_str());
+                member_position.push(as_i64(position));
+                member_article.push(article.as_str());
+            }
+        }
         db.exec(
             context,
             "INSERT INTO stories (id, position, title, date_from, date_to, article_count, \
              outlets_json, story_json, members_key, sources) \
-             VALUES ($1, 0, $2, $3, $4, $5, $6, $7, $8, $9) \
+             SELECT v.id, 0, v.title, v.date_from, v.date_to, v.article_count, v.outlets, \
+                    v.doc, v.key, v.sources \
+             FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], \
+                         $6::text[], $7::bytea[], $8::text[], $9::bigint[]) \
+                  AS v(id, title, date_from, date_to, article_count, outlets, doc, key, sources) \
              ON CONFLICT (id) DO UPDATE SET position = excluded.position, \
              title = excluded.title, date_from = excluded.date_from, \
              date_to = excluded.date_to, article_count = excluded.article_count, \
              outlets_json = excluded.outlets_json, story_json = excluded.story_json, \
              members_key = excluded.members_key, sources = excluded.sources",
             &[
-                &story.id,
-                &story.title,
-                &story.date_from,
-                &story.date_to,
-                &as_i64(story.article_count),
-                &outlets,
-                &document,
-                key,
-                &as_i64(story.sources),
+                &ids, &titles, &froms, &tos, &counts, &outlets, &documents, &keys, &sources,
             ],
         )?;
         db.exec(
             context,
-            "DELETE FROM story_members WHERE story_id = $1",
-            &[&story.id],
+            "DELETE FROM story_members WHERE story_id = ANY($1::text[])",
+            &[&ids],
         )?;
-        put_members(db, story)?;
+        db.exec(
+            context,
+            "INSERT INTO story_members (story_id, position, article_id) \
+             SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[])",
+            &[&member_story, &member_position, &member_article],
+        )?;
     }
     for m in moves.iter().filter(|m| m.from != m.to) {
         db.exec(
@@ -186,9 +221,11 @@ pub(crate) fn update_stories<C: GenericClient>(
             &[&m.from, &m.to, &now],
         )?;
     }
-    for id in current {
-        db.exec(context, "DELETE FROM story_moves WHERE id = $1", &[id])?;
-    }
+    db.exec(
+        context,
+        "DELETE FROM story_moves WHERE id = ANY($1::text[])",
+        &[&current],
+    )?;
     drop_dangling_moves(db, context)
 }
 

@@ -458,6 +458,25 @@ impl Store for PostgresStore {
         }
     }
 
+    fn get_many(&self, ids: &[String]) -> Result<Vec<Article>, StoreError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut conn = self.lock();
+        let rows = conn.db().query(
+            "reading articles",
+            &format!("SELECT {ARTICLE_COLUMNS}, id FROM articles WHERE id = ANY($1::text[])"),
+            &[&ids],
+        )?;
+        let mut found: HashMap<String, Article> = HashMap::with_capacity(rows.len());
+        for row in &rows {
+            let id: String = col(row, 11, "(articles)")?;
+            let article = codec::decode_article(&id, article_row(row, &id)?)?;
+            found.insert(id, article);
+        }
+        Ok(ids.iter().filter_map(|id| found.remove(id)).collect())
+    }
+
     fn get_raw(&self, id: &str) -> Result<Option<RawDoc>, StoreError> {
         let mut conn = self.lock();
         let row = conn.db().opt(
@@ -792,6 +811,33 @@ impl Store for PostgresStore {
             analyzer: col(&row, 1, id)?,
             json: codec::inflate(id, "analysis", json)?,
         }))
+    }
+
+    fn get_analyses(&self, ids: &[String]) -> Result<Vec<StoredAnalysis>, StoreError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut conn = self.lock();
+        let rows = conn.db().query(
+            "reading analyses",
+            "SELECT x.article_id, x.revision, x.analyzer, x.analysis_json FROM analyses x \
+             JOIN articles a ON a.id = x.article_id AND a.revision = x.revision \
+             WHERE x.article_id = ANY($1::text[])",
+            &[&ids],
+        )?;
+        let mut found: HashMap<String, StoredAnalysis> = HashMap::with_capacity(rows.len());
+        for row in &rows {
+            let id: String = col(row, 0, "(analyses)")?;
+            let json: &[u8] = col(row, 3, &id)?;
+            let analysis = StoredAnalysis {
+                revision: col(row, 1, &id)?,
+                analyzer: col(row, 2, &id)?,
+                json: codec::inflate(&id, "analysis", json)?,
+                article_id: id.clone(),
+            };
+            found.insert(id, analysis);
+        }
+        Ok(ids.iter().filter_map(|id| found.remove(id)).collect())
     }
 
     fn all_article_entities(&self) -> Result<Vec<ArticleEntity>, StoreError> {

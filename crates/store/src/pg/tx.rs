@@ -31,6 +31,41 @@ impl<'c> PgTx<'c> {
     }
 }
 
+/// The rest of an article's row, its raw input and its signature (`$20`,
+/// NULL for none) after the article itself; see [`PgTx::put`]. An update
+/// also drops the article's links (computed from its old text).
+macro_rules! put_tail {
+    () => {
+        "\
+    r AS (INSERT INTO raw_inputs (article_id, kind, content, meta_json) \
+          SELECT id, $17, $18, $19 FROM a ON CONFLICT (article_id) DO UPDATE SET \
+          kind = excluded.kind, content = excluded.content, meta_json = excluded.meta_json), \
+    s AS (INSERT INTO signatures (article_id, signature) \
+          SELECT id, $20 FROM a WHERE $20::bytea IS NOT NULL \
+          ON CONFLICT (article_id) DO UPDATE SET signature = excluded.signature) "
+    };
+}
+
+const PUT_INSERT: &str = concat!(
+    "WITH a AS (INSERT INTO articles (id, title, outlet, url, author, published, language, \
+     format, origin_path, origin_locator, text_chars, content_hash, revision, version, \
+     created_at, updated_at, text, detail_json) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, \
+     $10, $11, $12, $13, 1, $14, $14, $15, $16) RETURNING id), ",
+    put_tail!(),
+    "SELECT count(*) FROM a"
+);
+
+const PUT_UPDATE: &str = concat!(
+    "WITH a AS (UPDATE articles SET title = $2, outlet = $3, url = $4, author = $5, \
+     published = $6, language = $7, format = $8, origin_path = $9, origin_locator = $10, \
+     text_chars = $11, content_hash = $12, revision = $13, version = version + 1, \
+     updated_at = $14, text = $15, detail_json = $16 WHERE id = $1 RETURNING id), \
+     l AS (DELETE FROM duplicate_links WHERE article_id = $1), \
+     d AS (DELETE FROM signatures WHERE article_id = $1 AND $20::bytea IS NULL), ",
+    put_tail!(),
+    "SELECT count(*) FROM a"
+);
+
 pub(crate) fn ids_by_content_hash<C: GenericClient>(
     db: &mut Db<'_, C>,
     hash: &str,
@@ -92,8 +127,12 @@ impl StoreTx for PgTx<'_> {
             return Ok(PutOutcome::Unchanged);
         }
         let now = now_unix();
-        // The same values, in the same order, for the UPDATE and the INSERT.
-        let row: [&(dyn postgres::types::ToSql + Sync); 16] = [
+        let content = raw.content.as_bytes();
+        // One statement writes the article, its raw input and signature
+        // (and, for an update, drops its stale links): a put costs two
+        // round trips, the lookup above and this. The same values, in the
+        // same order, for the UPDATE and the INSERT.
+        let row: [&(dyn postgres::types::ToSql + Sync); 20] = [
             &article.id,
             &article.title,
             &article.outlet,
@@ -110,56 +149,17 @@ impl StoreTx for PgTx<'_> {
             &now,
             &article.text,
             &e.detail,
+            &e.raw_kind,
+            &content,
+            &e.raw_meta,
+            &e.signature,
         ];
-        let outcome = if existing.is_some() {
-            db.exec(
-                "updating an article",
-                "UPDATE articles SET title = $2, outlet = $3, url = $4, author = $5, \
-                 published = $6, language = $7, format = $8, origin_path = $9, \
-                 origin_locator = $10, text_chars = $11, content_hash = $12, \
-                 revision = $13, version = version + 1, updated_at = $14, text = $15, \
-                 detail_json = $16 WHERE id = $1",
-                &row,
-            )?;
-            // Links computed from the old text no longer hold.
-            db.exec(
-                "dropping stale duplicate links",
-                "DELETE FROM duplicate_links WHERE article_id = $1",
-                &[&article.id],
-            )?;
-            PutOutcome::Updated
+        let (context, write, outcome) = if existing.is_some() {
+            ("updating an article", PUT_UPDATE, PutOutcome::Updated)
         } else {
-            db.exec(
-                "inserting an article",
-                "INSERT INTO articles (id, title, outlet, url, author, published, language, \
-                 format, origin_path, origin_locator, text_chars, content_hash, revision, \
-                 version, created_at, updated_at, text, detail_json) VALUES ($1, $2, $3, \
-                 $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 1, $14, $14, $15, $16)",
-                &row,
-            )?;
-            PutOutcome::Inserted
+            ("inserting an article", PUT_INSERT, PutOutcome::Inserted)
         };
-        let content = raw.content.as_bytes();
-        db.exec(
-            "storing the raw input",
-            "INSERT INTO raw_inputs (article_id, kind, content, meta_json) \
-             VALUES ($1, $2, $3, $4) ON CONFLICT (article_id) DO UPDATE SET \
-             kind = excluded.kind, content = excluded.content, meta_json = excluded.meta_json",
-            &[&article.id, &e.raw_kind, &content, &e.raw_meta],
-        )?;
-        match &e.signature {
-            Some(bytes) => db.exec(
-                "storing the signature",
-                "INSERT INTO signatures (article_id, signature) VALUES ($1, $2) \
-                 ON CONFLICT (article_id) DO UPDATE SET signature = excluded.signature",
-                &[&article.id, bytes],
-            )?,
-            None => db.exec(
-                "storing the signature",
-                "DELETE FROM signatures WHERE article_id = $1",
-                &[&article.id],
-            )?,
-        };
+        db.exec(context, write, &row)?;
         self.wrote = true;
         Ok(outcome)
     }
