@@ -5,7 +5,7 @@
 //! whole chunks behind, and a re-run finds them `Unchanged` and completes the
 //! rest.
 
-use crate::{clean_record, process_file, Outcome, Progress};
+use crate::{clean_record, process_record, Outcome, Progress};
 use parallax_dedup::{
     content_hash, LshIndex, MinHasher, DEFAULT_CONTAINMENT, DEFAULT_NEAR_JACCARD,
 };
@@ -19,8 +19,8 @@ use rayon::prelude::*;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-/// Files read and cleaned in parallel, then committed together.
-const CHUNK_FILES: usize = 64;
+/// Records read, cleaned and stored at once (one transaction).
+const BATCH_RECORDS: usize = 256;
 
 /// What an ingest run did.
 #[derive(Debug, Default, Clone)]
@@ -65,18 +65,36 @@ pub fn ingest(
     progress(Progress::Total((files.len() + feeds.len()) as u64));
     let mut ids = IdClaims::default();
 
-    for chunk in files.chunks(CHUNK_FILES) {
-        let outcomes: Vec<(Outcome, &str)> = chunk
-            .par_iter()
-            .flat_map_iter(|file| {
-                let out = process_file(&file.path, limits);
-                progress(Progress::FileDone);
-                out.into_iter().map(|o| (o, file.relative.as_str()))
-            })
+    // Records stream through in batches of at most BATCH_RECORDS, however
+    // they are spread over files: a folder of small pages and one JSONL
+    // or WARC of a million records both hold one batch in memory at a time.
+    // Reading is sequential and cheap; cleaning runs in parallel per batch;
+    // each batch is one transaction.
+    let mut pending: Vec<(parallax_ingest::Record, &str)> = Vec::with_capacity(BATCH_RECORDS);
+    let mut flush = |pending: &mut Vec<(parallax_ingest::Record, &str)>,
+                     report: &mut IngestReport|
+     -> Result<(), StoreError> {
+        if pending.is_empty() {
+            return Ok(());
+        }
+        let outcomes: Vec<(Outcome, &str)> = std::mem::take(pending)
+            .into_par_iter()
+            .map(|(record, relative)| (process_record(record, limits), relative))
             .collect();
-        store_batch(store, &hasher, &mut lsh, outcomes, &mut ids, &mut report)?;
+        store_batch(store, &hasher, &mut lsh, outcomes, &mut ids, report)?;
         crate::failpoint("articles");
+        Ok(())
+    };
+    for file in &files {
+        for record in parallax_ingest::open(&file.path, limits) {
+            pending.push((record, file.relative.as_str()));
+            if pending.len() >= BATCH_RECORDS {
+                flush(&mut pending, &mut report)?;
+            }
+        }
+        progress(Progress::FileDone);
     }
+    flush(&mut pending, &mut report)?;
 
     for url in feeds {
         let outcomes: Vec<Outcome> = match parallax_ingest::fetch_feed(url, limits) {

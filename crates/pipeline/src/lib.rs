@@ -87,30 +87,34 @@ pub type Outcome = Result<(RawDoc, Article), Skipped>;
 pub fn process_file(path: &Path, limits: &Limits) -> Vec<Outcome> {
     parallax_ingest::read_file(path, limits)
         .into_iter()
-        .map(|record| {
-            record.and_then(|mut doc| {
-                let given = limits.meta.for_path(&doc.origin.path);
-                if let Some((given, _)) = &given {
-                    let hints = &mut doc.hints;
-                    for (slot, value) in [
-                        (&mut hints.outlet, &given.outlet),
-                        (&mut hints.url, &given.url),
-                        (&mut hints.title, &given.title),
-                        (&mut hints.published, &given.published),
-                    ] {
-                        if value.is_some() {
-                            slot.clone_from(value);
-                        }
-                    }
-                    if given.published.is_some() {
-                        hints.published_is_capture_date = false;
-                    }
-                }
-                let user = given.and_then(|(g, from)| Some((g.outlet?, from)));
-                clean_record_with(doc, user)
-            })
-        })
+        .map(|record| process_record(record, limits))
         .collect()
+}
+
+/// Clean one record read from a file, with what the user stated about
+/// that file (`--outlet`, a manifest) applied first.
+pub fn process_record(record: parallax_ingest::Record, limits: &Limits) -> Outcome {
+    record.and_then(|mut doc| {
+        let given = limits.meta.for_path(&doc.origin.path);
+        if let Some((given, _)) = &given {
+            let hints = &mut doc.hints;
+            for (slot, value) in [
+                (&mut hints.outlet, &given.outlet),
+                (&mut hints.url, &given.url),
+                (&mut hints.title, &given.title),
+                (&mut hints.published, &given.published),
+            ] {
+                if value.is_some() {
+                    slot.clone_from(value);
+                }
+            }
+            if given.published.is_some() {
+                hints.published_is_capture_date = false;
+            }
+        }
+        let user = given.and_then(|(g, from)| Some((g.outlet?, from)));
+        clean_record_with(doc, user)
+    })
 }
 
 /// Clean one record, turning a cleaning failure into a [`Skipped`] entry.

@@ -55,6 +55,13 @@ const SEEN_FORMAT: &str = "article-revisions/json/1";
 /// Articles read from the store at once (one read on a server store).
 const READ_BATCH: usize = 500;
 
+/// Changed stories compared and written at once (see the refresh loop).
+const STORY_BATCH: usize = 200;
+/// Member articles of the stories in one batch, at most (a story larger
+/// than this is a batch of its own): what bounds memory, since one
+/// comparison's size follows its articles.
+const BATCH_ARTICLES: usize = 1_000;
+
 /// Bring the stored stories up to date with the stored articles.
 pub fn refresh_stories_incrementally(store: &mut dyn Store) -> Result<StoryRefresh, RefreshError> {
     let config = StoryConfig::default();
@@ -111,25 +118,57 @@ pub fn refresh_stories_incrementally(store: &mut dyn Store) -> Result<StoryRefre
         })
         .filter(|(story, key)| stored_keys.get(&story.id) != Some(&Some(key.clone())))
         .collect();
-    let (keys, changed): (Vec<String>, Vec<Story>) =
-        changed.into_iter().map(|(s, k)| (k, s)).unzip();
-    let (mut views, compared) =
-        views_with_coverage(&*store, changed, &stored_keys, &revisions, &stamps)?;
+    // In batches of stories, each compared, written and dropped before the
+    // next: memory holds one batch's articles, analyses and documents, not
+    // the whole store's. A run killed between batches leaves each story
+    // whole (old or new), and the next refresh finishes the rest (their
+    // keys still differ).
     let outlets = outlets_by_id(&*store)?;
-    for r in views.iter_mut().flat_map(|v| &mut v.republished) {
-        r.outlet = outlets.get(&r.article).cloned();
+    let mut rest = changed;
+    let mut written = 0;
+    let mut compared = 0;
+    loop {
+        // Up to STORY_BATCH stories or BATCH_ARTICLES member articles,
+        // whichever comes first (always at least one story): one very
+        // large story is a batch of its own.
+        let mut take = 0;
+        let mut weight = 0;
+        while take < rest.len() && take < STORY_BATCH {
+            weight += rest[take].0.articles.len();
+            take += 1;
+            if weight >= BATCH_ARTICLES {
+                break;
+            }
+        }
+        let later = rest.split_off(take);
+        let batch = std::mem::replace(&mut rest, later);
+        let last = rest.is_empty();
+        let (keys, batch): (Vec<String>, Vec<Story>) =
+            batch.into_iter().map(|(s, k)| (k, s)).unzip();
+        let (mut views, ran) =
+            views_with_coverage(&*store, batch, &stored_keys, &revisions, &stamps)?;
+        for r in views.iter_mut().flat_map(|v| &mut v.republished) {
+            r.outlet = outlets.get(&r.article).cloned();
+        }
+        let updates = views
+            .iter()
+            .zip(keys)
+            .map(|(view, key)| Ok((stored_story(view, &outlets)?, key)))
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        // Every batch passes every current id and move: stories that are
+        // gone are dropped by the first, moves land whole by the last.
+        store.update_stories(&updates, &current, &identity.moves)?;
+        written += updates.len();
+        compared += ran;
+        if last {
+            break;
+        }
     }
-    let updates = views
-        .iter()
-        .zip(keys)
-        .map(|(view, key)| Ok((stored_story(view, &outlets)?, key)))
-        .collect::<Result<Vec<_>, StoreError>>()?;
-    store.update_stories(&updates, &current, &identity.moves)?;
     crate::failpoint("stories");
     save_engine(store, &engine, &seen)?;
     Ok(StoryRefresh {
         stories: total,
-        written: updates.len(),
+        written,
         pushed,
         rebuilt,
         compared,
@@ -356,6 +395,21 @@ fn stored_coverages(
     Ok(known)
 }
 
+/// The article sets `story_view` asks a comparison of: each event's, and
+/// the story's unless its one event holds every article (copies left out).
+fn compared_sets(story: &Story) -> Vec<Vec<String>> {
+    let copies = crate::stories::copies_of(story);
+    let single = matches!(story.events.as_slice(),
+        [only] if only.articles.len() == story.articles.len());
+    story
+        .events
+        .iter()
+        .map(|e| &e.articles)
+        .chain((!single).then_some(&story.articles))
+        .map(|ids| crate::stories::compared_articles(&copies, ids))
+        .collect()
+}
+
 /// The views of `stories`, comparing coverage only for article sets not
 /// compared before. Returns the views and the number of comparisons run.
 fn views_with_coverage(
@@ -370,16 +424,7 @@ fn views_with_coverage(
     // order the comparison shows the articles in.
     let mut wanted: BTreeMap<Vec<String>, Vec<String>> = BTreeMap::new();
     for story in &stories {
-        let copies = crate::stories::copies_of(story);
-        let single = matches!(story.events.as_slice(),
-            [only] if only.articles.len() == story.articles.len());
-        let sets = story
-            .events
-            .iter()
-            .map(|e| &e.articles)
-            .chain((!single).then_some(&story.articles));
-        for ids in sets {
-            let ids = crate::stories::compared_articles(&copies, ids);
+        for ids in compared_sets(story) {
             wanted.entry(key(&ids)).or_insert(ids);
         }
     }
@@ -408,12 +453,32 @@ fn views_with_coverage(
         let analyses: Vec<&Analysis> = parts.iter().map(|(_, x)| x).collect();
         known.insert(sorted, coverage(&articles, &analyses));
     }
+    // Each comparison moves into the one view that shows it; only one that
+    // several views show (an article set two stories share) is copied.
+    let mut uses: HashMap<Vec<String>, usize> = HashMap::new();
+    for story in &stories {
+        for ids in compared_sets(story) {
+            *uses.entry(key(&ids)).or_insert(0) += 1;
+        }
+    }
+    let known = std::cell::RefCell::new(known);
+    let uses = std::cell::RefCell::new(uses);
     let empty = coverage(&[], &[]);
     let compare = |ids: &[String]| -> Coverage {
-        known
-            .get(&key(ids))
-            .cloned()
-            .unwrap_or_else(|| empty.clone())
+        let k = key(ids);
+        let left = {
+            let mut uses = uses.borrow_mut();
+            let n = uses.entry(k.clone()).or_insert(1);
+            *n = n.saturating_sub(1);
+            *n
+        };
+        let mut known = known.borrow_mut();
+        let found = if left == 0 {
+            known.remove(&k)
+        } else {
+            known.get(&k).cloned()
+        };
+        found.unwrap_or_else(|| empty.clone())
     };
     Ok((
         stories
