@@ -111,6 +111,9 @@ pub fn ingest(
         let outcomes = outcomes.into_iter().map(|o| (o, url.as_str())).collect();
         store_batch(store, &hasher, &mut lsh, outcomes, &mut ids, &mut report)?;
     }
+    // The near-duplicate index (a signature per stored article) is not
+    // needed by the refresh: free it first.
+    drop(lsh);
     // Always called: it is one query when nothing is stale, and it catches
     // up after a failed refresh or a new extractor version.
     let changed = report.counts.inserted + report.counts.updated > 0;

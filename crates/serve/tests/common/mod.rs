@@ -9,7 +9,7 @@ use parallax_model::{
 };
 use parallax_serve::ServeConfig;
 use parallax_store::scratch::PgScratch;
-use parallax_store::{DuplicateLink, LinkKind, NewArticle, Store, StoreLocation};
+use parallax_store::{DuplicateLink, LinkKind, NewArticle, StoreLocation};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::mpsc;
