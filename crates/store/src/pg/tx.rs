@@ -31,40 +31,39 @@ impl<'c> PgTx<'c> {
     }
 }
 
-/// The rest of an article's row, its raw input and its signature (`$20`,
-/// NULL for none) after the article itself; see [`PgTx::put`]. An update
-/// also drops the article's links (computed from its old text).
-macro_rules! put_tail {
-    () => {
-        "\
+/// A whole put in one statement: the article is inserted, or updated
+/// only when its revision differs (an equal revision writes nothing and
+/// returns no row: unchanged); then, for a written article, its raw input
+/// and signature (`$20`, NULL for none), and for an updated one the drop
+/// of its links (computed from its old text). `inserted` tells an insert
+/// (`xmax = 0`) from an update.
+const PUT: &str = "\
+    WITH a AS (INSERT INTO articles (id, title, outlet, url, author, published, language, \
+                 format, origin_path, origin_locator, text_chars, content_hash, revision, \
+                 version, created_at, updated_at, text, detail_json) \
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 1, $14, $14, \
+                 $15, $16) \
+               ON CONFLICT (id) DO UPDATE SET title = excluded.title, \
+                 outlet = excluded.outlet, url = excluded.url, author = excluded.author, \
+                 published = excluded.published, language = excluded.language, \
+                 format = excluded.format, origin_path = excluded.origin_path, \
+                 origin_locator = excluded.origin_locator, text_chars = excluded.text_chars, \
+                 content_hash = excluded.content_hash, revision = excluded.revision, \
+                 version = articles.version + 1, updated_at = excluded.updated_at, \
+                 text = excluded.text, detail_json = excluded.detail_json \
+               WHERE articles.revision <> excluded.revision \
+               RETURNING id, (xmax = 0) AS inserted), \
+    l AS (DELETE FROM duplicate_links \
+          WHERE article_id = $1 AND EXISTS (SELECT 1 FROM a WHERE NOT a.inserted)), \
+    d AS (DELETE FROM signatures \
+          WHERE article_id = $1 AND $20::bytea IS NULL AND EXISTS (SELECT 1 FROM a)), \
     r AS (INSERT INTO raw_inputs (article_id, kind, content, meta_json) \
           SELECT id, $17, $18, $19 FROM a ON CONFLICT (article_id) DO UPDATE SET \
           kind = excluded.kind, content = excluded.content, meta_json = excluded.meta_json), \
     s AS (INSERT INTO signatures (article_id, signature) \
           SELECT id, $20 FROM a WHERE $20::bytea IS NOT NULL \
-          ON CONFLICT (article_id) DO UPDATE SET signature = excluded.signature) "
-    };
-}
-
-const PUT_INSERT: &str = concat!(
-    "WITH a AS (INSERT INTO articles (id, title, outlet, url, author, published, language, \
-     format, origin_path, origin_locator, text_chars, content_hash, revision, version, \
-     created_at, updated_at, text, detail_json) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, \
-     $10, $11, $12, $13, 1, $14, $14, $15, $16) RETURNING id), ",
-    put_tail!(),
-    "SELECT count(*) FROM a"
-);
-
-const PUT_UPDATE: &str = concat!(
-    "WITH a AS (UPDATE articles SET title = $2, outlet = $3, url = $4, author = $5, \
-     published = $6, language = $7, format = $8, origin_path = $9, origin_locator = $10, \
-     text_chars = $11, content_hash = $12, revision = $13, version = version + 1, \
-     updated_at = $14, text = $15, detail_json = $16 WHERE id = $1 RETURNING id), \
-     l AS (DELETE FROM duplicate_links WHERE article_id = $1), \
-     d AS (DELETE FROM signatures WHERE article_id = $1 AND $20::bytea IS NULL), ",
-    put_tail!(),
-    "SELECT count(*) FROM a"
-);
+          ON CONFLICT (article_id) DO UPDATE SET signature = excluded.signature) \
+    SELECT inserted FROM a";
 
 pub(crate) fn ids_by_content_hash<C: GenericClient>(
     db: &mut Db<'_, C>,
@@ -117,21 +116,9 @@ impl StoreTx for PgTx<'_> {
         let e = codec::encode(item)?;
         refuse_nul(article)?;
         let mut db = self.db();
-        let existing = db.opt(
-            "looking up an article",
-            "SELECT revision FROM articles WHERE id = $1",
-            &[&article.id],
-        )?;
-        let existing: Option<String> = existing.map(|r| col(&r, 0, &article.id)).transpose()?;
-        if existing.as_deref() == Some(e.revision.as_str()) {
-            return Ok(PutOutcome::Unchanged);
-        }
         let now = now_unix();
         let content = raw.content.as_bytes();
-        // One statement writes the article, its raw input and signature
-        // (and, for an update, drops its stale links): a put costs two
-        // round trips, the lookup above and this. The same values, in the
-        // same order, for the UPDATE and the INSERT.
+        // One statement and one round trip per put (see [`PUT`]).
         let row: [&(dyn postgres::types::ToSql + Sync); 20] = [
             &article.id,
             &article.title,
@@ -154,12 +141,12 @@ impl StoreTx for PgTx<'_> {
             &e.raw_meta,
             &e.signature,
         ];
-        let (context, write, outcome) = if existing.is_some() {
-            ("updating an article", PUT_UPDATE, PutOutcome::Updated)
-        } else {
-            ("inserting an article", PUT_INSERT, PutOutcome::Inserted)
+        let written = db.opt("storing an article", PUT, &row)?;
+        let outcome = match written {
+            None => return Ok(PutOutcome::Unchanged),
+            Some(r) if col::<bool>(&r, 0, &article.id)? => PutOutcome::Inserted,
+            Some(_) => PutOutcome::Updated,
         };
-        db.exec(context, write, &row)?;
         self.wrote = true;
         Ok(outcome)
     }
