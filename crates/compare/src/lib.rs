@@ -425,6 +425,23 @@ impl<'l> Comparer<'l> {
     /// Compare the articles of one story.
     pub fn compare(&self, inputs: &[CoverageInput<'_>]) -> Coverage {
         let mut notes = Vec::new();
+        // A comparison's time and memory grow with its articles: a story
+        // larger than the bound is compared on a sample that keeps every
+        // outlet, and says so.
+        let sampled;
+        let inputs = if inputs.len() > MAX_COMPARED_ARTICLES {
+            sampled = sample_by_outlet(inputs, MAX_COMPARED_ARTICLES);
+            notes.push(format!(
+                "compared {} of {} articles (at most {MAX_COMPARED_ARTICLES} in one \
+                 comparison): each outlet's articles in turn, in story order, so every \
+                 outlet is represented",
+                sampled.len(),
+                inputs.len()
+            ));
+            &sampled[..]
+        } else {
+            inputs
+        };
         let clock = std::time::Instant::now();
         let lap = |what: &str| {
             if std::env::var_os("PARALLAX_COMPARE_TIMING").is_some() {
@@ -479,6 +496,47 @@ impl<'l> Comparer<'l> {
             notes,
         }
     }
+}
+
+/// Articles one comparison reads at most (see [`Comparer::compare`]): a
+/// 1,000-article comparison takes about 0.6 s and 190 MB here; a story of
+/// thousands of articles is compared on a sample.
+pub const MAX_COMPARED_ARTICLES: usize = 300;
+
+/// `limit` of `inputs`, taken round-robin over outlets (an article of no
+/// outlet is a group of its own kind, "unknown"), each outlet's articles in
+/// their order, returned in the order of `inputs`.
+fn sample_by_outlet<'a>(inputs: &[CoverageInput<'a>], limit: usize) -> Vec<CoverageInput<'a>> {
+    let mut groups: Vec<(String, std::collections::VecDeque<usize>)> = Vec::new();
+    for (i, input) in inputs.iter().enumerate() {
+        let outlet = input
+            .article
+            .outlet
+            .as_deref()
+            .map(|o| o.trim().to_lowercase())
+            .unwrap_or_default();
+        match groups.iter_mut().find(|(name, _)| *name == outlet) {
+            Some((_, members)) => members.push_back(i),
+            None => groups.push((outlet, std::collections::VecDeque::from([i]))),
+        }
+    }
+    let mut chosen = Vec::with_capacity(limit);
+    while chosen.len() < limit {
+        let before = chosen.len();
+        for (_, members) in groups.iter_mut() {
+            if chosen.len() == limit {
+                break;
+            }
+            if let Some(i) = members.pop_front() {
+                chosen.push(i);
+            }
+        }
+        if chosen.len() == before {
+            break;
+        }
+    }
+    chosen.sort_unstable();
+    chosen.into_iter().map(|i| inputs[i].clone()).collect()
 }
 
 /// Compare clean articles with the shipped lexicon, the outlet registry and

@@ -712,3 +712,57 @@ fn timeline_marks_background_and_key_dates() {
     assert!(!entry("2026-03-06").key);
     assert!(entry("2026-03-06").background.is_none());
 }
+
+/// A story larger than one comparison's bound is compared on a sample that
+/// keeps every outlet, and the comparison says so.
+#[test]
+fn a_very_large_story_is_compared_on_a_sample_that_keeps_every_outlet() {
+    let n = parallax_compare::MAX_COMPARED_ARTICLES + 40;
+    // One outlet floods the story; two others have a handful each.
+    let articles: Vec<Article> = (0..n)
+        .map(|i| {
+            let outlet = match i % 50 {
+                0 => "Small Paper",
+                1 => "Other Voice",
+                _ => "Big Wire",
+            };
+            article(
+                &format!("a{i:04}"),
+                None,
+                Some(outlet),
+                &format!(
+                    "The harbour board met on Monday about item {i}. Members voted on the plan."
+                ),
+            )
+        })
+        .collect();
+    let cov = parallax_compare::compare_articles(&articles);
+    assert_eq!(cov.articles.len(), parallax_compare::MAX_COMPARED_ARTICLES);
+    for outlet in ["Small Paper", "Other Voice"] {
+        let all = articles
+            .iter()
+            .filter(|a| a.outlet.as_deref() == Some(outlet))
+            .count();
+        let kept = cov
+            .articles
+            .iter()
+            .filter(|a| a.outlet.as_deref() == Some(outlet))
+            .count();
+        assert_eq!(
+            kept, all,
+            "every article of the small outlet {outlet} is kept"
+        );
+    }
+    let ids: Vec<&str> = cov.articles.iter().map(|a| a.id.as_str()).collect();
+    let mut sorted = ids.clone();
+    sorted.sort_unstable();
+    assert_eq!(ids, sorted, "the sample keeps the story's order");
+    assert!(
+        cov.notes.iter().any(|note| note.contains(&format!(
+            "compared {} of {n} articles",
+            parallax_compare::MAX_COMPARED_ARTICLES
+        ))),
+        "{:?}",
+        cov.notes
+    );
+}
