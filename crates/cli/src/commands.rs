@@ -539,3 +539,101 @@ pub fn migrate(db: Option<String>, args: MigrateArgs) -> Result<ExitCode> {
     );
     Ok(ExitCode::SUCCESS)
 }
+
+#[derive(Args)]
+pub struct StoriesArgs {
+    /// Also list stories told by one source only.
+    #[arg(long)]
+    all: bool,
+    /// One JSON line per story (the listing's fields).
+    #[arg(long)]
+    json: bool,
+}
+
+/// `parallax stories`: the stored stories, newest first.
+pub fn stories(db: Option<String>, args: StoriesArgs) -> Result<ExitCode> {
+    let store = open_existing_store(db)?;
+    let all = store.list_stories()?;
+    let shown: Vec<_> = all
+        .iter()
+        .filter(|s| args.all || !s.single_source())
+        .collect();
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    for s in &shown {
+        if args.json {
+            serde_json::to_writer(&mut out, s)?;
+            writeln!(out)?;
+            continue;
+        }
+        let dates = match (&s.date_from, &s.date_to) {
+            (Some(a), Some(b)) if a == b => a.clone(),
+            (Some(a), Some(b)) => format!("{a} – {b}"),
+            (Some(a), None) | (None, Some(a)) => a.clone(),
+            (None, None) => "undated".into(),
+        };
+        writeln!(
+            out,
+            "{}  {}  ({} articles, {} sources: {})  {dates}",
+            s.id,
+            s.title,
+            s.article_count,
+            s.sources,
+            s.outlets.join(", ")
+        )?;
+    }
+    out.flush()?;
+    let hidden = all.len() - shown.len();
+    if !args.json {
+        eprintln!(
+            "{} stories{}; `parallax story ID` shows one",
+            shown.len(),
+            if hidden > 0 {
+                format!(" ({hidden} told by one source only not listed: --all)")
+            } else {
+                String::new()
+            }
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+#[derive(Args)]
+pub struct StoryArgs {
+    /// The story's id (`parallax stories` lists them; an old id that moved
+    /// is followed).
+    id: String,
+    /// The stored document as JSON instead of the report.
+    #[arg(long)]
+    json: bool,
+}
+
+/// `parallax story ID`: one stored story's report (or its document).
+pub fn story(db: Option<String>, args: StoryArgs) -> Result<ExitCode> {
+    let store = open_existing_store(db)?;
+    let mut id = args.id.clone();
+    if store.get_story(&id)?.is_none() {
+        if let Some(to) = store.story_moved_to(&id)? {
+            eprintln!("story {id} is now part of {to}");
+            id = to;
+        }
+    }
+    let Some(stored) = store.get_story(&id)? else {
+        anyhow::bail!("no story {id} in the store (`parallax stories` lists them)");
+    };
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    if args.json {
+        serde_json::to_writer_pretty(&mut out, &stored.document)?;
+        writeln!(out)?;
+    } else {
+        let view: parallax_pipeline::StoryView = serde_json::from_value(stored.document)
+            .with_context(|| {
+                format!(
+                    "story {id} was stored by another version of parallax; run `parallax \
+                     ingest` (or `serve`) once to bring it up to date, or use --json"
+                )
+            })?;
+        crate::report::story(&mut out, 1, &view)?;
+    }
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}

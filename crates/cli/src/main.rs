@@ -41,6 +41,11 @@ enum Command {
     Articles(commands::ArticlesArgs),
     /// Show one stored article.
     Show(commands::ShowArgs),
+    /// List the stored stories, newest first.
+    Stories(commands::StoriesArgs),
+    /// Show one stored story: outlets with their lean, shared facts, what
+    /// one side only reports, quotes, narrator flags, key dates.
+    Story(commands::StoryArgs),
     /// Measure quality against labelled data (see `parallax eval --help`).
     Eval(eval::EvalArgs),
     /// Train a model from labelled data (see `parallax train --help`).
@@ -81,6 +86,8 @@ fn main() -> ExitCode {
         Command::Analyze(args) => commands::analyze(args),
         Command::Articles(args) => commands::articles(cli.db, args),
         Command::Show(args) => commands::show(cli.db, args),
+        Command::Stories(args) => commands::stories(cli.db, args),
+        Command::Story(args) => commands::story(cli.db, args),
         Command::Eval(args) => eval::eval(args),
         Command::Train(args) => eval::train(args),
         Command::Serve(args) => serve::serve(cli.db, args),

@@ -58,7 +58,7 @@ fn more(out: &mut impl Write, n: usize) -> io::Result<()> {
     Ok(())
 }
 
-fn story(out: &mut impl Write, n: usize, view: &StoryView) -> io::Result<()> {
+pub(crate) fn story(out: &mut impl Write, n: usize, view: &StoryView) -> io::Result<()> {
     let c = &view.coverage;
     let outlets = outlets_of(c);
     let span = match (view.date_span.from, view.date_span.to) {

@@ -686,3 +686,49 @@ fn seeds_get_their_outlets_from_the_manifest_or_stay_unknown() {
         stdout(&on_london)
     );
 }
+
+/// `parallax stories` lists what `ingest` stored and `parallax story ID`
+/// prints its report (every line referenced article@range), or the stored
+/// document with --json; an unknown id is a clear error.
+#[test]
+fn stories_and_story_read_the_store() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("p.db");
+    let ingest = run(&["ingest", "examples/corpus"], &db);
+    assert!(ingest.status.success(), "{}", stderr(&ingest));
+
+    let listed = run(&["stories"], &db);
+    assert!(listed.status.success(), "{}", stderr(&listed));
+    let list = stdout(&listed);
+    let first = list
+        .lines()
+        .next()
+        .and_then(|l| l.split_whitespace().next())
+        .unwrap_or_else(|| panic!("no story listed: {list}"));
+    assert!(first.starts_with("st-"), "{list}");
+    assert!(list.contains("Saltmere"), "{list}");
+    assert!(stderr(&listed).contains("`parallax story ID`"));
+
+    let shown = run(&["story", first], &db);
+    assert!(shown.status.success(), "{}", stderr(&shown));
+    let report = stdout(&shown);
+    assert!(report.contains("Outlets:"), "{report}");
+    assert!(report.contains(&format!("id {first}")), "{report}");
+    assert!(
+        report.lines().any(|l| l.contains('@') && l.contains('-')),
+        "lines reference article@range: {report}"
+    );
+
+    let json = run(&["story", first, "--json"], &db);
+    let doc: serde_json::Value =
+        serde_json::from_slice(&json.stdout).unwrap_or_else(|e| panic!("not JSON: {e}"));
+    assert_eq!(doc["id"].as_str(), Some(first));
+
+    let missing = run(&["story", "st-nope"], &db);
+    assert!(!missing.status.success());
+    assert!(
+        stderr(&missing).contains("parallax stories"),
+        "{}",
+        stderr(&missing)
+    );
+}

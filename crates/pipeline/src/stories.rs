@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};
 
 /// An event with the comparison of the outlets that reported it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct EventView {
     #[serde(flatten)]
     pub event: Event,
@@ -17,8 +17,9 @@ pub struct EventView {
 }
 
 /// A story arc: its events, why they were joined, and the comparison of
-/// every article in it.
-#[derive(Debug, Clone, Serialize)]
+/// every article in it. Stored as the story's document (read back by
+/// `parallax story`; a document of another [`VIEW_VERSION`] may not read).
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct StoryView {
     pub id: String,
     pub title: String,
@@ -30,6 +31,7 @@ pub struct StoryView {
     /// Members that republish another member: left out of every
     /// comparison, so a wire story printed by three outlets is one column
     /// and counts once in every coverage figure.
+    #[serde(default)]
     pub republished: Vec<Republication>,
 }
 
