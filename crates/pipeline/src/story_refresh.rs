@@ -60,7 +60,7 @@ const STORY_BATCH: usize = 200;
 /// Member articles of the stories in one batch, at most (a story larger
 /// than this is a batch of its own): what bounds memory, since one
 /// comparison's size follows its articles.
-const BATCH_ARTICLES: usize = 1_000;
+const BATCH_ARTICLES: usize = 300;
 
 /// Bring the stored stories up to date with the stored articles.
 pub fn refresh_stories_incrementally(store: &mut dyn Store) -> Result<StoryRefresh, RefreshError> {
