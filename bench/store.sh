@@ -4,15 +4,16 @@
 # as users run it: clean, dedup, analyse, cluster, compare, store.
 # Prints articles/s, peak RSS of the parallax process and the store's size.
 #
-#   bash bench/store.sh            # NeuS dev + ECB+ dev + PolNeAR (9,730 articles)
-#   bash bench/store.sh 2000       # the first 2,000 of them
+#   bash bench/store.sh            # 10,000 inputs: NeuS dev + ECB+ dev + PolNeAR
+#                                  # (9,730 JSONL records) + 270 Dragnet HTML pages
+#   bash bench/store.sh 2000       # the first 2,000 JSONL records only
 #
 # Needs ../shared/data and PostgreSQL's server binaries (Debian postgresql).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 limit="${1:-0}"
 shared="${PARALLAX_SHARED:-../shared}/data"
-for f in "$shared/events/neus_dev.jsonl" "$shared/events/ecb_dev.jsonl" "$shared/polnear/train/text"; do
+for f in "$shared/events/neus_dev.jsonl" "$shared/events/ecb_dev.jsonl" "$shared/polnear/train/text" "$shared/pages/dragnet/html"; do
   [ -e "$f" ] || { echo "missing $f (set PARALLAX_SHARED)" >&2; exit 3; }
 done
 
@@ -41,6 +42,13 @@ with open(out, "w", encoding="utf-8") as f:
 print(len(rows))
 EOF
 n="$(wc -l < "$work/in/articles.jsonl")"
+if [ "$limit" -eq 0 ]; then
+  # Real HTML pages too, as a crawl delivers them, up to 10,000 inputs.
+  mkdir -p "$work/in/pages"
+  ls "$shared/pages/dragnet/html" | sort | head -n $((10000 - n)) \
+    | while read -r page; do cp "$shared/pages/dragnet/html/$page" "$work/in/pages/"; done
+  n=$((n + $(ls "$work/in/pages" | wc -l)))
+fi
 
 cargo build --release -q -p parallax
 bin="$PWD/target/release/parallax"
@@ -62,7 +70,7 @@ run() { # name store
   fi
 }
 
-echo "ingesting $n articles into each backend (one core each, one after the other)..."
+echo "ingesting $n inputs into each backend, one backend after the other..."
 run sqlite "$work/bench.db"
 run postgres "$pg_url"
 sqlite_bytes="$(cat "$work"/bench.db* 2>/dev/null | wc -c)"
