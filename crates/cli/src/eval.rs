@@ -3,8 +3,8 @@
 
 use anyhow::{Context, Result};
 use clap::{Args, Subcommand};
-use std::path::PathBuf;
-use std::process::ExitCode;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
 
 #[derive(Args)]
 pub struct EvalArgs {
@@ -20,10 +20,18 @@ enum EvalWhat {
         /// AEB folder holding `html/` and `ground-truth.json`.
         #[arg(default_value = "../shared/data/aeb")]
         dir: PathBuf,
-        /// Score the HTML extractor alone, without the text cleaning that
-        /// `parallax clean` applies after it.
-        #[arg(long)]
-        extractor_only: bool,
+        #[command(flatten)]
+        score: ScoreArgs,
+    },
+    /// HTML main-content extraction on a page folder (`html/<id>.html.gz`
+    /// with `gold/<id>.txt`, e.g. ../shared/data/pages/dragnet), scored
+    /// with the AEB metric: 4-gram shingle precision/recall averaged over
+    /// pages.
+    Pages {
+        /// Folder holding `html/`, `gold/` and (optionally) `index.json`.
+        dir: PathBuf,
+        #[command(flatten)]
+        score: ScoreArgs,
     },
     /// Named-entity tagging on a CoNLL-2003 file: entity-level P/R/F1.
     Ner {
@@ -87,29 +95,20 @@ enum EvalWhat {
 
 pub fn eval(args: EvalArgs) -> Result<ExitCode> {
     match args.what {
-        EvalWhat::Aeb {
-            dir,
-            extractor_only: false,
-        } => aeb_pipeline(&dir)?,
-        EvalWhat::Aeb {
-            dir,
-            extractor_only: true,
-        } => {
-            let report = parallax_html::eval::aeb(&dir)
-                .with_context(|| format!("evaluating AEB pages in {}", dir.display()))?;
-            let s = report.scores;
-            println!(
-                "AEB {} pages: F1 {:.4}  precision {:.4}  recall {:.4}  ({:.0} pages/s extraction)",
-                report.pages.len(),
-                s.f1,
-                s.precision,
-                s.recall,
-                report.pages.len() as f64 / report.extract_seconds.max(1e-9)
-            );
-            println!(
-                "provenance: {} blocks, {} with a source range, {} verified exact",
-                report.blocks, report.located, report.verified
-            );
+        EvalWhat::Aeb { dir, score } => {
+            let pages = parallax_html::eval::load_aeb(&dir)
+                .with_context(|| format!("reading AEB pages in {}", dir.display()))?;
+            score_pages("AEB", &dir, &pages, &score)?;
+        }
+        EvalWhat::Pages { dir, score } => {
+            let pages = parallax_html::eval::load_any(&dir)
+                .with_context(|| format!("reading pages in {}", dir.display()))?;
+            anyhow::ensure!(!pages.is_empty(), "{}: no pages to score", dir.display());
+            let name = dir
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_else(|| dir.display().to_string());
+            score_pages(&name, &dir, &pages, &score)?;
         }
         EvalWhat::Ner { file } => {
             let scores = parallax_extract::eval_conll(&file)
@@ -252,41 +251,429 @@ pub fn eval(args: EvalArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// AEB scored on what `parallax clean` outputs: ingest decoding, HTML
-/// extraction and text cleaning together, as a user gets it.
-fn aeb_pipeline(dir: &std::path::Path) -> Result<()> {
-    use parallax_html::eval::{aggregate, compare, load_aeb};
-    let pages = load_aeb(dir).with_context(|| format!("reading AEB pages in {}", dir.display()))?;
+/// How `eval aeb` and `eval pages` score: which Parallax path, which
+/// reference extractor beside it, and where the outputs go.
+#[derive(Args)]
+struct ScoreArgs {
+    /// Score the HTML extractor alone, without the ingest decoding and text
+    /// cleaning that `parallax clean` applies around it.
+    #[arg(long)]
+    extractor_only: bool,
+    /// Also run a reference extractor on the same pages in the same run and
+    /// score its output with the same metric code. `trafilatura` runs
+    /// trafilatura 2.3.1 from the Python venv `bench/.venv` (created on first
+    /// use; override with PARALLAX_BENCH_VENV).
+    #[arg(long, value_enum)]
+    baseline: Option<Baseline>,
+    /// Print one JSON object instead of the table.
+    #[arg(long)]
+    json: bool,
+    /// Write each engine's texts (`<engine>.json`, id → text) and per-page
+    /// counts (`pages.tsv`) into this folder, for looking at failures.
+    #[arg(long)]
+    save: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum Baseline {
+    Trafilatura,
+}
+
+/// The version the baseline was measured with before (bench/html.sh).
+const TRAFILATURA_VERSION: &str = "2.3.1";
+const TRAFILATURA_SCRIPT: &str = include_str!("../../../bench/trafilatura_pages.py");
+
+/// One engine's figures on a set of pages.
+struct EngineRun {
+    name: String,
+    /// Short name for files under `--save`.
+    key: &'static str,
+    counts: Vec<parallax_html::eval::ShingleCounts>,
+    texts: Option<std::collections::HashMap<String, String>>,
+    seconds: f64,
+    /// Pages the engine returned nothing for (errors, no article).
+    failed: usize,
+}
+
+fn score_pages(
+    set: &str,
+    dir: &Path,
+    pages: &[parallax_html::eval::AebPage],
+    args: &ScoreArgs,
+) -> Result<()> {
+    use parallax_html::eval::{aggregate, excluded, score_texts};
+    let mut runs = vec![parallax_run(
+        pages,
+        args.extractor_only,
+        args.save.is_some(),
+    )];
+    let mut provenance = None;
+    if args.extractor_only {
+        // The extractor's own runner also checks block provenance.
+        let report = parallax_html::eval::evaluate(pages);
+        provenance = Some((report.blocks, report.located, report.verified));
+    }
+    if let Some(Baseline::Trafilatura) = args.baseline {
+        match trafilatura_texts(dir, pages) {
+            Ok((texts, seconds, version, errors)) => {
+                let counts = score_texts(pages, &texts);
+                // A page it raised on is stored as an empty text.
+                let failed = pages
+                    .iter()
+                    .filter(|p| texts.get(&p.id).is_none_or(|t| t.trim().is_empty()))
+                    .count();
+                if errors > 0 {
+                    eprintln!("trafilatura raised on {errors} pages (scored as empty)");
+                }
+                runs.push(EngineRun {
+                    name: format!("trafilatura {version}"),
+                    key: "trafilatura",
+                    counts,
+                    texts: Some(texts),
+                    seconds,
+                    failed,
+                });
+            }
+            Err(e) => eprintln!("{e:#}\ncontinuing with Parallax's figures only."),
+        }
+    }
+
+    if let Some(out) = &args.save {
+        save_runs(out, pages, &runs)?;
+    }
+
+    let rows: Vec<_> = runs
+        .iter()
+        .map(|r| (r, aggregate(&r.counts), excluded(&r.counts)))
+        .collect();
+    let n = pages.len();
+    if args.json {
+        let engines: Vec<_> = rows
+            .iter()
+            .map(|(r, s, x)| {
+                serde_json::json!({
+                    "engine": r.name,
+                    "f1": s.f1,
+                    "precision": s.precision,
+                    "recall": s.recall,
+                    "precision_pages": n - x.from_precision,
+                    "recall_pages": n - x.from_recall,
+                    "excluded_from_precision": x.from_precision,
+                    "excluded_from_recall": x.from_recall,
+                    "without_output": r.failed,
+                    "seconds": r.seconds,
+                })
+            })
+            .collect();
+        let out = serde_json::json!({
+            "set": set,
+            "dir": dir.display().to_string(),
+            "pages": n,
+            "engines": engines,
+        });
+        println!("{out}");
+        return Ok(());
+    }
+    println!(
+        "{set}: {n} pages ({}), word 4-gram shingle P/R averaged over pages, F1 of the means",
+        dir.display()
+    );
+    let width = rows.iter().map(|(r, _, _)| r.name.len()).max().unwrap_or(6);
+    println!(
+        "{:<width$}  {:>6}  {:>6}  {:>6}  {:>7}  {:>7}  {:>9}",
+        "engine", "F1", "P", "R", "P pages", "R pages", "pages/s"
+    );
+    for (r, s, x) in &rows {
+        println!(
+            "{:<width$}  {:.4}  {:.4}  {:.4}  {:>7}  {:>7}  {:>9.0}",
+            r.name,
+            s.f1,
+            s.precision,
+            s.recall,
+            n - x.from_precision,
+            n - x.from_recall,
+            n as f64 / r.seconds.max(1e-9)
+        );
+    }
+    for (r, _, x) in &rows {
+        println!(
+            "{}: excluded from P {} (no extracted shingles), from R {} (no expected shingles); {} without output",
+            r.key, x.from_precision, x.from_recall, r.failed
+        );
+    }
+    if let Some((blocks, located, verified)) = provenance {
+        println!(
+            "provenance: {blocks} blocks, {located} with a source range, {verified} verified exact"
+        );
+    }
+    Ok(())
+}
+
+/// Parallax's bodies: by default what `parallax clean` outputs (ingest
+/// decoding, HTML extraction and text cleaning together, as a user gets
+/// it); with `extractor_only`, the HTML extractor's blocks alone.
+fn parallax_run(
+    pages: &[parallax_html::eval::AebPage],
+    extractor_only: bool,
+    keep_texts: bool,
+) -> EngineRun {
+    use parallax_html::eval::compare;
     let limits = parallax_ingest::Limits::default();
+    let opts = parallax_html::Options::default();
     let start = std::time::Instant::now();
     let mut counts = Vec::with_capacity(pages.len());
+    let mut texts = keep_texts.then(std::collections::HashMap::new);
     let mut failed = 0;
-    for page in &pages {
-        let name = format!("{}.html", page.id);
-        let text = parallax_ingest::read_bytes(&name, page.html.as_bytes(), &limits)
-            .into_iter()
-            .filter_map(|r| r.ok())
-            .filter_map(|raw| parallax_clean::clean(&raw).ok())
-            .map(|a| a.text)
-            .next()
-            .unwrap_or_else(|| {
-                failed += 1;
-                String::new()
-            });
+    for page in pages {
+        let text = if extractor_only {
+            parallax_html::extract_with(&page.html, Some(&page.url), &opts)
+                .ok()
+                .map(|p| parallax_html::eval::body_text(&p))
+        } else {
+            let name = format!("{}.html", page.id);
+            parallax_ingest::read_bytes(&name, page.html.as_bytes(), &limits)
+                .into_iter()
+                .filter_map(|r| r.ok())
+                .filter_map(|raw| parallax_clean::clean(&raw).ok())
+                .map(|a| a.text)
+                .next()
+        };
+        let text = text.unwrap_or_else(|| {
+            failed += 1;
+            String::new()
+        });
         counts.push(compare(&page.expected, &text));
+        if let Some(t) = &mut texts {
+            t.insert(page.id.clone(), text);
+        }
     }
-    let seconds = start.elapsed().as_secs_f64();
-    let s = aggregate(&counts);
-    println!(
-        "AEB {} pages (ingest + extract + clean): F1 {:.4}  precision {:.4}  recall {:.4}  ({:.0} pages/s; {} without an article)",
-        pages.len(),
-        s.f1,
-        s.precision,
-        s.recall,
-        pages.len() as f64 / seconds.max(1e-9),
-        failed
-    );
+    EngineRun {
+        name: if extractor_only {
+            "parallax (extractor only)".into()
+        } else {
+            "parallax (ingest + extract + clean)".into()
+        },
+        key: "parallax",
+        counts,
+        texts,
+        seconds: start.elapsed().as_secs_f64(),
+        failed,
+    }
+}
+
+fn save_runs(out: &Path, pages: &[parallax_html::eval::AebPage], runs: &[EngineRun]) -> Result<()> {
+    std::fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
+    for r in runs {
+        if let Some(texts) = &r.texts {
+            let sorted: std::collections::BTreeMap<_, _> = texts.iter().collect();
+            let path = out.join(format!("{}.json", r.key));
+            std::fs::write(&path, serde_json::to_string(&sorted)?)
+                .with_context(|| format!("writing {}", path.display()))?;
+        }
+    }
+    let mut tsv = String::from("id\turl");
+    for r in runs {
+        for col in ["tp", "fp", "fn", "p", "r", "f1"] {
+            tsv.push_str(&format!("\t{}_{col}", r.key));
+        }
+    }
+    tsv.push('\n');
+    let fmt = |v: Option<f64>| v.map_or_else(String::new, |v| format!("{v:.4}"));
+    for (i, page) in pages.iter().enumerate() {
+        tsv.push_str(&format!("{}\t{}", page.id, page.url));
+        for r in runs {
+            let c = r.counts[i];
+            let f1 = match (c.precision(), c.recall()) {
+                (Some(p), Some(r)) if p + r > 0.0 => Some(2.0 * p * r / (p + r)),
+                (Some(_), Some(_)) => Some(0.0),
+                _ => None,
+            };
+            tsv.push_str(&format!(
+                "\t{}\t{}\t{}\t{}\t{}\t{}",
+                c.tp,
+                c.fp,
+                c.fn_,
+                fmt(c.precision()),
+                fmt(c.recall()),
+                fmt(f1)
+            ));
+        }
+        tsv.push('\n');
+    }
+    let path = out.join("pages.tsv");
+    std::fs::write(&path, tsv).with_context(|| format!("writing {}", path.display()))?;
+    eprintln!("wrote per-page figures and texts to {}", out.display());
     Ok(())
+}
+
+/// The `bench/` folder: beside the working directory when run from the
+/// repository root, else the one this binary was built from.
+fn bench_dir() -> PathBuf {
+    let here = PathBuf::from("bench");
+    if here.join("html.sh").exists() {
+        return here;
+    }
+    let built = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../bench");
+    if built.join("html.sh").exists() {
+        built
+    } else {
+        here
+    }
+}
+
+const VENV_HINT: &str = "to set it up by hand, run from the repository root:\n  \
+    python3 -m venv bench/.venv && bench/.venv/bin/pip install 'trafilatura==2.3.1' lxml_html_clean";
+
+/// The venv's Python with trafilatura importable, creating the venv (as
+/// bench/html.sh does) when it is missing.
+fn trafilatura_python() -> Result<PathBuf> {
+    let venv = std::env::var_os("PARALLAX_BENCH_VENV")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| bench_dir().join(".venv"));
+    let python = venv.join("bin/python");
+    let pip_install = || -> Result<()> {
+        let status = Command::new(venv.join("bin/pip"))
+            .args([
+                "install",
+                "-q",
+                &format!("trafilatura=={TRAFILATURA_VERSION}"),
+                "lxml_html_clean",
+            ])
+            .status()
+            .with_context(|| format!("running {}/bin/pip", venv.display()))?;
+        anyhow::ensure!(status.success(), "pip install failed ({status})");
+        Ok(())
+    };
+    let setup_failed = |what: &str, e: anyhow::Error| {
+        anyhow::anyhow!(
+            "trafilatura baseline skipped: {what} in {}: {e:#}\n{VENV_HINT}",
+            venv.display()
+        )
+    };
+    if !python.exists() {
+        eprintln!(
+            "creating the Python venv {} with trafilatura {TRAFILATURA_VERSION} (once)…",
+            venv.display()
+        );
+        let status = Command::new("python3")
+            .arg("-m")
+            .arg("venv")
+            .arg(&venv)
+            .status()
+            .context("running python3 (is Python 3 installed?)")
+            .and_then(|s| {
+                anyhow::ensure!(s.success(), "python3 -m venv failed ({s})");
+                Ok(())
+            });
+        status.map_err(|e| setup_failed("could not create the venv", e))?;
+        pip_install().map_err(|e| setup_failed("could not install trafilatura", e))?;
+    }
+    let version = || {
+        Command::new(&python)
+            .args(["-c", "import trafilatura; print(trafilatura.__version__)"])
+            .output()
+            .ok()
+            .filter(|o| o.status.success())
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+    };
+    let found = match version() {
+        Some(v) => v,
+        None => {
+            eprintln!(
+                "trafilatura is not importable from {}; installing it…",
+                venv.display()
+            );
+            pip_install().map_err(|e| setup_failed("could not install trafilatura", e))?;
+            version().ok_or_else(|| {
+                setup_failed(
+                    "trafilatura still does not import",
+                    anyhow::anyhow!("after pip install"),
+                )
+            })?
+        }
+    };
+    if found != TRAFILATURA_VERSION {
+        eprintln!(
+            "warning: {} has trafilatura {found}, the baseline was measured with \
+             {TRAFILATURA_VERSION}; run {}/bin/pip install 'trafilatura=={TRAFILATURA_VERSION}'",
+            venv.display(),
+            venv.display()
+        );
+    }
+    Ok(python)
+}
+
+/// Run trafilatura on the pages' files; its texts by id, seconds spent,
+/// version and pages it raised on.
+fn trafilatura_texts(
+    dir: &Path,
+    pages: &[parallax_html::eval::AebPage],
+) -> Result<(
+    std::collections::HashMap<String, String>,
+    f64,
+    String,
+    usize,
+)> {
+    let python = trafilatura_python()?;
+    let stamp = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    let tmp = std::env::temp_dir().join(format!("parallax-eval-{}-{stamp}", std::process::id()));
+    std::fs::create_dir_all(&tmp).with_context(|| format!("creating {}", tmp.display()))?;
+    let result = (|| {
+        let manifest: Vec<_> = pages
+            .iter()
+            .map(|p| {
+                serde_json::json!({
+                    "id": p.id,
+                    "path": parallax_html::eval::page_html_path(dir, &p.id),
+                    "url": p.url,
+                })
+            })
+            .collect();
+        let manifest_path = tmp.join("manifest.json");
+        std::fs::write(&manifest_path, serde_json::to_string(&manifest)?)
+            .with_context(|| format!("writing {}", manifest_path.display()))?;
+        let script = tmp.join("trafilatura_pages.py");
+        std::fs::write(&script, TRAFILATURA_SCRIPT)
+            .with_context(|| format!("writing {}", script.display()))?;
+        let out_path = tmp.join("trafilatura.json");
+        eprintln!(
+            "running trafilatura on {} pages (one Python process)…",
+            pages.len()
+        );
+        let output = Command::new(&python)
+            .arg(&script)
+            .arg(&manifest_path)
+            .arg(&out_path)
+            .stderr(std::process::Stdio::inherit())
+            .output()
+            .with_context(|| format!("running {}", python.display()))?;
+        anyhow::ensure!(
+            output.status.success(),
+            "the trafilatura run failed ({}); see its messages above",
+            output.status
+        );
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        let field = |key: &str| {
+            stdout
+                .lines()
+                .find_map(|l| l.strip_prefix(key))
+                .map(str::trim)
+                .unwrap_or("")
+                .to_string()
+        };
+        let version = field("TRAFILATURA_VERSION=");
+        let seconds = field("TRAFILATURA_SECONDS=").parse().unwrap_or(0.0);
+        let errors = field("TRAFILATURA_ERRORS=").parse().unwrap_or(0);
+        let text = std::fs::read_to_string(&out_path)
+            .with_context(|| format!("reading trafilatura's output {}", out_path.display()))?;
+        let texts: std::collections::HashMap<String, String> = serde_json::from_str(&text)
+            .with_context(|| format!("parsing {}", out_path.display()))?;
+        Ok((texts, seconds, version, errors))
+    })();
+    let _ = std::fs::remove_dir_all(&tmp);
+    result.context("trafilatura baseline skipped")
 }
 
 #[derive(Args)]

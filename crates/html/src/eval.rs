@@ -1,5 +1,7 @@
 //! The article-extraction-benchmark (AEB) metric and a runner over an AEB
-//! directory (`html/<id>.html.gz` + `ground-truth.json`).
+//! directory (`html/<id>.html.gz` + `ground-truth.json`) or a page folder
+//! (`html/<id>.html.gz` + `gold/<id>.txt`, optional `index.json`; see
+//! [`load_pages`]).
 //!
 //! Per page, the expected and extracted bodies become multisets of word
 //! 4-gram shingles; tp/fp/fn are counted per page, precision and recall are
@@ -207,6 +209,120 @@ pub fn load_aeb(dir: &Path) -> Result<Vec<AebPage>, EvalError> {
     Ok(pages)
 }
 
+/// Load a page folder: `html/<id>.html.gz` with its expected body in
+/// `gold/<id>.txt`. The ids (and URLs, when known) come from `index.json`
+/// (`[{"id": …, "url": … | null, …}]`) when the folder has one, otherwise
+/// from the `gold/*.txt` file names. Sorted by id.
+pub fn load_pages(dir: &Path) -> Result<Vec<AebPage>, EvalError> {
+    let index_path = dir.join("index.json");
+    let mut entries: Vec<(String, String)> = Vec::new();
+    if index_path.exists() {
+        let text = std::fs::read_to_string(&index_path).map_err(io_err(&index_path))?;
+        let value: serde_json::Value =
+            serde_json::from_str(&text).map_err(|e| EvalError::Format {
+                path: index_path.clone(),
+                message: e.to_string(),
+            })?;
+        let list = value.as_array().ok_or_else(|| EvalError::Format {
+            path: index_path.clone(),
+            message: "expected a JSON array of {\"id\", \"url\"} objects".into(),
+        })?;
+        for (i, v) in list.iter().enumerate() {
+            let id = match &v["id"] {
+                serde_json::Value::String(s) => s.clone(),
+                serde_json::Value::Number(n) => n.to_string(),
+                _ => {
+                    return Err(EvalError::Format {
+                        path: index_path.clone(),
+                        message: format!("entry {i} has no string \"id\""),
+                    })
+                }
+            };
+            let url = v["url"].as_str().unwrap_or("").to_string();
+            entries.push((id, url));
+        }
+    } else {
+        let gold = dir.join("gold");
+        for entry in std::fs::read_dir(&gold).map_err(io_err(&gold))? {
+            let path = entry.map_err(io_err(&gold))?.path();
+            if path.extension().is_some_and(|e| e == "txt") {
+                if let Some(stem) = path.file_stem().and_then(|s| s.to_str()) {
+                    entries.push((stem.to_string(), String::new()));
+                }
+            }
+        }
+        if entries.is_empty() {
+            return Err(EvalError::Format {
+                path: gold,
+                message: "no <id>.txt files (expected html/<id>.html.gz + gold/<id>.txt)".into(),
+            });
+        }
+    }
+    let mut pages = Vec::with_capacity(entries.len());
+    for (id, url) in entries {
+        let gold_path = dir.join("gold").join(format!("{id}.txt"));
+        let raw = std::fs::read(&gold_path).map_err(io_err(&gold_path))?;
+        let expected = String::from_utf8_lossy(&raw).into_owned();
+        let html = read_html_file(&page_html_path(dir, &id))?;
+        pages.push(AebPage {
+            id,
+            url,
+            expected,
+            html,
+        });
+    }
+    pages.sort_by(|a, b| a.id.cmp(&b.id));
+    Ok(pages)
+}
+
+/// Where a page's HTML lives in either layout: `html/<id>.html.gz`.
+pub fn page_html_path(dir: &Path, id: &str) -> PathBuf {
+    dir.join("html").join(format!("{id}.html.gz"))
+}
+
+/// Load an AEB directory (`ground-truth.json`) or a page folder (`gold/`),
+/// whichever `dir` is.
+pub fn load_any(dir: &Path) -> Result<Vec<AebPage>, EvalError> {
+    if dir.join("ground-truth.json").exists() {
+        load_aeb(dir)
+    } else if dir.join("gold").is_dir() {
+        load_pages(dir)
+    } else {
+        Err(EvalError::Format {
+            path: dir.to_path_buf(),
+            message: "neither ground-truth.json (AEB layout) nor gold/ (html/<id>.html.gz + \
+                      gold/<id>.txt) found here; is the path right?"
+                .into(),
+        })
+    }
+}
+
+/// How many pages each mean of [`aggregate`] leaves out: those without
+/// predicted shingles (out of precision) and those without expected
+/// shingles (out of recall).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Excluded {
+    pub from_precision: usize,
+    pub from_recall: usize,
+}
+
+/// Count the pages [`aggregate`] leaves out of each mean.
+pub fn excluded(pages: &[ShingleCounts]) -> Excluded {
+    Excluded {
+        from_precision: pages.iter().filter(|c| c.precision().is_none()).count(),
+        from_recall: pages.iter().filter(|c| c.recall().is_none()).count(),
+    }
+}
+
+/// Score extracted texts given by page id (a page missing from `texts`
+/// counts as an empty extraction), in the order of `pages`.
+pub fn score_texts(pages: &[AebPage], texts: &HashMap<String, String>) -> Vec<ShingleCounts> {
+    pages
+        .iter()
+        .map(|p| compare(&p.expected, texts.get(&p.id).map_or("", String::as_str)))
+        .collect()
+}
+
 /// The article body as the benchmark compares it: blocks joined by blank lines.
 pub fn body_text(page: &crate::Page) -> String {
     let mut out = String::new();
@@ -306,6 +422,52 @@ mod tests {
         let s = aggregate(&[a, b]);
         assert_eq!(s.precision, 1.0);
         assert_eq!(s.recall, 0.5);
+    }
+
+    #[test]
+    fn page_folder_loads_with_and_without_index() {
+        let dir = std::env::temp_dir().join(format!("parallax-eval-pages-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("html")).expect("temp dir");
+        std::fs::create_dir_all(dir.join("gold")).expect("temp dir");
+        for id in ["b", "a"] {
+            let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+            std::io::Write::write_all(&mut gz, format!("<p>page {id}</p>").as_bytes())
+                .expect("gzip");
+            std::fs::write(page_html_path(&dir, id), gz.finish().expect("gzip")).expect("write");
+            std::fs::write(
+                dir.join("gold").join(format!("{id}.txt")),
+                format!("page {id}"),
+            )
+            .expect("write");
+        }
+        let pages = load_any(&dir).expect("loads from gold/");
+        assert_eq!(pages.len(), 2);
+        assert_eq!(pages[0].id, "a");
+        assert_eq!(pages[0].html, "<p>page a</p>");
+        assert_eq!(pages[1].expected, "page b");
+        std::fs::write(
+            dir.join("index.json"),
+            r#"[{"id": "b", "url": "http://x.test/b"}, {"id": "a", "url": null}]"#,
+        )
+        .expect("write");
+        let pages = load_pages(&dir).expect("loads from index.json");
+        assert_eq!(pages[1].url, "http://x.test/b");
+        assert_eq!(pages[0].url, "");
+        let texts: HashMap<String, String> = [("a".to_string(), "x".to_string())].into();
+        let counts = score_texts(&pages, &texts);
+        let ex = excluded(&counts);
+        // Two-word bodies have no 4-gram shingles at all.
+        assert_eq!(
+            ex,
+            Excluded {
+                from_precision: 2,
+                from_recall: 2
+            }
+        );
+        std::fs::write(dir.join("index.json"), r#"[{"id": "missing"}]"#).expect("write");
+        assert!(load_pages(&dir).is_err());
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]

@@ -104,10 +104,43 @@ fn junk_kind(tag: &str, attrs: &str) -> Option<RemovalKind> {
     if attrs.contains("#hidden") {
         return Some(RemovalKind::Boilerplate);
     }
+    junk_word(attrs).map(|(_, k)| k)
+}
+
+/// The first furniture word a class/id string names, with its kind.
+fn junk_word(attrs: &str) -> Option<(&'static str, RemovalKind)> {
     JUNK_WORDS
         .iter()
-        .find(|(w, _)| attrs.contains(w))
-        .map(|(_, k)| *k)
+        .find(|(w, _)| names_word(attrs, w))
+        .copied()
+}
+
+/// Class tokens that do not say what the element is: taxonomy slugs that
+/// blog engines write from the post's own tags and categories
+/// (WordPress `tag-internet-sharing`, `category-social-media`, TypePad
+/// `entry-category-…`). Matching furniture words inside them drops whole
+/// articles. (Layout modifiers such as `has-sidebar` are left alone: on
+/// `figure.no-caption` the word still marks image furniture.)
+fn descriptive_token(token: &str) -> bool {
+    const PREFIXES: [&str; 8] = [
+        "tag-",
+        "tag_",
+        "category-",
+        "category_",
+        "entry-category-",
+        "entry-tag-",
+        "entry-author-",
+        "post-tag-",
+    ];
+    !PREFIXES.iter().any(|p| token.starts_with(p))
+}
+
+/// Whether a class/id string names `word` (as a substring of one of its
+/// descriptive tokens).
+fn names_word(attrs: &str, word: &str) -> bool {
+    attrs
+        .split_ascii_whitespace()
+        .any(|t| descriptive_token(t) && t.contains(word))
 }
 
 /// A `credit` element that holds a sentence, not a photo credit: the
@@ -282,7 +315,17 @@ impl Scorer<'_, '_> {
             let s = self.stats[ix];
             let root = self.stats[0];
             let big = s.paras >= 3 && s.paras as u32 * 2 >= root.paras as u32;
-            if !big {
+            // `widget` names the wrapper of any module on widget-built
+            // pages, the post itself included (Blogger's `widget Blog`,
+            // WordPress loop widgets), and posts written with `<br>` lines
+            // count no paragraphs: a widget that reads as prose (long,
+            // few links) is left to the scorer.
+            let prose_widget = !JUNK_TAGS.contains(&&**name)
+                && !attrs.contains("#hidden")
+                && junk_word(attrs).is_some_and(|(w, _)| w == "widget")
+                && s.text >= 1500
+                && s.link * 4 < s.text;
+            if !big && !prose_widget {
                 self.junk[ix] = Some(kind);
             }
         }
@@ -293,7 +336,7 @@ impl Scorer<'_, '_> {
         if POSITIVE.iter().any(|p| attrs.contains(p)) {
             w += 25.0;
         }
-        if NEGATIVE.iter().any(|p| attrs.contains(p)) {
+        if NEGATIVE.iter().any(|p| names_word(attrs, p)) {
             w -= 25.0;
         }
         w
