@@ -309,3 +309,16 @@ pub(crate) fn inflate(id: &str, what: &str, bytes: &[u8]) -> Result<String, Stor
         })?;
     Ok(out)
 }
+
+/// `s` with LIKE's wildcards and the escape character escaped (`ESCAPE '\\'`),
+/// so a user's name filter matches literally on either backend.
+pub(crate) fn escape_like(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}

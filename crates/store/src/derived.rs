@@ -308,7 +308,7 @@ pub(crate) fn list_entities(
     let pattern = query
         .name
         .as_deref()
-        .map(|n| format!("%{}%", escape_like(&n.to_lowercase())));
+        .map(|n| format!("%{}%", crate::codec::escape_like(&n.to_lowercase())));
     // The display name is the one most rows use (ties: the longest).
     let mut stmt = conn
         .prepare_cached(
@@ -352,17 +352,6 @@ pub(crate) fn list_entities(
         .map_err(StoreError::sqlite(context))?;
     rows.collect::<Result<_, _>>()
         .map_err(StoreError::sqlite(context))
-}
-
-fn escape_like(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out
 }
 
 pub(crate) fn get_state(conn: &Connection, name: &str) -> Result<Option<EngineState>, StoreError> {

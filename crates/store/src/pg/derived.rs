@@ -445,7 +445,7 @@ pub(crate) fn list_entities<C: GenericClient>(
     let pattern = query
         .name
         .as_deref()
-        .map(|n| format!("%{}%", escape_like(&n.to_lowercase())));
+        .map(|n| format!("%{}%", crate::codec::escape_like(&n.to_lowercase())));
     let limit = as_i64(query.limit);
     let offset = as_i64(query.offset);
     // The display name is the one most rows use (ties: the longest).
@@ -484,17 +484,6 @@ pub(crate) fn list_entities<C: GenericClient>(
             })
         })
         .collect()
-}
-
-fn escape_like(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out
 }
 
 pub(crate) fn set_outlets<C: GenericClient>(
