@@ -19,7 +19,7 @@ use crate::{analyze_article, coverage};
 use parallax_cluster::{Story, StoryConfig, StoryEngine, StoryInput, STATE_FORMAT};
 use parallax_compare::Coverage;
 use parallax_model::Article;
-use parallax_store::{EngineState, ListQuery, Store, StoreError, StoredStory};
+use parallax_store::{EngineState, Store, StoreError, StoredStory};
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
@@ -262,24 +262,7 @@ fn previous_stories(store: &dyn Store) -> Result<Vec<PreviousStory>, StoreError>
 }
 
 fn outlets_by_id(store: &dyn Store) -> Result<HashMap<String, String>, StoreError> {
-    let mut outlets = HashMap::new();
-    let mut offset = 0;
-    loop {
-        let page = store.list(&ListQuery {
-            limit: 1_000,
-            offset,
-            ..ListQuery::default()
-        })?;
-        if page.is_empty() {
-            return Ok(outlets);
-        }
-        offset += page.len();
-        for s in page {
-            if let Some(outlet) = s.outlet {
-                outlets.insert(s.id, outlet);
-            }
-        }
-    }
+    Ok(store.article_outlets()?.into_iter().collect())
 }
 
 fn key(ids: &[String]) -> Vec<String> {

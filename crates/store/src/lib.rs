@@ -474,6 +474,10 @@ pub trait Store: Send {
     /// Articles per stored outlet name (`None`: no outlet), most first.
     fn outlet_counts(&self) -> Result<Vec<(Option<String>, u64)>, StoreError>;
 
+    /// `(article id, outlet)` of every article that names one, in id order:
+    /// one read, not a listing paged through the store.
+    fn article_outlets(&self) -> Result<Vec<(String, String)>, StoreError>;
+
     /// Ids of articles whose text has this [`parallax_dedup::content_hash`]
     /// (exact copies), oldest first.
     fn ids_by_content_hash(&self, hash: &str) -> Result<Vec<String>, StoreError>;

@@ -663,6 +663,19 @@ impl Store for SqliteStore {
         ids_by_content_hash(&self.conn, hash)
     }
 
+    fn article_outlets(&self) -> Result<Vec<(String, String)>, StoreError> {
+        let context = "reading article outlets";
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT id, outlet FROM articles WHERE outlet IS NOT NULL ORDER BY id")
+            .map_err(StoreError::sqlite(context))?;
+        let rows = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .map_err(StoreError::sqlite(context))?;
+        rows.collect::<Result<_, _>>()
+            .map_err(StoreError::sqlite(context))
+    }
+
     fn replace_stories(&mut self, stories: &[StoredStory]) -> Result<(), StoreError> {
         let context = "replacing the stories";
         let tx = self

@@ -578,6 +578,20 @@ fn outlet_counts_and_renames(fx: &dyn Fixture) {
         }))),
         ["o3", "o6"]
     );
+    let named: Vec<(String, String)> = [
+        ("o2", "Daily"),
+        ("o3", "Avis"),
+        ("o5", "Blatt"),
+        ("o6", "Avis"),
+    ]
+    .iter()
+    .map(|(id, o)| (id.to_string(), o.to_string()))
+    .collect();
+    assert_eq!(
+        ok(store.article_outlets()),
+        named,
+        "every named outlet, by id"
+    );
 }
 
 fn read_only_store_reads_and_refuses_writes(fx: &dyn Fixture) {

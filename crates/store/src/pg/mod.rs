@@ -572,6 +572,15 @@ impl Store for PostgresStore {
             .collect()
     }
 
+    fn article_outlets(&self) -> Result<Vec<(String, String)>, StoreError> {
+        derived::pairs(
+            &mut self.lock().db(),
+            "reading article outlets",
+            "SELECT id, outlet FROM articles WHERE outlet IS NOT NULL ORDER BY id",
+            &[],
+        )
+    }
+
     fn ids_by_content_hash(&self, hash: &str) -> Result<Vec<String>, StoreError> {
         let mut conn = self.lock();
         tx::ids_by_content_hash(&mut conn.db(), hash)
