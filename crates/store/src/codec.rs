@@ -322,3 +322,22 @@ pub(crate) fn escape_like(s: &str) -> String {
     }
     out
 }
+
+/// Refuses a link no backend may store: a score outside `0..=1` (or NaN)
+/// and an article linked to itself. Checked before any SQL runs, so a
+/// refused link leaves the transaction usable on every backend.
+pub(crate) fn check_link(link: &crate::DuplicateLink) -> Result<(), StoreError> {
+    if !(0.0..=1.0).contains(&link.score) {
+        return Err(StoreError::Invalid(format!(
+            "duplicate score {} for {} → {} must be between 0 and 1",
+            link.score, link.article_id, link.of_id
+        )));
+    }
+    if link.article_id == link.of_id {
+        return Err(StoreError::Invalid(format!(
+            "article {} cannot be a duplicate of itself",
+            link.article_id
+        )));
+    }
+    Ok(())
+}

@@ -382,18 +382,7 @@ impl StoreTx for SqliteTx<'_> {
     }
 
     fn add_link(&mut self, link: &DuplicateLink) -> Result<(), StoreError> {
-        if !(0.0..=1.0).contains(&link.score) {
-            return Err(StoreError::Invalid(format!(
-                "duplicate score {} for {} → {} must be between 0 and 1",
-                link.score, link.article_id, link.of_id
-            )));
-        }
-        if link.article_id == link.of_id {
-            return Err(StoreError::Invalid(format!(
-                "article {} cannot be a duplicate of itself",
-                link.article_id
-            )));
-        }
+        codec::check_link(link)?;
         for id in [&link.article_id, &link.of_id] {
             let exists = self
                 .tx
