@@ -153,6 +153,10 @@ pub struct IngestArgs {
     /// List every skipped input, not only the first 50.
     #[arg(long)]
     all_skipped: bool,
+    /// Publish the inputs to this queue (NATS JetStream, nats://HOST:PORT)
+    /// for `parallax worker`s to store, instead of storing them here.
+    #[arg(long, value_name = "URL")]
+    queue: Option<String>,
 }
 
 #[derive(Args)]
@@ -210,7 +214,7 @@ fn read_and_clean(input: &InputArgs) -> Result<(Vec<Article>, Vec<Skipped>)> {
 
 /// Skipped inputs listed on stderr; past `SHOWN` lines, the rest are
 /// summarised by reason so a folder of 10,000 wrong files stays readable.
-fn report_skipped(skipped: &[Skipped], all: bool) {
+pub(crate) fn report_skipped(skipped: &[Skipped], all: bool) {
     const SHOWN: usize = 50;
     let shown = if all { skipped.len() } else { SHOWN };
     for s in skipped.iter().take(shown) {
@@ -229,7 +233,7 @@ fn report_skipped(skipped: &[Skipped], all: bool) {
     }
 }
 
-fn exit_for(skipped: &[Skipped]) -> ExitCode {
+pub(crate) fn exit_for(skipped: &[Skipped]) -> ExitCode {
     if skipped.is_empty() {
         ExitCode::SUCCESS
     } else {
@@ -346,12 +350,20 @@ fn open_existing_at(at: &StoreLocation) -> Result<Box<dyn Store>> {
 }
 
 pub fn ingest(db: Option<String>, args: IngestArgs) -> Result<ExitCode> {
-    let (mut store, at) = open_store(db)?;
     let limits = limits(
         args.max_record_mb,
         args.all_files,
         given(&args.outlet, &args.url, &args.published, &args.manifest)?,
     )?;
+    if let Some(url) = &args.queue {
+        if db.is_some() {
+            anyhow::bail!(
+                "--queue publishes for workers, which write to the store: give --db to                  `parallax worker`, not to `ingest --queue`"
+            );
+        }
+        return crate::queue::publish(url, &args.paths, &args.feeds, &limits, args.all_skipped);
+    }
+    let (mut store, at) = open_store(db)?;
     let bar = Bar::new("ingesting");
     let report = parallax_pipeline::ingest(&mut *store, &args.paths, &args.feeds, &limits, &|p| {
         bar.update(p)
@@ -548,10 +560,28 @@ pub struct StoriesArgs {
     /// One JSON line per story (the listing's fields).
     #[arg(long)]
     json: bool,
+    /// Run the story engine on the queue's "article stored" events until
+    /// stopped (one engine leads; others stand by).
+    #[arg(long, requires = "queue")]
+    follow: bool,
+    /// The queue whose "article stored" events drive the engine (nats://HOST:PORT).
+    #[arg(long, env = "PARALLAX_QUEUE", value_name = "URL")]
+    queue: Option<String>,
+    /// With --follow: exit once no input is waiting or in flight and no
+    /// event has come for this many seconds (for batch jobs and tests).
+    #[arg(long, value_name = "SECONDS", requires = "follow")]
+    exit_when_idle: Option<u64>,
 }
 
 /// `parallax stories`: the stored stories, newest first.
 pub fn stories(db: Option<String>, args: StoriesArgs) -> Result<ExitCode> {
+    if let (true, Some(queue)) = (args.follow, &args.queue) {
+        let engine = crate::queue::FollowArgs {
+            queue: queue.clone(),
+            exit_when_idle: args.exit_when_idle,
+        };
+        return crate::queue::follow(db, &engine);
+    }
     let store = open_existing_store(db)?;
     let all = store.list_stories()?;
     let shown: Vec<_> = all

@@ -5,6 +5,7 @@ mod commands;
 mod eval;
 mod outlets;
 mod progress;
+mod queue;
 mod report;
 mod serve;
 
@@ -55,6 +56,11 @@ enum Command {
     /// Copy a store into another (SQLite ⇄ PostgreSQL): articles, raw
     /// inputs, links, analyses, stories and engine state.
     Migrate(commands::MigrateArgs),
+    /// Take inputs from the queue (`ingest --queue`), store and analyse
+    /// them, and tell the story engine; run as many as you like.
+    Worker(queue::WorkerArgs),
+    /// The work queue: `parallax queue status`.
+    Queue(queue::QueueArgs),
     /// The outlet registry: list, show, set, rate, import (your own tables
     /// in the data directory; upgrades never touch them).
     Outlets(outlets::OutletsArgs),
@@ -93,6 +99,8 @@ fn main() -> ExitCode {
         Command::Serve(args) => serve::serve(cli.db, args),
         Command::Outlets(args) => outlets::outlets(args),
         Command::Migrate(args) => commands::migrate(cli.db, args),
+        Command::Worker(args) => queue::worker(cli.db, args),
+        Command::Queue(args) => queue::queue(args),
     };
     match result {
         Ok(code) => code,

@@ -103,7 +103,7 @@ fn is_false(value: &bool) -> bool {
 }
 
 /// One record as ingest hands it to clean: decoded, not yet cleaned.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RawDoc {
     /// Stable id (file stem, JSONL `id`, or content hash). See `ingest`.
     pub id: String,

@@ -133,7 +133,7 @@ pub fn ingest(
 /// later publication date is the copy; on equal or missing dates the text
 /// more contained in the other (`contained` = share of the new text in the
 /// other minus the reverse) is the copy; failing that, the larger id.
-fn new_is_copy(article: &Article, other_date: Option<&str>, other: &str, contained: f64) -> bool {
+pub(crate) fn new_is_copy(article: &Article, other_date: Option<&str>, other: &str, contained: f64) -> bool {
     let day = |d: &str| d.get(..10).map(str::to_string);
     match (
         article.published.as_deref().and_then(day),
@@ -145,7 +145,7 @@ fn new_is_copy(article: &Article, other_date: Option<&str>, other: &str, contain
     }
 }
 
-fn directed_link(
+pub(crate) fn directed_link(
     new: &str,
     other: String,
     new_is_copy: bool,
@@ -168,9 +168,9 @@ fn directed_link(
 /// The ids this run has stored, with where each came from, so that no
 /// record silently replaces another one of the same run.
 #[derive(Default)]
-struct IdClaims {
+pub(crate) struct IdClaims {
     /// id → origin (`path` or `path:locator`) and clean-text hash.
-    taken: HashMap<String, (String, String)>,
+    pub(crate) taken: HashMap<String, (String, String)>,
 }
 
 /// Same file on disk: equal paths, or equal once both resolve.
@@ -190,7 +190,7 @@ fn same_file(a: &str, b: &str) -> bool {
 /// The file that first took the stem keeps it, on this run and later ones:
 /// a stored article with that id from the same file (or with the same
 /// text, for a tree that moved) is this file's own.
-fn resolve_file_id(
+pub(crate) fn resolve_file_id(
     tx: &mut dyn StoreTx,
     claims: &IdClaims,
     raw: &mut RawDoc,
@@ -276,38 +276,7 @@ fn store_batch(
         if outcome == PutOutcome::Unchanged {
             continue;
         }
-        let link = if let Some(other) = exact.into_iter().find(|id| *id != article.id) {
-            let other_date = tx.published_of(&other)?;
-            let copy = new_is_copy(&article, other_date.as_deref(), &other, 0.0);
-            Some(directed_link(
-                &article.id,
-                other,
-                copy,
-                LinkKind::Exact,
-                1.0,
-            ))
-        } else {
-            match lsh
-                .matches(&signature, DEFAULT_NEAR_JACCARD, DEFAULT_CONTAINMENT)
-                .into_iter()
-                .find(|m| m.id != article.id)
-            {
-                Some(m) => {
-                    let other_date = tx.published_of(&m.id)?;
-                    let contained = m.query_in_stored - m.stored_in_query;
-                    let copy = new_is_copy(&article, other_date.as_deref(), &m.id, contained);
-                    let score = m.score();
-                    Some(directed_link(
-                        &article.id,
-                        m.id,
-                        copy,
-                        LinkKind::Near,
-                        score,
-                    ))
-                }
-                None => None,
-            }
-        };
+        let link = find_link(&mut *tx, lsh, &article, &signature, exact)?;
         if let Some(link) = link {
             tx.add_link(&link)?;
             links.push(link);
@@ -321,4 +290,49 @@ fn store_batch(
     tx.commit()?;
     report.duplicates.extend(links);
     Ok(())
+}
+
+/// The duplicate link for a newly stored article, if it copies (or is
+/// copied by) a stored one: an exact copy by content hash (`exact`: the
+/// stored ids with the same hash), else a near copy from the MinHash
+/// index. The direction follows [`new_is_copy`], which does not depend on
+/// the order the two were stored in.
+pub(crate) fn find_link(
+    tx: &mut dyn StoreTx,
+    lsh: &LshIndex<String>,
+    article: &Article,
+    signature: &parallax_dedup::Signature,
+    exact: Vec<String>,
+) -> Result<Option<DuplicateLink>, StoreError> {
+    if let Some(other) = exact.into_iter().find(|id| *id != article.id) {
+        let other_date = tx.published_of(&other)?;
+        let copy = new_is_copy(article, other_date.as_deref(), &other, 0.0);
+        return Ok(Some(directed_link(
+            &article.id,
+            other,
+            copy,
+            LinkKind::Exact,
+            1.0,
+        )));
+    }
+    match lsh
+        .matches(signature, DEFAULT_NEAR_JACCARD, DEFAULT_CONTAINMENT)
+        .into_iter()
+        .find(|m| m.id != article.id)
+    {
+        Some(m) => {
+            let other_date = tx.published_of(&m.id)?;
+            let contained = m.query_in_stored - m.stored_in_query;
+            let copy = new_is_copy(article, other_date.as_deref(), &m.id, contained);
+            let score = m.score();
+            Ok(Some(directed_link(
+                &article.id,
+                m.id,
+                copy,
+                LinkKind::Near,
+                score,
+            )))
+        }
+        None => Ok(None),
+    }
 }

@@ -9,6 +9,7 @@ mod coverage;
 mod eval_facts;
 mod eval_voice;
 mod ingest;
+mod queued;
 mod refresh;
 mod stories;
 mod story_identity;
@@ -20,6 +21,7 @@ pub use analysis::{
     Mention, QuoteView, MAX_ITEMS,
 };
 pub use ingest::{ingest, IngestReport};
+pub use queued::{link_stored, store_queued, QueuedRecord, WorkerBatch};
 pub use refresh::{
     read_analysis, refresh, refresh_analyses, refresh_entities, refresh_stories,
     refresh_with_progress, reresolve_outlets, RefreshError, RefreshReport, ANALYZER_VERSION,
@@ -94,27 +96,36 @@ pub fn process_file(path: &Path, limits: &Limits) -> Vec<Outcome> {
 /// Clean one record read from a file, with what the user stated about
 /// that file (`--outlet`, a manifest) applied first.
 pub fn process_record(record: parallax_ingest::Record, limits: &Limits) -> Outcome {
-    record.and_then(|mut doc| {
-        let given = limits.meta.for_path(&doc.origin.path);
-        if let Some((given, _)) = &given {
-            let hints = &mut doc.hints;
-            for (slot, value) in [
-                (&mut hints.outlet, &given.outlet),
-                (&mut hints.url, &given.url),
-                (&mut hints.title, &given.title),
-                (&mut hints.published, &given.published),
-            ] {
-                if value.is_some() {
-                    slot.clone_from(value);
-                }
-            }
-            if given.published.is_some() {
-                hints.published_is_capture_date = false;
+    record.and_then(|doc| {
+        let (doc, user) = apply_given(doc, limits);
+        clean_record_with(doc, user.as_ref().map(|(o, f)| (o.clone(), f.as_str())))
+    })
+}
+
+/// Apply what the user stated about a record's file (`--outlet`, `--url`,
+/// a manifest row) to its hints, ahead of what the page says. Returns the
+/// record with the user's outlet and where they said it, which the cleaner
+/// takes as the strongest outlet signal.
+pub fn apply_given(mut doc: RawDoc, limits: &Limits) -> (RawDoc, Option<(String, String)>) {
+    let given = limits.meta.for_path(&doc.origin.path);
+    if let Some((given, _)) = &given {
+        let hints = &mut doc.hints;
+        for (slot, value) in [
+            (&mut hints.outlet, &given.outlet),
+            (&mut hints.url, &given.url),
+            (&mut hints.title, &given.title),
+            (&mut hints.published, &given.published),
+        ] {
+            if value.is_some() {
+                slot.clone_from(value);
             }
         }
-        let user = given.and_then(|(g, from)| Some((g.outlet?, from)));
-        clean_record_with(doc, user)
-    })
+        if given.published.is_some() {
+            hints.published_is_capture_date = false;
+        }
+    }
+    let user = given.and_then(|(g, from)| Some((g.outlet?, from.to_string())));
+    (doc, user)
 }
 
 /// Clean one record, turning a cleaning failure into a [`Skipped`] entry.
@@ -122,7 +133,7 @@ pub fn clean_record(doc: RawDoc) -> Outcome {
     clean_record_with(doc, None)
 }
 
-fn clean_record_with(doc: RawDoc, user_outlet: Option<(String, &str)>) -> Outcome {
+pub(crate) fn clean_record_with(doc: RawDoc, user_outlet: Option<(String, &str)>) -> Outcome {
     match parallax_clean::clean(&doc) {
         Ok(mut article) => {
             resolve_outlet(

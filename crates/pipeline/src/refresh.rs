@@ -276,7 +276,7 @@ fn analyse_stale(
 }
 
 /// One analysis as the store keeps it, with the article's entity rows.
-fn stored_analysis(
+pub(crate) fn stored_analysis(
     article: &Article,
     revision: &str,
     analysis: &Analysis,

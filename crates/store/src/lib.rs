@@ -123,6 +123,16 @@ pub struct NewArticle<'a> {
     pub signature: Option<&'a Signature>,
 }
 
+impl NewArticle<'_> {
+    /// The revision the store gives this article when it is put: a
+    /// fingerprint of everything stored for it. A worker that writes an
+    /// article and its analysis knows the revision the analysis belongs to
+    /// without reading the article back.
+    pub fn revision(&self) -> Result<String, StoreError> {
+        Ok(codec::encode(self)?.revision)
+    }
+}
+
 /// What a put did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
