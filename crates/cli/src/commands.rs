@@ -571,6 +571,11 @@ pub struct StoriesArgs {
     /// event has come for this many seconds (for batch jobs and tests).
     #[arg(long, value_name = "SECONDS", requires = "follow")]
     exit_when_idle: Option<u64>,
+    /// With --follow: the longest a stored article waits for its story
+    /// while inputs are still arriving (the engine otherwise waits for the
+    /// queue to drain, so a back-fill is clustered as one round).
+    #[arg(long, value_name = "SECONDS", default_value_t = 30)]
+    max_lag: u64,
 }
 
 /// `parallax stories`: the stored stories, newest first.
@@ -579,6 +584,7 @@ pub fn stories(db: Option<String>, args: StoriesArgs) -> Result<ExitCode> {
         let engine = crate::queue::FollowArgs {
             queue: queue.clone(),
             exit_when_idle: args.exit_when_idle,
+            max_lag: args.max_lag,
         };
         return crate::queue::follow(db, &engine);
     }

@@ -378,7 +378,13 @@ pub struct FollowArgs {
     /// Exit once no input is waiting or in flight and no event has come for
     /// this many seconds (for batch jobs and tests).
     pub exit_when_idle: Option<u64>,
+    /// Longest an event waits for its round while inputs are still coming.
+    pub max_lag: u64,
 }
+
+/// Events held for one round at most: past this the round runs even while
+/// inputs are still coming.
+const MAX_HELD_EVENTS: usize = 20_000;
 
 /// Keeps the lease renewed from its own thread and connection, so a long
 /// refresh does not let it lapse; `lost` turns true when it cannot.
@@ -478,6 +484,13 @@ pub fn follow(db: Option<String>, args: &FollowArgs) -> Result<ExitCode> {
     let mut lsh = parallax_store::load_lsh_index(&*store, hasher)?.index;
     let mut idle_since = Instant::now();
     let (mut linked, mut refreshes) = (0usize, 0usize);
+    // Events are held until the inputs are drained (a back-fill lands as
+    // one round, so the stories do not depend on how the workers raced),
+    // the oldest has waited `max_lag`, or many are held.
+    let mut held: Vec<parallax_queue::Event> = Vec::new();
+    let mut held_since: Option<Instant> = None;
+    let mut told_in_progress = Instant::now();
+    let max_lag = Duration::from_secs(args.max_lag);
     loop {
         if renewer.lost() {
             anyhow::bail!(
@@ -494,19 +507,37 @@ pub fn follow(db: Option<String>, args: &FollowArgs) -> Result<ExitCode> {
                 continue;
             }
         };
-        if events.is_empty() {
+        if !events.is_empty() {
+            held.extend(events);
+            held_since.get_or_insert_with(Instant::now);
+            idle_since = Instant::now();
+        }
+        let backlog = match queue.backlog() {
+            Ok(b) => b,
+            Err(e) => {
+                eprintln!("story engine: {e}; retrying");
+                continue;
+            }
+        };
+        let drained = backlog.0 == 0 && backlog.1 == 0 && backlog.2 == 0;
+        if held.is_empty() {
             if let Some(idle) = args.exit_when_idle {
-                if idle_since.elapsed() >= Duration::from_secs(idle) {
-                    let s = queue.status(0)?;
-                    if s.inputs_waiting == 0 && s.inputs_in_flight == 0 && s.events_behind == 0
-                    {
-                        break;
-                    }
+                if drained && idle_since.elapsed() >= Duration::from_secs(idle) {
+                    break;
                 }
             }
             continue;
         }
-        idle_since = Instant::now();
+        let waited = held_since.map(|t| t.elapsed()).unwrap_or_default();
+        if !(drained || waited >= max_lag || held.len() >= MAX_HELD_EVENTS) {
+            if told_in_progress.elapsed() >= Duration::from_secs(5) {
+                queue.events_in_progress(&held);
+                told_in_progress = Instant::now();
+            }
+            continue;
+        }
+        let events = std::mem::take(&mut held);
+        held_since = None;
         let mut seen = std::collections::HashSet::new();
         let ids: Vec<String> = events
             .iter()
@@ -552,6 +583,7 @@ pub fn follow(db: Option<String>, args: &FollowArgs) -> Result<ExitCode> {
         queue.ack_events(&events)?;
         linked += ids.len();
         refreshes += 1;
+        idle_since = Instant::now();
     }
     drop(renewer);
     println!(

@@ -584,6 +584,16 @@ impl Queue {
         })
     }
 
+    /// What is not done yet: inputs waiting, inputs in flight, events the
+    /// story engine has not been handed. Cheaper than [`Queue::status`].
+    pub fn backlog(&self) -> Result<(u64, usize, u64)> {
+        self.rt.block_on(async {
+            let workers = consumer_info(&self.js, INPUTS_STREAM, WORKERS_CONSUMER).await?;
+            let engine = consumer_info(&self.js, EVENTS_STREAM, ENGINE_CONSUMER).await?;
+            Ok((workers.num_pending, workers.num_ack_pending, engine.num_pending))
+        })
+    }
+
     /// Every parked message, oldest first (for `queue status --all`).
     pub fn parked(&self) -> Result<Vec<Parked>> {
         let total = self.status(0)?;
