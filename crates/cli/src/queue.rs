@@ -267,9 +267,11 @@ pub fn worker(db: Option<String>, args: WorkerArgs) -> Result<ExitCode> {
             continue;
         }
         match attempt(&mut *store, &records) {
-            Attempt::Stored(batch) => finish(&queue, &taken, &records, batch, &mut tally)?,
+            Attempt::Stored(batch) => finish_or_say(&queue, &taken, &records, batch, &mut tally),
             Attempt::StoreDown(e) => {
-                eprintln!("worker: cannot write to the store ({e}); the inputs go back to the queue");
+                eprintln!(
+                    "worker: cannot write to the store ({e}); the inputs go back to the queue"
+                );
                 for d in &taken {
                     let _ = queue.retry_input(d, Duration::from_secs(2));
                 }
@@ -288,7 +290,9 @@ pub fn worker(db: Option<String>, args: WorkerArgs) -> Result<ExitCode> {
                 for (d, r) in taken.iter().zip(&records) {
                     let one = std::slice::from_ref(r);
                     match attempt(&mut *store, one) {
-                        Attempt::Stored(batch) => finish(&queue, &[d], one, batch, &mut tally)?,
+                        Attempt::Stored(batch) => {
+                            finish_or_say(&queue, &[d], one, batch, &mut tally)
+                        }
                         Attempt::StoreDown(e) | Attempt::Failed(e) => {
                             fail_one(&queue, d, &e, &mut tally);
                             store = reopen(store, &at);
@@ -350,6 +354,22 @@ fn fail_one(queue: &Queue, d: &Delivery, error: &str, tally: &mut WorkerTally) {
     }
 }
 
+/// [`finish`], where a failure (the queue away for a moment) is said and
+/// left to redelivery: the work is committed, so the inputs come back,
+/// are found unchanged and are finished then.
+fn finish_or_say(
+    queue: &Queue,
+    taken: &[&Delivery],
+    records: &[QueuedRecord],
+    batch: parallax_pipeline::WorkerBatch,
+    tally: &mut WorkerTally,
+) {
+    if let Err(e) = finish(queue, taken, records, batch, tally) {
+        eprintln!("worker: {e:#}; the batch is stored and its inputs come back to be finished");
+        std::thread::sleep(Duration::from_secs(1));
+    }
+}
+
 /// After the commit: report skips, publish the events, then acknowledge.
 fn finish(
     queue: &Queue,
@@ -360,7 +380,10 @@ fn finish(
 ) -> Result<()> {
     for (index, skipped) in &batch.skipped {
         let id = taken.get(*index).and_then(|d| d.id.as_deref());
-        let payload = records.get(*index).map(|r| r.to_bytes()).unwrap_or_default();
+        let payload = records
+            .get(*index)
+            .map(|r| r.to_bytes())
+            .unwrap_or_default();
         queue.publish_parked(SKIPPED_SUBJECT, id, &payload, &skipped.to_string())?;
     }
     queue.publish_stored(&batch.stored)?;
@@ -479,7 +502,10 @@ pub fn follow(db: Option<String>, args: &FollowArgs) -> Result<ExitCode> {
         std::thread::sleep(Duration::from_secs(1));
     };
     let renewer = Renewer::start(&args.queue, lease)?;
-    eprintln!("story engine {holder}: leading; events from {} into {at}", queue.url());
+    eprintln!(
+        "story engine {holder}: leading; events from {} into {at}",
+        queue.url()
+    );
     let hasher = parallax_dedup_params();
     let mut lsh = parallax_store::load_lsh_index(&*store, hasher)?.index;
     let mut idle_since = Instant::now();
@@ -580,7 +606,10 @@ pub fn follow(db: Option<String>, args: &FollowArgs) -> Result<ExitCode> {
             },
         )?;
         parallax_pipeline::failpoint("engine-refreshed");
-        queue.ack_events(&events)?;
+        if let Err(e) = queue.ack_events(&events) {
+            // Redelivered, they find nothing pending: the round is not redone.
+            eprintln!("story engine: {e}; the events come back and are found done");
+        }
         linked += ids.len();
         refreshes += 1;
         idle_since = Instant::now();
@@ -653,7 +682,10 @@ pub fn queue(args: QueueArgs) -> Result<ExitCode> {
             "parked": { "dead": status.parked_dead, "skipped": status.parked_skipped,
                         "recent": parked },
         });
-        println!("{}", serde_json::to_string_pretty(&doc).context("writing JSON")?);
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&doc).context("writing JSON")?
+        );
         return Ok(ExitCode::SUCCESS);
     }
     println!("queue {}", queue.url());

@@ -133,7 +133,12 @@ pub fn ingest(
 /// later publication date is the copy; on equal or missing dates the text
 /// more contained in the other (`contained` = share of the new text in the
 /// other minus the reverse) is the copy; failing that, the larger id.
-pub(crate) fn new_is_copy(article: &Article, other_date: Option<&str>, other: &str, contained: f64) -> bool {
+pub(crate) fn new_is_copy(
+    article: &Article,
+    other_date: Option<&str>,
+    other: &str,
+    contained: f64,
+) -> bool {
     let day = |d: &str| d.get(..10).map(str::to_string);
     match (
         article.published.as_deref().and_then(day),

@@ -202,9 +202,7 @@ impl Queue {
                     "no answer in 10 s: is nats-server running there, with JetStream (-js)?",
                 )
             })?
-            .map_err(|e| {
-                QueueError::new(format!("cannot connect to the queue at {address}"), e)
-            })?;
+            .map_err(|e| QueueError::new(format!("cannot connect to the queue at {address}"), e))?;
             let js = jetstream::new(client.clone());
             ensure_layout(&js).await?;
             Ok::<_, QueueError>((client, js))
@@ -467,7 +465,10 @@ impl Queue {
                 .get_key_value(LEASES_BUCKET)
                 .await
                 .map_err(|e| QueueError::new("cannot open the lease bucket", e))?;
-            match bucket.create(name, holder.to_string().into_bytes().into()).await {
+            match bucket
+                .create(name, holder.to_string().into_bytes().into())
+                .await
+            {
                 Ok(revision) => Ok(Some(Lease {
                     holder: holder.to_string(),
                     revision,
@@ -590,7 +591,11 @@ impl Queue {
         self.rt.block_on(async {
             let workers = consumer_info(&self.js, INPUTS_STREAM, WORKERS_CONSUMER).await?;
             let engine = consumer_info(&self.js, EVENTS_STREAM, ENGINE_CONSUMER).await?;
-            Ok((workers.num_pending, workers.num_ack_pending, engine.num_pending))
+            Ok((
+                workers.num_pending,
+                workers.num_ack_pending,
+                engine.num_pending,
+            ))
         })
     }
 

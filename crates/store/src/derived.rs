@@ -253,7 +253,7 @@ pub(crate) fn entity_articles(
             "SELECT {ENTITY_COLUMNS} FROM article_entities e \
              JOIN articles a ON a.id = e.article_id \
              WHERE e.entity_id = ?1 \
-             ORDER BY a.published IS NULL, a.published DESC, e.article_id"
+             ORDER BY a.published IS NULL, a.published DESC, e.article_id, e.name, e.kind"
         ),
         Some(entity_id),
     )
@@ -268,7 +268,7 @@ pub(crate) fn article_entities(
         "reading an article's entities",
         &format!(
             "SELECT {ENTITY_COLUMNS} FROM article_entities e WHERE e.article_id = ?1 \
-             ORDER BY e.mentions DESC, e.name"
+             ORDER BY e.mentions DESC, e.name, e.kind"
         ),
         Some(article_id),
     )

@@ -880,7 +880,7 @@ impl Store for PostgresStore {
                 "SELECT {} FROM article_entities e \
                  JOIN articles a ON a.id = e.article_id \
                  WHERE e.entity_id = $1 \
-                 ORDER BY a.published DESC NULLS LAST, e.article_id",
+                 ORDER BY a.published DESC NULLS LAST, e.article_id, e.name, e.kind",
                 derived::ENTITY_COLUMNS
             ),
             Some(entity_id),
@@ -893,7 +893,7 @@ impl Store for PostgresStore {
             "reading an article's entities",
             &format!(
                 "SELECT {} FROM article_entities e WHERE e.article_id = $1 \
-                 ORDER BY e.mentions DESC, e.name",
+                 ORDER BY e.mentions DESC, e.name, e.kind",
                 derived::ENTITY_COLUMNS
             ),
             Some(article_id),
