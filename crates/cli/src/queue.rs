@@ -386,7 +386,15 @@ fn finish(
             .unwrap_or_default();
         queue.publish_parked(SKIPPED_SUBJECT, id, &payload, &skipped.to_string())?;
     }
-    queue.publish_stored(&batch.stored)?;
+    let events: Vec<(String, String, u64)> = batch
+        .stored
+        .iter()
+        .map(|(index, id, event)| {
+            let input = taken.get(*index).map(|d| d.sequence).unwrap_or(0);
+            (id.clone(), event.clone(), input)
+        })
+        .collect();
+    queue.publish_stored(&events)?;
     parallax_pipeline::failpoint("worker-ack");
     queue.ack_inputs(taken)?;
     tally.stored += batch.stored.len();
@@ -562,8 +570,11 @@ pub fn follow(db: Option<String>, args: &FollowArgs) -> Result<ExitCode> {
             }
             continue;
         }
-        let events = std::mem::take(&mut held);
+        let mut events = std::mem::take(&mut held);
         held_since = None;
+        // In the order the inputs were published, as a local ingest reads
+        // them: linking and clustering must not follow the workers' race.
+        events.sort_by_key(|e| (e.input_sequence, e.sequence));
         let mut seen = std::collections::HashSet::new();
         let ids: Vec<String> = events
             .iter()
@@ -582,7 +593,7 @@ pub fn follow(db: Option<String>, args: &FollowArgs) -> Result<ExitCode> {
         }
         parallax_pipeline::failpoint("engine-linked");
         queue.events_in_progress(&events);
-        match parallax_pipeline::refresh(&mut *store, true) {
+        match parallax_pipeline::refresh_in_order(&mut *store, true, &ids, &|_| {}) {
             Ok(r) => {
                 if let Some(s) = r.story_refresh {
                     eprintln!(

@@ -23,7 +23,7 @@ pub use analysis::{
 pub use ingest::{ingest, IngestReport};
 pub use queued::{link_stored, store_queued, QueuedRecord, WorkerBatch};
 pub use refresh::{
-    read_analysis, refresh, refresh_analyses, refresh_entities, refresh_stories,
+    read_analysis, refresh, refresh_analyses, refresh_entities, refresh_in_order, refresh_stories,
     refresh_with_progress, reresolve_outlets, RefreshError, RefreshReport, ANALYZER_VERSION,
     COVERAGE_STATE, OUTLETS_STATE,
 };

@@ -77,10 +77,11 @@ impl QueuedRecord {
 pub struct WorkerBatch {
     pub counts: PutCounts,
     /// Every article of the batch that is stored now (new, updated or
-    /// unchanged), with its "article stored" event id (id and revision):
+    /// unchanged): its record's index in the batch, its id and its
+    /// "article stored" event id (id and revision):
     /// a batch redelivered after a crash publishes the same events again,
     /// which the queue drops as duplicates.
-    pub stored: Vec<(String, String)>,
+    pub stored: Vec<(usize, String, String)>,
     /// Records the cleaner rejected, by their index in the batch.
     pub skipped: Vec<(usize, Skipped)>,
     /// Articles whose analysis this batch computed.
@@ -148,21 +149,21 @@ pub fn store_queued(
         let outcome = tx.put(&item)?;
         batch.counts.add(outcome);
         let revision = item.revision()?;
-        kept.push((article, revision, outcome));
+        kept.push((index, article, revision, outcome));
     }
     tx.commit()?;
     crate::failpoint("worker-articles");
 
     // Analyses: whatever of this batch has none for its current revision.
-    let ids: Vec<String> = kept.iter().map(|(a, _, _)| a.id.clone()).collect();
+    let ids: Vec<String> = kept.iter().map(|(_, a, _, _)| a.id.clone()).collect();
     let current: HashMap<String, (String, String)> = store
         .get_analyses(&ids)?
         .into_iter()
         .map(|a| (a.article_id, (a.revision, a.analyzer)))
         .collect();
-    let todo: Vec<&(parallax_model::Article, String, PutOutcome)> = kept
+    let todo: Vec<&(usize, parallax_model::Article, String, PutOutcome)> = kept
         .iter()
-        .filter(|(a, revision, _)| {
+        .filter(|(_, a, revision, _)| {
             current
                 .get(&a.id)
                 .is_none_or(|(r, analyzer)| r != revision || analyzer != ANALYZER_VERSION)
@@ -170,22 +171,24 @@ pub fn store_queued(
         .collect();
     if !todo.is_empty() {
         let articles: Vec<parallax_model::Article> =
-            todo.iter().map(|(a, _, _)| a.clone()).collect();
+            todo.iter().map(|(_, a, _, _)| a.clone()).collect();
         let analyses =
             analyze_articles(&articles).map_err(|e| RefreshError::Analysis(e.to_string()))?;
         let items = todo
             .iter()
             .zip(&analyses)
-            .map(|((article, revision, _), analysis)| stored_analysis(article, revision, analysis))
+            .map(|((_, article, revision, _), analysis)| {
+                stored_analysis(article, revision, analysis)
+            })
             .collect::<Result<Vec<_>, _>>()?;
         store.put_analyses(&items)?;
         batch.analysed = items.len();
     }
     batch.stored = kept
         .iter()
-        .map(|(a, revision, _)| {
+        .map(|(index, a, revision, _)| {
             let event = format!("{}:{}", a.id, revision.get(..16).unwrap_or(revision));
-            (a.id.clone(), event)
+            (*index, a.id.clone(), event)
         })
         .collect();
     Ok(batch)

@@ -83,6 +83,17 @@ pub fn refresh_with_progress(
     articles_changed: bool,
     progress: &(dyn Fn(Progress) + Sync),
 ) -> Result<RefreshReport, RefreshError> {
+    refresh_in_order(store, articles_changed, &[], progress)
+}
+
+/// [`refresh_with_progress`], with the new articles given to the story
+/// engine in `order` first ([`crate::story_refresh::refresh_stories_in_order`]).
+pub fn refresh_in_order(
+    store: &mut dyn Store,
+    articles_changed: bool,
+    order: &[String],
+    progress: &(dyn Fn(Progress) + Sync),
+) -> Result<RefreshReport, RefreshError> {
     let renamed = reresolve_outlets(store)?;
     invalidate_stale_coverage(store)?;
     // Read before any work: article changes committed while this refresh
@@ -101,7 +112,7 @@ pub fn refresh_with_progress(
     }
     let entities = refresh_entities(store)?;
     crate::failpoint("entities");
-    let stories = crate::refresh_stories_incrementally(store)?;
+    let stories = crate::story_refresh::refresh_stories_in_order(store, order)?;
     store.settle_derived(generation.generation)?;
     Ok(RefreshReport {
         analysed,

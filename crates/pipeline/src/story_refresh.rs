@@ -64,6 +64,20 @@ const BATCH_ARTICLES: usize = 300;
 
 /// Bring the stored stories up to date with the stored articles.
 pub fn refresh_stories_incrementally(store: &mut dyn Store) -> Result<StoryRefresh, RefreshError> {
+    refresh_stories_in_order(store, &[])
+}
+
+/// [`refresh_stories_incrementally`], taking the new articles named in
+/// `order` first and in that order, the rest after them in the order they
+/// were stored. The story engine of a queue passes its articles in the
+/// order their inputs were published: workers commit in whatever order
+/// they finish, and the clusters must not depend on that race, so the
+/// same inputs through many workers give the stories one local `ingest`
+/// (which stores in input order) gives.
+pub fn refresh_stories_in_order(
+    store: &mut dyn Store,
+    order: &[String],
+) -> Result<StoryRefresh, RefreshError> {
     let config = StoryConfig::default();
     let arrivals = store.revisions()?;
     let revisions: Seen = arrivals.iter().cloned().collect();
@@ -76,75 +90,35 @@ pub fn refresh_stories_incrementally(store: &mut dyn Store) -> Result<StoryRefre
         ),
     };
 
-    // New articles in publication order (undated ones last), then by id:
-    // the order a batch of articles lands in the store depends on which
-    // worker or file committed first, and the engine's clusters must not.
-    // A single `ingest` and the same inputs through many queue workers thus
-    // give the same stories. Order is read first (dates only), then the
-    // articles a chunk at a time, so memory holds one chunk.
-    let unseen: Vec<&(String, String)> = arrivals
+    // New articles in the order they were stored, as a stream delivers
+    // them (and as `parallax analyze` reads its inputs).
+    let mut new: Vec<&(String, String)> = arrivals
         .iter()
         .filter(|(id, _)| !seen.contains_key(id))
         .collect();
-    let pushed = unseen.len();
-    let revisions_of: HashMap<&str, &str> = unseen
-        .iter()
-        .map(|(id, rev)| (id.as_str(), rev.as_str()))
-        .collect();
-    let mut order: Vec<(Option<String>, String)> = Vec::with_capacity(unseen.len());
-    let mut held: Vec<Article> = Vec::new();
-    for chunk in unseen.chunks(READ_BATCH) {
+    if !order.is_empty() {
+        let place: HashMap<&str, usize> = order
+            .iter()
+            .enumerate()
+            .map(|(i, id)| (id.as_str(), i))
+            .collect();
+        // Stable: what `order` does not name keeps its stored order, last.
+        new.sort_by_key(|(id, _)| place.get(id.as_str()).copied().unwrap_or(usize::MAX));
+    }
+    let pushed = new.len();
+    for chunk in new.chunks(READ_BATCH) {
         let ids: Vec<String> = chunk.iter().map(|(id, _)| id.clone()).collect();
         let articles = store.get_many(&ids)?;
+        let revisions: HashMap<&str, &str> = chunk
+            .iter()
+            .map(|(id, rev)| (id.as_str(), rev.as_str()))
+            .collect();
         for article in &articles {
-            // The leading `YYYY-MM-DD`, which sorts as text.
-            let day = article
-                .published
-                .as_deref()
-                .and_then(|p| p.get(..10))
-                .filter(|d| d.as_bytes().get(4) == Some(&b'-'))
-                .map(str::to_string);
-            order.push((day, article.id.clone()));
-        }
-        if unseen.len() <= READ_BATCH {
-            held = articles;
+            engine.push(&StoryInput::from_article(article));
+            let revision = revisions.get(article.id.as_str()).copied().unwrap_or("");
+            seen.insert(article.id.clone(), revision.to_string());
         }
     }
-    order.sort_by(|(da, ia), (db, ib)| match (da, db) {
-        (Some(a), Some(b)) => a.cmp(b).then_with(|| ia.cmp(ib)),
-        (Some(_), None) => std::cmp::Ordering::Less,
-        (None, Some(_)) => std::cmp::Ordering::Greater,
-        (None, None) => ia.cmp(ib),
-    });
-    let mut push = |article: &Article, seen: &mut Seen| {
-        engine.push(&StoryInput::from_article(article));
-        let revision = revisions_of.get(article.id.as_str()).copied().unwrap_or("");
-        seen.insert(article.id.clone(), revision.to_string());
-    };
-    if !held.is_empty() || order.is_empty() {
-        let mut by_id: HashMap<String, Article> =
-            held.into_iter().map(|a| (a.id.clone(), a)).collect();
-        for (_, id) in &order {
-            if let Some(article) = by_id.remove(id) {
-                push(&article, &mut seen);
-            }
-        }
-    } else {
-        for chunk in order.chunks(READ_BATCH) {
-            let ids: Vec<String> = chunk.iter().map(|(_, id)| id.clone()).collect();
-            let mut by_id: HashMap<String, Article> = store
-                .get_many(&ids)?
-                .into_iter()
-                .map(|a| (a.id.clone(), a))
-                .collect();
-            for id in &ids {
-                if let Some(article) = by_id.remove(id) {
-                    push(&article, &mut seen);
-                }
-            }
-        }
-    }
-    drop(push);
 
     let mut stories = engine.stories();
     // Old links keep answering: stored ids pass to the stories that hold

@@ -48,6 +48,8 @@ const OBJECTS_BUCKET: &str = "parallax_inputs";
 const LEASES_BUCKET: &str = "parallax_leases";
 /// Header naming the object that holds a large input's payload.
 const OBJECT_HEADER: &str = "Parallax-Object";
+/// Header of an event naming its input's sequence in `PARALLAX_INPUTS`.
+const INPUT_SEQUENCE_HEADER: &str = "Parallax-Input-Seq";
 /// Header carrying the reason a parked message was parked.
 pub const REASON_HEADER: &str = "Parallax-Reason";
 
@@ -118,6 +120,9 @@ pub struct Delivery {
 /// One "article stored" event as the story engine receives it.
 pub struct Event {
     pub article_id: String,
+    /// Sequence of the input the article came from in `PARALLAX_INPUTS`:
+    /// the order the inputs were published in (0 when not given).
+    pub input_sequence: u64,
     /// Sequence in `PARALLAX_EVENTS`.
     pub sequence: u64,
     message: jetstream::Message,
@@ -388,15 +393,17 @@ impl Queue {
         })
     }
 
-    /// Publish "article stored" events, waiting until all are stored. The
-    /// message id is the article id and its content hash, so a worker that
-    /// publishes again after a crash adds nothing.
-    pub fn publish_stored(&self, events: &[(String, String)]) -> Result<()> {
+    /// Publish "article stored" events (article id, de-duplication id,
+    /// input sequence), waiting until all are stored. The de-duplication id
+    /// is the article id and its revision, so a worker that publishes again
+    /// after a crash adds nothing.
+    pub fn publish_stored(&self, events: &[(String, String, u64)]) -> Result<()> {
         self.rt.block_on(async {
             let mut pending = Vec::with_capacity(events.len());
-            for (article_id, dedup) in events {
+            for (article_id, dedup, input) in events {
                 let mut headers = async_nats::HeaderMap::new();
                 headers.insert("Nats-Msg-Id", dedup.as_str());
+                headers.insert(INPUT_SEQUENCE_HEADER, input.to_string().as_str());
                 let ack = self
                     .js
                     .publish_with_headers(
@@ -424,8 +431,15 @@ impl Queue {
                 .into_iter()
                 .map(|message| {
                     let sequence = message.info().map(|i| i.stream_sequence).unwrap_or(0);
+                    let input_sequence = message
+                        .headers
+                        .as_ref()
+                        .and_then(|h| h.get(INPUT_SEQUENCE_HEADER))
+                        .and_then(|v| v.as_str().parse().ok())
+                        .unwrap_or(0);
                     Event {
                         article_id: String::from_utf8_lossy(&message.payload).into_owned(),
+                        input_sequence,
                         sequence,
                         message,
                     }
@@ -693,13 +707,10 @@ async fn fetch(
         .map_err(|e| QueueError::new(format!("cannot pull from {consumer}"), e))?;
     let mut out = Vec::new();
     let deadline = tokio::time::Instant::now() + wait + Duration::from_secs(2);
-    loop {
-        match tokio::time::timeout_at(deadline, batch.next()).await {
-            Ok(Some(Ok(m))) => out.push(m),
-            // A status message (no messages, timeout) or an error ends the
-            // batch; what came so far is returned.
-            Ok(Some(Err(_))) | Ok(None) | Err(_) => break,
-        }
+    // A status message (no messages, timeout) or an error ends the batch;
+    // what came so far is returned.
+    while let Ok(Some(Ok(m))) = tokio::time::timeout_at(deadline, batch.next()).await {
+        out.push(m);
     }
     Ok(out)
 }
