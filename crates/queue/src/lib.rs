@@ -32,6 +32,7 @@
 //! - KV bucket `parallax_leases`: the story engine's leader lease.
 
 use async_nats::jetstream::{self, consumer, kv, object_store, stream};
+use std::collections::HashMap;
 use std::fmt;
 use std::time::Duration;
 
@@ -102,6 +103,9 @@ pub struct Queue {
     client: async_nats::Client,
     js: jetstream::Context,
     url: String,
+    /// Consumer handles, looked up once (a handle is only a name; every
+    /// fetch still makes a fresh pull request).
+    consumers: std::sync::Mutex<HashMap<&'static str, consumer::PullConsumer>>,
 }
 
 /// One input as a worker receives it.
@@ -217,7 +221,31 @@ impl Queue {
             client,
             js,
             url: url.to_string(),
+            consumers: std::sync::Mutex::new(HashMap::new()),
         })
+    }
+
+    async fn consumer(
+        &self,
+        stream: &'static str,
+        name: &'static str,
+    ) -> Result<consumer::PullConsumer> {
+        if let Some(c) = self.consumers.lock().ok().and_then(|m| m.get(name).cloned()) {
+            return Ok(c);
+        }
+        let s = self
+            .js
+            .get_stream(stream)
+            .await
+            .map_err(|e| QueueError::new(format!("cannot open stream {stream}"), e))?;
+        let c: consumer::PullConsumer = s
+            .get_consumer(name)
+            .await
+            .map_err(|e| QueueError::new(format!("cannot open consumer {name}"), e))?;
+        if let Ok(mut m) = self.consumers.lock() {
+            m.insert(name, c.clone());
+        }
+        Ok(c)
     }
 
     pub fn url(&self) -> &str {
@@ -283,7 +311,8 @@ impl Queue {
     /// first. Large inputs are read back from the object store.
     pub fn fetch_inputs(&self, max: usize, wait: Duration) -> Result<Vec<Delivery>> {
         self.rt.block_on(async {
-            let messages = fetch(&self.js, INPUTS_STREAM, WORKERS_CONSUMER, max, wait).await?;
+            let consumer = self.consumer(INPUTS_STREAM, WORKERS_CONSUMER).await?;
+            let messages = fetch(&consumer, max, wait).await?;
             let mut out = Vec::with_capacity(messages.len());
             for message in messages {
                 let (attempt, sequence) = match message.info() {
@@ -315,15 +344,23 @@ impl Queue {
     }
 
     /// Acknowledge inputs whose work is committed, and drop their objects.
-    /// Acknowledgements are confirmed by the server, so a returned `Ok`
-    /// means the inputs will not come back.
+    /// The acknowledgements are sent together and flushed, not confirmed one
+    /// by one: one that is lost brings its input back, which the worker
+    /// finds already stored and finishes at once (the consumers are
+    /// idempotent), so a round trip per input would buy nothing.
     pub fn ack_inputs(&self, deliveries: &[&Delivery]) -> Result<()> {
         self.rt.block_on(async {
             for d in deliveries {
                 d.message
-                    .double_ack()
+                    .ack()
                     .await
                     .map_err(|e| QueueError::new("cannot acknowledge an input", e))?;
+            }
+            self.client
+                .flush()
+                .await
+                .map_err(|e| QueueError::new("cannot send the acknowledgements", e))?;
+            for d in deliveries {
                 if let Some(name) = &d.object {
                     if let Ok(bucket) = self.js.get_object_store(OBJECTS_BUCKET).await {
                         // A left-over object only costs space.
@@ -426,7 +463,8 @@ impl Queue {
     /// Up to `max` "article stored" events for the story engine.
     pub fn fetch_events(&self, max: usize, wait: Duration) -> Result<Vec<Event>> {
         self.rt.block_on(async {
-            let messages = fetch(&self.js, EVENTS_STREAM, ENGINE_CONSUMER, max, wait).await?;
+            let consumer = self.consumer(EVENTS_STREAM, ENGINE_CONSUMER).await?;
+            let messages = fetch(&consumer, max, wait).await?;
             Ok(messages
                 .into_iter()
                 .map(|message| {
@@ -448,16 +486,20 @@ impl Queue {
         })
     }
 
-    /// Acknowledge events once what they caused is committed.
+    /// Acknowledge events once what they caused is committed (sent
+    /// together and flushed, as [`Queue::ack_inputs`]).
     pub fn ack_events(&self, events: &[Event]) -> Result<()> {
         self.rt.block_on(async {
             for e in events {
                 e.message
-                    .double_ack()
+                    .ack()
                     .await
                     .map_err(|e| QueueError::new("cannot acknowledge an article event", e))?;
             }
-            Ok(())
+            self.client
+                .flush()
+                .await
+                .map_err(|e| QueueError::new("cannot send the acknowledgements", e))
         })
     }
 
@@ -681,21 +723,11 @@ async fn consumer_info(js: &jetstream::Context, s: &str, c: &str) -> Result<cons
 }
 
 async fn fetch(
-    js: &jetstream::Context,
-    stream: &str,
-    consumer: &str,
+    c: &consumer::PullConsumer,
     max: usize,
     wait: Duration,
 ) -> Result<Vec<jetstream::Message>> {
     use futures_util::StreamExt;
-    let s = js
-        .get_stream(stream)
-        .await
-        .map_err(|e| QueueError::new(format!("cannot open stream {stream}"), e))?;
-    let c: consumer::PullConsumer = s
-        .get_consumer(consumer)
-        .await
-        .map_err(|e| QueueError::new(format!("cannot open consumer {consumer}"), e))?;
     // A fresh pull request per call: a request made before a server
     // restart is not waited on forever (the reconnect stall).
     let mut batch = c
@@ -704,7 +736,7 @@ async fn fetch(
         .expires(wait.max(Duration::from_millis(100)))
         .messages()
         .await
-        .map_err(|e| QueueError::new(format!("cannot pull from {consumer}"), e))?;
+        .map_err(|e| QueueError::new("cannot pull from the queue", e))?;
     let mut out = Vec::new();
     let deadline = tokio::time::Instant::now() + wait + Duration::from_secs(2);
     // A status message (no messages, timeout) or an error ends the batch;
