@@ -356,11 +356,8 @@ pub fn ingest(db: Option<String>, args: IngestArgs) -> Result<ExitCode> {
         given(&args.outlet, &args.url, &args.published, &args.manifest)?,
     )?;
     if let Some(url) = &args.queue {
-        if db.is_some() {
-            anyhow::bail!(
-                "--queue publishes for workers, which write to the store: give --db to                  `parallax worker`, not to `ingest --queue`"
-            );
-        }
+        // The workers write to the store; publishing does not open it, so a
+        // PARALLAX_DB exported for the workers does no harm here.
         return crate::queue::publish(url, &args.paths, &args.feeds, &limits, args.all_skipped);
     }
     let (mut store, at) = open_store(db)?;

@@ -222,6 +222,26 @@ fn three_workers_and_a_story_engine_store_what_one_ingest_stores_through_crashes
         ),
     }
 
+    // An input over the server's 1 MiB message limit travels through the
+    // object store (a fictional council report, long by repetition).
+    let big_dir = tmp.path().join("big");
+    ok(std::fs::create_dir_all(&big_dir));
+    let mut report = String::from("Harrowgate council publishes its full budget minutes\n\n");
+    let mut n = 0;
+    while report.len() < 1_300_000 {
+        n += 1;
+        report.push_str(&format!(
+            "Item {n}. The committee of Harrowgate council heard that line {n} of the budget \
+             would rise by {} thousand pounds, said the treasurer, Edda Morrow.\n\n",
+            n % 97
+        ));
+    }
+    ok(std::fs::write(
+        big_dir.join("harrowgate-minutes.txt"),
+        report,
+    ));
+    inputs.push(big_dir);
+
     // The reference: one local ingest into SQLite.
     let local_db = tmp.path().join("local.db");
     let out = ok(parallax(&[])

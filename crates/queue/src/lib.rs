@@ -230,7 +230,12 @@ impl Queue {
         stream: &'static str,
         name: &'static str,
     ) -> Result<consumer::PullConsumer> {
-        if let Some(c) = self.consumers.lock().ok().and_then(|m| m.get(name).cloned()) {
+        if let Some(c) = self
+            .consumers
+            .lock()
+            .ok()
+            .and_then(|m| m.get(name).cloned())
+        {
             return Ok(c);
         }
         let s = self
