@@ -57,7 +57,7 @@ done
 run engine-a "$P" --db "$DB" stories --follow --queue "$QUEUE" --max-lag 5
 run engine-b "$P" --db "$DB" stories --follow --queue "$QUEUE" --max-lag 5
 for port in 8081 8082; do
-  run "serve-$port" "$P" --db "$DB" serve --addr "127.0.0.1:$port"
+  run "serve-$port" "$P" --db "$DB" serve --addr "127.0.0.1:$port" --queue "$QUEUE" --name "demo-$port"
 done
 
 "$P" ingest --queue "$QUEUE" "${INPUTS[@]}" || true

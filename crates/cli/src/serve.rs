@@ -15,6 +15,15 @@ pub struct ServeArgs {
     /// Address to listen on.
     #[arg(long, default_value = "127.0.0.1:8080")]
     addr: SocketAddr,
+    /// A cluster's queue (nats://HOST:PORT): index new articles from its
+    /// "article stored" events as they come, through a durable consumer of
+    /// this server's own, and leave the derived data to the story engine.
+    #[arg(long, env = "PARALLAX_QUEUE", value_name = "URL")]
+    queue: Option<String>,
+    /// This server's name in the queue (its consumer is `serve-NAME`;
+    /// default: host and port).
+    #[arg(long, requires = "queue")]
+    name: Option<String>,
     /// File of feed URLs (one a line, `#` comments) to poll into the store.
     #[arg(long)]
     feeds: Option<PathBuf>,
@@ -36,7 +45,20 @@ pub struct ServeArgs {
 
 pub fn serve(db: Option<String>, args: ServeArgs) -> Result<ExitCode> {
     let db = StoreLocation::resolve(db.as_deref());
-    if let Some(file) = &args.feeds {
+    let feed: Option<Box<dyn parallax_serve::IndexFeed>> = match &args.queue {
+        Some(url) => {
+            let name = args.name.clone().unwrap_or_else(|| {
+                let host = std::env::var("HOSTNAME").unwrap_or_else(|_| "localhost".into());
+                format!("{host}-{}", args.addr.port())
+            });
+            Some(Box::new(QueueFeed::new(url, &name)?))
+        }
+        None => None,
+    };
+    if feed.is_some() {
+        // In a cluster the story engine writes what is derived; a server
+        // only reads.
+    } else if let Some(file) = &args.feeds {
         let urls = read_feed_list(file)?;
         let every = Duration::from_secs(args.poll_minutes.max(1) * 60);
         let poll_db = db.clone();
@@ -50,8 +72,49 @@ pub fn serve(db: Option<String>, args: ServeArgs) -> Result<ExitCode> {
     config.limits.max_connections = args.max_connections.max(1);
     config.limits.header_read_timeout = Duration::from_secs(args.header_timeout.max(1));
     config.limits.request_timeout = Duration::from_secs(args.request_timeout.max(1));
-    parallax_serve::serve_blocking(config).context("running the server")?;
+    parallax_serve::serve_blocking_with(config, feed).context("running the server")?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// A server's own durable consumer of the queue's "article stored" events:
+/// new articles are searchable as soon as a worker stores them, without a
+/// listing of the store. Events are acknowledged once indexed.
+struct QueueFeed {
+    queue: parallax_queue::Queue,
+    consumer: String,
+    pending: Vec<parallax_queue::Event>,
+}
+
+impl QueueFeed {
+    fn new(url: &str, name: &str) -> Result<QueueFeed> {
+        let queue = parallax_queue::Queue::connect(url)?;
+        let consumer = queue.server_consumer(name)?;
+        eprintln!(
+            "parallax serve: indexing stored articles as their events come ({consumer} on {url})"
+        );
+        Ok(QueueFeed {
+            queue,
+            consumer,
+            pending: Vec::new(),
+        })
+    }
+}
+
+impl parallax_serve::IndexFeed for QueueFeed {
+    fn next(&mut self, wait: Duration) -> std::result::Result<Vec<String>, String> {
+        let events = self
+            .queue
+            .fetch_events_as(&self.consumer, 500, wait)
+            .map_err(|e| e.to_string())?;
+        let ids = events.iter().map(|e| e.article_id.clone()).collect();
+        self.pending.extend(events);
+        Ok(ids)
+    }
+
+    fn done(&mut self) -> std::result::Result<(), String> {
+        let events = std::mem::take(&mut self.pending);
+        self.queue.ack_events(&events).map_err(|e| e.to_string())
+    }
 }
 
 fn read_feed_list(file: &Path) -> Result<Vec<String>> {

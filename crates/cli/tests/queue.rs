@@ -406,3 +406,100 @@ fn three_workers_and_a_story_engine_store_what_one_ingest_stores_through_crashes
     }
     assert_eq!(want.len(), got.len());
 }
+
+/// A plain HTTP/1.1 GET on loopback; the body.
+fn http_get(addr: &str, path: &str) -> String {
+    use std::io::{Read, Write};
+    let mut stream = ok(std::net::TcpStream::connect(addr));
+    ok(write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    ));
+    let mut out = String::new();
+    ok(stream.read_to_string(&mut out));
+    out.split_once("\r\n\r\n")
+        .map(|(_, body)| body.to_string())
+        .unwrap_or_default()
+}
+
+#[test]
+fn a_server_indexes_new_articles_from_its_own_consumer_of_the_events() {
+    let Some(binary) = nats_server() else {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "CI must provide nats-server 2.10+ (PARALLAX_NATS_SERVER)"
+        );
+        eprintln!("skipped: no nats-server 2.10+ (set PARALLAX_NATS_SERVER)");
+        return;
+    };
+    let Some(scratch) = ok(PgScratch::from_env("the server's event consumer")) else {
+        return;
+    };
+    let tmp = ok(tempfile::tempdir());
+    let nats = Nats::start(binary, &tmp.path().join("nats"));
+    let url = nats.url();
+    let db = scratch.url().to_string();
+    let port = {
+        let l = ok(std::net::TcpListener::bind("127.0.0.1:0"));
+        ok(l.local_addr()).port()
+    };
+    let addr = format!("127.0.0.1:{port}");
+    let log = ok(std::fs::File::create(tmp.path().join("serve.log")));
+    let mut server = ok(parallax(&[])
+        .args([
+            "--db", &db, "serve", "--addr", &addr, "--queue", &url, "--name", "test",
+        ])
+        .stdout(Stdio::null())
+        .stderr(log)
+        .spawn());
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while std::net::TcpStream::connect(&addr).is_err() {
+        assert!(Instant::now() < deadline, "the server did not start");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    // The store is empty when the server starts: what it finds later came
+    // through its consumer (its full sync runs every 10 minutes with one).
+    let out = ok(parallax(&[])
+        .args(["ingest", "--queue", &url, "examples/corpus"])
+        .output());
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let worker = ok(parallax(&[])
+        .args([
+            "--db",
+            &db,
+            "worker",
+            "--queue",
+            &url,
+            "--exit-when-idle",
+            "2",
+        ])
+        .output());
+    assert!(
+        worker.status.success(),
+        "{}",
+        String::from_utf8_lossy(&worker.stderr)
+    );
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let found = loop {
+        let body = http_get(&addr, "/api/search?q=Saltmere");
+        if body.contains("mw-saltmere") {
+            break true;
+        }
+        if Instant::now() > deadline {
+            break false;
+        }
+        std::thread::sleep(Duration::from_millis(300));
+    };
+    let _ = server.kill();
+    let _ = server.wait();
+    let said = std::fs::read_to_string(tmp.path().join("serve.log")).unwrap_or_default();
+    assert!(
+        found,
+        "the server never indexed the stored articles: {said}"
+    );
+    assert!(said.contains("serve-test"), "{said}");
+}

@@ -105,7 +105,7 @@ pub struct Queue {
     url: String,
     /// Consumer handles, looked up once (a handle is only a name; every
     /// fetch still makes a fresh pull request).
-    consumers: std::sync::Mutex<HashMap<&'static str, consumer::PullConsumer>>,
+    consumers: std::sync::Mutex<HashMap<String, consumer::PullConsumer>>,
 }
 
 /// One input as a worker receives it.
@@ -225,11 +225,7 @@ impl Queue {
         })
     }
 
-    async fn consumer(
-        &self,
-        stream: &'static str,
-        name: &'static str,
-    ) -> Result<consumer::PullConsumer> {
+    async fn consumer(&self, stream: &str, name: &str) -> Result<consumer::PullConsumer> {
         if let Some(c) = self
             .consumers
             .lock()
@@ -248,7 +244,7 @@ impl Queue {
             .await
             .map_err(|e| QueueError::new(format!("cannot open consumer {name}"), e))?;
         if let Ok(mut m) = self.consumers.lock() {
-            m.insert(name, c.clone());
+            m.insert(name.to_string(), c.clone());
         }
         Ok(c)
     }
@@ -467,8 +463,51 @@ impl Queue {
 
     /// Up to `max` "article stored" events for the story engine.
     pub fn fetch_events(&self, max: usize, wait: Duration) -> Result<Vec<Event>> {
+        self.fetch_events_as(ENGINE_CONSUMER, max, wait)
+    }
+
+    /// A durable consumer of the events of its own, for one server
+    /// (`serve-NAME`), created if missing. A new one starts at the events
+    /// published from now on (the server syncs what is already stored when
+    /// it starts); an existing one resumes where its server left off.
+    /// Returns the consumer's name for [`Queue::fetch_events_as`].
+    pub fn server_consumer(&self, name: &str) -> Result<String> {
+        let durable = format!("serve-{}", object_name(name));
         self.rt.block_on(async {
-            let consumer = self.consumer(EVENTS_STREAM, ENGINE_CONSUMER).await?;
+            let stream =
+                self.js.get_stream(EVENTS_STREAM).await.map_err(|e| {
+                    QueueError::new(format!("cannot open stream {EVENTS_STREAM}"), e)
+                })?;
+            stream
+                .get_or_create_consumer(
+                    &durable,
+                    consumer::pull::Config {
+                        durable_name: Some(durable.clone()),
+                        ack_policy: consumer::AckPolicy::Explicit,
+                        deliver_policy: consumer::DeliverPolicy::New,
+                        ack_wait: ack_wait(),
+                        max_ack_pending: 100_000,
+                        // A server that is gone for a day leaves no consumer
+                        // behind to hold the stream.
+                        inactive_threshold: Duration::from_secs(24 * 3600),
+                        ..Default::default()
+                    },
+                )
+                .await
+                .map_err(|e| QueueError::new(format!("cannot create consumer {durable}"), e))?;
+            Ok(durable)
+        })
+    }
+
+    /// Up to `max` events from the named durable consumer.
+    pub fn fetch_events_as(
+        &self,
+        consumer: &str,
+        max: usize,
+        wait: Duration,
+    ) -> Result<Vec<Event>> {
+        self.rt.block_on(async {
+            let consumer = self.consumer(EVENTS_STREAM, consumer).await?;
             let messages = fetch(&consumer, max, wait).await?;
             Ok(messages
                 .into_iter()

@@ -591,6 +591,43 @@ impl SearchIndex {
         Ok(report)
     }
 
+    /// Indexes the named articles as the store holds them now, each with
+    /// its corpus-wide entity ids; a named article the store no longer has
+    /// is dropped. This is how a server follows a queue's "article stored"
+    /// events without listing the whole store; returns how many were
+    /// indexed.
+    pub fn index_from_store(
+        &self,
+        store: &dyn Store,
+        ids: &[String],
+    ) -> Result<usize, SearchError> {
+        let mut indexed = 0;
+        for chunk in ids.chunks(SYNC_BATCH) {
+            let articles = store.get_many(chunk)?;
+            let present: HashSet<&str> = articles.iter().map(|a| a.id.as_str()).collect();
+            let gone: Vec<String> = chunk
+                .iter()
+                .filter(|id| !present.contains(String::as_str(id)))
+                .cloned()
+                .collect();
+            if !gone.is_empty() {
+                self.remove(&gone)?;
+            }
+            let mut items = Vec::with_capacity(articles.len());
+            for article in &articles {
+                let entities: Vec<String> = store
+                    .article_entities(&article.id)?
+                    .into_iter()
+                    .filter_map(|row| row.entity_id)
+                    .collect();
+                items.push((article, entities));
+            }
+            indexed += items.len();
+            self.index_articles_with_entities(&items)?;
+        }
+        Ok(indexed)
+    }
+
     /// Empties the index and indexes every stored article again.
     pub fn rebuild_from_store(&self, store: &dyn Store) -> Result<SyncReport, SearchError> {
         self.write(|writer, _| {

@@ -219,14 +219,39 @@ async fn not_found(uri: axum::http::Uri) -> axum::response::Response {
     }
 }
 
+/// Article ids for the search index to take at once, from outside the
+/// store: the CLI feeds a queue's "article stored" events through this, so
+/// this crate knows nothing of the queue. `next` blocks for at most `wait`;
+/// `done` is called once the ids it returned are indexed and committed
+/// (the feed acknowledges its events then, never before).
+pub trait IndexFeed: Send + 'static {
+    fn next(&mut self, wait: Duration) -> Result<Vec<String>, String>;
+    fn done(&mut self) -> Result<(), String>;
+}
+
 /// A server bound to its address, not yet answering.
-#[derive(Debug)]
 pub struct BoundServer {
     listener: TcpListener,
     state: AppState,
     sync_every: Duration,
     limits: Limits,
+    feed: Option<Box<dyn IndexFeed>>,
 }
+
+impl std::fmt::Debug for BoundServer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BoundServer")
+            .field("listener", &self.listener)
+            .field("sync_every", &self.sync_every)
+            .field("feed", &self.feed.is_some())
+            .finish()
+    }
+}
+
+/// With a feed, the full sync (which lists the store) is only the
+/// backstop for what events do not carry: deletions, renamed outlets,
+/// entity ids joined after the article was stored.
+const FULL_SYNC_WITH_FEED: Duration = Duration::from_secs(10 * 60);
 
 /// Opens the store and index and binds the address (port 0 picks a free
 /// port; see [`BoundServer::local_addr`]).
@@ -248,6 +273,7 @@ pub async fn bind(config: ServeConfig) -> Result<BoundServer, ServeError> {
         state,
         sync_every: config.search_sync_every,
         limits: config.limits,
+        feed: None,
     })
 }
 
@@ -260,6 +286,12 @@ impl BoundServer {
         &self.state
     }
 
+    /// Index what `feed` names as it comes, besides the periodic sync.
+    pub fn with_index_feed(mut self, feed: Box<dyn IndexFeed>) -> BoundServer {
+        self.feed = Some(feed);
+        self
+    }
+
     /// Answers requests within its [`Limits`] until `shutdown` completes,
     /// then finishes the requests in flight. The search index syncs in the background: first
     /// at once, then every `search_sync_every` when the database changed.
@@ -268,7 +300,13 @@ impl BoundServer {
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> Result<(), ServeError> {
         let sync_state = self.state.clone();
-        let every = self.sync_every.max(Duration::from_secs(1));
+        let mut every = self.sync_every.max(Duration::from_secs(1));
+        let follower = self.feed.map(|feed| {
+            every = every.max(FULL_SYNC_WITH_FEED);
+            let state = self.state.clone();
+            let handle = tokio::runtime::Handle::current();
+            std::thread::spawn(move || follow_feed(feed, state, handle))
+        });
         let syncer = tokio::spawn(async move {
             let mut ticks = tokio::time::interval(every);
             ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -285,7 +323,38 @@ impl BoundServer {
         let app = router_with(self.state, self.limits.clone());
         limits::serve_connections(self.listener, app, &self.limits, shutdown).await;
         syncer.abort();
+        // The follower thread ends with the process.
+        drop(follower);
         Ok(())
+    }
+}
+
+/// Takes ids from `feed` and indexes them until the process ends; a
+/// failure is said and retried (what was not confirmed comes back).
+fn follow_feed(mut feed: Box<dyn IndexFeed>, state: AppState, rt: tokio::runtime::Handle) {
+    loop {
+        let ids = match feed.next(Duration::from_secs(1)) {
+            Ok(ids) => ids,
+            Err(e) => {
+                eprintln!("parallax serve: article events: {e}; retrying");
+                std::thread::sleep(Duration::from_secs(1));
+                continue;
+            }
+        };
+        if ids.is_empty() {
+            continue;
+        }
+        match rt.block_on(state.index_ids(ids)) {
+            Ok(_) => {
+                if let Err(e) = feed.done() {
+                    eprintln!("parallax serve: article events: {e}");
+                }
+            }
+            Err(e) => {
+                eprintln!("parallax serve: indexing stored articles failed: {e}");
+                std::thread::sleep(Duration::from_secs(1));
+            }
+        }
     }
 }
 
@@ -303,10 +372,29 @@ pub async fn serve(config: ServeConfig) -> Result<(), ServeError> {
 
 /// [`serve`] on a new multi-threaded runtime, for a synchronous caller.
 pub fn serve_blocking(config: ServeConfig) -> Result<(), ServeError> {
+    serve_blocking_with(config, None)
+}
+
+/// [`serve_blocking`], indexing what `feed` names as it comes.
+pub fn serve_blocking_with(
+    config: ServeConfig,
+    feed: Option<Box<dyn IndexFeed>>,
+) -> Result<(), ServeError> {
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?
-        .block_on(serve(config))
+        .block_on(async move {
+            let mut server = bind(config).await?;
+            if let Some(feed) = feed {
+                server = server.with_index_feed(feed);
+            }
+            eprintln!(
+                "parallax: serving {} at http://{}/",
+                server.state.inner.location,
+                server.local_addr()?
+            );
+            server.run_until(shutdown_signal()).await
+        })
 }
 
 async fn shutdown_signal() {

@@ -244,6 +244,19 @@ impl AppState {
         }
     }
 
+    /// Indexes the named articles from the store at once (a queue's
+    /// "article stored" events), without listing the store.
+    pub async fn index_ids(&self, ids: Vec<String>) -> Result<usize, ServeError> {
+        let inner = Arc::clone(&self.inner);
+        tokio::task::spawn_blocking(move || {
+            let store = inner.sync_store.lock().unwrap_or_else(|p| p.into_inner());
+            inner.search.index_from_store(store.as_ref(), &ids)
+        })
+        .await
+        .map_err(|e| ServeError::Task(e.to_string()))?
+        .map_err(ServeError::from)
+    }
+
     /// [`AppState::sync_search`], skipped when the store's change counter
     /// has not moved since the last successful sync (the periodic case: a
     /// no-change sync still lists every article).
