@@ -648,6 +648,19 @@ enum QueueCommand {
     /// Inputs waiting and in flight, events the story engine has not taken,
     /// the engine's leader, and the parked inputs with their reasons.
     Status(StatusArgs),
+    /// Put the parked (dead) inputs back in the queue, once what made them
+    /// fail is fixed; `--skipped` puts back the cleaner's rejects instead.
+    Replay(ReplayArgs),
+}
+
+#[derive(Args)]
+struct ReplayArgs {
+    #[arg(long, env = "PARALLAX_QUEUE", value_name = "URL")]
+    queue: String,
+    /// Replay the records the cleaner rejected (`parallax.skipped`), not
+    /// the dead inputs.
+    #[arg(long)]
+    skipped: bool,
 }
 
 #[derive(Args)]
@@ -663,7 +676,10 @@ struct StatusArgs {
 }
 
 pub fn queue(args: QueueArgs) -> Result<ExitCode> {
-    let QueueCommand::Status(args) = args.command;
+    let args = match args.command {
+        QueueCommand::Status(args) => args,
+        QueueCommand::Replay(args) => return replay(&args),
+    };
     let queue = Queue::connect(&args.queue)?;
     let mut status = queue.status(20)?;
     if args.all {
@@ -730,6 +746,24 @@ pub fn queue(args: QueueArgs) -> Result<ExitCode> {
             p.sequence,
             p.id.as_deref().unwrap_or("(no id)"),
             p.reason
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn replay(args: &ReplayArgs) -> Result<ExitCode> {
+    let queue = Queue::connect(&args.queue)?;
+    let subject = if args.skipped {
+        SKIPPED_SUBJECT
+    } else {
+        DEAD_SUBJECT
+    };
+    let (back, without) = queue.replay(subject)?;
+    println!("{back} parked inputs put back in the queue from {subject}");
+    if without > 0 {
+        println!(
+            "{without} could not be: they were parked without their payload (over the \
+             message limit); publish their files again with `parallax ingest --queue`"
         );
     }
     Ok(ExitCode::SUCCESS)

@@ -381,6 +381,36 @@ fn three_workers_and_a_story_engine_store_what_one_ingest_stores_through_crashes
         "{reasons:?}"
     );
 
+    // Replaying the dead inputs puts both back; a worker parks them again
+    // (the cause is still there), and nothing else changes.
+    let replay = ok(parallax(&[])
+        .args(["queue", "replay", "--queue", &url])
+        .output());
+    let said = String::from_utf8_lossy(&replay.stdout);
+    assert!(said.starts_with("2 parked inputs put back"), "{said}");
+    let again = ok(parallax(&[("PARALLAX_FAIL_INPUT", "quarry-notice")])
+        .args([
+            "--db",
+            &db,
+            "worker",
+            "--queue",
+            &url,
+            "--exit-when-idle",
+            "8",
+        ])
+        .output());
+    assert!(
+        again.status.success(),
+        "{}",
+        String::from_utf8_lossy(&again.stderr)
+    );
+    let status = ok(parallax(&[])
+        .args(["queue", "status", "--json", "--queue", &url])
+        .output());
+    let status: serde_json::Value = ok(serde_json::from_slice(&status.stdout));
+    assert_eq!(status["parked"]["dead"], 2, "{status:#}");
+    assert_eq!(status["inputs"]["waiting"], 0, "{status:#}");
+
     let local = ok(StoreLocation::Sqlite(local_db).open());
     let shared = ok(scratch.location().open());
     let (want, got) = (snapshot(&*local), snapshot(&*shared));

@@ -699,6 +699,56 @@ impl Queue {
         })
     }
 
+    /// Put parked inputs of `subject` (`DEAD_SUBJECT` or `SKIPPED_SUBJECT`)
+    /// back on the inputs stream, after the cause was fixed, and drop them
+    /// from the parked stream. Each goes back under a new message id (its
+    /// first may still be in the de-duplication window). Returns how many
+    /// went back and how many could not (an input over the message limit
+    /// was parked without its payload: publish its file again).
+    pub fn replay(&self, subject: &str) -> Result<(usize, usize)> {
+        let limit = self.inline_limit();
+        self.rt.block_on(async {
+            let stream = self
+                .js
+                .get_stream(PARKED_STREAM)
+                .await
+                .map_err(|e| QueueError::new("cannot open the parked stream", e))?;
+            let info = stream_info(&self.js, PARKED_STREAM).await?;
+            let (mut back, mut without) = (0, 0);
+            for seq in info.state.first_sequence.max(1)..=info.state.last_sequence {
+                let Ok(raw) = stream.get_raw_message(seq).await else {
+                    continue;
+                };
+                if raw.subject.as_str() != subject {
+                    continue;
+                }
+                if raw.payload.is_empty() || raw.payload.len() > limit {
+                    without += 1;
+                    continue;
+                }
+                let id = raw
+                    .headers
+                    .get("Parallax-Input")
+                    .map(|v| v.as_str().to_string())
+                    .unwrap_or_else(|| format!("parked-{seq}"));
+                let mut headers = async_nats::HeaderMap::new();
+                headers.insert("Nats-Msg-Id", format!("{id}#replay-{seq}").as_str());
+                self.js
+                    .publish_with_headers(INPUTS_SUBJECT, headers, raw.payload.clone())
+                    .await
+                    .map_err(|e| QueueError::new(format!("cannot put {id} back"), e))?
+                    .await
+                    .map_err(|e| QueueError::new(format!("the queue did not take {id} back"), e))?;
+                stream
+                    .delete_message(seq)
+                    .await
+                    .map_err(|e| QueueError::new(format!("cannot unpark {id}"), e))?;
+                back += 1;
+            }
+            Ok((back, without))
+        })
+    }
+
     /// Every parked message, oldest first (for `queue status --all`).
     pub fn parked(&self) -> Result<Vec<Parked>> {
         let total = self.status(0)?;
