@@ -20,6 +20,7 @@ use parallax_cluster::{Story, StoryConfig, StoryEngine, StoryInput, STATE_FORMAT
 use parallax_compare::Coverage;
 use parallax_model::Article;
 use parallax_store::{EngineState, Store, StoreError, StoredStory};
+use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
@@ -453,12 +454,19 @@ fn views_with_coverage(
             loaded.insert(article.id.clone(), (article, analysis));
         }
     }
-    for (sorted, ids) in wanted {
-        let parts: Vec<&(Article, Analysis)> = ids.iter().filter_map(|id| loaded.get(id)).collect();
-        let articles: Vec<&Article> = parts.iter().map(|(a, _)| a).collect();
-        let analyses: Vec<&Analysis> = parts.iter().map(|(_, x)| x).collect();
-        known.insert(sorted, coverage(&articles, &analyses));
-    }
+    // The comparisons are independent of each other: they run in parallel
+    // (the batch bounds how many articles are held, whatever the order).
+    let fresh: Vec<(Vec<String>, Coverage)> = wanted
+        .into_par_iter()
+        .map(|(sorted, ids)| {
+            let parts: Vec<&(Article, Analysis)> =
+                ids.iter().filter_map(|id| loaded.get(id)).collect();
+            let articles: Vec<&Article> = parts.iter().map(|(a, _)| a).collect();
+            let analyses: Vec<&Analysis> = parts.iter().map(|(_, x)| x).collect();
+            (sorted, coverage(&articles, &analyses))
+        })
+        .collect();
+    known.extend(fresh);
     // Each comparison moves into the one view that shows it; only one that
     // several views show (an article set two stories share) is copied.
     let mut uses: HashMap<Vec<String>, usize> = HashMap::new();
