@@ -70,6 +70,25 @@ fn unnamed_sources_stay_unnamed_but_typed() {
 }
 
 #[test]
+fn a_clause_after_said_is_what_was_said_not_who_said_it() {
+    // `X, which …, said the walkout started at 6 a.m.`: the phrase after
+    // `said` is the reported clause (a verb, a time), not a speaker.
+    let t = "The Harbour Pilots' Guild (HPG), which represents about 400 pilots at the port, \
+             said the walkout started at 6 a.m. local time after talks with the operator \
+             Corran Docks broke down late on Sunday.";
+    let qs = quotes(t);
+    for q in &qs {
+        let (name, _) = speaker(q);
+        assert!(
+            !name.contains("walkout"),
+            "a clause taken as the speaker: {q:#?}"
+        );
+    }
+    let said = starting(&qs, "the walkout started");
+    assert!(speaker(said).0.contains("Guild"), "{said:#?}");
+}
+
+#[test]
 fn british_continuation_and_glued_paragraphs() {
     let t = "A Labour source said: \u{201C}Ivan was under investigation.\n\n\
              \u{201C}His resignation means the complainants have been denied a hearing.\u{201D}\n\n\

@@ -580,7 +580,12 @@ fn speaker_after(d: &Doc, i: usize, limit: usize) -> Option<SpeakerAt> {
             end += 1;
         }
         let ends_clause = end >= limit || !d.is_word(end);
-        if has_head || (ends_clause && end > i + 1) {
+        // Without a speaker noun (`source`, `official`) only a short phrase
+        // with no number is taken: `said the walkout started at 6 a.m.` is
+        // the reported clause of a subject before the cue, not a speaker.
+        let short_plain =
+            end <= i + 4 && (i..end).all(|k| !d.word(k).chars().any(|c| c.is_ascii_digit()));
+        if has_head || (ends_clause && end > i + 1 && short_plain) {
             return Some(SpeakerAt {
                 mention: Mention::Unnamed,
                 toks: i..end,
