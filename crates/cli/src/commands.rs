@@ -573,6 +573,9 @@ pub struct StoriesArgs {
     /// queue to drain, so a back-fill is clustered as one round).
     #[arg(long, value_name = "SECONDS", default_value_t = 30)]
     max_lag: u64,
+    /// The listing as CSV (one row per story), for a spreadsheet.
+    #[arg(long, conflicts_with = "json")]
+    csv: bool,
 }
 
 /// `parallax stories`: the stored stories, newest first.
@@ -592,6 +595,11 @@ pub fn stories(db: Option<String>, args: StoriesArgs) -> Result<ExitCode> {
         .filter(|s| args.all || !s.single_source())
         .collect();
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    if args.csv {
+        crate::csv::stories(&mut out, &shown)?;
+        out.flush()?;
+        return Ok(ExitCode::SUCCESS);
+    }
     for s in &shown {
         if args.json {
             serde_json::to_writer(&mut out, s)?;
@@ -638,6 +646,11 @@ pub struct StoryArgs {
     /// The stored document as JSON instead of the report.
     #[arg(long)]
     json: bool,
+    /// One table of the story as CSV: its articles, its facts (a row per
+    /// outlet's sentence) or its quotes (a row per occurrence), each row
+    /// with the article and byte range it came from.
+    #[arg(long, value_enum, value_name = "TABLE", conflicts_with = "json")]
+    csv: Option<crate::csv::StoryTable>,
 }
 
 /// `parallax story ID`: one stored story's report (or its document).
@@ -665,7 +678,10 @@ pub fn story(db: Option<String>, args: StoryArgs) -> Result<ExitCode> {
                      ingest` (or `serve`) once to bring it up to date, or use --json"
                 )
             })?;
-        crate::report::story(&mut out, 1, &view)?;
+        match args.csv {
+            Some(table) => crate::csv::story(&mut out, &view, table)?,
+            None => crate::report::story(&mut out, 1, &view)?,
+        }
     }
     out.flush()?;
     Ok(ExitCode::SUCCESS)

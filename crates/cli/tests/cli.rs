@@ -724,6 +724,38 @@ fn stories_and_story_read_the_store() {
         serde_json::from_slice(&json.stdout).unwrap_or_else(|e| panic!("not JSON: {e}"));
     assert_eq!(doc["id"].as_str(), Some(first));
 
+    // CSV for a spreadsheet: a row per fact sentence and per quote
+    // occurrence, each naming its article and byte range.
+    let cells: usize = doc["coverage"]["facts"]["facts"]
+        .as_array()
+        .map(|f| {
+            f.iter()
+                .map(|f| f["cells"].as_array().map_or(0, Vec::len))
+                .sum()
+        })
+        .unwrap_or(0);
+    let facts = run(&["story", first, "--csv", "facts"], &db);
+    assert!(facts.status.success(), "{}", stderr(&facts));
+    let facts = stdout(&facts);
+    let mut rows = facts.split("\r\n").filter(|r| !r.is_empty());
+    assert_eq!(
+        rows.next(),
+        Some("story,fact,fact_text,article,outlet,start,end,sentence,similarity,primary")
+    );
+    assert!(cells > 0, "the story has shared facts");
+    assert_eq!(rows.count(), cells, "{facts}");
+    let quotes = stdout(&run(&["story", first, "--csv", "quotes"], &db));
+    assert!(
+        quotes.starts_with("story,quote,speaker,article,outlet,start,end,text"),
+        "{quotes}"
+    );
+    let listing = stdout(&run(&["stories", "--csv"], &db));
+    assert!(
+        listing.starts_with("id,title,articles,sources,outlets"),
+        "{listing}"
+    );
+    assert!(listing.contains(first), "{listing}");
+
     let missing = run(&["story", "st-nope"], &db);
     assert!(!missing.status.success());
     assert!(

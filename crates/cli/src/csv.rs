@@ -1,0 +1,196 @@
+//! CSV export for researchers: the story list, and a story's articles,
+//! facts and quotes, one row per sentence or occurrence, each with the
+//! article and byte range it came from (RFC 4180: comma-separated, fields
+//! with a comma, quote or line break quoted, quotes doubled, CRLF rows).
+
+use parallax_pipeline::StoryView;
+use parallax_store::StorySummary;
+use std::collections::HashMap;
+use std::io::{self, Write};
+
+/// What `parallax story ID --csv` exports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum StoryTable {
+    /// One row per article: id, outlet, kind, title, URL, date.
+    Articles,
+    /// One row per sentence of a fact: which outlet reported it, where.
+    Facts,
+    /// One row per occurrence of a quote: speaker, outlet, where, form.
+    Quotes,
+}
+
+fn field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+fn row(out: &mut impl Write, fields: &[&str]) -> io::Result<()> {
+    let line: Vec<String> = fields.iter().map(|f| field(f)).collect();
+    write!(out, "{}\r\n", line.join(","))
+}
+
+/// The stored stories, one row each.
+pub fn stories(out: &mut impl Write, stories: &[&StorySummary]) -> io::Result<()> {
+    row(
+        out,
+        &[
+            "id",
+            "title",
+            "articles",
+            "sources",
+            "outlets",
+            "date_from",
+            "date_to",
+        ],
+    )?;
+    for s in stories {
+        row(
+            out,
+            &[
+                &s.id,
+                &s.title,
+                &s.article_count.to_string(),
+                &s.sources.to_string(),
+                &s.outlets.join("; "),
+                s.date_from.as_deref().unwrap_or(""),
+                s.date_to.as_deref().unwrap_or(""),
+            ],
+        )?;
+    }
+    Ok(())
+}
+
+/// One table of one story.
+pub fn story(out: &mut impl Write, view: &StoryView, table: StoryTable) -> io::Result<()> {
+    let coverage = &view.coverage;
+    let outlet_of: HashMap<&str, &str> = coverage
+        .articles
+        .iter()
+        .map(|a| (a.id.as_str(), a.outlet.as_deref().unwrap_or("")))
+        .collect();
+    let outlet = |id: &str| outlet_of.get(id).copied().unwrap_or("");
+    match table {
+        StoryTable::Articles => {
+            row(
+                out,
+                &[
+                    "story",
+                    "article",
+                    "outlet",
+                    "kind",
+                    "title",
+                    "url",
+                    "published",
+                ],
+            )?;
+            for a in &coverage.articles {
+                let kind = serde_json::to_value(a.kind)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_string))
+                    .unwrap_or_default();
+                row(
+                    out,
+                    &[
+                        &view.id,
+                        &a.id,
+                        a.outlet.as_deref().unwrap_or(""),
+                        &kind,
+                        a.title.as_deref().unwrap_or(""),
+                        a.url.as_deref().unwrap_or(""),
+                        a.published.as_deref().unwrap_or(""),
+                    ],
+                )?;
+            }
+        }
+        StoryTable::Facts => {
+            row(
+                out,
+                &[
+                    "story",
+                    "fact",
+                    "fact_text",
+                    "article",
+                    "outlet",
+                    "start",
+                    "end",
+                    "sentence",
+                    "similarity",
+                    "primary",
+                ],
+            )?;
+            for f in &coverage.facts.facts {
+                for c in &f.cells {
+                    row(
+                        out,
+                        &[
+                            &view.id,
+                            &f.id.to_string(),
+                            &f.text,
+                            &c.article,
+                            outlet(&c.article),
+                            &c.span.start.to_string(),
+                            &c.span.end.to_string(),
+                            &c.text,
+                            &format!("{:.3}", c.similarity),
+                            if c.primary { "yes" } else { "no" },
+                        ],
+                    )?;
+                }
+            }
+        }
+        StoryTable::Quotes => {
+            row(
+                out,
+                &[
+                    "story", "quote", "speaker", "article", "outlet", "start", "end", "text",
+                    "cue", "form",
+                ],
+            )?;
+            for q in &coverage.quotes {
+                for o in &q.occurrences {
+                    let form = serde_json::to_value(o.form)
+                        .ok()
+                        .and_then(|v| v.as_str().map(str::to_string))
+                        .unwrap_or_default();
+                    let speaker = o
+                        .speaker
+                        .as_deref()
+                        .or(q.speaker.as_deref())
+                        .unwrap_or("unattributed");
+                    row(
+                        out,
+                        &[
+                            &view.id,
+                            &q.id.to_string(),
+                            speaker,
+                            &o.article,
+                            outlet(&o.article),
+                            &o.span.start.to_string(),
+                            &o.span.end.to_string(),
+                            &o.text,
+                            o.cue.as_deref().unwrap_or(""),
+                            &form,
+                        ],
+                    )?;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::field;
+
+    #[test]
+    fn fields_are_quoted_only_when_they_must_be() {
+        assert_eq!(field("plain"), "plain");
+        assert_eq!(field("a, b"), "\"a, b\"");
+        assert_eq!(field("say \"no\""), "\"say \"\"no\"\"\"");
+        assert_eq!(field("two\nlines"), "\"two\nlines\"");
+    }
+}
