@@ -596,7 +596,7 @@ pub fn stories(db: Option<String>, args: StoriesArgs) -> Result<ExitCode> {
         .collect();
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     if args.csv {
-        crate::csv::stories(&mut out, &shown)?;
+        parallax_pipeline::csv::stories(&mut out, &shown)?;
         out.flush()?;
         return Ok(ExitCode::SUCCESS);
     }
@@ -649,8 +649,9 @@ pub struct StoryArgs {
     /// One table of the story as CSV: its articles, its facts (a row per
     /// outlet's sentence) or its quotes (a row per occurrence), each row
     /// with the article and byte range it came from.
-    #[arg(long, value_enum, value_name = "TABLE", conflicts_with = "json")]
-    csv: Option<crate::csv::StoryTable>,
+    #[arg(long, value_name = "TABLE", conflicts_with = "json",
+          value_parser = clap::builder::PossibleValuesParser::new(["articles", "facts", "quotes"]))]
+    csv: Option<String>,
 }
 
 /// `parallax story ID`: one stored story's report (or its document).
@@ -678,8 +679,12 @@ pub fn story(db: Option<String>, args: StoryArgs) -> Result<ExitCode> {
                      ingest` (or `serve`) once to bring it up to date, or use --json"
                 )
             })?;
-        match args.csv {
-            Some(table) => crate::csv::story(&mut out, &view, table)?,
+        match args
+            .csv
+            .as_deref()
+            .and_then(parallax_pipeline::csv::StoryTable::parse)
+        {
+            Some(table) => parallax_pipeline::csv::story(&mut out, &view, table)?,
             None => crate::report::story(&mut out, 1, &view)?,
         }
     }

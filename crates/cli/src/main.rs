@@ -2,7 +2,6 @@
 //! thin wrapper over a library crate; see ARCHITECTURE.md for the map.
 
 mod commands;
-mod csv;
 mod eval;
 mod outlets;
 mod progress;

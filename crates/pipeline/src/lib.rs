@@ -6,6 +6,7 @@
 
 mod analysis;
 mod coverage;
+pub mod csv;
 mod eval_facts;
 mod eval_voice;
 mod ingest;

@@ -199,6 +199,7 @@ pub fn router_with(state: AppState, limits: Limits) -> Router {
         .route("/api/entities/{id}", get(entities::api_entity))
         .route("/api/stories", get(stories::api_stories))
         .route("/api/stories/{id}", get(stories::api_story))
+        .route("/api/stories/{id}/{table}", get(stories::api_story_csv))
         .route("/api/outlets", get(outlets::api_outlets))
         .route("/api/outlets/{name}", get(outlets::api_outlet))
         .route("/api/openapi.json", get(api::openapi))

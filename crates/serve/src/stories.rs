@@ -211,6 +211,63 @@ pub(crate) async fn api_story(
     }
 }
 
+/// `/api/stories/{id}/{table}`: one table of a story as CSV
+/// (`articles.csv`, `facts.csv`, `quotes.csv`), each row with the article
+/// and byte range it came from, for a spreadsheet.
+pub(crate) async fn api_story_csv(
+    State(state): State<AppState>,
+    Path((id, table)): Path<(String, String)>,
+) -> Result<Response, ApiError> {
+    let Some(kind) = table
+        .strip_suffix(".csv")
+        .and_then(parallax_pipeline::csv::StoryTable::parse)
+    else {
+        return Err(ApiError::not_found(format!(
+            "no table {table:?}: articles.csv, facts.csv or quotes.csv"
+        )));
+    };
+    let wanted = id.clone();
+    let story = state.inner.pool.read(move |s| lookup(s, &wanted)).await?;
+    let stored = match story {
+        Found::Story(story) => story,
+        Found::Moved(to) => {
+            let location = format!("/api/stories/{}/{}", url_encode(&to), url_encode(&table));
+            return Ok((
+                StatusCode::MOVED_PERMANENTLY,
+                [(axum::http::header::LOCATION, location.clone())],
+                Json(serde_json::json!({ "id": id, "moved_to": to, "location": location })),
+            )
+                .into_response());
+        }
+        Found::Nothing => return Err(ApiError::not_found(format!("no story with id {id:?}"))),
+    };
+    let view: parallax_pipeline::StoryView =
+        serde_json::from_value(stored.document).map_err(|e| {
+            ApiError::internal(format!(
+            "story {id} was stored by another version; it is rewritten at the next refresh ({e})"
+        ))
+        })?;
+    let mut body = Vec::new();
+    parallax_pipeline::csv::story(&mut body, &view, kind)
+        .map_err(|e| ApiError::internal(e.to_string()))?;
+    let disposition = format!(
+        "attachment; filename=\"{}-{}.csv\"",
+        id.replace(|c: char| !c.is_ascii_alphanumeric() && c != '-', "_"),
+        kind.name()
+    );
+    Ok((
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "text/csv; charset=utf-8".to_string(),
+            ),
+            (axum::http::header::CONTENT_DISPOSITION, disposition),
+        ],
+        body,
+    )
+        .into_response())
+}
+
 /// What a story id leads to.
 enum Found {
     Story(parallax_store::StoredStory),

@@ -486,6 +486,7 @@ fn every_route_in_the_openapi_description_answers() {
         "/api/entities/{id}",
         "/api/stories",
         "/api/stories/{id}",
+        "/api/stories/{id}/{table}",
         "/api/openapi.json",
     ] {
         assert!(paths.contains_key(route), "{route} is not in openapi.json");
@@ -517,13 +518,26 @@ fn every_route_in_the_openapi_description_answers() {
         };
         let mut url = path
             .replace("{id}", &id)
-            .replace("{name}", "Capital%20Ledger");
+            .replace("{name}", "Capital%20Ledger")
+            .replace("{table}", "facts.csv");
         if !required_query.is_empty() {
             url = format!("{url}?{}", required_query.join("&"));
         }
         let answer = get(&server().url(&url));
         assert_eq!(answer.status, 200, "{url}: {}", answer.body);
-        assert_eq!(answer.content_type, JSON, "{url}");
+        // The type the spec documents for a 200 (JSON, or CSV for tables).
+        let documented_type = item["get"]["responses"]["200"]["content"]
+            .as_object()
+            .and_then(|c| c.keys().next().cloned())
+            .unwrap_or_else(|| JSON.to_string());
+        assert!(
+            answer.content_type.starts_with(&documented_type),
+            "{url}: {} is not {documented_type}",
+            answer.content_type
+        );
+        if documented_type != JSON {
+            continue;
+        }
         // Every property the spec says is required is present.
         let documented =
             &item["get"]["responses"]["200"]["content"]["application/json"]["schema"]["$ref"];
@@ -540,6 +554,35 @@ fn every_route_in_the_openapi_description_answers() {
             }
         }
     }
+}
+
+#[test]
+fn a_story_table_downloads_as_csv_with_its_references() {
+    let id = first_story_id();
+    let facts = get(&server().url(&format!("/api/stories/{id}/facts.csv")));
+    assert_eq!(facts.status, 200, "{}", facts.body);
+    assert!(
+        facts.content_type.starts_with("text/csv"),
+        "{}",
+        facts.content_type
+    );
+    let mut rows = facts.body.split("\r\n");
+    assert_eq!(
+        rows.next(),
+        Some("story,fact,fact_text,article,outlet,start,end,sentence,similarity,primary")
+    );
+    let quotes = get(&server().url(&format!("/api/stories/{id}/quotes.csv")));
+    assert_eq!(quotes.status, 200);
+    assert!(quotes
+        .body
+        .starts_with("story,quote,speaker,article,outlet,start,end,text"));
+    let articles = get(&server().url(&format!("/api/stories/{id}/articles.csv")));
+    assert!(articles.body.lines().count() >= 2, "{}", articles.body);
+    let unknown = get(&server().url(&format!("/api/stories/{id}/secrets.csv")));
+    assert_eq!(unknown.status, 404);
+    assert_eq!(unknown.content_type, JSON);
+    let missing = get(&server().url("/api/stories/st-nope/facts.csv"));
+    assert_eq!(missing.status, 404);
 }
 
 /// Percent-encoding for a path segment, as the pages write links.

@@ -3,13 +3,13 @@
 //! article and byte range it came from (RFC 4180: comma-separated, fields
 //! with a comma, quote or line break quoted, quotes doubled, CRLF rows).
 
-use parallax_pipeline::StoryView;
+use crate::StoryView;
 use parallax_store::StorySummary;
 use std::collections::HashMap;
 use std::io::{self, Write};
 
-/// What `parallax story ID --csv` exports.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+/// What `parallax story ID --csv` and `/api/stories/{id}/TABLE.csv` export.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StoryTable {
     /// One row per article: id, outlet, kind, title, URL, date.
     Articles,
@@ -17,6 +17,22 @@ pub enum StoryTable {
     Facts,
     /// One row per occurrence of a quote: speaker, outlet, where, form.
     Quotes,
+}
+
+impl StoryTable {
+    pub const ALL: [StoryTable; 3] = [StoryTable::Articles, StoryTable::Facts, StoryTable::Quotes];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            StoryTable::Articles => "articles",
+            StoryTable::Facts => "facts",
+            StoryTable::Quotes => "quotes",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<StoryTable> {
+        StoryTable::ALL.into_iter().find(|t| t.name() == name)
+    }
 }
 
 fn field(s: &str) -> String {
