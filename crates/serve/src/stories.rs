@@ -693,7 +693,17 @@ pub(crate) fn render_story(
     h.element("span", None, &plural(doc.events.len(), "event", "events"));
     h.raw("<span>")
         .link(&format!("/api/stories/{}", url_encode(id)), "JSON")
-        .raw("</span></div>");
+        .raw(" · CSV: ");
+    for (i, table) in ["articles", "facts", "quotes"].iter().enumerate() {
+        if i > 0 {
+            h.raw(", ");
+        }
+        h.link(
+            &format!("/api/stories/{}/{table}.csv", url_encode(id)),
+            table,
+        );
+    }
+    h.raw("</span></div>");
     lean_bar(&mut h, &doc.coverage.lean);
     {
         let mut flag = Html::new();

@@ -266,6 +266,24 @@ fn williamson_story_page(
         dom.contains("<section class=\"timeline\">"),
         "timeline on top"
     );
+    // The page offers its tables as CSV downloads, and each link answers
+    // with a CSV whose rows name an article and a byte range.
+    let facts_link = format!("/api/stories/{story_id}/facts.csv");
+    assert!(
+        dom.contains(&format!("href=\"{facts_link}\"")),
+        "no CSV link"
+    );
+    let csv = common::get(&server.url(&facts_link));
+    assert!(
+        csv.content_type.starts_with("text/csv"),
+        "{}",
+        csv.content_type
+    );
+    assert!(
+        seed_ids.iter().any(|seed| csv.body.contains(seed)),
+        "{}",
+        csv.body
+    );
 
     // The event holding 000, 001 and 003 shows one column per article.
     let event = dom
