@@ -89,6 +89,21 @@ fn a_clause_after_said_is_what_was_said_not_who_said_it() {
 }
 
 #[test]
+fn a_wire_credit_in_parentheses_is_not_the_speaker() {
+    let t = "DUNMORE, May 3 (Harbour Wire) - A councillor of Dunmore resigned on Friday, \
+             a week after an audit found that the roads committee she chaired had paid \
+             invoices twice.";
+    let qs = quotes(t);
+    for q in &qs {
+        let (name, _) = speaker(q);
+        assert!(
+            !name.contains("Harbour Wire"),
+            "the wire credit as a speaker: {q:#?}"
+        );
+    }
+}
+
+#[test]
 fn british_continuation_and_glued_paragraphs() {
     let t = "A Labour source said: \u{201C}Ivan was under investigation.\n\n\
              \u{201C}His resignation means the complainants have been denied a hearing.\u{201D}\n\n\

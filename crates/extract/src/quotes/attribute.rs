@@ -1939,6 +1939,12 @@ fn sentence_subject(d: &Doc, start: usize, before: usize) -> Option<SpeakerAt> {
             k += 1;
             continue;
         };
+        // `CORVEL, Oct. 8 (Meridian Wire) - …`: a name in parentheses (a
+        // wire credit, an aside) is never the subject of the sentence.
+        if in_parentheses(d, &m.toks) {
+            k = m.toks.end.max(k + 1);
+            continue;
+        }
         // `Rubio’s campaign`: the possessor's spokes-thing speaks
         let possessive = {
             let w = d.word(m.toks.end - 1);
@@ -1989,6 +1995,15 @@ fn sentence_subject(d: &Doc, start: usize, before: usize) -> Option<SpeakerAt> {
     first
 }
 
+/// A mention written alone in parentheses: `(Meridian Wire)`, a wire
+/// credit or an aside, never the one who speaks in the sentence around it.
+fn in_parentheses(d: &Doc, toks: &Range<usize>) -> bool {
+    toks.start > 0
+        && d.word(toks.start - 1) == "("
+        && toks.end < d.toks.len()
+        && d.word(toks.end) == ")"
+}
+
 /// The nearest person (or pronoun) before token `before` in its sentence,
 /// for `Mr. Trump was prompted to say`.
 fn nearest_subject(d: &Doc, start: usize, before: usize) -> Option<SpeakerAt> {
@@ -2000,10 +2015,11 @@ fn nearest_subject(d: &Doc, start: usize, before: usize) -> Option<SpeakerAt> {
             continue;
         }
         if let Some(e) = d.ent[k].map(|e| e as usize) {
-            if d.entities[e].kind == EntityKind::Person {
+            let toks = d.entity_toks(e, k);
+            if d.entities[e].kind == EntityKind::Person && !in_parentheses(d, &toks) {
                 return Some(SpeakerAt {
                     mention: Mention::Entity(e),
-                    toks: d.entity_toks(e, k),
+                    toks,
                 });
             }
         }
