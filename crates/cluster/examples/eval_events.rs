@@ -4,9 +4,13 @@
 //!
 //! `cargo run --release -p parallax-cluster --example eval_events -- [key=value...] FILE.jsonl...`
 //! (labels: `FILE_labels.json` beside each file). Keys are `StoryConfig`
-//! field names of the numeric settings.
+//! field names of the numeric settings, and `dense_table=PATH` scores an
+//! embedding table other than the shipped one.
 
-use parallax_cluster::{default_labels_path, evaluate_events, load_labelled_articles, StoryConfig};
+use parallax_cluster::{
+    default_labels_path, evaluate_events_with, load_labelled_articles, StoryConfig,
+};
+use parallax_embed::StaticEmbeddings;
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -25,6 +29,8 @@ fn apply(c: &mut StoryConfig, key: &str, value: &str) -> Result<(), String> {
         "probe_terms" => c.probe_terms = u()?,
         "indexed_terms" => c.indexed_terms = u()?,
         "arc_min_shared_names" => c.arc_min_shared_names = u()?,
+        "dense_weight" => c.dense_weight = f()? as f32,
+        "dense_words" => c.dense_words = u()?,
         _ => return Err(format!("unknown setting {key}")),
     }
     Ok(())
@@ -33,8 +39,18 @@ fn apply(c: &mut StoryConfig, key: &str, value: &str) -> Result<(), String> {
 fn main() -> ExitCode {
     let mut config = StoryConfig::default();
     let mut files = Vec::new();
+    let mut table = StaticEmbeddings::builtin();
     for arg in std::env::args().skip(1) {
-        if let Some((k, v)) = arg.split_once('=') {
+        if let Some(path) = arg.strip_prefix("dense_table=") {
+            match StaticEmbeddings::load(Path::new(path)) {
+                // One table for the life of the process.
+                Ok(t) => table = Some(Box::leak(Box::new(t))),
+                Err(e) => {
+                    eprintln!("{e}");
+                    return ExitCode::from(2);
+                }
+            }
+        } else if let Some((k, v)) = arg.split_once('=') {
             if let Err(e) = apply(&mut config, k, v) {
                 eprintln!("{e}");
                 return ExitCode::from(2);
@@ -61,7 +77,7 @@ fn main() -> ExitCode {
                 return ExitCode::FAILURE;
             }
         };
-        let Some(r) = evaluate_events(&set, &config) else {
+        let Some(r) = evaluate_events_with(&set, &config, table) else {
             eprintln!("{file}: nothing to score");
             return ExitCode::FAILURE;
         };

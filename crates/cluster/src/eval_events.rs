@@ -11,6 +11,7 @@ use crate::eval::json_scalar as scalar;
 use crate::eval::EvalError;
 use crate::metrics::{score_partition, PartitionScores};
 use crate::stories::{leading_date, StoryConfig, StoryEngine, StoryInput};
+use parallax_embed::StaticEmbeddings;
 use rustc_hash::FxHashMap;
 use serde::Deserialize;
 use std::fmt;
@@ -159,8 +160,17 @@ impl fmt::Display for EventsReport {
 /// Pushes the articles into a fresh engine in order and scores its events
 /// and stories. `None` when the set is empty or the settings are invalid.
 pub fn evaluate_events(set: &LabelledArticles, config: &StoryConfig) -> Option<EventsReport> {
+    evaluate_events_with(set, config, StaticEmbeddings::builtin())
+}
+
+/// [`evaluate_events`] with another embedding table (or none).
+pub fn evaluate_events_with(
+    set: &LabelledArticles,
+    config: &StoryConfig,
+    table: Option<&'static StaticEmbeddings>,
+) -> Option<EventsReport> {
     let start = Instant::now();
-    let mut engine = StoryEngine::new(config.clone()).ok()?;
+    let mut engine = StoryEngine::with_embeddings(config.clone(), table).ok()?;
     engine.extend(&set.inputs);
     let stories = engine.stories();
     let seconds = start.elapsed().as_secs_f64();

@@ -20,6 +20,22 @@
 //! from an inverted index over the live articles' best terms, so the cost
 //! of an article does not grow with the stream.
 //!
+//! # Meaning, not only words
+//! Three outlets telling one story choose their own words ("slams",
+//! "castigates", "collusion"); TF-IDF sees little in common. Every
+//! similarity above is therefore a blend: `1 - dense_weight` of the TF-IDF
+//! cosine and [`StoryConfig::dense_weight`] of the cosine of the two
+//! articles' dense vectors. An article's dense vector is the sum, over its
+//! first [`StoryConfig::dense_words`] kept words (headline included), of
+//! the word's TF-IDF weight at arrival times the mean of its WordPiece
+//! vectors from a static table distilled from a sentence encoder
+//! (`parallax-embed`); it is fixed at arrival and saved with the state.
+//! Group means blend the same way from summed dense vectors. The table
+//! costs a lookup per word, not a transformer pass per article. Measured
+//! on the dev sets (`parallax eval events`): NeuS B-cubed F1 0.653 → 0.714
+//! with precision 0.569 → 0.705, ECB+ 0.833 → 0.833 with precision 0.842 →
+//! 0.889. [`StoryConfig::lexical`] runs on words alone.
+//!
 //! # Arcs
 //! Events of one developing story share the story's actors, not only its
 //! kind of happening: two resignations from one party share the party and
@@ -87,6 +103,7 @@ use chrono::NaiveDate;
 use parallax_dedup::{
     LshIndex, LshParams, MinHashParams, MinHasher, DEFAULT_CONTAINMENT, DEFAULT_NEAR_JACCARD,
 };
+use parallax_embed::StaticEmbeddings;
 use parallax_model::Article;
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
@@ -135,7 +152,8 @@ pub fn leading_date(stamp: &str) -> Option<NaiveDate> {
 /// example corpus and synthetic streams (see the crate documentation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct StoryConfig {
-    /// Cosine similarity at which two articles belong to one event.
+    /// Similarity (see `dense_weight`) at which two articles belong to
+    /// one event.
     pub event_similarity: f64,
     /// Mean cosine over all pairs across two groups needed to join them
     /// into one event (average linkage): one strong pair is not enough to
@@ -191,13 +209,21 @@ pub struct StoryConfig {
     /// 99%) at 40% of the memory of the dedup crate's 128-hash default.
     pub minhash: MinHashParams,
     pub lsh: LshParams,
+    /// Share of an article pair's similarity that comes from the static
+    /// token embeddings (the rest is TF-IDF cosine); 0 turns them off and
+    /// the engine runs on lexical signals alone. The same event told in
+    /// other words shares meaning more than vocabulary.
+    pub dense_weight: f32,
+    /// Words of an article (headline first) that make its dense vector:
+    /// bounds the cost per article, and a lead says what the event is.
+    pub dense_words: usize,
 }
 
 impl Default for StoryConfig {
     fn default() -> Self {
         StoryConfig {
-            event_similarity: 0.3,
-            event_group_similarity: 0.25,
+            event_similarity: 0.4,
+            event_group_similarity: 0.42,
             event_max_gap_days: 4,
             event_max_span_days: 10,
             arc_similarity: 0.12,
@@ -223,11 +249,25 @@ impl Default for StoryConfig {
                 ..MinHashParams::default()
             },
             lsh: LshParams { bands: 16, rows: 3 },
+            dense_weight: 0.3,
+            dense_words: 400,
         }
     }
 }
 
 impl StoryConfig {
+    /// Settings for lexical signals alone (no embedding table): the
+    /// thresholds that suit TF-IDF cosines, which run lower than the
+    /// blend with dense cosines that the defaults are set for.
+    pub fn lexical() -> Self {
+        StoryConfig {
+            dense_weight: 0.0,
+            event_similarity: 0.3,
+            event_group_similarity: 0.25,
+            ..StoryConfig::default()
+        }
+    }
+
     /// Rejects settings that make the engine degenerate.
     pub fn validate(&self) -> Result<(), String> {
         for (name, v) in [
@@ -250,6 +290,12 @@ impl StoryConfig {
             return Err("article_terms and max_candidates must be positive".into());
         }
         let weight_ok = |w: f32| w.is_finite() && w >= 0.0;
+        if !(self.dense_weight.is_finite() && (0.0..=1.0).contains(&self.dense_weight)) {
+            return Err(format!(
+                "dense_weight must be in [0, 1], got {}",
+                self.dense_weight
+            ));
+        }
         if !weight_ok(self.title_weight) || !weight_ok(self.name_weight) {
             return Err("weights must be finite and not negative".into());
         }
@@ -577,6 +623,10 @@ struct Item {
     /// Earlier live articles similar enough at arrival to be re-scored
     /// when events are formed.
     edges: Vec<u32>,
+    /// Unit dense vector from the static token embeddings, fixed at
+    /// arrival (word weights are the IDF of then); empty when they are off
+    /// or the article has no word the table can spell.
+    dense: Box<[f32]>,
 }
 
 #[derive(Debug, Clone)]
@@ -678,6 +728,11 @@ pub struct StoryEngine {
     arc_sweep_date: Option<NaiveDate>,
     arc_sweep_arrivals: u64,
     scratch: FxHashMap<u32, f32>,
+    /// The static token embeddings, when `dense_weight` is positive.
+    dense: Option<&'static StaticEmbeddings>,
+    /// Term id → WordPiece ids of the word form first seen; emptied with
+    /// the word cache when the vocabulary forgets terms.
+    piece_cache: FxHashMap<u32, Box<[u32]>>,
 }
 
 /// Stable short hash (FNV-1a, 64 bits) for ids.
@@ -717,6 +772,16 @@ fn span_gap(a: DateSpan, b: DateSpan) -> Option<i64> {
 }
 
 /// Dot product of two term vectors sorted by term id.
+/// The blended similarity: a weighted mean of the two cosines, so that
+/// one threshold reads the same whether or not the table is there.
+fn combine(alpha: f32, lexical: f32, dense: f32) -> f32 {
+    (1.0 - alpha) * lexical + alpha * dense
+}
+
+fn dense_dot(a: &[f32], b: &[f32]) -> f32 {
+    a.iter().zip(b).map(|(x, y)| x * y).sum()
+}
+
 fn sparse_dot(a: &[(u32, f32)], b: &[(u32, f32)]) -> f32 {
     let (mut i, mut j, mut dot) = (0, 0, 0.0f32);
     while i < a.len() && j < b.len() {
@@ -816,6 +881,23 @@ impl StoryEngine {
         Ok(Self::with_valid_config(config))
     }
 
+    /// An engine with checked settings whose dense signal comes from
+    /// `table` instead of the shipped one (`None`: lexical signals only).
+    pub fn with_embeddings(
+        config: StoryConfig,
+        table: Option<&'static StaticEmbeddings>,
+    ) -> Result<Self, String> {
+        config.validate()?;
+        let mut engine = Self::with_valid_config(config);
+        engine.dense = table.filter(|_| engine.config.dense_weight > 0.0);
+        Ok(engine)
+    }
+
+    /// The embedding table in use, if any.
+    pub fn embeddings(&self) -> Option<&'static StaticEmbeddings> {
+        self.dense
+    }
+
     fn with_valid_config(config: StoryConfig) -> Self {
         let minhasher = MinHasher::new(config.minhash).unwrap_or_default();
         let lsh = LshIndex::new(minhasher.params(), config.lsh)
@@ -852,6 +934,12 @@ impl StoryEngine {
             arc_sweep_date: None,
             arc_sweep_arrivals: 0,
             scratch: FxHashMap::default(),
+            dense: if config.dense_weight > 0.0 {
+                StaticEmbeddings::builtin()
+            } else {
+                None
+            },
+            piece_cache: FxHashMap::default(),
             config,
         }
     }
@@ -905,7 +993,7 @@ impl StoryEngine {
         let Ok(index) = u32::try_from(self.arrivals) else {
             return false;
         };
-        let (terms, weights) = self.featurize(input);
+        let (terms, weights, dense) = self.featurize(input);
         if let Some(date) = input.date {
             self.newest_date = Some(self.newest_date.map_or(date, |d| d.max(date)));
         }
@@ -930,7 +1018,7 @@ impl StoryEngine {
             }
         }
 
-        let edges = self.find_links(&weights, input.date);
+        let edges = self.find_links(&weights, &dense, input.date);
 
         let headline = match &input.title {
             Some(t) if usable_headline(t) => (t.trim().into(), true),
@@ -946,6 +1034,7 @@ impl StoryEngine {
                 headline: headline.0,
                 has_title: headline.1,
                 edges,
+                dense,
             },
         );
         self.arrivals += 1;
@@ -978,10 +1067,25 @@ impl StoryEngine {
 
     /// Terms of an article (sorted by id, sublinear tf) and its TF-IDF
     /// weights (L2-normalised, sorted by id); updates document frequencies.
-    fn featurize(&mut self, input: &StoryInput) -> (TermVector, TermVector) {
-        let mut body: FxHashMap<u32, (f32, bool)> = FxHashMap::default();
+    fn featurize(&mut self, input: &StoryInput) -> (TermVector, TermVector, Box<[f32]>) {
+        // Term id → (count, in the headline, among the first `dense_words`).
+        let mut body: FxHashMap<u32, (f32, bool, bool)> = FxHashMap::default();
         let analyzer = &self.analyzer;
         let vocab = &mut self.vocab;
+        let table = self.dense;
+        let pieces = &mut self.piece_cache;
+        let mut seen_words = 0usize;
+        let dense_words = self.config.dense_words;
+        // The word's WordPiece ids, once per term.
+        let mut spell = |id: u32, word: &str| {
+            if let Some(table) = table {
+                pieces.entry(id).or_insert_with(|| {
+                    let mut ids = Vec::new();
+                    table.for_each_token(word, 16, |t| ids.push(t));
+                    ids.into_boxed_slice()
+                });
+            }
+        };
         // Word → term id, so that a known word is neither stemmed nor
         // hashed twice; emptied whenever the vocabulary forgets terms.
         let term_of = |word: &str, vocab: &mut Vocab| -> Option<u32> {
@@ -995,13 +1099,25 @@ impl StoryEngine {
         };
         analyzer.for_each_kept_word(&input.text, |word| {
             if let Some(id) = term_of(word, vocab) {
-                body.entry(id).or_insert((0.0, false)).0 += 1.0;
+                let early = seen_words < dense_words;
+                seen_words += 1;
+                let e = body.entry(id).or_insert((0.0, false, false));
+                e.0 += 1.0;
+                if early && !e.2 {
+                    e.2 = true;
+                    spell(id, word);
+                }
             }
         });
         if let Some(title) = &input.title {
             analyzer.for_each_kept_word(title, |word| {
                 if let Some(id) = term_of(word, vocab) {
-                    body.entry(id).or_insert((0.0, false)).1 = true;
+                    let e = body.entry(id).or_insert((0.0, false, false));
+                    e.1 = true;
+                    if !e.2 {
+                        e.2 = true;
+                        spell(id, word);
+                    }
                 }
             });
         }
@@ -1032,12 +1148,18 @@ impl StoryEngine {
         }
         let title_weight = self.config.title_weight;
         let name_weight = self.config.name_weight;
+        let tf_of = |count: f32, in_title: bool| {
+            let tf = if count > 0.0 { 1.0 + count.ln() } else { 0.0 };
+            tf + if in_title { title_weight } else { 0.0 }
+        };
+        let dense = self.dense_vector(
+            body.iter()
+                .filter(|(_, v)| v.2)
+                .map(|(&id, &(count, in_title, _))| (id, tf_of(count, in_title))),
+        );
         let mut words: Vec<(u32, f32)> = body
             .into_iter()
-            .map(|(id, (count, in_title))| {
-                let tf = if count > 0.0 { 1.0 + count.ln() } else { 0.0 };
-                (id, tf + if in_title { title_weight } else { 0.0 })
-            })
+            .map(|(id, (count, in_title, _))| (id, tf_of(count, in_title)))
             .collect();
         let mut name_terms: Vec<(u32, f32)> = names
             .into_iter()
@@ -1060,7 +1182,45 @@ impl StoryEngine {
         words.sort_unstable_by_key(|&(t, _)| t);
         words.shrink_to_fit();
         let weights = self.weights(&words);
-        (words, weights)
+        (words, weights, dense)
+    }
+
+    /// Unit vector of an article's early words: each word's TF-IDF weight
+    /// times the mean of its pieces' vectors. Empty without a table or
+    /// without a word it can spell.
+    fn dense_vector(&self, words: impl Iterator<Item = (u32, f32)>) -> Box<[f32]> {
+        let Some(table) = self.dense else {
+            return Box::default();
+        };
+        // Summed in term order, so that the result never depends on hashing.
+        let mut words: Vec<(u32, f32)> = words.collect();
+        words.sort_unstable_by_key(|&(t, _)| t);
+        let mut v = vec![0.0f32; table.dims()];
+        for (term, tf) in words {
+            let Some(pieces) = self.piece_cache.get(&term).filter(|p| !p.is_empty()) else {
+                continue;
+            };
+            let w = tf * self.vocab.idf(term) / pieces.len() as f32;
+            for &p in pieces.iter() {
+                table.add_row(p, w, &mut v);
+            }
+        }
+        let norm = v.iter().map(|x| x * x).sum::<f32>().sqrt();
+        if !(norm.is_finite() && norm > 0.0) {
+            return Box::default();
+        }
+        v.iter_mut().for_each(|x| *x /= norm);
+        v.into_boxed_slice()
+    }
+
+    /// Similarity of two articles: TF-IDF cosine blended with the dense
+    /// cosine when both have a dense vector (otherwise lexical alone).
+    fn blend(&self, lexical: f32, a: &[f32], b: &[f32]) -> f32 {
+        let alpha = self.config.dense_weight;
+        if alpha <= 0.0 || a.is_empty() || a.len() != b.len() {
+            return lexical;
+        }
+        combine(alpha, lexical, dense_dot(a, b))
     }
 
     /// L2-normalised TF-IDF weights with the current document frequencies.
@@ -1074,7 +1234,12 @@ impl StoryEngine {
     }
 
     /// Live articles similar enough to link to, most similar first.
-    fn find_links(&mut self, weights: &[(u32, f32)], date: Option<NaiveDate>) -> Vec<u32> {
+    fn find_links(
+        &mut self,
+        weights: &[(u32, f32)],
+        dense: &[f32],
+        date: Option<NaiveDate>,
+    ) -> Vec<u32> {
         let mut scratch = std::mem::take(&mut self.scratch);
         scratch.clear();
         let mut probes: Vec<(u32, f32)> = weights.to_vec();
@@ -1106,7 +1271,11 @@ impl StoryEngine {
             .into_iter()
             .filter_map(|(item, _)| {
                 let live = self.items.get(&item)?;
-                let sim = sparse_dot(weights, &self.weights(&live.terms));
+                let sim = self.blend(
+                    sparse_dot(weights, &self.weights(&live.terms)),
+                    dense,
+                    &live.dense,
+                );
                 (f64::from(sim) >= self.config.event_similarity * EDGE_FLOOR).then_some((item, sim))
             })
             .collect();
@@ -1154,7 +1323,11 @@ impl StoryEngine {
                 if !self.dates_close(item.date, items[q as usize].date) {
                     continue;
                 }
-                let sim = sparse_dot(&weights[p], &weights[q as usize]);
+                let sim = self.blend(
+                    sparse_dot(&weights[p], &weights[q as usize]),
+                    &item.dense,
+                    &items[q as usize].dense,
+                );
                 if f64::from(sim) >= self.config.event_similarity {
                     edges.push((sim, p as u32, q));
                 }
@@ -1186,6 +1359,12 @@ impl StoryEngine {
         // A single article's sum is its own vector, borrowed.
         let mut sums: Vec<Cow<[(u32, f32)]>> =
             weights.iter().map(|w| Cow::Borrowed(&w[..])).collect();
+        // The same for dense vectors; a group mean is blended only when
+        // every member has one (then the sums have the table's length).
+        let mut dense_sums: Vec<Cow<[f32]>> = items
+            .iter()
+            .map(|it| Cow::Borrowed(&it.dense[..]))
+            .collect();
         let mut sizes: Vec<u32> = vec![1; n];
         fn root(parent: &mut [u32], mut x: u32) -> u32 {
             while parent[x as usize] != x {
@@ -1215,7 +1394,17 @@ impl StoryEngine {
             let (ia, ib) = (ra as usize, rb as usize);
             if sim <= 1.0 {
                 let pairs = (sizes[ia] * sizes[ib]) as f32;
-                let mean = sparse_dot(&sums[ia], &sums[ib]) / pairs;
+                let lexical = sparse_dot(&sums[ia], &sums[ib]) / pairs;
+                let mean = if dense_sums[ia].is_empty() || dense_sums[ib].is_empty() {
+                    lexical
+                } else {
+                    let alpha = self.config.dense_weight;
+                    combine(
+                        alpha,
+                        lexical,
+                        dense_dot(&dense_sums[ia], &dense_sums[ib]) / pairs,
+                    )
+                };
                 if f64::from(mean) < self.config.event_group_similarity {
                     continue;
                 }
@@ -1224,6 +1413,18 @@ impl StoryEngine {
             span[ia] = joined;
             let taken = std::mem::take(&mut sums[ib]);
             sums[ia] = Cow::Owned(sparse_add(&sums[ia], &taken));
+            let taken = std::mem::take(&mut dense_sums[ib]);
+            dense_sums[ia] = if dense_sums[ia].len() == taken.len() && !taken.is_empty() {
+                Cow::Owned(
+                    dense_sums[ia]
+                        .iter()
+                        .zip(taken.iter())
+                        .map(|(x, y)| x + y)
+                        .collect(),
+                )
+            } else {
+                Cow::Borrowed(&[])
+            };
             sizes[ia] += sizes[ib];
         }
         let mut groups: FxHashMap<u32, EventState> = FxHashMap::default();
@@ -1325,6 +1526,7 @@ impl StoryEngine {
         }
         // Forgotten ids are reused: cached words must be looked up afresh.
         self.vocab.word_cache = FxHashMap::default();
+        self.piece_cache = FxHashMap::default();
     }
 
     /// The reported form and arc profile of a live event.
@@ -1463,6 +1665,7 @@ impl StoryEngine {
                 + 24
                 + item.terms.capacity() * 8
                 + item.edges.capacity() * 4
+                + item.dense.len() * 4
                 + item.headline.len();
         }
         let profile_bytes = |p: &Profile| {
@@ -2021,10 +2224,8 @@ impl StoryEngine {
     pub fn similarity(&self, a: &str, b: &str) -> Option<f64> {
         let item = |id: &str| self.items.get(self.by_id.get(id)?);
         let (x, y) = (item(a)?, item(b)?);
-        Some(f64::from(sparse_dot(
-            &self.weights(&x.terms),
-            &self.weights(&y.terms),
-        )))
+        let lexical = sparse_dot(&self.weights(&x.terms), &self.weights(&y.terms));
+        Some(f64::from(self.blend(lexical, &x.dense, &y.dense)))
     }
 }
 

@@ -22,13 +22,14 @@
 use super::{stable_hash, ClosedEvent, FinishedStory, Item, StoryConfig, StoryEngine, Vocab};
 use chrono::NaiveDate;
 use parallax_dedup::Signature;
+use parallax_embed::StaticEmbeddings;
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
 /// Version of the saved layout; bumped whenever the payload or the meaning
 /// of any saved field changes.
-pub const STATE_FORMAT: u32 = 1;
+pub const STATE_FORMAT: u32 = 2;
 
 const MAGIC: &[u8; 8] = b"PXSTORY\0";
 const HEADER_LEN: usize = 8 + 4 + 8 + 8 + 4;
@@ -94,8 +95,11 @@ struct StateIn {
 
 /// Settings that change what the engine does, as a number: state saved
 /// under other settings would not continue the same way.
-fn config_fingerprint(config: &StoryConfig) -> u64 {
-    stable_hash(&format!("{config:?}"))
+/// The embedding table's digest is part of it: dense vectors saved from
+/// one table mean nothing next to another's.
+fn config_fingerprint(config: &StoryConfig, table: Option<&StaticEmbeddings>) -> u64 {
+    let table = table.map_or(0, StaticEmbeddings::digest);
+    stable_hash(&format!("{config:?} {table:016x}"))
 }
 
 impl StoryEngine {
@@ -143,7 +147,7 @@ impl StoryEngine {
         let mut out = Vec::with_capacity(HEADER_LEN + payload.len());
         out.extend_from_slice(MAGIC);
         out.extend_from_slice(&STATE_FORMAT.to_le_bytes());
-        out.extend_from_slice(&config_fingerprint(&self.config).to_le_bytes());
+        out.extend_from_slice(&config_fingerprint(&self.config, self.dense).to_le_bytes());
         out.extend_from_slice(&(payload.len() as u64).to_le_bytes());
         out.extend_from_slice(&crc32fast::hash(&payload).to_le_bytes());
         out.extend_from_slice(&payload);
@@ -186,7 +190,8 @@ impl StoryEngine {
         if crc32fast::hash(payload) != u32_at(28) {
             return Err(StateError::Corrupt("checksum mismatch".into()));
         }
-        if u64_at(12) != config_fingerprint(&config) {
+        let table = StaticEmbeddings::builtin().filter(|_| config.dense_weight > 0.0);
+        if u64_at(12) != config_fingerprint(&config, table) {
             return Err(StateError::ConfigChanged);
         }
         let (state, rest) = postcard::take_from_bytes::<StateIn>(payload)
@@ -243,6 +248,10 @@ impl StoryEngine {
                 return bad("live articles out of order");
             }
             previous = Some(index);
+            let dims = engine.dense.map_or(0, StaticEmbeddings::dims);
+            if !item.dense.is_empty() && item.dense.len() != dims {
+                return bad("a dense vector of the wrong length");
+            }
             if engine.by_id.insert(item.id.clone(), index).is_some() {
                 return bad("an article id is listed twice");
             }
