@@ -236,7 +236,7 @@ pub fn eval(args: EvalArgs) -> Result<ExitCode> {
                         labels.display()
                     )
                 })?;
-            let config = parallax_cluster::StoryConfig::default();
+            let config = parallax_pipeline::story_config().map_err(anyhow::Error::msg)?;
             let report = parallax_cluster::evaluate_events(&set, &config)
                 .context("the story engine refused its default settings")?;
             println!("{report}");

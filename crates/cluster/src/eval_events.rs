@@ -169,9 +169,40 @@ pub fn evaluate_events_with(
     config: &StoryConfig,
     table: Option<&'static StaticEmbeddings>,
 ) -> Option<EventsReport> {
+    evaluate(set, config, table, None)
+}
+
+/// [`evaluate_events`] with each article's dense vector given (by id) from
+/// an encoder run outside, to compare it with the table's.
+pub fn evaluate_events_embedded(
+    set: &LabelledArticles,
+    config: &StoryConfig,
+    vectors: &FxHashMap<String, Vec<f32>>,
+) -> Option<EventsReport> {
+    evaluate(set, config, None, Some(vectors))
+}
+
+fn evaluate(
+    set: &LabelledArticles,
+    config: &StoryConfig,
+    table: Option<&'static StaticEmbeddings>,
+    vectors: Option<&FxHashMap<String, Vec<f32>>>,
+) -> Option<EventsReport> {
     let start = Instant::now();
     let mut engine = StoryEngine::with_embeddings(config.clone(), table).ok()?;
-    engine.extend(&set.inputs);
+    match vectors {
+        None => {
+            engine.extend(&set.inputs);
+        }
+        Some(vectors) => {
+            for input in &set.inputs {
+                match vectors.get(&input.id) {
+                    Some(v) => engine.push_embedded(input, v),
+                    None => engine.push(input),
+                };
+            }
+        }
+    }
     let stories = engine.stories();
     let seconds = start.elapsed().as_secs_f64();
     let mut event_of: FxHashMap<&str, usize> = FxHashMap::default();

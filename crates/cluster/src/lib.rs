@@ -89,8 +89,8 @@ pub use eval::{
     order_agreement, parse_mstream, EvalError, EvalReport, LabelledDoc, SplitReport,
 };
 pub use eval_events::{
-    default_labels_path, evaluate_events, evaluate_events_with, load_labelled_articles,
-    EventsReport, LabelledArticles,
+    default_labels_path, evaluate_events, evaluate_events_embedded, evaluate_events_with,
+    load_labelled_articles, EventsReport, LabelledArticles,
 };
 pub use metrics::{score_partition, PartitionScores, Prf};
 pub use stories::{

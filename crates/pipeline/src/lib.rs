@@ -37,6 +37,26 @@ pub use story_identity::{assign as assign_story_ids, Identity, PreviousStory};
 pub use story_refresh::{refresh_stories_incrementally, StoryRefresh};
 pub use view::{AnalyzeDoc, AnalyzedArticle, ArticleView};
 
+/// The story engine's settings: the defaults, which blend TF-IDF with the
+/// shipped static token embeddings, or lexical signals alone when
+/// `PARALLAX_STORY_SIGNALS=lexical` (for text the English table cannot
+/// read, or to compare). Saved engine state records the settings, so a
+/// change rebuilds the stories on the next run.
+pub fn story_config() -> Result<parallax_cluster::StoryConfig, String> {
+    story_config_for(std::env::var("PARALLAX_STORY_SIGNALS").ok().as_deref())
+}
+
+/// [`story_config`] for a given value of `PARALLAX_STORY_SIGNALS`.
+pub fn story_config_for(signals: Option<&str>) -> Result<parallax_cluster::StoryConfig, String> {
+    match signals.map(str::trim) {
+        None | Some("") | Some("dense") => Ok(parallax_cluster::StoryConfig::default()),
+        Some("lexical") => Ok(parallax_cluster::StoryConfig::lexical()),
+        Some(other) => Err(format!(
+            "PARALLAX_STORY_SIGNALS is {other:?}: set it to `dense` (the default) or `lexical`"
+        )),
+    }
+}
+
 /// Extraction for many articles, in parallel, in input order.
 pub fn analyze_articles(articles: &[Article]) -> Result<Vec<Analysis>, parallax_extract::NerError> {
     articles.par_iter().map(analyze_article).collect()
@@ -256,4 +276,25 @@ pub fn partition(outcomes: Vec<Outcome>) -> (Vec<Article>, Vec<Skipped>) {
         }
     }
     (articles, skipped)
+}
+
+#[cfg(test)]
+mod story_signals_tests {
+    use super::story_config_for;
+
+    #[test]
+    fn story_signals_are_dense_by_default_lexical_on_request_and_checked() {
+        let dense = story_config_for(None).unwrap();
+        assert!(dense.dense_weight > 0.0);
+        assert_eq!(story_config_for(Some("dense")).unwrap(), dense);
+        assert_eq!(
+            story_config_for(Some(" lexical ")).unwrap().dense_weight,
+            0.0
+        );
+        let err = story_config_for(Some("semantic")).unwrap_err();
+        assert!(
+            err.contains("`dense`") && err.contains("`lexical`"),
+            "{err}"
+        );
+    }
 }

@@ -2,7 +2,7 @@
 //! with the coverage comparison of its articles.
 
 use crate::analysis::Analysis;
-use parallax_cluster::{build_stories, ArcLink, DateSpan, Event, Story, StoryConfig, StoryInput};
+use parallax_cluster::{build_stories, ArcLink, DateSpan, Event, Story, StoryInput};
 use parallax_compare::Coverage;
 use parallax_model::Article;
 use serde::{Deserialize, Serialize};
@@ -122,7 +122,7 @@ pub fn stories(articles: &[Article], analyses: &[Analysis]) -> Result<Vec<StoryV
             &picked.iter().map(|&i| &analyses[i]).collect::<Vec<_>>(),
         )
     };
-    let stories = build_stories(&inputs, &StoryConfig::default())?;
+    let stories = build_stories(&inputs, &crate::story_config()?)?;
     Ok(stories
         .into_iter()
         .map(|story| {

@@ -79,7 +79,7 @@ pub fn refresh_stories_in_order(
     store: &mut dyn Store,
     order: &[String],
 ) -> Result<StoryRefresh, RefreshError> {
-    let config = StoryConfig::default();
+    let config = crate::story_config().map_err(RefreshError::Analysis)?;
     let arrivals = store.revisions()?;
     let revisions: Seen = arrivals.iter().cloned().collect();
     let (mut engine, mut seen, rebuilt) = match load_engine(&*store, &config, &revisions)? {

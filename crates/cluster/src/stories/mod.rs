@@ -778,6 +778,16 @@ fn combine(alpha: f32, lexical: f32, dense: f32) -> f32 {
     (1.0 - alpha) * lexical + alpha * dense
 }
 
+/// `v` scaled to length 1; empty when it has no length or is not finite.
+fn unit_vector(mut v: Vec<f32>) -> Box<[f32]> {
+    let norm = v.iter().map(|x| x * x).sum::<f32>().sqrt();
+    if !(norm.is_finite() && norm > 0.0) {
+        return Box::default();
+    }
+    v.iter_mut().for_each(|x| *x /= norm);
+    v.into_boxed_slice()
+}
+
 fn dense_dot(a: &[f32], b: &[f32]) -> f32 {
     a.iter().zip(b).map(|(x, y)| x * y).sum()
 }
@@ -986,6 +996,19 @@ impl StoryEngine {
     /// either: document frequencies and links of later articles depend on
     /// the old text, so an update means building the engine again.
     pub fn push(&mut self, input: &StoryInput) -> bool {
+        self.push_inner(input, None)
+    }
+
+    /// [`Self::push`] with the article's dense vector computed by the
+    /// caller (say, by running a sentence encoder) instead of from the
+    /// table. All articles of one engine must come with vectors of one
+    /// encoder; a vector of another length than the others' is never
+    /// compared, and a zero or non-finite one counts as none.
+    pub fn push_embedded(&mut self, input: &StoryInput, vector: &[f32]) -> bool {
+        self.push_inner(input, Some(vector))
+    }
+
+    fn push_inner(&mut self, input: &StoryInput, vector: Option<&[f32]>) -> bool {
         if self.contains(&input.id) {
             return false;
         }
@@ -993,7 +1016,10 @@ impl StoryEngine {
         let Ok(index) = u32::try_from(self.arrivals) else {
             return false;
         };
-        let (terms, weights, dense) = self.featurize(input);
+        let (terms, weights, mut dense) = self.featurize(input);
+        if let Some(v) = vector {
+            dense = unit_vector(v.to_vec());
+        }
         if let Some(date) = input.date {
             self.newest_date = Some(self.newest_date.map_or(date, |d| d.max(date)));
         }
@@ -1205,12 +1231,7 @@ impl StoryEngine {
                 table.add_row(p, w, &mut v);
             }
         }
-        let norm = v.iter().map(|x| x * x).sum::<f32>().sqrt();
-        if !(norm.is_finite() && norm > 0.0) {
-            return Box::default();
-        }
-        v.iter_mut().for_each(|x| *x /= norm);
-        v.into_boxed_slice()
+        unit_vector(v)
     }
 
     /// Similarity of two articles: TF-IDF cosine blended with the dense

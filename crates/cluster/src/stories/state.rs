@@ -243,14 +243,15 @@ impl StoryEngine {
         };
 
         let mut previous = None;
+        let mut dims: Option<usize> = None;
         for (index, item) in state.items {
             if previous.is_some_and(|p| p >= index) || u64::from(index) >= state.arrivals {
                 return bad("live articles out of order");
             }
             previous = Some(index);
-            let dims = engine.dense.map_or(0, StaticEmbeddings::dims);
-            if !item.dense.is_empty() && item.dense.len() != dims {
-                return bad("a dense vector of the wrong length");
+            // Vectors from the table or from the caller's encoder: one length.
+            if !item.dense.is_empty() && *dims.get_or_insert(item.dense.len()) != item.dense.len() {
+                return bad("dense vectors of two lengths");
             }
             if engine.by_id.insert(item.id.clone(), index).is_some() {
                 return bad("an article id is listed twice");
