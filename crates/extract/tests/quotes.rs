@@ -104,6 +104,35 @@ fn a_wire_credit_in_parentheses_is_not_the_speaker() {
 }
 
 #[test]
+fn a_word_of_a_name_is_never_a_cue() {
+    // `States` in `United States` is not the verb `states`.
+    let t = "Governor Tom Bale spoke to farmers in Lorain on Tuesday. He warned that the \
+             United States' economy is \"in real trouble this year\" and says he will cut taxes.";
+    for q in quotes(t) {
+        assert_ne!(q.cue.as_deref(), Some("States"), "{q:#?}");
+        assert!(
+            !speaker(&q).0.contains("United States"),
+            "a country as the speaker: {q:#?}"
+        );
+    }
+}
+
+#[test]
+fn a_quote_then_its_speaker_with_an_age_is_not_reported_speech_too() {
+    let t = "Nurses marched through Dayton on Monday.\n\n\u{201C}We will not back down,\u{201D} \
+             Ana Ruiz, 34, a nurse from Dayton, said on Monday.";
+    let qs = quotes(t);
+    let q = starting(&qs, "We will not back down");
+    assert!(q.direct);
+    assert_eq!(speaker(q).0, "Ana Ruiz");
+    assert!(
+        qs.iter()
+            .all(|o| o.direct || !o.text.contains("We will not")),
+        "the quotation and its speaker reported once more: {qs:#?}"
+    );
+}
+
+#[test]
 fn british_continuation_and_glued_paragraphs() {
     let t = "A Labour source said: \u{201C}Ivan was under investigation.\n\n\
              \u{201C}His resignation means the complainants have been denied a hearing.\u{201D}\n\n\

@@ -642,6 +642,12 @@ fn find_frames(d: &Doc) -> Vec<Frame> {
                 continue;
             }
         }
+        // A word of a name is never a cue: `United States` does not state,
+        // `Tom Says` does not say.
+        if d.ent[i].is_some() {
+            i += 1;
+            continue;
+        }
         let Some(cue) = cues::cue(lw) else {
             i += 1;
             continue;
@@ -1678,6 +1684,20 @@ pub(crate) fn attribute(
             .take(2)
             .any(|q| span.end <= q.outer.end + 1);
         if single_quote || span.is_empty() {
+            continue;
+        }
+        // `“We will not back down,” Ana Ruiz, 34, a nurse, said`: the words
+        // before the cue are a quotation already given to this cue, then
+        // its speaker: not something reported besides.
+        let cue_bytes = d.bytes(f.cue.clone());
+        let quote_then_speaker = cue_bytes.start >= span.end
+            && out.iter().any(|o| {
+                o.direct
+                    && o.cue_span.as_ref() == Some(&cue_bytes)
+                    && o.span.start >= span.start
+                    && o.span.start - span.start <= 3
+            });
+        if quote_then_speaker {
             continue;
         }
         let mut sentence = d.sentence_bytes(f.sentence);
