@@ -1,7 +1,10 @@
 //! Throughput, per-article cost and memory of the story engine on a
 //! synthetic stream generated on the fly (see `parallax_cluster::synth`).
 //!
-//! `cargo run --release -p parallax-cluster --example bench_stream -- N [--quality] [--keep] [--save-to FILE]`
+//! `cargo run --release -p parallax-cluster --example bench_stream -- N [--quality] [--keep] [--lexical] [--save-to FILE]`
+//!
+//! `--lexical` runs the engine on words alone (no embedding table), to see
+//! what the dense signal costs.
 //!
 //! Prints articles/s over the whole run (push only: generation is timed
 //! apart), µs per article for each window of 10,000 (first, a few between,
@@ -51,7 +54,8 @@ fn main() -> ExitCode {
     let mut quality = false;
     let mut keep = false;
     let mut save_to: Option<String> = None;
-    let usage = "usage: bench_stream N [--quality] [--keep] [--save-to FILE]";
+    let mut config = StoryConfig::default();
+    let usage = "usage: bench_stream N [--quality] [--keep] [--lexical] [--save-to FILE]";
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         if arg == "--save-to" {
@@ -60,6 +64,8 @@ fn main() -> ExitCode {
             quality = true;
         } else if arg == "--keep" {
             keep = true;
+        } else if arg == "--lexical" {
+            config = StoryConfig::lexical();
         } else if let Ok(v) = arg.replace('_', "").parse() {
             n = Some(v);
         } else {
@@ -81,7 +87,13 @@ fn main() -> ExitCode {
     let mut story_of_event: HashMap<String, usize> = HashMap::new();
     let mut stories_seen = 0usize;
     const WINDOW: usize = 10_000;
-    let mut engine = StoryEngine::default();
+    let mut engine = match StoryEngine::new(config.clone()) {
+        Ok(e) => e,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(2);
+        }
+    };
     let mut stream = SynthStream::new(SynthConfig::default());
     let mut truth: Vec<(String, u64, u64)> = Vec::new();
     let mut push_time = Duration::ZERO;
@@ -209,7 +221,7 @@ fn main() -> ExitCode {
     let bytes = engine.save();
     let save_time = t.elapsed();
     let t = Instant::now();
-    let loaded = StoryEngine::load(&bytes, StoryConfig::default());
+    let loaded = StoryEngine::load(&bytes, config);
     let load_time = t.elapsed();
     println!(
         "saved state: {:.1} MiB = {:.0} bytes per live article, {:.0} per article; save {:.2} s, load {:.2} s{}",
