@@ -315,7 +315,9 @@ pub struct DateSpan {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Membership {
     pub article: String,
-    /// Cosine between the article and the event's centroid.
+    /// TF-IDF cosine between the article and the event's centroid: the
+    /// words it shares with the event (the links that put it there also
+    /// weigh meaning, see [`StoryConfig::dense_weight`]).
     pub score: f64,
     /// Names the article shares with other members, most central first.
     pub shared_entities: Vec<String>,
@@ -1742,6 +1744,12 @@ impl StoryEngine {
                 .word_cache
                 .keys()
                 .map(|w| w.len() + 16 + 4 + 1)
+                .sum::<usize>()
+            // Term → WordPiece ids: key, boxed slice and map slot.
+            + self
+                .piece_cache
+                .values()
+                .map(|p| 4 + 16 + p.len() * 4 + 1)
                 .sum::<usize>();
         StoryStateSize {
             live_features,
