@@ -773,13 +773,6 @@ fn span_gap(a: DateSpan, b: DateSpan) -> Option<i64> {
     })
 }
 
-/// Dot product of two term vectors sorted by term id.
-/// The blended similarity: a weighted mean of the two cosines, so that
-/// one threshold reads the same whether or not the table is there.
-fn combine(alpha: f32, lexical: f32, dense: f32) -> f32 {
-    (1.0 - alpha) * lexical + alpha * dense
-}
-
 /// `v` scaled to length 1; empty when it has no length or is not finite.
 fn unit_vector(mut v: Vec<f32>) -> Box<[f32]> {
     let norm = v.iter().map(|x| x * x).sum::<f32>().sqrt();
@@ -790,10 +783,13 @@ fn unit_vector(mut v: Vec<f32>) -> Box<[f32]> {
     v.into_boxed_slice()
 }
 
-fn dense_dot(a: &[f32], b: &[f32]) -> f32 {
-    a.iter().zip(b).map(|(x, y)| x * y).sum()
+/// Dot product of two dense vectors (or sums of them), when both exist
+/// and come from one encoder.
+fn dense_dot(a: &[f32], b: &[f32]) -> Option<f32> {
+    (!a.is_empty() && a.len() == b.len()).then(|| a.iter().zip(b).map(|(x, y)| x * y).sum())
 }
 
+/// Dot product of two term vectors sorted by term id.
 fn sparse_dot(a: &[(u32, f32)], b: &[(u32, f32)]) -> f32 {
     let (mut i, mut j, mut dot) = (0, 0, 0.0f32);
     while i < a.len() && j < b.len() {
@@ -1018,10 +1014,11 @@ impl StoryEngine {
         let Ok(index) = u32::try_from(self.arrivals) else {
             return false;
         };
-        let (terms, weights, mut dense) = self.featurize(input);
-        if let Some(v) = vector {
-            dense = unit_vector(v.to_vec());
-        }
+        let (terms, weights, table_vector) = self.featurize(input, vector.is_none());
+        let dense = match vector {
+            Some(v) => unit_vector(v.to_vec()),
+            None => table_vector,
+        };
         if let Some(date) = input.date {
             self.newest_date = Some(self.newest_date.map_or(date, |d| d.max(date)));
         }
@@ -1095,12 +1092,18 @@ impl StoryEngine {
 
     /// Terms of an article (sorted by id, sublinear tf) and its TF-IDF
     /// weights (L2-normalised, sorted by id); updates document frequencies.
-    fn featurize(&mut self, input: &StoryInput) -> (TermVector, TermVector, Box<[f32]>) {
+    /// With `spell_words` false (the caller brings its own vector) the
+    /// table is not consulted and the dense vector is empty.
+    fn featurize(
+        &mut self,
+        input: &StoryInput,
+        spell_words: bool,
+    ) -> (TermVector, TermVector, Box<[f32]>) {
         // Term id → (count, in the headline, among the first `dense_words`).
         let mut body: FxHashMap<u32, (f32, bool, bool)> = FxHashMap::default();
         let analyzer = &self.analyzer;
         let vocab = &mut self.vocab;
-        let table = self.dense;
+        let table = self.dense.filter(|_| spell_words);
         let pieces = &mut self.piece_cache;
         let mut seen_words = 0usize;
         let dense_words = self.config.dense_words;
@@ -1181,6 +1184,7 @@ impl StoryEngine {
             tf + if in_title { title_weight } else { 0.0 }
         };
         let dense = self.dense_vector(
+            spell_words,
             body.iter()
                 .filter(|(_, v)| v.2)
                 .map(|(&id, &(count, in_title, _))| (id, tf_of(count, in_title))),
@@ -1216,8 +1220,12 @@ impl StoryEngine {
     /// Unit vector of an article's early words: each word's TF-IDF weight
     /// times the mean of its pieces' vectors. Empty without a table or
     /// without a word it can spell.
-    fn dense_vector(&self, words: impl Iterator<Item = (u32, f32)>) -> Box<[f32]> {
-        let Some(table) = self.dense else {
+    fn dense_vector(
+        &self,
+        spell_words: bool,
+        words: impl Iterator<Item = (u32, f32)>,
+    ) -> Box<[f32]> {
+        let Some(table) = self.dense.filter(|_| spell_words) else {
             return Box::default();
         };
         // Summed in term order, so that the result never depends on hashing.
@@ -1236,14 +1244,15 @@ impl StoryEngine {
         unit_vector(v)
     }
 
-    /// Similarity of two articles: TF-IDF cosine blended with the dense
-    /// cosine when both have a dense vector (otherwise lexical alone).
-    fn blend(&self, lexical: f32, a: &[f32], b: &[f32]) -> f32 {
+    /// The blended similarity: a weighted mean of the TF-IDF and the dense
+    /// cosine, or the TF-IDF cosine alone when there is no dense one, so
+    /// that one threshold reads the same either way.
+    fn blend(&self, lexical: f32, dense: Option<f32>) -> f32 {
         let alpha = self.config.dense_weight;
-        if alpha <= 0.0 || a.is_empty() || a.len() != b.len() {
-            return lexical;
+        match dense {
+            Some(d) if alpha > 0.0 => (1.0 - alpha) * lexical + alpha * d,
+            _ => lexical,
         }
-        combine(alpha, lexical, dense_dot(a, b))
     }
 
     /// L2-normalised TF-IDF weights with the current document frequencies.
@@ -1296,8 +1305,7 @@ impl StoryEngine {
                 let live = self.items.get(&item)?;
                 let sim = self.blend(
                     sparse_dot(weights, &self.weights(&live.terms)),
-                    dense,
-                    &live.dense,
+                    dense_dot(dense, &live.dense),
                 );
                 (f64::from(sim) >= self.config.event_similarity * EDGE_FLOOR).then_some((item, sim))
             })
@@ -1348,8 +1356,7 @@ impl StoryEngine {
                 }
                 let sim = self.blend(
                     sparse_dot(&weights[p], &weights[q as usize]),
-                    &item.dense,
-                    &items[q as usize].dense,
+                    dense_dot(&item.dense, &items[q as usize].dense),
                 );
                 if f64::from(sim) >= self.config.event_similarity {
                     edges.push((sim, p as u32, q));
@@ -1417,17 +1424,10 @@ impl StoryEngine {
             let (ia, ib) = (ra as usize, rb as usize);
             if sim <= 1.0 {
                 let pairs = (sizes[ia] * sizes[ib]) as f32;
-                let lexical = sparse_dot(&sums[ia], &sums[ib]) / pairs;
-                let mean = if dense_sums[ia].is_empty() || dense_sums[ib].is_empty() {
-                    lexical
-                } else {
-                    let alpha = self.config.dense_weight;
-                    combine(
-                        alpha,
-                        lexical,
-                        dense_dot(&dense_sums[ia], &dense_sums[ib]) / pairs,
-                    )
-                };
+                let mean = self.blend(
+                    sparse_dot(&sums[ia], &sums[ib]) / pairs,
+                    dense_dot(&dense_sums[ia], &dense_sums[ib]).map(|d| d / pairs),
+                );
                 if f64::from(mean) < self.config.event_group_similarity {
                     continue;
                 }
@@ -1437,17 +1437,14 @@ impl StoryEngine {
             let taken = std::mem::take(&mut sums[ib]);
             sums[ia] = Cow::Owned(sparse_add(&sums[ia], &taken));
             let taken = std::mem::take(&mut dense_sums[ib]);
-            dense_sums[ia] = if dense_sums[ia].len() == taken.len() && !taken.is_empty() {
-                Cow::Owned(
-                    dense_sums[ia]
-                        .iter()
-                        .zip(taken.iter())
-                        .map(|(x, y)| x + y)
-                        .collect(),
-                )
+            if !taken.is_empty() && dense_sums[ia].len() == taken.len() {
+                // Copied once per group, then summed in place.
+                for (x, y) in dense_sums[ia].to_mut().iter_mut().zip(taken.iter()) {
+                    *x += y;
+                }
             } else {
-                Cow::Borrowed(&[])
-            };
+                dense_sums[ia] = Cow::Borrowed(&[]);
+            }
             sizes[ia] += sizes[ib];
         }
         let mut groups: FxHashMap<u32, EventState> = FxHashMap::default();
@@ -2254,7 +2251,9 @@ impl StoryEngine {
         let item = |id: &str| self.items.get(self.by_id.get(id)?);
         let (x, y) = (item(a)?, item(b)?);
         let lexical = sparse_dot(&self.weights(&x.terms), &self.weights(&y.terms));
-        Some(f64::from(self.blend(lexical, &x.dense, &y.dense)))
+        Some(f64::from(
+            self.blend(lexical, dense_dot(&x.dense, &y.dense)),
+        ))
     }
 }
 
