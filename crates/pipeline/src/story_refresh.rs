@@ -340,9 +340,10 @@ fn derivation_key<'a>(
     stamps: &Stamps,
 ) -> String {
     let mut text = format!(
-        "compare/{} view/{}\u{1d}",
+        "compare/{} view/{} row/{}\u{1d}",
         parallax_compare::SCHEMA_VERSION,
-        crate::stories::VIEW_VERSION
+        crate::stories::VIEW_VERSION,
+        STORY_ROW_VERSION
     );
     for id in key(articles) {
         text.push_str(&id);
@@ -537,6 +538,69 @@ fn sources(view: &StoryView, outlets: &HashMap<String, String>) -> usize {
     reports.len().max(usize::from(!view.articles.is_empty()))
 }
 
+/// What a change of the story row beside its document invalidates: the
+/// stories of a store written before are written again by the next
+/// refresh. 1: the glance (lean counts and lede) is kept.
+pub const STORY_ROW_VERSION: u32 = 1;
+
+/// What the story list shows of a story: the articles per side of their
+/// outlets' lean (as the comparison counted them: copies left out) and the
+/// fact the most outlets report, as its one-line summary. A fact one
+/// outlet alone reports is no summary of a story told by several, so a
+/// story with no shared fact has no lede. Opinion, letters and releases
+/// are counted apart from news, as for omissions.
+pub(crate) fn glance(
+    coverage: &Coverage,
+    outlets_of: &HashMap<String, String>,
+) -> parallax_store::StoryGlance {
+    let apart: HashSet<&str> = coverage.counted_apart().map(|a| a.id.as_str()).collect();
+    let report_of = |article: &str| match outlets_of.get(article).map(|o| o.trim()) {
+        Some(o) if !o.is_empty() => format!("outlet:{}", o.to_lowercase()),
+        _ => format!("article:{article}"),
+    };
+    let lede = coverage
+        .facts
+        .facts
+        .iter()
+        .filter_map(|fact| {
+            let reports: HashSet<String> = fact
+                .articles
+                .iter()
+                .filter(|a| !apart.contains(a.as_str()))
+                .map(|a| report_of(a))
+                .collect();
+            // The representative sentence, where a news article carries it.
+            let news = || {
+                fact.cells
+                    .iter()
+                    .filter(|c| c.primary && !apart.contains(c.article.as_str()))
+            };
+            let cell = news()
+                .find(|c| c.text == fact.text)
+                .or_else(|| news().next())?;
+            Some((reports.len(), fact.articles.len(), fact, cell))
+        })
+        .filter(|(reports, ..)| *reports >= 2)
+        // Most outlets, then most articles, then the matrix's own order.
+        .max_by(|a, b| {
+            (a.0, a.1, std::cmp::Reverse(a.2.id)).cmp(&(b.0, b.1, std::cmp::Reverse(b.2.id)))
+        })
+        .map(|(outlets, _, _, cell)| parallax_store::StoryLede {
+            text: cell.text.clone(),
+            article: cell.article.clone(),
+            start: cell.span.start,
+            end: cell.span.end,
+            outlets,
+        });
+    parallax_store::StoryGlance {
+        left: coverage.lean.left,
+        centre: coverage.lean.centre,
+        right: coverage.lean.right,
+        unrated: coverage.lean.unknown,
+        lede,
+    }
+}
+
 fn stored_story(
     view: &StoryView,
     outlets_of: &HashMap<String, String>,
@@ -549,6 +613,7 @@ fn stored_story(
     let document = serde_json::to_value(view)
         .map_err(|e| StoreError::Invalid(format!("cannot serialise story {}: {e}", view.id)))?;
     Ok(StoredStory {
+        glance: Some(glance(&view.coverage, outlets_of)),
         sources: sources(view, outlets_of),
         articles: view.articles.clone(),
         id: view.id.clone(),

@@ -196,3 +196,46 @@ fn ingesting_in_two_runs_continues_the_saved_engine() {
         "{rebuilt:?}"
     );
 }
+
+/// The glance a listing reads is the story's own comparison in brief: its
+/// lean counts are the document's, and its lede is a sentence of the
+/// story, carried by at least two outlets, pointing at that sentence.
+#[test]
+fn every_story_keeps_a_glance_that_agrees_with_its_document() {
+    let files = corpus_files();
+    let mut store = SqliteStore::open_in_memory().unwrap_or_else(|e| panic!("{e}"));
+    parallax_pipeline::ingest(&mut store, &files, &[], &Limits::default(), &|_| {})
+        .unwrap_or_else(|e| panic!("{e}"));
+    let listed = store.list_stories().unwrap_or_else(|e| panic!("{e}"));
+    assert!(!listed.is_empty());
+    let mut ledes = 0;
+    for summary in listed {
+        let story = store
+            .get_story(&summary.id)
+            .unwrap_or_else(|e| panic!("{e}"))
+            .unwrap_or_else(|| panic!("{} listed but not stored", summary.id));
+        let glance = summary
+            .glance
+            .unwrap_or_else(|| panic!("{} has no glance", summary.id));
+        let lean = &story.document["coverage"]["lean"];
+        assert_eq!(lean["left"], glance.left, "{}", summary.id);
+        assert_eq!(lean["centre"], glance.centre);
+        assert_eq!(lean["right"], glance.right);
+        assert_eq!(lean["unknown"], glance.unrated);
+        if let Some(lede) = glance.lede {
+            ledes += 1;
+            assert!(lede.outlets >= 2, "{lede:?}");
+            assert!(story.articles.contains(&lede.article), "{lede:?}");
+            let article = store
+                .get(&lede.article)
+                .unwrap_or_else(|e| panic!("{e}"))
+                .unwrap_or_else(|| panic!("{} missing", lede.article));
+            assert_eq!(
+                article.text.get(lede.start..lede.end),
+                Some(lede.text.as_str()),
+                "the lede is the sentence it points at"
+            );
+        }
+    }
+    assert!(ledes > 0, "the corpus's stories share facts");
+}

@@ -26,7 +26,7 @@ pub(crate) const MAX_SEARCH_OFFSET: usize = 10_000;
 
 /// Names of the API's query parameters: [`ApiQuery`] refuses them empty
 /// or repeated.
-const API_PARAMETERS: [&str; 12] = [
+const API_PARAMETERS: [&str; 14] = [
     "q",
     "entity",
     "sort",
@@ -39,6 +39,8 @@ const API_PARAMETERS: [&str; 12] = [
     "limit",
     "offset",
     "single_source",
+    "lean",
+    "min_sources",
 ];
 
 /// Query parameters of an API route. Stricter than the pages' forms (which

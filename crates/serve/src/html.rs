@@ -164,6 +164,7 @@ main:has(.story-page){max-width:96rem}
 .lean{display:flex;flex-wrap:wrap;align-items:center;gap:.2rem .6rem;margin:.3rem 0}
 .leanbar{display:flex;width:12rem;height:.7rem;border-radius:3px;overflow:hidden;border:1px solid var(--line)}
 .leanbar span{display:block;height:100%}
+.lede{margin:.2rem 0;font-size:15px}.lede a{color:inherit}
 .leanbar .left{background:#3b6fc4}.leanbar .centre{background:#9a8fb0}.leanbar .right{background:#c4453b}.leanbar .unrated{background:var(--line)}
 .timeline ol{list-style:none;padding:0;margin:0;border-left:3px solid var(--line)}
 .timeline details{margin:.3rem 0;border:0;padding:0}

@@ -55,6 +55,7 @@ mod outlets;
 mod pages;
 mod state;
 mod stories;
+mod story_list;
 
 pub use limits::Limits;
 pub use state::{AppState, PoolError, SyncStatus};
@@ -181,7 +182,7 @@ pub fn router_with(state: AppState, limits: Limits) -> Router {
     Router::new()
         // Home is the stories: what a reader comes for. Articles have
         // their own list.
-        .route("/", get(stories::story_list))
+        .route("/", get(story_list::story_list))
         .route("/articles", get(pages::article_list))
         .route("/articles/{id}", get(pages::article_page))
         .route("/articles/{id}/source", get(pages::source_page))
@@ -189,7 +190,7 @@ pub fn router_with(state: AppState, limits: Limits) -> Router {
         .route("/entities", get(entities::entity_list))
         .route("/entities/{id}", get(entities::entity_page))
         .route("/outlets", get(outlets::outlet_list))
-        .route("/stories", get(stories::story_list))
+        .route("/stories", get(story_list::story_list))
         .route("/stories/{id}", get(stories::story_page))
         .route("/api/health", get(api::health))
         .route("/api/articles", get(api::articles))
@@ -197,7 +198,7 @@ pub fn router_with(state: AppState, limits: Limits) -> Router {
         .route("/api/search", get(api::search))
         .route("/api/entities", get(entities::api_entities))
         .route("/api/entities/{id}", get(entities::api_entity))
-        .route("/api/stories", get(stories::api_stories))
+        .route("/api/stories", get(story_list::api_stories))
         .route("/api/stories/{id}", get(stories::api_story))
         .route("/api/stories/{id}/{table}", get(stories::api_story_csv))
         .route("/api/outlets", get(outlets::api_outlets))
@@ -313,7 +314,7 @@ impl BoundServer {
             ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
             loop {
                 ticks.tick().await;
-                if let Err(e) = stories::warm_story_list(&sync_state).await {
+                if let Err(e) = story_list::warm_story_list(&sync_state).await {
                     eprintln!("parallax serve: reading story leans failed: {e}");
                 }
                 if let Err(e) = sync_state.sync_search_if_changed().await {

@@ -137,7 +137,7 @@ fn render_article_list(
 ) -> Html {
     let mut h = Html::new();
     h.raw("<h1>Articles</h1>");
-    h.raw("<form class=\"filters\" method=\"get\" action=\"/\">")
+    h.raw("<form class=\"filters\" method=\"get\" action=\"/articles\">")
         .raw("<label>Outlet<input name=\"outlet\"")
         .attr("value", query.outlet.as_deref().unwrap_or(""))
         .raw("></label><label>Language<input name=\"language\" size=\"4\"")
@@ -158,11 +158,20 @@ fn render_article_list(
     }
     let first = query.offset + 1;
     let last = query.offset + articles.len();
-    h.element(
-        "p",
-        Some("muted"),
-        &format!("Showing {first}–{last} of {total} stored articles, newest first."),
-    );
+    let filtered = query.outlet.is_some()
+        || query.language.is_some()
+        || query.published_from.is_some()
+        || query.published_to.is_some();
+    let shown = if filtered {
+        // The store counts all articles, not the matching ones: say so
+        // rather than print a total that is not the filter's.
+        format!(
+            "Showing {first}–{last} of the articles matching these filters, newest first              ({total} stored in all)."
+        )
+    } else {
+        format!("Showing {first}–{last} of {total} stored articles, newest first.")
+    };
+    h.element("p", Some("muted"), &shown);
     h.raw("<ol class=\"articles\">");
     for a in articles {
         h.raw("<li>")

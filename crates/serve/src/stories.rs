@@ -6,19 +6,16 @@
 //! articles is linked column to column), and the voice it speaks in. Every
 //! finding links to its sentence in the article (`?hl=start-end`).
 
-use crate::api::{
-    non_empty, parse_count, ApiError, ApiQuery, DEFAULT_LIMIT, MAX_LIMIT, MAX_OFFSET,
-};
+use crate::api::ApiError;
 use crate::html::{self, page, url_encode, Html};
 use crate::pages::PageError;
-use crate::state::{AppState, PoolError};
-use axum::extract::{Path, Query, State};
+use crate::state::AppState;
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use parallax_compare::{ArticleEntry, Coverage, LeanDistribution, SharedQuote};
-use parallax_store::StorySummary;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use std::collections::HashMap;
 use std::ops::Range;
 
@@ -55,134 +52,6 @@ pub(crate) struct EventDoc {
 pub(crate) struct SpanDoc {
     pub(crate) from: Option<String>,
     pub(crate) to: Option<String>,
-}
-
-/// A story as `/api/stories` lists it.
-#[derive(Serialize)]
-pub(crate) struct StoryListing {
-    id: String,
-    title: String,
-    article_count: usize,
-    outlets: Vec<String>,
-    /// Distinct reports: outlets, unknown-outlet articles one by one,
-    /// copies not counted.
-    sources: usize,
-    single_source: bool,
-    first_published: Option<String>,
-    last_published: Option<String>,
-}
-
-impl From<StorySummary> for StoryListing {
-    fn from(s: StorySummary) -> Self {
-        StoryListing {
-            single_source: s.single_source(),
-            id: s.id,
-            title: s.title,
-            article_count: s.article_count,
-            outlets: s.outlets,
-            sources: s.sources,
-            first_published: s.date_from,
-            last_published: s.date_to,
-        }
-    }
-}
-
-/// Query parameters of the story list page and `/api/stories`.
-#[derive(Debug, Default, Deserialize)]
-pub(crate) struct StoryListParams {
-    pub(crate) outlet: Option<String>,
-    pub(crate) limit: Option<String>,
-    pub(crate) offset: Option<String>,
-    /// `hide` (the default), `show` or `only`.
-    pub(crate) single_source: Option<String>,
-}
-
-/// Which stories of one source a listing shows. A story one outlet alone
-/// reported is not yet a story told by several sides, so by default it is
-/// left out of the list (and counted, with a way to show it).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum SingleSource {
-    Hide,
-    Show,
-    Only,
-}
-
-impl SingleSource {
-    pub(crate) fn parse(value: &Option<String>) -> Result<Self, String> {
-        match non_empty(value).as_deref() {
-            None | Some("hide") => Ok(SingleSource::Hide),
-            Some("show") => Ok(SingleSource::Show),
-            Some("only") => Ok(SingleSource::Only),
-            Some(other) => Err(format!(
-                "single_source must be hide, show or only, not {other:?}"
-            )),
-        }
-    }
-
-    fn keeps(self, story: &StorySummary) -> bool {
-        match self {
-            SingleSource::Hide => !story.single_source(),
-            SingleSource::Show => true,
-            SingleSource::Only => story.single_source(),
-        }
-    }
-
-    fn query(self) -> &'static str {
-        match self {
-            SingleSource::Hide => "",
-            SingleSource::Show => "single_source=show",
-            SingleSource::Only => "single_source=only",
-        }
-    }
-}
-
-#[derive(Serialize)]
-struct StoriesPage {
-    stories: Vec<StoryListing>,
-    limit: usize,
-    offset: usize,
-    next_offset: Option<usize>,
-    /// True once the server reads stored stories (always, since schema 2).
-    available: bool,
-}
-
-pub(crate) async fn api_stories(
-    State(state): State<AppState>,
-    ApiQuery(params): ApiQuery<StoryListParams>,
-) -> Result<Response, ApiError> {
-    let limit = parse_count("limit", &params.limit, DEFAULT_LIMIT, 1, MAX_LIMIT)
-        .map_err(ApiError::bad_request)?;
-    let offset =
-        parse_count("offset", &params.offset, 0, 0, MAX_OFFSET).map_err(ApiError::bad_request)?;
-    let single = SingleSource::parse(&params.single_source).map_err(ApiError::bad_request)?;
-    let outlet = non_empty(&params.outlet);
-    let all = state.inner.pool.read(|s| s.list_stories()).await?;
-    let matching: Vec<StorySummary> = all
-        .into_iter()
-        .filter(|s| single.keeps(s))
-        .filter(|s| {
-            outlet.as_ref().is_none_or(|o| {
-                s.outlets
-                    .iter()
-                    .any(|name| crate::api::same_outlet(name, o))
-            })
-        })
-        .collect();
-    let total = matching.len();
-    let stories = matching
-        .into_iter()
-        .skip(offset)
-        .take(limit)
-        .map(StoryListing::from)
-        .collect();
-    Ok(Json(StoriesPage {
-        stories,
-        limit,
-        offset,
-        next_offset: (offset + limit < total).then_some(offset + limit),
-        available: true,
-    })
-    .into_response())
 }
 
 pub(crate) async fn api_story(
@@ -270,7 +139,7 @@ pub(crate) async fn api_story_csv(
 
 /// What a story id leads to.
 enum Found {
-    Story(parallax_store::StoredStory),
+    Story(Box<parallax_store::StoredStory>),
     /// The story merged into, or split from, this one, which holds most
     /// of its articles now.
     Moved(String),
@@ -282,7 +151,7 @@ fn lookup(
     id: &str,
 ) -> Result<Found, parallax_store::StoreError> {
     if let Some(story) = store.get_story(id)? {
-        return Ok(Found::Story(story));
+        return Ok(Found::Story(Box::new(story)));
     }
     Ok(match store.story_moved_to(id)? {
         Some(to) => Found::Moved(to),
@@ -301,12 +170,12 @@ fn moved_notice(location: &str) -> Html {
     h
 }
 
-fn story_href(id: &str) -> String {
+pub(crate) fn story_href(id: &str) -> String {
     format!("/stories/{}", url_encode(id))
 }
 
 /// Link to a span of an article, highlighted on its page.
-fn span_href(article: &str, span: &Range<usize>) -> String {
+pub(crate) fn span_href(article: &str, span: &Range<usize>) -> String {
     format!(
         "/articles/{}?hl={}-{}#hl",
         url_encode(article),
@@ -315,182 +184,11 @@ fn span_href(article: &str, span: &Range<usize>) -> String {
     )
 }
 
-/// Stories per page on `/stories`.
-const STORIES_PER_PAGE: usize = 50;
-
-pub(crate) async fn story_list(
-    State(state): State<AppState>,
-    Query(params): Query<StoryListParams>,
-) -> Result<Response, PageError> {
-    let offset = parse_count("offset", &params.offset, 0, 0, MAX_OFFSET)
-        .map_err(|e| PageError(StatusCode::BAD_REQUEST, e))?;
-    let single = SingleSource::parse(&params.single_source)
-        .map_err(|e| PageError(StatusCode::BAD_REQUEST, e))?;
-    let all = state.inner.pool.read(|s| s.list_stories()).await?;
-    let hidden = all.iter().filter(|s| !single.keeps(s)).count();
-    let singles = all.iter().filter(|s| s.single_source()).count();
-    let matching: Vec<StorySummary> = all.into_iter().filter(|s| single.keeps(s)).collect();
-    let total = matching.len();
-    let stories: Vec<StorySummary> = matching
-        .into_iter()
-        .skip(offset)
-        .take(STORIES_PER_PAGE)
-        .collect();
-    let href = |offset: usize| {
-        let mut query: Vec<String> = Vec::new();
-        if !single.query().is_empty() {
-            query.push(single.query().to_string());
-        }
-        if offset > 0 {
-            query.push(format!("offset={offset}"));
-        }
-        if query.is_empty() {
-            "/stories".to_string()
-        } else {
-            format!("/stories?{}", query.join("&"))
-        }
-    };
-    let newer = (offset > 0).then(|| href(offset.saturating_sub(STORIES_PER_PAGE)));
-    let older = (offset + STORIES_PER_PAGE < total).then(|| href(offset + STORIES_PER_PAGE));
-    // The lean bar needs each story's coverage: kept by the state, since
-    // it sits inside the whole story document.
-    let ids: Vec<String> = stories.iter().map(|s| s.id.clone()).collect();
-    let leans = state.story_leans(&ids).await?;
-    let shown = Shown {
-        single,
-        hidden,
-        singles,
-    };
-    let mut body = render_story_list(&stories, total, &shown, &leans);
-    crate::pages::pager(&mut body, newer, older);
-    Ok(html::response(StatusCode::OK, page("Stories", "", body)))
-}
-
-/// Reads the leans of the first page of stories into the state's cache,
-/// so the first view of `/stories` after a start or an ingest does not
-/// wait for the story documents. Cheap when they are kept already.
-pub(crate) async fn warm_story_list(state: &AppState) -> Result<(), PoolError> {
-    let all = state.inner.pool.read(|s| s.list_stories()).await?;
-    let ids: Vec<String> = all
-        .into_iter()
-        .take(STORIES_PER_PAGE)
-        .map(|s| s.id)
-        .collect();
-    state.story_leans(&ids).await?;
-    Ok(())
-}
-
-/// Which stories the list shows, and how many it leaves out.
-struct Shown {
-    single: SingleSource,
-    /// Stories the filter leaves out.
-    hidden: usize,
-    /// Single-source stories in the store.
-    singles: usize,
-}
-
-impl Shown {
-    /// The sentence that says what is hidden, with the link that shows it.
-    fn filter_line(&self, h: &mut Html) {
-        let (text, link, label) = match self.single {
-            SingleSource::Hide if self.hidden > 0 => (
-                format!(
-                    "{} reported by one source only are not listed.",
-                    plural(self.hidden, "story", "stories")
-                ),
-                "/stories?single_source=show",
-                "Show them",
-            ),
-            SingleSource::Hide => return,
-            SingleSource::Show if self.singles > 0 => (
-                format!(
-                    "Listing every story, {} of one source included.",
-                    self.singles
-                ),
-                "/stories",
-                "Hide single-source stories",
-            ),
-            SingleSource::Show => return,
-            SingleSource::Only => (
-                "Listing only stories reported by one source.".to_string(),
-                "/stories",
-                "Back to stories told by several sources",
-            ),
-        };
-        h.raw("<p class=\"muted filter\">")
-            .text(&text)
-            .raw(" <a")
-            .attr("href", link)
-            .raw(">")
-            .text(label)
-            .raw("</a></p>");
-    }
-}
-
-fn render_story_list(
-    stories: &[StorySummary],
-    total: usize,
-    shown: &Shown,
-    leans: &HashMap<String, LeanDistribution>,
-) -> Html {
-    let mut h = Html::new();
-    h.element("h1", None, "Stories");
-    if total == 0 && shown.hidden == 0 {
-        h.element(
-            "p",
-            Some("notice"),
-            "No stories yet. Stories are computed after `parallax ingest` stores articles.",
-        );
-        return h;
-    }
-    shown.filter_line(&mut h);
-    if stories.is_empty() {
-        h.element("p", Some("notice"), "No stories on this page.");
-        return h;
-    }
-    h.raw("<p class=\"muted\">")
-        .text(&format!(
-            "{total} stories, newest first: articles from several outlets grouped by event."
-        ))
-        .raw("</p><ol class=\"articles stories\">");
-    for story in stories {
-        h.raw("<li><a class=\"title\"")
-            .attr("href", &story_href(&story.id))
-            .raw(">")
-            .text(&story.title)
-            .raw("</a>");
-        if story.single_source() {
-            h.raw(" ")
-                .element("span", Some("badge single-source"), "single source");
-        }
-        if let Some(lean) = leans.get(&story.id) {
-            blindspot(&mut h, &story.id, lean);
-        }
-        h.raw("<div class=\"meta\">");
-        h.element("span", None, &span_text(&story.date_from, &story.date_to));
-        h.element(
-            "span",
-            None,
-            &plural(story.article_count, "article", "articles"),
-        );
-        if !story.outlets.is_empty() {
-            h.element("span", Some("outlet"), &story.outlets.join(", "));
-        }
-        h.raw("</div>");
-        if let Some(lean) = leans.get(&story.id) {
-            lean_bar(&mut h, lean);
-        }
-        h.raw("</li>");
-    }
-    h.raw("</ol>");
-    h
-}
-
-fn plural(n: usize, one: &str, many: &str) -> String {
+pub(crate) fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
-fn span_text(from: &Option<String>, to: &Option<String>) -> String {
+pub(crate) fn span_text(from: &Option<String>, to: &Option<String>) -> String {
     match (from, to) {
         (Some(a), Some(b)) if a == b => a.clone(),
         (Some(a), Some(b)) => format!("{a} – {b}"),
@@ -506,15 +204,8 @@ pub(crate) const BLINDSPOT_MIN_RATED: usize = 3;
 /// [`BLINDSPOT_MIN_RATED`] rated articles, some from one side (left or
 /// right) and none from the other; centre outlets neither make nor break
 /// one.
-fn blindspot(h: &mut Html, story: &str, lean: &LeanDistribution) {
-    let found = parallax_compare::blindspots(
-        &[parallax_compare::StoryLean {
-            story: story.to_string(),
-            lean: lean.clone(),
-        }],
-        BLINDSPOT_MIN_RATED,
-    );
-    let Some(b) = found.first() else {
+pub(crate) fn blindspot(h: &mut Html, story: &str, lean: &LeanDistribution) {
+    let Some(b) = blindspot_of(story, lean) else {
         return;
     };
     let side = parallax_compare::Side::label;
@@ -534,9 +225,25 @@ fn blindspot(h: &mut Html, story: &str, lean: &LeanDistribution) {
         .raw("</span>");
 }
 
+/// The blindspot of one story, if it is one (the rule: see [`blindspot`]).
+pub(crate) fn blindspot_of(
+    story: &str,
+    lean: &LeanDistribution,
+) -> Option<parallax_compare::Blindspot> {
+    parallax_compare::blindspots(
+        &[parallax_compare::StoryLean {
+            story: story.to_string(),
+            lean: lean.clone(),
+        }],
+        BLINDSPOT_MIN_RATED,
+    )
+    .into_iter()
+    .next()
+}
+
 /// Left / centre / right / unrated shares of a story's articles, as a bar
 /// with its counts spelt out (the colours alone are not the message).
-fn lean_bar(h: &mut Html, lean: &LeanDistribution) {
+pub(crate) fn lean_bar(h: &mut Html, lean: &LeanDistribution) {
     let total = lean.rated() + lean.unknown;
     if total == 0 {
         return;
@@ -547,10 +254,18 @@ fn lean_bar(h: &mut Html, lean: &LeanDistribution) {
         ("right", "right", lean.right),
         ("unrated", "unrated", lean.unknown),
     ];
+    // Shares are of the rated articles: "unrated" is a count, not a side.
+    let rated = lean.rated();
     let label = parts
         .iter()
         .filter(|p| p.2 > 0)
-        .map(|p| format!("{} {}", p.2, p.1))
+        .map(|&(class, name, n)| {
+            if class == "unrated" || rated == 0 {
+                format!("{n} {name}")
+            } else {
+                format!("{n} {name} ({}%)", (n * 100 + rated / 2) / rated)
+            }
+        })
         .collect::<Vec<_>>()
         .join(", ");
     h.raw("<div class=\"lean\"><div class=\"leanbar\" role=\"img\"")
@@ -1353,7 +1068,7 @@ mod tests {
         lean_bar(&mut h, &lean);
         let html = h.into_string();
         assert!(
-            html.contains("Outlet lean: 2 left, 1 right, 1 unrated"),
+            html.contains("Outlet lean: 2 left (67%), 1 right (33%), 1 unrated"),
             "{html}"
         );
         assert!(

@@ -416,7 +416,7 @@ fn story_pages_list_and_compare_with_escaping() {
     let default = get(&server().url("/stories")).body;
     assert!(
         default.contains("reported by one source only are not listed")
-            && default.contains("href=\"/stories?single_source=show\""),
+            && default.contains("href=\"/?single_source=show\""),
         "{default}"
     );
     let singles = get(&server().url("/api/stories?single_source=only")).json();

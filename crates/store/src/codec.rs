@@ -108,6 +108,20 @@ pub(crate) fn stored_sources(sources: Option<i64>, articles: usize, outlets: &[S
     }
 }
 
+/// A story's glance as its column holds it (`NULL` for none).
+pub(crate) fn glance_json(
+    glance: &Option<crate::StoryGlance>,
+) -> Result<Option<String>, StoreError> {
+    glance.as_ref().map(to_json).transpose()
+}
+
+/// A story's glance read back. The glance is derived and rewritten by the
+/// next refresh, so one that does not parse (written by a later build)
+/// reads as none: listings then fall back to the story document.
+pub(crate) fn stored_glance(json: Option<String>) -> Option<crate::StoryGlance> {
+    serde_json::from_str(json.as_deref()?).ok()
+}
+
 pub(crate) fn now_unix() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)

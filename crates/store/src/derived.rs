@@ -428,8 +428,8 @@ pub(crate) fn update_stories(
         let mut upsert = tx
             .prepare_cached(
                 "INSERT OR REPLACE INTO stories (id, position, title, date_from, date_to, \
-                 article_count, outlets_json, story_json, members_key, sources) \
-                 VALUES (?1, 0, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                 article_count, outlets_json, story_json, members_key, sources, glance_json) \
+                 VALUES (?1, 0, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
             )
             .map_err(StoreError::sqlite(context))?;
         for (story, key) in changed {
@@ -449,7 +449,8 @@ pub(crate) fn update_stories(
                     outlets,
                     document,
                     key,
-                    i64::try_from(story.sources).unwrap_or(i64::MAX)
+                    i64::try_from(story.sources).unwrap_or(i64::MAX),
+                    crate::codec::glance_json(&story.glance)?
                 ])
                 .map_err(StoreError::sqlite(context))?;
             forget

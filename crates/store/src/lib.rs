@@ -262,10 +262,50 @@ pub struct StoredStory {
     pub outlets: Vec<String>,
     /// Distinct reports behind it (see [`StorySummary::sources`]).
     pub sources: usize,
+    /// What a listing shows beside the title (see [`StoryGlance`]);
+    /// `None` for stories stored before it was kept.
+    #[serde(default)]
+    pub glance: Option<StoryGlance>,
     /// The story's article ids, in its order: the membership the next
     /// refresh hands its id on by.
     pub articles: Vec<String>,
     pub document: serde_json::Value,
+}
+
+/// What a story listing shows and filters by beyond the title, computed
+/// by the pipeline from the story's comparison and kept beside it, so a
+/// list of every story (filtered by lean, sorted by one-sidedness) never
+/// opens a story document. Plain counts: the store knows nothing of
+/// ratings or facts.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoryGlance {
+    /// Articles by the lean of their outlet; copies are not counted.
+    pub left: usize,
+    pub centre: usize,
+    pub right: usize,
+    /// Articles of an outlet with no rating, or of no known outlet.
+    pub unrated: usize,
+    /// The fact carried by the most outlets, as the story's one-line
+    /// summary, with the sentence it comes from.
+    pub lede: Option<StoryLede>,
+}
+
+impl StoryGlance {
+    pub fn rated(&self) -> usize {
+        self.left + self.centre + self.right
+    }
+}
+
+/// One sentence standing for a story in listings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoryLede {
+    pub text: String,
+    pub article: String,
+    /// Byte range of the sentence in that article's text.
+    pub start: usize,
+    pub end: usize,
+    /// Outlets that report the fact.
+    pub outlets: usize,
 }
 
 /// A story without its document, for listings.
@@ -282,6 +322,8 @@ pub struct StorySummary {
     /// printed twice) not counted again. One source is not yet a story
     /// told by several sides, so listings show such stories apart.
     pub sources: usize,
+    #[serde(default)]
+    pub glance: Option<StoryGlance>,
 }
 
 impl StorySummary {
@@ -301,6 +343,7 @@ impl StoredStory {
             article_count: self.article_count,
             outlets: self.outlets.clone(),
             sources: self.sources,
+            glance: self.glance.clone(),
         }
     }
 }

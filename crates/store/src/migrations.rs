@@ -237,6 +237,16 @@ CREATE TABLE store_changes (
 INSERT INTO store_changes (id, n) VALUES (1, 1);
 "#,
     },
+    Migration {
+        version: 9,
+        name: "story glance",
+        sql: r#"
+-- What a story listing shows and filters by: articles per side of the
+-- outlets' lean and the most-shared fact (JSON of StoryGlance). NULL for
+-- stories stored before; the next refresh that rewrites them fills it.
+ALTER TABLE stories ADD COLUMN glance_json TEXT;
+"#,
+    },
 ];
 
 /// The schema version this build writes.

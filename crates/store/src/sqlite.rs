@@ -677,8 +677,8 @@ impl Store for SqliteStore {
             let mut insert = tx
                 .prepare_cached(
                     "INSERT INTO stories (id, position, title, date_from, date_to, \
-                     article_count, outlets_json, story_json, sources) \
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                     article_count, outlets_json, story_json, sources, glance_json) \
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
                 )
                 .map_err(StoreError::sqlite(context))?;
             for (position, story) in stories.iter().enumerate() {
@@ -695,6 +695,7 @@ impl Store for SqliteStore {
                         outlets,
                         document,
                         as_i64(story.sources),
+                        codec::glance_json(&story.glance)?,
                     ])
                     .map_err(|source| {
                         if matches!(
@@ -751,8 +752,8 @@ impl Store for SqliteStore {
         let mut stmt = self
             .conn
             .prepare_cached(
-                "SELECT id, title, date_from, date_to, article_count, outlets_json, sources \
-                 FROM stories ORDER BY date_to IS NULL, date_to DESC, id",
+                "SELECT id, title, date_from, date_to, article_count, outlets_json, sources, \
+                 glance_json FROM stories ORDER BY date_to IS NULL, date_to DESC, id",
             )
             .map_err(StoreError::sqlite(context))?;
         let rows = stmt
@@ -765,12 +766,13 @@ impl Store for SqliteStore {
                     r.get::<_, i64>(4)?,
                     r.get::<_, String>(5)?,
                     r.get::<_, Option<i64>>(6)?,
+                    r.get::<_, Option<String>>(7)?,
                 ))
             })
             .map_err(StoreError::sqlite(context))?;
         let mut out = Vec::new();
         for row in rows {
-            let (id, title, date_from, date_to, count, outlets, sources) =
+            let (id, title, date_from, date_to, count, outlets, sources, glance) =
                 row.map_err(StoreError::sqlite(context))?;
             let outlets: Vec<String> = from_json(&id, "story outlets", &outlets)?;
             let article_count = usize::try_from(count).unwrap_or(0);
@@ -783,6 +785,7 @@ impl Store for SqliteStore {
                 article_count,
                 outlets,
                 sources,
+                glance: codec::stored_glance(glance),
             });
         }
         Ok(out)
@@ -794,7 +797,7 @@ impl Store for SqliteStore {
             .conn
             .prepare_cached(
                 "SELECT title, date_from, date_to, article_count, outlets_json, story_json, \
-                 sources FROM stories WHERE id = ?1",
+                 sources, glance_json FROM stories WHERE id = ?1",
             )
             .and_then(|mut s| {
                 s.query_row([id], |r| {
@@ -806,12 +809,14 @@ impl Store for SqliteStore {
                         r.get::<_, String>(4)?,
                         r.get::<_, rusqlite::types::Value>(5)?,
                         r.get::<_, Option<i64>>(6)?,
+                        r.get::<_, Option<String>>(7)?,
                     ))
                 })
                 .optional()
             })
             .map_err(StoreError::sqlite(context))?;
-        let Some((title, date_from, date_to, count, outlets, document, sources)) = row else {
+        let Some((title, date_from, date_to, count, outlets, document, sources, glance)) = row
+        else {
             return Ok(None);
         };
         let document = derived::unpack(id, "story document", document)?;
@@ -824,6 +829,7 @@ impl Store for SqliteStore {
             date_to,
             article_count,
             sources: stored_sources(sources, article_count, &outlets),
+            glance: codec::stored_glance(glance),
             outlets,
             articles: derived::members_of(&self.conn, id)?,
             document: from_json(id, "story document", &document)?,

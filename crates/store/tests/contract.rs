@@ -69,6 +69,7 @@ contract!(
     members_are_kept_in_order_and_follow_the_story,
     moves_chain_to_the_latest_story_and_never_shadow_a_live_one,
     single_source_stories_are_marked,
+    story_glances_round_trip_through_both_writes,
     generation_counts_every_visible_write,
     derived_generation_is_pending_until_settled,
     two_writers_at_once,
@@ -998,6 +999,7 @@ fn story(id: &str, to: Option<&str>) -> StoredStory {
         article_count: 2,
         outlets: vec!["A".into(), "B".into()],
         sources: 2,
+        glance: None,
         articles: vec![format!("{id}-1"), format!("{id}-2")],
         document: json!({"id": id, "events": [{"articles": ["x", "y"]}]}),
     }
@@ -1210,6 +1212,43 @@ fn single_source_stories_are_marked(fx: &dyn Fixture) {
         .collect();
     assert_eq!(single, ["one"]);
     assert_eq!(ok(store.get_story("two")).map(|s| s.sources), Some(2));
+}
+
+fn story_glances_round_trip_through_both_writes(fx: &dyn Fixture) {
+    let mut store = fx.open();
+    let mut glanced = story("glanced", Some("2024-03-01"));
+    glanced.glance = Some(parallax_store::StoryGlance {
+        left: 2,
+        centre: 1,
+        right: 0,
+        unrated: 3,
+        lede: Some(parallax_store::StoryLede {
+            text: "The council approved the “budget”.".into(),
+            article: "glanced-1".into(),
+            start: 4,
+            end: 40,
+            outlets: 3,
+        }),
+    });
+    // A story of an older build: no glance, read back as none.
+    let bare = story("bare", Some("2024-02-01"));
+    ok(store.replace_stories(&[glanced.clone(), bare.clone()]));
+    assert_eq!(ok(store.get_story("glanced")), Some(glanced.clone()));
+    assert_eq!(ok(store.list_stories())[0].glance, glanced.glance);
+    assert_eq!(ok(store.get_story("bare")).and_then(|s| s.glance), None);
+    // The refresh's path writes it too, and a changed glance replaces it.
+    let mut changed = glanced.clone();
+    if let Some(g) = changed.glance.as_mut() {
+        g.right = 4;
+        g.lede = None;
+    }
+    let current = ["glanced".to_string(), "bare".to_string()];
+    ok(store.update_stories(&[(changed.clone(), "key".into())], &current, &[]));
+    assert_eq!(
+        ok(store.get_story("glanced")).and_then(|s| s.glance),
+        changed.glance
+    );
+    assert_eq!(ok(store.list_stories())[0].glance, changed.glance);
 }
 
 // ------------------------------------------------- counters and concurrency

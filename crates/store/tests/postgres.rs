@@ -27,6 +27,7 @@ fn story(id: &str, title: &str) -> StoredStory {
         article_count: 1,
         outlets: vec!["A".into()],
         sources: 1,
+        glance: None,
         articles: vec!["a".into()],
         document: serde_json::json!({"id": id}),
     }

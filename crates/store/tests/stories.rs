@@ -17,6 +17,7 @@ fn story(id: &str, to: Option<&str>) -> StoredStory {
         article_count: 2,
         outlets: vec!["A".into(), "B".into()],
         sources: 2,
+        glance: None,
         articles: vec![format!("{id}-1"), format!("{id}-2")],
         document: json!({"id": id, "events": [{"articles": ["x", "y"]}]}),
     }

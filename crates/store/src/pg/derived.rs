@@ -100,7 +100,8 @@ pub(crate) fn replace_stories<C: GenericClient>(
         db.exec(
             context,
             "INSERT INTO stories (id, position, title, date_from, date_to, article_count, \
-             outlets_json, story_json, sources) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+             outlets_json, story_json, sources, glance_json) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
             &[
                 &story.id,
                 &as_i64(position),
@@ -111,6 +112,7 @@ pub(crate) fn replace_stories<C: GenericClient>(
                 &outlets,
                 &document,
                 &as_i64(story.sources),
+                &crate::codec::glance_json(&story.glance)?,
             ],
         )?;
         put_members(db, story)?;
@@ -156,6 +158,7 @@ pub(crate) fn update_stories<C: GenericClient>(
         let mut documents = Vec::with_capacity(slice.len());
         let mut keys = Vec::with_capacity(slice.len());
         let mut sources = Vec::with_capacity(slice.len());
+        let mut glances = Vec::with_capacity(slice.len());
         let mut member_story = Vec::new();
         let mut member_position = Vec::new();
         let mut member_article = Vec::new();
@@ -171,6 +174,7 @@ pub(crate) fn update_stories<C: GenericClient>(
             documents.push(d);
             keys.push(key.as_str());
             sources.push(as_i64(story.sources));
+            glances.push(crate::codec::glance_json(&story.glance)?);
             for (position, article) in story.articles.iter().enumerate() {
                 member_story.push(story.id.as_str());
                 member_position.push(as_i64(position));
@@ -180,19 +184,22 @@ pub(crate) fn update_stories<C: GenericClient>(
         db.exec(
             context,
             "INSERT INTO stories (id, position, title, date_from, date_to, article_count, \
-             outlets_json, story_json, members_key, sources) \
+             outlets_json, story_json, members_key, sources, glance_json) \
              SELECT v.id, 0, v.title, v.date_from, v.date_to, v.article_count, v.outlets, \
-                    v.doc, v.key, v.sources \
+                    v.doc, v.key, v.sources, v.glance \
              FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], \
-                         $6::text[], $7::bytea[], $8::text[], $9::bigint[]) \
-                  AS v(id, title, date_from, date_to, article_count, outlets, doc, key, sources) \
+                         $6::text[], $7::bytea[], $8::text[], $9::bigint[], $10::text[]) \
+                  AS v(id, title, date_from, date_to, article_count, outlets, doc, key, sources, \
+                       glance) \
              ON CONFLICT (id) DO UPDATE SET position = excluded.position, \
              title = excluded.title, date_from = excluded.date_from, \
              date_to = excluded.date_to, article_count = excluded.article_count, \
              outlets_json = excluded.outlets_json, story_json = excluded.story_json, \
-             members_key = excluded.members_key, sources = excluded.sources",
+             members_key = excluded.members_key, sources = excluded.sources, \
+             glance_json = excluded.glance_json",
             &[
                 &ids, &titles, &froms, &tos, &counts, &outlets, &documents, &keys, &sources,
+                &glances,
             ],
         )?;
         db.exec(

@@ -13,10 +13,11 @@ use std::path::PathBuf;
 const MIGRATE_LOCK: i64 = 0x5058_4D47;
 
 /// Every PostgreSQL schema step, oldest first. Append only.
-pub const PG_MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "articles, raw inputs, signatures, links, derived data, stories, counters",
-    sql: r#"
+pub const PG_MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "articles, raw inputs, signatures, links, derived data, stories, counters",
+        sql: r#"
 -- Sorted text columns use the "C" collation: byte order, as SQLite's.
 CREATE TABLE articles (
     seq            BIGSERIAL UNIQUE,   -- insertion order (SQLite's rowid)
@@ -146,7 +147,16 @@ CREATE TABLE store_changes (
 );
 INSERT INTO store_changes (id, n) VALUES (1, 1);
 "#,
-}];
+    },
+    Migration {
+        version: 2,
+        name: "story glance",
+        sql: r#"
+-- As SQLite's migration 9: what a story listing shows and filters by.
+ALTER TABLE stories ADD COLUMN glance_json TEXT;
+"#,
+    },
+];
 
 /// The PostgreSQL schema version this build writes.
 pub fn pg_latest_version() -> i64 {

@@ -708,8 +708,8 @@ impl Store for PostgresStore {
         let mut conn = self.lock();
         let rows = conn.db().query(
             "listing stories",
-            "SELECT id, title, date_from, date_to, article_count, outlets_json, sources \
-             FROM stories ORDER BY date_to DESC NULLS LAST, id",
+            "SELECT id, title, date_from, date_to, article_count, outlets_json, sources, \
+             glance_json FROM stories ORDER BY date_to DESC NULLS LAST, id",
             &[],
         )?;
         let mut out = Vec::with_capacity(rows.len());
@@ -727,6 +727,7 @@ impl Store for PostgresStore {
                 article_count,
                 outlets,
                 sources,
+                glance: codec::stored_glance(col(row, 7, &id)?),
                 id,
             });
         }
@@ -739,7 +740,7 @@ impl Store for PostgresStore {
         let row = db.opt(
             "reading a story",
             "SELECT title, date_from, date_to, article_count, outlets_json, story_json, \
-             sources FROM stories WHERE id = $1",
+             sources, glance_json FROM stories WHERE id = $1",
             &[&id],
         )?;
         let Some(row) = row else { return Ok(None) };
@@ -757,6 +758,7 @@ impl Store for PostgresStore {
             date_to: col(&row, 2, id)?,
             article_count,
             sources: stored_sources(col(&row, 6, id)?, article_count, &outlets),
+            glance: codec::stored_glance(col(&row, 7, id)?),
             outlets,
             articles,
             document: from_json(id, "story document", &document)?,
