@@ -165,6 +165,15 @@ main:has(.story-page){max-width:96rem}
 .leanbar{display:flex;width:12rem;height:.7rem;border-radius:3px;overflow:hidden;border:1px solid var(--line)}
 .leanbar span{display:block;height:100%}
 .lede{margin:.2rem 0;font-size:15px}.lede a{color:inherit}
+.scroll{overflow-x:auto;max-width:100%}
+.sources-table table{font-size:14px;border-collapse:collapse;min-width:40rem}
+.sources-table td,.sources-table th{padding:.25rem .4rem;vertical-align:top;border-bottom:1px solid var(--line);text-align:left}
+.sources-table td[data-label=Side],.sources-table td[data-label=Owner],.sources-table td[data-label=Type]{white-space:nowrap}
+@media (max-width:40rem){.sources-table table{min-width:0}.sources-table thead{display:none}.sources-table tr,.sources-table td{display:block}.sources-table tr{border-bottom:1px solid var(--line);padding:.3rem 0}.sources-table td{border:0;padding:.05rem 0;white-space:normal}.sources-table td::before{content:attr(data-label) ": ";color:var(--muted)}}
+.headlines .sides{display:grid;grid-template-columns:repeat(auto-fit,minmax(13rem,1fr));gap:.6rem 1rem}
+.headlines ul,.glance{padding-left:1.1rem;margin:.2rem 0}
+.headlines li,.glance li{margin:.2rem 0}
+details.side-by-side>summary{cursor:pointer;font-family:system-ui,sans-serif;font-size:14px;margin:.4rem 0}
 .leanbar .left{background:#3b6fc4}.leanbar .centre{background:#9a8fb0}.leanbar .right{background:#c4453b}.leanbar .unrated{background:var(--line)}
 .timeline ol{list-style:none;padding:0;margin:0;border-left:3px solid var(--line)}
 .timeline details{margin:.3rem 0;border:0;padding:0}

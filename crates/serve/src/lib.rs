@@ -47,6 +47,7 @@
 //! and the search index carries them too, for `/search?entity=`.
 
 mod api;
+mod compress;
 mod entities;
 pub mod html;
 mod limits;
@@ -56,6 +57,7 @@ mod pages;
 mod state;
 mod stories;
 mod story_list;
+mod story_overview;
 
 pub use limits::Limits;
 pub use state::{AppState, PoolError, SyncStatus};
@@ -210,6 +212,9 @@ pub fn router_with(state: AppState, limits: Limits) -> Router {
             std::sync::Arc::new(limits),
             limits::respond,
         ))
+        // Outermost: what is compressed is the final body, errors reworded
+        // by the limits included.
+        .layer(axum::middleware::from_fn(compress::gzip))
 }
 
 /// Unknown paths: a JSON error under `/api/`, a page elsewhere.

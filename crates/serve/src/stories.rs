@@ -428,6 +428,12 @@ pub(crate) fn render_story(
             h.raw("<p class=\"blindspot-line\">").raw(&flag).raw("</p>");
         }
     }
+    crate::story_overview::source_table(&mut h, &doc.coverage);
+    if !doc.republished.is_empty() {
+        render_all_republished(&mut h, &doc.republished);
+    }
+    crate::story_overview::headlines_by_side(&mut h, &doc.coverage);
+    crate::story_overview::shared_and_one_sided(&mut h, &doc.coverage);
     render_timeline(&mut h, &doc.coverage);
     // Events covered by several articles first (they are where outlets can
     // be compared), then in story order.
@@ -468,6 +474,31 @@ fn carried_by(coverage: &Coverage, fact: &parallax_compare::Fact, first: &str) -
 
 /// "Also published by …": the copies of this column's article, each a
 /// link to the copy (the same text, counted once in every figure).
+/// Under the source table: the copies left out of it, each with the
+/// article it copies.
+fn render_all_republished(h: &mut Html, republished: &[RepublicationDoc]) {
+    h.raw("<p class=\"muted republished\">Republished, counted once: ");
+    for (i, copy) in republished.iter().enumerate() {
+        if i > 0 {
+            h.text("; ");
+        }
+        let label = copy
+            .outlet
+            .as_deref()
+            .map(str::trim)
+            .filter(|o| !o.is_empty())
+            .unwrap_or("an article of no named outlet");
+        h.link(&format!("/articles/{}", url_encode(&copy.article)), label)
+            .text(" (copy of ")
+            .link(
+                &format!("/articles/{}", url_encode(&copy.copy_of)),
+                &copy.copy_of,
+            )
+            .text(")");
+    }
+    h.raw("</p>");
+}
+
 fn render_republished(h: &mut Html, original: &str, republished: &[RepublicationDoc]) {
     let copies: Vec<&RepublicationDoc> = republished
         .iter()
@@ -652,11 +683,23 @@ fn render_event(
         None,
         &plural(shared_facts, "shared fact", "shared facts"),
     );
-    h.raw("</div><div class=\"columns\">");
+    h.raw("</div>");
+    // The columns are the long part of a page: open on demand, except for
+    // an event of one article (nothing to compare, little to show).
+    h.raw("<details class=\"side-by-side\"");
+    if coverage.articles.len() <= 1 {
+        h.raw(" open");
+    }
+    h.raw("><summary>")
+        .text(&format!(
+            "Side by side: {}",
+            plural(coverage.articles.len(), "article", "articles")
+        ))
+        .raw("</summary><div class=\"columns\">");
     for entry in &coverage.articles {
         render_column(h, index, coverage, entry, republished, names);
     }
-    h.raw("</div></section>");
+    h.raw("</div></details></section>");
 }
 
 fn render_column(
