@@ -251,6 +251,10 @@ pub struct SearchRequest {
     pub entity: Option<String>,
     #[serde(default)]
     pub order: SearchOrder,
+    /// Hits without a snippet (empty): for counting matches by outlet and
+    /// day, where cutting passages would be most of the work.
+    #[serde(default)]
+    pub bare: bool,
 }
 
 impl SearchRequest {
@@ -263,6 +267,7 @@ impl SearchRequest {
             language: None,
             entity: None,
             order: SearchOrder::Relevance,
+            bare: false,
         }
     }
 }
@@ -707,7 +712,7 @@ impl SearchIndex {
         }
         // Snippets mark the words the text query asked for (the filters
         // match no words of the text).
-        let snippets = if blank {
+        let snippets = if blank || request.bare {
             None
         } else {
             let mut generator = SnippetGenerator::create(&searcher, &query, f.text)?;
@@ -720,7 +725,11 @@ impl SearchIndex {
             let take = |field: Field| -> Option<String> {
                 Some(doc.get_first(field)?.as_str()?.to_string())
             };
-            let text = take(f.text).unwrap_or_default();
+            let text = if request.bare {
+                String::new()
+            } else {
+                take(f.text).unwrap_or_default()
+            };
             let snippet = snippets
                 .as_ref()
                 .map(|(generator, needles)| generator.snippet(snippet_window(&text, needles)))

@@ -26,7 +26,7 @@ pub(crate) const MAX_SEARCH_OFFSET: usize = 10_000;
 
 /// Names of the API's query parameters: [`ApiQuery`] refuses them empty
 /// or repeated.
-const API_PARAMETERS: [&str; 14] = [
+const API_PARAMETERS: [&str; 16] = [
     "q",
     "entity",
     "sort",
@@ -41,6 +41,8 @@ const API_PARAMETERS: [&str; 14] = [
     "single_source",
     "lean",
     "min_sources",
+    "story",
+    "groups",
 ];
 
 /// Query parameters of an API route. Stricter than the pages' forms (which
@@ -458,6 +460,7 @@ impl SearchParams {
             language: non_empty(&self.language),
             entity,
             order,
+            bare: false,
         }))
     }
 }

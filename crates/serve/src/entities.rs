@@ -665,6 +665,11 @@ fn render_entity(d: &EntityDetail) -> Html {
             "Search within the articles that mention it",
         )
         .raw("</p>");
+    crate::coverage_chart::figure(
+        &mut h,
+        &format!("entity={}", url_encode(&s.id)),
+        "Articles that mention it, per day by side of the outlets' lean",
+    );
 
     let paged = d.offset > 0 || d.next_offset.is_some();
     if paged {

@@ -166,6 +166,7 @@ main:has(.story-page){max-width:96rem}
 .leanbar span{display:block;height:100%}
 .lede{margin:.2rem 0;font-size:15px}.lede a{color:inherit}
 .scroll{overflow-x:auto;max-width:100%}
+.coverage-chart{margin:.8rem 0}.coverage-chart img{max-width:100%;height:auto;border:1px solid var(--line)}
 .sources-table table{font-size:14px;border-collapse:collapse;min-width:40rem}
 .sources-table td,.sources-table th{padding:.25rem .4rem;vertical-align:top;border-bottom:1px solid var(--line);text-align:left}
 .sources-table td[data-label=Side],.sources-table td[data-label=Owner],.sources-table td[data-label=Type]{white-space:nowrap}

@@ -23,6 +23,8 @@
 //! | `GET /api/entities/{id}` | one entity with its articles and quotes by and about it |
 //! | `GET /api/stories` | story summaries from the last ingest (`limit`, `offset`, `outlet`) |
 //! | `GET /api/stories/{id}` | one story document: events, arcs, coverage comparison |
+//! | `GET /api/coverage` | articles per day (or month) by side or by the user's groups of outlets, for `story`, `entity` or `q` |
+//! | `GET /coverage.svg` | the same as a chart drawn on the server (no script) |
 //! | `GET /api/openapi.json` | OpenAPI 3 description of the API |
 //!
 //! # Limits
@@ -48,6 +50,7 @@
 
 mod api;
 mod compress;
+mod coverage_chart;
 mod entities;
 pub mod html;
 mod limits;
@@ -206,6 +209,8 @@ pub fn router_with(state: AppState, limits: Limits) -> Router {
         .route("/api/outlets", get(outlets::api_outlets))
         .route("/api/outlets/{name}", get(outlets::api_outlet))
         .route("/api/openapi.json", get(api::openapi))
+        .route("/api/coverage", get(coverage_chart::api_coverage))
+        .route("/coverage.svg", get(coverage_chart::coverage_svg))
         .fallback(not_found)
         .with_state(state)
         .layer(axum::middleware::from_fn_with_state(

@@ -980,6 +980,13 @@ fn render_hits(
                 filters.described()
             ),
         );
+        if offset == 0 && !filters.query.trim().is_empty() && filters.entity.is_none() {
+            crate::coverage_chart::figure(
+                h,
+                &format!("q={}", url_encode(filters.query)),
+                "Matching articles per day by side of the outlets' lean",
+            );
+        }
     }
     h.raw("<ol class=\"articles\">");
     for hit in &results.hits {

@@ -434,6 +434,11 @@ pub(crate) fn render_story(
     }
     crate::story_overview::headlines_by_side(&mut h, &doc.coverage);
     crate::story_overview::shared_and_one_sided(&mut h, &doc.coverage);
+    crate::coverage_chart::figure(
+        &mut h,
+        &format!("story={}", url_encode(id)),
+        "Articles per day by side of the outlets' lean",
+    );
     render_timeline(&mut h, &doc.coverage);
     // Events covered by several articles first (they are where outlets can
     // be compared), then in story order.

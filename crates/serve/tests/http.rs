@@ -454,6 +454,68 @@ fn story_pages_list_and_compare_with_escaping() {
 }
 
 #[test]
+fn coverage_over_time_counts_per_day_as_json_and_svg() {
+    // The fixtures: ferry stories on 4, 5 and 6 March (the wire copy
+    // included in search, which counts articles, not stories).
+    let chart = get(&server().url("/api/coverage?q=ferry")).json();
+    assert_eq!(chart["bucket"], "day", "{chart}");
+    assert_eq!(chart["groups"][3], "unrated");
+    let buckets = chart["buckets"].as_array().expect("buckets");
+    assert_eq!(
+        buckets.first().map(|b| b["start"].clone()),
+        Some("2026-03-04".into())
+    );
+    let total: u64 = buckets
+        .iter()
+        .flat_map(|b| b["counts"].as_array().cloned().unwrap_or_default())
+        .filter_map(|c| c.as_u64())
+        .sum();
+    assert_eq!(total, chart["counted"].as_u64().unwrap_or(0));
+    assert!(total >= 2, "{chart}");
+    // A story's chart, and user groups with the rest as "other".
+    let id = first_story_id();
+    let story = get(&server().url(&format!("/api/coverage?story={id}"))).json();
+    assert_eq!(story["subject"]["kind"], "story");
+    let grouped = get(&server().url("/api/coverage?q=ferry&groups=Herald:Harbour%20Herald")).json();
+    assert_eq!(grouped["groups"], serde_json::json!(["Herald", "other"]));
+    let svg = get(&server().url("/coverage.svg?q=ferry"));
+    assert_eq!(svg.status, 200);
+    assert!(
+        svg.content_type.starts_with("image/svg+xml"),
+        "{}",
+        svg.content_type
+    );
+    assert!(
+        svg.body.starts_with("<svg") && svg.body.contains("<title>"),
+        "{}",
+        svg.body
+    );
+    assert!(!svg.body.contains("<script"));
+    // The story page and the search page show it, with its JSON.
+    let page = get(&server().url(&format!("/stories/{id}"))).body;
+    assert!(
+        page.contains(&format!("src=\"/coverage.svg?story={id}\"")),
+        "{page}"
+    );
+    let search = get(&server().url("/search?q=ferry")).body;
+    assert!(search.contains("src=\"/coverage.svg?q=ferry\""), "{search}");
+    for bad in [
+        "",
+        "q=ferry&story=x",
+        "q=ferry&groups=nogroup",
+        "story=nope",
+    ] {
+        let answer = get(&server().url(&format!("/api/coverage?{bad}")));
+        assert!(
+            matches!(answer.status, 400 | 404),
+            "{bad}: {}",
+            answer.status
+        );
+        assert!(answer.json()["error"].is_string(), "{bad}");
+    }
+}
+
+#[test]
 fn article_page_highlights_a_linked_span() {
     let plain = get(&server().url("/articles/budget")).body;
     assert!(!plain.contains("<mark"));
@@ -487,6 +549,7 @@ fn every_route_in_the_openapi_description_answers() {
         "/api/stories",
         "/api/stories/{id}",
         "/api/stories/{id}/{table}",
+        "/api/coverage",
         "/api/openapi.json",
     ] {
         assert!(paths.contains_key(route), "{route} is not in openapi.json");
