@@ -607,7 +607,22 @@ pub(crate) async fn entity_page(
     };
     let title = detail.summary.name.clone();
     let body = render_entity(&detail);
-    Ok(html::response(StatusCode::OK, page(&title, "", body)))
+    let path = format!("/entities/{}", url_encode(&detail.summary.id));
+    let description = format!(
+        "{} in {}, {}: names, roles, outlets, every quote by it and about it.",
+        kind_label(&detail.summary.kind),
+        plural(detail.summary.articles, "article", "articles"),
+        plural(detail.summary.mentions, "mention", "mentions"),
+    );
+    let preview = crate::html::Preview {
+        kind: "profile",
+        description: &description,
+        path: &path,
+    };
+    Ok(html::response(
+        StatusCode::OK,
+        crate::html::page_with(&title, "", Some(&preview), body),
+    ))
 }
 
 fn entity_page_href(id: &str, offset: usize, limit: usize) -> String {

@@ -245,12 +245,56 @@ ol.entities .badge{margin-left:.2rem}
 const CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; \
                    form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
+/// What a link preview (OpenGraph, as chat apps and social sites read
+/// it) shows of a page, and the page's stable address.
+pub struct Preview<'a> {
+    /// `article` for stories and articles, `profile` for entities.
+    pub kind: &'a str,
+    pub description: &'a str,
+    /// The permalink path (`/stories/st-…`): the same page under every
+    /// query string. Given as `rel=canonical`; `og:url` would need the
+    /// server's public address, which it does not know.
+    pub path: &'a str,
+}
+
+/// Descriptions are cut to this many characters, at a word.
+const PREVIEW_CHARS: usize = 280;
+
+fn preview_text(text: &str) -> String {
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if text.chars().count() <= PREVIEW_CHARS {
+        return text;
+    }
+    let cut: String = text.chars().take(PREVIEW_CHARS).collect();
+    let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(head, _)| head);
+    format!("{cut}…")
+}
+
 /// A whole page: head, site header with the search box, `body`, footer.
 pub fn page(title: &str, query: &str, body: Html) -> String {
+    page_with(title, query, None, body)
+}
+
+/// [`page`] with a link preview and a canonical address.
+pub fn page_with(title: &str, query: &str, preview: Option<&Preview>, body: Html) -> String {
     let mut h = Html::new();
     h.raw("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
-        .raw("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
-        .raw("<title>")
+        .raw("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">");
+    if let Some(p) = preview {
+        let description = preview_text(p.description);
+        h.raw("<link rel=\"canonical\"")
+            .attr("href", p.path)
+            .raw("><meta name=\"description\"")
+            .attr("content", &description)
+            .raw("><meta property=\"og:site_name\" content=\"Parallax\"><meta property=\"og:type\"")
+            .attr("content", p.kind)
+            .raw("><meta property=\"og:title\"")
+            .attr("content", title)
+            .raw("><meta property=\"og:description\"")
+            .attr("content", &description)
+            .raw(">");
+    }
+    h.raw("<title>")
         .text(title)
         .raw(" · Parallax</title><style>")
         .raw(STYLE)

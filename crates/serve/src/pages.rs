@@ -307,7 +307,20 @@ pub(crate) async fn article_page(
     let highlight = parse_highlight(params.hl.as_deref(), &article.text);
     let show_marks = params.marks.as_deref() != Some("off");
     let body = render_article(&article, &links, &extras, highlight, show_marks);
-    Ok(html::response(StatusCode::OK, page(&title, "", body)))
+    let path = article_href(&article.id);
+    let description = match &article.outlet {
+        Some(outlet) => format!("{outlet}: {}", article.text),
+        None => article.text.clone(),
+    };
+    let preview = html::Preview {
+        kind: "article",
+        description: &description,
+        path: &path,
+    };
+    Ok(html::response(
+        StatusCode::OK,
+        html::page_with(&title, "", Some(&preview), body),
+    ))
 }
 
 fn other_end<'a>(link: &'a DuplicateLink, id: &str) -> &'a str {

@@ -342,7 +342,24 @@ pub(crate) async fn story_page(
         })
         .await?;
     let body = render_story(&stored.id, &doc, &stored.date_from, &stored.date_to, &names);
-    Ok(html::response(StatusCode::OK, page(&doc.title, "", body)))
+    let path = story_href(&stored.id);
+    let mut description = format!(
+        "{} from {}.",
+        plural(stored.article_count, "article", "articles"),
+        plural(stored.sources, "source", "sources")
+    );
+    if let Some(lede) = stored.glance.as_ref().and_then(|g| g.lede.as_ref()) {
+        description = format!("{description} {}", lede.text);
+    }
+    let preview = html::Preview {
+        kind: "article",
+        description: &description,
+        path: &path,
+    };
+    Ok(html::response(
+        StatusCode::OK,
+        html::page_with(&doc.title, "", Some(&preview), body),
+    ))
 }
 
 /// Per article, the entity id and kind of each name it uses.

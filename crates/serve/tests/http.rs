@@ -493,6 +493,16 @@ fn coverage_over_time_counts_per_day_as_json_and_svg() {
     assert!(!svg.body.contains("<script"));
     // The story page and the search page show it, with its JSON.
     let page = get(&server().url(&format!("/stories/{id}"))).body;
+    // Link previews and a stable address.
+    assert!(page.contains("<meta property=\"og:title\""), "{page}");
+    assert!(page.contains("<meta property=\"og:description\" content=\""));
+    assert!(page.contains(&format!("<link rel=\"canonical\" href=\"/stories/{id}\">")));
+    let article = get(&server().url("/articles/budget?hl=0-3")).body;
+    assert!(article.contains("<link rel=\"canonical\" href=\"/articles/budget\">"));
+    assert!(
+        article.contains("og:description\" content=\"Capital Ledger: "),
+        "{article}"
+    );
     assert!(
         page.contains(&format!("src=\"/coverage.svg?story={id}\"")),
         "{page}"
