@@ -14,7 +14,8 @@
 # stories (slow on a large store).
 #
 # Usage: bench/serve.sh [ARTICLES=10000] [DURATION=30s] [CONNECTIONS=64] [THREADS=2]
-# Goal: >= 5,000 requests/s on /api/articles.
+# Goals: >= 5,000 requests/s on /api/articles; >= 2,000 on the stories
+# list (`/`, the home page), zero errors.
 set -euo pipefail
 
 ARTICLES="${1:-10000}"
@@ -57,10 +58,11 @@ for _ in $(seq 1 600); do
     sleep 0.5
 done
 grep -q '^ready ' "$LOG" || { cat "$LOG" >&2; echo "server did not start in 300 s" >&2; exit 1; }
-grep -v '^ready \|^entity ' "$LOG" >&2 || true
+grep -v '^ready \|^entity \|^story ' "$LOG" >&2 || true
 
 ENTITY="$(awk '$1 == "entity" {print $2; exit}' "$LOG")"
 ENTITY="${ENTITY:-person%3Aana%20lopez}"
+STORY="$(awk '$1 == "story" {print $2; exit}' "$LOG")"
 
 echo "parallax serve benchmark: $ARTICLES articles, $DURATION per route, $CONNECTIONS connections, $THREADS wrk threads, $(nproc) CPUs"
 printf '%-44s %12s %10s %10s %8s\n' route "requests/s" "p50" "p99" errors
@@ -70,7 +72,12 @@ for route in \
     "/api/articles/bench-000042" \
     "/articles/bench-000042" \
     "/api/stories" \
-    "/stories" \
+    "/" \
+    "/?sort=one-sided&single_source=show" \
+    "/api/stories?lean=left&min_sources=2" \
+    "/stories/$STORY" \
+    "gzip /stories/$STORY" \
+    "/coverage.svg?story=$STORY" \
     "/api/entities" \
     "/api/entities/$ENTITY" \
     "/entities/$ENTITY" \
@@ -78,7 +85,14 @@ for route in \
     "/api/search?q=ferry%20strike" \
     "/search?q=district17" \
     "/search?entity=$ENTITY"; do
-    out="$(wrk --latency -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --timeout 5s "http://$ADDR$route" 2>&1)"
+    # "gzip ROUTE": the same route as a browser asks for it (compressed).
+    header=()
+    path="$route"
+    if [[ "$route" == gzip\ * ]]; then
+        header=(-H "Accept-Encoding: gzip")
+        path="${route#gzip }"
+    fi
+    out="$(wrk --latency -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --timeout 5s "${header[@]}" "http://$ADDR$path" 2>&1)"
     rps="$(awk '/^Requests\/sec/ {print $2}' <<<"$out")"
     p50="$(awk '$1 == "50%" {print $2}' <<<"$out")"
     p99="$(awk '$1 == "99%" {print $2}' <<<"$out")"

@@ -3,6 +3,7 @@
 
 mod commands;
 mod eval;
+mod feeds;
 mod outlets;
 mod progress;
 mod queue;
@@ -64,6 +65,9 @@ enum Command {
     /// The outlet registry: list, show, set, rate, import (your own tables
     /// in the data directory; upgrades never touch them).
     Outlets(outlets::OutletsArgs),
+    /// Feed subscriptions that `parallax serve` polls: add, list, remove,
+    /// import FILE.opml, export.
+    Feeds(feeds::FeedsArgs),
 }
 
 /// Exit status for a command line that cannot be understood (sysexits'
@@ -98,6 +102,7 @@ fn main() -> ExitCode {
         Command::Train(args) => eval::train(args),
         Command::Serve(args) => serve::serve(cli.db, args),
         Command::Outlets(args) => outlets::outlets(args),
+        Command::Feeds(args) => feeds::feeds(cli.db, args),
         Command::Migrate(args) => commands::migrate(cli.db, args),
         Command::Worker(args) => queue::worker(cli.db, args),
         Command::Queue(args) => queue::queue(args),

@@ -27,6 +27,15 @@ pub struct ServeArgs {
     /// File of feed URLs (one a line, `#` comments) to poll into the store.
     #[arg(long)]
     feeds: Option<PathBuf>,
+    /// Token that write actions need (adding feeds on the feeds page, OPML
+    /// import, POST /api/ingest). Without one the server is read-only.
+    #[arg(
+        long,
+        env = "PARALLAX_ADMIN_TOKEN",
+        value_name = "TOKEN",
+        hide_env_values = true
+    )]
+    admin_token: Option<String>,
     /// Minutes between feed polls.
     #[arg(long, default_value_t = 15)]
     poll_minutes: u64,
@@ -58,12 +67,26 @@ pub fn serve(db: Option<String>, args: ServeArgs) -> Result<ExitCode> {
     if feed.is_some() {
         // In a cluster the story engine writes what is derived; a server
         // only reads.
-    } else if let Some(file) = &args.feeds {
-        let urls = read_feed_list(file)?;
+    } else if args.feeds.is_some() || args.admin_token.is_some() || has_subscriptions(&db) {
+        // The file's feeds join the store's subscriptions (`parallax
+        // feeds`, the feeds page), which every poll reads afresh.
+        if let Some(file) = &args.feeds {
+            let urls = read_feed_list(file)?;
+            let new: Vec<parallax_store::NewFeed> = urls
+                .into_iter()
+                .map(|url| parallax_store::NewFeed { url, title: None })
+                .collect();
+            let mut store = db
+                .open()
+                .with_context(|| format!("opening the store at {db}"))?;
+            store
+                .add_feeds(&new)
+                .with_context(|| format!("subscribing to the feeds of {}", file.display()))?;
+        }
         let every = Duration::from_secs(args.poll_minutes.max(1) * 60);
         let poll_db = db.clone();
         // Each poll ingests, and an ingest also catches up derived data.
-        std::thread::spawn(move || poll_feeds(&poll_db, &urls, every));
+        std::thread::spawn(move || poll_feeds(&poll_db, every));
     } else if db.sqlite_path().is_none_or(Path::is_file) {
         let catch_up_db = db.clone();
         std::thread::spawn(move || catch_up(&catch_up_db));
@@ -72,6 +95,7 @@ pub fn serve(db: Option<String>, args: ServeArgs) -> Result<ExitCode> {
     config.limits.max_connections = args.max_connections.max(1);
     config.limits.header_read_timeout = Duration::from_secs(args.header_timeout.max(1));
     config.limits.request_timeout = Duration::from_secs(args.request_timeout.max(1));
+    config.admin_token = args.admin_token.clone().filter(|t| !t.trim().is_empty());
     parallax_serve::serve_blocking_with(config, feed).context("running the server")?;
     Ok(ExitCode::SUCCESS)
 }
@@ -151,15 +175,59 @@ fn catch_up(db: &StoreLocation) {
     }
 }
 
-/// Ingest every feed, then sleep, forever. Errors are reported and the next
-/// poll tries again: a feed that is down must not stop the server.
-fn poll_feeds(db: &StoreLocation, urls: &[String], every: Duration) {
+/// How soon an empty subscription list is read again.
+const EMPTY_RECHECK: Duration = Duration::from_secs(30);
+
+/// Whether the store (if it exists) has feed subscriptions to poll.
+fn has_subscriptions(db: &StoreLocation) -> bool {
+    if db.sqlite_path().is_some_and(|p| !p.is_file()) {
+        return false;
+    }
+    db.open_read_only()
+        .and_then(|s| s.list_feeds())
+        .is_ok_and(|f| !f.is_empty())
+}
+
+/// Ingest every subscribed feed, record what each poll found, then sleep,
+/// forever. Errors are reported and the next poll tries again: a feed that
+/// is down must not stop the server. Subscriptions are read each round, so
+/// feeds added on the feeds page are polled without a restart.
+fn poll_feeds(db: &StoreLocation, every: Duration) {
+    // The first round runs even with no feeds: its ingest catches up the
+    // derived data, as a server without feeds does at start.
+    let mut first = true;
     loop {
         match db.open() {
             Ok(mut store) => {
-                match parallax_pipeline::ingest(&mut *store, &[], urls, &Limits::default(), &|_| {})
-                {
+                let urls: Vec<String> = match store.list_feeds() {
+                    Ok(feeds) => feeds.into_iter().map(|f| f.url).collect(),
+                    Err(e) => {
+                        eprintln!("feeds: cannot read the subscriptions: {e}");
+                        Vec::new()
+                    }
+                };
+                if urls.is_empty() && !first {
+                    // Nothing to poll yet: look again soon, since a feed
+                    // added on the feeds page should not wait a whole
+                    // interval.
+                    drop(store);
+                    std::thread::sleep(every.min(EMPTY_RECHECK));
+                    continue;
+                }
+                first = false;
+                match parallax_pipeline::ingest(
+                    &mut *store,
+                    &[],
+                    &urls,
+                    &Limits::default(),
+                    &|_| {},
+                ) {
                     Ok(report) => {
+                        for (url, outcome) in &report.feeds {
+                            if let Err(e) = store.record_feed_poll(url, outcome) {
+                                eprintln!("feeds: cannot record the poll of {url}: {e}");
+                            }
+                        }
                         eprintln!(
                             "feeds: {} new, {} updated, {} unchanged, {} skipped",
                             report.counts.inserted,

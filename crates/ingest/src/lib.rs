@@ -32,6 +32,7 @@ mod http;
 mod ids;
 mod jsonl;
 mod manifest;
+pub mod opml;
 mod sniff;
 mod warc;
 

@@ -41,6 +41,9 @@ pub struct IngestReport {
     /// regardless; the previous analyses and stories stay in place and the
     /// next run retries.
     pub stories_error: Option<String>,
+    /// Per feed URL given, in order: the items it held, or why it could not
+    /// be read (a feed reader shows each subscription's status from this).
+    pub feeds: Vec<(String, Result<usize, String>)>,
 }
 
 /// Ingest files, folders, `-` and feed URLs into `store`, then, when
@@ -98,14 +101,20 @@ pub fn ingest(
 
     for url in feeds {
         let outcomes: Vec<Outcome> = match parallax_ingest::fetch_feed(url, limits) {
-            Ok(records) => records
-                .into_iter()
-                .map(|r| r.and_then(clean_record))
-                .collect(),
-            Err(e) => vec![Err(Skipped {
-                origin: Origin::file(url.clone()),
-                reason: e.to_string(),
-            })],
+            Ok(records) => {
+                report.feeds.push((url.clone(), Ok(records.len())));
+                records
+                    .into_iter()
+                    .map(|r| r.and_then(clean_record))
+                    .collect()
+            }
+            Err(e) => {
+                report.feeds.push((url.clone(), Err(e.to_string())));
+                vec![Err(Skipped {
+                    origin: Origin::file(url.clone()),
+                    reason: e.to_string(),
+                })]
+            }
         };
         progress(Progress::FileDone);
         let outcomes = outcomes.into_iter().map(|o| (o, url.as_str())).collect();

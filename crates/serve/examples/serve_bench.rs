@@ -205,20 +205,30 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         // The most covered person, for the entity routes of the benchmark.
         let top = tokio::task::spawn_blocking({
             let db = db.clone();
-            move || -> Result<Option<String>, parallax_store::StoreError> {
+            move || -> Result<(Option<String>, Option<String>), parallax_store::StoreError> {
                 let store = SqliteStore::open_read_only(&db)?;
                 let top = store.list_entities(&parallax_store::EntityQuery {
                     kind: Some("person".into()),
                     limit: 1,
                     ..parallax_store::EntityQuery::default()
                 })?;
-                Ok(top.into_iter().next().map(|e| e.id))
+                // The story of most articles, for the story page route.
+                let largest = store
+                    .list_stories()?
+                    .into_iter()
+                    .max_by_key(|s| s.article_count)
+                    .map(|s| s.id);
+                Ok((top.into_iter().next().map(|e| e.id), largest))
             }
         })
         .await
         .map_err(|e| parallax_serve::ServeError::Task(e.to_string()))??;
+        let (top, largest) = top;
         if let Some(id) = top {
             println!("entity {}", parallax_serve::html::url_encode(&id));
+        }
+        if let Some(id) = largest {
+            println!("story {}", parallax_serve::html::url_encode(&id));
         }
         println!("ready http://{}/", server.local_addr()?);
         server

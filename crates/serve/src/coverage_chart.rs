@@ -160,6 +160,11 @@ fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
     era * 146_097 + doe - 719_468
 }
 
+/// The civil date of a day count (see [`days_from_civil`]).
+pub(crate) fn civil(z: i64) -> (i64, i64, i64) {
+    civil_from_days(z)
+}
+
 fn civil_from_days(z: i64) -> (i64, i64, i64) {
     let z = z + 719_468;
     let era = z.div_euclid(146_097);

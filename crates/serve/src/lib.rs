@@ -25,6 +25,11 @@
 //! | `GET /api/stories/{id}` | one story document: events, arcs, coverage comparison |
 //! | `GET /api/coverage` | articles per day (or month) by side or by the user's groups of outlets, for `story`, `entity` or `q` |
 //! | `GET /coverage.svg` | the same as a chart drawn on the server (no script) |
+//! | `GET /feeds` | the feed subscriptions with their last poll; forms to add, remove and import OPML (need the admin token) |
+//! | `POST /feeds` | the feeds page's forms (`action` = add, remove, import; `token`) |
+//! | `GET /feeds.opml` | the subscriptions as OPML 2.0 |
+//! | `GET /api/feeds`, `POST /api/feeds` | the subscriptions; subscribe (`Authorization: Bearer TOKEN`) |
+//! | `POST /api/ingest` | JSONL articles into the store (`Authorization: Bearer TOKEN`) |
 //! | `GET /api/openapi.json` | OpenAPI 3 description of the API |
 //!
 //! # Limits
@@ -48,6 +53,7 @@
 //! corpus-wide joins the store keeps per article (`Store::article_entities`),
 //! and the search index carries them too, for `/search?entity=`.
 
+mod admin;
 mod api;
 mod compress;
 mod coverage_chart;
@@ -138,6 +144,8 @@ pub struct ServeConfig {
     pub search_sync_every: Duration,
     /// Connection and request bounds (see [`Limits`]).
     pub limits: Limits,
+    /// The token write actions need (feeds, ingest); `None`: read-only.
+    pub admin_token: Option<String>,
 }
 
 impl ServeConfig {
@@ -153,6 +161,7 @@ impl ServeConfig {
             readers: None,
             search_sync_every: Duration::from_secs(30),
             limits: Limits::default(),
+            admin_token: None,
         }
     }
 
@@ -210,6 +219,13 @@ pub fn router_with(state: AppState, limits: Limits) -> Router {
         .route("/api/outlets/{name}", get(outlets::api_outlet))
         .route("/api/openapi.json", get(api::openapi))
         .route("/api/coverage", get(coverage_chart::api_coverage))
+        .route("/feeds", get(admin::feeds_page).post(admin::feeds_form))
+        .route("/feeds.opml", get(admin::feeds_opml))
+        .route(
+            "/api/feeds",
+            get(admin::api_feeds).post(admin::api_add_feeds),
+        )
+        .route("/api/ingest", axum::routing::post(admin::api_ingest))
         .route("/coverage.svg", get(coverage_chart::coverage_svg))
         .fallback(not_found)
         .with_state(state)
@@ -274,6 +290,9 @@ pub async fn bind(config: ServeConfig) -> Result<BoundServer, ServeError> {
     let state = tokio::task::spawn_blocking(move || AppState::open(&db, &index_dir, readers))
         .await
         .map_err(|e| ServeError::Task(e.to_string()))??;
+    if let Some(token) = &config.admin_token {
+        state.set_admin_token(token);
+    }
     let listener = TcpListener::bind(config.addr)
         .await
         .map_err(|source| ServeError::Bind {

@@ -53,6 +53,9 @@ pub struct Limits {
     pub request_timeout: Duration,
     /// Largest request body accepted (`Content-Length`); a 413 above it.
     pub max_body_bytes: u64,
+    /// The same for POST (the admin writes: a pasted OPML file, a JSONL
+    /// batch of articles).
+    pub max_post_bytes: u64,
     /// Time in-flight requests get to finish once shutdown starts.
     pub shutdown_grace: Duration,
 }
@@ -66,6 +69,7 @@ impl Default for Limits {
             header_read_timeout: Duration::from_secs(10),
             request_timeout: Duration::from_secs(30),
             max_body_bytes: 16 * 1024,
+            max_post_bytes: 32 * 1024 * 1024,
             shutdown_grace: Duration::from_secs(10),
         }
     }
@@ -282,7 +286,13 @@ pub(crate) async fn respond(
 ) -> Response {
     let api = is_api(request.uri().path());
     let method = request.method().clone();
-    let mut response = if let Some(refusal) = body_refusal(&request, limits.max_body_bytes) {
+    // Writes (feeds, ingest) take bodies; every other route a small one.
+    let max_body = if method == Method::POST {
+        limits.max_post_bytes
+    } else {
+        limits.max_body_bytes
+    };
+    let mut response = if let Some(refusal) = body_refusal(&request, max_body) {
         let mut refused = error_response(api, StatusCode::PAYLOAD_TOO_LARGE, &refusal);
         // The unread body is still on the wire: don't read it.
         refused

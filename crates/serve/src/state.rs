@@ -118,10 +118,14 @@ pub(crate) struct Inner {
     /// Held while the entity list is read again, so concurrent requests
     /// wait for one reload instead of each starting their own.
     pub(crate) entities_reload: tokio::sync::Mutex<()>,
+    pub(crate) stories_reload: tokio::sync::Mutex<()>,
     /// The same for story leans: concurrent views of a cold story list
     /// wait for one read of the documents.
     pub(crate) leans_reload: tokio::sync::Mutex<()>,
     pub(crate) location: StoreLocation,
+    /// The token write actions must carry (`serve --admin-token`); unset,
+    /// the server is read-only.
+    pub(crate) admin_token: std::sync::OnceLock<String>,
 }
 
 /// Entity data read from the store, kept while the store's change counter
@@ -140,6 +144,9 @@ pub(crate) struct DerivedCache {
     /// the store inflates and parses in full: reading fifty of them made
     /// every `/stories` view take over a second.
     leans: HashMap<String, Option<LeanDistribution>>,
+    /// Every story row (no documents), the store's order: the story list
+    /// filters and sorts these on each request.
+    stories: Option<Arc<Vec<parallax_store::StorySummary>>>,
 }
 
 /// Entities whose rows are kept at once; the cache starts over when full.
@@ -166,6 +173,15 @@ impl std::fmt::Debug for AppState {
 }
 
 impl AppState {
+    /// Lets write actions (feeds, `POST /api/ingest`) in for requests that
+    /// carry `token`. Set once, before serving; an empty token is ignored.
+    pub fn set_admin_token(&self, token: &str) {
+        let token = token.trim();
+        if !token.is_empty() {
+            let _ = self.inner.admin_token.set(token.to_string());
+        }
+    }
+
     /// Opens the store at `db` (a SQLite file or a PostgreSQL server;
     /// created and migrated if needed), `readers` read-only connections for
     /// requests, and the search index in `index_dir`. Blocking: call it
@@ -202,8 +218,10 @@ impl AppState {
                 article_count: Mutex::new(None),
                 derived: Mutex::new(DerivedCache::default()),
                 entities_reload: tokio::sync::Mutex::new(()),
+                stories_reload: tokio::sync::Mutex::new(()),
                 leans_reload: tokio::sync::Mutex::new(()),
                 location,
+                admin_token: std::sync::OnceLock::new(),
             }),
         }
     }
@@ -332,6 +350,7 @@ impl AppState {
             cache.entities = None;
             cache.rows.clear();
             cache.leans.clear();
+            cache.stories = None;
             cache.generation = Some(generation);
         }
         cache.checked = Some(Instant::now());
@@ -340,6 +359,26 @@ impl AppState {
 
     fn derived(&self) -> std::sync::MutexGuard<'_, DerivedCache> {
         self.inner.derived.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Every stored story's row, newest first (the store's order), read
+    /// once per store change: reading the rows costs milliseconds on a
+    /// large store (SQLite walks past each story's document to reach the
+    /// columns after it), and the list is every server's home page.
+    pub(crate) async fn stories(
+        &self,
+    ) -> Result<Arc<Vec<parallax_store::StorySummary>>, PoolError> {
+        self.check_derived().await?;
+        if let Some(kept) = self.derived().stories.clone() {
+            return Ok(kept);
+        }
+        let _reloading = self.inner.stories_reload.lock().await;
+        if let Some(kept) = self.derived().stories.clone() {
+            return Ok(kept);
+        }
+        let all = Arc::new(self.inner.pool.read(|s| s.list_stories()).await?);
+        self.derived().stories = Some(Arc::clone(&all));
+        Ok(all)
     }
 
     /// Every corpus-wide entity, most covered first (the store's order).

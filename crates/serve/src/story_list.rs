@@ -261,7 +261,7 @@ pub(crate) struct Selection {
 /// glance (written by an older build) take their lean from the story
 /// documents, read once and cached by the state.
 pub(crate) async fn select(state: &AppState, filter: &StoryFilter) -> Result<Selection, PoolError> {
-    let all = state.inner.pool.read(|s| s.list_stories()).await?;
+    let all = state.stories().await?;
     let stored = all.len();
     let lacking: Vec<String> = all
         .iter()
@@ -276,8 +276,8 @@ pub(crate) async fn select(state: &AppState, filter: &StoryFilter) -> Result<Sel
     let mut hidden_single = 0;
     let mut singles = 0;
     let mut matching = Vec::new();
-    for mut summary in all {
-        let glance = summary.glance.take().or_else(|| {
+    for summary in all.iter() {
+        let glance = summary.glance.clone().or_else(|| {
             fallback.remove(&summary.id).map(|lean| StoryGlance {
                 left: lean.left,
                 centre: lean.centre,
@@ -286,17 +286,20 @@ pub(crate) async fn select(state: &AppState, filter: &StoryFilter) -> Result<Sel
                 lede: None,
             })
         });
-        if !filter.keeps_besides_single(&summary, glance.as_ref()) {
+        if !filter.keeps_besides_single(summary, glance.as_ref()) {
             continue;
         }
         if summary.single_source() {
             singles += 1;
         }
-        if !filter.single.keeps(&summary) {
+        if !filter.single.keeps(summary) {
             hidden_single += 1;
             continue;
         }
-        matching.push(Listed { summary, glance });
+        matching.push(Listed {
+            summary: summary.clone(),
+            glance,
+        });
     }
     match filter.sort {
         StorySort::Newest => {}
@@ -489,11 +492,11 @@ pub(crate) async fn story_list(
 /// cache, so the first view of the list after a start does not wait for
 /// the story documents. Cheap when every story has its glance.
 pub(crate) async fn warm_story_list(state: &AppState) -> Result<(), PoolError> {
-    let all = state.inner.pool.read(|s| s.list_stories()).await?;
+    let all = state.stories().await?;
     let lacking: Vec<String> = all
-        .into_iter()
+        .iter()
         .filter(|s| s.glance.is_none())
-        .map(|s| s.id)
+        .map(|s| s.id.clone())
         .collect();
     if !lacking.is_empty() {
         state.story_leans(&lacking).await?;

@@ -23,6 +23,7 @@ fn test_limits() -> Limits {
         header_read_timeout: Duration::from_secs(2),
         request_timeout: Duration::from_secs(10),
         max_body_bytes: 1024,
+        max_post_bytes: 64 * 1024,
         shutdown_grace: Duration::from_secs(2),
     }
 }

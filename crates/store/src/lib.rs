@@ -64,6 +64,7 @@ mod codec;
 mod copy;
 mod derived;
 mod error;
+mod feeds;
 mod location;
 pub mod migrations;
 mod pg;
@@ -243,6 +244,30 @@ pub struct DuplicateLink {
     pub kind: LinkKind,
     /// Similarity in `0.0..=1.0` (1.0 for exact copies).
     pub score: f64,
+}
+
+/// A feed to subscribe to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewFeed {
+    pub url: String,
+    pub title: Option<String>,
+}
+
+/// A subscribed feed with what its last poll found.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FeedSubscription {
+    pub url: String,
+    pub title: Option<String>,
+    /// Unix seconds.
+    pub added_at: i64,
+    /// Unix seconds of the last poll; `None` before the first.
+    pub polled_at: Option<i64>,
+    /// Items read by the last poll, when it worked.
+    pub last_items: Option<usize>,
+    /// Why the last poll failed, when it did.
+    pub last_error: Option<String>,
+    /// Polls that failed in a row (0 after one that worked).
+    pub failures: u32,
 }
 
 /// One story of the latest stories document, as [`Store::replace_stories`]
@@ -645,6 +670,29 @@ pub trait Store: Send {
 
     /// Save (replace) the state of the engine `name`.
     fn put_state(&mut self, name: &str, state: &EngineState) -> Result<(), StoreError>;
+
+    // ------------------------------------------------------------ feeds
+    // The user's subscriptions: ground data (what to read), kept with the
+    // articles so every server and poller of one store sees one list.
+
+    /// Every subscribed feed, in the order they were added.
+    fn list_feeds(&self) -> Result<Vec<FeedSubscription>, StoreError>;
+
+    /// Subscribes to each feed not yet subscribed (by URL); a title given
+    /// again fills one that was missing. Returns how many were new.
+    fn add_feeds(&mut self, feeds: &[NewFeed]) -> Result<usize, StoreError>;
+
+    /// Unsubscribes; `false` when the URL was not subscribed. Articles
+    /// already read from the feed stay.
+    fn remove_feed(&mut self, url: &str) -> Result<bool, StoreError>;
+
+    /// What the last poll of a subscribed feed found: `Ok(items)` read, or
+    /// the error. A URL not subscribed is left alone.
+    fn record_feed_poll(
+        &mut self,
+        url: &str,
+        outcome: &Result<usize, String>,
+    ) -> Result<(), StoreError>;
 
     /// The names of every saved engine state, in name order (to copy a
     /// store whole).

@@ -247,6 +247,24 @@ INSERT INTO store_changes (id, n) VALUES (1, 1);
 ALTER TABLE stories ADD COLUMN glance_json TEXT;
 "#,
     },
+    Migration {
+        version: 10,
+        name: "feed subscriptions",
+        sql: r#"
+-- The feeds a server or `parallax feeds` subscribes to, with what the
+-- last poll found: one list for every process of the store.
+CREATE TABLE feeds (
+    url         TEXT PRIMARY KEY,
+    title       TEXT,
+    position    INTEGER NOT NULL,
+    added_at    INTEGER NOT NULL,
+    polled_at   INTEGER,
+    last_items  INTEGER,
+    last_error  TEXT,
+    failures    INTEGER NOT NULL DEFAULT 0
+);
+"#,
+    },
 ];
 
 /// The schema version this build writes.

@@ -960,6 +960,26 @@ impl Store for SqliteStore {
         derived::put_state(&self.conn, name, state, now_unix())
     }
 
+    fn list_feeds(&self) -> Result<Vec<crate::FeedSubscription>, StoreError> {
+        crate::feeds::list(&self.conn)
+    }
+
+    fn add_feeds(&mut self, new: &[crate::NewFeed]) -> Result<usize, StoreError> {
+        crate::feeds::add(&mut self.conn, new)
+    }
+
+    fn remove_feed(&mut self, url: &str) -> Result<bool, StoreError> {
+        crate::feeds::remove(&mut self.conn, url)
+    }
+
+    fn record_feed_poll(
+        &mut self,
+        url: &str,
+        outcome: &Result<usize, String>,
+    ) -> Result<(), StoreError> {
+        crate::feeds::record(&mut self.conn, url, outcome)
+    }
+
     fn derived_generation(&self) -> Result<DerivedGeneration, StoreError> {
         self.conn
             .prepare_cached("SELECT generation, settled FROM derived_pending WHERE id = 1")

@@ -70,6 +70,7 @@ contract!(
     moves_chain_to_the_latest_story_and_never_shadow_a_live_one,
     single_source_stories_are_marked,
     story_glances_round_trip_through_both_writes,
+    feed_subscriptions_add_once_record_polls_and_remove,
     generation_counts_every_visible_write,
     derived_generation_is_pending_until_settled,
     two_writers_at_once,
@@ -1249,6 +1250,89 @@ fn story_glances_round_trip_through_both_writes(fx: &dyn Fixture) {
         changed.glance
     );
     assert_eq!(ok(store.list_stories())[0].glance, changed.glance);
+}
+
+fn feed_subscriptions_add_once_record_polls_and_remove(fx: &dyn Fixture) {
+    use parallax_store::NewFeed;
+    let mut store = fx.open();
+    assert!(ok(store.list_feeds()).is_empty());
+    let feed = |url: &str, title: Option<&str>| NewFeed {
+        url: url.into(),
+        title: title.map(str::to_string),
+    };
+    let mut last = ok(store.generation());
+    assert_eq!(
+        ok(store.add_feeds(&[
+            feed(" https://harbour.example/feed.xml ", None),
+            feed("https://tribune.example/rss", Some("Daily  Tribune")),
+        ])),
+        2
+    );
+    assert!(
+        ok(store.generation()) > last,
+        "a subscription is a visible change"
+    );
+    // Again: nothing new, and a title fills one that was missing.
+    assert_eq!(
+        ok(store.add_feeds(&[
+            feed("https://harbour.example/feed.xml", Some("Harbour Herald")),
+            feed("https://tribune.example/rss", Some("Another name")),
+        ])),
+        0
+    );
+    let listed = ok(store.list_feeds());
+    let urls: Vec<&str> = listed.iter().map(|f| f.url.as_str()).collect();
+    assert_eq!(
+        urls,
+        [
+            "https://harbour.example/feed.xml",
+            "https://tribune.example/rss"
+        ]
+    );
+    assert_eq!(listed[0].title.as_deref(), Some("Harbour Herald"));
+    assert_eq!(listed[1].title.as_deref(), Some("Daily Tribune"));
+    assert_eq!((listed[0].polled_at, listed[0].failures), (None, 0));
+    // Not a web address: refused, nothing stored.
+    for bad in [
+        "ftp://x.example/feed",
+        "javascript:alert(1)",
+        "https://a b.example/",
+        "",
+    ] {
+        assert!(
+            matches!(
+                store.add_feeds(&[feed(bad, None)]),
+                Err(StoreError::Invalid(_))
+            ),
+            "{bad:?}"
+        );
+    }
+    assert_eq!(ok(store.list_feeds()).len(), 2);
+
+    last = ok(store.generation());
+    ok(store.record_feed_poll(
+        "https://harbour.example/feed.xml",
+        &Err("HTTP 503\nretry".into()),
+    ));
+    ok(store.record_feed_poll("https://harbour.example/feed.xml", &Err("timed out".into())));
+    ok(store.record_feed_poll("https://tribune.example/rss", &Ok(12)));
+    ok(store.record_feed_poll("https://unknown.example/", &Ok(1)));
+    assert!(ok(store.generation()) > last);
+    let listed = ok(store.list_feeds());
+    assert_eq!(listed[0].last_error.as_deref(), Some("timed out"));
+    assert_eq!((listed[0].failures, listed[0].last_items), (2, None));
+    assert!(listed[0].polled_at.is_some());
+    assert_eq!((listed[1].failures, listed[1].last_items), (0, Some(12)));
+    assert_eq!(listed[1].last_error, None);
+    ok(store.record_feed_poll("https://harbour.example/feed.xml", &Ok(3)));
+    assert_eq!(ok(store.list_feeds())[0].failures, 0);
+
+    assert!(ok(store.remove_feed("https://harbour.example/feed.xml")));
+    assert!(!ok(store.remove_feed("https://harbour.example/feed.xml")));
+    drop(store);
+    let store = fx.open();
+    let urls: Vec<String> = ok(store.list_feeds()).into_iter().map(|f| f.url).collect();
+    assert_eq!(urls, ["https://tribune.example/rss"]);
 }
 
 // ------------------------------------------------- counters and concurrency

@@ -249,12 +249,24 @@ impl TestServer {
         scratch: Option<PgScratch>,
         limits: parallax_serve::Limits,
     ) -> TestServer {
+        TestServer::start_admin(dir, at, scratch, limits, None)
+    }
+
+    /// [`TestServer::start_at`] taking writes with `admin_token`.
+    pub fn start_admin(
+        dir: tempfile::TempDir,
+        at: StoreLocation,
+        scratch: Option<PgScratch>,
+        limits: parallax_serve::Limits,
+        admin_token: Option<&str>,
+    ) -> TestServer {
         let mut config =
             ServeConfig::for_store(at.clone()).with_addr(SocketAddr::from(([127, 0, 0, 1], 0)));
         if at.sqlite_path().is_none() {
             config.index_dir = Some(dir.path().join("search"));
         }
         config.limits = limits;
+        config.admin_token = admin_token.map(str::to_string);
         let (addr_tx, addr_rx) = mpsc::channel();
         let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
         let thread = std::thread::spawn(move || {

@@ -35,6 +35,7 @@
 //! keeps a pool of stores, one connection each, for its blocking reads.
 
 mod derived;
+mod feeds;
 mod migrations;
 mod tx;
 
@@ -928,6 +929,30 @@ impl Store for PostgresStore {
             .iter()
             .map(|r| col(r, 0, "(engine state)"))
             .collect()
+    }
+
+    fn list_feeds(&self) -> Result<Vec<crate::FeedSubscription>, StoreError> {
+        feeds::list(&mut self.lock().db())
+    }
+
+    fn add_feeds(&mut self, new: &[crate::NewFeed]) -> Result<usize, StoreError> {
+        self.conn_mut()
+            .write("subscribing to feeds", |db| feeds::add(db, new))
+    }
+
+    fn remove_feed(&mut self, url: &str) -> Result<bool, StoreError> {
+        self.conn_mut()
+            .write("unsubscribing from a feed", |db| feeds::remove(db, url))
+    }
+
+    fn record_feed_poll(
+        &mut self,
+        url: &str,
+        outcome: &Result<usize, String>,
+    ) -> Result<(), StoreError> {
+        self.conn_mut().write("recording a feed poll", |db| {
+            feeds::record(db, url, outcome)
+        })
     }
 
     fn put_state(&mut self, name: &str, state: &EngineState) -> Result<(), StoreError> {
