@@ -156,6 +156,23 @@ INSERT INTO store_changes (id, n) VALUES (1, 1);
 ALTER TABLE stories ADD COLUMN glance_json TEXT;
 "#,
     },
+    Migration {
+        version: 3,
+        name: "feed subscriptions",
+        sql: r#"
+-- As SQLite's migration 10.
+CREATE TABLE feeds (
+    url         TEXT COLLATE "C" PRIMARY KEY,
+    title       TEXT,
+    position    BIGINT NOT NULL,
+    added_at    BIGINT NOT NULL,
+    polled_at   BIGINT,
+    last_items  BIGINT,
+    last_error  TEXT,
+    failures    BIGINT NOT NULL DEFAULT 0
+);
+"#,
+    },
 ];
 
 /// The PostgreSQL schema version this build writes.
