@@ -764,3 +764,65 @@ fn stories_and_story_read_the_store() {
         stderr(&missing)
     );
 }
+
+#[test]
+fn feeds_import_list_export_and_remove() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let db = dir.path().join("feeds.db");
+    let opml = write(
+        dir.path(),
+        "reader.opml",
+        br#"<?xml version="1.0"?><opml version="1.0"><body>
+<outline text="News"><outline type="rss" text="Harbour Herald" xmlUrl="https://harbour.example/feed.xml"/></outline>
+<outline type="rss" text="Tribune" xmlUrl="https://tribune.example/rss"/></body></opml>"#,
+    );
+    let imported = run(&["feeds", "import", &opml.to_string_lossy()], &db);
+    assert!(imported.status.success(), "{}", stderr(&imported));
+    assert!(stdout(&imported).contains("2 new"), "{}", stdout(&imported));
+    let again = run(&["feeds", "import", &opml.to_string_lossy()], &db);
+    assert!(
+        stdout(&again).contains("0 new, 2 already subscribed"),
+        "{}",
+        stdout(&again)
+    );
+    let added = run(
+        &[
+            "feeds",
+            "add",
+            "https://lantern.example/atom",
+            "--title",
+            "Lantern",
+        ],
+        &db,
+    );
+    assert!(added.status.success(), "{}", stderr(&added));
+    let bad = run(&["feeds", "add", "file:///etc/passwd"], &db);
+    assert!(!bad.status.success());
+    assert!(stderr(&bad).contains("http"), "{}", stderr(&bad));
+
+    let listed = stdout(&run(&["feeds", "list"], &db));
+    assert_eq!(listed.lines().count(), 3, "{listed}");
+    assert!(
+        listed.contains("Lantern") && listed.contains("not polled yet"),
+        "{listed}"
+    );
+    let json = stdout(&run(&["feeds", "list", "--json"], &db));
+    let first: serde_json::Value =
+        serde_json::from_str(json.lines().next().unwrap_or("")).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(first["url"], "https://harbour.example/feed.xml");
+
+    let exported = stdout(&run(&["feeds", "export"], &db));
+    assert!(
+        exported.starts_with("<?xml")
+            && exported.contains("xmlUrl=\"https://lantern.example/atom\""),
+        "{exported}"
+    );
+    let removed = run(&["feeds", "remove", "https://tribune.example/rss"], &db);
+    assert!(removed.status.success(), "{}", stderr(&removed));
+    let gone = run(&["feeds", "remove", "https://tribune.example/rss"], &db);
+    assert!(!gone.status.success() && stderr(&gone).contains("not subscribed"));
+    let broken = write(dir.path(), "broken.opml", b"<rss><channel/></rss>");
+    let refused = run(&["feeds", "import", &broken.to_string_lossy()], &db);
+    assert!(!refused.status.success());
+    assert!(stderr(&refused).contains("OPML"), "{}", stderr(&refused));
+}
