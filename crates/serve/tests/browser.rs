@@ -262,6 +262,25 @@ fn williamson_story_page(
     let url = server.url(&format!("/stories/{story_id}"));
     let dom = dump_dom(&url);
     assert!(!dom.contains("<script"), "a script element appeared");
+    // For readers first: the bar, the source table (every seed a row,
+    // with its side and ratings), and coverage over time drawn as SVG.
+    assert!(dom.contains("class=\"leanbar\""), "no lean bar");
+    let table = dom
+        .split("<section class=\"sources-table\">")
+        .nth(1)
+        .and_then(|rest| rest.split("</section>").next())
+        .unwrap_or_else(|| panic!("no source table:\n{dom}"));
+    for seed in seed_ids {
+        assert!(
+            table.contains(&format!("/articles/{seed}")),
+            "{seed} not in the source table"
+        );
+    }
+    assert!(table.contains("data-label=\"Ratings\""));
+    let chart = format!("src=\"/coverage.svg?story={story_id}\"");
+    assert!(dom.contains(&chart), "no coverage chart");
+    let svg = common::get(&server.url(&format!("/coverage.svg?story={story_id}")));
+    assert!(svg.content_type.starts_with("image/svg+xml") && svg.body.starts_with("<svg"));
     assert!(
         dom.contains("<section class=\"timeline\">"),
         "timeline on top"
@@ -384,6 +403,108 @@ fn williamson_story_page(
             390,
             844,
         ),
+    ];
+    for shot in &shots {
+        eprintln!("screenshot: {}", shot.display());
+    }
+}
+
+/// The home page (the story list) with its filters, bar and blindspot flag,
+/// and the feeds page with an OPML import done with the admin token and
+/// one refused without it, at desktop and phone widths. The stories are
+/// written straight into a real store with known leans.
+#[test]
+fn home_filters_and_feeds_render_in_headless_chromium() {
+    if !Path::new(CHROMIUM).exists() {
+        eprintln!("skipping browser test: {CHROMIUM} not found (apt-get install -y chromium)");
+        return;
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("parallax.db");
+    common::fill_store(&db, &fixtures());
+    {
+        let mut store = parallax_store::StoreLocation::Sqlite(db.clone())
+            .open()
+            .expect("open");
+        let story = |id: &str, to: &str, sources: usize, lean: (usize, usize, usize)| {
+            parallax_store::StoredStory {
+                id: id.into(),
+                title: format!("Harbour story {id}"),
+                date_from: Some("2026-03-01".into()),
+                date_to: Some(to.into()),
+                article_count: sources,
+                outlets: vec!["Harbour Herald".into(), "Daily Tribune".into()],
+                sources,
+                glance: Some(parallax_store::StoryGlance {
+                    left: lean.0,
+                    centre: lean.1,
+                    right: lean.2,
+                    unrated: 0,
+                    lede: None,
+                }),
+                articles: Vec::new(),
+                document: serde_json::json!({}),
+            }
+        };
+        store
+            .replace_stories(&[
+                story("one-sided", "2026-03-08", 4, (4, 0, 0)),
+                story("balanced", "2026-03-07", 5, (2, 1, 2)),
+            ])
+            .expect("stories");
+    }
+    let server = TestServer::start_admin(
+        dir,
+        parallax_store::StoreLocation::Sqlite(db),
+        None,
+        parallax_serve::Limits::default(),
+        Some("browser-token"),
+    );
+    let home = dump_dom(&server.url("/"));
+    assert!(home.contains("<form class=\"filters\""), "{home}");
+    assert!(home.contains("blindspot: no right coverage"), "{home}");
+    assert!(home.contains("class=\"leanbar\""));
+    assert!(home.contains("4 left (100%)"), "{home}");
+    let filtered = dump_dom(&server.url("/?lean=right&sort=one-sided"));
+    assert!(filtered.contains("1 of 2 stories match"), "{filtered}");
+    assert!(filtered.contains("href=\"/stories/balanced\""));
+    assert!(!filtered.contains("href=\"/stories/one-sided\""));
+
+    let opml = "<opml version=\"2.0\"><body><outline text=\"Harbour Herald\" \
+                xmlUrl=\"https://harbour.example/feed.xml\"/></body></opml>";
+    let post = |token: &str| {
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .max_redirects(0)
+            .build()
+            .into();
+        let body = format!(
+            "action=import&token={token}&opml={}",
+            parallax_serve::html::url_encode(opml)
+        );
+        agent
+            .post(&server.url("/feeds"))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .send(&body)
+            .map(|r| r.status().as_u16())
+            .expect("post the form")
+    };
+    assert_eq!(post("not-the-token"), 401, "refused without the token");
+    assert!(!dump_dom(&server.url("/feeds")).contains("harbour.example/feed.xml"));
+    assert_eq!(post("browser-token"), 303, "imported with the token");
+    let feeds = dump_dom(&server.url("/feeds"));
+    assert!(
+        feeds.contains("https://harbour.example/feed.xml"),
+        "{feeds}"
+    );
+    assert!(feeds.contains("id=\"import\"") && feeds.contains("type=\"password\""));
+
+    let shots = [
+        screenshot(&server.url("/"), "home-desktop", 1280, 900),
+        screenshot(&server.url("/"), "home-phone", 390, 844),
+        screenshot(&server.url("/?lean=right"), "home-filtered-phone", 390, 844),
+        screenshot(&server.url("/feeds"), "feeds-desktop", 1280, 900),
+        screenshot(&server.url("/feeds"), "feeds-phone", 390, 844),
     ];
     for shot in &shots {
         eprintln!("screenshot: {}", shot.display());
