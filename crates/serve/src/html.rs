@@ -164,6 +164,8 @@ main:has(.story-page){max-width:96rem}
 .lean{display:flex;flex-wrap:wrap;align-items:center;gap:.2rem .6rem;margin:.3rem 0}
 .leanbar{display:flex;width:12rem;height:.7rem;border-radius:3px;overflow:hidden;border:1px solid var(--line)}
 .leanbar span{display:block;height:100%}
+.filter-box>summary{cursor:pointer;font-family:system-ui,sans-serif;font-size:14px;margin:.3rem 0}
+input.narrow{width:5rem}
 .lede{margin:.2rem 0;font-size:15px}.lede a{color:inherit}
 .scroll{overflow-x:auto;max-width:100%}
 .coverage-chart{margin:.8rem 0}.coverage-chart img{max-width:100%;height:auto;border:1px solid var(--line)}
@@ -302,7 +304,7 @@ pub fn page_with(title: &str, query: &str, preview: Option<&Preview>, body: Html
         .raw("<header class=\"site\"><a class=\"brand\" href=\"/\">Parallax</a>")
         .raw("<nav><a href=\"/stories\">Stories</a><a href=\"/articles\">Articles</a>")
         .raw("<a href=\"/entities\">Entities</a><a href=\"/outlets\">Outlets</a>")
-        .raw("<a href=\"/search\">Search</a>")
+        .raw("<a href=\"/search\">Search</a><a href=\"/feeds\">Feeds</a>")
         .raw("<a href=\"/api/openapi.json\">API</a></nav>")
         .raw("<form action=\"/search\" method=\"get\" role=\"search\">")
         .raw("<input type=\"search\" name=\"q\" aria-label=\"Search articles\" placeholder=\"Search articles\"")

@@ -514,6 +514,13 @@ fn option(h: &mut Html, value: &str, label: &str, selected: bool) {
 
 /// The filter form: a plain GET form, so every filtered list has a URL.
 fn filter_form(h: &mut Html, f: &StoryFilter) {
+    // Folded on a plain list (it is most of a phone's first screen), open
+    // when a filter is set, so what is applied shows.
+    h.raw("<details class=\"filter-box\"");
+    if !f.is_default() {
+        h.raw(" open");
+    }
+    h.raw("><summary>Filter and sort</summary>");
     h.raw("<form class=\"filters\" method=\"get\" action=\"/\">");
     h.raw("<label>Outlet<input name=\"outlet\"")
         .attr("value", f.outlet.as_deref().unwrap_or(""))
@@ -529,7 +536,7 @@ fn filter_form(h: &mut Html, f: &StoryFilter) {
         .raw("></label><label>To<input type=\"date\" name=\"to\"")
         .attr("value", f.to.as_deref().unwrap_or(""))
         .raw("></label>");
-    h.raw("<label>At least<input type=\"number\" name=\"min_sources\" min=\"0\" size=\"3\"")
+    h.raw("<label>Sources, at least<input type=\"number\" name=\"min_sources\" min=\"0\" class=\"narrow\"")
         .attr(
             "value",
             &if f.min_sources > 0 {
@@ -538,7 +545,7 @@ fn filter_form(h: &mut Html, f: &StoryFilter) {
                 String::new()
             },
         )
-        .raw("> sources</label>");
+        .raw("></label>");
     h.raw("<label>Single-source<select name=\"single_source\">");
     option(h, "", "hidden", f.single == SingleSource::Hide);
     option(h, "show", "shown", f.single == SingleSource::Show);
@@ -557,7 +564,7 @@ fn filter_form(h: &mut Html, f: &StoryFilter) {
     if !f.is_default() {
         h.raw(" <a href=\"/\">Clear</a>");
     }
-    h.raw("</form>");
+    h.raw("</form></details>");
 }
 
 /// The sentence that says what the single-source rule hides, with the
