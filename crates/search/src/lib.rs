@@ -255,6 +255,17 @@ pub struct SearchRequest {
     /// day, where cutting passages would be most of the work.
     #[serde(default)]
     pub bare: bool,
+    /// Only articles published on or after / before this day
+    /// (`YYYY-MM-DD`); undated articles match no date bound.
+    #[serde(default)]
+    pub published_from: Option<String>,
+    #[serde(default)]
+    pub published_to: Option<String>,
+    /// Only articles of one of these outlets (names as stored, any case);
+    /// an empty list matches nothing. Callers turn a lean into the
+    /// outlets of that side: this crate knows nothing of ratings.
+    #[serde(default)]
+    pub outlets: Option<Vec<String>>,
 }
 
 impl SearchRequest {
@@ -268,6 +279,9 @@ impl SearchRequest {
             entity: None,
             order: SearchOrder::Relevance,
             bare: false,
+            published_from: None,
+            published_to: None,
+            outlets: None,
         }
     }
 }
@@ -684,6 +698,47 @@ impl SearchIndex {
         filter(f.outlet_exact, &request.outlet.as_deref().map(outlet_key));
         filter(f.language, &request.language);
         filter(f.entity, &request.entity);
+        if let Some(outlets) = &request.outlets {
+            if outlets.is_empty() {
+                return Ok(SearchResults {
+                    total: 0,
+                    hits: Vec::new(),
+                });
+            }
+            let any: Vec<(Occur, Box<dyn Query>)> = outlets
+                .iter()
+                .map(|o| {
+                    let term: Box<dyn Query> = Box::new(TermQuery::new(
+                        Term::from_field_text(f.outlet_exact, &outlet_key(o)),
+                        IndexRecordOption::Basic,
+                    ));
+                    (Occur::Should, term)
+                })
+                .collect();
+            clauses.push((Occur::Must, Box::new(BooleanQuery::new(any))));
+        }
+        if request.published_from.is_some() || request.published_to.is_some() {
+            // Undated articles carry day 0, below every real bound.
+            let from = request
+                .published_from
+                .as_deref()
+                .map_or(1, day_number)
+                .max(1);
+            let to = request
+                .published_to
+                .as_deref()
+                .map_or(u64::MAX, |d| match day_number(d) {
+                    0 => u64::MAX,
+                    n => n,
+                });
+            clauses.push((
+                Occur::Must,
+                Box::new(tantivy::query::RangeQuery::new(
+                    std::ops::Bound::Included(Term::from_field_u64(f.published_day, from)),
+                    std::ops::Bound::Included(Term::from_field_u64(f.published_day, to)),
+                )),
+            ));
+        }
         let query = BooleanQuery::new(clauses);
 
         let searcher = self.reader.searcher();

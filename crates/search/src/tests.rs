@@ -113,6 +113,46 @@ fn indexing_twice_keeps_one_entry_and_takes_the_new_content() {
 }
 
 #[test]
+fn filters_by_date_range_and_by_any_of_several_outlets() {
+    let index = SearchIndex::in_memory().unwrap();
+    let mut articles = sample();
+    articles[0].published = Some("2026-02-20".into());
+    articles[1].published = Some("2026-03-05".into());
+    articles[2].published = None;
+    index.index_articles(&articles).unwrap();
+    let ids = |request: &SearchRequest| -> Vec<String> {
+        let mut ids: Vec<String> = index
+            .search_with(request)
+            .unwrap()
+            .hits
+            .into_iter()
+            .map(|h| h.id)
+            .collect();
+        ids.sort();
+        ids
+    };
+    let mut request = SearchRequest::new("*", 10);
+    request.published_from = Some("2026-03-01".into());
+    assert_eq!(ids(&request), ["budget"]);
+    request.published_from = None;
+    request.published_to = Some("2026-02-28".into());
+    assert_eq!(
+        ids(&request),
+        ["harbour"],
+        "undated articles match no bound"
+    );
+    request.published_from = Some("2026-02-01".into());
+    request.published_to = Some("2026-03-31".into());
+    assert_eq!(ids(&request), ["budget", "harbour"]);
+
+    let mut request = SearchRequest::new("*", 10);
+    request.outlets = Some(vec!["valley times".into(), "Capital Ledger".into()]);
+    assert_eq!(ids(&request), ["budget", "orchard"]);
+    request.outlets = Some(Vec::new());
+    assert!(ids(&request).is_empty(), "no outlet of that side: nothing");
+}
+
+#[test]
 fn filters_by_outlet_and_language_and_pages() {
     let index = SearchIndex::in_memory().unwrap();
     let mut articles = sample();

@@ -424,6 +424,62 @@ pub(crate) struct SearchParams {
     pub(crate) sort: Option<String>,
     pub(crate) limit: Option<String>,
     pub(crate) offset: Option<String>,
+    /// Published on or after / before (ISO days).
+    pub(crate) from: Option<String>,
+    pub(crate) to: Option<String>,
+    /// Only articles of outlets on this side (`left`, `centre`, `right`).
+    pub(crate) lean: Option<String>,
+}
+
+/// A `lean` parameter as a side.
+pub(crate) fn parse_side(value: &Option<String>) -> Result<Option<parallax_compare::Side>, String> {
+    use parallax_compare::Side;
+    match non_empty(value).as_deref() {
+        None => Ok(None),
+        Some("left") => Ok(Some(Side::Left)),
+        Some("centre") | Some("center") => Ok(Some(Side::Centre)),
+        Some("right") => Ok(Some(Side::Right)),
+        Some(other) => Err(format!("lean must be left, centre or right, not {other:?}")),
+    }
+}
+
+/// The store's outlets whose combined rating is on `side` (names as
+/// stored), for a search limited to one side.
+pub(crate) async fn outlets_of_side(
+    state: &AppState,
+    side: parallax_compare::Side,
+) -> Result<Vec<String>, PoolError> {
+    let counts = state.inner.pool.read(|s| s.outlet_counts()).await?;
+    let registry = parallax_outlets::current();
+    Ok(counts
+        .into_iter()
+        .filter_map(|(name, _)| name)
+        .filter(|name| {
+            registry
+                .by_name(name)
+                .and_then(|o| o.combined_lean())
+                .is_some_and(|l| parallax_compare::Side::of_step(l.step) == side)
+        })
+        .collect())
+}
+
+/// [`SearchParams::to_request`] with the lean turned into its outlets.
+pub(crate) async fn search_request(
+    state: &AppState,
+    params: &SearchParams,
+    default_limit: usize,
+) -> Result<Option<SearchRequest>, ApiError> {
+    let side = parse_side(&params.lean).map_err(ApiError::bad_request)?;
+    let Some(mut request) = params
+        .to_request(default_limit)
+        .map_err(ApiError::bad_request)?
+    else {
+        return Ok(None);
+    };
+    if let Some(side) = side {
+        request.outlets = Some(outlets_of_side(state, side).await?);
+    }
+    Ok(Some(request))
 }
 
 impl SearchParams {
@@ -449,6 +505,14 @@ impl SearchParams {
             Some("newest") => SearchOrder::Newest,
             Some(other) => return Err(format!("sort must be relevance or newest, got {other:?}")),
         };
+        let published_from = parse_date("from", &self.from)?;
+        let published_to = parse_date("to", &self.to)?;
+        if let (Some(a), Some(b)) = (&published_from, &published_to) {
+            if a > b {
+                return Err(format!("from ({a}) is after to ({b})"));
+            }
+        }
+        parse_side(&self.lean)?;
         if query.is_none() && entity.is_none() {
             return Ok(None);
         }
@@ -461,6 +525,9 @@ impl SearchParams {
             entity,
             order,
             bare: false,
+            published_from,
+            published_to,
+            outlets: None,
         }))
     }
 }
@@ -538,6 +605,8 @@ struct SearchPage {
     next_offset: Option<usize>,
     /// Entities whose name matches the query (first page only).
     entities: Vec<EntitySummary>,
+    /// Stories whose title or summary holds every word (first page only).
+    stories: Vec<crate::story_list::StoryMatch>,
     hits: Vec<SearchHit>,
 }
 
@@ -563,7 +632,7 @@ pub(crate) async fn search(
             "q (the search words, or * for every article) is required",
         ));
     }
-    let Some(request) = params.to_request(20).map_err(ApiError::bad_request)? else {
+    let Some(request) = search_request(&state, &params, 20).await? else {
         let limit = parse_count("limit", &params.limit, 20, 1, MAX_LIMIT).unwrap_or(20);
         let offset = parse_count("offset", &params.offset, 0, 0, MAX_SEARCH_OFFSET).unwrap_or(0);
         return Ok(Json(SearchPage {
@@ -574,6 +643,7 @@ pub(crate) async fn search(
             offset,
             next_offset: None,
             entities: Vec::new(),
+            stories: Vec::new(),
             hits: Vec::new(),
         })
         .into_response());
@@ -584,10 +654,13 @@ pub(crate) async fn search(
         request.limit,
         request.offset,
     );
-    let entities = if offset == 0 && !query.is_empty() && query != "*" {
-        matching_entities(&state, &query).await?
+    let (entities, stories) = if offset == 0 && !query.is_empty() && query != "*" {
+        (
+            matching_entities(&state, &query).await?,
+            crate::story_list::matching_stories(&state, &query).await?,
+        )
     } else {
-        Vec::new()
+        (Vec::new(), Vec::new())
     };
     let results = run_search(&state, request).await?;
     let next_offset = (offset + results.hits.len() < results.total).then_some(offset + limit);
@@ -599,6 +672,7 @@ pub(crate) async fn search(
         offset,
         next_offset,
         entities,
+        stories,
         hits: results.hits,
     })
     .into_response())

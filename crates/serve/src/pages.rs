@@ -838,9 +838,9 @@ pub(crate) async fn search_page(
     State(state): State<AppState>,
     Query(params): Query<SearchParams>,
 ) -> Result<Response, PageError> {
-    let request = params
-        .to_request(HITS_PER_PAGE)
-        .map_err(|m| PageError(StatusCode::BAD_REQUEST, m))?;
+    let request = api::search_request(&state, &params, HITS_PER_PAGE)
+        .await
+        .map_err(|e| PageError(e.status, e.message))?;
     let query_text = api::non_empty(&params.q).unwrap_or_default();
     let entity = api::non_empty(&params.entity);
     let mut h = Html::new();
@@ -850,6 +850,25 @@ pub(crate) async fn search_page(
         .attr("value", &query_text)
         .raw("></label><label>Outlet<input name=\"outlet\"")
         .attr("value", &api::non_empty(&params.outlet).unwrap_or_default())
+        .raw("></label>");
+    let lean = api::non_empty(&params.lean).unwrap_or_default();
+    h.raw("<label>Side<select name=\"lean\">");
+    for (value, label) in [
+        ("", "any"),
+        ("left", "left"),
+        ("centre", "centre"),
+        ("right", "right"),
+    ] {
+        h.raw("<option").attr("value", value);
+        if lean == value || (value == "centre" && lean == "center") {
+            h.raw(" selected");
+        }
+        h.raw(">").text(label).raw("</option>");
+    }
+    h.raw("</select></label><label>From<input type=\"date\" name=\"from\"")
+        .attr("value", &api::non_empty(&params.from).unwrap_or_default())
+        .raw("></label><label>To<input type=\"date\" name=\"to\"")
+        .attr("value", &api::non_empty(&params.to).unwrap_or_default())
         .raw("></label>");
     if let Some(entity) = &entity {
         h.raw("<input type=\"hidden\" name=\"entity\"")
@@ -889,7 +908,28 @@ pub(crate) async fn search_page(
             } else {
                 Vec::new()
             };
+            let stories = if offset == 0 && !query_text.is_empty() && entity.is_none() {
+                crate::story_list::matching_stories(&state, &query_text).await?
+            } else {
+                Vec::new()
+            };
             let results = api::run_search(&state, request).await?;
+            if !stories.is_empty() {
+                h.raw("<section class=\"story-matches\">");
+                h.element("h2", None, "Stories");
+                h.raw("<ul>");
+                for story in &stories {
+                    h.raw("<li>")
+                        .link(&story.href, &story.title)
+                        .raw(" <span class=\"muted\">")
+                        .text(&format!(
+                            "{} articles, {} sources",
+                            story.article_count, story.sources
+                        ))
+                        .raw("</span></li>");
+                }
+                h.raw("</ul></section>");
+            }
             if !entities.is_empty() {
                 h.raw("<section class=\"entity-matches\">");
                 h.element("h2", None, "Entities");
@@ -899,11 +939,16 @@ pub(crate) async fn search_page(
             if !entities.is_empty() {
                 h.element("h2", None, "Articles");
             }
+            let (from, to) = (api::non_empty(&params.from), api::non_empty(&params.to));
+            let lean = api::non_empty(&params.lean);
             let filters = HitFilters {
                 query: &query_text,
                 outlet: outlet.as_deref(),
                 entity: entity.as_deref(),
                 sort: sort.as_deref(),
+                from: from.as_deref(),
+                to: to.as_deref(),
+                lean: lean.as_deref(),
             };
             render_hits(&mut h, &filters, &results, offset, limit);
         }
@@ -932,6 +977,9 @@ struct HitFilters<'a> {
     outlet: Option<&'a str>,
     entity: Option<&'a str>,
     sort: Option<&'a str>,
+    from: Option<&'a str>,
+    to: Option<&'a str>,
+    lean: Option<&'a str>,
 }
 
 impl HitFilters<'_> {
@@ -944,6 +992,9 @@ impl HitFilters<'_> {
             ("outlet", self.outlet),
             ("entity", self.entity),
             ("sort", self.sort),
+            ("from", self.from),
+            ("to", self.to),
+            ("lean", self.lean),
         ] {
             if let Some(v) = value {
                 parts.push(format!("{name}={}", url_encode(v)));

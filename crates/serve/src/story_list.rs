@@ -324,6 +324,69 @@ pub(crate) async fn select(state: &AppState, filter: &StoryFilter) -> Result<Sel
     })
 }
 
+/// A story whose title or lede holds every word of a search.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct StoryMatch {
+    pub(crate) id: String,
+    pub(crate) title: String,
+    pub(crate) article_count: usize,
+    pub(crate) sources: usize,
+    pub(crate) href: String,
+}
+
+/// Stories listed above a search's article hits.
+const STORY_MATCHES: usize = 5;
+
+/// The stories whose title or one-line summary holds every word of
+/// `query` (words of two letters or more, operators and field prefixes
+/// left out), most sources first: a search finds the story, not only its
+/// articles. Reads the cached story rows, no document.
+pub(crate) async fn matching_stories(
+    state: &AppState,
+    query: &str,
+) -> Result<Vec<StoryMatch>, PoolError> {
+    let words: Vec<String> = query
+        .split_whitespace()
+        .filter(|w| !w.starts_with('-') && !w.contains(':'))
+        .flat_map(|w| w.split(|c: char| !c.is_alphanumeric()))
+        .filter(|w| w.chars().count() >= 2)
+        .filter(|w| !matches!(*w, "AND" | "OR" | "NOT"))
+        .map(str::to_lowercase)
+        .collect();
+    if words.is_empty() {
+        return Ok(Vec::new());
+    }
+    let all = state.stories().await?;
+    let mut found: Vec<&StorySummary> = all
+        .iter()
+        .filter(|s| !s.single_source())
+        .filter(|s| {
+            let mut text = s.title.to_lowercase();
+            if let Some(lede) = s.glance.as_ref().and_then(|g| g.lede.as_ref()) {
+                text.push(' ');
+                text.push_str(&lede.text.to_lowercase());
+            }
+            let tokens: std::collections::HashSet<&str> = text
+                .split(|c: char| !c.is_alphanumeric())
+                .filter(|t| !t.is_empty())
+                .collect();
+            words.iter().all(|w| tokens.contains(w.as_str()))
+        })
+        .collect();
+    found.sort_by_key(|s| Reverse(s.sources));
+    Ok(found
+        .into_iter()
+        .take(STORY_MATCHES)
+        .map(|s| StoryMatch {
+            id: s.id.clone(),
+            title: s.title.clone(),
+            article_count: s.article_count,
+            sources: s.sources,
+            href: story_href(&s.id),
+        })
+        .collect())
+}
+
 fn lean_of(glance: &StoryGlance) -> LeanDistribution {
     LeanDistribution {
         left: glance.left,

@@ -526,6 +526,47 @@ fn coverage_over_time_counts_per_day_as_json_and_svg() {
 }
 
 #[test]
+fn search_filters_by_dates_and_finds_stories() {
+    // The fixtures are dated 1–6 March 2026.
+    let all = get(&server().url("/api/search?q=ferry")).json();
+    let total = all["total"].as_u64().unwrap_or(0);
+    assert!(total >= 2, "{all}");
+    let early = get(&server().url("/api/search?q=ferry&to=2026-03-04")).json();
+    assert!(early["total"].as_u64().unwrap_or(0) < total, "{early}");
+    for hit in early["hits"].as_array().into_iter().flatten() {
+        assert!(
+            hit["published"].as_str().is_some_and(|d| d <= "2026-03-04"),
+            "{hit}"
+        );
+    }
+    let none = get(&server().url("/api/search?q=ferry&from=2030-01-01")).json();
+    assert_eq!(none["total"], 0);
+    // The fixtures' outlets are unrated: no outlet is on the left.
+    let left = get(&server().url("/api/search?q=ferry&lean=left")).json();
+    assert_eq!(left["total"], 0, "{left}");
+    assert_eq!(
+        get(&server().url("/api/search?q=ferry&lean=up")).status,
+        400
+    );
+    assert_eq!(
+        get(&server().url("/api/search?q=ferry&from=2026-03-05&to=2026-03-01")).status,
+        400
+    );
+    // The page keeps the filters in its form and its pager.
+    let page = get(&server().url("/search?q=ferry&to=2026-03-04")).body;
+    assert!(page.contains("name=\"to\" value=\"2026-03-04\""), "{page}");
+    // Stories whose title holds the words are listed above the articles.
+    let stories = all["stories"].as_array().cloned().unwrap_or_default();
+    let listed = get(&server().url("/api/stories")).json();
+    let multi_source_ferry = listed["stories"].as_array().into_iter().flatten().any(|s| {
+        s["title"]
+            .as_str()
+            .is_some_and(|t| t.to_lowercase().contains("ferry"))
+    });
+    assert_eq!(!stories.is_empty(), multi_source_ferry, "{all}");
+}
+
+#[test]
 fn article_page_highlights_a_linked_span() {
     let plain = get(&server().url("/articles/budget")).body;
     assert!(!plain.contains("<mark"));

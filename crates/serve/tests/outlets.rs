@@ -165,3 +165,22 @@ fn the_article_page_shows_its_outlet_and_ratings() {
     let tribune = get(&server().url("/articles/ferry-strike-wire"));
     assert!(tribune.body.contains("Not in the outlet registry"));
 }
+
+#[test]
+fn search_by_side_keeps_the_articles_of_outlets_rated_on_it() {
+    // The Harbour Herald is rated left-center here; no other outlet is rated.
+    let left = get(&server().url("/api/search?q=ferry&lean=left")).json();
+    let outlets: Vec<&str> = left["hits"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|h| h["outlet"].as_str())
+        .collect();
+    assert!(!outlets.is_empty(), "{left}");
+    assert!(
+        outlets.iter().all(|o| *o == "Harbour Herald"),
+        "{outlets:?}"
+    );
+    let right = get(&server().url("/api/search?q=ferry&lean=right")).json();
+    assert_eq!(right["total"], 0, "{right}");
+}
