@@ -60,9 +60,24 @@ pub fn stories(out: &mut impl Write, stories: &[&StorySummary]) -> io::Result<()
             "outlets",
             "date_from",
             "date_to",
+            "left",
+            "centre",
+            "right",
+            "unrated",
+            "lede",
+            "lede_article",
+            "lede_start",
+            "lede_end",
         ],
     )?;
     for s in stories {
+        // Lean counts are empty, not 0, for a story stored without them.
+        let count = |f: fn(&parallax_store::StoryGlance) -> usize| {
+            s.glance
+                .as_ref()
+                .map_or(String::new(), |g| f(g).to_string())
+        };
+        let lede = s.glance.as_ref().and_then(|g| g.lede.as_ref());
         row(
             out,
             &[
@@ -73,6 +88,14 @@ pub fn stories(out: &mut impl Write, stories: &[&StorySummary]) -> io::Result<()
                 &s.outlets.join("; "),
                 s.date_from.as_deref().unwrap_or(""),
                 s.date_to.as_deref().unwrap_or(""),
+                &count(|g| g.left),
+                &count(|g| g.centre),
+                &count(|g| g.right),
+                &count(|g| g.unrated),
+                lede.map_or("", |l| l.text.as_str()),
+                lede.map_or("", |l| l.article.as_str()),
+                &lede.map_or(String::new(), |l| l.start.to_string()),
+                &lede.map_or(String::new(), |l| l.end.to_string()),
             ],
         )?;
     }

@@ -22,6 +22,7 @@
 //! | `GET /api/entities` | entity summaries (`name`, `kind`, `limit`, `offset`) |
 //! | `GET /api/entities/{id}` | one entity with its articles and quotes by and about it |
 //! | `GET /api/stories` | story summaries from the last ingest (`limit`, `offset`, `outlet`) |
+//! | `GET /api/stories.csv` | every story the same filters keep, as CSV |
 //! | `GET /api/stories/{id}` | one story document: events, arcs, coverage comparison |
 //! | `GET /api/coverage` | articles per day (or month) by side or by the user's groups of outlets, for `story`, `entity` or `q` |
 //! | `GET /coverage.svg` | the same as a chart drawn on the server (no script) |
@@ -213,6 +214,7 @@ pub fn router_with(state: AppState, limits: Limits) -> Router {
         .route("/api/entities", get(entities::api_entities))
         .route("/api/entities/{id}", get(entities::api_entity))
         .route("/api/stories", get(story_list::api_stories))
+        .route("/api/stories.csv", get(story_list::api_stories_csv))
         .route("/api/stories/{id}", get(stories::api_story))
         .route("/api/stories/{id}/{table}", get(stories::api_story_csv))
         .route("/api/outlets", get(outlets::api_outlets))

@@ -516,6 +516,39 @@ pub(crate) async fn api_stories(
     .into_response())
 }
 
+/// Every story the filters keep, in their order, as CSV (a row per story
+/// with its lean counts and lede, the lede's article and byte range).
+pub(crate) async fn api_stories_csv(
+    State(state): State<AppState>,
+    ApiQuery(params): ApiQuery<StoryListParams>,
+) -> Result<Response, ApiError> {
+    let filter = StoryFilter::parse(&params).map_err(ApiError::bad_request)?;
+    let selection = select(&state, &filter).await?;
+    let rows: Vec<StorySummary> = selection
+        .matching
+        .into_iter()
+        .map(|l| StorySummary {
+            glance: l.glance,
+            ..l.summary
+        })
+        .collect();
+    let refs: Vec<&StorySummary> = rows.iter().collect();
+    let mut body = Vec::new();
+    parallax_pipeline::csv::stories(&mut body, &refs)
+        .map_err(|e| ApiError::internal(e.to_string()))?;
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                "attachment; filename=\"parallax-stories.csv\"",
+            ),
+        ],
+        body,
+    )
+        .into_response())
+}
+
 /// Stories per page on `/stories`.
 const STORIES_PER_PAGE: usize = 50;
 
@@ -722,8 +755,19 @@ fn render_story_list(filter: &StoryFilter, sel: &Selection, offset: usize) -> Ht
     } else {
         format!("{total} of {} stories match", sel.stored)
     };
+    let csv_pairs: Vec<String> = filter
+        .query_pairs()
+        .into_iter()
+        .map(|(k, v)| format!("{k}={}", url_encode(&v)))
+        .collect();
+    let csv = if csv_pairs.is_empty() {
+        "/api/stories.csv".to_string()
+    } else {
+        format!("/api/stories.csv?{}", csv_pairs.join("&"))
+    };
     h.raw("<p class=\"muted count\">")
-        .text(&format!("Showing {first}–{last}; {of}, {order}."))
+        .text(&format!("Showing {first}–{last}; {of}, {order}. "))
+        .link(&csv, "CSV of these stories")
         .raw("</p><ol class=\"articles stories\">");
     for listed in shown {
         render_item(&mut h, listed);

@@ -600,6 +600,7 @@ fn every_route_in_the_openapi_description_answers() {
         "/api/stories",
         "/api/stories/{id}",
         "/api/stories/{id}/{table}",
+        "/api/stories.csv",
         "/api/coverage",
         "/api/feeds",
         "/api/ingest",

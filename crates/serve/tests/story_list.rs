@@ -163,3 +163,35 @@ fn the_page_shows_the_same_selection_with_its_counts_and_form() {
     let none = get(&server().url("/?from=2030-01-01")).body;
     assert!(none.contains("No stories match these filters."), "{none}");
 }
+
+#[test]
+fn the_filtered_list_downloads_as_csv() {
+    let csv = get(&server().url("/api/stories.csv?lean=right&sort=covered"));
+    assert_eq!(csv.status, 200, "{}", csv.body);
+    assert!(csv.content_type.starts_with("text/csv"));
+    let lines: Vec<&str> = csv.body.lines().collect();
+    assert!(
+        lines[0].starts_with("id,title,articles,sources"),
+        "{}",
+        lines[0]
+    );
+    assert!(lines[0].contains("left,centre,right,unrated,lede"));
+    // e (5 sources, lean from its document) then b (3 sources).
+    assert_eq!(lines.len(), 3, "{}", csv.body);
+    assert!(
+        lines[1].starts_with("e,") && lines[2].starts_with("b,"),
+        "{}",
+        csv.body
+    );
+    assert!(
+        lines[2].contains(",1,0,2,0,"),
+        "b's lean counts: {}",
+        lines[2]
+    );
+    let page = get(&server().url("/?lean=right")).body;
+    assert!(
+        page.contains("href=\"/api/stories.csv?lean=right\""),
+        "{page}"
+    );
+    assert_eq!(get(&server().url("/api/stories.csv?sort=x")).status, 400);
+}
