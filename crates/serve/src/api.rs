@@ -505,13 +505,9 @@ impl SearchParams {
             Some("newest") => SearchOrder::Newest,
             Some(other) => return Err(format!("sort must be relevance or newest, got {other:?}")),
         };
+        // A `to` before `from` matches nothing (no error: see the list).
         let published_from = parse_date("from", &self.from)?;
         let published_to = parse_date("to", &self.to)?;
-        if let (Some(a), Some(b)) = (&published_from, &published_to) {
-            if a > b {
-                return Err(format!("from ({a}) is after to ({b})"));
-            }
-        }
         parse_side(&self.lean)?;
         if query.is_none() && entity.is_none() {
             return Ok(None);

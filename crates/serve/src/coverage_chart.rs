@@ -283,17 +283,26 @@ pub(crate) async fn chart(state: &AppState, params: &ChartParams) -> Result<Char
     let grouping = Grouping::parse(&params.groups).map_err(bad)?;
     let from = parse_date("from", &params.from).map_err(bad)?;
     let to = parse_date("to", &params.to).map_err(bad)?;
+    // Words that are all blanks are no query (as `/api/search` says).
+    if params.q.as_deref().is_some_and(|q| {
+        q.trim_matches(|c: char| c.is_ascii_whitespace() || c == '\x0b')
+            .is_empty()
+    }) {
+        return Err(bad("q is blank: give words, or leave q out".to_string()));
+    }
     let (story, entity, q) = (
         non_empty(&params.story),
         non_empty(&params.entity),
         non_empty(&params.q),
     );
-    let given = [&story, &entity, &q].iter().filter(|v| v.is_some()).count();
-    if given != 1 {
-        return Err(bad(
-            "give exactly one of story=ID, entity=ID or q=QUERY".to_string()
-        ));
-    }
+    // A story is charted as a whole; otherwise the search's matches: the
+    // words, within an entity's articles when one is given too; with
+    // neither, every article (`*`).
+    let q = if story.is_none() && entity.is_none() {
+        q.or_else(|| Some("*".to_string()))
+    } else {
+        q
+    };
     let (subject, dots, capped) = if let Some(id) = story {
         let wanted = id.clone();
         let stored = state
@@ -339,7 +348,8 @@ pub(crate) async fn chart(state: &AppState, params: &ChartParams) -> Result<Char
             })
             .collect();
         let subject = match (entity, q) {
-            (Some(e), _) => Subject::Entity(e),
+            (Some(e), None) => Subject::Entity(e),
+            (Some(e), Some(q)) => Subject::Query(format!("{q} (entity {e})")),
             (None, q) => Subject::Query(q.unwrap_or_default()),
         };
         (subject, dots, capped)

@@ -93,6 +93,8 @@ fn filters_keep_what_they_say_and_count_it() {
     assert_eq!(ids("from=2026-03-04&to=2026-03-31"), (vec!["b".into()], 1));
     assert_eq!(ids("to=2026-03-01"), (vec!["a".into(), "c".into()], 2));
     assert_eq!(ids("min_sources=4"), (vec!["a".into(), "e".into()], 2));
+    // A range that ends before it starts: nothing, not an error.
+    assert_eq!(ids("from=2026-04-01&to=2026-03-01"), (vec![], 0));
     // Paging keeps the total.
     assert_eq!(ids("limit=1&offset=1"), (vec!["a".into()], 4));
 }
@@ -118,13 +120,7 @@ fn sorts_order_by_coverage_and_by_one_sidedness() {
 
 #[test]
 fn bad_values_are_refused_with_what_is_accepted() {
-    for query in [
-        "lean=up",
-        "sort=best",
-        "from=2026-04-01&to=2026-03-01",
-        "min_sources=x",
-        "from=yesterday",
-    ] {
+    for query in ["lean=up", "sort=best", "min_sources=x", "from=yesterday"] {
         let api = get(&server().url(&format!("/api/stories?{query}")));
         assert_eq!(api.status, 400, "{query}");
         assert!(api.json()["error"].is_string(), "{query}");
