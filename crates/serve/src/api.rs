@@ -450,17 +450,20 @@ pub(crate) async fn outlets_of_side(
     side: parallax_compare::Side,
 ) -> Result<Vec<String>, PoolError> {
     let counts = state.inner.pool.read(|s| s.outlet_counts()).await?;
-    let registry = parallax_outlets::current();
     Ok(counts
         .into_iter()
         .filter_map(|(name, _)| name)
-        .filter(|name| {
-            registry
-                .by_name(name)
-                .and_then(|o| o.combined_lean())
-                .is_some_and(|l| parallax_compare::Side::of_step(l.step) == side)
-        })
+        .filter(|name| side_of_outlet(Some(name)) == Some(side))
         .collect())
+}
+
+/// The side of an outlet named as stored, from the registry's combined
+/// rating; `None` for an outlet no source rates (or none at all).
+pub(crate) fn side_of_outlet(outlet: Option<&str>) -> Option<parallax_compare::Side> {
+    let lean = parallax_outlets::current()
+        .by_name(outlet?)?
+        .combined_lean()?;
+    Some(parallax_compare::Side::of_step(lean.step))
 }
 
 /// [`SearchParams::to_request`] with the lean turned into its outlets.

@@ -271,12 +271,6 @@ fn build(
     }
 }
 
-fn side_of_outlet(outlet: Option<&str>) -> Option<Side> {
-    let registry = parallax_outlets::current();
-    let lean = registry.by_name(outlet?)?.combined_lean()?;
-    Some(Side::of_step(lean.step))
-}
-
 /// Reads what the parameters ask to chart.
 pub(crate) async fn chart(state: &AppState, params: &ChartParams) -> Result<Chart, ApiError> {
     let bad = ApiError::bad_request;
@@ -342,7 +336,7 @@ pub(crate) async fn chart(state: &AppState, params: &ChartParams) -> Result<Char
             .hits
             .into_iter()
             .map(|hit| Dot {
-                side: side_of_outlet(hit.outlet.as_deref()),
+                side: crate::api::side_of_outlet(hit.outlet.as_deref()),
                 published: hit.published,
                 outlet: hit.outlet,
             })

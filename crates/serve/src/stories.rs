@@ -496,6 +496,15 @@ fn carried_by(coverage: &Coverage, fact: &parallax_compare::Fact, first: &str) -
 
 /// "Also published by …": the copies of this column's article, each a
 /// link to the copy (the same text, counted once in every figure).
+/// How a copy is named: its outlet, or what it lacks.
+fn copy_label(copy: &RepublicationDoc) -> &str {
+    copy.outlet
+        .as_deref()
+        .map(str::trim)
+        .filter(|o| !o.is_empty())
+        .unwrap_or("an article of no named outlet")
+}
+
 /// Under the source table: the copies left out of it, each with the
 /// article it copies.
 fn render_all_republished(h: &mut Html, republished: &[RepublicationDoc]) {
@@ -504,12 +513,7 @@ fn render_all_republished(h: &mut Html, republished: &[RepublicationDoc]) {
         if i > 0 {
             h.text("; ");
         }
-        let label = copy
-            .outlet
-            .as_deref()
-            .map(str::trim)
-            .filter(|o| !o.is_empty())
-            .unwrap_or("an article of no named outlet");
+        let label = copy_label(copy);
         h.link(&format!("/articles/{}", url_encode(&copy.article)), label)
             .text(" (copy of ")
             .link(
@@ -534,18 +538,13 @@ fn render_republished(h: &mut Html, original: &str, republished: &[Republication
         if i > 0 {
             h.text(", ");
         }
-        let label = copy
-            .outlet
-            .as_deref()
-            .map(str::trim)
-            .filter(|o| !o.is_empty())
-            .unwrap_or("an article of no named outlet");
+        let label = copy_label(copy);
         h.link(&format!("/articles/{}", url_encode(&copy.article)), label);
     }
     h.raw(" <span class=\"muted\">(same text; counted once)</span></p>");
 }
 
-fn outlet_name(entry: &ArticleEntry) -> String {
+pub(crate) fn outlet_name(entry: &ArticleEntry) -> String {
     entry
         .outlet_match
         .as_ref()

@@ -141,15 +141,7 @@ const MAX_MIN_SOURCES: usize = 10_000;
 
 impl StoryFilter {
     pub(crate) fn parse(p: &StoryListParams) -> Result<StoryFilter, String> {
-        let lean = match non_empty(&p.lean).as_deref() {
-            None => None,
-            Some("left") => Some(Side::Left),
-            Some("centre") | Some("center") => Some(Side::Centre),
-            Some("right") => Some(Side::Right),
-            Some(other) => {
-                return Err(format!("lean must be left, centre or right, not {other:?}"))
-            }
-        };
+        let lean = crate::api::parse_side(&p.lean)?;
         // A `to` before `from` is a valid question with no answer: nothing
         // matches (as `/api/articles` does), not an error the API
         // description could not state.

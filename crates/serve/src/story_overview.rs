@@ -9,7 +9,7 @@
 //! is "unrated", never guessed.
 
 use crate::html::{url_encode, Html};
-use crate::stories::{plural, span_href};
+use crate::stories::{outlet_name, plural, span_href};
 use parallax_compare::{ArticleEntry, Coverage, Fact, Side};
 use std::collections::{BTreeSet, HashMap};
 
@@ -20,15 +20,6 @@ pub(crate) fn side_of(entry: &ArticleEntry) -> Option<Side> {
         .as_ref()
         .and_then(|m| m.lean_step())
         .map(Side::of_step)
-}
-
-fn outlet_name(entry: &ArticleEntry) -> String {
-    entry
-        .outlet_match
-        .as_ref()
-        .map(|m| m.outlet.name.clone())
-        .or_else(|| entry.outlet.clone())
-        .unwrap_or_else(|| "Unknown outlet".to_string())
 }
 
 fn article_href(id: &str) -> String {
