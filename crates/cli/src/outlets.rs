@@ -6,8 +6,8 @@
 use anyhow::{bail, Context, Result};
 use clap::{Args, Subcommand};
 use parallax_outlets::{
-    append_user_rows, outlet_row, rating_row, user_dir, Outlet, OutletKind, Rating, Registry,
-    USER_OUTLETS, USER_RATINGS,
+    append_user_rows, outlet_row, rating_row, user_dir, Outlet, OutletEdit, OutletKind, Rating,
+    Registry, USER_OUTLETS, USER_RATINGS,
 };
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -150,41 +150,16 @@ pub fn outlets(args: OutletsArgs) -> Result<ExitCode> {
             kind,
             owner,
         } => {
-            let kind = match kind {
-                Some(k) => Some(OutletKind::parse(&k).with_context(|| {
-                    format!(
-                        "--type {k:?}: one of wire, newspaper, broadcaster, digital, magazine, \
-                         state media, blog"
-                    )
-                })?),
-                None => None,
+            let edit = OutletEdit {
+                name,
+                aliases,
+                domains,
+                country,
+                language,
+                kind,
+                owner,
             };
-            let mut o = registry.by_name(&name).cloned().unwrap_or(Outlet {
-                name: name.clone(),
-                aliases: Vec::new(),
-                domains: Vec::new(),
-                country: None,
-                language: None,
-                kind: None,
-                owner: None,
-                ratings: Vec::new(),
-            });
-            for a in aliases {
-                if !o.aliases.contains(&a) && a != o.name {
-                    o.aliases.push(a);
-                }
-            }
-            for d in domains {
-                let host = parallax_outlets::host_of(&d)
-                    .with_context(|| format!("--domain {d:?} is not a host name"))?;
-                if !o.domains.contains(&host) {
-                    o.domains.push(host);
-                }
-            }
-            o.country = country.or(o.country);
-            o.language = language.or(o.language);
-            o.kind = kind.or(o.kind);
-            o.owner = owner.or(o.owner);
+            let o = registry.edited(&edit).map_err(anyhow::Error::msg)?;
             let path = append_user_rows(&dir, USER_OUTLETS, &[outlet_row(&o)])?;
             println!("{} saved in {}", o.name, path.display());
         }

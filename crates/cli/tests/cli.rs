@@ -687,6 +687,76 @@ fn seeds_get_their_outlets_from_the_manifest_or_stay_unknown() {
     );
 }
 
+/// A rating recorded after the stories were built reaches them at the next
+/// ingest, though no article changed: the story key holds the registry's
+/// fingerprint (it once held only the articles, so the stored leans stayed
+/// as they were).
+#[test]
+fn a_new_rating_reaches_the_stored_stories_at_the_next_ingest() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let db = tmp.path().join("parallax.db");
+    let with_data = |args: &[&str]| {
+        bin()
+            .env("PARALLAX_DATA_DIR", tmp.path())
+            .arg("--db")
+            .arg(&db)
+            .args(args)
+            .current_dir(repo())
+            .output()
+            .expect("runs")
+    };
+    // Articles per side, summed over the stories (columns 8-10 of the CSV).
+    let sides = || -> Vec<usize> {
+        let csv = stdout(&with_data(&["stories", "--csv"]));
+        let mut sums = vec![0; 4];
+        for row in csv.lines().skip(1) {
+            let cells: Vec<&str> = row.split(',').collect();
+            for (i, sum) in sums.iter_mut().enumerate() {
+                *sum += cells
+                    .get(7 + i)
+                    .and_then(|c| c.parse::<usize>().ok())
+                    .unwrap_or(0);
+            }
+        }
+        sums
+    };
+    assert!(with_data(&["ingest", "examples/corpus"]).status.success());
+    let before = sides();
+    assert_eq!(
+        before[2], 0,
+        "nothing in the corpus is rated right: {before:?}"
+    );
+    for args in [
+        &["outlets", "set", "Meridian Wire", "--type", "wire"][..],
+        &[
+            "outlets",
+            "rate",
+            "Meridian Wire",
+            "--source",
+            "test-audit",
+            "--rating",
+            "far-right",
+            "--citation",
+            "https://ratings.example/meridian-wire",
+        ][..],
+    ] {
+        let out = with_data(args);
+        assert!(out.status.success(), "{}", stderr(&out));
+    }
+    let again = with_data(&["ingest", "examples/corpus"]);
+    assert!(again.status.success(), "{}", stderr(&again));
+    let after = sides();
+    assert!(
+        after[2] > 0,
+        "the rating did not reach the stories: {after:?}"
+    );
+    assert_eq!(
+        after.iter().sum::<usize>(),
+        before.iter().sum::<usize>(),
+        "the same articles, counted on another side"
+    );
+}
+
 /// `parallax stories` lists what `ingest` stored and `parallax story ID`
 /// prints its report (every line referenced article@range), or the stored
 /// document with --json; an unknown id is a clear error.

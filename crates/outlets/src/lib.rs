@@ -171,17 +171,36 @@ pub fn user_dir() -> PathBuf {
 }
 
 /// The registry this process uses: the shipped tables and the user's from
-/// [`user_dir`], loaded once. A user table that cannot be read is reported
-/// on stderr once and left out (the shipped tables still apply), so one
-/// typo does not stop an ingest.
+/// [`user_dir`], loaded on first use and again by [`reload`]. A user table
+/// that cannot be read is reported on stderr and left out (the shipped
+/// tables still apply), so one typo does not stop an ingest.
 pub fn current() -> &'static Registry {
-    static CURRENT: OnceLock<Registry> = OnceLock::new();
-    CURRENT.get_or_init(|| match Registry::load(&user_dir()) {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("warning: outlet tables: {e}; using the shipped tables only");
-            Registry::shipped().clone()
-        }
+    let held = current_cell().read().unwrap_or_else(|p| p.into_inner());
+    *held
+}
+
+/// Reads the user's tables again (after an edit, say from the server's
+/// outlet form) and makes the result [`current`]. The registry it replaces
+/// stays in memory: callers may hold it for the rest of the process (a
+/// registry is tens of kilobytes, and reloads come from a person's edits).
+pub fn reload() -> Result<&'static Registry, OutletError> {
+    let fresh: &'static Registry = Box::leak(Box::new(Registry::load(&user_dir())?));
+    let mut held = current_cell().write().unwrap_or_else(|p| p.into_inner());
+    *held = fresh;
+    Ok(fresh)
+}
+
+fn current_cell() -> &'static std::sync::RwLock<&'static Registry> {
+    static CURRENT: OnceLock<std::sync::RwLock<&'static Registry>> = OnceLock::new();
+    CURRENT.get_or_init(|| {
+        let first: &'static Registry = match Registry::load(&user_dir()) {
+            Ok(r) => Box::leak(Box::new(r)),
+            Err(e) => {
+                eprintln!("warning: outlet tables: {e}; using the shipped tables only");
+                Registry::shipped()
+            }
+        };
+        std::sync::RwLock::new(first)
     })
 }
 
@@ -438,6 +457,89 @@ pub(crate) fn prefix(text: &str, max: usize) -> &str {
         end -= 1;
     }
     &text[..end]
+}
+
+/// A change to one outlet as a person asks for it (`parallax outlets set`,
+/// the server's outlet form): fields left `None` or empty keep their value.
+#[derive(Debug, Clone, Default)]
+pub struct OutletEdit {
+    pub name: String,
+    pub aliases: Vec<String>,
+    /// Hosts or URLs; each is reduced to its host.
+    pub domains: Vec<String>,
+    pub country: Option<String>,
+    pub language: Option<String>,
+    /// As [`OutletKind::parse`] reads it.
+    pub kind: Option<String>,
+    pub owner: Option<String>,
+}
+
+impl Registry {
+    /// The outlet `edit` describes: the registry's row for its name (any
+    /// alias) with the edit applied, or a new outlet. Says what is wrong
+    /// with a bad type or domain.
+    pub fn edited(&self, edit: &OutletEdit) -> Result<Outlet, String> {
+        let name = edit.name.trim();
+        if name.is_empty() {
+            return Err("an outlet needs a name".to_string());
+        }
+        let kind = match edit
+            .kind
+            .as_deref()
+            .map(str::trim)
+            .filter(|k| !k.is_empty())
+        {
+            Some(k) => Some(OutletKind::parse(k).ok_or_else(|| {
+                format!(
+                    "type {k:?}: one of wire, newspaper, broadcaster, digital, magazine, \
+                     state media, blog"
+                )
+            })?),
+            None => None,
+        };
+        let mut o = self.by_name(name).cloned().unwrap_or(Outlet {
+            name: name.to_string(),
+            aliases: Vec::new(),
+            domains: Vec::new(),
+            country: None,
+            language: None,
+            kind: None,
+            owner: None,
+            ratings: Vec::new(),
+        });
+        for a in edit
+            .aliases
+            .iter()
+            .map(|a| a.trim())
+            .filter(|a| !a.is_empty())
+        {
+            if !o.aliases.iter().any(|known| known == a) && a != o.name {
+                o.aliases.push(a.to_string());
+            }
+        }
+        for d in edit
+            .domains
+            .iter()
+            .map(|d| d.trim())
+            .filter(|d| !d.is_empty())
+        {
+            let host = host_of(d).ok_or_else(|| format!("domain {d:?} is not a host name"))?;
+            if !o.domains.contains(&host) {
+                o.domains.push(host);
+            }
+        }
+        let given = |v: &Option<String>| {
+            v.as_deref()
+                .map(str::trim)
+                .filter(|v| !v.is_empty())
+                .map(str::to_string)
+        };
+        o.country = given(&edit.country).or(o.country);
+        o.language = given(&edit.language).or(o.language);
+        o.kind = kind.or(o.kind);
+        o.owner = given(&edit.owner).or(o.owner);
+        Ok(o)
+    }
 }
 
 /// One outlet row in the `outlets.tsv` shape.

@@ -4,7 +4,7 @@
 //! with a comma, quote or line break quoted, quotes doubled, CRLF rows).
 
 use crate::StoryView;
-use parallax_store::StorySummary;
+use parallax_store::{ArticleSummary, StorySummary};
 use std::collections::HashMap;
 use std::io::{self, Write};
 
@@ -96,6 +96,44 @@ pub fn stories(out: &mut impl Write, stories: &[&StorySummary]) -> io::Result<()
                 lede.map_or("", |l| l.article.as_str()),
                 &lede.map_or(String::new(), |l| l.start.to_string()),
                 &lede.map_or(String::new(), |l| l.end.to_string()),
+            ],
+        )?;
+    }
+    Ok(())
+}
+
+/// The header row of an article list ([`article_rows`] writes the rows,
+/// so a long list can be written page by page).
+pub fn article_header(out: &mut impl Write) -> io::Result<()> {
+    row(
+        out,
+        &[
+            "id",
+            "title",
+            "outlet",
+            "published",
+            "language",
+            "url",
+            "format",
+            "text_chars",
+        ],
+    )
+}
+
+/// Stored articles, one row each (no text: the article's id leads to it).
+pub fn article_rows(out: &mut impl Write, articles: &[ArticleSummary]) -> io::Result<()> {
+    for a in articles {
+        row(
+            out,
+            &[
+                &a.id,
+                a.title.as_deref().unwrap_or(""),
+                a.outlet.as_deref().unwrap_or(""),
+                a.published.as_deref().unwrap_or(""),
+                a.language.as_deref().unwrap_or(""),
+                a.url.as_deref().unwrap_or(""),
+                &a.format.to_string(),
+                &a.text_chars.to_string(),
             ],
         )?;
     }

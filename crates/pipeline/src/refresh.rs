@@ -158,6 +158,23 @@ fn invalidate_stale_coverage(store: &mut dyn Store) -> Result<(), RefreshError> 
 /// stored outlet names were resolved with.
 pub const OUTLETS_STATE: &str = "outlets-registry";
 
+/// [`registry_fingerprint`] of the registry in use now, computed once per
+/// registry (it changes only when the user's tables are reloaded).
+pub(crate) fn current_registry_fingerprint() -> String {
+    static KEPT: std::sync::Mutex<Option<(usize, String)>> = std::sync::Mutex::new(None);
+    let registry = parallax_outlets::current();
+    let address = registry as *const parallax_outlets::Registry as usize;
+    let mut kept = KEPT.lock().unwrap_or_else(|p| p.into_inner());
+    match kept.as_ref() {
+        Some((at, fingerprint)) if *at == address => fingerprint.clone(),
+        _ => {
+            let fingerprint = registry_fingerprint(registry);
+            *kept = Some((address, fingerprint.clone()));
+            fingerprint
+        }
+    }
+}
+
 /// A digest of every outlet row and rating the registry holds.
 fn registry_fingerprint(registry: &parallax_outlets::Registry) -> String {
     use sha2::{Digest, Sha256};
@@ -180,8 +197,7 @@ fn registry_fingerprint(registry: &parallax_outlets::Registry) -> String {
 /// articles, the story engine is rebuilt so stories list the new names and
 /// leans. Returns the number of articles renamed.
 pub fn reresolve_outlets(store: &mut dyn Store) -> Result<usize, RefreshError> {
-    let registry = parallax_outlets::current();
-    let fingerprint = registry_fingerprint(registry);
+    let fingerprint = current_registry_fingerprint();
     let current = store.get_state(OUTLETS_STATE)?;
     if current.is_some_and(|s| s.bytes == fingerprint.as_bytes()) {
         return Ok(0);

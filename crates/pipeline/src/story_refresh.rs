@@ -300,9 +300,9 @@ type Stamps = HashMap<String, String>;
 
 /// What a story's stored comparison was derived from: the comparison
 /// schema, each article with its revision and the analyzer version of its
-/// analysis, and each event's articles. Any change of these (an edited
-/// article, a new analyzer or comparison schema, a new membership) changes
-/// the key, so the story is compared and written again; nothing else does.
+/// analysis, each event's articles, and the outlet registry's fingerprint.
+/// Any change of these (an edited article, a new analyzer or comparison
+/// schema, a new membership, an edited outlet or rating) changes the key, so the story is compared and written again; nothing else does.
 fn members_key(story: &Story, revisions: &Seen, stamps: &Stamps) -> String {
     derivation_key(
         &story.articles,
@@ -339,11 +339,14 @@ fn derivation_key<'a>(
     revisions: &Seen,
     stamps: &Stamps,
 ) -> String {
+    // The outlet registry too: a story's lean and source table come from
+    // the ratings, so an edited table compares every story again (once).
     let mut text = format!(
-        "compare/{} view/{} row/{}\u{1d}",
+        "compare/{} view/{} row/{} outlets/{}\u{1d}",
         parallax_compare::SCHEMA_VERSION,
         crate::stories::VIEW_VERSION,
-        STORY_ROW_VERSION
+        STORY_ROW_VERSION,
+        crate::refresh::current_registry_fingerprint()
     );
     for id in key(articles) {
         text.push_str(&id);

@@ -1,5 +1,8 @@
 //! The server's few writes: feed subscriptions (the feeds page, OPML in
-//! and out, `/api/feeds`) and `POST /api/ingest` of JSONL for pipelines.
+//! and out, `/api/feeds`), `POST /api/ingest` of JSONL for pipelines, and
+//! the outlet table (the outlets page's forms, written to the user's own
+//! table in this machine's data directory, as `parallax outlets set` and
+//! `rate` do; servers on other machines keep their own).
 //!
 //! Every write needs the token the server was started with (`serve
 //! --admin-token`); without one the server is read-only and says how to
@@ -325,6 +328,240 @@ pub(crate) async fn feeds_form(
         Ok(location) => Redirect::to(&location).into_response(),
         Err(message) => refused_page(StatusCode::BAD_REQUEST, &message),
     }
+}
+
+/// Whether an outlet edit's rename run is going (the outlets page says so).
+pub(crate) fn renaming(state: &AppState) -> bool {
+    state
+        .inner
+        .outlets_running
+        .load(std::sync::atomic::Ordering::SeqCst)
+}
+
+/// The outlets page's forms for a writable server.
+pub(crate) fn outlet_forms(h: &mut Html) {
+    h.raw("<h2 id=\"edit\">Add or change an outlet</h2>")
+        .raw("<p class=\"muted\">Saved in this server's own outlet table (as `parallax outlets set` \
+              does); stored articles are named again and stories rebuilt in the background. \
+              An article whose outlet is unknown gets it from a domain given here.</p>")
+        .raw("<form method=\"post\" action=\"/outlets\" class=\"filters\" id=\"set-outlet\">")
+        .raw("<input type=\"hidden\" name=\"action\" value=\"set\">")
+        .raw("<label>Name <input name=\"name\" required></label>")
+        .raw("<label>Other names <input name=\"aliases\" placeholder=\"comma-separated\"></label>")
+        .raw("<label>Domains <input name=\"domains\" placeholder=\"example.com, news.example.org\"></label>")
+        .raw("<label>Country <input name=\"country\" size=\"4\" placeholder=\"GB\"></label>")
+        .raw("<label>Language <input name=\"language\" size=\"4\" placeholder=\"en\"></label>")
+        .raw("<label>Type <select name=\"kind\"><option value=\"\">(keep)</option>");
+    for kind in [
+        "wire",
+        "newspaper",
+        "broadcaster",
+        "digital",
+        "magazine",
+        "state media",
+        "blog",
+    ] {
+        h.raw("<option>").text(kind).raw("</option>");
+    }
+    h.raw("</select></label>")
+        .raw("<label>Owner <input name=\"owner\"></label>")
+        .raw("<label>Admin token <input type=\"password\" name=\"token\" required></label>")
+        .raw("<button type=\"submit\">Save outlet</button></form>");
+    h.raw("<h2>Record a rating</h2>")
+        .raw("<form method=\"post\" action=\"/outlets\" class=\"filters\" id=\"rate-outlet\">")
+        .raw("<input type=\"hidden\" name=\"action\" value=\"rate\">")
+        .raw("<label>Outlet <input name=\"name\" required></label>")
+        .raw("<label>Source <input name=\"source\" required placeholder=\"allsides-2019 or your own id\"></label>")
+        .raw("<label>Rating <select name=\"rating\" required>");
+    for label in [
+        "far-left",
+        "left",
+        "left-center",
+        "center",
+        "right-center",
+        "right",
+        "far-right",
+    ] {
+        h.raw("<option>").text(label).raw("</option>");
+    }
+    h.raw("</select></label>")
+        .raw("<label>Factuality <input name=\"factuality\" placeholder=\"high\"></label>")
+        .raw("<label>Citation <input type=\"url\" name=\"citation\" required size=\"36\" placeholder=\"https://…\"></label>")
+        .raw("<label>Admin token <input type=\"password\" name=\"token\" required></label>")
+        .raw("<button type=\"submit\">Save rating</button></form>");
+}
+
+/// The outlet page's forms: `set` adds or changes an outlet (names,
+/// domains, country, language, type, owner), `rate` records a source's
+/// rating with its citation.
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct OutletForm {
+    action: Option<String>,
+    token: Option<String>,
+    name: Option<String>,
+    /// Comma-separated.
+    aliases: Option<String>,
+    /// Comma-separated hosts or URLs.
+    domains: Option<String>,
+    country: Option<String>,
+    language: Option<String>,
+    kind: Option<String>,
+    owner: Option<String>,
+    source: Option<String>,
+    rating: Option<String>,
+    factuality: Option<String>,
+    citation: Option<String>,
+}
+
+fn list(value: &Option<String>) -> Vec<String> {
+    value
+        .as_deref()
+        .unwrap_or("")
+        .split(',')
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+fn given(value: &Option<String>) -> Option<String> {
+    value
+        .as_deref()
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .map(str::to_string)
+}
+
+/// The row an outlet form asks for, checked: (table file, row, outlet name).
+fn outlet_change(form: &OutletForm) -> Result<(&'static str, String, String), String> {
+    use parallax_outlets::{OutletEdit, Rating};
+    let registry = parallax_outlets::current();
+    let name = given(&form.name).ok_or("give the outlet's name")?;
+    match form.action.as_deref() {
+        Some("set") => {
+            let edit = OutletEdit {
+                name,
+                aliases: list(&form.aliases),
+                domains: list(&form.domains),
+                country: given(&form.country),
+                language: given(&form.language),
+                kind: given(&form.kind),
+                owner: given(&form.owner),
+            };
+            let outlet = registry.edited(&edit)?;
+            Ok((
+                parallax_outlets::USER_OUTLETS,
+                parallax_outlets::outlet_row(&outlet),
+                outlet.name,
+            ))
+        }
+        Some("rate") => {
+            let outlet = registry.by_name(&name).ok_or_else(|| {
+                format!("no outlet called {name:?}: add it first with the form above")
+            })?;
+            let source = given(&form.source).ok_or("give who rates it (a source id)")?;
+            let rating = given(&form.rating).ok_or("give the rating as the source words it")?;
+            if parallax_outlets::lean_of_label(&rating).is_none() {
+                return Err(format!(
+                    "the rating {rating:?} has no place on the left–right scale: use far-left, \
+                     left, left-center, center, right-center, right or far-right"
+                ));
+            }
+            let citation = given(&form.citation)
+                .filter(|c| html::is_web_url(c))
+                .ok_or("give the address (http or https) of the page that states the rating")?;
+            let row = parallax_outlets::rating_row(
+                &outlet.name,
+                &Rating {
+                    source,
+                    rating,
+                    factuality: given(&form.factuality),
+                    citation,
+                },
+            );
+            Ok((parallax_outlets::USER_RATINGS, row, outlet.name.clone()))
+        }
+        _ => Err("the form's action must be set or rate".to_string()),
+    }
+}
+
+pub(crate) async fn outlets_form(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Form(form): Form<OutletForm>,
+) -> Response {
+    if let Err(denied) = check(&state, form.token.as_deref(), &headers) {
+        return refused_page(denied.status(), denied.message());
+    }
+    let (file, row, name) = match outlet_change(&form) {
+        Ok(change) => change,
+        Err(message) => return refused_page(StatusCode::BAD_REQUEST, &message),
+    };
+    let saved = tokio::task::spawn_blocking(move || {
+        parallax_outlets::append_user_rows(&parallax_outlets::user_dir(), file, &[row])
+            .map_err(|e| e.to_string())?;
+        parallax_outlets::reload().map_err(|e| e.to_string())?;
+        Ok::<_, String>(())
+    })
+    .await
+    .map_err(|e| e.to_string())
+    .and_then(|r| r);
+    if let Err(e) = saved {
+        eprintln!("serve: saving an outlet edit failed: {e}");
+        return refused_page(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "the outlet table could not be saved; the server's log says why",
+        );
+    }
+    rename_in_background(&state);
+    let key = parallax_outlets::name_key(&name);
+    Redirect::to(&format!(
+        "/outlets?saved={}#{}",
+        html::url_encode(&name),
+        html::url_encode(&key)
+    ))
+    .into_response()
+}
+
+/// Names stored articles again under the new table and rebuilds the
+/// stories (`parallax_pipeline::refresh` does both when the registry's
+/// fingerprint changed), on a connection of its own, one run at a time: an
+/// edit made while a run is going starts one more run after it.
+fn rename_in_background(state: &AppState) {
+    use std::sync::atomic::Ordering;
+    let inner = &state.inner;
+    inner.outlets_again.store(true, Ordering::SeqCst);
+    if inner.outlets_running.swap(true, Ordering::SeqCst) {
+        return;
+    }
+    let state = state.clone();
+    tokio::task::spawn_blocking(move || {
+        let inner = &state.inner;
+        loop {
+            while inner.outlets_again.swap(false, Ordering::SeqCst) {
+                let result =
+                    inner
+                        .location
+                        .open()
+                        .map_err(|e| e.to_string())
+                        .and_then(|mut store| {
+                            parallax_pipeline::refresh(&mut *store, false)
+                                .map_err(|e| e.to_string())
+                        });
+                if let Err(e) = result {
+                    eprintln!("serve: renaming outlets and rebuilding stories failed: {e}");
+                }
+            }
+            inner.outlets_running.store(false, Ordering::SeqCst);
+            // An edit that came after the last check and saw this run
+            // going left its run to this one.
+            if !inner.outlets_again.load(Ordering::SeqCst)
+                || inner.outlets_running.swap(true, Ordering::SeqCst)
+            {
+                break;
+            }
+        }
+    });
 }
 
 pub(crate) async fn feeds_opml(State(state): State<AppState>) -> Result<Response, PageError> {

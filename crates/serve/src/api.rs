@@ -7,6 +7,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{header, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use futures_util::StreamExt;
 use parallax_model::Article;
 use parallax_search::{check_query, SearchError, SearchHit, SearchOrder, SearchRequest};
 use parallax_store::{ArticleSummary, DuplicateLink, EntitySummary, ListQuery};
@@ -390,6 +391,95 @@ pub(crate) async fn articles(
         next_offset: listed.next_offset,
     })
     .into_response())
+}
+
+/// Rows read from the store per step of the articles CSV.
+const CSV_PAGE: usize = 2_000;
+
+/// `/api/articles.csv`: every article the list's filters match (outlet,
+/// language, dates; `limit` and `offset` are the list's paging and are
+/// not taken), newest first, one row each. Streamed a page at a time, so
+/// memory stays flat however large the store; each page is its own read,
+/// so a write between pages may move a row (the export is not one
+/// snapshot).
+pub(crate) async fn articles_csv(
+    State(state): State<AppState>,
+    ApiQuery(params): ApiQuery<ListParams>,
+) -> Result<Response, ApiError> {
+    if params.limit.is_some() || params.offset.is_some() {
+        return Err(ApiError::bad_request(
+            "limit and offset page /api/articles; the CSV holds every match: leave them out"
+                .to_string(),
+        ));
+    }
+    let mut query = params
+        .to_query(DEFAULT_LIMIT)
+        .map_err(ApiError::bad_request)?;
+    query.limit = CSV_PAGE;
+    query.offset = 0;
+    // The first page is read before answering, so a broken store is an
+    // error status rather than a cut file.
+    let first = state
+        .inner
+        .pool
+        .read({
+            let query = query.clone();
+            move |s| s.list(&query)
+        })
+        .await?;
+    let mut head = Vec::new();
+    parallax_pipeline::csv::article_header(&mut head)
+        .map_err(|e| ApiError::internal(e.to_string()))?;
+    let start = (state, query, Some(first));
+    let pages = futures_util::stream::unfold(Some(start), |step| async move {
+        let (state, mut query, read) = step?;
+        let rows = match read {
+            Some(rows) => rows,
+            None => match state
+                .inner
+                .pool
+                .read({
+                    let query = query.clone();
+                    move |s| s.list(&query)
+                })
+                .await
+            {
+                Ok(rows) => rows,
+                Err(e) => {
+                    eprintln!(
+                        "serve: the articles CSV stopped at row {}: {e}",
+                        query.offset
+                    );
+                    return Some((Err(std::io::Error::other(e.to_string())), None));
+                }
+            },
+        };
+        if rows.is_empty() {
+            return None;
+        }
+        let mut chunk = Vec::with_capacity(rows.len() * 160);
+        if let Err(e) = parallax_pipeline::csv::article_rows(&mut chunk, &rows) {
+            return Some((Err(e), None));
+        }
+        let next = (rows.len() == query.limit).then(|| {
+            query.offset += rows.len();
+            (state, query, None)
+        });
+        Some((Ok(axum::body::Bytes::from(chunk)), next))
+    });
+    let body = futures_util::stream::iter([Ok::<_, std::io::Error>(axum::body::Bytes::from(head))])
+        .chain(pages);
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                "attachment; filename=\"parallax-articles.csv\"",
+            ),
+        ],
+        axum::body::Body::from_stream(body),
+    )
+        .into_response())
 }
 
 #[derive(Serialize)]

@@ -61,13 +61,7 @@ fn compressible(content_type: &str) -> bool {
 /// gzip and the body is text of at least [`MIN_BYTES`]. Always says
 /// `Vary: Accept-Encoding` on text, so caches keep the two forms apart.
 pub(crate) async fn gzip(request: Request, next: Next) -> Response {
-    let wants = request.method() != Method::HEAD
-        && request
-            .headers()
-            .get_all(header::ACCEPT_ENCODING)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .any(accepts_gzip);
+    let wants = request.method() != Method::HEAD && request_accepts_gzip(request.headers());
     let response = next.run(request).await;
     let text = response
         .headers()
@@ -97,10 +91,8 @@ pub(crate) async fn gzip(request: Request, next: Next) -> Response {
     if bytes.len() < MIN_BYTES {
         return Response::from_parts(parts, Body::from(bytes));
     }
-    let mut encoder = GzEncoder::new(Vec::with_capacity(bytes.len() / 4), Compression::new(LEVEL));
-    let packed = encoder.write_all(&bytes).and_then(|_| encoder.finish());
-    match packed {
-        Ok(packed) => {
+    match gzip_bytes(&bytes) {
+        Some(packed) => {
             parts.headers.remove(header::CONTENT_LENGTH);
             parts
                 .headers
@@ -108,8 +100,28 @@ pub(crate) async fn gzip(request: Request, next: Next) -> Response {
             Response::from_parts(parts, Body::from(packed))
         }
         // Writing to memory does not fail; if it did, send it plain.
-        Err(_) => Response::from_parts(parts, Body::from(bytes)),
+        None => Response::from_parts(parts, Body::from(bytes)),
     }
+}
+
+/// `bytes` gzipped at the server's level; `None` when it would not pay
+/// (under [`MIN_BYTES`]) or failed.
+pub(crate) fn gzip_bytes(bytes: &[u8]) -> Option<Vec<u8>> {
+    if bytes.len() < MIN_BYTES {
+        return None;
+    }
+    let mut encoder = GzEncoder::new(Vec::with_capacity(bytes.len() / 4), Compression::new(LEVEL));
+    encoder.write_all(bytes).ok()?;
+    encoder.finish().ok()
+}
+
+/// Whether a request's `Accept-Encoding` headers take gzip.
+pub(crate) fn request_accepts_gzip(headers: &axum::http::HeaderMap) -> bool {
+    headers
+        .get_all(header::ACCEPT_ENCODING)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .any(accepts_gzip)
 }
 
 #[cfg(test)]

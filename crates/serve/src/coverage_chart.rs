@@ -298,19 +298,17 @@ pub(crate) async fn chart(state: &AppState, params: &ChartParams) -> Result<Char
         q
     };
     let (subject, dots, capped) = if let Some(id) = story {
-        let wanted = id.clone();
-        let stored = state
-            .inner
-            .pool
-            .read(move |s| s.get_story(&wanted))
-            .await?
-            .ok_or_else(|| ApiError::not_found(format!("no story {id:?}")))?;
-        let coverage: parallax_compare::Coverage =
-            serde_json::from_value(stored.document["coverage"].clone()).map_err(|e| {
-                ApiError::internal(format!(
+        let entry = match state.story(&id).await {
+            Ok(crate::story_cache::StoryLookup::Story(entry)) => entry,
+            Ok(_) => return Err(ApiError::not_found(format!("no story {id:?}"))),
+            Err(crate::story_cache::StoryLoadError::Pool(e)) => return Err(e.into()),
+            Err(crate::story_cache::StoryLoadError::Unreadable(e)) => {
+                return Err(ApiError::internal(format!(
                     "the stored story {id:?} cannot be read ({e}); re-run `parallax ingest`"
-                ))
-            })?;
+                )))
+            }
+        };
+        let coverage = &entry.doc.coverage;
         let dots = coverage
             .articles
             .iter()
@@ -381,6 +379,155 @@ pub(crate) async fn coverage_svg(
             .into_response(),
         Err(e) => e.into_response(),
     }
+}
+
+/// `/coverage`: the chart as a page a researcher works in — a form to
+/// pick the subject, the dates and groups of outlets (`Public:BBC,NPR;
+/// Private:Fox News`), the drawing, and its counts as a table (the same
+/// numbers a screen reader or a spreadsheet takes), with the JSON beside.
+pub(crate) async fn coverage_page(
+    State(state): State<AppState>,
+    axum::extract::Query(params): axum::extract::Query<ChartParams>,
+) -> Response {
+    use crate::html::{page, url_encode, Html};
+    // A form sends its empty fields: they are not set.
+    let blank = |v: Option<String>| v.filter(|v| !v.trim().is_empty());
+    let params = ChartParams {
+        story: blank(params.story),
+        entity: blank(params.entity),
+        q: blank(params.q),
+        groups: blank(params.groups),
+        from: blank(params.from),
+        to: blank(params.to),
+    };
+    let mut h = Html::new();
+    h.element("h1", None, "Coverage over time");
+    let charted = chart(&state, &params).await;
+    let field = |v: &Option<String>| v.as_deref().unwrap_or("").to_string();
+    h.raw("<form class=\"filters coverage-form\" method=\"get\" action=\"/coverage\">");
+    if let Some(story) = non_empty(&params.story) {
+        h.raw("<input type=\"hidden\" name=\"story\"")
+            .attr("value", &story)
+            .raw(">");
+        h.raw("<p class=\"muted\">Story: ")
+            .link(&crate::stories::story_href(&story), &story)
+            .raw("</p>");
+    } else {
+        h.raw("<label>Words <input name=\"q\"")
+            .attr("value", &field(&params.q))
+            .raw("></label>");
+        h.raw("<label>Entity id <input name=\"entity\"")
+            .attr("value", &field(&params.entity))
+            .attr("placeholder", "person:ana lopez")
+            .raw("></label>");
+    }
+    h.raw("<label>From <input type=\"date\" name=\"from\"")
+        .attr("value", &field(&params.from))
+        .raw("></label><label>To <input type=\"date\" name=\"to\"")
+        .attr("value", &field(&params.to))
+        .raw("></label>");
+    h.raw("<label class=\"wide\">Groups of outlets <input name=\"groups\" size=\"48\"")
+        .attr("value", &field(&params.groups))
+        .attr("placeholder", "Public:BBC,NPR;Private:Fox News")
+        .raw("></label><button type=\"submit\">Draw</button>");
+    h.raw("<p class=\"muted\">")
+        .text(&format!(
+            "Groups: empty or “side” counts by the side of each outlet's rating (left, centre, \
+             right, unrated); otherwise up to {MAX_GROUPS} groups as Name:outlet,outlet \
+             separated by “;” (any alias or case), the rest counted as “other”."
+        ))
+        .raw("</p></form>");
+    let status = match charted {
+        Ok(chart) => {
+            let mut pairs: Vec<String> = Vec::new();
+            for (name, value) in [
+                ("story", &params.story),
+                ("entity", &params.entity),
+                ("q", &params.q),
+                ("groups", &params.groups),
+                ("from", &params.from),
+                ("to", &params.to),
+            ] {
+                if let Some(v) = non_empty(value) {
+                    pairs.push(format!("{name}={}", url_encode(&v)));
+                }
+            }
+            figure(&mut h, &pairs.join("&"), &caption(&chart));
+            counts_table(&mut h, &chart);
+            StatusCode::OK
+        }
+        Err(e) => {
+            h.element("p", Some("notice"), &e.message);
+            e.status
+        }
+    };
+    crate::html::response(status, page("Coverage over time", "", h))
+}
+
+/// What a chart shows, in words.
+fn caption(chart: &Chart) -> String {
+    let per = if chart.bucket == "month" {
+        "month"
+    } else {
+        "day"
+    };
+    let what = match &chart.subject {
+        Subject::Story(id) => format!("story {id}"),
+        Subject::Entity(id) => format!("entity {id}"),
+        Subject::Query(q) if q == "*" => "every article".to_string(),
+        Subject::Query(q) => format!("“{q}”"),
+    };
+    let mut text = format!(
+        "Articles per {per}: {what}. {} counted, {} undated left out",
+        chart.counted, chart.undated
+    );
+    if chart.capped {
+        text.push_str(&format!(" (only the {MAX_MATCHES} best matches counted)"));
+    }
+    text
+}
+
+/// The chart's numbers as a table: one row per day or month, one column
+/// per group, the total last (empty days are left out).
+fn counts_table(h: &mut crate::html::Html, chart: &Chart) {
+    h.raw("<details class=\"coverage-counts\"><summary>The counts as a table</summary>");
+    h.raw("<table><thead><tr><th scope=\"col\">")
+        .text(if chart.bucket == "month" {
+            "Month"
+        } else {
+            "Day"
+        })
+        .raw("</th>");
+    for group in &chart.groups {
+        h.raw("<th scope=\"col\">").text(group).raw("</th>");
+    }
+    h.raw("<th scope=\"col\">All</th></tr></thead><tbody>");
+    let mut totals = vec![0usize; chart.groups.len()];
+    for bucket in chart
+        .buckets
+        .iter()
+        .filter(|b| b.counts.iter().any(|&c| c > 0))
+    {
+        h.raw("<tr><th scope=\"row\">")
+            .text(&bucket.start)
+            .raw("</th>");
+        for (i, count) in bucket.counts.iter().enumerate() {
+            if let Some(t) = totals.get_mut(i) {
+                *t += count;
+            }
+            h.raw("<td>").text(&count.to_string()).raw("</td>");
+        }
+        h.raw("<td>")
+            .text(&bucket.counts.iter().sum::<usize>().to_string())
+            .raw("</td></tr>");
+    }
+    h.raw("</tbody><tfoot><tr><th scope=\"row\">All</th>");
+    for t in &totals {
+        h.raw("<td>").text(&t.to_string()).raw("</td>");
+    }
+    h.raw("<td>")
+        .text(&totals.iter().sum::<usize>().to_string())
+        .raw("</td></tr></tfoot></table></details>");
 }
 
 /// Colours of the side groups (as the lean bar), then of custom groups.
@@ -557,6 +704,8 @@ pub(crate) fn figure(h: &mut crate::html::Html, query: &str, caption: &str) {
         .attr("height", "240")
         .raw("><figcaption class=\"muted\">")
         .text(caption)
+        .raw(" · ")
+        .link(&format!("/coverage?{query}"), "compare groups of outlets")
         .raw(" · ")
         .link(&format!("/api/coverage?{query}"), "JSON")
         .raw("</figcaption></figure>");

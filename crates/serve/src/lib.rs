@@ -66,6 +66,7 @@ mod outlets;
 mod pages;
 mod state;
 mod stories;
+mod story_cache;
 mod story_list;
 mod story_overview;
 
@@ -204,11 +205,15 @@ pub fn router_with(state: AppState, limits: Limits) -> Router {
         .route("/search", get(pages::search_page))
         .route("/entities", get(entities::entity_list))
         .route("/entities/{id}", get(entities::entity_page))
-        .route("/outlets", get(outlets::outlet_list))
+        .route(
+            "/outlets",
+            get(outlets::outlet_list).post(admin::outlets_form),
+        )
         .route("/stories", get(story_list::story_list))
         .route("/stories/{id}", get(stories::story_page))
         .route("/api/health", get(api::health))
         .route("/api/articles", get(api::articles))
+        .route("/api/articles.csv", get(api::articles_csv))
         .route("/api/articles/{id}", get(api::article))
         .route("/api/search", get(api::search))
         .route("/api/entities", get(entities::api_entities))
@@ -228,6 +233,7 @@ pub fn router_with(state: AppState, limits: Limits) -> Router {
             get(admin::api_feeds).post(admin::api_add_feeds),
         )
         .route("/api/ingest", axum::routing::post(admin::api_ingest))
+        .route("/coverage", get(coverage_chart::coverage_page))
         .route("/coverage.svg", get(coverage_chart::coverage_svg))
         .fallback(not_found)
         .with_state(state)

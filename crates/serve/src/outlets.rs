@@ -261,10 +261,34 @@ pub(crate) fn render_article_outlet(h: &mut Html, article: &Article) {
 }
 
 /// `/outlets`: every outlet of the store with its ratings side by side.
-pub(crate) async fn outlet_list(State(state): State<AppState>) -> Result<Response, PageError> {
+/// `?saved=NAME`: the outlet form's redirect says what it saved.
+#[derive(Debug, Default, serde::Deserialize)]
+pub(crate) struct OutletsDone {
+    saved: Option<String>,
+}
+
+pub(crate) async fn outlet_list(
+    State(state): State<AppState>,
+    axum::extract::Query(done): axum::extract::Query<OutletsDone>,
+) -> Result<Response, PageError> {
     let page_data = outlets_of_store(&state).await?;
     let mut h = Html::new();
     h.element("h1", None, "Outlets");
+    if let Some(saved) = done.saved.as_deref().filter(|s| !s.trim().is_empty()) {
+        h.element(
+            "p",
+            Some("notice done"),
+            &format!("Saved {saved} in this server's outlet table."),
+        );
+    }
+    if crate::admin::renaming(&state) {
+        h.element(
+            "p",
+            Some("notice"),
+            "Stored articles are being named again and stories rebuilt with the edited table; \
+             reload in a moment.",
+        );
+    }
     h.element(
         "p",
         Some("muted"),
@@ -328,5 +352,15 @@ pub(crate) async fn outlet_list(State(state): State<AppState>) -> Result<Respons
             .raw("</li>");
     }
     h.raw("</ul>");
+    if state.inner.admin_token.get().is_some() {
+        crate::admin::outlet_forms(&mut h);
+    } else {
+        h.element(
+            "p",
+            Some("muted"),
+            "Outlets and ratings are edited with `parallax outlets set` and `rate`, or here on \
+             a server started with an admin token.",
+        );
+    }
     Ok(html::response(StatusCode::OK, page("Outlets", "", h)))
 }

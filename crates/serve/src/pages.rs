@@ -96,6 +96,11 @@ pub(crate) fn display_title(title: Option<&str>) -> &str {
 
 /// Query string for list filters plus an offset, for pager links.
 fn list_href(query: &ListQuery, offset: usize) -> String {
+    filter_href("/articles", query, offset)
+}
+
+/// `path` with the list's filters (and `offset` when not 0) as its query.
+fn filter_href(path: &str, query: &ListQuery, offset: usize) -> String {
     let mut parts = Vec::new();
     let mut add = |name: &str, value: &Option<String>| {
         if let Some(v) = value {
@@ -110,9 +115,9 @@ fn list_href(query: &ListQuery, offset: usize) -> String {
         parts.push(format!("offset={offset}"));
     }
     if parts.is_empty() {
-        "/articles".to_string()
+        path.to_string()
     } else {
-        format!("/articles?{}", parts.join("&"))
+        format!("{path}?{}", parts.join("&"))
     }
 }
 
@@ -166,12 +171,19 @@ fn render_article_list(
         // The store counts all articles, not the matching ones: say so
         // rather than print a total that is not the filter's.
         format!(
-            "Showing {first}–{last} of the articles matching these filters, newest first              ({total} stored in all)."
+            "Showing {first}–{last} of the articles matching these filters, newest first ({total} stored in all)."
         )
     } else {
         format!("Showing {first}–{last} of {total} stored articles, newest first.")
     };
-    h.element("p", Some("muted"), &shown);
+    h.raw("<p class=\"muted\">")
+        .text(&shown)
+        .raw(" ")
+        .link(
+            &filter_href("/api/articles.csv", query, 0),
+            "Download every match as CSV",
+        )
+        .raw(".</p>");
     h.raw("<ol class=\"articles\">");
     for a in articles {
         h.raw("<li>")

@@ -1,5 +1,8 @@
 //! Shared server state: a pool of store connections and the search index.
 
+use crate::story_cache::{
+    Kept, LoadLocks, RenderedPage, StoryEntry, STORY_DOC_BUDGET, STORY_PAGE_BUDGET,
+};
 use crate::ServeError;
 use parallax_compare::LeanDistribution;
 use parallax_search::{SearchIndex, SyncReport};
@@ -122,6 +125,11 @@ pub(crate) struct Inner {
     /// The same for story leans: concurrent views of a cold story list
     /// wait for one read of the documents.
     pub(crate) leans_reload: tokio::sync::Mutex<()>,
+    /// Stories being read from the store, one lock each.
+    pub(crate) story_loads: LoadLocks,
+    /// An outlet edit asks for a rename run; one runs at a time.
+    pub(crate) outlets_again: std::sync::atomic::AtomicBool,
+    pub(crate) outlets_running: std::sync::atomic::AtomicBool,
     pub(crate) location: StoreLocation,
     /// The token write actions must carry (`serve --admin-token`); unset,
     /// the server is read-only.
@@ -133,7 +141,6 @@ pub(crate) struct Inner {
 /// entity list by grouping every entity row, and an entity's rows by
 /// joining each with its article; both are far too slow to repeat per
 /// request on a large store, and they only change when the pipeline writes.
-#[derive(Default)]
 pub(crate) struct DerivedCache {
     generation: Option<u64>,
     checked: Option<Instant>,
@@ -147,6 +154,26 @@ pub(crate) struct DerivedCache {
     /// Every story row (no documents), the store's order: the story list
     /// filters and sorts these on each request.
     stories: Option<Arc<Vec<parallax_store::StorySummary>>>,
+    /// Parsed story documents (see [`crate::story_cache`]), weighed by
+    /// their articles.
+    story_docs: Kept<String, StoryEntry>,
+    /// Rendered story pages by story and page of events, weighed in bytes.
+    story_pages: Kept<(String, usize), RenderedPage>,
+}
+
+impl Default for DerivedCache {
+    fn default() -> Self {
+        DerivedCache {
+            generation: None,
+            checked: None,
+            entities: None,
+            rows: HashMap::new(),
+            leans: HashMap::new(),
+            stories: None,
+            story_docs: Kept::new(STORY_DOC_BUDGET),
+            story_pages: Kept::new(STORY_PAGE_BUDGET),
+        }
+    }
 }
 
 /// Entities whose rows are kept at once; the cache starts over when full.
@@ -220,6 +247,9 @@ impl AppState {
                 entities_reload: tokio::sync::Mutex::new(()),
                 stories_reload: tokio::sync::Mutex::new(()),
                 leans_reload: tokio::sync::Mutex::new(()),
+                story_loads: LoadLocks::default(),
+                outlets_again: std::sync::atomic::AtomicBool::new(false),
+                outlets_running: std::sync::atomic::AtomicBool::new(false),
                 location,
                 admin_token: std::sync::OnceLock::new(),
             }),
@@ -337,24 +367,72 @@ impl AppState {
     /// Empties the derived cache when the store changed since it was
     /// filled (asked at most every [`COUNT_TTL`]).
     async fn check_derived(&self) -> Result<(), PoolError> {
-        let fresh = {
-            let cache = self.inner.derived.lock().unwrap_or_else(|p| p.into_inner());
-            cache.checked.is_some_and(|at| at.elapsed() < COUNT_TTL)
-        };
-        if fresh {
-            return Ok(());
+        self.fresh_generation().await.map(|_| ())
+    }
+
+    /// [`Self::check_derived`], returning the change counter the cache is
+    /// at: what is read from the store now is kept only if the counter has
+    /// not moved meanwhile ([`Self::keep_story`]).
+    pub(crate) async fn fresh_generation(&self) -> Result<u64, PoolError> {
+        {
+            let cache = self.derived();
+            if let (Some(at), Some(generation)) = (cache.checked, cache.generation) {
+                if at.elapsed() < COUNT_TTL {
+                    return Ok(generation);
+                }
+            }
         }
         let generation = self.inner.pool.read(|s| s.generation()).await?;
-        let mut cache = self.inner.derived.lock().unwrap_or_else(|p| p.into_inner());
+        let mut cache = self.derived();
         if cache.generation != Some(generation) {
             cache.entities = None;
             cache.rows.clear();
             cache.leans.clear();
             cache.stories = None;
+            cache.story_docs.clear();
+            cache.story_pages.clear();
             cache.generation = Some(generation);
         }
         cache.checked = Some(Instant::now());
-        Ok(())
+        Ok(generation)
+    }
+
+    pub(crate) fn derived_story(&self, id: &str) -> Option<Arc<StoryEntry>> {
+        self.derived().story_docs.get(&id.to_string())
+    }
+
+    /// Keeps a story read at `generation`, unless the store changed since.
+    pub(crate) fn keep_story(
+        &self,
+        id: &str,
+        entry: Arc<StoryEntry>,
+        weight: usize,
+        generation: u64,
+    ) {
+        let mut cache = self.derived();
+        if cache.generation == Some(generation) {
+            cache.story_docs.insert(id.to_string(), entry, weight);
+        }
+    }
+
+    pub(crate) fn derived_story_page(&self, key: &(String, usize)) -> Option<Arc<RenderedPage>> {
+        self.derived().story_pages.get(key)
+    }
+
+    /// Keeps a page rendered from a story read at `generation`, unless the
+    /// store changed since.
+    pub(crate) fn keep_story_page(
+        &self,
+        key: (String, usize),
+        page: Arc<RenderedPage>,
+        generation: u64,
+    ) {
+        let mut cache = self.derived();
+        if cache.generation == Some(generation) {
+            // The HTML and, once asked, its gzip (about a fifth of it).
+            let weight = page.html.len() + page.html.len() / 4;
+            cache.story_pages.insert(key, page, weight);
+        }
     }
 
     fn derived(&self) -> std::sync::MutexGuard<'_, DerivedCache> {

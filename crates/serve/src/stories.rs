@@ -10,6 +10,7 @@ use crate::api::ApiError;
 use crate::html::{self, page, url_encode, Html};
 use crate::pages::PageError;
 use crate::state::AppState;
+use crate::story_cache::{RenderedPage, StoryEntry, StoryLoadError, StoryLookup};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -18,6 +19,7 @@ use parallax_compare::{ArticleEntry, Coverage, LeanDistribution, SharedQuote};
 use serde::Deserialize;
 use std::collections::HashMap;
 use std::ops::Range;
+use std::sync::Arc;
 
 /// The parts of a stored story document (the pipeline's `StoryView`)
 /// the page shows.
@@ -285,47 +287,151 @@ pub(crate) fn lean_bar(h: &mut Html, lean: &LeanDistribution) {
         .raw("</span></div>");
 }
 
+/// `?events=N`: which page of the story's events to show (1-based).
+#[derive(Debug, Deserialize)]
+pub(crate) struct StoryPageParams {
+    events: Option<String>,
+}
+
+/// Events shown on one page of a story; the rest are a link away.
+pub(crate) const EVENTS_PER_PAGE: usize = 10;
+
 pub(crate) async fn story_page(
     State(state): State<AppState>,
     Path(id): Path<String>,
+    axum::extract::Query(params): axum::extract::Query<StoryPageParams>,
+    headers: axum::http::HeaderMap,
 ) -> Result<Response, PageError> {
-    let wanted = id.clone();
-    let stored = match state.inner.pool.read(move |s| lookup(s, &wanted)).await? {
-        Found::Story(stored) => stored,
-        Found::Moved(to) => {
-            let location = story_href(&to);
-            return Ok((
-                StatusCode::MOVED_PERMANENTLY,
-                [(axum::http::header::LOCATION, location.clone())],
-                html::response(
-                    StatusCode::MOVED_PERMANENTLY,
-                    page("Story moved", "", moved_notice(&location)),
-                ),
-            )
-                .into_response());
-        }
-        Found::Nothing => {
-            return Err(PageError(
-                StatusCode::NOT_FOUND,
-                format!("There is no story with id “{id}”."),
-            ))
+    let events_page = match params.events.as_deref().map(str::trim) {
+        None | Some("") => 1,
+        Some(text) => match text.parse::<usize>() {
+            Ok(n) if n >= 1 => n,
+            _ => {
+                return Err(PageError(
+                    StatusCode::BAD_REQUEST,
+                    format!("events={text:?} is not a page number: give 1, 2, …"),
+                ))
+            }
+        },
+    };
+    let generation = state.fresh_generation().await?;
+    let key = (id.clone(), events_page);
+    let rendered = match state.kept_story_page(&key).await? {
+        Some(kept) => kept,
+        None => {
+            let entry = match state.story(&id).await.map_err(|e| load_error(&id, e))? {
+                StoryLookup::Story(entry) => entry,
+                StoryLookup::Moved(to) => {
+                    let location = story_href(&to);
+                    return Ok((
+                        StatusCode::MOVED_PERMANENTLY,
+                        [(axum::http::header::LOCATION, location.clone())],
+                        html::response(
+                            StatusCode::MOVED_PERMANENTLY,
+                            page("Story moved", "", moved_notice(&location)),
+                        ),
+                    )
+                        .into_response());
+                }
+                StoryLookup::Nothing => {
+                    return Err(PageError(
+                        StatusCode::NOT_FOUND,
+                        format!("There is no story with id “{id}”."),
+                    ))
+                }
+            };
+            let pages = page_count(entry.doc.events.len());
+            if events_page > pages {
+                return Err(PageError(
+                    StatusCode::NOT_FOUND,
+                    format!(
+                        "The story “{id}” has {} on {}; there is no page {events_page}.",
+                        plural(entry.doc.events.len(), "event", "events"),
+                        plural(pages, "page", "pages"),
+                    ),
+                ));
+            }
+            let names = name_links(&state, &entry.doc, events_page).await?;
+            let page = Arc::new(RenderedPage::new(story_document(
+                &entry,
+                events_page,
+                &names,
+            )));
+            state.keep_story_page(key, Arc::clone(&page), generation);
+            page
         }
     };
-    let doc: StoryDoc = serde_json::from_value(stored.document).map_err(|e| {
-        PageError(
+    let mut response = html::response(StatusCode::OK, String::new());
+    let gzip = if crate::compress::request_accepts_gzip(&headers) {
+        rendered.gzip()
+    } else {
+        None
+    };
+    let headers = response.headers_mut();
+    headers.insert(
+        axum::http::header::VARY,
+        axum::http::HeaderValue::from_static("accept-encoding"),
+    );
+    let body = match gzip {
+        Some(packed) => {
+            headers.insert(
+                axum::http::header::CONTENT_ENCODING,
+                axum::http::HeaderValue::from_static("gzip"),
+            );
+            packed
+        }
+        None => rendered.html.clone(),
+    };
+    headers.remove(axum::http::header::CONTENT_LENGTH);
+    *response.body_mut() = axum::body::Body::from(body);
+    Ok(response)
+}
+
+fn load_error(id: &str, e: StoryLoadError) -> PageError {
+    match e {
+        StoryLoadError::Pool(e) => e.into(),
+        StoryLoadError::Unreadable(reason) => PageError(
             StatusCode::INTERNAL_SERVER_ERROR,
-            format!("The stored story “{id}” cannot be read ({e}); re-run `parallax ingest`."),
-        )
-    })?;
-    // Speakers link to their entity pages: the entity ids of each article.
-    let ids: Vec<String> = doc
-        .coverage
-        .articles
-        .iter()
-        .take(MAX_LINKED_ARTICLES)
-        .map(|a| a.id.clone())
-        .collect();
-    let names = state
+            format!("The stored story “{id}” cannot be read ({reason}); re-run `parallax ingest`."),
+        ),
+    }
+}
+
+/// Pages of [`EVENTS_PER_PAGE`] events (a story without events has one).
+fn page_count(events: usize) -> usize {
+    events.div_ceil(EVENTS_PER_PAGE).max(1)
+}
+
+/// The story's events in the order the page shows them: events covered
+/// by several articles first (they are where outlets can be compared),
+/// then in story order.
+fn events_in_page_order(doc: &StoryDoc) -> Vec<(usize, &EventDoc)> {
+    let mut events: Vec<(usize, &EventDoc)> = doc.events.iter().enumerate().collect();
+    events.sort_by_key(|(index, event)| (usize::MAX - event.articles.len(), *index));
+    events
+}
+
+/// Speakers link to their entity pages: the entity ids of each article
+/// whose column is on this page (at most [`MAX_LINKED_ARTICLES`]).
+async fn name_links(
+    state: &AppState,
+    doc: &StoryDoc,
+    events_page: usize,
+) -> Result<NameLinks, PageError> {
+    let mut ids: Vec<String> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for (_, event) in events_in_page_order(doc)
+        .into_iter()
+        .skip((events_page - 1) * EVENTS_PER_PAGE)
+        .take(EVENTS_PER_PAGE)
+    {
+        for entry in event.coverage.articles.iter().take(MAX_COLUMNS) {
+            if ids.len() < MAX_LINKED_ARTICLES && seen.insert(entry.id.as_str()) {
+                ids.push(entry.id.clone());
+            }
+        }
+    }
+    Ok(state
         .inner
         .pool
         .read(move |s| {
@@ -340,8 +446,21 @@ pub(crate) async fn story_page(
             }
             Ok(names)
         })
-        .await?;
-    let body = render_story(&stored.id, &doc, &stored.date_from, &stored.date_to, &names);
+        .await?)
+}
+
+/// The whole HTML document of one page of a story.
+fn story_document(entry: &StoryEntry, events_page: usize, names: &NameLinks) -> String {
+    let stored = &entry.stored;
+    let doc = &entry.doc;
+    let body = render_story(
+        &stored.id,
+        doc,
+        &stored.date_from,
+        &stored.date_to,
+        names,
+        events_page,
+    );
     let path = story_href(&stored.id);
     let mut description = format!(
         "{} from {}.",
@@ -356,18 +475,20 @@ pub(crate) async fn story_page(
         description: &description,
         path: &path,
     };
-    Ok(html::response(
-        StatusCode::OK,
-        html::page_with(&doc.title, "", Some(&preview), body),
-    ))
+    html::page_with(&doc.title, "", Some(&preview), body)
 }
 
 /// Per article, the entity id and kind of each name it uses.
 pub(crate) type NameLinks = HashMap<String, HashMap<String, (String, String)>>;
 
-/// Articles of one story whose entity names are linked (the rest show
+/// Articles of one page whose entity names are linked (the rest show
 /// names as text).
 const MAX_LINKED_ARTICLES: usize = 200;
+
+/// Columns shown side by side in one event; an event of more articles
+/// shows its first ones and says where the rest are (the story's JSON and
+/// articles CSV hold every article).
+pub(crate) const MAX_COLUMNS: usize = 40;
 
 pub(crate) fn render_story(
     id: &str,
@@ -375,6 +496,7 @@ pub(crate) fn render_story(
     date_from: &Option<String>,
     date_to: &Option<String>,
     names: &NameLinks,
+    events_page: usize,
 ) -> Html {
     let mut h = Html::new();
     h.raw("<article class=\"story-page\">");
@@ -457,13 +579,20 @@ pub(crate) fn render_story(
         "Articles per day by side of the outlets' lean",
     );
     render_timeline(&mut h, &doc.coverage);
-    // Events covered by several articles first (they are where outlets can
-    // be compared), then in story order.
-    let mut events: Vec<(usize, &EventDoc)> = doc.events.iter().enumerate().collect();
-    events.sort_by_key(|(index, event)| (usize::MAX - event.articles.len(), *index));
-    for (index, event) in events {
-        render_event(&mut h, index, event, &doc.republished, names);
+    let events = events_in_page_order(doc);
+    let pages = page_count(events.len());
+    let first = (events_page - 1) * EVENTS_PER_PAGE;
+    h.raw("<div id=\"events\">");
+    if pages > 1 {
+        events_pager(&mut h, id, events.len(), events_page, pages);
     }
+    for (index, event) in events.into_iter().skip(first).take(EVENTS_PER_PAGE) {
+        render_event(&mut h, id, index, event, &doc.republished, names);
+    }
+    if pages > 1 {
+        events_pager(&mut h, id, doc.events.len(), events_page, pages);
+    }
+    h.raw("</div>");
     if !doc.coverage.notes.is_empty() {
         h.raw("<details><summary>How this comparison was made</summary><ul>");
         for note in &doc.coverage.notes {
@@ -669,8 +798,38 @@ fn is_shared(quote: &SharedQuote) -> bool {
     carriers.len() > 1
 }
 
+/// "Events 11–20 of 37 (most covered first) · ‹ previous · next ›".
+fn events_pager(h: &mut Html, id: &str, events: usize, current: usize, pages: usize) {
+    let first = (current - 1) * EVENTS_PER_PAGE + 1;
+    let last = (current * EVENTS_PER_PAGE).min(events);
+    let href = |n: usize| format!("{}?events={n}#events", story_href(id));
+    h.raw("<nav class=\"pager events-pager\" aria-label=\"pages of events\">");
+    h.text(&format!(
+        "Events {first}–{last} of {events}, most covered first"
+    ));
+    if current > 1 {
+        h.raw(" · ").link(&href(current - 1), "‹ previous");
+    }
+    if current < pages {
+        h.raw(" · ").link(&href(current + 1), "next ›");
+    }
+    h.raw(" · pages:");
+    for n in 1..=pages {
+        h.raw(" ");
+        if n == current {
+            h.raw("<strong aria-current=\"page\">")
+                .text(&n.to_string())
+                .raw("</strong>");
+        } else {
+            h.link(&href(n), &n.to_string());
+        }
+    }
+    h.raw("</nav>");
+}
+
 fn render_event(
     h: &mut Html,
+    story: &str,
     index: usize,
     event: &EventDoc,
     republished: &[RepublicationDoc],
@@ -717,10 +876,25 @@ fn render_event(
             plural(coverage.articles.len(), "article", "articles")
         ))
         .raw("</summary><div class=\"columns\">");
-    for entry in &coverage.articles {
+    for entry in coverage.articles.iter().take(MAX_COLUMNS) {
         render_column(h, index, coverage, entry, republished, names);
     }
-    h.raw("</div></details></section>");
+    h.raw("</div>");
+    if coverage.articles.len() > MAX_COLUMNS {
+        h.raw("<p class=\"muted columns-cut\">")
+            .text(&format!(
+                "The first {MAX_COLUMNS} of {} articles are shown side by side; every article is in ",
+                coverage.articles.len()
+            ))
+            .link(
+                &format!("/api/stories/{}/articles.csv", url_encode(story)),
+                "the articles CSV",
+            )
+            .raw(" and ")
+            .link(&format!("/api/stories/{}", url_encode(story)), "the JSON")
+            .raw(".</p>");
+    }
+    h.raw("</details></section>");
 }
 
 fn render_column(

@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{fill_store, fixtures, get, TestServer};
+use common::{fill_store, fixtures, form, get, post, TestServer, FORM};
 use parallax_store::StoreLocation;
 use std::sync::OnceLock;
 
@@ -36,54 +36,6 @@ fn server(writable: bool) -> &'static TestServer {
         )
     })
 }
-
-struct Answer {
-    status: u16,
-    location: Option<String>,
-    body: String,
-}
-
-fn post(
-    server: &TestServer,
-    path: &str,
-    content_type: &str,
-    headers: &[(&str, &str)],
-    body: &str,
-) -> Answer {
-    let agent: ureq::Agent = ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .max_redirects(0)
-        .build()
-        .into();
-    let mut request = agent
-        .post(&server.url(path))
-        .header("content-type", content_type);
-    for (name, value) in headers {
-        request = request.header(*name, *value);
-    }
-    let mut response = request
-        .send(body)
-        .unwrap_or_else(|e| panic!("POST {path}: {e}"));
-    Answer {
-        status: response.status().as_u16(),
-        location: response
-            .headers()
-            .get("location")
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_string),
-        body: response.body_mut().read_to_string().unwrap_or_default(),
-    }
-}
-
-fn form(pairs: &[(&str, &str)]) -> String {
-    pairs
-        .iter()
-        .map(|(k, v)| format!("{k}={}", parallax_serve::html::url_encode(v)))
-        .collect::<Vec<_>>()
-        .join("&")
-}
-
-const FORM: &str = "application/x-www-form-urlencoded";
 
 fn subscribed(server: &TestServer) -> Vec<String> {
     get(&server.url("/api/feeds")).json()["feeds"]

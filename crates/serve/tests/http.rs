@@ -593,6 +593,7 @@ fn every_route_in_the_openapi_description_answers() {
     for route in [
         "/api/health",
         "/api/articles",
+        "/api/articles.csv",
         "/api/articles/{id}",
         "/api/search",
         "/api/entities",
@@ -1154,4 +1155,92 @@ fn postgres_serves_what_sqlite_serves() {
     for path in &paths {
         assert_eq!(json(&pg, path), json(lite, path), "{path} differs");
     }
+}
+
+#[test]
+fn the_article_list_downloads_as_csv_with_its_filters() {
+    let all = get(&server().url("/api/articles.csv"));
+    assert_eq!(all.status, 200, "{}", all.body);
+    assert!(
+        all.content_type.starts_with("text/csv"),
+        "{}",
+        all.content_type
+    );
+    assert!(all
+        .header("content-disposition")
+        .is_some_and(|d| d.contains("parallax-articles.csv")));
+    let mut rows = all.body.split("\r\n").filter(|r| !r.is_empty());
+    assert_eq!(
+        rows.next(),
+        Some("id,title,outlet,published,language,url,format,text_chars")
+    );
+    let listed = get(&server().url("/api/articles?limit=100")).json();
+    let listed = listed["articles"].as_array().expect("articles").len();
+    assert_eq!(rows.clone().count(), listed, "{}", all.body);
+    // Newest first, as the list; fields with commas and quotes quoted.
+    let first = rows.next().expect("a row");
+    assert!(first.starts_with("harbour-master,"), "{first}");
+    let herald = get(&server().url("/api/articles.csv?outlet=harbour%20herald"));
+    let herald_rows: Vec<&str> = herald
+        .body
+        .split("\r\n")
+        .skip(1)
+        .filter(|r| !r.is_empty())
+        .collect();
+    assert_eq!(herald_rows.len(), 2, "{}", herald.body);
+    assert!(herald_rows.iter().all(|r| r.contains(",Harbour Herald,")));
+    let dated = get(&server().url("/api/articles.csv?from=2026-03-05&to=2026-03-05"));
+    assert_eq!(
+        dated.body.split("\r\n").filter(|r| !r.is_empty()).count(),
+        2
+    );
+    for bad in ["limit=5", "offset=1", "from=yesterday"] {
+        let answer = get(&server().url(&format!("/api/articles.csv?{bad}")));
+        assert_eq!(answer.status, 400, "{bad}");
+        assert!(answer.json()["error"].is_string());
+    }
+    // The article list links to it with the same filters.
+    let page = get(&server().url("/articles?outlet=Harbour%20Herald")).body;
+    assert!(
+        page.contains("href=\"/api/articles.csv?outlet=Harbour%20Herald\""),
+        "{page}"
+    );
+}
+
+#[test]
+fn the_coverage_page_draws_groups_of_outlets_from_its_form() {
+    let page =
+        get(&server().url("/coverage?q=ferry&groups=Herald%3AHarbour%20Herald&from=&to=&entity="));
+    assert_eq!(page.status, 200, "{}", page.body);
+    let body = &page.body;
+    assert!(
+        body.contains("<form class=\"filters coverage-form\""),
+        "{body}"
+    );
+    assert!(body.contains("name=\"groups\" size=\"48\" value=\"Herald:Harbour Herald\""));
+    assert!(
+        body.contains("src=\"/coverage.svg?q=ferry&amp;groups=Herald%3AHarbour%20Herald\""),
+        "{body}"
+    );
+    assert!(body.contains("<th scope=\"col\">Herald</th><th scope=\"col\">other</th>"));
+    assert!(body.contains("<th scope=\"row\">2026-03-04</th>"));
+    // A story's chart keeps the story in the form.
+    let id = first_story_id();
+    let story = get(&server().url(&format!("/coverage?story={id}"))).body;
+    assert!(
+        story.contains(&format!("name=\"story\" value=\"{id}\"")),
+        "{story}"
+    );
+    // Every chart links to this page.
+    let story_page = get(&server().url(&format!("/stories/{id}"))).body;
+    assert!(story_page.contains(&format!("href=\"/coverage?story={id}\"")));
+    // Bad groups: the form again, with the reason.
+    let bad = get(&server().url("/coverage?q=ferry&groups=nogroup"));
+    assert_eq!(bad.status, 400);
+    assert!(
+        bad.body.contains("has no &#39;:&#39;") || bad.body.contains("has no ':'"),
+        "{}",
+        bad.body
+    );
+    assert!(bad.body.contains("coverage-form"));
 }

@@ -6,9 +6,8 @@
 
 mod common;
 
-use common::TestServer;
-use std::io::{Read, Write};
-use std::net::TcpStream;
+use common::{raw_get, TestServer};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 /// The budget of one story page over the wire.
@@ -20,29 +19,6 @@ fn polnear() -> Option<PathBuf> {
         .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared"))
         .join("data/polnear");
     dir.join("dev").is_dir().then_some(dir)
-}
-
-/// One raw HTTP/1.1 GET, to see the bytes as sent: (headers, body).
-fn raw_get(server: &TestServer, path: &str, gzip: bool) -> (String, Vec<u8>) {
-    let mut stream = TcpStream::connect(server.addr).expect("connect");
-    let encoding = if gzip {
-        "Accept-Encoding: gzip\r\n"
-    } else {
-        ""
-    };
-    write!(
-        stream,
-        "GET {path} HTTP/1.1\r\nHost: test\r\n{encoding}Connection: close\r\n\r\n"
-    )
-    .expect("send");
-    let mut raw = Vec::new();
-    stream.read_to_end(&mut raw).expect("read");
-    let split = raw
-        .windows(4)
-        .position(|w| w == b"\r\n\r\n")
-        .expect("end of headers");
-    let headers = String::from_utf8_lossy(&raw[..split]).to_ascii_lowercase();
-    (headers, raw[split + 4..].to_vec())
 }
 
 #[test]

@@ -382,3 +382,83 @@ fn fetch(url: &str, redirects: u32) -> Fetched {
         headers,
     }
 }
+
+/// One raw HTTP/1.1 GET, to see the bytes as sent: (headers, body).
+#[allow(dead_code)]
+pub fn raw_get(server: &TestServer, path: &str, gzip: bool) -> (String, Vec<u8>) {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(server.addr).expect("connect");
+    let encoding = if gzip {
+        "Accept-Encoding: gzip\r\n"
+    } else {
+        ""
+    };
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: test\r\n{encoding}Connection: close\r\n\r\n"
+    )
+    .expect("send");
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).expect("read");
+    let split = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .expect("end of headers");
+    let headers = String::from_utf8_lossy(&raw[..split]).to_ascii_lowercase();
+    (headers, raw[split + 4..].to_vec())
+}
+
+/// A response to a POST, redirects not followed.
+#[allow(dead_code)]
+pub struct Answer {
+    pub status: u16,
+    pub location: Option<String>,
+    pub body: String,
+}
+
+/// A POST of `body`, redirects not followed.
+#[allow(dead_code)]
+pub fn post(
+    server: &TestServer,
+    path: &str,
+    content_type: &str,
+    headers: &[(&str, &str)],
+    body: &str,
+) -> Answer {
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .max_redirects(0)
+        .build()
+        .into();
+    let mut request = agent
+        .post(&server.url(path))
+        .header("content-type", content_type);
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    let mut response = request
+        .send(body)
+        .unwrap_or_else(|e| panic!("POST {path}: {e}"));
+    Answer {
+        status: response.status().as_u16(),
+        location: response
+            .headers()
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string),
+        body: response.body_mut().read_to_string().unwrap_or_default(),
+    }
+}
+
+/// Form fields, URL-encoded.
+#[allow(dead_code)]
+pub fn form(pairs: &[(&str, &str)]) -> String {
+    pairs
+        .iter()
+        .map(|(k, v)| format!("{k}={}", parallax_serve::html::url_encode(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+#[allow(dead_code)]
+pub const FORM: &str = "application/x-www-form-urlencoded";
