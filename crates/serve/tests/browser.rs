@@ -5,20 +5,13 @@
 
 mod common;
 
-use common::{fixtures, TestServer};
+use common::{artifacts_dir, fixtures, TestServer};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 const CHROMIUM: &str = "/usr/bin/chromium";
 const BROWSER_TIMEOUT: Duration = Duration::from_secs(90);
-
-fn artifacts_dir() -> PathBuf {
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target"));
-    target.join("ui-artifacts")
-}
 
 /// Runs Chromium once with a fresh profile; returns its stdout.
 fn chromium(args: &[String]) -> String {

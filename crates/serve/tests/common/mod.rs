@@ -462,3 +462,12 @@ pub fn form(pairs: &[(&str, &str)]) -> String {
 
 #[allow(dead_code)]
 pub const FORM: &str = "application/x-www-form-urlencoded";
+
+/// Where browser tests leave their screenshots: `target/ui-artifacts/`.
+#[allow(dead_code)]
+pub fn artifacts_dir() -> PathBuf {
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target"));
+    target.join("ui-artifacts")
+}
