@@ -4,7 +4,7 @@
 //! with a comma, quote or line break quoted, quotes doubled, CRLF rows).
 
 use crate::StoryView;
-use parallax_store::{ArticleSummary, StorySummary};
+use parallax_store::{ArticleSummary, EntitySummary, StorySummary};
 use std::collections::HashMap;
 use std::io::{self, Write};
 
@@ -134,6 +134,59 @@ pub fn article_rows(out: &mut impl Write, articles: &[ArticleSummary]) -> io::Re
                 a.url.as_deref().unwrap_or(""),
                 &a.format.to_string(),
                 &a.text_chars.to_string(),
+            ],
+        )?;
+    }
+    Ok(())
+}
+
+/// Entities joined across the corpus, one row each.
+pub fn entities(out: &mut impl Write, entities: &[&EntitySummary]) -> io::Result<()> {
+    row(
+        out,
+        &["id", "name", "kind", "articles", "mentions", "quotes_by"],
+    )?;
+    for e in entities {
+        row(
+            out,
+            &[
+                &e.id,
+                &e.name,
+                &e.kind,
+                &e.articles.to_string(),
+                &e.mentions.to_string(),
+                &e.quotes_by.to_string(),
+            ],
+        )?;
+    }
+    Ok(())
+}
+
+/// One search hit as [`search_hits`] writes it.
+pub struct HitRow<'a> {
+    pub id: &'a str,
+    pub title: Option<&'a str>,
+    pub outlet: Option<&'a str>,
+    pub published: Option<&'a str>,
+    pub score: f32,
+}
+
+/// Search hits in their order (rank 1 first), one row each.
+pub fn search_hits(out: &mut impl Write, hits: &[HitRow<'_>]) -> io::Result<()> {
+    row(
+        out,
+        &["rank", "id", "title", "outlet", "published", "score"],
+    )?;
+    for (rank, h) in hits.iter().enumerate() {
+        row(
+            out,
+            &[
+                &(rank + 1).to_string(),
+                h.id,
+                h.title.unwrap_or(""),
+                h.outlet.unwrap_or(""),
+                h.published.unwrap_or(""),
+                &format!("{:.4}", h.score),
             ],
         )?;
     }

@@ -767,6 +767,74 @@ pub(crate) async fn search(
     .into_response())
 }
 
+/// Search matches exported at most, best first (the CSV says how many
+/// matched in `X-Total-Matches`).
+pub(crate) const MAX_CSV_HITS: usize = 10_000;
+
+/// `/api/search.csv`: the search's matches (words, entity, filters as
+/// `/api/search`; no paging), up to [`MAX_CSV_HITS`] in the search's order.
+pub(crate) async fn search_csv(
+    State(state): State<AppState>,
+    ApiQuery(params): ApiQuery<SearchParams>,
+) -> Result<Response, ApiError> {
+    if params.limit.is_some() || params.offset.is_some() {
+        return Err(ApiError::bad_request(
+            "limit and offset page /api/search; the CSV holds the best matches: leave them out",
+        ));
+    }
+    let blank = params
+        .q
+        .as_deref()
+        .map(|q| q.trim_matches(|c: char| c.is_ascii_whitespace() || c == '\x0b'))
+        .is_none_or(str::is_empty);
+    if blank {
+        return Err(ApiError::bad_request(
+            "q (the search words, or * for every article) is required",
+        ));
+    }
+    let Some(mut request) = search_request(&state, &params, 20).await? else {
+        return Err(ApiError::bad_request("q is required"));
+    };
+    request.limit = MAX_CSV_HITS;
+    request.offset = 0;
+    request.bare = true;
+    let results = run_search(&state, request).await?;
+    let rows: Vec<parallax_pipeline::csv::HitRow<'_>> = results
+        .hits
+        .iter()
+        .map(|h| parallax_pipeline::csv::HitRow {
+            id: &h.id,
+            title: h.title.as_deref(),
+            outlet: h.outlet.as_deref(),
+            published: h.published.as_deref(),
+            score: h.score,
+        })
+        .collect();
+    let mut body = Vec::new();
+    parallax_pipeline::csv::search_hits(&mut body, &rows)
+        .map_err(|e| ApiError::internal(e.to_string()))?;
+    let mut response = csv_response("parallax-search.csv", body);
+    if let Ok(total) = axum::http::HeaderValue::from_str(&results.total.to_string()) {
+        response.headers_mut().insert("x-total-matches", total);
+    }
+    Ok(response)
+}
+
+/// A CSV download named `file`.
+pub(crate) fn csv_response(file: &str, body: Vec<u8>) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{file}\""),
+            ),
+        ],
+        body,
+    )
+        .into_response()
+}
+
 pub(crate) async fn openapi() -> Response {
     ([(header::CONTENT_TYPE, "application/json")], OPENAPI_JSON).into_response()
 }

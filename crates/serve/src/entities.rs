@@ -124,6 +124,34 @@ pub(crate) async fn api_entities(
     .into_response())
 }
 
+/// `/api/entities.csv`: every entity the list's filters keep (`name`,
+/// `kind`; no paging), most covered first, one row each.
+pub(crate) async fn api_entities_csv(
+    State(state): State<AppState>,
+    ApiQuery(params): ApiQuery<EntityListParams>,
+) -> Result<Response, ApiError> {
+    if params.limit.is_some() || params.offset.is_some() {
+        return Err(ApiError::bad_request(
+            "limit and offset page /api/entities; the CSV holds every match: leave them out"
+                .to_string(),
+        ));
+    }
+    let query = params.to_query(50).map_err(ApiError::bad_request)?;
+    let all = state.entities().await?;
+    let name = query.name.as_deref().map(str::to_lowercase);
+    let matching: Vec<&EntitySummary> = all
+        .iter()
+        .filter(|e| {
+            name.as_deref().is_none_or(|n| id_contains(&e.id, n))
+                && query.kind.as_deref().is_none_or(|k| e.kind == k)
+        })
+        .collect();
+    let mut body = Vec::new();
+    parallax_pipeline::csv::entities(&mut body, &matching)
+        .map_err(|e| ApiError::internal(e.to_string()))?;
+    Ok(crate::api::csv_response("parallax-entities.csv", body))
+}
+
 fn list_href(query: &EntityQuery, offset: usize) -> String {
     let mut parts = Vec::new();
     if let Some(name) = &query.name {
@@ -176,12 +204,21 @@ pub(crate) async fn entity_list(
         };
         h.element("p", Some("notice"), message);
     } else {
-        h.element(
-            "p",
-            Some("muted"),
-            "People, organisations, places and other names, joined across articles; \
-             most covered first.",
-        );
+        let mut csv = String::from("/api/entities.csv");
+        let mut sep = '?';
+        for (name, value) in [("name", &query.name), ("kind", &query.kind)] {
+            if let Some(v) = value {
+                csv.push_str(&format!("{sep}{name}={}", url_encode(v)));
+                sep = '&';
+            }
+        }
+        h.raw("<p class=\"muted\">")
+            .text(
+                "People, organisations, places and other names, joined across articles; \
+                 most covered first. ",
+            )
+            .link(&csv, "Download every match as CSV")
+            .raw(".</p>");
         render_entity_items(&mut h, &entities);
     }
     pager(

@@ -996,9 +996,21 @@ struct HitFilters<'a> {
 
 impl HitFilters<'_> {
     fn href(&self, offset: usize) -> String {
+        self.link("/search", offset, None)
+    }
+
+    /// The matches as CSV (`q=*` when only an entity is searched, as the
+    /// API wants words).
+    fn csv_href(&self) -> String {
+        self.link("/api/search.csv", 0, Some("*"))
+    }
+
+    fn link(&self, path: &str, offset: usize, no_words: Option<&str>) -> String {
         let mut parts = Vec::new();
         if !self.query.is_empty() {
             parts.push(format!("q={}", url_encode(self.query)));
+        } else if let Some(words) = no_words {
+            parts.push(format!("q={}", url_encode(words)));
         }
         for (name, value) in [
             ("outlet", self.outlet),
@@ -1015,7 +1027,7 @@ impl HitFilters<'_> {
         if offset > 0 {
             parts.push(format!("offset={offset}"));
         }
-        format!("/search?{}", parts.join("&"))
+        format!("{path}?{}", parts.join("&"))
     }
 
     /// How the matches are described: “ferry” or “the entity”.
@@ -1046,16 +1058,15 @@ fn render_hits(
             return;
         }
     } else {
-        h.element(
-            "p",
-            Some("muted"),
-            &format!(
-                "{} article{} match {}.",
+        h.raw("<p class=\"muted\">")
+            .text(&format!(
+                "{} article{} match {}. ",
                 results.total,
                 if results.total == 1 { "" } else { "s" },
                 filters.described()
-            ),
-        );
+            ))
+            .link(&filters.csv_href(), "Download the matches as CSV")
+            .raw(".</p>");
         if offset == 0 && !filters.query.trim().is_empty() && filters.entity.is_none() {
             crate::coverage_chart::figure(
                 h,

@@ -596,7 +596,9 @@ fn every_route_in_the_openapi_description_answers() {
         "/api/articles.csv",
         "/api/articles/{id}",
         "/api/search",
+        "/api/search.csv",
         "/api/entities",
+        "/api/entities.csv",
         "/api/entities/{id}",
         "/api/stories",
         "/api/stories/{id}",
@@ -1243,4 +1245,47 @@ fn the_coverage_page_draws_groups_of_outlets_from_its_form() {
         bad.body
     );
     assert!(bad.body.contains("coverage-form"));
+}
+
+#[test]
+fn search_results_and_entities_download_as_csv() {
+    let found = get(&server().url("/api/search.csv?q=ferry"));
+    assert_eq!(found.status, 200, "{}", found.body);
+    assert!(found.content_type.starts_with("text/csv"));
+    let rows: Vec<&str> = found.body.split("\r\n").filter(|r| !r.is_empty()).collect();
+    assert_eq!(rows[0], "rank,id,title,outlet,published,score");
+    let total: usize = found
+        .header("x-total-matches")
+        .and_then(|t| t.parse().ok())
+        .expect("total");
+    assert_eq!(rows.len() - 1, total, "{}", found.body);
+    assert!(rows[1].starts_with("1,"), "{}", rows[1]);
+    let api = get(&server().url("/api/search?q=ferry&limit=100")).json();
+    assert_eq!(api["total"].as_u64(), Some(total as u64));
+    for bad in ["q=ferry&limit=5", "q=", "entity=x", "q=ferry&from=soon"] {
+        let answer = get(&server().url(&format!("/api/search.csv?{bad}")));
+        assert_eq!(answer.status, 400, "{bad}");
+    }
+    let page = get(&server().url("/search?q=ferry")).body;
+    assert!(page.contains("href=\"/api/search.csv?q=ferry\""), "{page}");
+    let people = get(&server().url("/api/entities.csv?kind=person"));
+    assert_eq!(people.status, 200, "{}", people.body);
+    let rows: Vec<&str> = people
+        .body
+        .split("\r\n")
+        .filter(|r| !r.is_empty())
+        .collect();
+    assert_eq!(rows[0], "id,name,kind,articles,mentions,quotes_by");
+    assert!(
+        rows.iter().any(|r| r.starts_with(&format!("{OKAFOR},"))),
+        "{}",
+        people.body
+    );
+    assert!(rows[1..].iter().all(|r| r.contains(",person,")));
+    assert_eq!(get(&server().url("/api/entities.csv?limit=3")).status, 400);
+    let list = get(&server().url("/entities?kind=person")).body;
+    assert!(
+        list.contains("href=\"/api/entities.csv?kind=person\""),
+        "{list}"
+    );
 }
