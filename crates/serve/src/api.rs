@@ -792,13 +792,20 @@ pub(crate) async fn search_csv(
             "q (the search words, or * for every article) is required",
         ));
     }
-    let Some(mut request) = search_request(&state, &params, 20).await? else {
-        return Err(ApiError::bad_request("q is required"));
+    // Words that are all (non-ASCII) spaces match nothing, as in
+    // /api/search: an empty table.
+    let results = match search_request(&state, &params, 20).await? {
+        Some(mut request) => {
+            request.limit = MAX_CSV_HITS;
+            request.offset = 0;
+            request.bare = true;
+            run_search(&state, request).await?
+        }
+        None => parallax_search::SearchResults {
+            total: 0,
+            hits: Vec::new(),
+        },
     };
-    request.limit = MAX_CSV_HITS;
-    request.offset = 0;
-    request.bare = true;
-    let results = run_search(&state, request).await?;
     let rows: Vec<parallax_pipeline::csv::HitRow<'_>> = results
         .hits
         .iter()

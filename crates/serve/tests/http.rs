@@ -1266,6 +1266,11 @@ fn search_results_and_entities_download_as_csv() {
         let answer = get(&server().url(&format!("/api/search.csv?{bad}")));
         assert_eq!(answer.status, 400, "{bad}");
     }
+    // Words that are only non-ASCII spaces match nothing (as /api/search).
+    let spaces = get(&server().url("/api/search.csv?q=%C2%85&lean=left"));
+    assert_eq!(spaces.status, 200, "{}", spaces.body);
+    assert_eq!(spaces.body, "rank,id,title,outlet,published,score\r\n");
+    assert_eq!(spaces.header("x-total-matches"), Some("0"));
     let page = get(&server().url("/search?q=ferry")).body;
     assert!(page.contains("href=\"/api/search.csv?q=ferry\""), "{page}");
     let people = get(&server().url("/api/entities.csv?kind=person"));
