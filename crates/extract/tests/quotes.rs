@@ -435,3 +435,41 @@ fn polnear_dev_floor() {
         s.direct.wrong_speaker_rate()
     );
 }
+
+#[test]
+fn a_day_of_the_week_is_never_the_speaker() {
+    // `on Tuesday` between the subject and the verb: the capital must not
+    // make the day a name.
+    let t = "The harbour board met again. The board's chair on Tuesday called the sale \
+             \"a betrayal of the islands.\" Dunmore's new mayor on Friday rejected the \
+             offer, saying it was \"too little, too late.\"";
+    let qs = quotes(t);
+    assert!(!qs.is_empty());
+    for q in qs {
+        let (name, _) = speaker(&q);
+        for day in ["Tuesday", "Friday"] {
+            assert_ne!(name, day, "a day as the speaker: {q:#?}");
+        }
+    }
+}
+
+#[test]
+fn it_speaks_only_right_before_its_verb() {
+    // `it` as the object of `called` is what was spoken of.
+    let t = "The Dunmore Port Authority approved the plan on Monday. The port's longest-serving \
+             pilot, who has steered ferries for thirty years, called it \"a good day for the \
+             islands.\" The authority said it would start in May. It said: \"Work begins at once.\"";
+    let qs = quotes(t);
+    let good_day = starting(&qs, "a good day");
+    assert_ne!(
+        speaker(good_day).0,
+        "Dunmore Port Authority",
+        "`called it` made the authority speak: {good_day:#?}"
+    );
+    let begins = starting(&qs, "Work begins");
+    assert_eq!(
+        speaker(begins).0,
+        "Dunmore Port Authority",
+        "`It said:` is the authority: {begins:#?}"
+    );
+}

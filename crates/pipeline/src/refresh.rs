@@ -42,7 +42,7 @@ impl From<StoreError> for RefreshError {
 
 /// Bump when what [`analyze_article`] writes changes (new fields, other
 /// extraction results), so stored analyses are computed again.
-pub const ANALYZER_VERSION: &str = concat!("parallax-extract ", env!("CARGO_PKG_VERSION"), " #8");
+pub const ANALYZER_VERSION: &str = concat!("parallax-extract ", env!("CARGO_PKG_VERSION"), " #9");
 
 /// Articles analysed and stored per transaction.
 const ANALYSE_BATCH: usize = 256;

@@ -407,9 +407,11 @@ fn speaker_before(d: &Doc, j: usize, floor: usize) -> Option<SpeakerAt> {
             });
         }
     }
-    // A capitalised name the tagger missed, not at sentence start.
+    // A capitalised name the tagger missed, not at sentence start. A day
+    // or a month is when, never who (`said Tuesday`).
     if d.capitalised(j)
         && lw.chars().count() > 1
+        && !is_calendar_word(&lw)
         && !cues::ends_noun_phrase(&lw)
         && !cues::is_determiner(&lw)
         && cues::cue(&lw).is_none()
@@ -455,6 +457,30 @@ fn speaker_before(d: &Doc, j: usize, floor: usize) -> Option<SpeakerAt> {
         }
     }
     None
+}
+
+/// Days of the week and months, which a tagger can miss and capitals make
+/// look like names. `May`, `June`, `April` and `August` are left out: they
+/// are names of people as often as of months.
+fn is_calendar_word(lower: &str) -> bool {
+    matches!(
+        lower,
+        "monday"
+            | "tuesday"
+            | "wednesday"
+            | "thursday"
+            | "friday"
+            | "saturday"
+            | "sunday"
+            | "january"
+            | "february"
+            | "march"
+            | "july"
+            | "september"
+            | "october"
+            | "november"
+            | "december"
+    )
 }
 
 /// Whether the token before `start` is a preposition: a name there is an
@@ -1139,6 +1165,10 @@ fn resolve(d: &Doc, frames: &mut [Frame]) {
         };
         let span = d.bytes(sp.toks.clone());
         let as_written = d.text.get(span.clone()).unwrap_or("").to_string();
+        // `it` speaks only as the subject right before its verb (`it said`):
+        // elsewhere (`called it "…"`, `say it would …`) it is what is
+        // spoken of, not who speaks.
+        let it_speaks = sp.toks.end == f.cue.start;
         let named = |e: usize, kind: SpeakerKind, antecedent: Option<Range<usize>>| {
             let group = d
                 .group_of
@@ -1229,6 +1259,7 @@ fn resolve(d: &Doc, frames: &mut [Frame]) {
                         }
                         best.map(|(_, t, e)| (t, e))
                     }
+                    PronounRef::Thing if !it_speaks => None,
                     PronounRef::Thing => {
                         let mut k = at;
                         let mut hit = None;

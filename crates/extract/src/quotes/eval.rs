@@ -390,8 +390,22 @@ fn score(preds: &[&Quote], gold: &[&GoldAttribution], x: &Extraction, text: &str
                     });
                     if named && std::env::var_os("PARALLAX_QUOTES_DEBUG").is_some() {
                         let sp = q.speaker.as_ref();
+                        let gold_source: Vec<&str> = g
+                            .source
+                            .iter()
+                            .filter_map(|r| text.get(r.clone()))
+                            .collect();
+                        // The quote with what precedes it, on one line.
+                        let mut from = q.span.start.saturating_sub(200);
+                        while !text.is_char_boundary(from) {
+                            from -= 1;
+                        }
+                        let mut to = (q.span.end + 100).min(text.len());
+                        while !text.is_char_boundary(to) {
+                            to += 1;
+                        }
                         eprintln!(
-                            "NAMED {} {:?} {:?} direct={} {:?}",
+                            "NAMED {} {:?} {:?} direct={} {:?} as written {:?} gold={:?} | {}",
                             if right { "ok" } else { "wrong" },
                             sp.and_then(|sp| sp
                                 .group
@@ -399,7 +413,10 @@ fn score(preds: &[&Quote], gold: &[&GoldAttribution], x: &Extraction, text: &str
                                 .map(|g| g.kind)),
                             sp.map(|sp| sp.kind),
                             q.direct,
-                            sp.map(|sp| &sp.name)
+                            sp.map(|sp| &sp.name),
+                            sp.and_then(|sp| text.get(sp.span.clone())),
+                            gold_source,
+                            text[from..to].replace('\n', " ")
                         );
                     }
                     if named {
