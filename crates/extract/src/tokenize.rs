@@ -270,7 +270,9 @@ pub fn tokenize(text: &str) -> Vec<Vec<Token<'_>>> {
         if terminal {
             let next = tokens.get(k + 1).map(|t| t.text).unwrap_or("");
             let next_closes = is_closing(next) && !next.is_empty() && ends_sentence(t);
-            let next_lower = next.chars().next().is_some_and(char::is_lowercase);
+            // No sentence starts with a comma or a semicolon: `R-Ky.,`.
+            let next_lower = next.chars().next().is_some_and(char::is_lowercase)
+                || (ends_sentence(t) && matches!(next, "," | ";"));
             if !next_closes && !next_lower {
                 sentences.push(std::mem::take(&mut current));
             }

@@ -473,3 +473,17 @@ fn it_speaks_only_right_before_its_verb() {
         "`It said:` is the authority: {begins:#?}"
     );
 }
+
+#[test]
+fn a_party_and_state_tag_after_a_name_keeps_the_sentence_whole() {
+    // `Mitch McConnell, R-Ky., said`: the period before the comma ends no
+    // sentence, so the speaker named after the quote is found, rather than
+    // the previous quote's speaker carried on.
+    let t = "\"Do not make us wait,\" Terry Strada said. \"The veto will be overridden,\" \
+             Senate leader Ana Marsh, R-Ky., said Tuesday. \"We have the votes,\" said \
+             Rep. Tom Bale, D-Ill., after the meeting.";
+    let qs = quotes(t);
+    assert_eq!(speaker(starting(&qs, "Do not make")).0, "Terry Strada");
+    assert_eq!(speaker(starting(&qs, "The veto")).0, "Ana Marsh", "{qs:#?}");
+    assert_eq!(speaker(starting(&qs, "We have")).0, "Tom Bale", "{qs:#?}");
+}

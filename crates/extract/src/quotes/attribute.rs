@@ -179,11 +179,13 @@ fn build_doc<'a>(
             {
                 j += 1;
             }
+            // A sentence goes on after a lower-case word, and after a
+            // period that a comma or semicolon follows (`Mitch McConnell,
+            // R-Ky., said`): no sentence starts with one.
             let next_lower = toks.get(j).is_some_and(|t| {
-                text[t.span.clone()]
-                    .chars()
-                    .next()
-                    .is_some_and(char::is_lowercase)
+                let next = &text[t.span.clone()];
+                next.chars().next().is_some_and(char::is_lowercase)
+                    || (j == i + 1 && matches!(next, "," | ";"))
             });
             if !abbrev && !next_lower && j < toks.len() {
                 sentences.push(start..j);
@@ -258,7 +260,9 @@ fn speaker_before(d: &Doc, j: usize, floor: usize) -> Option<SpeakerAt> {
         let mut k = j;
         while k > stop {
             k -= 1;
-            if d.in_quote[k].is_some() || is_terminal(d.word(k)) {
+            // `R-Ky.,`: a period before a comma ends no sentence.
+            let terminal = is_terminal(d.word(k)) && d.word(k + 1) != ",";
+            if d.in_quote[k].is_some() || terminal {
                 return None;
             }
             if matches!(d.word(k), "," | "\u{2014}") && k > floor {
