@@ -487,3 +487,15 @@ fn a_party_and_state_tag_after_a_name_keeps_the_sentence_whole() {
     assert_eq!(speaker(starting(&qs, "The veto")).0, "Ana Marsh", "{qs:#?}");
     assert_eq!(speaker(starting(&qs, "We have")).0, "Tom Bale", "{qs:#?}");
 }
+
+#[test]
+fn where_a_person_is_from_belongs_to_the_subject() {
+    // `Senator Ana Marsh of Velland endorsed Tom Bale, saying`: the one who
+    // says is the subject, not the person she endorsed.
+    let t = "At a rally in Dunmore, Velland, on Tuesday, Senator Ana Marsh of Velland \
+             endorsed Mayor Tom Bale, saying that her old rival would \"make an \
+             outstanding governor.\"";
+    let qs = quotes(t);
+    let q = starting(&qs, "make an outstanding");
+    assert!(speaker(q).0.ends_with("Ana Marsh"), "{qs:#?}");
+}

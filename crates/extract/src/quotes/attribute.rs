@@ -2012,6 +2012,18 @@ fn sentence_subject(d: &Doc, start: usize, before: usize) -> Option<SpeakerAt> {
             };
         }
         let mut next = m.toks.end;
+        // `Senator Bernie Sanders of Vermont endorsed`: where a person is
+        // from belongs to the name, the verb comes after it.
+        if matches!(m.mention, Mention::Entity(_))
+            && d.lower_is(next, |l| l == "of")
+            && d.capitalised(next + 1)
+        {
+            let mut k = next + 1;
+            while k < before && k < next + 5 && d.capitalised(k) {
+                k += 1;
+            }
+            next = k;
+        }
         while next < before && d.lower_is(next, cues::is_skippable_before_cue) {
             next += 1;
         }
