@@ -530,3 +530,15 @@ fn where_a_person_is_from_belongs_to_the_subject() {
     let q = starting(&qs, "make an outstanding");
     assert!(speaker(q).0.ends_with("Ana Marsh"), "{qs:#?}");
 }
+
+#[test]
+fn a_name_the_tagger_missed_keeps_its_quote_across_an_age() {
+    // `Mr. Quill, 82, told me`: the age between the name and the verb does
+    // not hand the quote to the previous speaker.
+    let t = "''The harbour will not close,'' said Ilse Varga, the mayor. ''I have never \
+             been told what to say,'' Mr. Quill, 82, told me.";
+    let qs = quotes(t);
+    let q = starting(&qs, "I have never");
+    let (name, _) = speaker(q);
+    assert!(name.ends_with("Quill"), "{qs:#?}");
+}

@@ -291,6 +291,12 @@ fn speaker_before(d: &Doc, j: usize, floor: usize) -> Option<SpeakerAt> {
                         toks: k - 1..k,
                     });
                 }
+                // `Mr. King, 82, told`: a name the tagger missed, before
+                // its apposition.
+                if d.capitalised(k - 1) {
+                    return speaker_before(d, k - 1, floor)
+                        .filter(|sp| matches!(sp.mention, Mention::Name));
+                }
                 return None;
             }
         }
