@@ -542,3 +542,19 @@ fn a_name_the_tagger_missed_keeps_its_quote_across_an_age() {
     let (name, _) = speaker(q);
     assert!(name.ends_with("Quill"), "{qs:#?}");
 }
+
+#[test]
+fn reader_comments_run_together_each_keep_their_signature() {
+    let t = "What voters said after the debate:\n\
+             “He is proud of what he did. His plan tonight was to shout.” ― Vera Quill \
+             “As a young woman, I would rather move than live with that.” ― Ada Rodd";
+    let qs = quotes(t);
+    assert!(
+        speaker(starting(&qs, "He is proud")).0.ends_with("Quill"),
+        "{qs:#?}"
+    );
+    assert!(
+        speaker(starting(&qs, "As a young")).0.ends_with("Rodd"),
+        "{qs:#?}"
+    );
+}

@@ -1893,7 +1893,8 @@ fn named_then_comma(d: &Doc, k: usize) -> Option<usize> {
 /// closing its line, the way lists of reader or voter comments and
 /// epigraphs credit their authors. `after` is the token after the closing
 /// mark. The name must be one to six capitalised words (initials allowed)
-/// and end the line or the text, so that a dash opening an aside (`” — and
+/// and end the line, the text, or stand before the next comment's opening
+/// mark, so that a dash opening an aside (`” — and
 /// then`) or a sentence (`” — Trump said`) is not taken for a byline.
 fn dash_byline(d: &Doc, after: usize) -> Option<Speaker> {
     let dash = d.toks.get(after)?;
@@ -1913,7 +1914,15 @@ fn dash_byline(d: &Doc, after: usize) -> Option<Speaker> {
     loop {
         let t = end;
         let line_ends = t >= d.toks.len() || d.toks[t].break_before;
-        if line_ends || d.word(t) == "(" {
+        // Comments run together on one line: the next one's opening mark
+        // ends this name (`“…” ― Jane Doe “…” ― John Roe`).
+        let next_opens = t < d.toks.len()
+            && t > start
+            && d.toks[t].kind == TokKind::DoubleQuote
+            && d.in_quote[t].is_some()
+            && d.in_quote[t - 1] != d.in_quote[t]
+            && d.in_quote.get(t + 1) == Some(&d.in_quote[t]);
+        if line_ends || next_opens || d.word(t) == "(" {
             break;
         }
         if d.word(t) == "." {
