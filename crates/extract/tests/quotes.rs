@@ -558,3 +558,15 @@ fn reader_comments_run_together_each_keep_their_signature() {
         "{qs:#?}"
     );
 }
+
+#[test]
+fn a_name_followed_by_a_preposition_is_not_the_subject() {
+    // `passion for Ana Marsh among young voters`: `among` is no verb, so
+    // Ana Marsh is not the one whose message follows the colon.
+    let t = "With party leaders worried about a lack of passion for Ana Marsh among young \
+             voters, Mayor Tom Bale is rolling out a new and more personal message: \"It's \
+             about me.\"";
+    let qs = quotes(t);
+    let q = starting(&qs, "It's about me");
+    assert!(!speaker(q).0.contains("Ana Marsh"), "{qs:#?}");
+}
