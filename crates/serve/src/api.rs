@@ -406,12 +406,7 @@ pub(crate) async fn articles_csv(
     State(state): State<AppState>,
     ApiQuery(params): ApiQuery<ListParams>,
 ) -> Result<Response, ApiError> {
-    if params.limit.is_some() || params.offset.is_some() {
-        return Err(ApiError::bad_request(
-            "limit and offset page /api/articles; the CSV holds every match: leave them out"
-                .to_string(),
-        ));
-    }
+    refuse_paging(&params.limit, &params.offset, "/api/articles")?;
     let mut query = params
         .to_query(DEFAULT_LIMIT)
         .map_err(ApiError::bad_request)?;
@@ -575,6 +570,42 @@ pub(crate) async fn search_request(
     Ok(Some(request))
 }
 
+/// The API always wants words (`*` for every article): a `q` missing or
+/// of ASCII blanks is refused.
+///
+/// "Blank" is ASCII whitespace only, as the description's pattern says:
+/// regex engines disagree on which other code points are spaces (U+0085
+/// is one to Rust and Python, not to ECMAScript). Other space-only words
+/// are a valid query that matches nothing.
+fn require_words(params: &SearchParams) -> Result<(), ApiError> {
+    let blank = params
+        .q
+        .as_deref()
+        .map(|q| q.trim_matches(|c: char| c.is_ascii_whitespace() || c == '\x0b'))
+        .is_none_or(str::is_empty);
+    if blank {
+        return Err(ApiError::bad_request(
+            "q (the search words, or * for every article) is required",
+        ));
+    }
+    Ok(())
+}
+
+/// A CSV export holds every match: the paging of its JSON twin (`list`)
+/// is refused rather than silently ignored.
+pub(crate) fn refuse_paging(
+    limit: &Option<String>,
+    offset: &Option<String>,
+    list: &str,
+) -> Result<(), ApiError> {
+    if limit.is_some() || offset.is_some() {
+        return Err(ApiError::bad_request(format!(
+            "limit and offset page {list}; the CSV holds every match: leave them out"
+        )));
+    }
+    Ok(())
+}
+
 impl SearchParams {
     /// The search request, or `None` when neither words nor an entity
     /// were given.
@@ -706,21 +737,7 @@ pub(crate) async fn search(
     // Unlike the page, the API always wants words: `*` with `entity` for
     // every article about an entity. (An OpenAPI description cannot say
     // "q or entity", and a client should know what it asked for.)
-    //
-    // "Blank" is ASCII whitespace only, as the description's pattern says:
-    // regex engines disagree on which other code points are spaces (U+0085
-    // is one to Rust and Python, not to ECMAScript). Other space-only words
-    // are a valid query that matches nothing.
-    let blank = params
-        .q
-        .as_deref()
-        .map(|q| q.trim_matches(|c: char| c.is_ascii_whitespace() || c == '\x0b'))
-        .is_none_or(str::is_empty);
-    if blank {
-        return Err(ApiError::bad_request(
-            "q (the search words, or * for every article) is required",
-        ));
-    }
+    require_words(&params)?;
     let Some(request) = search_request(&state, &params, 20).await? else {
         let limit = parse_count("limit", &params.limit, 20, 1, MAX_LIMIT).unwrap_or(20);
         let offset = parse_count("offset", &params.offset, 0, 0, MAX_SEARCH_OFFSET).unwrap_or(0);
@@ -777,21 +794,8 @@ pub(crate) async fn search_csv(
     State(state): State<AppState>,
     ApiQuery(params): ApiQuery<SearchParams>,
 ) -> Result<Response, ApiError> {
-    if params.limit.is_some() || params.offset.is_some() {
-        return Err(ApiError::bad_request(
-            "limit and offset page /api/search; the CSV holds the best matches: leave them out",
-        ));
-    }
-    let blank = params
-        .q
-        .as_deref()
-        .map(|q| q.trim_matches(|c: char| c.is_ascii_whitespace() || c == '\x0b'))
-        .is_none_or(str::is_empty);
-    if blank {
-        return Err(ApiError::bad_request(
-            "q (the search words, or * for every article) is required",
-        ));
-    }
+    refuse_paging(&params.limit, &params.offset, "/api/search")?;
+    require_words(&params)?;
     // Words that are all (non-ASCII) spaces match nothing, as in
     // /api/search: an empty table.
     let results = match search_request(&state, &params, 20).await? {

@@ -130,12 +130,7 @@ pub(crate) async fn api_entities_csv(
     State(state): State<AppState>,
     ApiQuery(params): ApiQuery<EntityListParams>,
 ) -> Result<Response, ApiError> {
-    if params.limit.is_some() || params.offset.is_some() {
-        return Err(ApiError::bad_request(
-            "limit and offset page /api/entities; the CSV holds every match: leave them out"
-                .to_string(),
-        ));
-    }
+    crate::api::refuse_paging(&params.limit, &params.offset, "/api/entities")?;
     let query = params.to_query(50).map_err(ApiError::bad_request)?;
     let all = state.entities().await?;
     let name = query.name.as_deref().map(str::to_lowercase);

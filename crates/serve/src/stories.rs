@@ -316,7 +316,7 @@ pub(crate) async fn story_page(
     };
     let generation = state.fresh_generation().await?;
     let key = (id.clone(), events_page);
-    let rendered = match state.kept_story_page(&key).await? {
+    let rendered = match state.derived_story_page(&key) {
         Some(kept) => kept,
         None => {
             let entry = match state.story(&id).await.map_err(|e| load_error(&id, e))? {

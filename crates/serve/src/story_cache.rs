@@ -209,15 +209,6 @@ impl AppState {
         self.keep_story(id, Arc::clone(&entry), weight, generation);
         Ok(StoryLookup::Story(entry))
     }
-
-    /// A rendered page of a story kept since the store last changed.
-    pub(crate) async fn kept_story_page(
-        &self,
-        key: &(String, usize),
-    ) -> Result<Option<Arc<RenderedPage>>, PoolError> {
-        self.fresh_generation().await?;
-        Ok(self.derived_story_page(key))
-    }
 }
 
 #[cfg(test)]

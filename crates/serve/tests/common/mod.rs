@@ -471,3 +471,19 @@ pub fn artifacts_dir() -> PathBuf {
         .unwrap_or_else(|| std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target"));
     target.join("ui-artifacts")
 }
+
+/// How the browser tests run Chromium: headless, without a sandbox (CI
+/// runs as root), and without the background traffic of a desktop profile.
+#[allow(dead_code)]
+pub const CHROMIUM_FLAGS: &[&str] = &[
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+    "--hide-scrollbars",
+];
